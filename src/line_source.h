@@ -1,0 +1,60 @@
+/*
+ * line_source.h - the line layer: bytes in any chunking -> charon lines.
+ *
+ * It owns everything between raw bytes and a parsed charon_line:
+ *   - splitting on LF (CRLF and lone CR tolerated), cutting lines longer
+ *     than max_line_bytes (counted, never an error), any bytes accepted
+ *     (NUL and invalid UTF-8 are replaced so that every span handed out is
+ *     valid UTF-8 without NUL);
+ *   - recognising the envelope of each line (envelope.c) and skipping
+ *     (and counting) lines that are not charon lines;
+ *   - the repairs a pasted log needs: HTML-unescaping, re-joining
+ *     hard-wrapped continuation lines, dropping the second copy of events
+ *     logged twice (charon and charon-systemd), and re-reading a log pasted
+ *     newest-first (pfSense/OPNsense GUI) in time order.
+ * Memory is bounded: one line buffer, a small look-back window, and the
+ * reorder buffer (capped at reorder_bytes; past it, lines pass in the order
+ * read).
+ */
+#ifndef IDG_LINE_SOURCE_H
+#define IDG_LINE_SOURCE_H
+
+#include "charon_line.h"
+#include "ipsecdiag/ipsecdiag.h"
+
+typedef struct line_source line_source;
+
+typedef void (*charon_line_cb)(void *user, const charon_line *line);
+
+/* opts must be non-NULL (filled by idg_options_init); stats is updated in
+ * place (bytes, lines, charon_lines, skipped_lines, cut_lines, joined_lines,
+ * duplicate_lines, reversed). */
+line_source *line_source_new(const idg_options *opts, idg_stats *stats,
+                             charon_line_cb cb, void *user);
+/* 0, or -1 on allocation failure. */
+int line_source_feed(line_source *ls, const void *buf, size_t len);
+/* Flushes the last partial line and any held lines. */
+int line_source_finish(line_source *ls);
+void line_source_free(line_source *ls);
+
+/*
+ * envelope_parse: one physical line -> charon_line. The envelope forms
+ * recognised (each detected per line, none required):
+ *   BSD syslog       "Nov 27 13:18:09 fw charon[123]: 09[IKE] <con1|5> msg"
+ *                    (host optional, "[pid]" optional)
+ *   RFC 5424         "<30>1 2026-11-27T13:18:09.123+00:00 fw charon 123 - - 09[IKE] msg"
+ *   journald short / short-iso / short-precise
+ *                    "Nov 27 13:18:09 host charon-systemd[1]: msg" (bare message,
+ *                    no thread/subsystem) or with the charon prefix
+ *   filelog          "Nov 27 13:18:09 09[IKE] msg", "2026-11-27 13:18:09 09[IKE] msg"
+ *   bare             "charon: 09[IKE] msg", "09[IKE] msg", "09[IKE2] msg"
+ *   swanctl console  "[IKE] msg" (no thread)
+ *   OPNsense export  tab-separated columns (time, [severity,] process, message)
+ *   Android / logcat "... charon  : 09[IKE] msg", "I/charon ( 123): 09[IKE] msg"
+ *   JSON filelog     {"time":..,"thread":9,"group":"IKE",...,"msg":".."} (6.0+)
+ * `line` may be rewritten in place (HTML unescape never grows it).
+ * Returns 1 for a charon line, 0 otherwise.
+ */
+int envelope_parse(char *line, size_t len, uint64_t lineno, charon_line *out);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * proposal.h - strongSwan proposal lists, parsed and compared.
+ *
+ * charon logs proposals as "IKE:AES_CBC_256/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024"
+ * and lists of them separated by ", ". A transform's type is known from its
+ * name (the same tables charon prints from), so every algorithm is filed
+ * under ENCR, INTEG, PRF, KE, ESN or an additional key exchange.
+ *
+ * proposal_diff compares what the peer sent (received) with what this end
+ * has (configured), per transform type, over the whole lists: a type is
+ * offending when no received proposal shares an algorithm of that type with
+ * any configured proposal of the same protocol. When every type overlaps
+ * somewhere but no single pair of proposals agrees on all of them, the
+ * mismatch is in the combination.
+ */
+#ifndef IDG_PROPOSAL_H
+#define IDG_PROPOSAL_H
+
+#include <stddef.h>
+
+typedef enum transform_type {
+    TT_ENCR = 0,
+    TT_INTEG,
+    TT_PRF,
+    TT_KE,       /* DH group / key exchange method; absent = NONE (PFS off) */
+    TT_ESN,
+    TT_ADDKE,    /* KE1_..KE7_ additional key exchanges (6.x) */
+    TT__COUNT
+} transform_type;
+
+#define PROPOSAL_MAX          32   /* proposals kept per list */
+#define PROPOSAL_MAX_ALGS     16   /* algorithms kept per type per proposal */
+#define PROPOSAL_NAME_MAX     40   /* longest algorithm name kept */
+
+typedef struct proposal {
+    char protocol[8];                                    /* "IKE", "ESP", "AH" */
+    unsigned char count[TT__COUNT];
+    char alg[TT__COUNT][PROPOSAL_MAX_ALGS][PROPOSAL_NAME_MAX];
+} proposal;
+
+typedef struct proposal_list {
+    size_t count;
+    int truncated;          /* more proposals or algorithms than kept */
+    proposal items[PROPOSAL_MAX];
+} proposal_list;
+
+/* Parses a logged list. Returns the number of proposals parsed (0 if none
+ * could be). Tolerates a cut-off last proposal and unknown names (filed by
+ * position when the name does not tell). */
+size_t proposal_list_parse(const char *s, size_t len, proposal_list *out);
+
+/* The type a logged algorithm name belongs to, or TT__COUNT if unknown. */
+transform_type transform_type_of(const char *name, size_t len);
+
+/* "encryption", "integrity", "prf", "dh_group", "esn", "additional_ke" */
+const char *transform_type_field(transform_type t);
+
+typedef struct proposal_diff {
+    int mismatch[TT__COUNT];   /* 1: no overlap of this type */
+    int any_pair_matches;      /* 1: some received x configured pair agrees on all */
+    int combination_only;      /* every type overlaps somewhere, no pair agrees */
+    int n_mismatch;            /* number of types with mismatch[] set */
+    /* Distinct values per type, in first-seen order, joined with ", ";
+     * "NONE" stands for an absent type (e.g. no KE = PFS off). */
+    char local[TT__COUNT][256];   /* configured */
+    char peer[TT__COUNT][256];    /* received */
+} proposal_diff;
+
+/* Compares received (peer) against configured (local). Returns 0, or -1
+ * if either list is empty. */
+int proposal_diff_compute(const proposal_list *received,
+                          const proposal_list *configured,
+                          proposal_diff *out);
+
+/* ---- pfSense and swanctl vocabulary for logged algorithm names ---- */
+
+typedef struct alg_info {
+    const char *logged;     /* "AES_CBC_256", "MODP_1024", "HMAC_SHA1_96" */
+    const char *keyword;    /* swanctl keyword: "aes256", "modp1024", "sha1" */
+    const char *gui;        /* pfSense label: "AES (256 bits)", "2 (1024 bit)", "SHA1" */
+} alg_info;
+
+/* Looks up a logged name (exact), NULL if unknown. */
+const alg_info *alg_info_lookup(const char *logged);
+
+/* Writes the swanctl proposal string for one proposal, e.g.
+ * "aes256-sha1-modp1024" or "aes128gcm16-prfsha256-ecp256". Unknown names
+ * are written lower-cased. Returns the length written (truncated to n-1). */
+size_t proposal_to_swanctl(const proposal *p, char *buf, size_t n);
+
+#endif
