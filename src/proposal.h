@@ -77,11 +77,32 @@ int proposal_diff_compute(const proposal_list *received,
 typedef struct alg_info {
     const char *logged;     /* "AES_CBC_256", "MODP_1024", "HMAC_SHA1_96" */
     const char *keyword;    /* swanctl keyword: "aes256", "modp1024", "sha1" */
-    const char *gui;        /* pfSense label: "AES (256 bits)", "2 (1024 bit)", "SHA1" */
+    const char *gui;        /* pfSense label: "AES 256 bits", "2 (1024 bit)", "SHA1" */
 } alg_info;
+/* keyword is NULL for names swanctl has no keyword for (DES_IV64, KE_NONE);
+ * gui is NULL for names the pfSense GUI cannot produce (AES_CTR_128, ...).
+ * The GUI labels read "AES 256 bits", "AES256-GCM 128 bits" (algorithm and
+ * key-length/ICV select), "SHA256", "14 (2048 bit)", "off" (PFS). */
 
-/* Looks up a logged name (exact), NULL if unknown. */
+/* Looks up a logged name (exact), NULL if unknown. An additional key
+ * exchange "KE1_ML_KEM_768" gives the entry of "ML_KEM_768". */
 const alg_info *alg_info_lookup(const char *logged);
+/* The same for a name that is not NUL-terminated. */
+const alg_info *alg_info_lookup_n(const char *logged, size_t len);
+
+/* The key exchange of IANA DH group / KE method number 'group' (14 ->
+ * MODP_2048, 19 -> ECP_256, 0 -> KE_NONE "off"), NULL if unknown. */
+const alg_info *alg_info_for_dh_group_number(int group);
+/* The IANA DH group number of a logged KE name ("MODP_2048" -> 14), or -1. */
+int alg_info_dh_group_number(const char *logged);
+
+/* The PRF strongSwan derives from an integrity algorithm when a proposal
+ * names none ("HMAC_SHA1_96" -> "PRF_HMAC_SHA1"), NULL if there is none. */
+const char *alg_prf_for_integ(const char *integ);
+
+/* 1 if 'name' is not a known name but the beginning of one ("MODP_20",
+ * "PRF_HMAC_SH"): the sign of a line cut off by a length limit. */
+int alg_name_is_cut(const char *name, size_t len);
 
 /* Writes the swanctl proposal string for one proposal, e.g.
  * "aes256-sha1-modp1024" or "aes128gcm16-prfsha256-ecp256". Unknown names

@@ -1,0 +1,209 @@
+/*
+ * main.c - the ipsec-diag executable: a thin adapter over libipsecdiag.
+ *
+ *   ipsec-diag diagnose [--format json|text|markdown] [FILE...|-]
+ *   ipsec-diag serve [options]          (the HTTP service, src/server/)
+ *   ipsec-diag classes                  (the failure class catalogue)
+ *   ipsec-diag version
+ *
+ * All I/O is here and in src/server/; the library only sees bytes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipsecdiag/ipsecdiag.h"
+#include "server/server.h"
+
+/* Exit statuses a script can act on. */
+enum {
+    EXIT_NO_FAILURE = 0,   /* established, or nothing concluded */
+    EXIT_FAILURE_FOUND = 1,/* at least one error-severity diagnosis */
+    EXIT_USAGE = 2,
+    EXIT_IO = 3
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: ipsec-diag <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  diagnose [--format json|text|markdown] [--max-line BYTES] [FILE...|-]\n"
+          "      Read strongSwan (charon) logs and print the diagnosis. Several\n"
+          "      files (e.g. both ends of one tunnel) are diagnosed together.\n"
+          "      Exit status: 0 no failure found, 1 failure found, 2 usage, 3 I/O error.\n"
+          "  serve [--listen ADDR:PORT] [--workers N] ...   (see 'ipsec-diag serve --help')\n"
+          "  classes    list the failure classes\n"
+          "  version    print the version\n",
+          out);
+}
+
+static void collect(void *user, const idg_diagnosis *d)
+{
+    idg_report_add(user, d);
+}
+
+/* Feeds one file (or stdin for "-") into a new engine as a report source. */
+static int diagnose_file(idg_report *r, const char *path, const idg_options *opts)
+{
+    static char buf[1 << 16];
+    int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    idg_engine *e;
+    ssize_t n;
+    int rc = 0;
+    if (fd < 0) {
+        fprintf(stderr, "ipsec-diag: %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    if (idg_report_begin_source(r, strcmp(path, "-") == 0 ? "stdin" : path) < 0 ||
+        (e = idg_engine_new(opts, collect, r)) == NULL) {
+        fprintf(stderr, "ipsec-diag: out of memory\n");
+        if (fd != STDIN_FILENO)
+            close(fd);
+        return -1;
+    }
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fprintf(stderr, "ipsec-diag: %s: %s\n", path, strerror(errno));
+            rc = -1;
+            break;
+        }
+        if (idg_engine_feed(e, buf, (size_t)n) < 0) {
+            fprintf(stderr, "ipsec-diag: out of memory\n");
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && idg_engine_finish(e) < 0)
+        rc = -1;
+    idg_report_set_stats(r, idg_engine_stats(e));
+    idg_engine_free(e);
+    if (fd != STDIN_FILENO)
+        close(fd);
+    return rc;
+}
+
+static int cmd_diagnose(int argc, char **argv)
+{
+    idg_format fmt = IDG_FORMAT_JSON;
+    idg_options opts;
+    idg_report *r;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    size_t nfiles = 0;
+    int status = EXIT_NO_FAILURE;
+    char *out;
+
+    idg_options_init(&opts);
+    if (files == NULL)
+        return EXIT_IO;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--format") == 0 || strcmp(a, "-f") == 0) {
+            if (i + 1 >= argc || idg_format_parse(argv[++i], &fmt) < 0) {
+                fprintf(stderr, "ipsec-diag: --format takes json, text or markdown\n");
+                free(files);
+                return EXIT_USAGE;
+            }
+        } else if (strncmp(a, "--format=", 9) == 0) {
+            if (idg_format_parse(a + 9, &fmt) < 0) {
+                fprintf(stderr, "ipsec-diag: --format takes json, text or markdown\n");
+                free(files);
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--max-line") == 0 && i + 1 < argc) {
+            char *end;
+            unsigned long long v = strtoull(argv[++i], &end, 10);
+            if (*end || v < 256 || v > (1ull << 30)) {
+                fprintf(stderr, "ipsec-diag: --max-line takes 256..1073741824\n");
+                free(files);
+                return EXIT_USAGE;
+            }
+            opts.max_line_bytes = (size_t)v;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            free(files);
+            return EXIT_NO_FAILURE;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "ipsec-diag: unknown option %s\n", a);
+            usage(stderr);
+            free(files);
+            return EXIT_USAGE;
+        } else {
+            files[nfiles++] = a;
+        }
+    }
+    if (nfiles == 0)
+        files[nfiles++] = "-";
+
+    r = idg_report_new();
+    if (r == NULL) {
+        free(files);
+        return EXIT_IO;
+    }
+    for (size_t i = 0; i < nfiles; i++)
+        if (diagnose_file(r, files[i], &opts) < 0)
+            status = EXIT_IO;
+    free(files);
+    if (status == EXIT_IO) {
+        idg_report_free(r);
+        return status;
+    }
+    idg_report_correlate(r);
+    out = idg_report_render(r, fmt);
+    if (out == NULL) {
+        fprintf(stderr, "ipsec-diag: out of memory\n");
+        idg_report_free(r);
+        return EXIT_IO;
+    }
+    fputs(out, stdout);
+    if (out[0] && out[strlen(out) - 1] != '\n')
+        fputc('\n', stdout);
+    free(out);
+    for (size_t i = 0; i < idg_report_count(r); i++)
+        if (idg_report_get(r, i)->severity == IDG_SEVERITY_ERROR)
+            status = EXIT_FAILURE_FOUND;
+    idg_report_free(r);
+    if (fflush(stdout) != 0)
+        return EXIT_IO;
+    return status;
+}
+
+static int cmd_classes(void)
+{
+    for (int c = 0; c < IDG_CLASS__COUNT; c++) {
+        const idg_class_info *ci = idg_class_get((idg_class)c);
+        printf("%-32s phase %d  %-7s  %s\n", ci->name, ci->phase,
+               idg_severity_name(ci->severity), ci->title);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "diagnose") == 0)
+        return cmd_diagnose(argc - 1, argv + 1);
+    if (strcmp(argv[1], "serve") == 0)
+        return serve_main(argc - 1, argv + 1);
+    if (strcmp(argv[1], "classes") == 0)
+        return cmd_classes();
+    if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+        printf("ipsec-diag %s\n", IDG_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "ipsec-diag: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,591 @@
+/*
+ * report.c - collecting diagnoses of one or more logs, joining the two ends
+ * of a tunnel, and rendering the result for machines (JSON) and people
+ * (plain text for a terminal, Markdown for a ticket).
+ *
+ * Why correlation lives here and not in the engine: an engine sees one
+ * log. When both ends' logs are given, the responder usually holds the
+ * detail (received vs configured proposals) while the initiator only saw a
+ * notify. The same IKEv1 INFORMATIONAL/Quick Mode message ID (random 32
+ * bits) appears in both logs, so it joins the two diagnoses; mirrored
+ * addresses are the fallback. The joined initiator diagnosis inherits the
+ * responder's values with the sides swapped, so each says which end holds
+ * which value.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diagnosis_json.h"
+#include "strbuf.h"
+
+typedef struct report_source {
+    char *name;
+    idg_stats stats;
+    int has_stats;
+} report_source;
+
+struct idg_report {
+    report_source *sources;
+    size_t n_sources, cap_sources;
+    idg_diagnosis **items;
+    size_t n_items, cap_items;
+};
+
+idg_report *idg_report_new(void)
+{
+    return calloc(1, sizeof(idg_report));
+}
+
+void idg_report_free(idg_report *r)
+{
+    if (r == NULL)
+        return;
+    for (size_t i = 0; i < r->n_sources; i++)
+        free(r->sources[i].name);
+    free(r->sources);
+    for (size_t i = 0; i < r->n_items; i++)
+        idg_diagnosis_free(r->items[i]);
+    free(r->items);
+    free(r);
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    size_t ncap;
+    void *p;
+    if (n < *cap)
+        return 0;
+    ncap = *cap ? *cap * 2 : 8;
+    p = realloc(*arr, ncap * elem);
+    if (p == NULL)
+        return -1;
+    *arr = p;
+    *cap = ncap;
+    return 0;
+}
+
+int idg_report_begin_source(idg_report *r, const char *name)
+{
+    report_source *s;
+    if (grow((void **)&r->sources, &r->cap_sources, r->n_sources, sizeof *r->sources) < 0)
+        return -1;
+    s = &r->sources[r->n_sources];
+    memset(s, 0, sizeof *s);
+    s->name = strdup(name ? name : "-");
+    if (s->name == NULL)
+        return -1;
+    r->n_sources++;
+    return 0;
+}
+
+static const char *current_source(const idg_report *r)
+{
+    return r->n_sources ? r->sources[r->n_sources - 1].name : NULL;
+}
+
+int idg_report_add(idg_report *r, const idg_diagnosis *d)
+{
+    idg_diagnosis *c;
+    const char *src;
+    if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0)
+        return -1;
+    c = idg_diagnosis_copy(d);
+    if (c == NULL)
+        return -1;
+    src = current_source(r);
+    if (src != NULL && c->source == NULL) {
+        c->source = strdup(src);
+        if (c->source == NULL) {
+            idg_diagnosis_free(c);
+            return -1;
+        }
+    }
+    r->items[r->n_items++] = c;
+    return 0;
+}
+
+int idg_report_set_stats(idg_report *r, const idg_stats *s)
+{
+    if (r->n_sources == 0 && idg_report_begin_source(r, "-") < 0)
+        return -1;
+    r->sources[r->n_sources - 1].stats = *s;
+    r->sources[r->n_sources - 1].has_stats = 1;
+    return 0;
+}
+
+size_t idg_report_count(const idg_report *r)
+{
+    return r->n_items;
+}
+
+const idg_diagnosis *idg_report_get(const idg_report *r, size_t i)
+{
+    return i < r->n_items ? r->items[i] : NULL;
+}
+
+/* ---- correlation ------------------------------------------------------ */
+
+static int same_str(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+static int share_msgid(const idg_diagnosis *a, const idg_diagnosis *b)
+{
+    for (size_t i = 0; i < a->n_msgids; i++)
+        for (size_t j = 0; j < b->n_msgids; j++)
+            if (a->msgids[i] == b->msgids[j] && a->msgids[i] > 1)
+                return 1;
+    return 0;
+}
+
+static int mirrored_addresses(const idg_diagnosis *a, const idg_diagnosis *b)
+{
+    return same_str(a->local_addr, b->remote_addr) && same_str(a->remote_addr, b->local_addr);
+}
+
+/* How much a diagnosis knows: values of both sides count most. */
+static int knowledge(const idg_diagnosis *d)
+{
+    int k = 0;
+    for (size_t i = 0; i < d->n_offending; i++)
+        k += (d->offending[i].local != NULL) + 2 * (d->offending[i].peer != NULL);
+    return k * 100 + (int)(d->confidence * 100);
+}
+
+static void replace_str(const char **dst, const char *src)
+{
+    char *c = src ? strdup(src) : NULL;
+    if (src != NULL && c == NULL)
+        return; /* keep the old value on OOM */
+    free((char *)*dst);
+    *dst = c;
+}
+
+static int is_generic(idg_class c)
+{
+    return c == IDG_CLASS_PHASE1_PROPOSAL_MISMATCH || c == IDG_CLASS_PHASE2_PROPOSAL_MISMATCH ||
+           c == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+}
+
+/* Gives `weak` the values `strong` knows, with the sides swapped. */
+static void inherit(idg_diagnosis *weak, const idg_diagnosis *strong)
+{
+    for (size_t i = 0; i < strong->n_offending; i++) {
+        const idg_offending *so = &strong->offending[i];
+        idg_offending *wo = NULL;
+        for (size_t j = 0; j < weak->n_offending; j++)
+            if (same_str(weak->offending[j].field, so->field))
+                wo = (idg_offending *)&weak->offending[j];
+        if (wo == NULL) {
+            idg_offending *arr = realloc((void *)weak->offending,
+                                         (weak->n_offending + 1) * sizeof *arr);
+            if (arr == NULL)
+                return;
+            weak->offending = arr;
+            wo = &arr[weak->n_offending++];
+            memset(wo, 0, sizeof *wo);
+            replace_str(&wo->field, so->field);
+        }
+        if (wo->local == NULL)
+            replace_str(&wo->local, so->peer);
+        if (wo->peer == NULL)
+            replace_str(&wo->peer, so->local);
+    }
+    if (is_generic(weak->cls) && !is_generic(strong->cls) && weak->phase == strong->phase) {
+        const idg_class_info *ci = idg_class_get(strong->cls);
+        weak->cls = strong->cls;
+        weak->severity = strong->severity;
+        if (ci)
+            replace_str(&weak->title, ci->title);
+    }
+    if (weak->summary == NULL)
+        replace_str(&weak->summary, strong->summary);
+    if (weak->confidence < strong->confidence)
+        weak->confidence = strong->confidence;
+}
+
+void idg_report_correlate(idg_report *r)
+{
+    unsigned char *joined;
+    if (r->n_sources < 2 || r->n_items < 2)
+        return;
+    joined = calloc(r->n_items, 1);
+    if (joined == NULL)
+        return;
+    /* Two passes: message IDs first (exact), then mirrored addresses. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < r->n_items; i++) {
+            idg_diagnosis *a = r->items[i];
+            if (joined[i] || a->severity == IDG_SEVERITY_INFO)
+                continue;
+            for (size_t j = i + 1; j < r->n_items; j++) {
+                idg_diagnosis *b = r->items[j];
+                if (joined[j] || b->severity == IDG_SEVERITY_INFO || a->phase != b->phase ||
+                    same_str(a->source, b->source))
+                    continue;
+                if (pass == 0 ? !share_msgid(a, b) : !mirrored_addresses(a, b))
+                    continue;
+                if (knowledge(a) >= knowledge(b))
+                    inherit(b, a);
+                else
+                    inherit(a, b);
+                replace_str(&a->peer_source, b->source);
+                replace_str(&b->peer_source, a->source);
+                joined[i] = joined[j] = 1;
+                break;
+            }
+        }
+    }
+    free(joined);
+}
+
+/* ---- the document ----------------------------------------------------- */
+
+typedef struct outcome {
+    const char *word;     /* failed, established, no_conclusion */
+    size_t errors, warnings, established;
+    const idg_diagnosis *first_error;
+} outcome;
+
+static outcome report_outcome(const idg_report *r)
+{
+    outcome o = {"no_conclusion", 0, 0, 0, NULL};
+    for (size_t i = 0; i < r->n_items; i++) {
+        const idg_diagnosis *d = r->items[i];
+        if (d->severity == IDG_SEVERITY_ERROR) {
+            if (o.first_error == NULL)
+                o.first_error = d;
+            o.errors++;
+        } else if (d->severity == IDG_SEVERITY_WARNING)
+            o.warnings++;
+        else if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED)
+            o.established++;
+    }
+    if (o.errors)
+        o.word = "failed";
+    else if (o.established)
+        o.word = "established";
+    return o;
+}
+
+static char *summary_sentence(const idg_report *r, const outcome *o)
+{
+    strbuf sb = STRBUF_INIT;
+    if (o->errors) {
+        const idg_diagnosis *d = o->first_error;
+        strbuf_printf(&sb, "%zu failure%s found; first: %s", o->errors, o->errors == 1 ? "" : "s",
+                      d->title ? d->title : idg_class_get(d->cls)->title);
+        if (d->connection)
+            strbuf_printf(&sb, " (connection %s)", d->connection);
+        strbuf_puts(&sb, ".");
+        if (d->summary)
+            strbuf_printf(&sb, " %s", d->summary);
+    } else if (o->established) {
+        strbuf_printf(&sb, "No failure found; %zu established SA%s.", o->established,
+                      o->established == 1 ? "" : "s");
+    } else {
+        size_t charon = 0;
+        for (size_t i = 0; i < r->n_sources; i++)
+            charon += (size_t)r->sources[i].stats.charon_lines;
+        if (charon == 0)
+            strbuf_puts(&sb, "No strongSwan (charon) log lines were found in the input.");
+        else
+            strbuf_printf(&sb, "No conclusion: %zu charon line%s read, but no negotiation "
+                               "failed or completed in them.", charon, charon == 1 ? "" : "s");
+    }
+    if (o->warnings)
+        strbuf_printf(&sb, " %zu warning%s.", o->warnings, o->warnings == 1 ? "" : "s");
+    return strbuf_steal(&sb);
+}
+
+static json_t *source_json(const report_source *s, const idg_report *r)
+{
+    json_t *o = json_object();
+    size_t n = 0;
+    for (size_t i = 0; i < r->n_items; i++)
+        if (same_str(r->items[i]->source, s->name))
+            n++;
+    json_object_set_new(o, "name", json_string(s->name));
+    json_object_set_new(o, "bytes", json_integer((json_int_t)s->stats.bytes));
+    json_object_set_new(o, "lines", json_integer((json_int_t)s->stats.lines));
+    json_object_set_new(o, "charon_lines", json_integer((json_int_t)s->stats.charon_lines));
+    json_object_set_new(o, "skipped_lines", json_integer((json_int_t)s->stats.skipped_lines));
+    json_object_set_new(o, "cut_lines", json_integer((json_int_t)s->stats.cut_lines));
+    json_object_set_new(o, "joined_lines", json_integer((json_int_t)s->stats.joined_lines));
+    json_object_set_new(o, "duplicate_lines", json_integer((json_int_t)s->stats.duplicate_lines));
+    json_object_set_new(o, "negotiations", json_integer((json_int_t)s->stats.negotiations));
+    json_object_set_new(o, "evicted", json_integer((json_int_t)s->stats.evicted));
+    json_object_set_new(o, "reversed", json_boolean(s->stats.reversed));
+    json_object_set_new(o, "diagnoses", json_integer((json_int_t)n));
+    return o;
+}
+
+static char *render_json(const idg_report *r)
+{
+    outcome o = report_outcome(r);
+    json_t *doc = json_object(), *sources = json_array(), *diags = json_array();
+    char *summary = summary_sentence(r, &o), *out;
+    json_object_set_new(doc, "version", json_string(IDG_VERSION));
+    json_object_set_new(doc, "outcome", json_string(o.word));
+    json_object_set_new(doc, "summary", summary ? json_string(summary) : json_null());
+    free(summary);
+    for (size_t i = 0; i < r->n_sources; i++)
+        json_array_append_new(sources, source_json(&r->sources[i], r));
+    json_object_set_new(doc, "sources", sources);
+    for (size_t i = 0; i < r->n_items; i++) {
+        json_t *d = diagnosis_json(r->items[i]);
+        if (d)
+            json_array_append_new(diags, d);
+    }
+    json_object_set_new(doc, "diagnoses", diags);
+    out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(doc);
+    return out;
+}
+
+/* ---- text and Markdown ------------------------------------------------ */
+
+static const char *or_dash(const char *s)
+{
+    return s ? s : "-";
+}
+
+static void side_line(strbuf *sb, const idg_diagnosis *d)
+{
+    strbuf_printf(sb, "phase %d", d->phase);
+    if (d->ike_version)
+        strbuf_printf(sb, ", IKEv%d", d->ike_version);
+    if (d->role)
+        strbuf_printf(sb, ", this log is the %s", idg_role_name(d->role));
+    if (d->connection) {
+        strbuf_printf(sb, ", connection %s", d->connection);
+        if (d->ike_sa_id >= 0)
+            strbuf_printf(sb, "[%lld]", (long long)d->ike_sa_id);
+    }
+    if (d->child_name)
+        strbuf_printf(sb, ", child %s", d->child_name);
+}
+
+static void render_text_one(strbuf *sb, const idg_diagnosis *d)
+{
+    static const char *tags[] = {"INFO", "WARNING", "ERROR"};
+    strbuf_printf(sb, "[%s] %s\n  ", tags[d->severity],
+                  d->title ? d->title : idg_class_get(d->cls)->title);
+    side_line(sb, d);
+    strbuf_puts(sb, "\n");
+    if (d->local_addr || d->remote_addr)
+        strbuf_printf(sb, "  this end %s, peer %s\n", or_dash(d->local_addr), or_dash(d->remote_addr));
+    if (d->source) {
+        strbuf_printf(sb, "  log %s", d->source);
+        if (d->peer_source)
+            strbuf_printf(sb, " (joined with %s)", d->peer_source);
+        strbuf_printf(sb, ", confidence %.2f\n", d->confidence);
+    }
+    if (d->time)
+        strbuf_printf(sb, "  at %s\n", d->time);
+    if (d->detail)
+        strbuf_printf(sb, "  %s\n", d->detail);
+    if (d->n_offending) {
+        strbuf_puts(sb, "  Offending settings:\n");
+        for (size_t i = 0; i < d->n_offending; i++)
+            strbuf_printf(sb, "    %-24s this end: %-28s peer: %s\n", or_dash(d->offending[i].field),
+                          d->offending[i].local ? d->offending[i].local : "(unknown)",
+                          d->offending[i].peer ? d->offending[i].peer : "(unknown)");
+    }
+    if (d->summary)
+        strbuf_printf(sb, "  Fix: %s\n", d->summary);
+    if (d->pfsense)
+        strbuf_printf(sb, "    pfSense:    %s\n", d->pfsense);
+    if (d->strongswan)
+        strbuf_printf(sb, "    strongSwan: %s\n", d->strongswan);
+    if (d->n_evidence) {
+        strbuf_puts(sb, "  Evidence:\n");
+        for (size_t i = 0; i < d->n_evidence; i++)
+            strbuf_printf(sb, "    %6llu: %s\n", (unsigned long long)d->evidence[i].line,
+                          or_dash(d->evidence[i].text));
+    }
+    strbuf_puts(sb, "\n");
+}
+
+/* Markdown inline text: escape the characters that would start markup. */
+static void md_text(strbuf *sb, const char *s)
+{
+    for (; s && *s; s++) {
+        if (strchr("\\`*_[]<>|#", *s))
+            strbuf_append(sb, "\\", 1);
+        strbuf_append(sb, s, 1);
+    }
+}
+
+/* Markdown inline code: a backtick fence longer than any run inside. */
+static void md_code(strbuf *sb, const char *s)
+{
+    size_t run = 0, longest = 0;
+    for (const char *p = s; p && *p; p++) {
+        run = (*p == '`') ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    for (size_t i = 0; i <= longest; i++)
+        strbuf_append(sb, "`", 1);
+    strbuf_puts(sb, " ");
+    strbuf_puts(sb, s ? s : "");
+    strbuf_puts(sb, " ");
+    for (size_t i = 0; i <= longest; i++)
+        strbuf_append(sb, "`", 1);
+}
+
+static void render_markdown_one(strbuf *sb, const idg_diagnosis *d)
+{
+    static const char *icons[] = {"ℹ️ info", "⚠️ warning", "❌ error"};
+    size_t fence = 3;
+    strbuf_puts(sb, "### ");
+    md_text(sb, d->title ? d->title : idg_class_get(d->cls)->title);
+    strbuf_printf(sb, "\n\n**%s** · `%s` · ", icons[d->severity], idg_class_get(d->cls)->name);
+    {
+        strbuf tmp = STRBUF_INIT;
+        char *t;
+        side_line(&tmp, d);
+        t = strbuf_steal(&tmp);
+        md_text(sb, t);
+        free(t);
+    }
+    strbuf_printf(sb, " · confidence %.2f\n\n", d->confidence);
+    if (d->local_addr || d->remote_addr) {
+        strbuf_puts(sb, "This end ");
+        md_code(sb, or_dash(d->local_addr));
+        strbuf_puts(sb, ", peer ");
+        md_code(sb, or_dash(d->remote_addr));
+        if (d->source) {
+            strbuf_puts(sb, ", log ");
+            md_code(sb, d->source);
+        }
+        strbuf_puts(sb, "\n\n");
+    }
+    if (d->detail) {
+        md_text(sb, d->detail);
+        strbuf_puts(sb, "\n\n");
+    }
+    if (d->n_offending) {
+        strbuf_puts(sb, "| Setting | This end | Peer |\n|---|---|---|\n");
+        for (size_t i = 0; i < d->n_offending; i++) {
+            strbuf_puts(sb, "| ");
+            md_code(sb, or_dash(d->offending[i].field));
+            strbuf_puts(sb, " | ");
+            md_code(sb, d->offending[i].local ? d->offending[i].local : "unknown");
+            strbuf_puts(sb, " | ");
+            md_code(sb, d->offending[i].peer ? d->offending[i].peer : "unknown");
+            strbuf_puts(sb, " |\n");
+        }
+        strbuf_puts(sb, "\n");
+    }
+    if (d->summary) {
+        strbuf_puts(sb, "**Fix:** ");
+        md_text(sb, d->summary);
+        strbuf_puts(sb, "\n\n");
+    }
+    if (d->pfsense) {
+        strbuf_puts(sb, "- pfSense: ");
+        md_text(sb, d->pfsense);
+        strbuf_puts(sb, "\n");
+    }
+    if (d->strongswan) {
+        strbuf_puts(sb, "- strongSwan: ");
+        md_code(sb, d->strongswan);
+        strbuf_puts(sb, "\n");
+    }
+    if (d->n_evidence) {
+        /* A fence longer than any backtick run in the lines. */
+        for (size_t i = 0; i < d->n_evidence; i++) {
+            size_t run = 0;
+            for (const char *p = d->evidence[i].text; p && *p; p++) {
+                run = (*p == '`') ? run + 1 : 0;
+                if (run >= fence)
+                    fence = run + 1;
+            }
+        }
+        strbuf_puts(sb, "\n<details><summary>Evidence</summary>\n\n");
+        for (size_t i = 0; i < fence; i++)
+            strbuf_puts(sb, "`");
+        strbuf_puts(sb, "\n");
+        for (size_t i = 0; i < d->n_evidence; i++)
+            strbuf_printf(sb, "%6llu: %s\n", (unsigned long long)d->evidence[i].line,
+                          or_dash(d->evidence[i].text));
+        for (size_t i = 0; i < fence; i++)
+            strbuf_puts(sb, "`");
+        strbuf_puts(sb, "\n\n</details>\n");
+    }
+    strbuf_puts(sb, "\n");
+}
+
+static char *render_human(const idg_report *r, idg_format fmt)
+{
+    strbuf sb = STRBUF_INIT;
+    outcome o = report_outcome(r);
+    char *summary = summary_sentence(r, &o);
+    if (fmt == IDG_FORMAT_MARKDOWN) {
+        strbuf_printf(&sb, "## IPsec diagnosis: %s\n\n", o.word);
+        md_text(&sb, summary ? summary : "");
+        strbuf_puts(&sb, "\n\n");
+    } else {
+        strbuf_printf(&sb, "IPsec diagnosis: %s\n%s\n\n", o.word, summary ? summary : "");
+    }
+    free(summary);
+    /* Failures first, then warnings, then successes: what needs action on top. */
+    for (int sev = IDG_SEVERITY_ERROR; sev >= IDG_SEVERITY_INFO; sev--)
+        for (size_t i = 0; i < r->n_items; i++) {
+            if ((int)r->items[i]->severity != sev)
+                continue;
+            if (fmt == IDG_FORMAT_MARKDOWN)
+                render_markdown_one(&sb, r->items[i]);
+            else
+                render_text_one(&sb, r->items[i]);
+        }
+    for (size_t i = 0; i < r->n_sources; i++) {
+        const idg_stats *s = &r->sources[i].stats;
+        strbuf_printf(&sb, "%s%s: %llu lines, %llu charon lines, %llu skipped, %llu cut%s\n",
+                      fmt == IDG_FORMAT_MARKDOWN ? "- " : "", r->sources[i].name,
+                      (unsigned long long)s->lines, (unsigned long long)s->charon_lines,
+                      (unsigned long long)s->skipped_lines, (unsigned long long)s->cut_lines,
+                      s->reversed ? ", read newest-first and reordered" : "");
+    }
+    return strbuf_steal(&sb);
+}
+
+char *idg_report_render(const idg_report *r, idg_format fmt)
+{
+    if (fmt == IDG_FORMAT_JSON)
+        return render_json(r);
+    return render_human(r, fmt);
+}
+
+/* ---- one call --------------------------------------------------------- */
+
+static void add_to_report(void *user, const idg_diagnosis *d)
+{
+    idg_report_add(user, d);
+}
+
+char *idg_diagnose_buffer(const void *log, size_t len, const char *name,
+                          const idg_options *opts, idg_format fmt)
+{
+    idg_report *r = idg_report_new();
+    idg_engine *e;
+    char *out = NULL;
+    if (r == NULL)
+        return NULL;
+    if (idg_report_begin_source(r, name ? name : "log") < 0)
+        goto done;
+    e = idg_engine_new(opts, add_to_report, r);
+    if (e == NULL)
+        goto done;
+    if (idg_engine_feed(e, log, len) == 0 && idg_engine_finish(e) == 0) {
+        idg_report_set_stats(r, idg_engine_stats(e));
+        out = idg_report_render(r, fmt);
+    }
+    idg_engine_free(e);
+done:
+    idg_report_free(r);
+    return out;
+}

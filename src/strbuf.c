@@ -1,0 +1,97 @@
+/*
+ * strbuf.c - see strbuf.h. Growth doubles, so appends are amortised O(1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+static int strbuf_reserve(strbuf *sb, size_t extra)
+{
+    size_t need, cap;
+    char *p;
+    if (sb->failed)
+        return -1;
+    if (extra > (size_t)-1 - sb->len - 1) {
+        sb->failed = 1;
+        return -1;
+    }
+    need = sb->len + extra + 1;
+    if (need <= sb->cap)
+        return 0;
+    cap = sb->cap ? sb->cap : 256;
+    while (cap < need)
+        cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
+    p = realloc(sb->data, cap);
+    if (p == NULL) {
+        sb->failed = 1;
+        return -1;
+    }
+    sb->data = p;
+    sb->cap = cap;
+    return 0;
+}
+
+void strbuf_append(strbuf *sb, const char *s, size_t n)
+{
+    if (strbuf_reserve(sb, n) < 0)
+        return;
+    if (n > 0)
+        memcpy(sb->data + sb->len, s, n);
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
+void strbuf_puts(strbuf *sb, const char *s)
+{
+    strbuf_append(sb, s, strlen(s));
+}
+
+void strbuf_printf(strbuf *sb, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char small[256];
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        sb->failed = 1;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        strbuf_append(sb, small, (size_t)n);
+        return;
+    }
+    if (strbuf_reserve(sb, (size_t)n) < 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    sb->len += (size_t)n;
+}
+
+char *strbuf_steal(strbuf *sb)
+{
+    char *s;
+    if (sb->failed) {
+        strbuf_free(sb);
+        return NULL;
+    }
+    if (sb->data == NULL && strbuf_reserve(sb, 0) < 0)
+        return NULL;
+    sb->data[sb->len] = '\0';
+    s = sb->data;
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    return s;
+}
+
+void strbuf_free(strbuf *sb)
+{
+    free(sb->data);
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    sb->failed = 0;
+}

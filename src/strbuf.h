@@ -1,0 +1,32 @@
+/*
+ * strbuf.h - a growable NUL-terminated byte buffer for rendering.
+ *
+ * Appends never fail loudly: on allocation failure the buffer remembers it
+ * (sb->failed) and later appends are no-ops, so renderers can append
+ * freely and check once at the end.
+ */
+#ifndef IDG_STRBUF_H
+#define IDG_STRBUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+typedef struct strbuf {
+    char *data;     /* NUL-terminated when len > 0 or after strbuf_cstr */
+    size_t len;     /* bytes used, excluding the NUL */
+    size_t cap;     /* bytes allocated */
+    int failed;     /* an allocation failed; contents are incomplete */
+} strbuf;
+
+#define STRBUF_INIT {NULL, 0, 0, 0}
+
+void strbuf_append(strbuf *sb, const char *s, size_t n);
+void strbuf_puts(strbuf *sb, const char *s);
+void strbuf_printf(strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hands the string over to the caller (malloc'd) and resets sb; NULL if an
+ * allocation failed at any point. */
+char *strbuf_steal(strbuf *sb);
+void strbuf_free(strbuf *sb);
+
+#endif
