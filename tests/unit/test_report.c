@@ -1,0 +1,267 @@
+/*
+ * test_report.c - the class catalogue, diagnosis copies and JSON, reports:
+ * two-end correlation and the three renderings.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipsecdiag/ipsecdiag.h"
+
+START_TEST(catalogue_is_complete_and_unique)
+{
+    for (int i = 0; i < IDG_CLASS__COUNT; i++) {
+        const idg_class_info *ci = idg_class_get((idg_class)i);
+        ck_assert_ptr_nonnull(ci);
+        ck_assert_int_eq(ci->id, i);
+        ck_assert_ptr_nonnull(ci->title);
+        ck_assert_ptr_nonnull(ci->description);
+        ck_assert(ci->phase == 1 || ci->phase == 2);
+        ck_assert_ptr_eq(idg_class_by_name(ci->name), ci);
+        for (int j = 0; j < i; j++)
+            ck_assert_str_ne(idg_class_get((idg_class)j)->name, ci->name);
+    }
+    ck_assert_ptr_null(idg_class_get(IDG_CLASS__COUNT));
+    ck_assert_ptr_null(idg_class_by_name("no_such_class"));
+    ck_assert_str_eq(idg_class_get(IDG_CLASS_PHASE1_PSK_MISMATCH)->name, "phase1_psk_mismatch");
+    ck_assert_int_eq(idg_class_get(IDG_CLASS_PHASE2_PFS_MISMATCH)->phase, 2);
+    ck_assert_int_eq(idg_class_get(IDG_CLASS_PHASE1_ESTABLISHED)->severity, IDG_SEVERITY_INFO);
+}
+END_TEST
+
+START_TEST(format_names)
+{
+    idg_format f;
+    ck_assert_int_eq(idg_format_parse("json", &f), 0);
+    ck_assert_int_eq(f, IDG_FORMAT_JSON);
+    ck_assert_int_eq(idg_format_parse("md", &f), 0);
+    ck_assert_int_eq(f, IDG_FORMAT_MARKDOWN);
+    ck_assert_int_eq(idg_format_parse("text", &f), 0);
+    ck_assert_int_eq(f, IDG_FORMAT_TEXT);
+    ck_assert_int_eq(idg_format_parse("xml", &f), -1);
+    ck_assert_int_eq(idg_format_parse(NULL, &f), -1);
+}
+END_TEST
+
+static idg_diagnosis responder_view(void)
+{
+    static const idg_offending off[] = {
+        {"phase1.encryption", "AES_CBC_256", "AES_CBC_128"},
+    };
+    static const idg_evidence ev[] = {
+        {104, "11[CFG] <1> received proposals: IKE:AES_CBC_128/HMAC_SHA1_96"},
+    };
+    static const uint32_t ids[] = {3957814849u};
+    idg_diagnosis d;
+    memset(&d, 0, sizeof d);
+    d.cls = IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH;
+    d.phase = 1;
+    d.severity = IDG_SEVERITY_ERROR;
+    d.ike_version = 1;
+    d.role = IDG_ROLE_RESPONDER;
+    d.ike_sa_id = 1;
+    d.local_addr = "203.0.113.2";
+    d.remote_addr = "198.51.100.2";
+    d.confidence = 0.95;
+    d.offending = off;
+    d.n_offending = 1;
+    d.evidence = ev;
+    d.n_evidence = 1;
+    d.msgids = ids;
+    d.n_msgids = 1;
+    d.summary = "Use the same encryption algorithm on both ends.";
+    return d;
+}
+
+static idg_diagnosis initiator_view(void)
+{
+    static const uint32_t ids[] = {3957814849u};
+    idg_diagnosis d;
+    memset(&d, 0, sizeof d);
+    d.cls = IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+    d.phase = 1;
+    d.severity = IDG_SEVERITY_ERROR;
+    d.ike_version = 1;
+    d.role = IDG_ROLE_INITIATOR;
+    d.connection = "con1";
+    d.ike_sa_id = 1;
+    d.local_addr = "198.51.100.2";
+    d.remote_addr = "203.0.113.2";
+    d.confidence = 0.6;
+    d.msgids = ids;
+    d.n_msgids = 1;
+    return d;
+}
+
+START_TEST(copy_is_deep)
+{
+    idg_diagnosis d = responder_view();
+    idg_diagnosis *c = idg_diagnosis_copy(&d);
+    ck_assert_ptr_nonnull(c);
+    ck_assert_ptr_ne(c->offending, d.offending);
+    ck_assert_str_eq(c->offending[0].local, "AES_CBC_256");
+    ck_assert_ptr_ne(c->offending[0].local, d.offending[0].local);
+    ck_assert_uint_eq(c->evidence[0].line, 104);
+    ck_assert_uint_eq(c->msgids[0], 3957814849u);
+    idg_diagnosis_free(c);
+}
+END_TEST
+
+START_TEST(json_is_valid_and_complete)
+{
+    idg_diagnosis d = responder_view();
+    char *s = idg_diagnosis_to_json(&d);
+    json_error_t err;
+    json_t *j = json_loads(s, 0, &err);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "class")), "phase1_encryption_mismatch");
+    ck_assert_int_eq(json_integer_value(json_object_get(j, "phase")), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "role")), "responder");
+    ck_assert(json_is_null(json_object_get(json_object_get(j, "connection"), "name")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "offending"), 0), "peer")),
+                     "AES_CBC_128");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(json_object_get(j, "evidence"), 0), "line")), 104);
+    ck_assert_ptr_null(strchr(s, '\n'));
+    json_decref(j);
+    free(s);
+}
+END_TEST
+
+START_TEST(invalid_utf8_still_gives_valid_json)
+{
+    idg_diagnosis d = responder_view();
+    char *s;
+    json_t *j;
+    d.detail = "bad \xff\xfe bytes";
+    s = idg_diagnosis_to_json(&d);
+    j = json_loads(s, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "detail")), "bad ?? bytes");
+    json_decref(j);
+    free(s);
+}
+END_TEST
+
+START_TEST(correlation_fills_the_initiator)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis a = initiator_view(), b = responder_view();
+    const idg_diagnosis *ini;
+    ck_assert_int_eq(idg_report_begin_source(r, "initiator.log"), 0);
+    ck_assert_int_eq(idg_report_add(r, &a), 0);
+    ck_assert_int_eq(idg_report_begin_source(r, "responder.log"), 0);
+    ck_assert_int_eq(idg_report_add(r, &b), 0);
+    idg_report_correlate(r);
+    ini = idg_report_get(r, 0);
+    ck_assert_int_eq(ini->cls, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH);
+    ck_assert_uint_eq(ini->n_offending, 1);
+    /* The sides are swapped: the initiator holds AES_CBC_128. */
+    ck_assert_str_eq(ini->offending[0].local, "AES_CBC_128");
+    ck_assert_str_eq(ini->offending[0].peer, "AES_CBC_256");
+    ck_assert_str_eq(ini->peer_source, "responder.log");
+    ck_assert_str_eq(idg_report_get(r, 1)->peer_source, "initiator.log");
+    idg_report_free(r);
+}
+END_TEST
+
+START_TEST(no_correlation_without_a_shared_key)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis a = initiator_view(), b = responder_view();
+    static const uint32_t other[] = {12345678u};
+    a.msgids = other;
+    a.local_addr = "192.0.2.1";
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &a);
+    idg_report_begin_source(r, "b.log");
+    idg_report_add(r, &b);
+    idg_report_correlate(r);
+    ck_assert_int_eq(idg_report_get(r, 0)->cls, IDG_CLASS_PHASE1_PROPOSAL_MISMATCH);
+    ck_assert_ptr_null(idg_report_get(r, 0)->peer_source);
+    idg_report_free(r);
+}
+END_TEST
+
+START_TEST(document_outcomes)
+{
+    idg_report *r = idg_report_new();
+    idg_stats st;
+    char *s;
+    json_t *j;
+    memset(&st, 0, sizeof st);
+    idg_report_begin_source(r, "empty.log");
+    idg_report_set_stats(r, &st);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "outcome")), "no_conclusion");
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "diagnoses")), 0);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "summary")), "No strongSwan"));
+    json_decref(j);
+    free(s);
+    {
+        idg_diagnosis d = responder_view();
+        idg_report_add(r, &d);
+    }
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "outcome")), "failed");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(j, "diagnoses"), 0), "source")),
+                     "empty.log");
+    json_decref(j);
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
+START_TEST(markdown_escapes_markup)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = responder_view();
+    static const idg_evidence ev[] = {{7, "```<script>alert(1)</script>"}};
+    char *s;
+    d.detail = "a <b>bold</b> | pipe";
+    d.evidence = ev;
+    d.n_evidence = 1;
+    idg_report_begin_source(r, "x.log");
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_MARKDOWN);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_ptr_nonnull(strstr(s, "a \\<b\\>bold\\</b\\> \\| pipe"));
+    /* The evidence fence is longer than the backtick run inside it. */
+    ck_assert_ptr_nonnull(strstr(s, "````\n"));
+    free(s);
+    s = idg_report_render(r, IDG_FORMAT_TEXT);
+    ck_assert_ptr_nonnull(strstr(s, "[ERROR]"));
+    ck_assert_ptr_nonnull(strstr(s, "AES_CBC_256"));
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
+static Suite *report_suite(void)
+{
+    Suite *s = suite_create("report");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, catalogue_is_complete_and_unique);
+    tcase_add_test(tc, format_names);
+    tcase_add_test(tc, copy_is_deep);
+    tcase_add_test(tc, json_is_valid_and_complete);
+    tcase_add_test(tc, invalid_utf8_still_gives_valid_json);
+    tcase_add_test(tc, correlation_fills_the_initiator);
+    tcase_add_test(tc, no_correlation_without_a_shared_key);
+    tcase_add_test(tc, document_outcomes);
+    tcase_add_test(tc, markdown_escapes_markup);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(report_suite());
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? 0 : 1;
+}
