@@ -144,13 +144,16 @@ static int mirrored_addresses(const idg_diagnosis *a, const idg_diagnosis *b)
     return same_str(a->local_addr, b->remote_addr) && same_str(a->remote_addr, b->local_addr);
 }
 
-/* How much a diagnosis knows: values of both sides count most. */
+/* How much a diagnosis knows: a field with both sides' values is worth far
+ * more than any number of one-sided ones (an initiator lists its whole own
+ * proposal, but only the responder knows which part the peer refused). */
 static int knowledge(const idg_diagnosis *d)
 {
     int k = 0;
     for (size_t i = 0; i < d->n_offending; i++)
-        k += (d->offending[i].local != NULL) + 2 * (d->offending[i].peer != NULL);
-    return k * 100 + (int)(d->confidence * 100);
+        if (d->offending[i].local != NULL && d->offending[i].peer != NULL)
+            k++;
+    return k * 1000 + (int)(d->confidence * 100);
 }
 
 static void replace_str(const char **dst, const char *src)
@@ -168,29 +171,64 @@ static int is_generic(idg_class c)
            c == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
 }
 
-/* Gives `weak` the values `strong` knows, with the sides swapped. */
+static void free_offending(idg_diagnosis *d)
+{
+    for (size_t i = 0; i < d->n_offending; i++) {
+        free((char *)d->offending[i].field);
+        free((char *)d->offending[i].local);
+        free((char *)d->offending[i].peer);
+    }
+    free((void *)d->offending);
+    d->offending = NULL;
+    d->n_offending = 0;
+}
+
+/* Replaces *dst with the other end's advice, naming whose view it is. */
+static void adopt_advice(const char **dst, const char *advice, const char *whose)
+{
+    strbuf sb = STRBUF_INIT;
+    char *c;
+    if (advice == NULL)
+        return;
+    strbuf_printf(&sb, "As seen from the other end (%s, where \"this end\" is that end): %s",
+                  whose ? whose : "the other log", advice);
+    c = strbuf_steal(&sb);
+    if (c == NULL)
+        return;
+    free((char *)*dst);
+    *dst = c;
+}
+
+/* Gives `weak` the values `strong` knows, with the sides swapped: the
+ * strong side's "local" is the weak side's "peer". When the strong side
+ * knows both values of some field, its list of offending fields replaces
+ * the weak one's (which was only a guess from one end's settings). */
 static void inherit(idg_diagnosis *weak, const idg_diagnosis *strong)
 {
-    for (size_t i = 0; i < strong->n_offending; i++) {
-        const idg_offending *so = &strong->offending[i];
-        idg_offending *wo = NULL;
-        for (size_t j = 0; j < weak->n_offending; j++)
-            if (same_str(weak->offending[j].field, so->field))
-                wo = (idg_offending *)&weak->offending[j];
-        if (wo == NULL) {
-            idg_offending *arr = realloc((void *)weak->offending,
-                                         (weak->n_offending + 1) * sizeof *arr);
-            if (arr == NULL)
-                return;
-            weak->offending = arr;
-            wo = &arr[weak->n_offending++];
-            memset(wo, 0, sizeof *wo);
-            replace_str(&wo->field, so->field);
+    if (knowledge(strong) >= 1000) {
+        idg_offending *arr = calloc(strong->n_offending, sizeof *arr);
+        if (arr == NULL)
+            return;
+        free_offending(weak);
+        for (size_t i = 0; i < strong->n_offending; i++) {
+            replace_str(&arr[i].field, strong->offending[i].field);
+            replace_str(&arr[i].local, strong->offending[i].peer);
+            replace_str(&arr[i].peer, strong->offending[i].local);
         }
-        if (wo->local == NULL)
-            replace_str(&wo->local, so->peer);
-        if (wo->peer == NULL)
-            replace_str(&wo->peer, so->local);
+        weak->offending = arr;
+        weak->n_offending = strong->n_offending;
+    } else {
+        for (size_t i = 0; i < weak->n_offending; i++)
+            for (size_t j = 0; j < strong->n_offending; j++) {
+                idg_offending *wo = (idg_offending *)&weak->offending[i];
+                const idg_offending *so = &strong->offending[j];
+                if (!same_str(wo->field, so->field))
+                    continue;
+                if (wo->local == NULL)
+                    replace_str(&wo->local, so->peer);
+                if (wo->peer == NULL)
+                    replace_str(&wo->peer, so->local);
+            }
     }
     if (is_generic(weak->cls) && !is_generic(strong->cls) && weak->phase == strong->phase) {
         const idg_class_info *ci = idg_class_get(strong->cls);
@@ -198,6 +236,10 @@ static void inherit(idg_diagnosis *weak, const idg_diagnosis *strong)
         weak->severity = strong->severity;
         if (ci)
             replace_str(&weak->title, ci->title);
+        /* The strong side's advice speaks of "this end" as itself: say so. */
+        adopt_advice(&weak->summary, strong->summary, strong->source);
+        adopt_advice(&weak->pfsense, strong->pfsense, strong->source);
+        adopt_advice(&weak->strongswan, strong->strongswan, strong->source);
     }
     if (weak->summary == NULL)
         replace_str(&weak->summary, strong->summary);
