@@ -217,7 +217,7 @@ char *idg_diagnosis_to_json(const idg_diagnosis *d)
     char *s;
     if (o == NULL)
         return NULL;
-    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(o);
     return s;
 }

@@ -381,7 +381,7 @@ static char *render_json(const idg_report *r)
             json_array_append_new(diags, d);
     }
     json_object_set_new(doc, "diagnoses", diags);
-    out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(doc);
     return out;
 }
