@@ -1,0 +1,410 @@
+/*
+ * endpoints.c - what each path does: /rpc, /v1/diagnose, /v1/stream,
+ * /healthz, /metrics. Each is an `endpoint` (router.h); the HTTP mechanics
+ * (framing, limits, keep-alive) stay in http_conn.c.
+ *
+ * /v1/diagnose and /v1/stream never hold a whole upload: body bytes go to
+ * an engine as they arrive (multipart parts too), so memory is bounded by
+ * the engine's options, not by the upload.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server/diag_job.h"
+#include "server/multipart.h"
+#include "server/router.h"
+#include "server/rpc.h"
+
+/* ---- POST /rpc ---------------------------------------------------------- */
+
+static void rpc_begin(http_req *r)
+{
+    const char *ct = http_req_header(r, "Content-Type", NULL);
+    char charset[32];
+
+    if (!media_type_is(ct, "application/json")) {
+        http_reject(r, 415, "Content-Type must be application/json", NULL);
+        return;
+    }
+    if (header_param(ct, "charset", charset, sizeof charset) == 0 &&
+        strcasecmp(charset, "utf-8") != 0 && strcasecmp(charset, "utf8") != 0)
+        http_reject(r, 415, "JSON must be UTF-8", NULL);
+}
+
+static void rpc_end(http_req *r)
+{
+    sbuf out = SBUF_INIT;
+
+    if (rpc_handle(r->w, r->body.data ? r->body.data : "", r->body.len, &out) != 0)
+        http_respond_error(r, 500, "out of memory", NULL);
+    else if (out.len == 0)
+        http_respond(r, 204, NULL, NULL, 0, NULL);
+    else {
+        size_t len = out.len;
+        http_respond_owned(r, 200, "application/json", sbuf_steal(&out), len);
+    }
+    sbuf_free(&out);
+}
+
+const endpoint ep_rpc = {
+    .id = SRV_EP_RPC,
+    .methods = EP_METHOD(HTTP_POST),
+    .allow = "POST, OPTIONS",
+    .body = EP_BODY_BUFFER,
+    .begin = rpc_begin,
+    .end = rpc_end,
+};
+
+/* ---- POST /v1/diagnose ------------------------------------------------ */
+
+/* Media types taken as a raw log. x-www-form-urlencoded is what
+ * `curl --data-binary @file` sends by default; the bytes are still the
+ * file's, so they are read as is, not URL-decoded. */
+static int raw_log_type(const char *ct)
+{
+    return ct == NULL || media_type_is(ct, "text/plain") ||
+           media_type_is(ct, "application/octet-stream") ||
+           media_type_is(ct, "application/x-www-form-urlencoded");
+}
+
+typedef struct upload {
+    diag_job job;
+    idg_format fmt;
+    multipart *mp;
+    int part_kind;          /* multipart: 0 skip, 1 log source, 2 format field */
+    char fmt_field[16];
+    size_t fmt_len;
+    int fmt_from_query;
+} upload;
+
+static int part_begin(void *user, const char *name, const char *filename, const char *ctype)
+{
+    upload *u = user;
+    char src[256];
+
+    u->part_kind = 0;
+    if (filename && filename[0]) {
+        snprintf(src, sizeof src, "%s", filename);
+        utf8_sanitize(src);
+        u->part_kind = 1;
+        return diag_job_begin(&u->job, src);
+    }
+    if (filename == NULL && strcmp(name, "log") == 0) { /* a textarea named "log" */
+        u->part_kind = 1;
+        return diag_job_begin(&u->job, "log");
+    }
+    if (filename == NULL && strcmp(name, "format") == 0) {
+        u->part_kind = 2;
+        u->fmt_len = 0;
+    }
+    return 0;
+}
+
+static int part_data(void *user, const char *p, size_t n)
+{
+    upload *u = user;
+
+    if (u->part_kind == 1)
+        return diag_job_feed(&u->job, p, n);
+    if (u->part_kind == 2) {
+        size_t room = sizeof u->fmt_field - 1 - u->fmt_len;
+        size_t k = n < room ? n : room;
+        memcpy(u->fmt_field + u->fmt_len, p, k);
+        u->fmt_len += k;
+        u->fmt_field[u->fmt_len] = '\0';
+    }
+    return 0;
+}
+
+static int part_end(void *user)
+{
+    upload *u = user;
+
+    if (u->part_kind == 1)
+        return diag_job_end_source(&u->job);
+    if (u->part_kind == 2 && !u->fmt_from_query && u->fmt_len &&
+        idg_format_parse(u->fmt_field, &u->fmt) != 0)
+        return -1;
+    return 0;
+}
+
+static const multipart_cb upload_mp_cb = {part_begin, part_data, part_end};
+
+static void upload_free(upload *u)
+{
+    if (u == NULL)
+        return;
+    diag_job_free(&u->job);
+    multipart_free(u->mp);
+    free(u);
+}
+
+static void diagnose_abort(http_req *r)
+{
+    upload_free(r->state);
+    r->state = NULL;
+}
+
+/* ?format=json|text|markdown; 0, or -1 if unknown. */
+static int query_format(http_req *r, idg_format *fmt, int *given)
+{
+    char v[16];
+    int rc = query_param(r->query, "format", v, sizeof v);
+
+    *given = rc == 0;
+    if (rc != 0)
+        return rc == -1 ? 0 : -1;
+    return idg_format_parse(v, fmt);
+}
+
+static void diagnose_begin(http_req *r)
+{
+    const char *ct = http_req_header(r, "Content-Type", NULL);
+    char boundary[80];
+    upload *u = calloc(1, sizeof *u);
+
+    if (u == NULL || diag_job_init(&u->job, r->w) != 0) {
+        upload_free(u);
+        http_reject(r, 500, "out of memory", NULL);
+        return;
+    }
+    u->fmt = IDG_FORMAT_JSON;
+    if (query_format(r, &u->fmt, &u->fmt_from_query) != 0) {
+        upload_free(u);
+        http_reject(r, 400, "format must be json, text or markdown", NULL);
+        return;
+    }
+    if (media_type_is(ct, "multipart/form-data")) {
+        if (header_param(ct, "boundary", boundary, sizeof boundary) != 0 ||
+            (u->mp = multipart_new(boundary, &upload_mp_cb, u)) == NULL) {
+            upload_free(u);
+            http_reject(r, 400, "multipart/form-data needs a valid boundary", NULL);
+            return;
+        }
+    } else if (!raw_log_type(ct)) {
+        upload_free(u);
+        http_reject(r, 415, "send the log as text/plain, application/octet-stream or multipart/form-data", NULL);
+        return;
+    } else if (diag_job_begin(&u->job, "log") != 0) {
+        upload_free(u);
+        http_reject(r, 500, "out of memory", NULL);
+        return;
+    }
+    r->state = u;
+}
+
+static void diagnose_data(http_req *r, const char *p, size_t n)
+{
+    upload *u = r->state;
+
+    if (u->mp) {
+        if (multipart_feed(u->mp, p, n) != 0)
+            http_fail(r, u->job.failed ? 500 : 400, multipart_error(u->mp));
+    } else if (diag_job_feed(&u->job, p, n) != 0) {
+        http_fail(r, 500, "the log could not be processed");
+    }
+}
+
+static const char *format_ctype(idg_format f)
+{
+    switch (f) {
+    case IDG_FORMAT_TEXT: return "text/plain; charset=utf-8";
+    case IDG_FORMAT_MARKDOWN: return "text/markdown; charset=utf-8";
+    default: return "application/json";
+    }
+}
+
+static void diagnose_end(http_req *r)
+{
+    upload *u = r->state;
+    char *doc;
+
+    if (u->mp && multipart_finish(u->mp) != 0) {
+        http_respond_error(r, 400, multipart_error(u->mp), NULL);
+    } else if (u->mp && u->job.n_sources == 0) {
+        http_respond_error(r, 400, "the form has no file (or \"log\" field) to diagnose", NULL);
+    } else if ((doc = diag_job_render(&u->job, u->fmt)) == NULL) {
+        http_respond_error(r, 500, "the diagnosis could not be completed", NULL);
+    } else {
+        const char *ctype = format_ctype(u->fmt);
+        diagnose_abort(r); /* frees u: the report goes before the document is sent */
+        http_respond_owned(r, 200, ctype, doc, strlen(doc));
+        return;
+    }
+    diagnose_abort(r);
+}
+
+const endpoint ep_diagnose = {
+    .id = SRV_EP_DIAGNOSE,
+    .methods = EP_METHOD(HTTP_POST),
+    .allow = "POST, OPTIONS",
+    .body = EP_BODY_STREAM,
+    .limit_body = 1,
+    .begin = diagnose_begin,
+    .data = diagnose_data,
+    .end = diagnose_end,
+    .abort = diagnose_abort,
+};
+
+/* ---- POST|PUT /v1/stream ----------------------------------------------- */
+
+/* One engine; each diagnosis leaves as an NDJSON line in its own chunk the
+ * moment the engine concludes it (inside idg_engine_feed, i.e. while the
+ * upload is still arriving). The response head goes out with the first
+ * body bytes, after any "100 Continue". */
+typedef struct stream {
+    http_req *r;
+    idg_engine *eng;
+    uint64_t n, errors, established;
+    sbuf line;
+} stream;
+
+static void stream_on_diagnosis(void *user, const idg_diagnosis *d)
+{
+    stream *s = user;
+    char *js = idg_diagnosis_to_json(d);
+
+    s->n++;
+    if (d->severity == IDG_SEVERITY_ERROR)
+        s->errors++;
+    else if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED)
+        s->established++;
+    srv_metrics_diagnosis(s->r->w->metrics, d->cls);
+    if (js == NULL)
+        return;
+    sbuf_reset(&s->line);
+    sbuf_puts(&s->line, "{\"type\":\"diagnosis\",\"diagnosis\":");
+    sbuf_puts(&s->line, js);
+    sbuf_puts(&s->line, "}\n");
+    free(js);
+    http_stream_begin(s->r, 200, "application/x-ndjson");
+    http_stream_write(s->r, s->line.data, s->line.len);
+}
+
+static void stream_free(stream *s)
+{
+    if (s == NULL)
+        return;
+    if (s->eng)
+        idg_engine_free(s->eng);
+    sbuf_free(&s->line);
+    free(s);
+}
+
+static void stream_abort(http_req *r)
+{
+    stream_free(r->state);
+    r->state = NULL;
+}
+
+static void stream_begin(http_req *r)
+{
+    const char *ct = http_req_header(r, "Content-Type", NULL);
+    idg_options opts;
+    stream *s;
+
+    if (!raw_log_type(ct)) {
+        http_reject(r, 415, "send the log as text/plain or application/octet-stream", NULL);
+        return;
+    }
+    s = calloc(1, sizeof *s);
+    diag_options(r->w->cfg, &opts);
+    if (s == NULL || (s->eng = idg_engine_new(&opts, stream_on_diagnosis, s)) == NULL) {
+        stream_free(s);
+        http_reject(r, 500, "out of memory", NULL);
+        return;
+    }
+    s->r = r;
+    r->state = s;
+}
+
+static void stream_data(http_req *r, const char *p, size_t n)
+{
+    stream *s = r->state;
+
+    http_stream_begin(r, 200, "application/x-ndjson");
+    if (idg_engine_feed(s->eng, p, n) != 0)
+        http_fail(r, 500, "the log could not be processed");
+}
+
+static void stream_end(http_req *r)
+{
+    stream *s = r->state;
+    const idg_stats *st;
+    const char *outcome;
+
+    http_stream_begin(r, 200, "application/x-ndjson");
+    idg_engine_finish(s->eng);
+    st = idg_engine_stats(s->eng);
+    outcome = s->errors ? "failed" : s->established ? "established" : "no_conclusion";
+    sbuf_reset(&s->line);
+    sbuf_printf(&s->line, "{\"type\":\"summary\",\"outcome\":\"%s\",\"diagnoses\":%llu", outcome,
+                (unsigned long long)s->n);
+    if (st) {
+        sbuf_printf(&s->line,
+                    ",\"stats\":{\"bytes\":%llu,\"lines\":%llu,\"charon_lines\":%llu,"
+                    "\"skipped_lines\":%llu,\"cut_lines\":%llu,\"joined_lines\":%llu,"
+                    "\"duplicate_lines\":%llu,\"negotiations\":%llu,\"evicted\":%llu,"
+                    "\"reversed\":%s}",
+                    (unsigned long long)st->bytes, (unsigned long long)st->lines,
+                    (unsigned long long)st->charon_lines, (unsigned long long)st->skipped_lines,
+                    (unsigned long long)st->cut_lines, (unsigned long long)st->joined_lines,
+                    (unsigned long long)st->duplicate_lines, (unsigned long long)st->negotiations,
+                    (unsigned long long)st->evicted, st->reversed ? "true" : "false");
+        srv_count_add(&r->w->metrics->bytes_diagnosed, st->bytes);
+        srv_count_add(&r->w->metrics->lines_diagnosed, st->lines);
+    }
+    sbuf_puts(&s->line, "}\n");
+    http_stream_write(r, s->line.data, s->line.len);
+    http_stream_end(r);
+    stream_abort(r);
+}
+
+const endpoint ep_stream = {
+    .id = SRV_EP_STREAM,
+    .methods = EP_METHOD(HTTP_POST) | EP_METHOD(HTTP_PUT),
+    .allow = "POST, PUT, OPTIONS",
+    .body = EP_BODY_STREAM,
+    .long_poll = 1,
+    .begin = stream_begin,
+    .data = stream_data,
+    .end = stream_end,
+    .abort = stream_abort,
+};
+
+/* ---- GET /healthz, GET /metrics ---------------------------------------- */
+
+static void healthz_end(http_req *r)
+{
+    static const char body[] = "{\"status\":\"ok\"}";
+
+    http_respond(r, 200, "application/json", body, sizeof body - 1, NULL);
+}
+
+const endpoint ep_healthz = {
+    .id = SRV_EP_HEALTHZ,
+    .methods = EP_METHOD(HTTP_GET),
+    .allow = "GET, HEAD, OPTIONS",
+    .public_ = 1,
+    .end = healthz_end,
+};
+
+static void metrics_end(http_req *r)
+{
+    sbuf out = SBUF_INIT;
+
+    if (srv_metrics_render(&out, r->w->all_metrics, r->w->n_workers) != 0)
+        http_respond_error(r, 500, "out of memory", NULL);
+    else
+        http_respond(r, 200, "text/plain; version=0.0.4; charset=utf-8", out.data, out.len, NULL);
+    sbuf_free(&out);
+}
+
+const endpoint ep_metrics = {
+    .id = SRV_EP_METRICS,
+    .methods = EP_METHOD(HTTP_GET),
+    .allow = "GET, HEAD, OPTIONS",
+    .end = metrics_end,
+};
