@@ -34,7 +34,7 @@ idg_diagnosis *idg_diagnosis_copy(const idg_diagnosis *d)
     c->title = c->detail = c->connection = c->child_name = NULL;
     c->local_addr = c->remote_addr = c->time = NULL;
     c->summary = c->change_side = c->pfsense = c->strongswan = NULL;
-    c->source = c->peer_source = NULL;
+    c->source = c->peer_source = c->last_time = NULL;
     c->offending = NULL;
     c->evidence = NULL;
     c->msgids = NULL;
@@ -53,6 +53,7 @@ idg_diagnosis *idg_diagnosis_copy(const idg_diagnosis *d)
     DUP_FIELD(c->strongswan, d->strongswan, ok);
     DUP_FIELD(c->source, d->source, ok);
     DUP_FIELD(c->peer_source, d->peer_source, ok);
+    DUP_FIELD(c->last_time, d->last_time, ok);
 
     if (d->n_offending > 0) {
         idg_offending *o = calloc(d->n_offending, sizeof *o);
@@ -115,6 +116,7 @@ void idg_diagnosis_free(idg_diagnosis *d)
     free((char *)d->strongswan);
     free((char *)d->source);
     free((char *)d->peer_source);
+    free((char *)d->last_time);
     for (size_t i = 0; i < d->n_offending; i++) {
         free((char *)d->offending[i].field);
         free((char *)d->offending[i].local);
@@ -208,6 +210,10 @@ json_t *diagnosis_json(const idg_diagnosis *d)
     json_object_set_new(o, "source", str_or_null(d->source));
     if (d->peer_source)
         json_object_set_new(o, "peer_source", json_string(d->peer_source));
+    json_object_set_new(o, "occurrences",
+                        json_integer((json_int_t)(d->occurrences ? d->occurrences : 1)));
+    if (d->last_time)
+        json_object_set_new(o, "last_time", json_string(d->last_time));
     return o;
 }
 

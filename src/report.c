@@ -24,11 +24,20 @@ typedef struct report_source {
     int has_stats;
 } report_source;
 
+/* Distinct diagnoses kept per report; past it, further distinct ones are
+ * counted in `dropped` (a report's memory is bounded whatever the log). */
+#define REPORT_MAX_ITEMS 10000
+
 struct idg_report {
     report_source *sources;
     size_t n_sources, cap_sources;
     idg_diagnosis **items;
     size_t n_items, cap_items;
+    /* Open-addressing index of items by fold_key hash, for folding repeats. */
+    uint32_t *index;          /* item number + 1; 0 = empty */
+    uint64_t *index_hash;
+    size_t index_cap;         /* power of two, > 2 * n_items */
+    uint64_t dropped;
 };
 
 idg_report *idg_report_new(void)
@@ -46,6 +55,8 @@ void idg_report_free(idg_report *r)
     for (size_t i = 0; i < r->n_items; i++)
         idg_diagnosis_free(r->items[i]);
     free(r->items);
+    free(r->index);
+    free(r->index_hash);
     free(r);
 }
 
@@ -78,21 +89,136 @@ int idg_report_begin_source(idg_report *r, const char *name)
     return 0;
 }
 
+static void replace_str(const char **dst, const char *src);
+
 static const char *current_source(const idg_report *r)
 {
     return r->n_sources ? r->sources[r->n_sources - 1].name : NULL;
 }
 
+/* ---- folding repeats -------------------------------------------------- */
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    if (s == NULL)
+        return (h ^ 0xff) * 1099511628211ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xfe) * 1099511628211ull;
+}
+
+static int same_or_both_null(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Two diagnoses are "the same" when they would read the same to a person:
+ * same log, class, severity, connection, child, role, addresses and
+ * offending values. Times, IKE_SA ids and evidence may differ. */
+static uint64_t fold_hash(const idg_diagnosis *d, const char *source)
+{
+    uint64_t h = 1469598103934665603ull;
+    h = fnv_str(h, source);
+    h = (h ^ (uint64_t)d->cls) * 1099511628211ull;
+    h = (h ^ (uint64_t)d->severity) * 1099511628211ull;
+    h = (h ^ (uint64_t)d->role) * 1099511628211ull;
+    h = fnv_str(h, d->connection);
+    h = fnv_str(h, d->child_name);
+    h = fnv_str(h, d->local_addr);
+    h = fnv_str(h, d->remote_addr);
+    for (size_t i = 0; i < d->n_offending; i++) {
+        h = fnv_str(h, d->offending[i].field);
+        h = fnv_str(h, d->offending[i].local);
+        h = fnv_str(h, d->offending[i].peer);
+    }
+    return h;
+}
+
+static int fold_equal(const idg_diagnosis *a, const idg_diagnosis *b, const char *source)
+{
+    if (a->cls != b->cls || a->severity != b->severity || a->role != b->role ||
+        a->n_offending != b->n_offending || !same_or_both_null(a->source, source) ||
+        !same_or_both_null(a->connection, b->connection) ||
+        !same_or_both_null(a->child_name, b->child_name) ||
+        !same_or_both_null(a->local_addr, b->local_addr) ||
+        !same_or_both_null(a->remote_addr, b->remote_addr))
+        return 0;
+    for (size_t i = 0; i < a->n_offending; i++)
+        if (!same_or_both_null(a->offending[i].field, b->offending[i].field) ||
+            !same_or_both_null(a->offending[i].local, b->offending[i].local) ||
+            !same_or_both_null(a->offending[i].peer, b->offending[i].peer))
+            return 0;
+    return 1;
+}
+
+static int index_grow(idg_report *r)
+{
+    size_t ncap = r->index_cap ? r->index_cap * 2 : 64;
+    uint32_t *idx = calloc(ncap, sizeof *idx);
+    uint64_t *hashes = calloc(ncap, sizeof *hashes);
+    if (idx == NULL || hashes == NULL) {
+        free(idx);
+        free(hashes);
+        return -1;
+    }
+    for (size_t i = 0; i < r->index_cap; i++) {
+        size_t j;
+        if (r->index[i] == 0)
+            continue;
+        for (j = r->index_hash[i] & (ncap - 1); idx[j] != 0; j = (j + 1) & (ncap - 1))
+            ;
+        idx[j] = r->index[i];
+        hashes[j] = r->index_hash[i];
+    }
+    free(r->index);
+    free(r->index_hash);
+    r->index = idx;
+    r->index_hash = hashes;
+    r->index_cap = ncap;
+    return 0;
+}
+
+/* The slot of an equal diagnosis, or of the empty slot where it would go. */
+static size_t index_slot(const idg_report *r, uint64_t h, const idg_diagnosis *d,
+                         const char *source)
+{
+    size_t j = h & (r->index_cap - 1);
+    while (r->index[j] != 0) {
+        if (r->index_hash[j] == h && fold_equal(r->items[r->index[j] - 1], d, source))
+            return j;
+        j = (j + 1) & (r->index_cap - 1);
+    }
+    return j;
+}
+
 int idg_report_add(idg_report *r, const idg_diagnosis *d)
 {
     idg_diagnosis *c;
-    const char *src;
+    const char *src = d->source ? d->source : current_source(r);
+    uint64_t h = fold_hash(d, src);
+    size_t slot;
+
+    if ((r->n_items + 1) * 2 >= r->index_cap && index_grow(r) < 0)
+        return -1;
+    slot = index_slot(r, h, d, src);
+    if (r->index[slot] != 0) {
+        idg_diagnosis *kept = r->items[r->index[slot] - 1];
+        kept->occurrences = (kept->occurrences ? kept->occurrences : 1) +
+                            (d->occurrences ? d->occurrences : 1);
+        replace_str(&kept->last_time, d->last_time ? d->last_time : d->time);
+        if (d->confidence > kept->confidence)
+            kept->confidence = d->confidence;
+        return 0;
+    }
+    if (r->n_items >= REPORT_MAX_ITEMS) {
+        r->dropped++;
+        return 0;
+    }
     if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0)
         return -1;
     c = idg_diagnosis_copy(d);
     if (c == NULL)
         return -1;
-    src = current_source(r);
     if (src != NULL && c->source == NULL) {
         c->source = strdup(src);
         if (c->source == NULL) {
@@ -100,7 +226,11 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
             return -1;
         }
     }
+    if (c->occurrences == 0)
+        c->occurrences = 1;
     r->items[r->n_items++] = c;
+    r->index[slot] = (uint32_t)r->n_items;
+    r->index_hash[slot] = h;
     return 0;
 }
 
@@ -381,6 +511,8 @@ static char *render_json(const idg_report *r)
             json_array_append_new(diags, d);
     }
     json_object_set_new(doc, "diagnoses", diags);
+    if (r->dropped)
+        json_object_set_new(doc, "dropped_diagnoses", json_integer((json_int_t)r->dropped));
     out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
     json_decref(doc);
     return out;
@@ -426,6 +558,9 @@ static void render_text_one(strbuf *sb, const idg_diagnosis *d)
     }
     if (d->time)
         strbuf_printf(sb, "  at %s\n", d->time);
+    if (d->occurrences > 1)
+        strbuf_printf(sb, "  seen %llu times, last at %s\n", (unsigned long long)d->occurrences,
+                      or_dash(d->last_time));
     if (d->detail)
         strbuf_printf(sb, "  %s\n", d->detail);
     if (d->n_offending) {
@@ -493,7 +628,10 @@ static void render_markdown_one(strbuf *sb, const idg_diagnosis *d)
         md_text(sb, t);
         free(t);
     }
-    strbuf_printf(sb, " · confidence %.2f\n\n", d->confidence);
+    strbuf_printf(sb, " · confidence %.2f", d->confidence);
+    if (d->occurrences > 1)
+        strbuf_printf(sb, " · seen %llu times", (unsigned long long)d->occurrences);
+    strbuf_puts(sb, "\n\n");
     if (d->local_addr || d->remote_addr) {
         strbuf_puts(sb, "This end ");
         md_code(sb, or_dash(d->local_addr));

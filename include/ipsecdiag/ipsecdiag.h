@@ -169,6 +169,13 @@ typedef struct idg_diagnosis {
 
     const char *source;        /* the log's name, set by the report, or NULL */
     const char *peer_source;   /* the other end's log when correlated, or NULL */
+
+    /* A report folds repeats of the same diagnosis (same log, class,
+     * connection, role and offending values: a tunnel retrying every few
+     * seconds) into one: how many were seen, and the time of the last.
+     * The engine leaves these 0/NULL (0 counts as 1). */
+    uint64_t occurrences;
+    const char *last_time;
 } idg_diagnosis;
 
 /* Deep copy / free (for keeping a diagnosis beyond its callback). */
