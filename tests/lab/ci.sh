@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# CI step of the real strongSwan lab (tests/lab/README.md).
+#
+#   bash tests/lab/ci.sh PATH_TO_ipsec-diag
+#
+# When this machine can run the lab (root, working `ip netns`, strongSwan
+# installed or installable with apt-get), regenerates every lab scenario into
+# a temp dir with real charon daemons and checks the ipsec-diag binary on the
+# fresh logs with tests/corpus/run_corpus.py. Otherwise prints
+# "lab: skipped: <reason>" and exits 0.
+#
+# Ends with the checker's "N passed, M failed" (M also counts scenarios whose
+# logs did not show what the scenario is about). Exit status: 0 all passed
+# (or skipped), 1 something failed. Bounded: apt-get at most 6.5 min (only when
+# packages are missing), the lab and the check at most LAB_TIMEOUT seconds
+# (default 420; they take about 3 min on 2 cores): under 15 min in all. LAB_JOBS: scenarios run
+# at once (default 3); LAB_RUNNER: another corpus checker (for testing).
+set -uo pipefail
+
+BIN=${1:-}
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+LAB_TIMEOUT=${LAB_TIMEOUT:-420}
+LAB_JOBS=${LAB_JOBS:-3}
+RUNNER=${LAB_RUNNER:-$REPO/tests/corpus/run_corpus.py}
+PKGS=(strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
+      libcharon-extauth-plugins libstrongswan-extra-plugins iproute2 nftables)
+
+skip() { echo "lab: skipped: $*"; exit 0; }
+
+if [ -z "$BIN" ]; then
+    echo "usage: $0 PATH_TO_ipsec-diag" >&2
+    exit 2
+fi
+[ "$(id -u)" -eq 0 ] || skip "not root (network namespaces and charon need root)"
+command -v python3 >/dev/null 2>&1 || skip "python3 not installed"
+[ -f "$RUNNER" ] || skip "corpus checker $RUNNER not present"
+if [ ! -x "$BIN" ]; then
+    echo "lab: FAILED: $BIN is not an executable (was ipsec-diag built?)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    timeout 150 apt-get install -y -q --no-install-recommends "$@" >/tmp/idglab-apt.$$ 2>&1 && return 0
+    timeout 90 apt-get update -q >>/tmp/idglab-apt.$$ 2>&1
+    timeout 150 apt-get install -y -q --no-install-recommends "$@" >>/tmp/idglab-apt.$$ 2>&1
+}
+
+missing=()
+for p in "${PKGS[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    command -v apt-get >/dev/null 2>&1 || skip "strongSwan not installed and no apt-get"
+    echo "lab: installing ${missing[*]}"
+    if ! apt_install "${missing[@]}"; then
+        tail -n 5 /tmp/idglab-apt.$$ 2>/dev/null
+        rm -f /tmp/idglab-apt.$$
+        skip "cannot install strongSwan (${missing[*]}) with apt-get"
+    fi
+    rm -f /tmp/idglab-apt.$$
+fi
+command -v ip >/dev/null 2>&1 || skip "iproute2 'ip' not installed"
+probe="idglabci$$"
+if ! ip netns add "$probe" >/dev/null 2>&1; then
+    skip "'ip netns' does not work here (no network namespaces)"
+fi
+ip netns del "$probe" >/dev/null 2>&1
+
+OUT=$(mktemp -d /tmp/idglab-ci.XXXXXX)
+LOG="$OUT.log"
+cleanup() { rm -rf "$OUT" "$OUT-unexpected" "$LOG"; }
+trap cleanup EXIT
+
+echo "lab: regenerating the strongSwan lab into $OUT and checking $BIN"
+start=$(date +%s)
+timeout --signal=TERM --kill-after=30 "$LAB_TIMEOUT" \
+    python3 "$HERE/lab.py" check --bin "$BIN" --out "$OUT" --jobs "$LAB_JOBS" \
+    --runner "$RUNNER" 2>&1 | tee "$LOG"
+rc=${PIPESTATUS[0]}
+echo "lab: took $(( $(date +%s) - start ))s"
+
+if [ "$rc" -eq 77 ]; then
+    skip "$(grep -m1 'skipped:' "$LOG" | sed 's/.*skipped: //')"
+fi
+if [ "$rc" -eq 124 ]; then
+    echo "lab: FAILED: timed out after ${LAB_TIMEOUT}s"
+fi
+
+# the checker's closing line, plus the scenarios that did not show their lines
+summary=$(grep -E '^([A-Za-z_-]+: )?[0-9]+ passed, [0-9]+ failed' "$LOG" | tail -n 1)
+bad=$(sed -nE 's/^lab: ([0-9]+) scenarios did not produce the expected log lines.*/\1/p' "$LOG" | tail -n 1)
+bad=${bad:-0}
+if [ -n "$summary" ]; then
+    passed=$(echo "$summary" | sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\2/')
+    failed=$(echo "$summary" | sed -E 's/^([A-Za-z_-]+: )?([0-9]+) passed, ([0-9]+) failed.*/\3/')
+else
+    # the checker printed no summary: judge by its exit status
+    n=$(find "$OUT" -mindepth 2 -maxdepth 2 -name expected.json | wc -l)
+    if [ "$rc" -eq 0 ]; then passed=$n; failed=0; else passed=0; failed=$(( n > 0 ? n : 1 )); fi
+fi
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && [ "$bad" -eq 0 ]; then
+    failed=1   # the lab or the checker failed without saying what
+fi
+failed=$(( failed + bad ))
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$rc" -eq 0 ]

@@ -1,0 +1,1120 @@
+#!/usr/bin/env python3
+"""Real strongSwan lab: generates real charon logs for failure scenarios.
+
+Two charon daemons (initiator fw-a, responder fw-b) run in their own network
+namespaces, joined through a router namespace (plain routing, NAT, or a
+firewall that drops IKE), each configured with swanctl, one
+misconfiguration per scenario (see scenarios.py). Their file logs, written
+with pfSense's log levels, are wrapped in a BSD syslog envelope and stored
+as corpus fixtures: <out>/<ikev1|ikev2>-<scenario>/{initiator.log,
+responder.log, expected.json, meta.json, *.swanctl.conf, *.strongswan.conf}.
+
+    lab.py list
+    lab.py run SCENARIO [--out DIR] [--keep]
+    lab.py run-all --out DIR [--jobs N]
+    lab.py check --bin PATH_TO_ipsec-diag --out DIR [--jobs N]
+    lab.py cleanup
+
+Python 3 standard library only. Needs root, `ip netns`, and strongSwan
+(installed with apt-get when missing). Exit code 77 means "skipped": the
+machine cannot run the lab.
+"""
+import argparse
+import ipaddress
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import scenarios as S  # noqa: E402
+
+EXIT_SKIP = 77
+CHARON = "/usr/lib/ipsec/charon"
+NS_PREFIX = "idglab"
+APT_PACKAGES = ["strongswan-charon", "strongswan-swanctl", "strongswan-pki",
+                "libcharon-extra-plugins", "libcharon-extauth-plugins",
+                "libstrongswan-extra-plugins", "iproute2", "nftables"]
+ROLES = ("initiator", "responder")
+HOST = {"initiator": "fw-a", "responder": "fw-b"}
+SHORT = {"initiator": "a", "responder": "b"}
+
+# Addressing. Only documentation ranges, only inside our own namespaces.
+NETS = {
+    4: {"A": "198.51.100.2", "R_A": "198.51.100.1", "B": "203.0.113.2",
+        "R_B": "203.0.113.1", "A_PUB": "203.0.113.1", "PLEN": 24,
+        # the protected subnets ("LANs") are documentation addresses too
+        "A_NET": "192.0.2.0/27", "A_NET2": "192.0.2.32/27", "A_NET3": "192.0.2.64/27",
+        "B_NET": "192.0.2.128/27", "B_NET2": "192.0.2.160/27", "B_NET3": "192.0.2.192/27",
+        "A_WIDE": "192.0.2.0/25", "B_WIDE": "192.0.2.128/25",
+        "OTHER": "198.51.100.99"},
+    6: {"A": "2001:db8:a::2", "R_A": "2001:db8:a::1", "B": "2001:db8:b::2",
+        "R_B": "2001:db8:b::1", "A_PUB": "2001:db8:b::1", "PLEN": 64,
+        "A_NET": "2001:db8:5::/64", "A_NET2": "2001:db8:5:1::/64", "A_NET3": "2001:db8:5:2::/64",
+        "B_NET": "2001:db8:6::/64", "B_NET2": "2001:db8:6:1::/64", "B_NET3": "2001:db8:6:2::/64",
+        "A_WIDE": "2001:db8:5::/48", "B_WIDE": "2001:db8:6::/48",
+        "OTHER": "2001:db8:a::99"},
+}
+
+
+def lan_addrs(addrs, me):
+    """The first host address of each of this end's protected subnets: what a
+    firewall has on its LAN interface (kernel-libipsec routes need one)."""
+    out = []
+    for key in ("_NET", "_NET2", "_NET3"):
+        net = ipaddress.ip_network(addrs[me + key])
+        out.append("%s/%d" % (next(net.hosts()), net.prefixlen))
+    return out
+
+
+PLUGINS = ("random nonce aes sha1 sha2 md5 hmac gmp openssl curve25519 pem pkcs1 "
+           "pkcs8 x509 pubkey revocation constraints kdf xcbc cmac ctr ccm gcm attr "
+           "socket-default vici")
+CRED_DIRS = ("x509", "x509ca", "x509ocsp", "x509aa", "x509ac", "x509crl", "pubkey",
+             "private", "rsa", "ecdsa", "bliss", "pkcs8", "pkcs12")
+
+# Lines worth showing in meta.json ("what the logs showed").
+HEADLINE = re.compile(
+    r"established|failed|error|unacceptable|no acceptable|received proposals|"
+    r"configured proposals|giving up|not responding|does not match|no peer config|"
+    r"no matching|no IKE config|MAC mismatched|none allows|disabled for security|"
+    r"unable to|timed out|requesting|didn't accept|narrow|constraint|trusted|"
+    r"invalid|rekeyed|deleting|DELETE for|behind NAT|EAP|XAuth auth|decryption|unacceptable")
+KEY_LINE = re.compile(r"\[(IKE|CFG|CHD|ENC|KNL|JOB)\] <")
+
+_print_lock = threading.Lock()
+
+
+def say(*a):
+    with _print_lock:
+        print(*a, flush=True)
+
+
+class LabError(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+class Interrupted(BaseException):
+    pass
+
+
+# ---------------------------------------------------------------------------
+# small helpers
+
+STOP = threading.Event()     # set by SIGINT/SIGTERM/SIGHUP: every wait aborts
+
+
+def sleep(s):
+    if STOP.wait(s):
+        raise Interrupted("stopped")
+
+
+def run(cmd, check=True, timeout=30, env=None, input=None, abortable=True):
+    """Run a command, output captured; aborts (killing it) when the lab is stopped."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
+                         stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+                         text=True)
+    deadline = time.time() + timeout
+    out = None
+    pending = input
+    while True:
+        try:
+            out, _ = p.communicate(input=pending, timeout=0.5)
+            break
+        except subprocess.TimeoutExpired:
+            pending = None
+            stop = abortable and STOP.is_set()
+            if stop or time.time() > deadline:
+                p.kill()
+                out, _ = p.communicate()
+                if stop:
+                    raise Interrupted("stopped")
+                raise subprocess.TimeoutExpired(cmd, timeout, output=out)
+    res = subprocess.CompletedProcess(cmd, p.returncode, out, None)
+    if check and res.returncode != 0:
+        raise LabError("%s failed (rc=%d): %s" % (" ".join(cmd), res.returncode,
+                                                  (out or "").strip()[-2000:]))
+    return res
+
+
+def deep_merge(base, over):
+    """Merge `over` into a copy of `base`; a None value deletes the key."""
+    out = dict(base)
+    for k, v in over.items():
+        if v is None:
+            out.pop(k, None)
+        elif isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def resolve(obj, version, family):
+    """Resolve the per-version keys ("v1"/"v2") and per-family keys
+    ("ip4"/"ip6") of a scenario entry, recursively."""
+    if isinstance(obj, dict):
+        base = {k: v for k, v in obj.items() if k not in ("v1", "v2", "ip4", "ip6")}
+        for sel in ("v%d" % version, "ip%d" % family):
+            if sel in obj:
+                if isinstance(obj[sel], dict) and base:
+                    base = deep_merge(base, obj[sel])
+                else:   # a value of its own (None kept as a value)
+                    base = obj[sel]
+        if not isinstance(base, dict):
+            return resolve(base, version, family)
+        return {k: resolve(v, version, family) for k, v in base.items()}
+    if isinstance(obj, list):
+        return [resolve(v, version, family) for v in obj]
+    return obj
+
+
+_TOKEN = re.compile(r"\{(%s)\}" % "|".join(sorted(NETS[4], key=len, reverse=True)))
+
+
+def subst(obj, addrs):
+    if isinstance(obj, str):
+        return _TOKEN.sub(lambda m: str(addrs[m.group(1)]), obj)
+    if isinstance(obj, dict):
+        return {k: subst(v, addrs) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [subst(v, addrs) for v in obj]
+    if isinstance(obj, tuple):
+        return tuple(subst(v, addrs) for v in obj)
+    return obj
+
+
+def render_conf(d, indent=0):
+    out = []
+    tab = "\t" * indent
+    for k, v in d.items():
+        if v is None:
+            continue
+        if isinstance(v, dict):
+            out.append("%s%s {" % (tab, k))
+            out.extend(render_conf(v, indent + 1))
+            out.append("%s}" % tab)
+        else:
+            if isinstance(v, bool):
+                v = "yes" if v else "no"
+            out.append("%s%s = %s" % (tab, k, v))
+    return out
+
+
+def strongswan_version():
+    try:
+        return run(["dpkg-query", "-W", "-f", "${Version}", "strongswan-charon"],
+                   check=False).stdout.strip() or "unknown"
+    except Exception:
+        return "unknown"
+
+
+# ---------------------------------------------------------------------------
+# preflight
+
+def preflight(install=True):
+    """Raise Skip(reason) when this machine cannot run the lab."""
+    if os.geteuid() != 0:
+        raise Skip("not root (network namespaces and charon need root)")
+    if not shutil.which("ip"):
+        raise Skip("iproute2 'ip' not installed")
+    probe = "%s%dprobe" % (NS_PREFIX, os.getpid())
+    p = run(["ip", "netns", "add", probe], check=False)
+    if p.returncode != 0:
+        raise Skip("'ip netns add' does not work here: %s" % p.stdout.strip())
+    try:
+        p = run(["ip", "-n", probe, "link", "add", "p0", "type", "veth", "peer",
+                 "name", "p1"], check=False)
+        if p.returncode != 0:
+            raise Skip("cannot create veth pairs: %s" % p.stdout.strip())
+    finally:
+        run(["ip", "netns", "del", probe], check=False)
+    missing = [x for x in (CHARON, "/usr/sbin/swanctl", "/usr/bin/pki", "/usr/sbin/nft",
+                           "/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so",
+                           "/usr/lib/ipsec/plugins/libstrongswan-eap-md5.so",
+                           "/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so")
+               if not os.path.exists(x)]
+    if missing:
+        if not install:
+            raise Skip("strongSwan not installed (%s missing)" % ", ".join(missing))
+        if not shutil.which("apt-get"):
+            raise Skip("strongSwan not installed and no apt-get to install it")
+        say("lab: installing %s" % " ".join(APT_PACKAGES))
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        cmd = ["apt-get", "install", "-y", "-q", "--no-install-recommends"] + APT_PACKAGES
+        p = run(cmd, check=False, timeout=600, env=env)
+        if p.returncode != 0:
+            run(["apt-get", "update", "-q"], check=False, timeout=600, env=env)
+            p = run(cmd, check=False, timeout=600, env=env)
+        if p.returncode != 0:
+            raise Skip("cannot install strongSwan: %s" % p.stdout.strip()[-500:])
+        return preflight(install=False)
+    if not os.path.exists("/dev/net/tun"):
+        say("lab: warning: /dev/net/tun missing, kernel-libipsec scenarios will fail")
+
+
+# ---------------------------------------------------------------------------
+# one scenario run
+
+class Instance:
+    """One concrete scenario: a scenario entry resolved for one IKE version."""
+
+    def __init__(self, entry, version):
+        self.entry = entry
+        self.version = version
+        self.family = entry.get("family", 4)
+        self.id = "ikev%d-%s" % (version, entry["name"])
+        self.addrs = dict(NETS[self.family])
+        self.addrs["PLEN"] = str(self.addrs["PLEN"])
+        sc = subst(resolve(entry, version, self.family), self.addrs)
+        self.sc = sc
+        self.net = sc.get("net", "routed")
+        self.kernel = sc.get("kernel", "netlink")
+
+
+def build_conn(inst, role, over):
+    a = inst.addrs
+    me, peer = ("A", "B") if role == "initiator" else ("B", "A")
+    peer_addr = a[peer]
+    if inst.net == "nat" and role == "responder":
+        peer_addr = a["A_PUB"]
+    conn = {
+        "fragmentation": "yes",
+        "unique": "replace",
+        "version": inst.version,
+        "proposals": "aes256-sha256-modp2048",
+        "dpd_delay": "10s",
+        "rekey_time": "25920s",
+        "reauth_time": "0s",
+        "over_time": "2880s",
+        "rand_time": "2880s",
+        "encap": "no",
+        "mobike": "no",
+        "local_addrs": a[me],
+        "remote_addrs": peer_addr,
+        "local": {"id": a[me], "auth": "psk"},
+        "remote": {"id": a["A"] if role == "responder" else a["B"], "auth": "psk"},
+        "children": {"con1": {
+            "life_time": "3600s",
+            "rekey_time": "3240s",
+            "rand_time": "360s",
+            "start_action": "none",
+            "local_ts": a["%s_NET" % me],
+            "remote_ts": a["%s_NET" % peer],
+            "esp_proposals": "aes256-sha256",
+            "dpd_action": "clear",
+        }},
+    }
+    over = dict(over)
+    child = over.pop("child", None)
+    children = over.pop("children", None)
+    conn = deep_merge(conn, over)
+    if children is not None:
+        conn["children"] = children
+    if child:
+        name = next(iter(conn["children"]))
+        conn["children"][name] = deep_merge(conn["children"][name], child)
+    # keep "local"/"remote" and "children" last, like pfSense's swanctl.conf
+    for k in [k for k in conn if k.startswith("local") and isinstance(conn[k], dict)] + \
+             [k for k in conn if k.startswith("remote") and isinstance(conn[k], dict)] + \
+             ["children"]:
+        conn[k] = conn.pop(k)
+    return conn
+
+
+def build_end(inst, role):
+    """swanctl.conf and strongswan.conf dicts for one end."""
+    sc = inst.sc
+    ov = dict(sc.get(role[0], {}))          # "i" / "r"
+    psk = ov.pop("psk", S.PSK)
+    extra_conns = ov.pop("conns", {})
+    secrets_extra = ov.pop("secrets", {})
+    charon_extra = ov.pop("strongswan", {})
+    plugins_extra = ov.pop("plugins", [])
+    conn_name = ov.pop("name", "con1")
+    conns = {conn_name: build_conn(inst, role, ov)}
+    for name, cov in extra_conns.items():
+        conns[name] = build_conn(inst, role, cov)
+    secrets = {}
+    if psk is not None:
+        # as pfSense writes it: the key for %any and the peer identifier
+        secrets["ike-0"] = {"secret": '"%s"' % psk, "id-0": "%any",
+                            "id-1": conns[conn_name]["remote"].get("id", "%any")}
+    secrets.update(secrets_extra)
+    swanctl = {"connections": conns}
+    if secrets:
+        swanctl["secrets"] = secrets
+    kernel = "kernel-libipsec kernel-netlink" if inst.kernel == "libipsec" else "kernel-netlink"
+    charon = {
+        "load": " ".join([PLUGINS] + list(plugins_extra) + [kernel]),
+        "install_routes": "no",
+        "ignore_acquire_ts": "yes",
+        "cisco_unity": "no",
+        "make_before_break": "yes",
+        "retransmit_timeout": S.RETRANSMIT["timeout"],
+        "retransmit_base": S.RETRANSMIT["base"],
+        "retransmit_tries": S.RETRANSMIT["tries"],
+    }
+    charon = deep_merge(charon, charon_extra)
+    return swanctl, charon
+
+
+class Run:
+    def __init__(self, inst, out_dir, keep=False, seq=0):
+        self.inst = inst
+        self.sc = inst.sc
+        self.out_dir = out_dir
+        self.keep = keep
+        self.tag = "%s%dx%d" % (NS_PREFIX, os.getpid(), seq)
+        self.ns = {"initiator": self.tag + "-a", "responder": self.tag + "-b",
+                   "router": self.tag + "-r"}
+        self.created_ns = []
+        self.procs = {}
+        self.pids = {}
+        self.cut = {}
+        self.work = None
+        self.swanctl_out = []
+        self.t0 = None
+        self.blocked = False
+
+    # -- paths
+    def d(self, role, *p):
+        return os.path.join(self.work, SHORT[role], *p)
+
+    def vici(self, role):
+        return "unix://" + self.d(role, "charon.vici")
+
+    # -- network
+    def ip(self, ns, *args):
+        return run(["ip", "-n", ns] + list(args))
+
+    def nsexec(self, ns, *args, check=True):
+        return run(["ip", "netns", "exec", ns] + list(args), check=check)
+
+    def setup_net(self):
+        a = self.inst.addrs
+        v6 = self.inst.family == 6
+        for key in ("initiator", "responder", "router"):
+            run(["ip", "netns", "add", self.ns[key]])
+            self.created_ns.append(self.ns[key])
+            # no duplicate address detection: addresses are usable at once and
+            # charon's log has no late "flags changed" lines
+            self.nsexec(self.ns[key], "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0",
+                        "net.ipv6.conf.default.accept_dad=0")
+            self.ip(self.ns[key], "link", "set", "lo", "up")
+        r = self.ns["router"]
+        plen = a["PLEN"]
+        for role, rif, mine, gw in (("initiator", "ra", a["A"], a["R_A"]),
+                                    ("responder", "rb", a["B"], a["R_B"])):
+            ns = self.ns[role]
+            run(["ip", "link", "add", "eth0", "netns", ns, "type", "veth", "peer", "name",
+                 rif, "netns", r])
+            extra = ["nodad"] if v6 else []
+            self.ip(ns, "addr", "add", "%s/%s" % (mine, plen), "dev", "eth0", *extra)
+            self.ip(r, "addr", "add", "%s/%s" % (gw, plen), "dev", rif, *extra)
+            self.ip(ns, "link", "set", "eth0", "up")
+            self.ip(r, "link", "set", rif, "up")
+            self.ip(ns, "-6" if v6 else "-4", "route", "add", "default", "via", gw)
+            # a LAN interface holding an address in each protected subnet
+            self.ip(ns, "link", "add", "lan0", "type", "veth", "peer", "name", "lan1")
+            for lan in lan_addrs(a, "A" if role == "initiator" else "B"):
+                self.ip(ns, "addr", "add", lan, "dev", "lan0", *extra)
+            self.ip(ns, "link", "set", "lan0", "up")
+            self.ip(ns, "link", "set", "lan1", "up")
+        self.nsexec(r, "sysctl", "-q", "-w",
+                    "net.ipv6.conf.all.forwarding=1" if v6 else "net.ipv4.ip_forward=1")
+        fam = "ip6" if v6 else "ip"
+        rules = ["table %s lab {" % fam,
+                 "  chain postrouting { type nat hook postrouting priority 100; policy accept; }",
+                 "  chain forward { type filter hook forward priority 0; policy accept; }",
+                 "}"]
+        run(["ip", "netns", "exec", r, "nft", "-f", "-"], input="\n".join(rules) + "\n")
+        if self.inst.net == "nat":
+            run(["ip", "netns", "exec", r, "nft", "add", "rule", fam, "lab", "postrouting",
+                 "oifname", "rb", "masquerade"])
+        if self.sc.get("block_ike"):
+            self.block_ike(self.sc["block_ike"])
+
+    def block_ike(self, ports=True):
+        """The router drops IKE: UDP 500 and 4500 (ports=True) or only the given port."""
+        ports = "{ 500, 4500 }" if ports is True else str(ports)
+        fam = "ip6" if self.inst.family == 6 else "ip"
+        for d in ("dport", "sport"):
+            run(["ip", "netns", "exec", self.ns["router"], "nft", "add", "rule", fam, "lab",
+                 "forward", "udp", d, ports, "drop"])
+        self.blocked = ports
+
+    # -- certificates
+    def make_certs(self):
+        spec = self.sc.get("certs")
+        if not spec:
+            return
+        cdir = os.path.join(self.work, "pki")
+        os.makedirs(cdir)
+        env = self.tool_env()
+
+        def pki(*args, out=None):
+            p = subprocess.run(["pki"] + list(args), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env=env, timeout=30)
+            if p.returncode != 0:
+                raise LabError("pki %s failed: %s" % (args[0], p.stderr.decode()[-500:]))
+            if out:
+                with open(os.path.join(cdir, out), "wb") as f:
+                    f.write(p.stdout)
+
+        cas = spec["cas"]            # name -> DN
+        for name, dn in cas.items():
+            pki("--gen", "--type", "ecdsa", "--size", "256", "--outform", "pem",
+                out=name + ".key")
+            pki("--self", "--ca", "--lifetime", "3650", "--in", os.path.join(cdir, name + ".key"),
+                "--type", "ecdsa", "--dn", dn, "--outform", "pem", out=name + ".crt")
+        for name, c in spec["certs"].items():   # name -> {dn, san, ca, not_before, not_after}
+            pki("--gen", "--type", "ecdsa", "--size", "256", "--outform", "pem",
+                out=name + ".key")
+            pki("--pub", "--in", os.path.join(cdir, name + ".key"), "--type", "ecdsa",
+                out=name + ".pub")
+            args = ["--issue", "--in", os.path.join(cdir, name + ".pub"), "--type", "pub",
+                    "--cacert", os.path.join(cdir, c["ca"] + ".crt"),
+                    "--cakey", os.path.join(cdir, c["ca"] + ".key"),
+                    "--dn", c["dn"], "--san", c["san"], "--outform", "pem"]
+            if c.get("not_before"):
+                args += ["--not-before", c["not_before"], "--not-after", c["not_after"],
+                         "--dateform", "%Y-%m-%d %H:%M:%S"]
+            else:
+                args += ["--lifetime", "730"]
+            pki(*args, out=name + ".crt")
+        for role in ROLES:
+            mine = spec.get(role, {})
+            for name in mine.get("x509", []):
+                shutil.copy(os.path.join(cdir, name + ".crt"), self.d(role, "swanctl", "x509"))
+                shutil.copy(os.path.join(cdir, name + ".key"),
+                            self.d(role, "swanctl", "private"))
+            for name in mine.get("x509ca", []):
+                shutil.copy(os.path.join(cdir, name + ".crt"), self.d(role, "swanctl", "x509ca"))
+
+    # -- daemons
+    def tool_env(self):
+        return dict(os.environ, STRONGSWAN_CONF=os.path.join(self.work, "tools.strongswan.conf"))
+
+    def write_configs(self):
+        with open(os.path.join(self.work, "tools.strongswan.conf"), "w") as f:
+            f.write("swanctl {\n\tload = pem pkcs1 pkcs8 x509 pubkey openssl random nonce "
+                    "revocation constraints\n}\npki {\n\tload = pem pkcs1 pkcs8 x509 pubkey "
+                    "openssl random nonce gmp sha1 sha2\n}\n")
+        self.conf = {}
+        for role in ROLES:
+            os.makedirs(self.d(role, "run"))
+            for cd in CRED_DIRS:
+                os.makedirs(self.d(role, "swanctl", cd))
+            swanctl, charon = build_end(self.inst, role)
+            charon["filelog"] = {"lab": {
+                "path": self.d(role, "charon.log"),
+                "time_format": "%b %e %H:%M:%S",
+                "ike_name": "yes",
+                "append": "no",
+                "flush_line": "yes",
+                "default": 1, "ike": 2, "chd": 2, "cfg": 2}}
+            charon["syslog"] = {"daemon": {"default": -1}, "auth": {"default": -1}}
+            plugins = charon.setdefault("plugins", {})
+            plugins["vici"] = {"socket": self.vici(role)}
+            plugins.setdefault("kernel-libipsec", {})["allow_peer_ts"] = "no"
+            ss = ["# generated by tests/lab/lab.py for %s (%s)" % (HOST[role], role)]
+            ss += render_conf({"charon": charon})
+            sw = ["# generated by tests/lab/lab.py for %s (%s)" % (HOST[role], role)]
+            sw += render_conf(swanctl)
+            self.conf[role] = ("\n".join(ss) + "\n", "\n".join(sw) + "\n")
+            with open(self.d(role, "strongswan.conf"), "w") as f:
+                f.write(self.conf[role][0])
+            with open(self.d(role, "swanctl", "swanctl.conf"), "w") as f:
+                f.write(self.conf[role][1])
+
+    def start_daemon(self, role):
+        env = dict(os.environ, STRONGSWAN_CONF=self.d(role, "strongswan.conf"))
+        out = open(self.d(role, "charon.stdout"), "w")
+        # `ip netns exec` gives the command its own mount namespace: bind our
+        # run dir over /run there so that charon's hard-wired pid file
+        # (/var/run/charon.pid) is private to this daemon.
+        p = subprocess.Popen(
+            ["ip", "netns", "exec", self.ns[role], "sh", "-c",
+             'mount --bind "$1" /run && exec "$2"', "sh", self.d(role, "run"), CHARON],
+            env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        out.close()
+        self.procs[role] = p
+        self.pids[role] = p.pid
+        sock = self.d(role, "charon.vici")
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if p.poll() is not None:
+                raise LabError("charon (%s) exited: %s" % (role, open(
+                    self.d(role, "charon.stdout")).read()[-1000:]))
+            if os.path.exists(sock):
+                q = run(["swanctl", "--stats", "--uri", self.vici(role)], check=False,
+                        env=self.tool_env())
+                if q.returncode == 0:
+                    return
+            sleep(0.1)
+        raise LabError("charon (%s) did not come up" % role)
+
+    def swanctl(self, role, *args, timeout=40, check=False):
+        cmd = ["swanctl"] + list(args) + ["--uri", self.vici(role)]
+        try:
+            p = run(cmd, check=False, timeout=timeout, env=self.tool_env())
+            rc, out = p.returncode, p.stdout
+        except subprocess.TimeoutExpired as e:
+            rc, out = -1, (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        shown = " ".join(["swanctl"] + list(args)).replace(self.work, "/tmp/lab")
+        self.swanctl_out.append({"end": role, "cmd": shown,
+                                 "rc": rc, "output": out.replace(self.work, "/tmp/lab")
+                                 .strip().splitlines()[-12:]})
+        if check and rc != 0:
+            raise LabError("swanctl %s (%s) failed: %s" % (" ".join(args), role, out.strip()))
+        return rc, out
+
+    def load(self, role):
+        self.swanctl(role, "--load-all", "--noprompt", "--file",
+                     self.d(role, "swanctl", "swanctl.conf"), check=True)
+
+    # -- log watching
+    def logtext(self, role):
+        try:
+            with open(self.d(role, "charon.log"), errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def wait_log(self, role, pattern, timeout):
+        rx = re.compile(pattern)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if rx.search(self.logtext(role)):
+                return True
+            sleep(0.2)
+        return False
+
+    def settle(self, quiet=1.5, maximum=8.0):
+        """Wait until both logs have been silent for `quiet` s (at most `maximum` s)."""
+        deadline = time.time() + maximum
+        last = None
+        since = time.time()
+        while time.time() < deadline:
+            cur = tuple(len(self.logtext(r)) for r in ROLES)
+            if cur != last:
+                last, since = cur, time.time()
+            elif time.time() - since >= quiet:
+                return
+            sleep(0.2)
+
+    # -- actions
+    def do(self, action):
+        kind = action[0]
+        args = action[1] if len(action) > 1 else {}
+        if kind == "initiate":
+            role = args.get("end", "initiator")
+            cmd = ["--initiate", "--child", args.get("child", "con1")]
+            if args.get("ike"):
+                cmd += ["--ike", args["ike"]]
+            cmd += ["--timeout", str(args.get("timeout", 25))]
+            if args.get("background"):
+                t = threading.Thread(target=self.swanctl, args=(role,) + tuple(cmd),
+                                     kwargs={"timeout": args.get("timeout", 25) + 5})
+                t.daemon = True
+                t.start()
+                self.bg.append(t)
+            else:
+                self.swanctl(role, *cmd, timeout=args.get("timeout", 25) + 5)
+        elif kind == "join":
+            for t in self.bg:
+                t.join(args.get("timeout", 30))
+            self.bg = []
+        elif kind == "wait":
+            sleep(args if isinstance(args, (int, float)) else args.get("s", 1))
+        elif kind == "wait_log":
+            ok = self.wait_log(args.get("end", "initiator"), args["pattern"],
+                               args.get("timeout", 10))
+            if not ok and args.get("required"):
+                raise LabError("timed out waiting for /%s/ in %s log" %
+                               (args["pattern"], args.get("end", "initiator")))
+        elif kind == "settle":
+            self.settle(args.get("quiet", 1.5), args.get("max", 8))
+        elif kind == "rekey_child":
+            self.swanctl(args.get("end", "initiator"), "--rekey", "--child",
+                         args.get("child", "con1"))
+        elif kind == "rekey_ike":
+            self.swanctl(args.get("end", "initiator"), "--rekey", "--ike",
+                         args.get("ike", "con1"))
+        elif kind == "block_ike":
+            self.block_ike(args.get("ports", True) if isinstance(args, dict) else True)
+        elif kind == "kill":
+            role = args.get("end", "responder")
+            p = self.procs.get(role)
+            if p and p.poll() is None:
+                self.cut[role] = len(self.logtext(role).encode())
+                p.kill()
+                p.wait(5)
+        else:
+            raise LabError("unknown action %r" % (kind,))
+
+    # -- teardown
+    def stop_daemons(self):
+        for role in ROLES:
+            if role not in self.cut and role in self.procs:
+                self.cut[role] = len(self.logtext(role).encode())
+        for role, p in self.procs.items():
+            if p.poll() is None:
+                try:
+                    p.terminate()
+                except ProcessLookupError:
+                    pass
+        for role, p in self.procs.items():
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(5)
+
+    def teardown(self):
+        try:
+            self.stop_daemons()
+        except Exception as e:  # pragma: no cover
+            say("lab: warning: stopping daemons: %s" % e)
+        for ns in self.created_ns:
+            # anything still running in a namespace we made was started by us
+            p = run(["ip", "netns", "pids", ns], check=False, abortable=False)
+            for pid in p.stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            run(["ip", "netns", "del", ns], check=False, abortable=False)
+        self.created_ns = []
+        if self.work and not self.keep:
+            shutil.rmtree(self.work, ignore_errors=True)
+        elif self.work:
+            open(os.path.join(self.work, ".keep"), "w").close()
+            say("lab: kept %s (raw logs, configs, keys)" % self.work)
+
+    # -- the whole thing
+    def execute(self):
+        self.t0 = time.time()
+        self.bg = []
+        self.work = tempfile.mkdtemp(prefix="idglab-%d-%s-" % (os.getpid(), self.inst.id))
+        try:
+            self.write_configs()
+            self.make_certs()
+            self.setup_net()
+            roles = [r for r in ("responder", "initiator")
+                     if not (r == "responder" and self.sc.get("responder_down"))]
+            for role in roles:
+                self.start_daemon(role)
+            for role in roles:
+                self.load(role)
+            for action in self.sc.get("actions", S.DEFAULT_ACTIONS):
+                self.do(action)
+            for t in self.bg:
+                t.join(30)
+            for role in roles:
+                self.swanctl(role, "--list-sas")
+            self.stop_daemons()
+            self.duration = time.time() - self.t0
+            return self.collect()
+        finally:
+            self.teardown()
+
+    def collect(self):
+        """Write the fixture directory."""
+        inst, sc = self.inst, self.sc
+        dest = os.path.join(self.out_dir, inst.id)
+        if os.path.isdir(dest):
+            shutil.rmtree(dest)
+        os.makedirs(dest)
+        texts = {}
+        for role in ROLES:
+            raw = b""
+            path = self.d(role, "charon.log")
+            if os.path.exists(path) and role in self.procs:
+                with open(path, "rb") as f:
+                    raw = f.read()[:self.cut.get(role, 0)]
+                if b"\n" in raw:
+                    raw = raw[:raw.rindex(b"\n") + 1]
+                else:
+                    raw = b""
+            lines = []
+            for ln in raw.decode("utf-8", "replace").splitlines():
+                if len(ln) > 16 and ln[15] == " ":
+                    lines.append("%s %s charon[%d]: %s" % (ln[:15], HOST[role],
+                                                          self.pids[role], ln[16:]))
+                else:  # never expected: charon prefixes every line
+                    lines.append(ln)
+            texts[role] = lines
+            with open(os.path.join(dest, role + ".log"), "w") as f:
+                f.write("".join(x + "\n" for x in lines))
+            ss, sw = self.conf[role]
+            with open(os.path.join(dest, role + ".strongswan.conf"), "w") as f:
+                f.write(ss.replace(self.work, "/tmp/lab"))
+            with open(os.path.join(dest, role + ".swanctl.conf"), "w") as f:
+                f.write(sw)
+            certs = [os.path.join(sub, n)
+                     for sub in ("x509", "x509ca")
+                     for n in sorted(os.listdir(self.d(role, "swanctl", sub)))]
+            if certs:
+                for c in certs:
+                    os.makedirs(os.path.join(dest, role + ".certs", os.path.dirname(c)),
+                                exist_ok=True)
+                    shutil.copy(self.d(role, "swanctl", c),
+                                os.path.join(dest, role + ".certs", c))
+        observed, matched = self.observe(texts)
+        expected = self.expected_json()
+        with open(os.path.join(dest, "expected.json"), "w") as f:
+            json.dump(expected, f, indent=1)
+            f.write("\n")
+        meta = self.meta(observed, matched)
+        with open(os.path.join(dest, "meta.json"), "w") as f:
+            json.dump(meta, f, indent=2)
+            f.write("\n")
+        return {"id": inst.id, "matched": matched, "duration": self.duration,
+                "missing": observed["missing"], "dir": dest}
+
+    def observe(self, texts):
+        res = {"missing": []}
+        matched = True
+        for role in ROLES:
+            msgs = [ln.split(": ", 1)[1] if ": " in ln else ln for ln in texts[role]]
+            body = "\n".join(msgs)
+            pats = self.sc.get("log_expect", {}).get(role, [])
+            found = {}
+            for p in pats:
+                neg = p.startswith("!")
+                rx = re.compile(p[1:] if neg else p)
+                hit = bool(rx.search(body))
+                found[p] = hit
+                if hit == neg:
+                    matched = False
+                    res["missing"].append("%s: %s" % (role, p))
+            start = 0
+            for i, m in enumerate(msgs):
+                if "added vici connection" in m:
+                    start = i + 1
+            head = [m for m in msgs[start:] if KEY_LINE.search(m) and HEADLINE.search(m)]
+            res[role] = {
+                "ike_sa_established": bool(re.search(r"IKE_SA \S+\[\d+\] established", body)),
+                "child_sa_established": bool(re.search(r"CHILD_SA \S+\{\d+\} established",
+                                                       body)),
+                "expected_patterns": found,
+                "headline": head[:24],
+                "lines": len(msgs),
+            }
+        return res, matched
+
+    def expected_json(self):
+        out = {}
+        for role in ("responder", "initiator"):
+            e = self.sc["expect"][role]
+            if e == "established":
+                e = {"outcome": "established",
+                     "note": "no error diagnosis; phase1_established and phase2_established "
+                             "(a warning may be added)"}
+            elif e == "not_determinable":
+                e = {"outcome": "not_determinable",
+                     "note": "this end alone cannot tell; any honest answer, no invented "
+                             "certainty"}
+            elif isinstance(e, str) and e.startswith("established:"):
+                e = {"outcome": "established", "note": e.split(":", 1)[1].strip()}
+            out[role] = e
+        if self.sc.get("expect_tunnels"):
+            out["tunnels"] = self.sc["expect_tunnels"]
+        return out
+
+    def meta(self, observed, matched):
+        inst, sc = self.inst, self.sc
+        mis = sc.get("misconfigured", {})
+        summary = "IKE_SA established: initiator %s, responder %s; CHILD_SA established: " \
+                  "initiator %s, responder %s; all expected log patterns found: %s" % (
+                      *("yes" if observed[r]["ike_sa_established"] else "no" for r in ROLES),
+                      *("yes" if observed[r]["child_sa_established"] else "no" for r in ROLES),
+                      "yes" if matched else "no")
+        return {
+            "scenario": inst.entry["name"],
+            "id": inst.id,
+            "ike_version": inst.version,
+            "description": sc["description"],
+            "expected": {
+                "phase": sc.get("phase"),
+                "class": sc.get("class"),
+                "failure_expected_in_logs": sc.get("class") is not None,
+                "misconfigured_setting": mis.get("setting"),
+                "initiator_value": mis.get("initiator"),
+                "responder_value": mis.get("responder"),
+            },
+            "outcome_observed": {
+                "summary": summary,
+                "matched_expectation": matched,
+                "missing_patterns": observed["missing"],
+                "initiator": observed["initiator"],
+                "responder": observed["responder"],
+                "swanctl": self.swanctl_out,
+            },
+            "notes": sc.get("notes", ""),
+            "lab": {
+                "generator": "tests/lab/lab.py",
+                "strongswan": strongswan_version(),
+                "kernel": os.uname().release,
+                "kernel_plugin": "libipsec" if inst.kernel == "libipsec" else "netlink",
+                "initiator": {"host": "fw-a", "ip": inst.addrs["A"], "pid": self.pids.get(
+                    "initiator")},
+                "responder": {"host": "fw-b", "ip": inst.addrs["B"],
+                              "pid": self.pids.get("responder"),
+                              "running": not sc.get("responder_down", False)},
+                "router": {"ips": [inst.addrs["R_A"], inst.addrs["R_B"]]},
+                "ip_family": inst.family,
+                "nat": inst.net == "nat",
+                "nat_public_ip": inst.addrs["A_PUB"] if inst.net == "nat" else None,
+                "udp_ike_dropped": self.blocked,
+                "actions": [list(a) if len(a) > 1 else [a[0]]
+                            for a in sc.get("actions", S.DEFAULT_ACTIONS)],
+                "duration_s": round(self.duration, 1),
+                "log_format": "charon filelog (time_format \"%b %e %H:%M:%S\", ike_name=yes; "
+                              "default=1, ike/chd/cfg=2) post-processed by lab.py: hostname and "
+                              "\"charon[PID]:\" inserted after the timestamp (BSD syslog "
+                              "envelope); message text untouched. The logs stop where the lab "
+                              "stopped the daemons (shutdown lines are not included).",
+                "retransmit": "retransmit_timeout=%s base=%s tries=%s (shortened from defaults)"
+                              % (S.RETRANSMIT["timeout"], S.RETRANSMIT["base"],
+                                 S.RETRANSMIT["tries"]),
+            },
+        }
+
+
+# ---------------------------------------------------------------------------
+# scenario registry
+
+def instances():
+    out = []
+    for entry in S.SCENARIOS:
+        for v in entry.get("versions", (1, 2)):
+            out.append(Instance(entry, v))
+    return out
+
+
+def select(names):
+    allinst = instances()
+    chosen = []
+    for n in names:
+        hit = [i for i in allinst if i.id == n or i.entry["name"] == n]
+        if not hit:
+            raise SystemExit("lab: unknown scenario %r (see `lab.py list`)" % n)
+        chosen += [i for i in hit if i not in chosen]
+    return chosen
+
+
+_seq = [0]
+_seq_lock = threading.Lock()
+
+
+def run_instance(inst, out_dir, keep=False, retries=1):
+    for attempt in range(retries + 1):
+        with _seq_lock:
+            _seq[0] += 1
+            seq = _seq[0]
+        r = Run(inst, out_dir, keep=keep, seq=seq)
+        try:
+            res = r.execute()
+        except Interrupted:
+            raise
+        except Exception as e:
+            res = {"id": inst.id, "matched": False, "error": "%s: %s" % (type(e).__name__, e),
+                   "duration": time.time() - (r.t0 or time.time()), "missing": [],
+                   "trace": traceback.format_exc()}
+        if res.get("matched"):
+            break
+        if attempt < retries:
+            say("lab: %-50s did not show the expected lines (%s), retrying" %
+                (inst.id, res.get("error") or "; ".join(res["missing"])))
+    return res
+
+
+def report_line(res):
+    if res.get("error"):
+        status = "ERROR %s" % res["error"]
+    elif res["matched"]:
+        status = "ok"
+    else:
+        status = "UNEXPECTED (missing: %s)" % "; ".join(res["missing"])
+    return "lab: %-50s %5.1fs  %s" % (res["id"], res["duration"], status)
+
+
+def run_many(insts, out_dir, jobs=1, keep=False):
+    os.makedirs(out_dir, exist_ok=True)
+    results = []
+    t0 = time.time()
+    if jobs <= 1:
+        for inst in insts:
+            res = run_instance(inst, out_dir, keep)
+            say(report_line(res))
+            results.append(res)
+    else:
+        ex = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+        try:
+            futs = {ex.submit(run_instance, i, out_dir, keep): i for i in insts}
+            for f in concurrent.futures.as_completed(futs):
+                res = f.result()
+                say(report_line(res))
+                results.append(res)
+        except BaseException:
+            STOP.set()
+            ex.shutdown(wait=True, cancel_futures=True)
+            raise
+        ex.shutdown(wait=True)
+    bad = [r for r in results if not r["matched"]]
+    say("lab: %d scenarios in %.0fs, %d as expected, %d not" %
+        (len(results), time.time() - t0, len(results) - len(bad), len(bad)))
+    return results
+
+
+def prune(out_dir):
+    """Remove fixtures this lab generated earlier for scenarios that no longer exist."""
+    ids = {i.id for i in instances()}
+    for name in sorted(os.listdir(out_dir)):
+        meta = os.path.join(out_dir, name, "meta.json")
+        if name in ids or not os.path.exists(meta):
+            continue
+        try:
+            with open(meta) as f:
+                gen = json.load(f).get("lab", {}).get("generator")
+        except (OSError, ValueError):
+            continue
+        if gen == "tests/lab/lab.py":
+            say("lab: removing stale fixture %s" % name)
+            shutil.rmtree(os.path.join(out_dir, name))
+
+
+def install_signal_handlers():
+    def handler(signum, frame):
+        STOP.set()
+        raise Interrupted("signal %d" % signum)
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGHUP, handler)
+
+
+def cleanup_stale():
+    """Remove namespaces left by a lab run that was killed (its pid is gone)."""
+    p = run(["ip", "netns", "list"], check=False, abortable=False)
+    n = 0
+    for line in p.stdout.splitlines():
+        name = line.split()[0] if line.split() else ""
+        m = re.match(r"^%s(\d+)x\d+-[abr]$" % NS_PREFIX, name)
+        if not m:
+            continue
+        if os.path.exists("/proc/%s" % m.group(1)) and int(m.group(1)) != os.getpid():
+            continue
+        for pid in run(["ip", "netns", "pids", name], check=False,
+                       abortable=False).stdout.split():
+            try:
+                os.kill(int(pid), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        run(["ip", "netns", "del", name], check=False, abortable=False)
+        n += 1
+    tmp = tempfile.gettempdir()
+    for name in os.listdir(tmp):
+        m = re.match(r"^idglab-(\d+)-ikev\d-", name)
+        if m and not os.path.exists("/proc/%s" % m.group(1)) and \
+                not os.path.exists(os.path.join(tmp, name, ".keep")):
+            shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
+    return n
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("list", help="list the scenarios")
+    p = sub.add_parser("run", help="run one scenario (by id or base name)")
+    p.add_argument("scenario", nargs="+")
+    p.add_argument("--out", default=os.path.join(HERE, "out"))
+    p.add_argument("--keep", action="store_true", help="keep the temp dir (configs, raw logs)")
+    p.add_argument("--jobs", type=int, default=1)
+    p = sub.add_parser("run-all", help="run every scenario")
+    p.add_argument("--out", required=True)
+    p.add_argument("--jobs", type=int, default=3)
+    p = sub.add_parser("check", help="regenerate all scenarios into DIR and run the corpus checker")
+    p.add_argument("--bin", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--jobs", type=int, default=3)
+    p.add_argument("--runner", help="corpus checker (default tests/corpus/run_corpus.py)")
+    sub.add_parser("cleanup", help="remove namespaces left by a killed lab run")
+    args = ap.parse_args(argv)
+
+    if args.cmd == "list":
+        for inst in instances():
+            sc = inst.sc
+            print("%-48s %s" % (inst.id, sc["description"]))
+        return 0
+
+    try:
+        preflight()
+    except Skip as e:
+        print("lab: skipped: %s" % e, file=sys.stderr)
+        return EXIT_SKIP
+    install_signal_handlers()
+    try:
+        cleanup_stale()
+        if args.cmd == "cleanup":
+            return 0
+        if args.cmd == "run":
+            results = run_many(select(args.scenario), args.out, args.jobs, args.keep)
+            return 0 if all(r["matched"] for r in results) else 1
+        if args.cmd == "run-all":
+            results = run_many(instances(), args.out, args.jobs)
+            prune(args.out)
+            return 0 if all(r["matched"] for r in results) else 1
+        if args.cmd == "check":
+            runner = args.runner or os.path.join(REPO, "tests", "corpus", "run_corpus.py")
+            if not os.path.exists(runner):
+                print("lab: skipped: corpus checker %s not found" % runner, file=sys.stderr)
+                return EXIT_SKIP
+            if not os.access(args.bin, os.X_OK):
+                print("lab: %s is not an executable" % args.bin, file=sys.stderr)
+                return 2
+            results = run_many(instances(), args.out, args.jobs)
+            prune(args.out)
+            # a fixture whose logs do not show what the scenario is about would
+            # test the lab, not the product: keep it aside, count it as failed
+            bad = sorted(r["id"] for r in results if not r["matched"])
+            aside = args.out.rstrip("/") + "-unexpected"
+            for rid in bad:
+                src = os.path.join(args.out, rid)
+                if os.path.isdir(src):
+                    os.makedirs(aside, exist_ok=True)
+                    shutil.rmtree(os.path.join(aside, rid), ignore_errors=True)
+                    shutil.move(src, os.path.join(aside, rid))
+            say("lab: checking %d fixtures with %s" % (len(results) - len(bad), runner))
+            p = subprocess.run([sys.executable, runner, "--bin", args.bin, "--corpus", args.out])
+            say("lab: %d scenarios did not produce the expected log lines%s" % (
+                len(bad), (" (kept in %s): %s" % (aside, " ".join(bad))) if bad else ""))
+            return p.returncode if p.returncode else (1 if bad else 0)
+    except Interrupted as e:
+        print("lab: interrupted (%s), torn down" % e, file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        cleanup_stale()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,970 @@
+"""The lab's scenarios: one small declarative entry each.
+
+An entry is a dict:
+
+  name         base name; the fixture id is "ikev<1|2>-<name>"
+  versions     IKE versions to generate it for (default (1, 2))
+  description  one line, for people
+  family       4 (default) or 6: the endpoints' address family
+  net          "routed" (default: fw-a -- router -- fw-b) or "nat" (the router
+               masquerades fw-a behind {A_PUB})
+  block_ike    the router drops UDP 500/4500 from the start
+  responder_down  the responder's charon is never started
+  kernel       "netlink" (default; the lab kernel has no ESP, so SAs cannot be
+               installed) or "libipsec" (userspace ESP, for working tunnels)
+  i, r         the initiator's / responder's settings, merged over the default
+               connection (see lab.build_conn): connection keys (proposals,
+               version, aggressive, remote_addrs, dpd_delay, ...), "local" /
+               "remote" (auth round keys: id, auth, certs, eap_id, ...),
+               "child" (keys of the CHILD_SA: esp_proposals, local_ts, ...),
+               plus "psk" (the IKE secret; None for none), "secrets" (more
+               swanctl secrets), "conns" (more connections, each a dict of the
+               same kind), "strongswan" (charon.* settings), "plugins" (more
+               plugins to load)
+  certs        certificates to make with `pki` (see cert scenarios)
+  actions      what the lab does (default DEFAULT_ACTIONS): ("initiate", {...}),
+               ("settle", {quiet, max}), ("wait", s), ("wait_log", {end, pattern,
+               timeout}), ("rekey_child", {...}), ("rekey_ike", {...}),
+               ("block_ike",), ("kill", {end}), ("join",)
+  log_expect   {initiator|responder: [regex, ...]} lines the run must show
+               ("!regex": must not); a run without them is retried once, then
+               reported as UNEXPECTED
+  expect       expected.json: per end "established", "not_determinable", or
+               {outcome, accept_class, offending}
+  misconfigured  {setting, initiator, responder} for meta.json
+  phase, class, notes   for meta.json
+
+Any dict may hold "v1"/"v2" (or "ip4"/"ip6") keys whose content is merged in
+for that IKE version (address family) only. Strings may use the address
+tokens {A} {B} {A_PUB} {R_A} {R_B} {OTHER} {A_NET} {B_NET} {A_NET2} {B_NET2}
+{A_NET3} {B_NET3} {A_WIDE} {B_WIDE} (see lab.NETS).
+"""
+
+PSK = "Lab-PSK-0123456789"
+RETRANSMIT = {"timeout": "2.0", "base": "1.4", "tries": 3}   # 2+2.8+3.9+5.5 = 14 s
+
+DEFAULT_ACTIONS = [("initiate", {}), ("settle", {})]
+
+EST = "established"
+ND = "not_determinable"
+
+# lines that show a working tunnel
+UP = [r"IKE_SA con1\[\d+\] established", r"CHILD_SA con1\{\d+\} established"]
+REKEYED = r"CHILD_SA con1\{[2-9]\d*\} established"     # a second CHILD_SA: the rekeyed one
+AGGR_FLAG = {"i_dont_care_about_security_and_use_aggressive_mode_psk": "yes"}
+
+
+def failed(*classes, offending=None, **kw):
+    d = {"outcome": "failed", "accept_class": list(classes)}
+    if offending:
+        d["offending"] = {"field": offending[0], "local": offending[1], "peer": offending[2]}
+    d.update(kw)
+    return d
+
+
+def proposal_lines(kind):
+    """What the responder logs when its proposal selection fails."""
+    if kind == "ike":
+        return {"v1": [r"no proposal found"], "v2": [r"received proposals unacceptable"]}
+    return {"v1": [r"no matching proposal found, sending NO_PROPOSAL_CHOSEN"],
+            "v2": [r"no acceptable proposal found"]}
+
+
+def notify_lines(kind):
+    """What the initiator logs when the responder refused its proposal."""
+    if kind == "ike":
+        return {"v1": [r"received NO_PROPOSAL_CHOSEN error notify"],
+                "v2": [r"received NO_PROPOSAL_CHOSEN notify error"]}
+    return {"v1": [r"received NO_PROPOSAL_CHOSEN error notify"],
+            "v2": [r"received NO_PROPOSAL_CHOSEN notify, no CHILD_SA built"]}
+
+
+def p1_mismatch(name, desc, field, cls, ini, res, local, peer, transform, versions=(1, 2),
+                extra_r=None, first_line=None, notes=""):
+    """Phase 1 proposal mismatch: initiator proposes `ini`, responder has `res`."""
+    r_lines = [r"selecting proposal:", r"received proposals: IKE:",
+               r"configured proposals: IKE:"]
+    if first_line:
+        r_lines.append(first_line)
+    if transform:
+        r_lines.append(r"no acceptable %s found" % transform)
+    return {
+        "name": name, "versions": versions, "description": desc, "phase": 1, "class": cls,
+        "i": {"proposals": ini}, "r": dict({"proposals": res}, **(extra_r or {})),
+        "misconfigured": {"setting": field, "initiator": ini, "responder": res},
+        "log_expect": {"initiator": notify_lines("ike"),
+                       "responder": {"v1": r_lines + [r"no proposal found"],
+                                     "v2": r_lines + [r"received proposals unacceptable"]}},
+        "expect": {"responder": failed(cls, offending=(field, local, peer)),
+                   "initiator": failed(cls, "phase1_proposal_mismatch")},
+        "notes": notes,
+    }
+
+
+def p2_mismatch(name, desc, field, cls, ini, res, local, peer, transform, versions=(1, 2),
+                notes=""):
+    return {
+        "name": name, "versions": versions, "description": desc, "phase": 2, "class": cls,
+        "i": {"child": {"esp_proposals": ini}}, "r": {"child": {"esp_proposals": res}},
+        "misconfigured": {"setting": field, "initiator": ini, "responder": res},
+        "log_expect": {"initiator": notify_lines("esp"),
+                       "responder": [r"received proposals: ESP:", r"configured proposals: ESP:",
+                                     r"no acceptable %s found" % transform,
+                                     proposal_lines("esp")]},
+        "expect": {"responder": failed(cls, offending=(field, local, peer)),
+                   "initiator": failed(cls, "phase2_proposal_mismatch")},
+        "notes": notes,
+    }
+
+
+KE = {"v1": "DIFFIE_HELLMAN_GROUP", "v2": "DIFFIE_HELLMAN_GROUP"}
+KE_NAME = r"(DIFFIE_HELLMAN_GROUP|KEY_EXCHANGE_METHOD)"
+
+
+def _flatten_lines(entry):
+    """proposal_lines()/notify_lines() return per-version dicts; allow them inside lists."""
+    le = entry.get("log_expect", {})
+    for role, pats in list(le.items()):
+        if isinstance(pats, list) and any(isinstance(p, dict) for p in pats):
+            v1 = [p for x in pats for p in (x["v1"] if isinstance(x, dict) else [x])]
+            v2 = [p for x in pats for p in (x["v2"] if isinstance(x, dict) else [x])]
+            le[role] = {"v1": v1, "v2": v2}
+    return entry
+
+
+# An IKEv2 initiator only receives AUTHENTICATION_FAILED: its log is the same for a wrong
+# PSK and a wrong identifier, so "authentication failed" is as right as "PSK mismatch".
+PSK_V2_INITIATOR = failed("phase1_psk_mismatch", "phase1_authentication_failure",
+                          note="IKEv2 initiator: only AUTHENTICATION_FAILED, the same log as "
+                               "for an identifier mismatch")
+
+
+# certificates (pki): a Lab CA that signs both ends, and an Other CA
+CERT_DNS = {"labca": "C=XX, O=Lab, CN=Lab CA", "otherca": "C=XX, O=Other, CN=Other CA"}
+
+
+def certs(responder_trusts="labca", a_not_before=None, a_not_after=None):
+    a = {"dn": "C=XX, O=Lab, CN={A}", "san": "{A}", "ca": "labca"}
+    if a_not_before:
+        a.update(not_before=a_not_before, not_after=a_not_after)
+    return {
+        "cas": dict(CERT_DNS),
+        "certs": {"a": a, "b": {"dn": "C=XX, O=Lab, CN={B}", "san": "{B}", "ca": "labca"}},
+        "initiator": {"x509": ["a"], "x509ca": ["labca"]},
+        "responder": {"x509": ["b"], "x509ca": [responder_trusts]},
+    }
+
+
+CERT_AUTH = {"i": {"psk": None, "local": {"auth": "pubkey", "certs": "a.crt"},
+                   "remote": {"auth": "pubkey"}},
+             "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+                   "remote": {"auth": "pubkey"}}}
+
+SCENARIOS = [
+    # ------------------------------------------------------------------ working tunnels
+    {
+        "name": "success", "description": "identical configs on both sides, tunnel comes up "
+        "(kernel-libipsec data plane)", "kernel": "libipsec",
+        "log_expect": {"initiator": UP, "responder": UP},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "success-kernel-netlink", "phase": 2, "class": "phase2_install_failure",
+        "description": "identical configs, but only kernel-netlink is loaded and the lab kernel "
+        "has no ESP support: IKE works, installing the IPsec SAs fails",
+        "misconfigured": {"setting": "host.kernel_esp_support", "initiator": "none",
+                          "responder": "none"},
+        "log_expect": {"v1": {"initiator": [r"IKE_SA con1\[\d+\] established",
+                                            r"unable to install"]},
+                       "v2": {"responder": [r"IKE_SA con1\[\d+\] established",
+                                            r"unable to install"]}},
+        "expect": {"v1": {"responder": failed("phase2_install_failure", "phase2_proposal_mismatch"),
+                          "initiator": failed("phase2_install_failure")},
+                   "v2": {"responder": failed("phase2_install_failure"),
+                          "initiator": failed("phase2_install_failure",
+                                              "phase2_proposal_mismatch")}},
+        "notes": {"v1": "Not a config mismatch: the lab kernel has no ESP. IKEv1: the Quick Mode "
+                        "initiator installs first, fails, and sends NO_PROPOSAL_CHOSEN, so the "
+                        "responder log looks like a phase 2 proposal problem.",
+                  "v2": "Not a config mismatch: the lab kernel has no ESP. IKEv2: the responder "
+                        "installs first (IKE_AUTH), fails and answers N(NO_PROP), so the "
+                        "initiator log shows a NO_PROPOSAL_CHOSEN although the proposals match."},
+    },
+    {
+        "name": "nat-success", "net": "nat", "kernel": "libipsec",
+        "description": "initiator behind a NAT router (masquerade to {A_PUB}); the responder "
+        "expects the ID the initiator sends ({A}) from remote gateway {A_PUB}: tunnel comes up "
+        "with NAT-T",
+        "log_expect": {"initiator": UP + [r"local host is behind NAT"],
+                       "responder": UP + [r"remote host is behind NAT"]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "aggressive-success", "versions": (1,), "kernel": "libipsec",
+        "description": "both sides Aggressive Mode with PSK (both allow it, as pfSense writes "
+        "i_dont_care_about_security_and_use_aggressive_mode_psk)",
+        "i": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "r": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "log_expect": {"initiator": UP + [r"initiating Aggressive Mode"], "responder": UP},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "ipv6-success", "family": 6, "kernel": "libipsec",
+        "description": "IPv6 endpoints ({A} -- {B}) and IPv6 subnets, identical configs, "
+        "tunnel comes up",
+        "log_expect": {"initiator": UP, "responder": UP},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "p1-dh-invalid-ke-retry", "versions": (2,), "kernel": "libipsec",
+        "description": "red herring: the initiator offers MODP_2048 and ECP_256 and sends its KE "
+        "for MODP_2048; the responder only accepts ECP_256 and answers INVALID_KE_PAYLOAD; the "
+        "initiator retries with ECP_256 and the tunnel comes up",
+        "i": {"proposals": "aes256-sha256-modp2048-ecp256"},
+        "r": {"proposals": "aes256-sha256-ecp256"},
+        "log_expect": {"initiator": UP + [r"peer didn't accept DH group MODP_2048, it requested "
+                                          r"ECP_256"],
+                       "responder": UP + [r"DH group MODP_2048 unacceptable, requesting ECP_256"]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "p2-ts-narrowing", "kernel": "libipsec",
+        "description": "traffic selector narrowing: the initiator proposes {A_WIDE} === {B_WIDE}, "
+        "the responder is configured for {B_NET2} === {A_NET2} and narrows to it",
+        "i": {"child": {"local_ts": "{A_WIDE}", "remote_ts": "{B_WIDE}"}},
+        "r": {"child": {"local_ts": "{B_NET2}", "remote_ts": "{A_NET2}"}},
+        "log_expect": {"initiator": UP + [r"and TS {A_NET2} === {B_NET2}"],
+                       "responder": UP + [r"=> match: {A_NET2}"]},
+        "expect": {"initiator": EST, "responder": EST},
+        "notes": "Both IKE versions narrow (strongSwan 5.9.8 narrows IKEv1 Quick Mode "
+                 "proposals too): the CHILD_SA comes up with the responder's subnets.",
+    },
+    {
+        "name": "ike-rekey-ok", "versions": (2,), "kernel": "libipsec",
+        "description": "control: the initiator rekeys the IKE_SA (swanctl --rekey --ike), "
+        "identical configs",
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_ike", {}),
+                    ("wait_log", {"end": "initiator", "pattern": r"IKE_SA con1\[\d+\] rekeyed",
+                                  "timeout": 8}), ("settle", {})],
+        "log_expect": {"initiator": UP + [r"IKE_SA con1\[\d+\] rekeyed between"],
+                       "responder": UP + [r"IKE_SA con1\[\d+\] rekeyed between"]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "child-rekey-ok", "kernel": "libipsec",
+        "description": "control: the initiator rekeys the CHILD_SA with PFS on both sides "
+        "(swanctl --rekey --child), identical configs",
+        "i": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "r": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_child", {}), ("wait", 2),
+                    ("settle", {})],
+        "log_expect": {"initiator": UP + [REKEYED], "responder": UP + [REKEYED]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "p2-rekey-invalid-ke-retry", "versions": (2,), "kernel": "libipsec",
+        "description": "red herring at rekey: the initiator's ESP proposal has PFS MODP_2048 and "
+        "ECP_256, the responder only ECP_256; the CHILD_SA rekey (swanctl --rekey --child) gets "
+        "INVALID_KE_PAYLOAD, retries with ECP_256 and succeeds",
+        "i": {"child": {"esp_proposals": "aes256-sha256-modp2048-ecp256"}},
+        "r": {"child": {"esp_proposals": "aes256-sha256-ecp256"}},
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_child", {}), ("wait", 2),
+                    ("settle", {})],
+        "log_expect": {"initiator": UP + [r"peer didn't accept DH group MODP_2048, it "
+                                          r"requested ECP_256", REKEYED],
+                       "responder": UP + [r"DH group MODP_2048 unacceptable, requesting ECP_256",
+                                          REKEYED]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    # ------------------------------------------------------------------ phase 1 proposals
+    p1_mismatch("p1-encryption-mismatch", "P1 encryption AES128 (initiator) vs AES256 "
+                "(responder)", "phase1.encryption", "phase1_encryption_mismatch",
+                "aes128-sha256-modp2048", "aes256-sha256-modp2048",
+                ["AES_CBC_256"], ["AES_CBC_128"], "ENCRYPTION_ALGORITHM"),
+    p1_mismatch("p1-hash-mismatch", "P1 hash/integrity SHA1 (initiator) vs SHA256 (responder)",
+                "phase1.integrity", "phase1_hash_mismatch",
+                "aes256-sha1-modp2048", "aes256-sha256-modp2048",
+                ["HMAC_SHA2_256_128"], ["HMAC_SHA1_96"], "INTEGRITY_ALGORITHM"),
+    p1_mismatch("p1-prf-mismatch", "P1 PRF differs, everything else equal: PRF_HMAC_SHA1 "
+                "(initiator, prfsha1) vs PRF_HMAC_SHA2_256 (responder, prfsha256), both "
+                "integrity SHA256", "phase1.prf", "phase1_prf_mismatch",
+                "aes256-sha256-prfsha1-modp2048", "aes256-sha256-prfsha256-modp2048",
+                ["PRF_HMAC_SHA2_256"], ["PRF_HMAC_SHA1"], "PSEUDO_RANDOM_FUNCTION",
+                versions=(2,),
+                notes="IKEv2 only: IKEv1 has no separate PRF transform (the P1 hash is both)."),
+    p1_mismatch("p1-dh-mismatch", "P1 DH group MODP_1024 (initiator) vs MODP_2048 (responder)",
+                "phase1.dh_group", "phase1_dh_group_mismatch",
+                "aes256-sha256-modp1024", "aes256-sha256-modp2048",
+                ["MODP_2048"], ["MODP_1024"], KE_NAME),
+    p1_mismatch("p1-dh-ecp-vs-modp", "P1 DH group ECP_256 (initiator) vs MODP_2048 (responder)",
+                "phase1.dh_group", "phase1_dh_group_mismatch",
+                "aes256-sha256-ecp256", "aes256-sha256-modp2048",
+                ["MODP_2048"], ["ECP_256"], KE_NAME),
+    p1_mismatch("p1-multi-proposal-dh",
+                "several P1 proposals on the initiator (AES128 and AES256, both MODP_1024), one "
+                "on the responder (AES256/MODP_2048): the first 'no acceptable' line names the "
+                "encryption, but only the DH group has no overlap",
+                "phase1.dh_group", "phase1_dh_group_mismatch",
+                "aes128-sha256-modp1024, aes256-sha256-modp1024", "aes256-sha256-modp2048",
+                ["MODP_2048"], ["MODP_1024"], KE_NAME,
+                first_line=r"no acceptable ENCRYPTION_ALGORITHM found(.|\n)*no acceptable "
+                           + KE_NAME),
+    p1_mismatch("p1-multi-proposal-hash",
+                "several P1 proposals on the responder (AES128/SHA256, AES256/SHA256), one on "
+                "the initiator (AES256/SHA1): the first 'no acceptable' line names the "
+                "encryption, but only the hash (integrity) has no overlap",
+                "phase1.integrity", "phase1_hash_mismatch",
+                {"v1": "aes256-sha1-modp2048", "v2": "aes256-sha1-prfsha256-modp2048"},
+                {"v1": "aes128-sha256-modp2048, aes256-sha256-modp2048",
+                 "v2": "aes128-sha256-prfsha256-modp2048, aes256-sha256-prfsha256-modp2048"},
+                ["HMAC_SHA2_256_128"], ["HMAC_SHA1_96"], "INTEGRITY_ALGORITHM",
+                first_line=r"no acceptable ENCRYPTION_ALGORITHM found(.|\n)*no acceptable "
+                           r"INTEGRITY_ALGORITHM found",
+                notes={"v2": "IKEv2: the PRF is named (prfsha256) on both ends so that only the "
+                             "integrity algorithm differs.",
+                       "v1": "IKEv1: the P1 hash is both the integrity algorithm and the PRF, "
+                             "so both show no overlap."}),
+    {
+        "name": "p1-multi-proposal-combination", "phase": 1, "class": "phase1_proposal_mismatch",
+        "description": "several P1 proposals on the initiator (AES128/SHA256, AES256/SHA1) "
+        "against AES256/SHA256 on the responder: every transform type has an overlap, but no "
+        "single proposal matches, so no one algorithm is 'the' mismatch",
+        "i": {"proposals": "aes128-sha256-modp2048, aes256-sha1-modp2048"},
+        "r": {"proposals": "aes256-sha256-modp2048"},
+        "misconfigured": {"setting": "phase1.proposal_combination",
+                          "initiator": "aes128-sha256-modp2048, aes256-sha1-modp2048",
+                          "responder": "aes256-sha256-modp2048"},
+        "log_expect": {"initiator": notify_lines("ike"),
+                       "responder": {"v1": [r"no acceptable ENCRYPTION_ALGORITHM found",
+                                            r"no acceptable INTEGRITY_ALGORITHM found",
+                                            r"no proposal found"],
+                                     "v2": [r"no acceptable ENCRYPTION_ALGORITHM found",
+                                            r"no acceptable INTEGRITY_ALGORITHM found",
+                                            r"received proposals unacceptable"]}},
+        "expect": {"responder": failed("phase1_proposal_mismatch"),
+                   "initiator": failed("phase1_proposal_mismatch")},
+    },
+    {
+        "name": "ipv6-p1-dh-mismatch", "family": 6, "phase": 1,
+        "class": "phase1_dh_group_mismatch",
+        "description": "IPv6 endpoints; P1 DH group ECP_384 (initiator) vs ECP_256 (responder)",
+        "i": {"proposals": "aes256-sha256-ecp384"}, "r": {"proposals": "aes256-sha256-ecp256"},
+        "misconfigured": {"setting": "phase1.dh_group", "initiator": "ecp384",
+                          "responder": "ecp256"},
+        "log_expect": {"initiator": notify_lines("ike"),
+                       "responder": [r"no acceptable " + KE_NAME + " found",
+                                     r"received proposals: IKE:.*ECP_384",
+                                     proposal_lines("ike")]},
+        "expect": {"responder": failed("phase1_dh_group_mismatch",
+                                       offending=("phase1.dh_group", ["ECP_256"], ["ECP_384"])),
+                   "initiator": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch")},
+    },
+    # ------------------------------------------------------------------ phase 1 identity / auth
+    {
+        "name": "p1-id-mismatch", "phase": 1, "class": "phase1_identifier_mismatch",
+        "description": "initiator sends its IP address as ID, responder expects FQDN "
+        "fw-a.example.net",
+        "r": {"remote": {"id": "fw-a.example.net"}},
+        "misconfigured": {"setting": "phase1.peer_identifier", "initiator": "my IP address {A}",
+                          "responder": "peer identifier fw-a.example.net"},
+        "log_expect": {"v1": {"responder": [r"no peer config found"],
+                              "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+                       "v2": {"responder": [r"no matching peer config found"],
+                              "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+        "expect": {"responder": failed("phase1_identifier_mismatch"),
+                   "initiator": failed("phase1_identifier_mismatch",
+                                       "phase1_authentication_failure")},
+    },
+    {
+        "name": "p1-id-mismatch-remote", "phase": 1, "class": "phase1_identifier_mismatch",
+        "description": "the initiator expects the responder to identify as fw-b.example.net, "
+        "the responder sends its IP address {B}",
+        "i": {"remote": {"id": "fw-b.example.net"}},
+        "misconfigured": {"setting": "phase1.peer_identifier",
+                          "initiator": "peer identifier fw-b.example.net",
+                          "responder": "my IP address {B}"},
+        "log_expect": {"v1": {"initiator": [r"IDir '{B}' does not match to 'fw-b.example.net'"]},
+                       "v2": {"initiator": [r"received AUTHENTICATION_FAILED notify error"],
+                              "responder": [r"no matching peer config found"]}},
+        "expect": {"v1": {"responder": ND,
+                          "initiator": failed("phase1_identifier_mismatch",
+                                              "phase1_authentication_failure")},
+                   "v2": {"responder": failed("phase1_identifier_mismatch"),
+                          "initiator": failed("phase1_identifier_mismatch",
+                                              "phase1_authentication_failure")}},
+    },
+    {
+        "name": "p1-id-mismatch-nat", "net": "nat", "phase": 1,
+        "class": "phase1_nat_identifier_mismatch",
+        "description": "initiator behind a NAT router (masquerade to {A_PUB}) sends its interface "
+        "address {A} as ID; the responder expects the public address {A_PUB}",
+        "r": {"remote": {"id": "{A_PUB}"}},
+        "misconfigured": {"setting": "phase1.peer_identifier", "initiator": "my IP address {A}",
+                          "responder": "peer identifier {A_PUB} (NAT public address)"},
+        "log_expect": {"v1": {"responder": [r"remote host is behind NAT", r"no peer config found"],
+                              "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+                       "v2": {"responder": [r"remote host is behind NAT",
+                                            r"no matching peer config found"],
+                              "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+        "expect": {"responder": failed("phase1_nat_identifier_mismatch",
+                                       "phase1_identifier_mismatch"),
+                   "initiator": failed("phase1_nat_identifier_mismatch",
+                                       "phase1_identifier_mismatch",
+                                       "phase1_authentication_failure")},
+    },
+    {
+        "name": "p1-id-mismatch-aggressive", "versions": (1,), "phase": 1,
+        "class": "phase1_identifier_mismatch",
+        "description": "Aggressive Mode (ID sent in the clear in the first message); initiator "
+        "sends FQDN fw-a.example.net, responder expects the peer IP address {A}",
+        "i": {"aggressive": "yes", "local": {"id": "fw-a.example.net"},
+              "strongswan": AGGR_FLAG},
+        "r": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "misconfigured": {"setting": "phase1.my_identifier", "initiator": "fw-a.example.net",
+                          "responder": "peer identifier {A}"},
+        "log_expect": {"responder": [r"no peer config found"],
+                       "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+        "expect": {"responder": failed("phase1_identifier_mismatch"),
+                   "initiator": failed("phase1_identifier_mismatch",
+                                       "phase1_authentication_failure")},
+    },
+    {
+        "name": "p1-psk-mismatch", "phase": 1, "class": "phase1_psk_mismatch",
+        "description": "different pre-shared keys",
+        "r": {"psk": "Other-PSK-9876543210"},
+        "misconfigured": {"setting": "phase1.pre_shared_key", "initiator": PSK,
+                          "responder": "Other-PSK-9876543210"},
+        "actions": [("initiate", {"timeout": 20}), ("settle", {})],
+        "log_expect": {"v1": {"responder": [r"invalid ID_V1 payload length, decryption failed"],
+                              "initiator": [r"(PAYLOAD_MALFORMED|AUTHENTICATION_FAILED|"
+                                            r"INVALID_HASH|giving up)"]},
+                       "v2": {"responder": [r"tried 1 shared key for '{B}' - '{A}', but MAC "
+                                            r"mismatched"],
+                              "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+        "expect": {"responder": failed("phase1_psk_mismatch"),
+                   "initiator": {"v1": failed("phase1_psk_mismatch"), "v2": PSK_V2_INITIATOR}},
+    },
+    {
+        "name": "p1-psk-mismatch-aggressive", "versions": (1,), "phase": 1,
+        "class": "phase1_psk_mismatch",
+        "description": "different pre-shared keys, both sides Aggressive Mode",
+        "i": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "r": {"aggressive": "yes", "strongswan": AGGR_FLAG, "psk": "Other-PSK-9876543210"},
+        "misconfigured": {"setting": "phase1.pre_shared_key", "initiator": PSK,
+                          "responder": "Other-PSK-9876543210"},
+        "log_expect": {"initiator": [r"calculated HASH does not match HASH payload"]},
+        "expect": {"responder": ND, "initiator": failed("phase1_psk_mismatch")},
+        "notes": "In Aggressive Mode the initiator checks the responder's HASH first and fails; "
+                 "the responder cannot decrypt the initiator's notify and only sees its own "
+                 "exchange time out, so its log alone cannot tell.",
+    },
+    {
+        "name": "ipv6-p1-psk-mismatch", "family": 6, "versions": (2,), "phase": 1,
+        "class": "phase1_psk_mismatch",
+        "description": "IPv6 endpoints; different pre-shared keys",
+        "r": {"psk": "Other-PSK-9876543210"},
+        "misconfigured": {"setting": "phase1.pre_shared_key", "initiator": PSK,
+                          "responder": "Other-PSK-9876543210"},
+        "log_expect": {"responder": [r"tried 1 shared key for '{B}' - '{A}', but MAC "
+                                     r"mismatched"],
+                       "initiator": [r"received AUTHENTICATION_FAILED notify error"]},
+        "expect": {"responder": failed("phase1_psk_mismatch"),
+                   "initiator": PSK_V2_INITIATOR},
+    },
+    {
+        "name": "p1-mode-aggressive-vs-main", "versions": (1,), "phase": 1,
+        "class": "phase1_mode_mismatch",
+        "description": "initiator Aggressive Mode, responder Main Mode; responder strongswan.conf "
+        "without i_dont_care_about_security_and_use_aggressive_mode_psk (as pfSense writes it "
+        "when no local P1 uses aggressive mode)",
+        "i": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "misconfigured": {"setting": "phase1.negotiation_mode", "initiator": "aggressive",
+                          "responder": "main"},
+        "log_expect": {"responder": [r"Aggressive Mode PSK disabled for security reasons"],
+                       "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+        "expect": {"responder": failed("phase1_mode_mismatch"),
+                   "initiator": failed("phase1_mode_mismatch", "phase1_authentication_failure")},
+    },
+    {
+        "name": "p1-mode-aggressive-vs-main-pskflag", "versions": (1,), "phase": 1,
+        "class": "phase1_mode_mismatch",
+        "description": "initiator Aggressive, responder Main, but the responder allows "
+        "Aggressive Mode PSK (another P1 on it uses aggressive mode)",
+        "i": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "r": {"strongswan": AGGR_FLAG},
+        "misconfigured": {"setting": "phase1.negotiation_mode", "initiator": "aggressive",
+                          "responder": "main"},
+        "log_expect": {"responder": [r"none allows pre-shared key authentication using "
+                                     r"Aggressive Mode|no peer config found"]},
+        "expect": {"responder": failed("phase1_mode_mismatch", "phase1_identifier_mismatch"),
+                   "initiator": failed("phase1_mode_mismatch", "phase1_identifier_mismatch",
+                                       "phase1_authentication_failure")},
+    },
+    {
+        "name": "p1-mode-main-vs-aggressive", "versions": (1,), "phase": 1,
+        "class": "phase1_mode_mismatch",
+        "description": "initiator Main Mode, responder configured for Aggressive Mode",
+        "r": {"aggressive": "yes", "strongswan": AGGR_FLAG},
+        "misconfigured": {"setting": "phase1.negotiation_mode", "initiator": "main",
+                          "responder": "aggressive"},
+        "log_expect": {"responder": [r"none allows pre-shared key authentication using Main "
+                                     r"Mode"]},
+        "expect": {"responder": failed("phase1_mode_mismatch"),
+                   "initiator": failed("phase1_mode_mismatch", "phase1_authentication_failure",
+                                       "phase1_identifier_mismatch")},
+    },
+    {
+        "name": "p1-version-mismatch", "phase": 1, "class": "phase1_version_mismatch",
+        "description": "key exchange version differs: the initiator uses the IKE version in the "
+        "scenario id, the responder the other one",
+        "r": {"v1": {"version": 2}, "v2": {"version": 1}},
+        "misconfigured": {"setting": "phase1.key_exchange_version",
+                          "initiator": {"v1": "IKEv1", "v2": "IKEv2"},
+                          "responder": {"v1": "IKEv2", "v2": "IKEv1"}},
+        "log_expect": {"responder": [r"no IKE config found for {B}...{A}, sending "
+                                     r"NO_PROPOSAL_CHOSEN"],
+                       "initiator": notify_lines("ike")},
+        "expect": {"responder": failed("phase1_version_mismatch", "phase1_no_matching_gateway"),
+                   "initiator": failed("phase1_version_mismatch", "phase1_no_matching_gateway",
+                                       "phase1_proposal_mismatch")},
+    },
+    {
+        "name": "p1-remote-gateway-mismatch", "phase": 1, "class": "phase1_no_matching_gateway",
+        "description": "the responder's P1 remote gateway is {OTHER}, not the initiator's "
+        "address {A}",
+        "r": {"remote_addrs": "{OTHER}"},
+        "misconfigured": {"setting": "phase1.remote_gateway", "initiator": "{A} (its address)",
+                          "responder": "remote gateway {OTHER}"},
+        "log_expect": {"responder": [r"no IKE config found for {B}...{A}, sending "
+                                     r"NO_PROPOSAL_CHOSEN"],
+                       "initiator": notify_lines("ike")},
+        "expect": {"responder": failed("phase1_no_matching_gateway", "phase1_version_mismatch"),
+                   "initiator": failed("phase1_no_matching_gateway", "phase1_proposal_mismatch")},
+    },
+    # ------------------------------------------------------------------ reachability
+    {
+        "name": "peer-down", "responder_down": True, "phase": 1,
+        "class": "phase1_peer_unreachable",
+        "description": "responder charon not running (nothing listens on UDP 500)",
+        "misconfigured": {"setting": "network.peer_running", "initiator": "running",
+                          "responder": "not running"},
+        "actions": [("initiate", {"timeout": 20}), ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"giving up after 3 retransmits",
+                                     r"establishing IKE_SA failed, peer not responding"]},
+        "expect": {"responder": ND, "initiator": failed("phase1_peer_unreachable")},
+    },
+    {
+        "name": "peer-udp500-blocked", "block_ike": True, "phase": 1,
+        "class": "phase1_peer_unreachable",
+        "description": "responder runs, but the router drops UDP 500/4500 between the peers",
+        "misconfigured": {"setting": "network.udp_500_4500", "initiator": "sent",
+                          "responder": "dropped on the path"},
+        "actions": [("initiate", {"timeout": 20}), ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"giving up after 3 retransmits",
+                                     r"establishing IKE_SA failed, peer not responding"],
+                       "responder": [r"!received packet"]},
+        "expect": {"responder": ND, "initiator": failed("phase1_peer_unreachable")},
+    },
+    {
+        "name": "p1-udp4500-blocked-nat", "net": "nat", "block_ike": 4500, "phase": 1,
+        "class": "phase1_peer_unreachable",
+        "description": "initiator behind NAT; the path passes UDP 500 but drops UDP 4500, so the "
+        "exchange stalls right after the switch to NAT-T (IKEv2 IKE_AUTH, IKEv1 Main Mode "
+        "message 5); the responder deletes the half-open SA (half_open_timeout 12s)",
+        "r": {"remote_addrs": "{A_PUB}", "strongswan": {"half_open_timeout": 12}},
+        "misconfigured": {"setting": "network.udp_4500", "initiator": "sent",
+                          "responder": "dropped on the path (UDP 500 passes)"},
+        "actions": [("initiate", {"timeout": 20}),
+                    ("wait_log", {"end": "responder", "pattern": r"deleting half open IKE_SA",
+                                  "timeout": 6}),
+                    ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"local host is behind NAT", r"to {B}\[4500\]",
+                                     r"giving up after 3 retransmits",
+                                     r"establishing IKE_SA failed, peer not responding"],
+                       "responder": [r"remote host is behind NAT",
+                                     r"deleting half open IKE_SA with {A_PUB} after timeout"]},
+        "expect": {"responder": ND, "initiator": failed("phase1_peer_unreachable")},
+        "notes": "The responder only sees the peer start (UDP 500) and go silent: its log "
+                 "alone cannot tell why.",
+    },
+    {
+        "name": "dpd-peer-dead", "kernel": "libipsec", "class": "dpd_timeout",
+        "description": "tunnel comes up, then the router starts dropping UDP 500/4500 (peer "
+        "vanished); DPD (dpd_delay 2s, IKEv1 dpd_timeout 8s) detects the dead peer on both ends",
+        "i": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "r": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "misconfigured": {"setting": "network.path_lost_after_up",
+                          "initiator": "tunnel up, then UDP 500/4500 dropped on the path",
+                          "responder": "(same)"},
+        "actions": [("initiate", {}), ("wait", 1), ("block_ike",),
+                    ("wait_log", {"end": "initiator", "pattern": r"giving up after|DPD check "
+                                  r"timed out", "timeout": 24}),
+                    ("wait_log", {"end": "responder", "pattern": r"giving up after|DPD check "
+                                  r"timed out", "timeout": 6}),
+                    ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": UP + [r"giving up after|DPD check timed out"],
+                       "responder": UP + [r"giving up after|DPD check timed out"]},
+        "expect": {"responder": failed("dpd_timeout", "phase1_peer_unreachable"),
+                   "initiator": failed("dpd_timeout", "phase1_peer_unreachable")},
+    },
+    # ------------------------------------------------------------------ phase 2
+    {
+        "name": "dpd-responder-killed", "kernel": "libipsec", "class": "dpd_timeout",
+        "description": "tunnel comes up, then the responder's charon is killed (SIGKILL, no "
+        "DELETE sent); the initiator's DPD (dpd_delay 2s, IKEv1 dpd_timeout 8s) declares it dead",
+        "i": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "r": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "misconfigured": {"setting": "network.peer_crashed", "initiator": "running",
+                          "responder": "killed after the tunnel came up"},
+        "actions": [("initiate", {}), ("wait", 1), ("kill", {"end": "responder"}),
+                    ("wait_log", {"end": "initiator", "pattern": r"giving up after|DPD check "
+                                  r"timed out", "timeout": 24}),
+                    ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": UP + [r"giving up after|DPD check timed out"],
+                       "responder": UP},
+        "expect": {"responder": "established: its log ends with the tunnel up (the daemon was "
+                                "killed); no failure can be seen in it",
+                   "initiator": failed("dpd_timeout", "phase1_peer_unreachable")},
+    },
+    p2_mismatch("p2-encryption-mismatch", "P2 (ESP) encryption AES128 (initiator) vs AES256 "
+                "(responder)", "phase2.encryption", "phase2_encryption_mismatch",
+                "aes128-sha256", "aes256-sha256", ["AES_CBC_256"], ["AES_CBC_128"],
+                "ENCRYPTION_ALGORITHM"),
+    p2_mismatch("p2-hash-mismatch", "P2 (ESP) hash SHA1 (initiator) vs SHA256 (responder)",
+                "phase2.integrity", "phase2_hash_mismatch",
+                "aes256-sha1", "aes256-sha256", ["HMAC_SHA2_256_128"], ["HMAC_SHA1_96"],
+                "INTEGRITY_ALGORITHM"),
+    p2_mismatch("p2-pfs-group-mismatch", "both use PFS but different groups: MODP_2048 "
+                "(initiator) vs MODP_1024 (responder)", "phase2.pfs_group", "phase2_pfs_mismatch",
+                "aes256-sha256-modp2048", "aes256-sha256-modp1024", ["MODP_1024"], ["MODP_2048"],
+                KE_NAME, versions=(1,)),
+    p2_mismatch("p2-pfs-on-vs-off", "initiator requests PFS (MODP_2048) in phase 2, responder "
+                "has PFS off", "phase2.pfs_group", "phase2_pfs_mismatch",
+                "aes256-sha256-modp2048", "aes256-sha256", ["NONE"], ["MODP_2048"],
+                KE_NAME, versions=(1,)),
+    p2_mismatch("p2-multi-proposal-pfs", "several P2 proposals on the initiator (AES128 and "
+                "AES256, both PFS MODP_2048), one on the responder (AES256, PFS MODP_1024): the "
+                "first 'no acceptable' line names the encryption, only the PFS group has no overlap",
+                "phase2.pfs_group", "phase2_pfs_mismatch",
+                "aes128-sha256-modp2048, aes256-sha256-modp2048", "aes256-sha256-modp1024",
+                ["MODP_1024"], ["MODP_2048"], KE_NAME, versions=(1,)),
+    p2_mismatch("p2-multi-proposal-hash", "several P2 proposals on the responder (AES128/SHA256, "
+                "AES256/SHA256), one on the initiator (AES256/SHA1): the first 'no acceptable' "
+                "line names the encryption, only the hash has no overlap",
+                "phase2.integrity", "phase2_hash_mismatch",
+                "aes256-sha1", "aes128-sha256, aes256-sha256",
+                ["HMAC_SHA2_256_128"], ["HMAC_SHA1_96"], "INTEGRITY_ALGORITHM"),
+    {
+        "name": "p2-pfs-not-negotiated", "versions": (2,), "kernel": "libipsec",
+        "description": "PFS MODP_2048 (initiator) vs MODP_1024 (responder): the first CHILD_SA "
+        "is created in IKE_AUTH without a key exchange, so the tunnel comes up (the mismatch "
+        "only shows at the first rekey, see ikev2-p2-pfs-rekey-group)",
+        "i": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "r": {"child": {"esp_proposals": "aes256-sha256-modp1024"}},
+        "log_expect": {"initiator": UP, "responder": UP},
+        "expect": {"initiator": "established: no error diagnosis yet; a warning about the PFS "
+                                "groups may be added (the CHILD_SA in IKE_AUTH has no KE)",
+                   "responder": "established: no error diagnosis yet; a warning about the PFS "
+                                "groups may be added (the CHILD_SA in IKE_AUTH has no KE)"},
+    },
+    {
+        "name": "p2-pfs-rekey", "versions": (2,), "kernel": "libipsec", "phase": 2,
+        "class": "phase2_pfs_mismatch",
+        "description": "PFS on (MODP_2048, initiator) vs off (responder): the first CHILD_SA "
+        "comes up (no KE in IKE_AUTH), the CHILD_SA rekey (swanctl --rekey --child) fails",
+        "i": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "r": {"child": {"esp_proposals": "aes256-sha256"}},
+        "misconfigured": {"setting": "phase2.pfs_group", "initiator": "modp2048",
+                          "responder": "off"},
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_child", {}), ("wait", 1),
+                    ("settle", {})],
+        "log_expect": {"initiator": UP + [r"received NO_PROPOSAL_CHOSEN notify"],
+                       "responder": UP + [r"no acceptable " + KE_NAME + " found",
+                                          r"no acceptable proposal found"]},
+        "expect": {"responder": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       offending=("phase2.pfs_group", ["NONE"], ["MODP_2048"])),
+                   "initiator": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       "phase2_proposal_mismatch")},
+    },
+    {
+        "name": "p2-pfs-rekey-group", "versions": (2,), "kernel": "libipsec", "phase": 2,
+        "class": "phase2_pfs_mismatch",
+        "description": "PFS MODP_2048 (initiator) vs ECP_256 (responder): the first CHILD_SA "
+        "comes up (no KE in IKE_AUTH), the CHILD_SA rekey (swanctl --rekey --child) fails",
+        "i": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "r": {"child": {"esp_proposals": "aes256-sha256-ecp256"}},
+        "misconfigured": {"setting": "phase2.pfs_group", "initiator": "modp2048",
+                          "responder": "ecp256"},
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_child", {}), ("wait", 1),
+                    ("settle", {})],
+        "log_expect": {"initiator": UP + [r"received NO_PROPOSAL_CHOSEN notify"],
+                       "responder": UP + [r"no acceptable " + KE_NAME + " found"]},
+        "expect": {"responder": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       offending=("phase2.pfs_group", ["ECP_256"], ["MODP_2048"])),
+                   "initiator": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       "phase2_proposal_mismatch")},
+    },
+    {
+        "name": "p2-ts-mismatch", "phase": 2, "class": "phase2_network_mismatch",
+        "description": "initiator local subnet {A_NET}, responder expects remote subnet {A_NET2}",
+        "r": {"child": {"remote_ts": "{A_NET2}"}},
+        "misconfigured": {"setting": "phase2.remote_network", "initiator": "local {A_NET}",
+                          "responder": "remote {A_NET2}"},
+        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
+                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
+                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
+                                            r"built"]}},
+        "expect": {"responder": failed("phase2_network_mismatch"),
+                   "initiator": failed("phase2_network_mismatch")},
+    },
+    {
+        "name": "ipv6-p2-ts-mismatch", "family": 6, "phase": 2,
+        "class": "phase2_network_mismatch",
+        "description": "IPv6 endpoints and subnets; initiator local subnet {A_NET}, responder "
+        "expects remote subnet {A_NET2}",
+        "r": {"child": {"remote_ts": "{A_NET2}"}},
+        "misconfigured": {"setting": "phase2.remote_network", "initiator": "local {A_NET}",
+                          "responder": "remote {A_NET2}"},
+        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
+                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
+                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
+                                            r"built"]}},
+        "expect": {"responder": failed("phase2_network_mismatch"),
+                   "initiator": failed("phase2_network_mismatch")},
+    },
+    {
+        "name": "multi-child-ts-mismatch", "kernel": "libipsec", "phase": 2,
+        "class": "phase2_network_mismatch",
+        "description": "one P1 with two P2s (children con1 and con1_2, as pfSense writes several "
+        "phase 2 entries); con1 comes up, con1_2 has a remote subnet the responder does not "
+        "have ({B_NET3} instead of {B_NET2})",
+        "i": {"children": {
+            "con1": {"local_ts": "{A_NET}", "remote_ts": "{B_NET}",
+                     "esp_proposals": "aes256-sha256", "start_action": "none",
+                     "dpd_action": "clear"},
+            "con1_2": {"local_ts": "{A_NET2}", "remote_ts": "{B_NET3}",
+                       "esp_proposals": "aes256-sha256", "start_action": "none",
+                       "dpd_action": "clear"}}},
+        "r": {"children": {
+            "con1": {"local_ts": "{B_NET}", "remote_ts": "{A_NET}",
+                     "esp_proposals": "aes256-sha256", "start_action": "none",
+                     "dpd_action": "clear"},
+            "con1_2": {"local_ts": "{B_NET2}", "remote_ts": "{A_NET2}",
+                       "esp_proposals": "aes256-sha256", "start_action": "none",
+                       "dpd_action": "clear"}}},
+        "misconfigured": {"setting": "phase2.remote_network (second P2)",
+                          "initiator": "remote {B_NET3}", "responder": "local {B_NET2}"},
+        "actions": [("initiate", {"child": "con1"}), ("initiate", {"child": "con1_2"}),
+                    ("settle", {})],
+        "log_expect": {"v1": {"responder": [r"CHILD_SA con1\{\d+\} established",
+                                            r"no matching CHILD_SA config found"],
+                              "initiator": [r"CHILD_SA con1\{\d+\} established",
+                                            r"received INVALID_ID_INFORMATION error notify"]},
+                       "v2": {"responder": [r"CHILD_SA con1\{\d+\} established",
+                                            r"traffic selectors .* unacceptable"],
+                              "initiator": [r"CHILD_SA con1\{\d+\} established",
+                                            r"received TS_UNACCEPTABLE notify, no CHILD_SA "
+                                            r"built"]}},
+        "expect": {"responder": failed("phase2_network_mismatch"),
+                   "initiator": failed("phase2_network_mismatch")},
+        "expect_tunnels": {
+            "initiator": [{"connection": "con1", "child": "con1", "outcome": "established"},
+                          {"connection": "con1", "child": "con1_2",
+                           **failed("phase2_network_mismatch")}],
+            "responder": [{"connection": "con1", "child": "con1", "outcome": "established"},
+                          {"connection": "con1", "child": "con1_2",
+                           **failed("phase2_network_mismatch")}]},
+        "notes": "Two diagnoses per log: con1 up, con1_2 refused. The responder may not name "
+                 "con1_2 (no child config matches the proposed subnets).",
+    },
+    # ------------------------------------------------------------------ certificates / EAP
+    dict({
+        "name": "cert-untrusted-ca", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the responder does not trust the CA that "
+        "signed the initiator's certificate",
+        "certs": certs(responder_trusts="otherca"),
+        "misconfigured": {"setting": "phase1.peer_certificate_authority",
+                          "initiator": "certificate signed by Lab CA",
+                          "responder": "trusts Other CA only"},
+        "log_expect": {"responder": [r"no issuer certificate found for",
+                                     r"no trusted ECDSA public key found for '{A}'"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure"),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **CERT_AUTH),
+    dict({
+        "name": "cert-expired", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the initiator's certificate expired "
+        "(valid 2020-01-01 to 2021-01-01)",
+        "certs": certs(a_not_before="2020-01-01 00:00:00", a_not_after="2021-01-01 00:00:00"),
+        "misconfigured": {"setting": "phase1.my_certificate",
+                          "initiator": "expired certificate", "responder": "(valid CA)"},
+        "log_expect": {"responder": [r"certificate invalid \(valid from"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure"),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **CERT_AUTH),
+    {
+        "name": "eap-md5-failure", "versions": (2,), "phase": 1, "class": "phase1_eap_failure",
+        "description": "EAP-MD5 client (initiator, user alice) with a wrong password; the "
+        "responder authenticates with the PSK",
+        "plugins_note": "eap-md5 eap-identity from libcharon-extra-plugins",
+        "i": {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-wrong-password"'}}},
+        "r": {"remote": {"auth": "eap-md5", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "misconfigured": {"setting": "mobile.user_password", "initiator": "alice-wrong-password",
+                          "responder": "alice-password"},
+        "log_expect": {"responder": [r"EAP method EAP_MD5 failed for peer"],
+                       "initiator": [r"received EAP_FAILURE, EAP authentication failed"]},
+        "expect": {"responder": failed("phase1_eap_failure", "phase1_authentication_failure"),
+                   "initiator": failed("phase1_eap_failure", "phase1_authentication_failure")},
+    },
+    {
+        "name": "eap-md5-success", "versions": (2,), "kernel": "libipsec",
+        "description": "control: EAP-MD5 client (initiator, user alice) with the right "
+        "password; the responder authenticates with the PSK",
+        "i": {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "r": {"remote": {"auth": "eap-md5", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "log_expect": {"initiator": UP, "responder": UP + [r"EAP method EAP_MD5 succeeded"]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "eap-mschapv2-failure", "versions": (2,), "phase": 1,
+        "class": "phase1_eap_failure",
+        "description": "EAP-MSCHAPv2 client (initiator, user alice; what pfSense mobile clients "
+        "use) with a wrong password; the responder authenticates with the PSK",
+        "i": {"local": {"auth": "eap-mschapv2", "eap_id": "alice", "id": "{A}"},
+              "plugins": ["eap-identity", "eap-mschapv2"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-wrong-password"'}}},
+        "r": {"remote": {"auth": "eap-mschapv2", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-mschapv2"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "misconfigured": {"setting": "mobile.user_password", "initiator": "alice-wrong-password",
+                          "responder": "alice-password"},
+        "log_expect": {"responder": [r"EAP-MS-CHAPv2 verification failed",
+                                     r"parsed INFORMATIONAL request \d+ \[ N\(AUTH_FAILED\) \]"],
+                       "initiator": [r"EAP-MS-CHAPv2 failed with error ERROR_AUTHENTICATION_FAILURE",
+                                     r"EAP_MSCHAPV2 method failed"]},
+        "expect": {"responder": failed("phase1_eap_failure", "phase1_authentication_failure"),
+                   "initiator": failed("phase1_eap_failure", "phase1_authentication_failure")},
+    },
+    {
+        "name": "xauth-failure", "versions": (1,), "phase": 1,
+        "class": "phase1_authentication_failure",
+        "description": "IKEv1 PSK + XAuth (second round, user alice) with a wrong password",
+        "i": {"local-xauth": {"auth": "xauth", "xauth_id": "alice"},
+              "plugins": ["xauth-generic"],
+              "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-wrong-password"'}}},
+        "r": {"remote-xauth": {"auth": "xauth"},
+              "plugins": ["xauth-generic"],
+              "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "misconfigured": {"setting": "mobile.user_password", "initiator": "alice-wrong-password",
+                          "responder": "alice-password"},
+        "log_expect": {"responder": [r"XAuth authentication of 'alice' failed"]},
+        "expect": {"responder": failed("phase1_authentication_failure", "phase1_eap_failure"),
+                   "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
+    },
+    # ------------------------------------------------------------------ several tunnels
+    {
+        "name": "multi-tunnel-interleaved", "kernel": "libipsec", "phase": 2,
+        "class": "phase2_encryption_mismatch",
+        "description": "three tunnels between the same two daemons, initiated at the same time "
+        "so that their lines interleave: con1 comes up, con2 has a P2 encryption mismatch "
+        "(AES128 vs AES256), con3 a PSK mismatch",
+        "i": {"local": {"id": "t1.fw-a.example.net"}, "remote": {"id": "t1.fw-b.example.net"},
+              "psk": None,
+              "conns": {
+                  "con2": {"local": {"id": "t2.fw-a.example.net"},
+                           "remote": {"id": "t2.fw-b.example.net"},
+                           "children": {"con2": {"local_ts": "{A_NET2}", "remote_ts": "{B_NET2}",
+                                                 "esp_proposals": "aes128-sha256",
+                                                 "start_action": "none",
+                                                 "dpd_action": "clear"}}},
+                  "con3": {"local": {"id": "t3.fw-a.example.net"},
+                           "remote": {"id": "t3.fw-b.example.net"},
+                           "children": {"con3": {"local_ts": "{A_NET3}", "remote_ts": "{B_NET3}",
+                                                 "esp_proposals": "aes256-sha256",
+                                                 "start_action": "none",
+                                                 "dpd_action": "clear"}}}},
+              "secrets": {"ike-1": {"secret": '"%s"' % PSK, "id-0": "t1.fw-a.example.net",
+                                    "id-1": "t1.fw-b.example.net"},
+                          "ike-2": {"secret": '"%s"' % PSK, "id-0": "t2.fw-a.example.net",
+                                    "id-1": "t2.fw-b.example.net"},
+                          "ike-3": {"secret": '"Wrong-PSK-for-t3"', "id-0": "t3.fw-a.example.net",
+                                    "id-1": "t3.fw-b.example.net"}}},
+        "r": {"local": {"id": "t1.fw-b.example.net"}, "remote": {"id": "t1.fw-a.example.net"},
+              "psk": None,
+              "conns": {
+                  "con2": {"local": {"id": "t2.fw-b.example.net"},
+                           "remote": {"id": "t2.fw-a.example.net"},
+                           "children": {"con2": {"local_ts": "{B_NET2}", "remote_ts": "{A_NET2}",
+                                                 "esp_proposals": "aes256-sha256",
+                                                 "start_action": "none",
+                                                 "dpd_action": "clear"}}},
+                  "con3": {"local": {"id": "t3.fw-b.example.net"},
+                           "remote": {"id": "t3.fw-a.example.net"},
+                           "children": {"con3": {"local_ts": "{B_NET3}", "remote_ts": "{A_NET3}",
+                                                 "esp_proposals": "aes256-sha256",
+                                                 "start_action": "none",
+                                                 "dpd_action": "clear"}}}},
+              "secrets": {"ike-1": {"secret": '"%s"' % PSK, "id-0": "t1.fw-b.example.net",
+                                    "id-1": "t1.fw-a.example.net"},
+                          "ike-2": {"secret": '"%s"' % PSK, "id-0": "t2.fw-b.example.net",
+                                    "id-1": "t2.fw-a.example.net"},
+                          "ike-3": {"secret": '"%s"' % PSK, "id-0": "t3.fw-b.example.net",
+                                    "id-1": "t3.fw-a.example.net"}}},
+        "actions": [("initiate", {"child": "con1", "background": True}),
+                    ("initiate", {"child": "con2", "background": True}),
+                    ("initiate", {"child": "con3", "background": True, "timeout": 20}),
+                    ("join",), ("settle", {})],
+        "misconfigured": {"setting": "con2: phase2.encryption; con3: phase1.pre_shared_key",
+                          "initiator": "con2 aes128-sha256; con3 Wrong-PSK-for-t3",
+                          "responder": "con2 aes256-sha256; con3 " + PSK},
+        "log_expect": {"initiator": [r"CHILD_SA con1\{\d+\} established"],
+                       "responder": [r"CHILD_SA con1\{\d+\} established",
+                                     r"no acceptable ENCRYPTION_ALGORITHM found"]},
+        # top level: the first error may be either failing tunnel's (con2 or con3);
+        # `offending` is con2's proposal comparison; `tunnels` has each one
+        "expect": {"responder": failed("phase2_encryption_mismatch", "phase1_psk_mismatch",
+                                       offending=("phase2.encryption", ["AES_CBC_256"],
+                                                  ["AES_CBC_128"])),
+                   "initiator": {"v1": failed("phase2_encryption_mismatch",
+                                              "phase2_proposal_mismatch", "phase1_psk_mismatch"),
+                                 "v2": failed("phase2_encryption_mismatch",
+                                              "phase2_proposal_mismatch", "phase1_psk_mismatch",
+                                              "phase1_authentication_failure")}},
+        "expect_tunnels": {
+            "initiator": [
+                {"connection": "con1", "outcome": "established"},
+                {"connection": "con2", **failed("phase2_encryption_mismatch",
+                                                "phase2_proposal_mismatch")},
+                {"connection": "con3", **{"v1": failed("phase1_psk_mismatch"), "v2": PSK_V2_INITIATOR}}],
+            "responder": [
+                {"connection": "con1", "outcome": "established"},
+                {"connection": "con2", **failed("phase2_encryption_mismatch",
+                                                offending=("phase2.encryption", ["AES_CBC_256"],
+                                                           ["AES_CBC_128"]))},
+                {"v1": {"connection": None, **failed("phase1_psk_mismatch"),
+                        "note": "IKEv1 Main Mode: the responder cannot decrypt the initiator's "
+                                "ID with its key, so this IKE_SA never gets a connection name "
+                                "(<N> prefix only)"},
+                 "v2": {"connection": "con3", **failed("phase1_psk_mismatch")}}]},
+        "notes": "Several diagnoses per log: the top-level per-end entry accepts the class of "
+                 "either failing tunnel (con2, con3) and has con2's proposal comparison as "
+                 "`offending`; `tunnels` lists every negotiation per end, by connection "
+                 "(IKE_SA) name.",
+    },
+]
+
+SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
