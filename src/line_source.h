@@ -57,4 +57,47 @@ void line_source_free(line_source *ls);
  */
 int envelope_parse(char *line, size_t len, uint64_t lineno, charon_line *out);
 
+/*
+ * envelope_classify: the parser behind envelope_parse, for callers that
+ * have already repaired the text (valid UTF-8, HTML entities decoded; the
+ * line source does both). Besides charon lines it tells apart a log line of
+ * another program (ENVELOPE_OTHER: "Nov 27 ... fw sshd[1]: ...") from text
+ * that is not a log line at all (ENVELOPE_NONE: prose, blank, the tail of a
+ * hard-wrapped line). out->raw always covers the line as rewritten (a JSON
+ * line shrinks when its escapes are decoded in place); the other fields are
+ * meaningful for ENVELOPE_CHARON only. Every non-empty span lies inside raw;
+ * empty spans point at a static "".
+ */
+typedef enum envelope_kind {
+    ENVELOPE_NONE = 0,
+    ENVELOPE_CHARON = 1,
+    ENVELOPE_OTHER = 2
+} envelope_kind;
+
+envelope_kind envelope_classify(char *line, size_t len, uint64_t lineno,
+                                charon_line *out);
+
+/*
+ * envelope_cache: the header of the last charon line classified through it
+ * ("Nov 27 14:07:45 fw-b charon[3243]: "). Consecutive lines of one log
+ * nearly always share their header bytes, or all but the time, so the next
+ * line then needs only its time (if it changed) and its message parsed.
+ * The result is the one envelope_classify gives. Zero-initialise before the
+ * first use; one cache per input stream.
+ */
+#define ENVELOPE_CACHE_HEAD 96
+
+typedef struct envelope_cache {
+    char head[ENVELOPE_CACHE_HEAD];
+    uint16_t head_len;
+    uint16_t time_off, time_end;
+    uint16_t host_off, host_len;
+    uint16_t program_off, program_len;
+    uint8_t stamp; /* which time parser read the header; 0: nothing cached */
+    int64_t ts;
+} envelope_cache;
+
+envelope_kind envelope_classify_cached(envelope_cache *cache, char *line, size_t len,
+                                       uint64_t lineno, charon_line *out);
+
 #endif

@@ -1,0 +1,553 @@
+/*
+ * line_source.c - bytes in any chunking -> charon lines (see line_source.h).
+ *
+ * Why it is shaped this way: the whole pipeline has to read a gigabyte a
+ * second on one core, yet it also has to cope with pasted logs that were
+ * wrapped, escaped, doubled and reversed on their way to us. So the common
+ * case (ascending syslog or filelog lines, plain ASCII) is one tight scan:
+ * a vector search for the next byte that needs a decision (a control byte
+ * such as LF, CR or NUL, '&', a non-ASCII byte), a memcpy into a line
+ * buffer, the envelope parser (which reuses the previous line's header when
+ * the bytes match), a length check against a few recent lines, and the
+ * callback. Every repair costs only when its trigger byte or shape is seen.
+ *
+ * Pipeline for one physical line:
+ *   split (LF, CRLF, lone CR; cut at max_line_bytes, the rest of the line
+ *   dropped)
+ *   -> repair text (invalid UTF-8 and NUL -> '?', HTML entities decoded)
+ *   -> envelope_classify_cached
+ *   -> hold: a long charon line waits for the next physical line, which is
+ *      joined to it if it is the tail of a hard wrap (wrap_append)
+ *   -> drop the second copy of an event logged twice (dup_window)
+ *   -> order: the first lines are looked at (ORDER_LOOKAHEAD physical lines
+ *      at most, fewer once ORDER_VOTES time steps were seen) to tell a
+ *      newest-first paste; such a paste is buffered and handed out reversed
+ *      at finish, anything else passes straight through.
+ *
+ * Memory: SLOTS line buffers, each grown on demand up to max_line_bytes,
+ * with the line parsed from each (the line being read, the held line, and
+ * the lines the duplicate window compares against, kept in place rather
+ * than copied), and the reorder buffer, which never passes reorder_bytes:
+ * when a
+ * newest-first paste outgrows it, what it holds is handed out reversed and
+ * the rest of the input passes in the order read, so only the first part
+ * of such an input comes out in time order. That is the best bounded
+ * memory can do, and the lines are all still there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "line_source.h"
+#include "paste_repair.h"
+
+/* Physical lines looked at before the time order is decided without votes. */
+#define ORDER_LOOKAHEAD 64
+/* Time steps (strictly up or down between timestamped lines) that decide
+ * the order early, by majority. */
+#define ORDER_VOTES 3
+/* The reorder buffer stores spans as 32-bit offsets. */
+#define MAX_LINE_CAP ((size_t)1 << 30)
+#define DEFAULT_MAX_LINE ((size_t)65536)
+#define DEFAULT_REORDER_BYTES ((size_t)64 << 20)
+/* The line being read, the held line, and the duplicate window's lines. */
+#define SLOTS (DUP_WINDOW + 2)
+#define SLOT_MIN_CAP ((size_t)256)
+
+enum line_flag { LINE_HAS_AMP = 1, LINE_HAS_HIGH = 2 };
+
+typedef enum order_state {
+    ORDER_DECIDING, /* looking ahead, lines buffered */
+    ORDER_FORWARD,  /* lines pass as read */
+    ORDER_REVERSING /* newest-first: lines buffered until finish */
+} order_state;
+
+typedef struct line_buf {
+    char *p;
+    size_t cap;
+} line_buf;
+
+struct line_source {
+    idg_stats *stats;
+    idg_stats own_stats; /* used when the caller passed no stats */
+    charon_line_cb cb;
+    void *user;
+    size_t max_line;
+
+    /*
+     * Line buffers and the lines parsed from them. A charon line that is
+     * held or kept by the duplicate window stays in its slot (busy) and
+     * reading moves on to a free slot; the window keeps at most DUP_WINDOW
+     * lines and at most one line is held, so there always is one.
+     */
+    line_buf slot[SLOTS];
+    charon_line line[SLOTS];
+    unsigned busy; /* bit per slot */
+    unsigned cur;
+
+    /* the physical line being read, in slot[cur] */
+    size_t cur_len;
+    unsigned cur_flags;
+    bool cutting;  /* past max_line: dropping bytes up to the line end */
+    bool after_cr; /* the last byte fed was a CR: a following LF is its pair */
+    bool failed;   /* out of memory: the rest of the input is ignored */
+    uint64_t lineno;
+    envelope_cache headers;
+
+    /* the last charon line, held (in line[held_slot]) until the next line
+     * shows whether it continues; its tail is the last physical line
+     * joined to it */
+    unsigned held_slot;
+    bool holding;
+    bool held_cut;
+    size_t held_tail_len;
+    size_t max_phys_len; /* longest physical line so far: the wrap width */
+
+    dup_window dups;
+
+    order_state order;
+    uint64_t deciding_lines;
+    int64_t last_ts;
+    unsigned steps_up, steps_down;
+    reorder_buf reorder;
+};
+
+/* ---- finding the bytes that need a decision ---------------------------- */
+
+/* Control bytes below 0x0E (LF, CR, NUL; also tab and a few others, which
+ * are then simply copied), '&' for HTML entities, and non-ASCII bytes for
+ * UTF-8 validation. */
+static inline bool is_special(unsigned char c)
+{
+    return c < 0x0E || c == '&' || c >= 0x80;
+}
+
+static const char *find_special_scalar(const char *p, const char *end)
+{
+    while (p < end && !is_special((unsigned char)*p))
+        p++;
+    return p;
+}
+
+#if defined(__SSE2__)
+/* One signed compare finds both the control bytes and the non-ASCII bytes
+ * (negative as signed chars), one more finds '&'. */
+static const char *find_special(const char *p, const char *end)
+{
+    const __m128i below = _mm_set1_epi8(0x0E), amp = _mm_set1_epi8('&');
+    for (; end - p >= 16; p += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(v, below), _mm_cmpeq_epi8(v, amp));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz((unsigned)mask);
+    }
+    return find_special_scalar(p, end);
+}
+#else
+static const char *find_special(const char *p, const char *end)
+{
+    return find_special_scalar(p, end);
+}
+#endif
+
+/* ---- line buffers ------------------------------------------------------ */
+
+/* Room for `need` bytes in a slot (need <= max_line). The slot's text may
+ * move; the caller re-points what points into it. */
+static bool slot_reserve(line_buf *b, size_t need, size_t max_line)
+{
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap ? b->cap : SLOT_MIN_CAP;
+    while (cap < need)
+        cap *= 2;
+    if (cap > max_line)
+        cap = max_line;
+    char *p = realloc(b->p, cap);
+    if (!p)
+        return false;
+    b->p = p;
+    b->cap = cap;
+    return true;
+}
+
+/* A line's spans as offsets into its text, taken before the text moves
+ * and applied after (every non-empty span lies inside raw). */
+enum { LINE_SPANS = 5 };
+
+static void line_spans(charon_line *l, span *spans[LINE_SPANS])
+{
+    spans[0] = &l->time, spans[1] = &l->host, spans[2] = &l->program;
+    spans[3] = &l->conn, spans[4] = &l->msg;
+}
+
+static void spans_to_offsets(charon_line *l, const char *base, size_t off[LINE_SPANS])
+{
+    span *spans[LINE_SPANS];
+    line_spans(l, spans);
+    for (int i = 0; i < LINE_SPANS; i++)
+        off[i] = spans[i]->n ? (size_t)(spans[i]->p - base) : 0;
+}
+
+static void offsets_to_spans(charon_line *l, const char *base, const size_t off[LINE_SPANS])
+{
+    span *spans[LINE_SPANS];
+    line_spans(l, spans);
+    for (int i = 0; i < LINE_SPANS; i++)
+        if (spans[i]->n)
+            spans[i]->p = base + off[i];
+    l->raw.p = base;
+}
+
+/* The current line stays in its slot (held or kept by the duplicate
+ * window); reading moves on to the next free one. */
+static void keep_current_slot(line_source *ls)
+{
+    ls->busy |= 1u << ls->cur;
+    for (unsigned tries = 0; tries < SLOTS; tries++) {
+        ls->cur = (ls->cur + 1) % SLOTS;
+        if (!(ls->busy & (1u << ls->cur)))
+            return;
+    }
+    /* Cannot happen (at most DUP_WINDOW + 1 slots are busy); should it,
+     * forgetting the window frees every slot but the held one. */
+    memset(&ls->dups, 0, sizeof ls->dups);
+    ls->busy = ls->holding ? 1u << ls->held_slot : 0;
+    ls->cur = (ls->held_slot + 1) % SLOTS;
+}
+
+static void free_slot_of(line_source *ls, const charon_line *l)
+{
+    if (l)
+        ls->busy &= ~(1u << (unsigned)(l - ls->line));
+}
+
+/* ---- the order stage --------------------------------------------------- */
+
+static void decide_order(line_source *ls, bool newest_first)
+{
+    if (newest_first) {
+        ls->order = ORDER_REVERSING;
+        ls->stats->reversed = 1;
+    } else {
+        ls->order = ORDER_FORWARD;
+        reorder_emit(&ls->reorder, false, ls->cb, ls->user);
+    }
+}
+
+static bool votes_say_newest_first(const line_source *ls)
+{
+    return ls->steps_down > ls->steps_up;
+}
+
+/* Equal times are neither step up nor down. */
+static void vote(line_source *ls, int64_t ts)
+{
+    if (ts < 0)
+        return;
+    if (ls->last_ts >= 0 && ts > ls->last_ts)
+        ls->steps_up++;
+    else if (ls->last_ts >= 0 && ts < ls->last_ts)
+        ls->steps_down++;
+    ls->last_ts = ts;
+}
+
+static int submit(line_source *ls, const charon_line *l)
+{
+    int rc;
+    switch (ls->order) {
+    case ORDER_FORWARD:
+        ls->cb(ls->user, l);
+        return 0;
+    case ORDER_DECIDING:
+        vote(ls, l->ts);
+        if ((rc = reorder_push(&ls->reorder, l)) < 0)
+            return -1;
+        if (rc == 1) { /* the lookahead alone fills the buffer: decide now */
+            decide_order(ls, votes_say_newest_first(ls));
+            return submit(ls, l);
+        }
+        if (ls->steps_up + ls->steps_down >= ORDER_VOTES)
+            decide_order(ls, votes_say_newest_first(ls));
+        return 0;
+    case ORDER_REVERSING:
+        if ((rc = reorder_push(&ls->reorder, l)) < 0)
+            return -1;
+        if (rc == 1) { /* over reorder_bytes: reverse what fits, then read order */
+            reorder_emit(&ls->reorder, true, ls->cb, ls->user);
+            ls->order = ORDER_FORWARD;
+            ls->cb(ls->user, l);
+        }
+        return 0;
+    }
+    return 0;
+}
+
+/* ---- holding, joining, releasing --------------------------------------- */
+
+/* Returns 1 if the line was kept by the duplicate window (it must stay in
+ * its slot), 0 if it was a copy and dropped, -1 on failure. */
+static int release(line_source *ls, const charon_line *l)
+{
+    const charon_line *evicted;
+    bool repeat = dup_window_is_repeat(&ls->dups, l, &evicted);
+    free_slot_of(ls, evicted);
+    if (repeat) {
+        ls->stats->duplicate_lines++;
+        return 0;
+    }
+    return submit(ls, l) < 0 ? -1 : 1;
+}
+
+static int release_held(line_source *ls)
+{
+    if (!ls->holding)
+        return 0;
+    ls->holding = false;
+    const charon_line *l = &ls->line[ls->held_slot];
+    int rc = release(ls, l);
+    if (rc == 0)
+        free_slot_of(ls, l);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Only a line whose message runs to its end can take a continuation (not
+ * JSON, where the message sits inside the object). */
+static bool can_continue(const charon_line *l)
+{
+    return l->msg.n == 0 || l->msg.p + l->msg.n == l->raw.p + l->raw.n;
+}
+
+static bool has_text(span s)
+{
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] != ' ' && s.p[i] != '\t')
+            return true;
+    return false;
+}
+
+static bool is_continuation(const line_source *ls, envelope_kind kind, const charon_line *l)
+{
+    return ls->holding && kind == ENVELOPE_NONE && ls->held_tail_len >= WRAP_MIN_LEN &&
+           has_text(l->raw);
+}
+
+/* Appends a wrapped line's tail to the held line (see wrap_append for where
+ * a space goes); the message grows with the raw text. */
+static int join_continuation(line_source *ls, const charon_line *tail, size_t phys_len)
+{
+    charon_line *h = &ls->line[ls->held_slot];
+    line_buf *b = &ls->slot[ls->held_slot];
+    size_t off[LINE_SPANS], len = h->raw.n, need = len + 1 + tail->raw.n;
+    spans_to_offsets(h, b->p, off);
+    size_t msg_off = h->msg.n ? off[LINE_SPANS - 1] : len;
+    if (!slot_reserve(b, need < ls->max_line ? need : ls->max_line, ls->max_line))
+        return -1;
+    offsets_to_spans(h, b->p, off);
+    bool fixed_width = ls->held_tail_len >= ls->max_phys_len;
+    if (!wrap_append(b->p, &len, msg_off, b->cap, tail->raw.p, tail->raw.n, fixed_width) &&
+        !ls->held_cut) {
+        ls->held_cut = true;
+        ls->stats->cut_lines++;
+    }
+    if (h->msg.n == 0 && msg_off < len && b->p[msg_off] == ' ')
+        msg_off++;
+    h->raw = (span){b->p, len};
+    h->msg = msg_off < len ? (span){b->p + msg_off, len - msg_off} : h->msg;
+    ls->held_tail_len = phys_len;
+    ls->stats->joined_lines++;
+    return 0;
+}
+
+/* A charon line that could be the head of a hard wrap stays in its slot
+ * until the next physical line is seen. */
+static void hold(line_source *ls, size_t phys_len)
+{
+    ls->held_slot = ls->cur;
+    ls->holding = true;
+    ls->held_cut = false;
+    ls->held_tail_len = phys_len;
+    keep_current_slot(ls);
+}
+
+static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
+                      size_t phys_len)
+{
+    if (is_continuation(ls, kind, l)) {
+        if (phys_len > ls->max_phys_len)
+            ls->max_phys_len = phys_len;
+        return join_continuation(ls, l, phys_len);
+    }
+    if (phys_len > ls->max_phys_len)
+        ls->max_phys_len = phys_len;
+    if (release_held(ls) < 0)
+        return -1;
+    if (kind != ENVELOPE_CHARON) {
+        ls->stats->skipped_lines++;
+        return 0;
+    }
+    ls->stats->charon_lines++;
+    if (phys_len >= WRAP_MIN_LEN && can_continue(l)) {
+        hold(ls, phys_len);
+        return 0;
+    }
+    int rc = release(ls, l);
+    if (rc > 0)
+        keep_current_slot(ls);
+    return rc < 0 ? -1 : 0;
+}
+
+/* ---- splitting --------------------------------------------------------- */
+
+static void append(line_source *ls, const char *p, size_t n)
+{
+    if (ls->cutting || n == 0)
+        return;
+    size_t room = ls->max_line - ls->cur_len;
+    if (n > room) {
+        n = room;
+        ls->cutting = true;
+        ls->stats->cut_lines++;
+    }
+    line_buf *b = &ls->slot[ls->cur];
+    if (ls->cur_len + n > b->cap && !slot_reserve(b, ls->cur_len + n, ls->max_line)) {
+        ls->failed = true;
+        return;
+    }
+    memcpy(b->p + ls->cur_len, p, n);
+    ls->cur_len += n;
+}
+
+static int end_line(line_source *ls)
+{
+    char *line = ls->slot[ls->cur].p;
+    size_t phys_len = ls->cur_len, len = ls->cur_len;
+    ls->stats->lines++;
+    ls->lineno++;
+    if (ls->cur_flags & LINE_HAS_HIGH)
+        utf8_repair(line, len);
+    if (ls->cur_flags & LINE_HAS_AMP)
+        len = html_unescape(line, len);
+    ls->cur_len = 0;
+    ls->cur_flags = 0;
+    ls->cutting = false;
+
+    charon_line *l = &ls->line[ls->cur];
+    envelope_kind kind = envelope_classify_cached(&ls->headers, line ? line : "", len,
+                                                  ls->lineno, l);
+    if (route_line(ls, kind, l, phys_len) < 0)
+        return -1;
+    if (ls->order == ORDER_DECIDING && ++ls->deciding_lines >= ORDER_LOOKAHEAD)
+        decide_order(ls, votes_say_newest_first(ls));
+    return 0;
+}
+
+/* A byte find_special stopped at; returns where scanning resumes. */
+static const char *special_byte(line_source *ls, const char *q, const char *end, int *rc)
+{
+    switch (*q) {
+    case '\n':
+        *rc = end_line(ls);
+        return q + 1;
+    case '\r':
+        *rc = end_line(ls);
+        if (q + 1 < end)
+            return q[1] == '\n' ? q + 2 : q + 1;
+        ls->after_cr = true;
+        return q + 1;
+    case '\0':
+        append(ls, "?", 1);
+        return q + 1;
+    case '&':
+        ls->cur_flags |= LINE_HAS_AMP;
+        append(ls, q, 1);
+        return q + 1;
+    default:
+        break;
+    }
+    if ((unsigned char)*q < 0x80) { /* tab and other control bytes: text */
+        append(ls, q, 1);
+        return q + 1;
+    }
+    const char *r = q + 1; /* non-ASCII: the whole run, validated at the end */
+    while (r < end && (unsigned char)*r >= 0x80)
+        r++;
+    ls->cur_flags |= LINE_HAS_HIGH;
+    append(ls, q, (size_t)(r - q));
+    return r;
+}
+
+int line_source_feed(line_source *ls, const void *buf, size_t len)
+{
+    const char *p = buf, *end = p + len;
+    int rc = 0;
+    ls->stats->bytes += len;
+    if (ls->after_cr && p < end) {
+        ls->after_cr = false;
+        if (*p == '\n')
+            p++;
+    }
+    while (p < end && rc == 0 && !ls->failed) {
+        const char *q = find_special(p, end);
+        append(ls, p, (size_t)(q - p));
+        if (q == end)
+            break;
+        p = special_byte(ls, q, end, &rc);
+    }
+    if (ls->failed || rc < 0) {
+        ls->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+int line_source_finish(line_source *ls)
+{
+    int rc = ls->failed ? -1 : 0;
+    if (!ls->failed && (ls->cur_len > 0 || ls->cutting || ls->cur_flags))
+        rc = end_line(ls);
+    ls->after_cr = false;
+    if (release_held(ls) < 0)
+        rc = -1;
+    if (ls->order == ORDER_DECIDING)
+        decide_order(ls, votes_say_newest_first(ls));
+    if (ls->order == ORDER_REVERSING) {
+        reorder_emit(&ls->reorder, true, ls->cb, ls->user);
+        ls->order = ORDER_FORWARD;
+    }
+    return rc;
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+line_source *line_source_new(const idg_options *opts, idg_stats *stats,
+                             charon_line_cb cb, void *user)
+{
+    line_source *ls = calloc(1, sizeof *ls);
+    if (!ls)
+        return NULL;
+    size_t max_line = opts && opts->max_line_bytes ? opts->max_line_bytes : DEFAULT_MAX_LINE;
+    ls->max_line = max_line < MAX_LINE_CAP ? max_line : MAX_LINE_CAP;
+    ls->stats = stats ? stats : &ls->own_stats;
+    ls->cb = cb;
+    ls->user = user;
+    ls->last_ts = -1;
+    size_t reorder_bytes = opts ? opts->reorder_bytes : DEFAULT_REORDER_BYTES;
+    reorder_init(&ls->reorder, reorder_bytes);
+    ls->order = reorder_bytes ? ORDER_DECIDING : ORDER_FORWARD;
+    return ls;
+}
+
+void line_source_free(line_source *ls)
+{
+    if (!ls)
+        return;
+    reorder_free(&ls->reorder);
+    for (unsigned i = 0; i < SLOTS; i++)
+        free(ls->slot[i].p);
+    free(ls);
+}

@@ -1,0 +1,378 @@
+/*
+ * test_envelope.c - every envelope form envelope_parse recognises, field by
+ * field, and the lines it must refuse.
+ *
+ * Each case is one line as some log pipeline writes it, with every field
+ * the parser must find in it. The table is the specification: a new form
+ * is a new row. Expected times are worked out by hand (see TS_BSD) and
+ * checked against Python's datetime for the ISO ones.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "line_source.h"
+#include "paste_repair.h"
+
+/* "Nov 27 13:18:09" without a year: day 331 of a leap-year calendar
+ * (Jan..Oct = 305 days, + 26), times 86400 s, plus 13:18:09. */
+#define TS_BSD 28646289000LL
+/* 2026-11-27T13:18:09Z in ms since the epoch. */
+#define TS_ISO 1795785489000LL
+#define ANY_TS (-2)
+
+typedef struct envelope_case {
+    const char *name;
+    const char *line;
+    const char *time;
+    int64_t ts;
+    const char *host;
+    const char *program;
+    int thread;
+    const char *subsys;
+    int level;
+    const char *conn;
+    int64_t sa_id;
+    const char *msg;
+} envelope_case;
+
+static const envelope_case cases[] = {
+    {"bsd syslog with host and pid",
+     "Nov 27 13:18:09 fw-b charon[3243]: 13[CFG] <con1|1>   no acceptable ENCRYPTION_ALGORITHM found",
+     "Nov 27 13:18:09", TS_BSD, "fw-b", "charon", 13, "CFG", -1, "con1", 1,
+     "  no acceptable ENCRYPTION_ALGORITHM found"},
+    {"bsd syslog without pid (charon's own syslog)",
+     "Nov 27 13:18:09 fw charon: 09[IKE] <con1|12> IKE_SA con1[12] established",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "con1", 12,
+     "IKE_SA con1[12] established"},
+    {"bsd syslog without host",
+     "Nov 27 13:18:09 charon[77]: 05[NET] <7> received packet: from 192.0.2.1[500]",
+     "Nov 27 13:18:09", TS_BSD, "", "charon", 5, "NET", -1, "", 7,
+     "received packet: from 192.0.2.1[500]"},
+    {"bsd syslog, space-padded day",
+     "Nov  7 13:18:09 fw charon: 09[IKE] x",
+     "Nov  7 13:18:09", (305 + 6) * 86400000LL + 47889000LL, "fw", "charon", 9, "IKE", -1, "", -1,
+     "x"},
+    {"charon-systemd to syslog with prefix",
+     "Nov 27 13:18:09 fw charon-systemd[1234]: 16[CHD] <con1|3> CHILD_SA con1{1} state change",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon-systemd", 16, "CHD", -1, "con1", 3,
+     "CHILD_SA con1{1} state change"},
+    {"ipsec program",
+     "Nov 27 13:18:09 fw ipsec: 09[IKE] initiating Main Mode IKE_SA con1[1] to 192.0.2.2",
+     "Nov 27 13:18:09", TS_BSD, "fw", "ipsec", 9, "IKE", -1, "", -1,
+     "initiating Main Mode IKE_SA con1[1] to 192.0.2.2"},
+    {"ipsec_starter program with prefix",
+     "Nov 27 13:18:09 fw ipsec_starter[99]: 00[DMN] Starting IKE charon daemon",
+     "Nov 27 13:18:09", TS_BSD, "fw", "ipsec_starter", 0, "DMN", -1, "", -1,
+     "Starting IKE charon daemon"},
+    {"rfc5424 (pfSense option)",
+     "<30>1 2026-11-27T13:18:09.123456+00:00 fw charon 123 - - 09[IKE] <con1|3> msg here",
+     "2026-11-27T13:18:09.123456+00:00", TS_ISO + 123, "fw", "charon", 9, "IKE", -1, "con1", 3,
+     "msg here"},
+    {"rfc5424 with structured data and nil pid",
+     "<30>1 2026-11-27T14:18:09+01:00 fw.example.com charon - - [meta x=\"a]b\"] 12[CFG] sd",
+     "2026-11-27T14:18:09+01:00", TS_ISO, "fw.example.com", "charon", 12, "CFG", -1, "", -1,
+     "sd"},
+    {"rfc3164 with priority",
+     "<30>Nov 27 13:18:09 fw charon: 09[IKE] wire",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "", -1, "wire"},
+    {"journald short: bare message",
+     "Nov 27 13:18:09 host charon-systemd[1234]: initiating IKE_SA con1[1] to 192.0.2.1",
+     "Nov 27 13:18:09", TS_BSD, "host", "charon-systemd", -1, "", -1, "", -1,
+     "initiating IKE_SA con1[1] to 192.0.2.1"},
+    {"journald short-precise",
+     "Nov 27 13:18:09.250361 host charon-systemd[1234]: received NO_PROPOSAL_CHOSEN notify error",
+     "Nov 27 13:18:09.250361", TS_BSD + 250, "host", "charon-systemd", -1, "", -1, "", -1,
+     "received NO_PROPOSAL_CHOSEN notify error"},
+    {"journald short-iso",
+     "2026-11-27T14:18:09+0100 host charon[1]: 09[IKE] short-iso",
+     "2026-11-27T14:18:09+0100", TS_ISO, "host", "charon", 9, "IKE", -1, "", -1, "short-iso"},
+    {"journald short-iso bare from strongswan",
+     "2026-11-27T13:18:09Z host strongswan[1]: deleting IKE_SA con1[2]",
+     "2026-11-27T13:18:09Z", TS_ISO, "host", "strongswan", -1, "", -1, "", -1,
+     "deleting IKE_SA con1[2]"},
+    {"filelog with bsd time",
+     "Nov 27 13:18:09 09[IKE] <con1|2> filelog",
+     "Nov 27 13:18:09", TS_BSD, "", "", 9, "IKE", -1, "con1", 2, "filelog"},
+    {"filelog with iso time and ms",
+     "2026-11-27 13:18:09.123 09[IKE] <con1|2> filelog iso",
+     "2026-11-27 13:18:09.123", TS_ISO + 123, "", "", 9, "IKE", -1, "con1", 2, "filelog iso"},
+    {"filelog without time",
+     "10[ENC] <con1|1> parsed ID_PROT response 0 [ SA V V V ]",
+     "", -1, "", "", 10, "ENC", -1, "con1", 1, "parsed ID_PROT response 0 [ SA V V V ]"},
+    {"bare charon: prefix (pfSense guide)",
+     "charon: 14[IKE] received NO_PROPOSAL_CHOSEN error notify",
+     "", -1, "", "charon", 14, "IKE", -1, "", -1, "received NO_PROPOSAL_CHOSEN error notify"},
+    {"log_level in the tag",
+     "09[IKE2] <con1|5> IKE_SA con1[5] state change: CONNECTING => ESTABLISHED",
+     "", -1, "", "", 9, "IKE", 2, "con1", 5, "IKE_SA con1[5] state change: CONNECTING => ESTABLISHED"},
+    {"three-digit thread",
+     "100[NET] sending packet", "", -1, "", "", 100, "NET", -1, "", -1, "sending packet"},
+    {"swanctl --initiate console",
+     "[IKE] initiating IKE_SA con1[1] to 192.0.2.1",
+     "", -1, "", "", -1, "IKE", -1, "", -1, "initiating IKE_SA con1[1] to 192.0.2.1"},
+    {"swanctl --log",
+     "07[CFG] received stroke: initiate 'con1'",
+     "", -1, "", "", 7, "CFG", -1, "", -1, "received stroke: initiate 'con1'"},
+    {"opnsense export: time, severity, process, message",
+     "2026-11-27T13:18:09\tInformational\tcharon\t09[IKE] <con1|1> msg",
+     "2026-11-27T13:18:09", TS_ISO, "", "charon", 9, "IKE", -1, "con1", 1, "msg"},
+    {"opnsense export: process before severity",
+     "2026-11-27T13:18:09\tcharon[55]\tNotice\t11[CFG] <con1|4> other order",
+     "2026-11-27T13:18:09", TS_ISO, "", "charon", 11, "CFG", -1, "con1", 4, "other order"},
+    {"opnsense export: bare message after charon column",
+     "2026-11-27T13:18:09\tNotice\tcharon\tinitiating IKE_SA con1[1]",
+     "2026-11-27T13:18:09", TS_ISO, "", "charon", -1, "", -1, "", -1, "initiating IKE_SA con1[1]"},
+    {"android app log",
+     "Nov 27 13:18:09 12[IKE] <android|1> establishing CHILD_SA android{1}",
+     "Nov 27 13:18:09", TS_BSD, "", "", 12, "IKE", -1, "android", 1,
+     "establishing CHILD_SA android{1}"},
+    {"android app log with year and ms",
+     "Nov 27 2026 13:18:09.042 12[IKE] with year",
+     "Nov 27 2026 13:18:09.042", TS_ISO + 42, "", "", 12, "IKE", -1, "", -1, "with year"},
+    {"logcat threadtime",
+     "11-27 13:18:09.123  1234  1300 I charon  : 09[IKE] logcat threadtime",
+     "11-27 13:18:09.123", TS_BSD + 123, "", "charon", 9, "IKE", -1, "", -1, "logcat threadtime"},
+    {"logcat brief",
+     "I/charon  ( 1234): 09[IKE] <con1|1> logcat brief",
+     "", -1, "", "charon", 9, "IKE", -1, "con1", 1, "logcat brief"},
+    {"logcat time",
+     "11-27 13:18:09.123 I/charon( 1234): 13[CFG] logcat time",
+     "11-27 13:18:09.123", TS_BSD + 123, "", "charon", 13, "CFG", -1, "", -1, "logcat time"},
+    {"json filelog (charon 6)",
+     "{\"time\":\"2026-11-27 13:18:09.123\",\"thread\":9,\"group\":\"IKE\",\"level\":1,"
+     "\"ikesa-uniqueid\":\"3\",\"ikesa-name\":\"con1\",\"msg\":\"received proposals: IKE:AES_CBC_256\"}",
+     "2026-11-27 13:18:09.123", TS_ISO + 123, "", "", 9, "IKE", 1, "con1", 3,
+     "received proposals: IKE:AES_CBC_256"},
+    {"json filelog escapes decoded in place",
+     "{\"thread\":11,\"group\":\"CFG\",\"level\":2,\"msg\":\"a \\\"q\\\" \\\\ \\u00e9\\ud83d\\ude00 b\"}",
+     "", -1, "", "", 11, "CFG", 2, "", -1, "a \"q\" \\ \xc3\xa9\xf0\x9f\x98\x80 b"},
+    {"redacted host <REDACTED>",
+     "Nov 27 13:18:09 <REDACTED> charon[1]: 09[IKE] <con1|1> sending DPD request",
+     "Nov 27 13:18:09", TS_BSD, "<REDACTED>", "charon", 9, "IKE", -1, "con1", 1,
+     "sending DPD request"},
+    {"redacted host x.x.x.x and redacted context",
+     "Nov 27 13:18:09 x.x.x.x charon: 09[IKE] <REDACTED> deleting IKE_SA to A.A.A.A",
+     "Nov 27 13:18:09", TS_BSD, "x.x.x.x", "charon", 9, "IKE", -1, "", -1,
+     "deleting IKE_SA to A.A.A.A"},
+    {"connection name with spaces, redacted id",
+     "09[IKE] <site a to b|x> hello",
+     "", -1, "", "", 9, "IKE", -1, "site a to b", -1, "hello"},
+    {"a '<' that is no context stays in the message",
+     "09[IKE] <a b> c", "", -1, "", "", 9, "IKE", -1, "", -1, "<a b> c"},
+    {"empty message at the end of the line",
+     "Nov 27 13:18:09 fw charon: 09[IKE]",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "", -1, ""},
+    {"leading byte order mark",
+     "\xEF\xBB\xBFNov 27 13:18:09 fw charon: 09[IKE] bom",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "", -1, "bom"},
+    {"html-escaped paste",
+     "Nov 27 13:18:09 fw charon: 09&#91;IKE&#93; &lt;con1|3&gt; it&#39;s &quot;x&quot; &amp; y",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "con1", 3, "it's \"x\" & y"},
+};
+
+static void assert_span(span s, const char *want, const char *field, const char *name)
+{
+    ck_assert_msg(s.p != NULL, "%s: %s is NULL", name, field);
+    ck_assert_msg(s.n == strlen(want) && memcmp(s.p, want, s.n) == 0,
+                  "%s: %s is [%.*s], want [%s]", name, field, (int)s.n, s.p, want);
+}
+
+START_TEST(test_form)
+{
+    const envelope_case *c = &cases[_i];
+    char buf[1024];
+    size_t n = strlen(c->line);
+    ck_assert_uint_lt(n, sizeof buf);
+    memcpy(buf, c->line, n);
+    charon_line l;
+    ck_assert_msg(envelope_parse(buf, n, 42, &l) == 1, "%s: not a charon line", c->name);
+    ck_assert_uint_eq(l.lineno, 42);
+    ck_assert_ptr_eq(l.raw.p, buf);
+    assert_span(l.time, c->time, "time", c->name);
+    if (c->ts != ANY_TS)
+        ck_assert_msg(l.ts == c->ts, "%s: ts %lld, want %lld", c->name, (long long)l.ts,
+                      (long long)c->ts);
+    assert_span(l.host, c->host, "host", c->name);
+    assert_span(l.program, c->program, "program", c->name);
+    ck_assert_msg(l.thread == c->thread, "%s: thread %d", c->name, l.thread);
+    ck_assert_msg(strcmp(l.subsys, c->subsys) == 0, "%s: subsys %s", c->name, l.subsys);
+    ck_assert_msg(l.level == c->level, "%s: level %d", c->name, l.level);
+    assert_span(l.conn, c->conn, "conn", c->name);
+    ck_assert_msg(l.sa_id == c->sa_id, "%s: sa_id %lld", c->name, (long long)l.sa_id);
+    assert_span(l.msg, c->msg, "msg", c->name);
+    /* every non-empty span lies inside raw */
+    const span *spans[] = {&l.time, &l.host, &l.program, &l.conn, &l.msg};
+    for (size_t i = 0; i < sizeof spans / sizeof *spans; i++)
+        if (spans[i]->n)
+            ck_assert(spans[i]->p >= l.raw.p && spans[i]->p + spans[i]->n <= l.raw.p + l.raw.n);
+}
+END_TEST
+
+/* The same cases through the header cache, each twice and interleaved:
+ * the cached parse must give what the plain one gives. */
+START_TEST(test_cache_agrees)
+{
+    envelope_cache cache;
+    memset(&cache, 0, sizeof cache);
+    size_t ncases = sizeof cases / sizeof *cases;
+    for (size_t round = 0; round < 2 * ncases; round++) {
+        const envelope_case *c = &cases[(round * 7) % ncases];
+        char a[1024], b[1024];
+        size_t n = strlen(c->line), nb = n;
+        memcpy(a, c->line, n);
+        memcpy(b, c->line, n);
+        utf8_repair(b, nb);
+        if (memchr(b, '&', nb))
+            nb = html_unescape(b, nb);
+        charon_line la, lb;
+        ck_assert_int_eq(envelope_parse(a, n, 1, &la), 1);
+        ck_assert_int_eq(envelope_classify_cached(&cache, b, nb, 1, &lb), ENVELOPE_CHARON);
+        ck_assert_int_eq(la.ts, lb.ts);
+        ck_assert_int_eq(la.thread, lb.thread);
+        ck_assert_int_eq(la.level, lb.level);
+        ck_assert_int_eq(la.sa_id, lb.sa_id);
+        ck_assert_str_eq(la.subsys, lb.subsys);
+        ck_assert_uint_eq(la.raw.n, lb.raw.n);
+        ck_assert_uint_eq(la.msg.n, lb.msg.n);
+        ck_assert_uint_eq(la.program.n, lb.program.n);
+        ck_assert_uint_eq(la.time.n, lb.time.n);
+        ck_assert_uint_eq(la.host.n, lb.host.n);
+        ck_assert_uint_eq(la.conn.n, lb.conn.n);
+        ck_assert(memcmp(la.msg.p, lb.msg.p, la.msg.n) == 0);
+        ck_assert(memcmp(la.program.p, lb.program.p, la.program.n) == 0);
+    }
+}
+END_TEST
+
+/* A cached syslog header must not swallow the next line's changed time. */
+START_TEST(test_cache_new_time)
+{
+    envelope_cache cache;
+    memset(&cache, 0, sizeof cache);
+    char l1[] = "Nov 27 13:18:09 fw charon[1]: 09[IKE] one";
+    char l2[] = "Nov 27 13:18:10 fw charon[1]: 09[IKE] two";
+    char l3[] = "Nov 27 13:18:10 fw charon[2]: 09[IKE] three";
+    charon_line l;
+    ck_assert_int_eq(envelope_classify_cached(&cache, l1, strlen(l1), 1, &l), ENVELOPE_CHARON);
+    ck_assert_int_eq(l.ts, TS_BSD);
+    ck_assert_int_eq(envelope_classify_cached(&cache, l2, strlen(l2), 2, &l), ENVELOPE_CHARON);
+    ck_assert_int_eq(l.ts, TS_BSD + 1000);
+    assert_span(l.msg, "two", "msg", "second");
+    ck_assert_int_eq(envelope_classify_cached(&cache, l3, strlen(l3), 3, &l), ENVELOPE_CHARON);
+    assert_span(l.program, "charon", "program", "third");
+    assert_span(l.msg, "three", "msg", "third");
+    /* a file logger's header is the start of a syslog line too */
+    char f1[] = "Nov 27 13:18:10 09[IKE] filelog";
+    char f2[] = "Nov 27 13:18:10 fw charon: 09[IKE] syslog";
+    ck_assert_int_eq(envelope_classify_cached(&cache, f1, strlen(f1), 4, &l), ENVELOPE_CHARON);
+    ck_assert_int_eq(envelope_classify_cached(&cache, f2, strlen(f2), 5, &l), ENVELOPE_CHARON);
+    assert_span(l.host, "fw", "host", "syslog after filelog");
+    assert_span(l.msg, "syslog", "msg", "syslog after filelog");
+}
+END_TEST
+
+/* Lines of other programs: a log line, but not charon's. */
+static const char *const other_lines[] = {
+    "Nov 27 13:18:09 fw php-fpm[123]: /index.php: Successful login for user 'admin'",
+    "Nov 27 13:18:09 fw kernel: pflog0: promiscuous mode enabled",
+    "Nov 27 13:18:09 fw sshd[4321]: Accepted publickey for root from 192.0.2.9",
+    "Nov 27 13:18:09 fw charon[1]:",
+    "Nov 27 13:18:09 fw ipsec_starter[1]: charon (4567) started after 20 ms",
+    "<13>1 2026-11-27T13:18:09Z fw sshd 1 - - session opened",
+    "2026-11-27T13:18:09+0100 host systemd[1]: Started strongSwan IPsec.",
+    "{\"time\":\"x\",\"level\":\"info\",\"message\":\"json from another program\"}",
+};
+
+START_TEST(test_other_program)
+{
+    char buf[512];
+    size_t n = strlen(other_lines[_i]);
+    memcpy(buf, other_lines[_i], n);
+    charon_line l;
+    ck_assert_int_eq(envelope_parse(buf, n, 1, &l), 0);
+    memcpy(buf, other_lines[_i], n);
+    ck_assert_msg(envelope_classify(buf, n, 1, &l) == ENVELOPE_OTHER, "%s", other_lines[_i]);
+}
+END_TEST
+
+/* Text that is no log line at all (may be the tail of a wrapped line). */
+static const char *const prose_lines[] = {
+    "",
+    "   ",
+    "The tunnel does not come up, see the log below.",
+    "Note: 09 IKE is mentioned here",
+    "This is prose: [IKE]x",
+    "09[ike] lower case is not a subsystem",
+    "9[IKE] one digit is not a thread",
+    "1234[IKE] four digits is not a thread",
+    "09[IKEV] four letters",
+    "09[IKE]no space",
+    "[IKE2] console lines have no level",
+    "192.168.1.0/24|/0 === 10.0.0.0/24|/0",
+    "IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024",
+    "{ not json at all",
+    "{\"msg\":\"unterminated",
+    "charon: initiating without a time is prose",
+};
+
+START_TEST(test_prose)
+{
+    char buf[512];
+    size_t n = strlen(prose_lines[_i]);
+    memcpy(buf, prose_lines[_i], n);
+    charon_line l;
+    ck_assert_msg(envelope_classify(buf, n, 1, &l) == ENVELOPE_NONE, "[%s]", prose_lines[_i]);
+    ck_assert_uint_eq(l.raw.n, n);
+}
+END_TEST
+
+/* Every span handed out is valid UTF-8 without NUL, whatever came in. */
+START_TEST(test_bad_bytes)
+{
+    char buf[] = "Nov 27 13:18:09 fw charon: 09[IKE] a\xff\xc3 b\x00z \xe2\x82\xac \xed\xa0\x80";
+    size_t n = sizeof buf - 1;
+    charon_line l;
+    ck_assert_int_eq(envelope_parse(buf, n, 1, &l), 1);
+    assert_span(l.msg, "a?? b?z \xe2\x82\xac ???", "msg", "bad bytes");
+}
+END_TEST
+
+/* JSON shrinks in place; raw covers the rewritten line. */
+START_TEST(test_json_raw)
+{
+    char buf[] = "{\"thread\":3,\"group\":\"NET\",\"msg\":\"x\\ty\"}";
+    size_t n = sizeof buf - 1;
+    charon_line l;
+    ck_assert_int_eq(envelope_parse(buf, n, 1, &l), 1);
+    ck_assert_uint_eq(l.raw.n, n - 1);
+    assert_span(l.raw, "{\"thread\":3,\"group\":\"NET\",\"msg\":\"x\ty\"}", "raw", "json");
+    assert_span(l.msg, "x\ty", "msg", "json");
+}
+END_TEST
+
+static Suite *envelope_suite(void)
+{
+    Suite *s = suite_create("envelope");
+    TCase *tc = tcase_create("forms");
+    tcase_add_loop_test(tc, test_form, 0, (int)(sizeof cases / sizeof *cases));
+    tcase_add_test(tc, test_cache_agrees);
+    tcase_add_test(tc, test_cache_new_time);
+    tcase_add_loop_test(tc, test_other_program, 0,
+                        (int)(sizeof other_lines / sizeof *other_lines));
+    tcase_add_loop_test(tc, test_prose, 0, (int)(sizeof prose_lines / sizeof *prose_lines));
+    tcase_add_test(tc, test_bad_bytes);
+    tcase_add_test(tc, test_json_raw);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(envelope_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed != 0;
+}

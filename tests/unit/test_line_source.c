@@ -1,0 +1,735 @@
+/*
+ * test_line_source.c - the line layer end to end: bytes in, charon lines
+ * out, with the repairs a pasted log needs.
+ *
+ * Every test feeds text through a line_source and compares what the
+ * callback saw (copied out, since spans live only during the callback)
+ * with what it must see. Real logs come from the lab corpus
+ * ($IDG_SOURCE_DIR/tests/corpus/lab/...).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "line_source.h"
+#include "paste_repair.h"
+
+#define CORPUS_LOG "tests/corpus/lab/ikev1-p1-encryption-mismatch/responder.log"
+#define CORPUS_LINES 120
+
+/* ---- collecting what the callback saw ---------------------------------- */
+
+typedef struct got_line {
+    uint64_t lineno;
+    char *raw, *time, *host, *program, *conn, *msg;
+    int64_t ts, sa_id;
+    int thread, level;
+    char subsys[4];
+} got_line;
+
+typedef struct got {
+    got_line *v;
+    size_t n, cap;
+} got;
+
+/* Well-formed UTF-8 without NUL (the contract of every span). */
+static int valid_utf8(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+                   : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+        if (c == 0 || len == 0 || i + len > n)
+            return 0;
+        for (size_t k = 1; k < len; k++)
+            if ((p[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += len;
+    }
+    return 1;
+}
+
+static char *copy_span(span s)
+{
+    ck_assert_ptr_nonnull(s.p);
+    ck_assert_msg(valid_utf8((const unsigned char *)s.p, s.n), "invalid UTF-8 or NUL in [%.*s]",
+                  (int)s.n, s.p);
+    char *c = malloc(s.n + 1);
+    ck_assert_ptr_nonnull(c);
+    memcpy(c, s.p, s.n);
+    c[s.n] = '\0';
+    return c;
+}
+
+static void collect(void *user, const charon_line *l)
+{
+    got *g = user;
+    if (g->n == g->cap) {
+        g->cap = g->cap ? 2 * g->cap : 64;
+        g->v = realloc(g->v, g->cap * sizeof *g->v);
+        ck_assert_ptr_nonnull(g->v);
+    }
+    got_line *o = &g->v[g->n++];
+    o->lineno = l->lineno;
+    o->raw = copy_span(l->raw);
+    o->time = copy_span(l->time);
+    o->host = copy_span(l->host);
+    o->program = copy_span(l->program);
+    o->conn = copy_span(l->conn);
+    o->msg = copy_span(l->msg);
+    o->ts = l->ts;
+    o->sa_id = l->sa_id;
+    o->thread = l->thread;
+    o->level = l->level;
+    memcpy(o->subsys, l->subsys, sizeof o->subsys);
+    ck_assert(l->msg.n == 0 || (l->msg.p >= l->raw.p && l->msg.p + l->msg.n <= l->raw.p + l->raw.n));
+}
+
+static void got_free(got *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        got_line *o = &g->v[i];
+        free(o->raw), free(o->time), free(o->host), free(o->program), free(o->conn), free(o->msg);
+    }
+    free(g->v);
+    *g = (got){0};
+}
+
+static idg_options opts_with(size_t max_line, size_t reorder)
+{
+    idg_options o;
+    memset(&o, 0, sizeof o);
+    o.max_line_bytes = max_line;
+    o.max_negotiations = 4096;
+    o.max_evidence = 16;
+    o.reorder_bytes = reorder;
+    return o;
+}
+
+static idg_options default_opts(void) { return opts_with(65536, (size_t)64 << 20); }
+
+/* Feeds `len` bytes in chunks of `chunk` (0: all at once), then finishes. */
+static got run_opts(const char *text, size_t len, size_t chunk, const idg_options *o,
+                    idg_stats *st)
+{
+    got g = {0};
+    memset(st, 0, sizeof *st);
+    line_source *ls = line_source_new(o, st, collect, &g);
+    ck_assert_ptr_nonnull(ls);
+    if (chunk == 0)
+        chunk = len ? len : 1;
+    for (size_t off = 0; off < len; off += chunk)
+        ck_assert_int_eq(line_source_feed(ls, text + off, len - off < chunk ? len - off : chunk), 0);
+    ck_assert_int_eq(line_source_finish(ls), 0);
+    line_source_free(ls);
+    ck_assert_uint_eq(st->bytes, len);
+    /* every physical line is a charon line, skipped, or joined */
+    ck_assert_uint_eq(st->lines, st->charon_lines + st->skipped_lines + st->joined_lines);
+    ck_assert_uint_eq(g.n, st->charon_lines - st->duplicate_lines);
+    return g;
+}
+
+static got run(const char *text, size_t chunk, idg_stats *st)
+{
+    idg_options o = default_opts();
+    return run_opts(text, strlen(text), chunk, &o, st);
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+/* A corpus file: under $IDG_SOURCE_DIR (set by ctest), else relative to
+ * the working directory or the build directory below the source tree. */
+static char *read_corpus(const char *rel, size_t *len)
+{
+    char path[4096];
+    const char *dir = getenv("IDG_SOURCE_DIR");
+    if (dir) {
+        snprintf(path, sizeof path, "%s/%s", dir, rel);
+        char *buf = read_file(path, len);
+        if (buf)
+            return buf;
+    }
+    const char *ups[] = {"", "../", "../../", "../../../"};
+    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
+        snprintf(path, sizeof path, "%s%s", ups[i], rel);
+        char *buf = read_file(path, len);
+        if (buf)
+            return buf;
+    }
+    ck_abort_msg("corpus file %s not found (set IDG_SOURCE_DIR)", rel);
+    return NULL;
+}
+
+/* The text split into lines (without their LF); returns the count. */
+static size_t split_lines(char *text, char ***lines)
+{
+    size_t n = 0, cap = 256;
+    *lines = malloc(cap * sizeof **lines);
+    for (char *p = text; *p;) {
+        char *nl = strchr(p, '\n');
+        if (nl)
+            *nl = '\0';
+        if (n == cap)
+            *lines = realloc(*lines, (cap *= 2) * sizeof **lines);
+        (*lines)[n++] = p;
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return n;
+}
+
+/* Lines joined with LF, in the order given by `order` (NULL: as is). */
+static char *join_lines(char **lines, size_t n, int reverse)
+{
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(lines[i]) + 1;
+    char *out = malloc(len + 1), *w = out;
+    for (size_t i = 0; i < n; i++) {
+        const char *l = lines[reverse ? n - 1 - i : i];
+        size_t k = strlen(l);
+        memcpy(w, l, k);
+        w += k;
+        *w++ = '\n';
+    }
+    *w = '\0';
+    return out;
+}
+
+static void assert_same_lines(const got *a, const got *b)
+{
+    ck_assert_uint_eq(a->n, b->n);
+    for (size_t i = 0; i < a->n; i++) {
+        const got_line *x = &a->v[i], *y = &b->v[i];
+        ck_assert_uint_eq(x->lineno, y->lineno);
+        ck_assert_str_eq(x->raw, y->raw);
+        ck_assert_str_eq(x->time, y->time);
+        ck_assert_str_eq(x->host, y->host);
+        ck_assert_str_eq(x->program, y->program);
+        ck_assert_str_eq(x->conn, y->conn);
+        ck_assert_str_eq(x->msg, y->msg);
+        ck_assert_str_eq(x->subsys, y->subsys);
+        ck_assert_int_eq(x->ts, y->ts);
+        ck_assert_int_eq(x->sa_id, y->sa_id);
+        ck_assert_int_eq(x->thread, y->thread);
+        ck_assert_int_eq(x->level, y->level);
+    }
+}
+
+/* ---- splitting --------------------------------------------------------- */
+
+START_TEST(test_lines_and_skips)
+{
+    const char *text = "Nov 27 13:18:09 fw charon[1]: 09[IKE] <con1|1> one\n"
+                       "Nov 27 13:18:09 fw php-fpm[2]: /index.php: hi\n"
+                       "\n"
+                       "Nov 27 13:18:10 fw charon[1]: 10[CFG] two\n"
+                       "some prose about the tunnel\n"
+                       "Nov 27 13:18:11 fw charon[1]: 11[NET] three";
+    idg_stats st;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(g.n, 3);
+    ck_assert_uint_eq(g.v[0].lineno, 1);
+    ck_assert_str_eq(g.v[0].msg, "one");
+    ck_assert_str_eq(g.v[0].conn, "con1");
+    ck_assert_int_eq(g.v[0].sa_id, 1);
+    ck_assert_uint_eq(g.v[1].lineno, 4);
+    ck_assert_str_eq(g.v[1].msg, "two");
+    ck_assert_str_eq(g.v[1].subsys, "CFG");
+    ck_assert_uint_eq(g.v[2].lineno, 6);
+    ck_assert_str_eq(g.v[2].msg, "three");
+    ck_assert_str_eq(g.v[2].raw, "Nov 27 13:18:11 fw charon[1]: 11[NET] three");
+    ck_assert_uint_eq(st.lines, 6);
+    ck_assert_uint_eq(st.charon_lines, 3);
+    ck_assert_uint_eq(st.skipped_lines, 3);
+    ck_assert_uint_eq(st.reversed, 0);
+    got_free(&g);
+}
+END_TEST
+
+START_TEST(test_line_ends)
+{
+    const char *text = "09[IKE] crlf\r\n09[IKE] lone cr\r09[IKE] lf\n\r\n09[IKE] last\r\n";
+    for (size_t chunk = 0; chunk <= 3; chunk++) {
+        idg_stats st;
+        got g = run(text, chunk, &st);
+        ck_assert_uint_eq(g.n, 4);
+        ck_assert_str_eq(g.v[0].raw, "09[IKE] crlf");
+        ck_assert_str_eq(g.v[1].raw, "09[IKE] lone cr");
+        ck_assert_str_eq(g.v[2].raw, "09[IKE] lf");
+        ck_assert_str_eq(g.v[3].raw, "09[IKE] last");
+        ck_assert_uint_eq(g.v[3].lineno, 5);
+        ck_assert_uint_eq(st.lines, 5);
+        ck_assert_uint_eq(st.skipped_lines, 1);
+        got_free(&g);
+    }
+}
+END_TEST
+
+START_TEST(test_cut_lines)
+{
+    char text[512];
+    char longmsg[301];
+    memset(longmsg, 'x', 300);
+    longmsg[300] = '\0';
+    snprintf(text, sizeof text, "09[IKE] %s\n10[CFG] next\n", longmsg);
+    idg_options o = opts_with(40, (size_t)1 << 20);
+    for (size_t chunk = 0; chunk <= 7; chunk += 7) {
+        idg_stats st;
+        got g = run_opts(text, strlen(text), chunk, &o, &st);
+        ck_assert_uint_eq(g.n, 2);
+        ck_assert_uint_eq(strlen(g.v[0].raw), 40);
+        ck_assert_uint_eq(strlen(g.v[0].msg), 32);
+        ck_assert_str_eq(g.v[1].raw, "10[CFG] next");
+        ck_assert_uint_eq(g.v[1].lineno, 2);
+        ck_assert_uint_eq(st.cut_lines, 1);
+        ck_assert_uint_eq(st.lines, 2);
+        got_free(&g);
+    }
+}
+END_TEST
+
+START_TEST(test_bad_bytes)
+{
+    /* NUL, a stray continuation byte, a truncated sequence, an overlong
+     * '/', a valid euro sign split across chunks when fed byte by byte */
+    static const char text[] = "09[IKE] a\0b \x80 \xe2\x82 \xc0\xaf \xe2\x82\xac end\n";
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        idg_stats st;
+        idg_options o = default_opts();
+        got g = run_opts(text, sizeof text - 1, chunk, &o, &st);
+        ck_assert_uint_eq(g.n, 1);
+        ck_assert_str_eq(g.v[0].msg, "a?b ? ?? ?? \xe2\x82\xac end");
+        got_free(&g);
+    }
+}
+END_TEST
+
+START_TEST(test_chunking_equivalence)
+{
+    size_t len;
+    char *text = read_corpus(CORPUS_LOG, &len);
+    idg_options o = default_opts();
+    idg_stats whole_st, st;
+    got whole = run_opts(text, len, 0, &o, &whole_st);
+    ck_assert_uint_eq(whole.n, CORPUS_LINES);
+    ck_assert_uint_eq(whole_st.charon_lines, CORPUS_LINES);
+    ck_assert_str_eq(whole.v[14].msg, " conn con1:");
+    size_t chunks[] = {1, 2, 3, 7, 64, 4093};
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        got g = run_opts(text, len, chunks[i], &o, &st);
+        assert_same_lines(&whole, &g);
+        ck_assert_uint_eq(st.lines, whole_st.lines);
+        got_free(&g);
+    }
+    got_free(&whole);
+    free(text);
+}
+END_TEST
+
+/* ---- paste repairs ----------------------------------------------------- */
+
+START_TEST(test_html_unescape)
+{
+    const char *text =
+        "Nov 27 13:18:09 fw-b charon[1]: 13&#91;CFG&#93; &lt;con1|3&gt; received proposals: "
+        "IKE:AES_CBC_128/HMAC_SHA1_96 &amp; &quot;x&quot; &#39;y&#39; &#x5B;z&#x5d;\n";
+    idg_stats st;
+    got g = run(text, 5, &st);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.v[0].subsys, "CFG");
+    ck_assert_int_eq(g.v[0].thread, 13);
+    ck_assert_str_eq(g.v[0].conn, "con1");
+    ck_assert_int_eq(g.v[0].sa_id, 3);
+    ck_assert_str_eq(g.v[0].msg, "received proposals: IKE:AES_CBC_128/HMAC_SHA1_96 & \"x\" 'y' [z]");
+    got_free(&g);
+}
+END_TEST
+
+/* Long corpus lines hard-wrapped at a fixed column (a terminal, fold -w):
+ * the pieces are joined back directly. */
+START_TEST(test_wrap_fixed_width)
+{
+    const char *lines[] = {
+        "Nov 27 14:07:45 fw-b charon[3243]: 00[LIB] loaded plugins: charon random nonce aes sha1 "
+        "sha2 md5 hmac gmp openssl curve25519 pem pkcs1 pkcs8 x509 pubkey revocation",
+        "Nov 27 14:07:46 fw-b charon[3243]: 09[CFG] <1> received proposals: IKE:AES_CBC_128/"
+        "HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+        "Nov 27 14:07:46 fw-b charon[3243]: 09[IKE] <1> no proposal found",
+    };
+    char text[2048] = "", *w = text;
+    size_t width = 64, pieces = 0;
+    for (size_t i = 0; i < 3; i++) {
+        const char *l = lines[i];
+        for (size_t off = 0, n = strlen(l); off < n; off += width, pieces++)
+            w += sprintf(w, "%.*s\n", (int)width, l + off);
+    }
+    idg_stats st;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(g.n, 3);
+    for (size_t i = 0; i < 3; i++)
+        ck_assert_str_eq(g.v[i].raw, lines[i]);
+    ck_assert_str_eq(g.v[1].msg, "received proposals: IKE:AES_CBC_128/HMAC_SHA2_256_128/"
+                                 "PRF_HMAC_SHA2_256/MODP_2048");
+    ck_assert_uint_eq(g.v[1].lineno, 4);
+    ck_assert_uint_eq(st.joined_lines, pieces - 3);
+    ck_assert_uint_eq(st.lines, pieces);
+    got_free(&g);
+}
+END_TEST
+
+/* Word-wrapped by a mail client: with the space kept at the end of the
+ * line (format=flowed, fold -s) or dropped (the line is then shorter than
+ * the longest line seen, and the space is put back). */
+START_TEST(test_wrap_words)
+{
+    const char *text =
+        "Nov 27 14:07:45 fw-b charon[3243]: 00[DMN] Starting IKE charon daemon (strongSwan 5.9.8, Linux)\n"
+        "Nov 27 14:07:46 fw-b charon[3243]: 09[CFG] <con1|1> configured proposals: \n"
+        "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+        "Nov 27 14:07:46 fw-b charon[3243]: 09[IKE] <con1|1> received NO_PROPOSAL_CHOSEN\n"
+        "error notify\n";
+    idg_stats st;
+    got g = run(text, 3, &st);
+    ck_assert_uint_eq(g.n, 3);
+    ck_assert_str_eq(g.v[1].msg, "configured proposals: IKE:AES_CBC_256/HMAC_SHA2_256_128/"
+                                 "PRF_HMAC_SHA2_256/MODP_2048");
+    ck_assert_str_eq(g.v[2].msg, "received NO_PROPOSAL_CHOSEN error notify");
+    ck_assert_str_eq(g.v[2].raw, "Nov 27 14:07:46 fw-b charon[3243]: 09[IKE] <con1|1> "
+                                 "received NO_PROPOSAL_CHOSEN error notify");
+    ck_assert_uint_eq(st.joined_lines, 2);
+    got_free(&g);
+}
+END_TEST
+
+/* Prose after a short line, after a blank line, or a log line of another
+ * program is never a continuation. */
+START_TEST(test_wrap_not_prose)
+{
+    const char *text =
+        "Nov 27 14:07:46 fw charon: 09[IKE] short line\n"
+        "this is prose, not a tail\n"
+        "Nov 27 14:07:46 fw-b charon[3243]: 09[IKE] <con1|1> received NO_PROPOSAL_CHOSEN notify\n"
+        "\n"
+        "more prose after a blank line\n"
+        "Nov 27 14:07:46 fw-b charon[3243]: 09[IKE] <con1|1> received NO_PROPOSAL_CHOSEN notify\n"
+        "Nov 27 14:07:46 fw kernel: not a continuation\n";
+    idg_stats st;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(g.n, 3);
+    ck_assert_str_eq(g.v[0].msg, "short line");
+    ck_assert_str_eq(g.v[1].msg, "received NO_PROPOSAL_CHOSEN notify");
+    ck_assert_str_eq(g.v[2].msg, "received NO_PROPOSAL_CHOSEN notify");
+    ck_assert_uint_eq(st.joined_lines, 0);
+    ck_assert_uint_eq(st.skipped_lines, 4);
+    got_free(&g);
+}
+END_TEST
+
+START_TEST(test_duplicates)
+{
+    const char *text =
+        /* syslog copy and journald copy of one event: the second is dropped */
+        "Nov 27 13:18:09 fw charon: 09[IKE] <con1|1> initiating IKE_SA con1[1] to 192.0.2.1\n"
+        "Nov 27 13:18:09 fw charon-systemd[5]: initiating IKE_SA con1[1] to 192.0.2.1\n"
+        /* one program repeating itself: both kept */
+        "Nov 27 13:18:11 fw charon: 09[IKE] <con1|1> sending retransmit 1 of request\n"
+        "Nov 27 13:18:11 fw charon: 09[IKE] <con1|1> sending retransmit 1 of request\n"
+        /* both prefixed, other program, same thread and conn: dropped */
+        "Nov 27 13:18:11 fw charon-systemd[5]: 09[IKE] <con1|1> sending retransmit 1 of request\n"
+        /* and its twin: each charon line cancels one copy */
+        "Nov 27 13:18:11 fw charon-systemd[5]: 09[IKE] <con1|1> sending retransmit 1 of request\n"
+        /* another thread: a different event */
+        "Nov 27 13:18:12 fw charon: 10[IKE] <con1|1> giving up after 3 retransmits\n"
+        "Nov 27 13:18:12 fw charon-systemd[5]: 11[IKE] <con1|1> giving up after 3 retransmits\n"
+        /* too far apart in time */
+        "Nov 27 13:18:20 fw charon: 09[IKE] <con1|1> deleting IKE_SA\n"
+        "Nov 27 13:18:29 fw charon-systemd[5]: deleting IKE_SA\n";
+    idg_stats st;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(st.duplicate_lines, 3);
+    ck_assert_uint_eq(g.n, 7);
+    ck_assert_str_eq(g.v[0].program, "charon");
+    ck_assert_str_eq(g.v[1].program, "charon");
+    ck_assert_str_eq(g.v[2].program, "charon");
+    ck_assert_uint_eq(g.v[2].lineno, 4);
+    ck_assert_uint_eq(g.v[3].lineno, 7);
+    ck_assert_uint_eq(g.v[4].lineno, 8);
+    ck_assert_uint_eq(g.v[6].lineno, 10);
+    got_free(&g);
+}
+END_TEST
+
+/* A log pasted newest-first (the pfSense GUI) comes out in time order,
+ * lines of the same second included. */
+START_TEST(test_newest_first)
+{
+    size_t len;
+    char *text = read_corpus(CORPUS_LOG, &len);
+    char *copy = strdup(text);
+    char **lines;
+    size_t n = split_lines(copy, &lines);
+    ck_assert_uint_eq(n, CORPUS_LINES);
+    char *reversed = join_lines(lines, n, 1);
+
+    idg_stats fst, rst;
+    got fwd = run(text, 0, &fst);
+    got rev = run(reversed, 1, &rst);
+    ck_assert_uint_eq(fst.reversed, 0);
+    ck_assert_uint_eq(rst.reversed, 1);
+    ck_assert_uint_eq(rev.n, fwd.n);
+    for (size_t i = 0; i < fwd.n; i++) {
+        ck_assert_str_eq(rev.v[i].raw, fwd.v[i].raw);
+        ck_assert_int_eq(rev.v[i].ts, fwd.v[i].ts);
+        /* line numbers are those of the pasted text */
+        ck_assert_uint_eq(rev.v[i].lineno, n + 1 - fwd.v[i].lineno);
+    }
+    got_free(&fwd);
+    got_free(&rev);
+    free(reversed);
+    free(lines);
+    free(copy);
+    free(text);
+}
+END_TEST
+
+/* Past reorder_bytes, what is buffered comes out reversed and the rest in
+ * the order read: every line exactly once, memory bounded. */
+START_TEST(test_newest_first_bounded)
+{
+    size_t len;
+    char *text = read_corpus(CORPUS_LOG, &len);
+    char **lines;
+    size_t n = split_lines(text, &lines);
+    char *reversed = join_lines(lines, n, 1);
+    idg_options o = opts_with(65536, 8192);
+    idg_stats st;
+    got g = run_opts(reversed, strlen(reversed), 0, &o, &st);
+    ck_assert_uint_eq(st.reversed, 1);
+    ck_assert_uint_eq(g.n, n);
+    size_t k = 0; /* lines handed out reversed: linenos k, k-1, ..., 1 */
+    while (k + 1 < g.n && g.v[k + 1].lineno + 1 == g.v[k].lineno)
+        k++;
+    k++;
+    ck_assert_uint_eq(g.v[0].lineno, k);
+    ck_assert_uint_gt(k, 5);
+    ck_assert_uint_lt(k, n / 2);
+    for (size_t i = k; i < g.n; i++)
+        ck_assert_uint_eq(g.v[i].lineno, i + 1);
+    size_t kept = 0;
+    for (size_t i = 0; i < k; i++)
+        kept += strlen(g.v[i].raw);
+    ck_assert_uint_le(kept, 8192);
+    got_free(&g);
+    free(reversed);
+    free(lines);
+    free(text);
+}
+END_TEST
+
+static void count_line(void *user, const charon_line *l)
+{
+    (void)l;
+    ++*(size_t *)user;
+}
+
+/* An ascending log is handed out while it streams: at most a short
+ * lookahead is held back before finish. */
+START_TEST(test_ascending_not_delayed)
+{
+    size_t len;
+    char *text = read_corpus(CORPUS_LOG, &len);
+    idg_options o = default_opts();
+    idg_stats st = {0};
+    size_t count = 0;
+    line_source *ls = line_source_new(&o, &st, count_line, &count);
+    const char *cut = text;
+    for (int i = 0; i < 100; i++)
+        cut = strchr(cut, '\n') + 1;
+    ck_assert_int_eq(line_source_feed(ls, text, (size_t)(cut - text)), 0);
+    ck_assert_uint_ge(count, 100 - 64 - 1);
+    ck_assert_int_eq(line_source_finish(ls), 0);
+    ck_assert_uint_eq(count, 100);
+    line_source_free(ls);
+    free(text);
+
+    /* with times that step up, three steps decide */
+    const char *steps = "Nov 27 13:18:01 fw charon: 09[IKE] a\n"
+                        "Nov 27 13:18:02 fw charon: 09[IKE] b\n"
+                        "Nov 27 13:18:03 fw charon: 09[IKE] c\n"
+                        "Nov 27 13:18:04 fw charon: 09[IKE] d\n"
+                        "Nov 27 13:18:05 fw charon: 09[IKE] e\n";
+    count = 0;
+    ls = line_source_new(&o, &st, count_line, &count);
+    ck_assert_int_eq(line_source_feed(ls, steps, strlen(steps)), 0);
+    ck_assert_uint_eq(count, 5);
+    ck_assert_int_eq(line_source_finish(ls), 0);
+    ck_assert_uint_eq(count, 5);
+    line_source_free(ls);
+}
+END_TEST
+
+START_TEST(test_reorder_off)
+{
+    const char *text = "Nov 27 13:18:05 fw charon: 09[IKE] e\n"
+                       "Nov 27 13:18:04 fw charon: 09[IKE] d\n"
+                       "Nov 27 13:18:03 fw charon: 09[IKE] c\n"
+                       "Nov 27 13:18:02 fw charon: 09[IKE] b\n";
+    idg_options o = opts_with(65536, 0);
+    idg_stats st;
+    got g = run_opts(text, strlen(text), 0, &o, &st);
+    ck_assert_uint_eq(st.reversed, 0);
+    ck_assert_uint_eq(g.n, 4);
+    ck_assert_str_eq(g.v[0].msg, "e");
+    ck_assert_str_eq(g.v[3].msg, "b");
+    got_free(&g);
+
+    o = default_opts();
+    g = run_opts(text, strlen(text), 0, &o, &st);
+    ck_assert_uint_eq(st.reversed, 1);
+    ck_assert_str_eq(g.v[0].msg, "b");
+    ck_assert_uint_eq(g.v[0].lineno, 4);
+    ck_assert_str_eq(g.v[3].msg, "e");
+    got_free(&g);
+}
+END_TEST
+
+START_TEST(test_json_lines)
+{
+    const char *text =
+        "{\"time\":\"2026-11-27 13:18:09.123\",\"thread\":9,\"group\":\"IKE\",\"level\":1,"
+        "\"ikesa-uniqueid\":\"3\",\"ikesa-name\":\"con1\",\"msg\":\"say \\\"hi\\\"\\n\"}\n"
+        "{\"time\":\"2026-11-27 13:18:10.000\",\"thread\":9,\"group\":\"CFG\",\"level\":2,"
+        "\"msg\":\"  no acceptable ENCRYPTION_ALGORITHM found\"}\n";
+    idg_stats st;
+    got g = run(text, 4, &st);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.v[0].msg, "say \"hi\"\n");
+    ck_assert_str_eq(g.v[0].conn, "con1");
+    ck_assert_int_eq(g.v[0].sa_id, 3);
+    ck_assert_str_eq(g.v[0].time, "2026-11-27 13:18:09.123");
+    ck_assert_str_eq(g.v[1].msg, "  no acceptable ENCRYPTION_ALGORITHM found");
+    ck_assert_int_eq(g.v[1].level, 2);
+    got_free(&g);
+}
+END_TEST
+
+/* ---- the repair pieces on their own ------------------------------------ */
+
+static const struct {
+    const char *in, *out;
+} html_cases[] = {
+    {"&#91;IKE&#93;", "[IKE]"},
+    {"&lt;con1|3&gt;", "<con1|3>"},
+    {"a &amp;&amp; b", "a && b"},
+    {"&quot;&#39;&apos;&nbsp;", "\"'' "},
+    {"&#x5B;&#X5d;", "[]"},
+    {"&amp;lt;", "&lt;"},
+    {"&#233;&#x20AC;&#128512;", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"},
+    {"&#0; &#xD800;", "? ?"},
+    {"&#10;", " "},
+    {"AT&T & co; &unknown; &#xZZ; &#; &", "AT&T & co; &unknown; &#xZZ; &#; &"},
+};
+
+START_TEST(test_html_table)
+{
+    char buf[128];
+    size_t n = strlen(html_cases[_i].in);
+    memcpy(buf, html_cases[_i].in, n);
+    n = html_unescape(buf, n);
+    ck_assert_uint_eq(n, strlen(html_cases[_i].out));
+    ck_assert(memcmp(buf, html_cases[_i].out, n) == 0);
+}
+END_TEST
+
+START_TEST(test_utf8_repair)
+{
+    char buf[] = "ok \xc3\xa9 \xf0\x9f\x98\x80 bad \xc3 \xe0\x80\x80 \xf5\x80\x80\x80 \xed\xbf\xbf";
+    utf8_repair(buf, sizeof buf - 1);
+    ck_assert_str_eq(buf, "ok \xc3\xa9 \xf0\x9f\x98\x80 bad ? ??? ???? ???");
+}
+END_TEST
+
+START_TEST(test_wrap_append_rules)
+{
+    char line[64];
+    size_t len;
+    /* whitespace at the break: exactly one space */
+    strcpy(line, "head  ");
+    len = strlen(line);
+    ck_assert(wrap_append(line, &len, 0, sizeof line, "tail", 4, true));
+    ck_assert(len == 9 && memcmp(line, "head tail", 9) == 0);
+    strcpy(line, "head");
+    len = 4;
+    ck_assert(wrap_append(line, &len, 0, sizeof line, " tail", 5, true));
+    ck_assert(len == 9 && memcmp(line, "head tail", 9) == 0);
+    /* cut at a fixed column: directly */
+    len = 4;
+    ck_assert(wrap_append(line, &len, 0, sizeof line, "tail", 4, true));
+    ck_assert(len == 8 && memcmp(line, "headtail", 8) == 0);
+    /* broken at a word by a mail client that dropped the space */
+    len = 4;
+    ck_assert(wrap_append(line, &len, 0, sizeof line, "tail", 4, false));
+    ck_assert(len == 9 && memcmp(line, "head tail", 9) == 0);
+    /* no room: cut */
+    len = 4;
+    ck_assert(!wrap_append(line, &len, 0, 6, "tail", 4, true));
+    ck_assert_uint_eq(len, 6);
+}
+END_TEST
+
+static Suite *line_source_suite(void)
+{
+    Suite *s = suite_create("line_source");
+    TCase *split = tcase_create("split");
+    tcase_add_test(split, test_lines_and_skips);
+    tcase_add_test(split, test_line_ends);
+    tcase_add_test(split, test_cut_lines);
+    tcase_add_test(split, test_bad_bytes);
+    tcase_add_test(split, test_chunking_equivalence);
+    suite_add_tcase(s, split);
+
+    TCase *repair = tcase_create("repair");
+    tcase_add_test(repair, test_html_unescape);
+    tcase_add_test(repair, test_wrap_fixed_width);
+    tcase_add_test(repair, test_wrap_words);
+    tcase_add_test(repair, test_wrap_not_prose);
+    tcase_add_test(repair, test_duplicates);
+    tcase_add_test(repair, test_newest_first);
+    tcase_add_test(repair, test_newest_first_bounded);
+    tcase_add_test(repair, test_ascending_not_delayed);
+    tcase_add_test(repair, test_reorder_off);
+    tcase_add_test(repair, test_json_lines);
+    tcase_add_loop_test(repair, test_html_table, 0,
+                        (int)(sizeof html_cases / sizeof *html_cases));
+    tcase_add_test(repair, test_utf8_repair);
+    tcase_add_test(repair, test_wrap_append_rules);
+    suite_add_tcase(s, repair);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(line_source_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed != 0;
+}
