@@ -20,7 +20,7 @@ have_llhttp() {
     pkg-config --exists 'libllhttp >= 9.2.1' 2>/dev/null
 }
 
-# The first deb.debian.org-style URI of the main Debian archive in the apt
+# The first URI of the main Debian archive configured in the apt
 # sources (deb822 .sources or one-line .list), excluding the security archive.
 debian_mirror() {
     local uri=""

@@ -12,4 +12,8 @@
 extern const char srv_openrpc_json[];
 extern const size_t srv_openrpc_json_len;
 
+/* web/index.html (the helpdesk page served at GET /), likewise. */
+extern const char srv_web_index_html[];
+extern const size_t srv_web_index_html_len;
+
 #endif

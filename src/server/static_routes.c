@@ -18,8 +18,15 @@ static void get_openrpc(const char **data, size_t *len)
     *len = srv_openrpc_json_len;
 }
 
+static void get_web_index(const char **data, size_t *len)
+{
+    *data = srv_web_index_html;
+    *len = srv_web_index_html_len;
+}
+
 static const static_route static_routes[] = {
     {"/openrpc.json", "application/json", get_openrpc, 1},
+    {"/", "text/html; charset=utf-8", get_web_index, 1},
 };
 
 const static_route *static_route_find(const char *path)
