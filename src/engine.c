@@ -1,0 +1,1830 @@
+/*
+ * engine.c - the diagnosis engine: charon lines -> events -> negotiations
+ * -> diagnoses, streaming.
+ *
+ * Each charon line from the line layer is classified by the message table
+ * (messages.c), attached to the negotiation it belongs to, and folded into
+ * that negotiation's state. A terminal event (established, a failure
+ * notify, a rejection, giving up, DESTROYING ...) opens a short grace
+ * window -- the negotiation's next few lines or a few dozen lines of the
+ * log, whichever ends first -- so that the lines charon logs right after
+ * (the notify it sends, the message ids) still join the evidence; then the
+ * rules conclude and the callback receives the diagnoses.
+ *
+ * Attaching lines: by the IKE_SA unique id of the <name|id> prefix; by the
+ * name[id] in the text for the lines that carry one (an IKEv2 IKE rekey
+ * logs the new SA's lines in the old SA's context); without either (the
+ * ike_name option is off by default on Linux) by the worker thread's
+ * current job, the peer address of the packet that started it, and
+ * proximity.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipsecdiag/ipsecdiag.h"
+#include "line_source.h"
+#include "messages.h"
+#include "negotiation.h"
+#include "rules.h"
+#include "traffic_selector.h"
+
+#define THREAD_SLOTS 256
+#define GRACE_OWN_LINES 8
+#define GRACE_GLOBAL_LINES 64
+#define PROXIMITY_LINES 400
+#define ADDR_SCAN_MAX 64
+
+typedef struct thread_bind {
+    int thread;
+    int64_t id;
+    uint64_t line;
+} thread_bind;
+
+struct idg_engine {
+    idg_options opts;
+    idg_stats stats;
+    idg_diagnosis_cb cb;
+    void *user;
+    line_source *ls;
+    msg_index idx;
+    neg_store store;
+    conf_store conf;
+    rules_ctx *rules;
+    negotiation *pend_head, *pend_tail;
+    int ike_name;                 /* the log carries <name|id> prefixes */
+    thread_bind threads[THREAD_SLOTS];
+    int64_t last_id;
+    uint64_t last_id_line;
+    uint64_t line;
+    int finished;
+    negotiation *cache;           /* the negotiation of the previous line */
+};
+
+/* ---- options ---------------------------------------------------------------- */
+
+void idg_options_init(idg_options *o)
+{
+    o->max_line_bytes = 65536;
+    o->max_negotiations = 4096;
+    o->max_evidence = 16;
+    o->reorder_bytes = (size_t)64 << 20;
+}
+
+/* ---- small helpers -------------------------------------------------------------- */
+
+static int span_eq(span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int span_has(span s, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (n == 0)
+        return 1;
+    if (n > s.n)
+        return 0;
+    const char *p = s.p, *end = s.p + s.n - n;
+    while (p <= end) {
+        p = memchr(p, lit[0], (size_t)(end - p) + 1);
+        if (!p)
+            return 0;
+        if (memcmp(p, lit, n) == 0)
+            return 1;
+        p++;
+    }
+    return 0;
+}
+
+static int span_u64(span s, uint64_t *out)
+{
+    if (s.n == 0 || s.n > 19)
+        return -1;
+    uint64_t v = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(s.p[i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/* Names, addresses, identities: short fields. */
+static void set_span(nstr *dst, span s)
+{
+    nstr_set(dst, s.p, utf8_cut(s.p, s.n, NEG_SMALL_CAP));
+}
+
+/* Proposal and traffic selector lists. */
+static void set_big(nstr *dst, span s)
+{
+    nstr_set(dst, s.p, s.n);
+}
+
+/* "198.51.100.2[500]" -> host span and port */
+static span host_of(span s, int *port)
+{
+    if (port)
+        *port = 0;
+    if (s.n > 2 && s.p[s.n - 1] == ']') {
+        size_t i = s.n - 1;
+        while (i > 0 && s.p[i - 1] >= '0' && s.p[i - 1] <= '9')
+            i--;
+        if (i > 0 && s.p[i - 1] == '[') {
+            if (port) {
+                uint64_t v;
+                if (span_u64((span){s.p + i, s.n - 1 - i}, &v) == 0)
+                    *port = (int)v;
+            }
+            s.n = i - 1;
+        }
+    }
+    return s;
+}
+
+static int is_unnamed(span s)
+{
+    return s.n == 0 || span_eq(s, "(unnamed)");
+}
+
+static void set_conn(negotiation *n, span name, int prio)
+{
+    if (is_unnamed(name) || prio < n->conn_prio)
+        return;
+    set_span(&n->conn, name);
+    n->conn_prio = prio;
+}
+
+/* ---- pending list --------------------------------------------------------------- */
+
+static void pend_remove(idg_engine *e, negotiation *n)
+{
+    if (!n->pending)
+        return;
+    negotiation **pp = &e->pend_head;
+    negotiation *prev = NULL;
+    while (*pp && *pp != n) {
+        prev = *pp;
+        pp = &(*pp)->pend_next;
+    }
+    if (*pp == n) {
+        *pp = n->pend_next;
+        if (e->pend_tail == n)
+            e->pend_tail = prev;
+    }
+    n->pend_next = NULL;
+    n->pending = 0;
+}
+
+static void pend_add(idg_engine *e, negotiation *n)
+{
+    n->pending = 1;
+    n->pend_next = NULL;
+    n->pend_deadline = e->line + GRACE_GLOBAL_LINES;
+    n->pend_own_lines = GRACE_OWN_LINES;
+    if (e->pend_tail)
+        e->pend_tail->pend_next = n;
+    else
+        e->pend_head = n;
+    e->pend_tail = n;
+}
+
+static void conclude(idg_engine *e, negotiation *n)
+{
+    pend_remove(e, n);
+    rules_conclude(e->rules, n);
+}
+
+static void release(idg_engine *e, negotiation *n)
+{
+    if (e->cache == n)
+        e->cache = NULL;
+    neg_release(&e->store, n);
+}
+
+static void retire(idg_engine *e, negotiation *n)
+{
+    conclude(e, n);
+    release(e, n);
+}
+
+static void retire_all(idg_engine *e)
+{
+    negotiation *n;
+    /* oldest first, so that diagnoses come out in log order */
+    while ((n = neg_oldest(&e->store)) != NULL)
+        retire(e, n);
+    e->pend_head = e->pend_tail = NULL;
+}
+
+/* ---- negotiation lookup ------------------------------------------------------------ */
+
+static negotiation *get_neg(idg_engine *e, int64_t id, int create)
+{
+    negotiation *n;
+    if (e->cache && e->cache->id == id)
+        return e->cache;
+    n = id == INT64_MIN ? NULL : neg_find(&e->store, id);
+    if (n) {
+        e->cache = n;
+        return n;
+    }
+    if (!create)
+        return NULL;
+    for (;;) {
+        negotiation *old;
+        n = neg_create(&e->store, id, e->line, &old);
+        if (n) {
+            e->stats.negotiations++;
+            return n;
+        }
+        if (!old)
+            return NULL;
+        e->stats.evicted++;
+        pend_remove(e, old);
+        rules_conclude(e->rules, old);
+        release(e, old);
+    }
+}
+
+static thread_bind *tb(idg_engine *e, int thread)
+{
+    if (thread < 0)
+        return NULL;
+    return &e->threads[(unsigned)thread % THREAD_SLOTS];
+}
+
+static void bind_thread(idg_engine *e, int thread, negotiation *n)
+{
+    thread_bind *b = tb(e, thread);
+    if (b) {
+        b->thread = thread;
+        b->id = n->id;
+        b->line = e->line;
+    }
+    e->last_id = n->id;
+    e->last_id_line = e->line;
+}
+
+static void rebind_id(idg_engine *e, int64_t from, int64_t to)
+{
+    for (size_t i = 0; i < THREAD_SLOTS; i++)
+        if (e->threads[i].id == from)
+            e->threads[i].id = to;
+    if (e->last_id == from)
+        e->last_id = to;
+}
+
+static negotiation *find_by_remote(idg_engine *e, span host)
+{
+    negotiation *n = e->store.lru_head;
+    for (int k = 0; n && k < ADDR_SCAN_MAX; k++, n = n->lru_next) {
+        if (n->remote_addr.len == host.n && memcmp(n->remote_addr.p, host.p, host.n) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* ---- message summaries ---------------------------------------------------------------- */
+
+#define EXCH(s) s, sizeof(s) - 1
+static const struct {
+    const char *name;
+    size_t len;
+    exch_type x;
+    int version;
+} EXCHANGES[] = {
+    {EXCH("ID_PROT"), EX_ID_PROT, 1},
+    {EXCH("AGGRESSIVE"), EX_AGGRESSIVE, 1},
+    {EXCH("QUICK_MODE"), EX_QUICK_MODE, 1},
+    {EXCH("INFORMATIONAL_V1"), EX_INFORMATIONAL_V1, 1},
+    {EXCH("TRANSACTION"), EX_TRANSACTION, 1},
+    {EXCH("IKE_SA_INIT"), EX_IKE_SA_INIT, 2},
+    {EXCH("IKE_AUTH"), EX_IKE_AUTH, 2},
+    {EXCH("CREATE_CHILD_SA"), EX_CREATE_CHILD_SA, 2},
+    {EXCH("INFORMATIONAL"), EX_INFORMATIONAL, 2},
+    {EXCH("IKE_INTERMEDIATE"), EX_IKE_INTERMEDIATE, 2},
+    {EXCH("IKE_FOLLOWUP_KE"), EX_IKE_INTERMEDIATE, 2},
+};
+#undef EXCH
+
+struct summary {
+    exch_type x;
+    int version;
+    int request;
+    uint32_t msgid;
+    span payloads;
+};
+typedef struct summary summary;
+
+static int parse_summary(span s, struct summary *out)
+{
+    size_t i = 0;
+    while (i < s.n && s.p[i] != ' ')
+        i++;
+    span name = {s.p, i};
+    out->x = EX_OTHER;
+    out->version = 0;
+    for (size_t k = 0; k < sizeof EXCHANGES / sizeof EXCHANGES[0]; k++) {
+        if (name.n == EXCHANGES[k].len && name.p[0] == EXCHANGES[k].name[0] &&
+            memcmp(name.p, EXCHANGES[k].name, name.n) == 0) {
+            out->x = EXCHANGES[k].x;
+            out->version = EXCHANGES[k].version;
+            break;
+        }
+    }
+    if (i >= s.n)
+        return -1;
+    i++;
+    size_t j = i;
+    while (j < s.n && s.p[j] != ' ')
+        j++;
+    span dir = {s.p + i, j - i};
+    if (span_eq(dir, "request"))
+        out->request = 1;
+    else if (span_eq(dir, "response"))
+        out->request = 0;
+    else
+        return -1;
+    i = j + 1;
+    j = i;
+    while (j < s.n && s.p[j] != ' ')
+        j++;
+    uint64_t v;
+    if (i >= s.n || span_u64((span){s.p + i, j - i}, &v) != 0 || v > 0xffffffffu)
+        return -1;
+    out->msgid = (uint32_t)v;
+    out->payloads = j < s.n ? (span){s.p + j, s.n - j} : (span){s.p + s.n, 0};
+    return 0;
+}
+
+static int summary_has_error_notify(span p)
+{
+    if (!span_has(p, "N("))
+        return 0;
+    static const char *const errs[] = {
+        "N(NO_PROP)", "N(AUTH_FAILED)", "N(INVAL_ID)", "N(TS_UNACCEPT)", "N(INVAL_KE)",
+        "N(PLD_MAL)", "N(INVAL_HASH)", "N(INVAL_SYN)", "N(INVAL_MAJOR)", "N(INVAL_SEL)",
+        "N(SINGLE_PAIR)", "N(INT_ADDR_FAIL)", "N(FAIL_CP_REQ)", "N(INVAL_CERT",
+    };
+    for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++)
+        if (span_has(p, errs[k]))
+            return 1;
+    return 0;
+}
+
+/* Kinds whose name[id] names the SA the line is about (which can differ
+ * from the SA whose context logs it). */
+static int text_id_names_sa(msg_kind k)
+{
+    switch (k) {
+    case EV_INITIATING_V2:
+    case EV_INITIATING_MM:
+    case EV_INITIATING_AM:
+    case EV_RESPONDING_V2:
+    case EV_IKE_ESTABLISHED:
+    case EV_IKE_STATE:
+    case EV_RECV_DELETE_IKE:
+    case EV_DELETING_IKE:
+    case EV_SEND_DELETE_IKE:
+    case EV_HALF_OPEN_TIMEOUT:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int relevant_kind(msg_kind k)
+{
+    switch (k) {
+    case EV_NONE:
+    case EV_DAEMON_START:
+    case EV_CONF_CONN:
+    case EV_CONF_CHILD:
+    case EV_CONF_LOCAL:
+    case EV_CONF_REMOTE:
+    case EV_CONF_KV:
+    case EV_CONF_ADDED:
+    case EV_KNL_ERROR:
+        return 0;
+    default:
+        return 1;
+    }
+}
+
+/* How well a parsed message fits what negotiation c expects next:
+ * 3 = exactly what it waits for, 1 = plausible, 0 = not this one. */
+static int sequence_fit(const negotiation *c, const struct summary *s)
+{
+    if (!s->request)
+        return (c->awaiting && c->last_gen_x == s->x && c->last_gen_msgid == s->msgid) ? 3 : 0;
+    switch (s->x) {
+    case EX_IKE_AUTH:
+    case EX_CREATE_CHILD_SA:
+    case EX_INFORMATIONAL:
+        if (c->ike_version == 1)
+            return 0;
+        return c->next_peer_msgid == s->msgid && (s->x != EX_IKE_AUTH || !c->ike_established) ? 3 : 0;
+    case EX_ID_PROT:
+    case EX_AGGRESSIVE:
+        return (!c->ike_established && c->main_exch == s->x && c->last_gen_x == s->x &&
+                !c->last_gen_request) ? 3 : 0;
+    case EX_QUICK_MODE:
+        if (c->ike_version == 2)
+            return 0;
+        return c->p2_msgid == s->msgid && c->p2_exch == EX_QUICK_MODE ? 3 : (c->ike_established ? 1 : 0);
+    case EX_INFORMATIONAL_V1:
+    case EX_TRANSACTION:
+        return c->ike_version != 2 && c->ike_established ? 1 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Without SA ids, a parsed message is matched to the negotiation with the
+ * same peer that expects it (several tunnels between the same two hosts
+ * interleave); a peer's initial request starts a new negotiation. */
+static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_event *ev)
+{
+    struct summary s;
+    if (!bound || parse_summary(ev->f[MF_TEXT], &s) != 0)
+        return bound;
+    int initial = s.request && s.msgid == 0 &&
+                  (s.x == EX_IKE_SA_INIT || s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE) &&
+                  s.payloads.n >= 4 && memcmp(s.payloads.p, " [ SA", 5 < s.payloads.n ? 5 : s.payloads.n) == 0;
+    if (initial)
+        return (bound->last_gen_x == EX_NONE && bound->exch == EX_NONE) ? bound : get_neg(e, INT64_MIN, 1);
+    if (sequence_fit(bound, &s) >= 3)
+        return bound;
+    negotiation *best = NULL;
+    int best_fit = 0;
+    negotiation *c = e->store.lru_head;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
+        if (c->remote_addr.len != bound->remote_addr.len ||
+            memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0)
+            continue;
+        int fit = sequence_fit(c, &s);
+        /* among equals the oldest waits longest */
+        if (fit > best_fit || (fit == best_fit && fit > 0 && c->first_line < best->first_line)) {
+            best = c;
+            best_fit = fit;
+        }
+    }
+    return best_fit >= 3 ? best : bound;
+}
+
+/* Failures that only happen before an IKE_SA is up (a packet that cannot
+ * be decrypted is not parsed, so no message summary tells its SA). */
+static int phase1_only_kind(msg_kind k)
+{
+    return k == EV_DECRYPT_FAILED || k == EV_COULD_NOT_DECRYPT || k == EV_HASH_MISMATCH ||
+           k == EV_INTEGRITY_FAILED || k == EV_MAC_MISMATCH;
+}
+
+/* The negotiation with the same peer still in phase 1 (the oldest). */
+static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
+{
+    negotiation *best = NULL;
+    negotiation *c = e->store.lru_head;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
+        if (c->ike_established || c->remote_addr.len != bound->remote_addr.len ||
+            memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0)
+            continue;
+        if (!best || c->first_line < best->first_line)
+            best = c;
+    }
+    return best ? best : bound;
+}
+
+/* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
+ * the negotiation of the line's context when it differs (IKE rekey). */
+static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event *ev,
+                            int relevant, negotiation **ctx_neg)
+{
+    uint64_t tid = 0;
+    int has_tid = ev->f[MF_ID].n && span_u64(ev->f[MF_ID], &tid) == 0 && text_id_names_sa(ev->kind);
+    *ctx_neg = NULL;
+
+    if (l->sa_id >= 0) {
+        e->ike_name = 1;
+        negotiation *ctx = get_neg(e, l->sa_id, relevant || has_tid);
+        if (has_tid && (int64_t)tid != l->sa_id) {
+            *ctx_neg = ctx;
+            return get_neg(e, (int64_t)tid, 1);
+        }
+        return ctx;
+    }
+    if (has_tid) {
+        negotiation *n = get_neg(e, (int64_t)tid, 0);
+        if (!n) {
+            /* a job on this thread may have started it without an id */
+            thread_bind *b = tb(e, l->thread);
+            negotiation *bound = (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
+                                     ? neg_find(&e->store, b->id) : NULL;
+            if (bound && bound->synthetic) {
+                int64_t old = bound->id;
+                if (neg_rekey(&e->store, bound, (int64_t)tid) == 0) {
+                    rebind_id(e, old, (int64_t)tid);
+                    n = bound;
+                }
+            }
+            if (!n)
+                n = get_neg(e, (int64_t)tid, 1);
+        }
+        if (n)
+            bind_thread(e, l->thread, n);
+        return n;
+    }
+    if (e->ike_name)
+        return NULL; /* a line without SA context in a log that has them */
+
+    negotiation *n = NULL;
+    if (ev->kind == EV_PACKET_RECV) {
+        /* a new job: the packet's sender tells which SA */
+        span host = host_of(ev->f[MF_RHOST], NULL);
+        n = find_by_remote(e, host);
+        if (!n)
+            n = get_neg(e, INT64_MIN, 1);
+    } else {
+        thread_bind *b = tb(e, l->thread);
+        if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
+            n = neg_find(&e->store, b->id);
+        if (!n && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES)
+            n = neg_find(&e->store, e->last_id);
+        if (n && ev->kind == EV_PARSED)
+            n = by_sequence(e, n, ev);
+        if (n && n->ike_established && phase1_only_kind(ev->kind))
+            n = unestablished_peer(e, n);
+        if (!n && relevant)
+            n = get_neg(e, INT64_MIN, 1);
+    }
+    if (n)
+        bind_thread(e, l->thread, n);
+    return n;
+}
+
+/* ---- config dump ------------------------------------------------------------------------ */
+
+static size_t lead_spaces(span s)
+{
+    size_t i = 0;
+    while (i < s.n && s.p[i] == ' ')
+        i++;
+    return i;
+}
+
+static void conf_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
+{
+    conf_store *cs = &e->conf;
+    conf_conn *c = cs->cur;
+    if (!c || (cs->thread >= 0 && l->thread >= 0 && l->thread != cs->thread))
+        return;
+    size_t ind = lead_spaces(l->msg);
+    size_t k = ind;
+    while (k < l->msg.n && l->msg.p[k] != ' ')
+        k++;
+    span key = {l->msg.p + ind, k - ind};
+    span val = ev->f[MF_VALUE];
+    int level; /* 2 = conn, 3 = child/auth */
+    if (ind == 2 || ind == 3)
+        level = (int)ind;
+    else if (span_eq(key, "local_ts") || span_eq(key, "remote_ts") || span_eq(key, "mode") ||
+             span_eq(key, "start_action") || span_eq(key, "id") || span_eq(key, "class"))
+        level = 3;
+    else if (span_eq(key, "proposals"))
+        level = cs->section == 3 ? 3 : 2;
+    else
+        level = 2;
+    if (level == 2) {
+        cs->section = 0;
+        if (span_eq(key, "version")) {
+            uint64_t v;
+            c->version = span_u64(val, &v) == 0 ? (int)v : -1;
+        } else if (span_eq(key, "aggressive")) {
+            c->aggressive = span_eq(val, "1") || span_eq(val, "yes");
+        } else if (span_eq(key, "local_addrs")) {
+            set_big(&c->local_addrs, val);
+        } else if (span_eq(key, "remote_addrs")) {
+            set_big(&c->remote_addrs, val);
+        } else if (span_eq(key, "proposals")) {
+            set_big(&c->proposals, val);
+        }
+        return;
+    }
+    if (cs->section == 1 || cs->section == 2) {
+        nstr *id = cs->section == 1 ? &c->local_id : &c->remote_id;
+        nstr *cls = cs->section == 1 ? &c->local_class : &c->remote_class;
+        if (span_eq(key, "id") && id->len == 0)
+            set_span(id, val);
+        else if (span_eq(key, "class") && cls->len == 0)
+            set_span(cls, val);
+        return;
+    }
+    if (cs->section == 3 && cs->cur_child) {
+        conf_child *ch = cs->cur_child;
+        if (span_eq(key, "proposals"))
+            set_big(&ch->proposals, val);
+        else if (span_eq(key, "local_ts"))
+            set_big(&ch->local_ts, val);
+        else if (span_eq(key, "remote_ts"))
+            set_big(&ch->remote_ts, val);
+        else if (span_eq(key, "mode"))
+            set_span(&ch->mode, val);
+    }
+}
+
+static void conf_event(idg_engine *e, const charon_line *l, const msg_event *ev)
+{
+    conf_store *cs = &e->conf;
+    switch (ev->kind) {
+    case EV_CONF_CONN:
+        conf_begin(cs, ev->f[MF_NAME].p, ev->f[MF_NAME].n, l->thread);
+        break;
+    case EV_CONF_CHILD:
+        if (cs->cur && cs->cur->n_children < CONF_MAX_CHILDREN) {
+            conf_child *ch = &cs->cur->children[cs->cur->n_children++];
+            set_span(&ch->name, ev->f[MF_CHILD]);
+            cs->cur_child = ch;
+            cs->section = 3;
+        }
+        break;
+    case EV_CONF_LOCAL:
+        if (cs->cur)
+            cs->section = 1;
+        break;
+    case EV_CONF_REMOTE:
+        if (cs->cur)
+            cs->section = 2;
+        break;
+    case EV_CONF_KV:
+        conf_kv(e, l, ev);
+        break;
+    case EV_CONF_ADDED:
+        if (cs->cur && span_eq(ev->f[MF_NAME], cs->cur->name.p ? cs->cur->name.p : ""))
+            cs->cur->complete = 1;
+        cs->cur = NULL;
+        cs->cur_child = NULL;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- folding events into a negotiation ---------------------------------------------------- */
+
+static void set_version(negotiation *n, int v)
+{
+    if (v && !n->ike_version)
+        n->ike_version = v;
+}
+
+static void set_role(negotiation *n, idg_role r)
+{
+    if (n->ike_role == IDG_ROLE_UNKNOWN)
+        n->ike_role = r;
+}
+
+static void set_if_changed(nstr *dst, span s)
+{
+    if (dst->len != s.n || (s.n && memcmp(dst->p, s.p, s.n) != 0))
+        set_span(dst, s);
+}
+
+static void set_addrs(negotiation *n, span local, span remote)
+{
+    int port = 0;
+    if (local.n)
+        set_if_changed(&n->local_addr, host_of(local, NULL));
+    if (remote.n) {
+        set_if_changed(&n->remote_addr, host_of(remote, &port));
+        if (port)
+            n->remote_port = port;
+    }
+}
+
+static int proposals_phase(span s)
+{
+    size_t i = lead_spaces(s);
+    if (s.n - i >= 4 && memcmp(s.p + i, "IKE:", 4) == 0)
+        return 1;
+    return 2;
+}
+
+static void fact(negotiation *n, int f)
+{
+    n->facts |= FACT(f);
+}
+
+/* A rejection without the proposal lists logged: keep the transform type
+ * of the failed selection as the hint. */
+static void take_sel_type(negotiation *n, int phase)
+{
+    nstr *dst = phase == 1 ? &n->p1_no_acceptable : &n->p2_no_acceptable;
+    if (n->sel_failed && n->sel_type.len && !dst->len)
+        nstr_set(dst, n->sel_type.p, n->sel_type.len);
+}
+
+/* Per-kind evidence priority: 3 key lines, 2 supporting, 1 context. */
+static int evidence_prio(msg_kind k)
+{
+    switch (k) {
+    case EV_PACKET_RECV:
+    case EV_PACKET_SEND:
+    case EV_GENERATING:
+    case EV_PARSED:
+    case EV_IKE_STATE:
+    case EV_CHILD_STATE:
+    case EV_SELECTING_PROPOSAL:
+    case EV_PROPOSAL_MATCHES:
+    case EV_SELECTED_PROPOSAL:
+    case EV_PARSE_FAILED:
+    case EV_PROCESSING_FAILED:
+    case EV_COULD_NOT_DECRYPT:
+    case EV_DPD_REQUEST:
+    case EV_TS_HEADER_SELECT_US:
+    case EV_TS_HEADER_SELECT_OTHER:
+    case EV_TS_NARROW:
+    case EV_FOUND_CHILD_CFG:
+    case EV_SELECTED_PEER_CFG:
+    case EV_IKE_CFG_LOOKUP:
+    case EV_SEND_CERT:
+    case EV_AUTH_MYSELF:
+    case EV_AUTH_MYSELF_OK:
+    case EV_AUTH_PEER_OK:
+    case EV_ESTABLISHING_CHILD:
+    case EV_RECV_DELETE_IKE:
+    case EV_DELETING_IKE:
+    case EV_SEND_DELETE_IKE:
+    case EV_IKE_DELETED:
+    case EV_NOTIFY_STATUS:
+    case EV_IKE_REKEY_FAILED:
+    case EV_CHILD_CREATE_RETRY:
+        return 1;
+    case EV_INITIATING_V2:
+    case EV_INITIATING_MM:
+    case EV_INITIATING_AM:
+    case EV_RESPONDING_V2:
+    case EV_RESPONDING_MM:
+    case EV_RESPONDING_AM:
+    case EV_NAT_REMOTE:
+    case EV_NAT_LOCAL:
+    case EV_NAT_FAKE:
+    case EV_NO_ACCEPTABLE_TYPE:
+    case EV_RECEIVED_PROPOSALS:
+    case EV_CONFIGURED_PROPOSALS:
+    case EV_LOOKING_CHILD_CFG:
+    case EV_TS_HEADER_PROPOSE_US:
+    case EV_TS_HEADER_PROPOSE_OTHER:
+    case EV_LOOKING_PEER_CFG_V1:
+    case EV_LOOKING_PEER_CFG_V2:
+    case EV_UNKNOWN_CA_REQ:
+    case EV_CERT_ISSUER:
+    case EV_KNL_FAILED:
+    case EV_KNL_ERROR:
+    case EV_INVALID_KE_I:
+    case EV_INVALID_KE_R:
+    case EV_GIVING_UP:
+    case EV_RETRANSMIT_V1:
+    case EV_RETRANSMIT_V2:
+    case EV_NO_ALT_CONFIG:
+    case EV_PEER_RETRY:
+        return 2;
+    case EV_NONE:
+    case EV__COUNT:
+    case EV_DAEMON_START:
+    case EV_CONF_CONN:
+    case EV_CONF_CHILD:
+    case EV_CONF_LOCAL:
+    case EV_CONF_REMOTE:
+    case EV_CONF_KV:
+    case EV_CONF_ADDED:
+        return 0;
+    default:
+        return 3;
+    }
+}
+
+static int current_phase(const negotiation *n)
+{
+    switch (n->exch) {
+    case EX_QUICK_MODE:
+    case EX_CREATE_CHILD_SA:
+        return n->exch_ike_rekey ? 1 : 2;
+    case EX_IKE_AUTH:
+        return 0;
+    case EX_ID_PROT:
+    case EX_AGGRESSIVE:
+    case EX_IKE_SA_INIT:
+    case EX_IKE_INTERMEDIATE:
+        return 1;
+    default:
+        return (n->ike_established || n->main_exch == EX_QUICK_MODE) ? 2 : 1;
+    }
+}
+
+typedef struct fold_result {
+    int terminal;    /* 1 = start the grace window, 2 = conclude after this line */
+    int phase;       /* evidence phase */
+    int prio;        /* evidence priority */
+} fold_result;
+
+/* An error notify this end sends says what it rejected, also when the
+ * reason itself was logged at a level not enabled. */
+static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
+{
+    span p = s->payloads;
+    int p2ctx = n->ike_established || n->main_exch == EX_QUICK_MODE ||
+                n->main_exch == EX_CREATE_CHILD_SA ||
+                (n->main_exch == EX_NONE && n->last_prop_phase == 2) ||
+                (s->x == EX_INFORMATIONAL_V1 && span_has(p, "HASH") && n->facts & F2_MASK);
+    int p1x = s->x == EX_ID_PROT || s->x == EX_AGGRESSIVE || s->x == EX_IKE_SA_INIT ||
+              (!p2ctx && (s->x == EX_INFORMATIONAL_V1 || s->x == EX_IKE_AUTH));
+    if (span_has(p, "N(NO_PROP)")) {
+        if (p1x && !n->ike_established)
+            n->facts |= FACT(F1_SENT_NO_PROP);
+        else if (!(n->facts & FACT(F2_INSTALL_FAILED)))
+            n->facts |= FACT(F2_PROPOSAL_REJECT);
+        r->terminal = 1;
+    } else if (span_has(p, "N(TS_UNACCEPT)") || (span_has(p, "N(INVAL_ID)") && !p1x)) {
+        n->facts |= FACT(F2_TS_UNACCEPTABLE);
+        r->terminal = 1;
+    } else if (span_has(p, "N(AUTH_FAILED)") && !n->ike_established) {
+        n->facts |= FACT(F1_SENT_AUTH_FAILED);
+        r->terminal = 1;
+    }
+}
+
+static void on_summary(negotiation *n, const msg_event *ev, int generating, fold_result *r)
+{
+    summary s;
+    if (parse_summary(ev->f[MF_TEXT], &s) != 0)
+        return;
+    int we_init = generating ? s.request : !s.request;
+    set_version(n, s.version);
+    if (generating) {
+        n->last_gen_x = s.x;
+        n->last_gen_request = s.request;
+        n->last_gen_msgid = s.msgid;
+        if (s.request)
+            n->awaiting = 1;
+    } else if (!s.request) {
+        n->awaiting = 0;
+    } else if (s.version == 2) {
+        n->next_peer_msgid = s.msgid + 1;
+    }
+    n->exch = s.x;
+    if (s.x != EX_INFORMATIONAL && s.x != EX_INFORMATIONAL_V1 && s.x != EX_OTHER)
+        n->main_exch = s.x;
+    n->exch_we_initiated = we_init;
+    n->exch_msgid = s.msgid;
+    n->exch_rekey = 0;
+    n->exch_ike_rekey = 0;
+    if (s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE || s.x == EX_IKE_SA_INIT) {
+        if (s.msgid == 0 && !n->ike_established)
+            set_role(n, we_init ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER);
+        if (s.x == EX_AGGRESSIVE && !n->mode)
+            n->mode = 2;
+        else if (s.x == EX_ID_PROT && !n->mode)
+            n->mode = 1;
+    }
+    if (s.x == EX_CREATE_CHILD_SA) {
+        if (span_has(s.payloads, "REKEY_SA"))
+            n->exch_rekey = 1;
+        else if (!span_has(s.payloads, "TSi") && span_has(s.payloads, " SA "))
+            n->exch_ike_rekey = 1;
+    }
+    if (s.x == EX_QUICK_MODE || s.x == EX_IKE_AUTH ||
+        (s.x == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
+        if (n->p2_exch != s.x || n->p2_msgid != s.msgid || n->p2_we_initiated != we_init) {
+            /* a new phase 2 attempt: the child name is known only if this
+             * end announced it ("establishing CHILD_SA") */
+            n->child_fresh = we_init && n->child_announced;
+            n->child_announced = 0;
+            n->p2_exch = s.x;
+            n->p2_msgid = s.msgid;
+            n->p2_we_initiated = we_init;
+            n->p2_rekey = n->exch_rekey || (s.x == EX_QUICK_MODE && n->child_ever_established);
+        }
+    }
+    int routine = (n->ike_established || n->main_exch == EX_NONE) && !n->facts && !n->pending &&
+                  (s.x == EX_INFORMATIONAL || s.x == EX_INFORMATIONAL_V1) && n->retransmits == 0;
+    if (!routine && (s.version == 2 || ((s.x == EX_QUICK_MODE || s.x == EX_INFORMATIONAL_V1 ||
+                                         s.x == EX_TRANSACTION) && s.msgid != 0)))
+        neg_add_msgid(n, s.msgid);
+    r->phase = current_phase(n);
+    if (summary_has_error_notify(s.payloads)) {
+        r->prio = 2;
+        if (generating)
+            on_sent_notify(n, &s, r);
+        else if (s.x == EX_INFORMATIONAL && s.request && span_has(s.payloads, "N(AUTH_FAILED)") &&
+                 !n->ike_established) {
+            n->facts |= FACT(F1_NOTIFY_AUTH_FAILED);
+            nstr_set(&n->notify, "AUTHENTICATION_FAILED", 21);
+            r->terminal = 1;
+        }
+    }
+}
+
+static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r)
+{
+    span nt = ev->f[MF_NOTIFY];
+    int est = n->ike_established != 0;
+    /* IKEv1: a Quick Mode in progress makes a notify a phase 2 answer,
+     * also in excerpts that do not show the IKE_SA coming up */
+    int qm = n->main_exch == EX_QUICK_MODE ||
+             (n->main_exch == EX_NONE && n->last_prop_phase == 2);
+    if (v == 1 && qm)
+        est = 1;
+    int f = -1;
+    set_version(n, v);
+    if (ev->kind == EV_NOTIFY_CHILD) {
+        if (span_eq(nt, "NO_PROPOSAL_CHOSEN"))
+            f = F2_NOTIFY_NO_PROP;
+        else if (span_eq(nt, "TS_UNACCEPTABLE") || span_eq(nt, "INVALID_SELECTORS") ||
+                 span_eq(nt, "SINGLE_PAIR_REQUIRED"))
+            f = F2_NOTIFY_TS;
+        else
+            f = F2_NOTIFY_OTHER;
+    } else if (span_eq(nt, "NO_PROPOSAL_CHOSEN")) {
+        int p2 = v == 1 ? (est && n->main_exch != EX_ID_PROT && n->main_exch != EX_AGGRESSIVE)
+                        : (n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey);
+        f = p2 ? F2_NOTIFY_NO_PROP : F1_NOTIFY_NO_PROP;
+    } else if (span_eq(nt, "INVALID_ID_INFORMATION")) {
+        f = est ? F2_NOTIFY_TS : F1_NOTIFY_AUTH_FAILED;
+    } else if (span_eq(nt, "TS_UNACCEPTABLE") || span_eq(nt, "INVALID_SELECTORS")) {
+        f = F2_NOTIFY_TS;
+    } else if (span_eq(nt, "AUTHENTICATION_FAILED")) {
+        f = F1_NOTIFY_AUTH_FAILED;
+    } else if (span_eq(nt, "PAYLOAD_MALFORMED") || span_eq(nt, "INVALID_HASH_INFORMATION")) {
+        f = est ? -1 : F1_NOTIFY_PSK;
+    } else if (span_eq(nt, "INVALID_MAJOR_VERSION") || span_eq(nt, "INVALID_SYNTAX")) {
+        f = est ? -1 : F1_NOTIFY_VERSION;
+    } else if (span_eq(nt, "INVALID_CERTIFICATE") || span_eq(nt, "INVALID_CERT_AUTHORITY") ||
+               span_eq(nt, "CERT_TYPE_UNSUPPORTED") || span_eq(nt, "INVALID_CERT_ENCODING") ||
+               span_eq(nt, "INVALID_SIGNATURE")) {
+        f = est ? -1 : F1_NOTIFY_CERT;
+    } else if (span_eq(nt, "INVALID_KE_PAYLOAD")) {
+        f = est ? F2_NOTIFY_NO_PROP : -1; /* v2 IKE_SA_INIT INVALID_KE is logged elsewhere */
+    } else if (span_eq(nt, "INTERNAL_ADDRESS_FAILURE") || span_eq(nt, "FAILED_CP_REQUIRED")) {
+        f = F2_NOTIFY_OTHER;
+    } else if (!est && (nt.n && (nt.p[0] == '(' || span_eq(nt, "UNSUPPORTED_CRITICAL_PAYLOAD") ||
+                                 span_eq(nt, "INVALID_IKE_SPI") || span_eq(nt, "INVALID_MESSAGE_ID") ||
+                                 span_eq(nt, "NO_ADDITIONAL_SAS") || span_eq(nt, "TEMPORARY_FAILURE")))) {
+        f = F1_NOTIFY_OTHER;
+    }
+    if (f < 0) {
+        r->prio = 2;
+        return;
+    }
+    fact(n, f);
+    set_span(&n->notify, nt);
+    n->notify_phase = (FACT(f) & F1_MASK) ? 1 : 2;
+    r->phase = n->notify_phase;
+    r->terminal = 1;
+}
+
+static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_line *l,
+                 const msg_event *ev, fold_result *r)
+{
+    const span *f = ev->f;
+    r->terminal = 0;
+    r->prio = evidence_prio(ev->kind);
+    r->phase = -1;
+
+    if (n->ts_listing && ev->kind != EV_NONE)
+        n->ts_listing = 0;
+
+    switch (ev->kind) {
+    case EV_INITIATING_V2:
+    case EV_INITIATING_MM:
+    case EV_INITIATING_AM:
+        set_version(n, ev->kind == EV_INITIATING_V2 ? 2 : 1);
+        if (ev->kind == EV_INITIATING_AM)
+            n->mode = 2;
+        else if (ev->kind == EV_INITIATING_MM)
+            n->mode = 1;
+        set_conn(n, f[MF_NAME], 1);
+        if (ctx && ctx->ike_established) {
+            /* IKE rekey: this end starts the new SA */
+            if (ctx->conn.len && !n->conn.len)
+                nstr_set(&n->conn, ctx->conn.p, ctx->conn.len);
+        } else if (!n->ike_established) {
+            n->ike_role = IDG_ROLE_INITIATOR;
+        }
+        if (f[MF_RHOST].n)
+            set_addrs(n, SPAN_NULL, f[MF_RHOST]);
+        r->phase = 1;
+        break;
+    case EV_RESPONDING_V2:
+    case EV_RESPONDING_MM:
+    case EV_RESPONDING_AM:
+        if (n->ike_established || (ctx && ctx->ike_established))
+            break; /* an IKE rekey handled by an established SA */
+        set_version(n, ev->kind == EV_RESPONDING_V2 ? 2 : 1);
+        if (ev->kind == EV_RESPONDING_AM)
+            n->mode = 2;
+        else if (ev->kind == EV_RESPONDING_MM)
+            n->mode = 1;
+        set_role(n, IDG_ROLE_RESPONDER);
+        set_addrs(n, SPAN_NULL, f[MF_RHOST]);
+        r->phase = 1;
+        break;
+    case EV_IKE_ESTABLISHED:
+        set_conn(n, f[MF_NAME], 1);
+        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
+        set_span(&n->local_id, f[MF_LID]);
+        set_span(&n->remote_id, f[MF_RID]);
+        if (n->ike_established != 1) {
+            n->ike_established = 1;
+            n->ike_established_reported = 0;
+        }
+        r->phase = 1;
+        r->terminal = 1;
+        break;
+    case EV_IKE_REKEYED:
+        /* logged in the old SA's context, names the new SA */
+        {
+            uint64_t nid;
+            negotiation *nn = NULL;
+            if (span_u64(f[MF_ID], &nid) == 0 && (int64_t)nid != n->id)
+                nn = get_neg(e, (int64_t)nid, 1);
+            if (nn) {
+                nn->ike_established = 2;
+                nn->ike_established_reported = 1;
+                nn->ike_version = n->ike_version ? n->ike_version : 2;
+                nn->ike_role = n->ike_role;
+                if (n->conn.len)
+                    nstr_set(&nn->conn, n->conn.p, n->conn.len), nn->conn_prio = n->conn_prio;
+                set_conn(nn, f[MF_NAME], 1);
+                set_addrs(nn, f[MF_LHOST], f[MF_RHOST]);
+                set_span(&nn->local_id, f[MF_LID]);
+                set_span(&nn->remote_id, f[MF_RID]);
+                nn->child_ever_established = n->child_ever_established;
+                nn->p2_auth_child_ok = n->p2_auth_child_ok;
+                if (n->child.len)
+                    nstr_set(&nn->child, n->child.p, n->child.len);
+            }
+        }
+        r->phase = 1;
+        break;
+    case EV_IKE_STATE:
+        set_conn(n, f[MF_NAME], 1);
+        if (span_eq(f[MF_TO], "ESTABLISHED") && !n->ike_established) {
+            n->ike_established = 3;
+            n->ike_established_reported = 1;
+        } else if (span_eq(f[MF_TO], "DESTROYING")) {
+            n->ike_state_destroying = 1;
+            r->terminal = 2;
+        } else if (span_eq(f[MF_TO], "DELETING") && (n->facts || !n->ike_established)) {
+            r->terminal = 1;
+        }
+        break;
+    case EV_CHILD_ESTABLISHED:
+        set_span(&n->child, f[MF_CHILD]);
+        n->child_fresh = 1;
+        set_span(&n->child_est_name, f[MF_CHILD]);
+        set_big(&n->child_est_ts_local, f[MF_TS_LOCAL]);
+        set_big(&n->child_est_ts_remote, f[MF_TS_REMOTE]);
+        {
+            uint64_t cid;
+            n->child_est_id = span_u64(f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
+        }
+        n->child_established_pending++;
+        n->child_ever_established = 1;
+        n->p2_auth_child_ok = 1;
+        r->phase = 2;
+        r->terminal = 1;
+        break;
+    case EV_ESTABLISHING_CHILD:
+    case EV_FOUND_CHILD_CFG:
+        set_span(&n->child, f[MF_CHILD]);
+        n->child_fresh = 1;
+        if (ev->kind == EV_ESTABLISHING_CHILD)
+            n->child_announced = 1;
+        r->phase = 2;
+        break;
+    case EV_CHILD_STATE:
+        /* names the CHILD_SA being set up or torn down */
+        if (span_eq(f[MF_FROM], "CREATED") || (n->facts & F2_MASK)) {
+            set_span(&n->child, f[MF_CHILD]);
+            n->child_fresh = 1;
+        }
+        if (span_eq(f[MF_TO], "DESTROYING") && (n->facts & F2_MASK))
+            r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_PACKET_RECV:
+    case EV_PACKET_SEND:
+        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
+        break;
+    case EV_GENERATING:
+    case EV_PARSED:
+        on_summary(n, ev, ev->kind == EV_GENERATING, r);
+        break;
+    case EV_NAT_REMOTE:
+        n->nat_remote = 1;
+        r->phase = 1;
+        break;
+    case EV_NAT_LOCAL:
+        n->nat_local = 1;
+        r->phase = 1;
+        break;
+    case EV_NAT_FAKE:
+        n->nat_fake = 1;
+        r->phase = 1;
+        break;
+    case EV_AUTH_MYSELF:
+        set_span(&n->my_auth, f[MF_TYPE]);
+        set_span(&n->local_id, f[MF_LID]);
+        r->phase = 1;
+        break;
+    case EV_AUTH_MYSELF_OK:
+        nstr_set(&n->my_auth, "signature", 9);
+        set_span(&n->local_id, f[MF_LID]);
+        r->phase = 1;
+        break;
+    case EV_AUTH_MYSELF_FAILED:
+        fact(n, F1_NO_PRIVATE_KEY);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_AUTH_PEER_OK:
+        set_span(&n->remote_id, f[MF_RID]);
+        r->phase = 1;
+        break;
+    case EV_SELECTED_PEER_CFG:
+        set_conn(n, f[MF_NAME], 2);
+        r->phase = 1;
+        break;
+    case EV_IKE_CFG_LOOKUP:
+        if (span_has(f[MF_TYPE], "IKEv1") && !span_has(f[MF_TYPE], "/"))
+            set_version(n, 1);
+        else if (span_eq(f[MF_TYPE], "IKEv2"))
+            set_version(n, 2);
+        if (!n->local_addr.len)
+            set_addrs(n, f[MF_LHOST], SPAN_NULL);
+        if (!n->remote_addr.len)
+            set_addrs(n, SPAN_NULL, f[MF_RHOST]);
+        r->phase = 1;
+        break;
+    case EV_SEND_CERT:
+        n->sent_cert = 1;
+        r->phase = 1;
+        break;
+    case EV_UNKNOWN_CA_REQ:
+        n->unknown_ca = 1;
+        r->phase = 1;
+        break;
+
+    /* ---- proposals ---- */
+    case EV_SELECTING_PROPOSAL:
+        n->sel_failed = 1;
+        nstr_clear(&n->sel_type);
+        break;
+    case EV_NO_ACCEPTABLE_TYPE:
+        if (!n->sel_type.len)
+            set_span(&n->sel_type, f[MF_TYPE]);
+        break;
+    case EV_PROPOSAL_MATCHES:
+        n->sel_failed = 0;
+        break;
+    case EV_RECEIVED_PROPOSALS: {
+        int ph = proposals_phase(f[MF_PROPOSALS]);
+        set_big(ph == 1 ? &n->p1_received : &n->p2_received, f[MF_PROPOSALS]);
+        if (n->sel_failed && n->sel_type.len)
+            nstr_set(ph == 1 ? &n->p1_no_acceptable : &n->p2_no_acceptable,
+                     n->sel_type.p, n->sel_type.len);
+        n->last_prop_phase = ph;
+        n->last_prop_was_received = 1;
+        r->phase = ph;
+        break;
+    }
+    case EV_CONFIGURED_PROPOSALS: {
+        int ph = proposals_phase(f[MF_PROPOSALS]);
+        if (n->last_prop_was_received && n->last_prop_phase == ph)
+            set_big(ph == 1 ? &n->p1_configured : &n->p2_configured, f[MF_PROPOSALS]);
+        else
+            set_big(ph == 1 ? &n->p1_proposed : &n->p2_proposed, f[MF_PROPOSALS]);
+        n->last_prop_phase = ph;
+        n->last_prop_was_received = 0;
+        r->phase = ph;
+        break;
+    }
+    case EV_SELECTED_PROPOSAL: {
+        int ph = proposals_phase(f[MF_PROPOSALS]);
+        if (ph == 2)
+            n->p2_selected_ok = 1;
+        n->sel_failed = 0;
+        r->phase = ph;
+        break;
+    }
+    case EV_P1_UNACCEPTABLE:
+        set_version(n, 2);
+        set_role(n, IDG_ROLE_RESPONDER);
+        fact(n, F1_PROPOSAL_REJECT);
+        take_sel_type(n, 1);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_NO_ACCEPTABLE_PROPOSAL:
+        set_version(n, 2);
+        if (n->last_prop_phase == 2 || n->exch == EX_IKE_AUTH ||
+            (n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
+            fact(n, F2_PROPOSAL_REJECT);
+            take_sel_type(n, 2);
+            r->phase = 2;
+        } else {
+            fact(n, F1_PROPOSAL_REJECT);
+            take_sel_type(n, 1);
+            r->phase = 1;
+        }
+        r->terminal = 1;
+        break;
+    case EV_V1_NO_PROPOSAL:
+        set_version(n, 1);
+        fact(n, F1_PROPOSAL_REJECT);
+        take_sel_type(n, 1);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_QM_NO_PROPOSAL:
+        set_version(n, 1);
+        fact(n, F2_PROPOSAL_REJECT);
+        take_sel_type(n, 2);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_PEER_PROPOSAL_INVALID:
+        fact(n, F1_PEER_PROPOSAL_INVALID);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+
+    /* ---- notifies ---- */
+    case EV_NOTIFY_ERROR_V1:
+        on_notify(n, ev, 1, r);
+        break;
+    case EV_NOTIFY_ERROR_V2:
+    case EV_NOTIFY_CHILD:
+        on_notify(n, ev, 2, r);
+        break;
+    case EV_INVALID_KE_I:
+    case EV_INVALID_KE_R:
+        set_version(n, 2);
+        if (n->ike_established && n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey) {
+            /* a CREATE_CHILD_SA with PFS: the group is retried */
+            r->phase = 2;
+            break;
+        }
+        fact(n, F1_INVALID_KE);
+        if (!n->ke_offered.len)
+            set_span(&n->ke_offered, f[MF_ALG1]);
+        set_span(&n->ke_requested, f[MF_ALG2]);
+        n->ke_role = ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+        set_role(n, n->ke_role);
+        r->phase = 1;
+        break;
+    case EV_KE_FAILED:
+        if (n->ike_established) {
+            fact(n, F2_NOTIFY_NO_PROP);
+            r->phase = 2;
+        } else {
+            fact(n, F1_KE_FAILED);
+            r->phase = 1;
+        }
+        if (f[MF_ALG2].n)
+            set_span(&n->ke_requested, f[MF_ALG2]);
+        r->terminal = 1;
+        break;
+
+    /* ---- traffic selectors ---- */
+    case EV_LOOKING_CHILD_CFG:
+        set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
+        set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
+        n->n_ts_cand = 0;
+        r->phase = 2;
+        break;
+    case EV_TS_HEADER_PROPOSE_US:
+    case EV_TS_HEADER_PROPOSE_OTHER: {
+        int us = ev->kind == EV_TS_HEADER_PROPOSE_US;
+        nstr_clear(us ? &n->ts_conf_local : &n->ts_conf_remote);
+        /* a header for a side the current candidate already has starts
+         * the next child config candidate */
+        int k = n->n_ts_cand - 1;
+        if (k < 0 || (us ? n->ts_cand_us[k].len : n->ts_cand_other[k].len)) {
+            if (n->n_ts_cand < NEG_TS_CAND) {
+                k = n->n_ts_cand++;
+                nstr_clear(&n->ts_cand_us[k]);
+                nstr_clear(&n->ts_cand_other[k]);
+            } else {
+                k = -1;
+            }
+        }
+        n->ts_listing = us ? 1 : 2;
+        n->ts_listing_cand = k;
+        n->ts_listing_thread = l->thread;
+        r->phase = 2;
+        break;
+    }
+    case EV_TS_HEADER_SELECT_US:
+    case EV_TS_HEADER_SELECT_OTHER:
+    case EV_TS_NARROW:
+        r->phase = 2;
+        break;
+    case EV_NO_CHILD_CFG:
+        set_version(n, 1);
+        if (f[MF_TS_LOCAL].n && !n->ts_peer_local.len)
+            set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
+        if (f[MF_TS_REMOTE].n && !n->ts_peer_remote.len)
+            set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
+        fact(n, F2_NO_CHILD_CFG);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_TS_UNACCEPTABLE:
+        set_version(n, 2);
+        if (!n->ts_peer_local.len)
+            set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
+        if (!n->ts_peer_remote.len)
+            set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
+        fact(n, F2_TS_UNACCEPTABLE);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_NO_ACCEPTABLE_TS:
+    case EV_PEER_INVALID_TS:
+        fact(n, F2_NO_ACCEPTABLE_TS);
+        if (f[MF_TS_LOCAL].n)
+            set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
+        if (f[MF_TS_REMOTE].n)
+            set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_CHILD_FAILED:
+        fact(n, F2_CHILD_FAILED);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+
+    /* ---- authentication ---- */
+    case EV_DECRYPT_FAILED:
+    case EV_COULD_NOT_DECRYPT:
+    case EV_INTEGRITY_FAILED:
+        if (!n->ike_established) {
+            fact(n, F1_DECRYPT_FAILED);
+            r->terminal = 1;
+        }
+        r->phase = 1;
+        break;
+    case EV_HASH_MISMATCH:
+        if (!n->ike_established) {
+            fact(n, F1_HASH_MISMATCH);
+            r->terminal = 1;
+        }
+        r->phase = 1;
+        break;
+    case EV_PARSE_FAILED:
+    case EV_PROCESSING_FAILED:
+        break;
+    case EV_NO_SHARED_KEY:
+        fact(n, F1_NO_SHARED_KEY);
+        if (f[MF_LID].n)
+            set_span(&n->lookup_local_id, f[MF_LID]);
+        if (f[MF_RID].n)
+            set_span(&n->lookup_remote_id, f[MF_RID]);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_MAC_MISMATCH:
+        set_version(n, 2);
+        fact(n, F1_MAC_MISMATCH);
+        set_span(&n->lookup_local_id, f[MF_LID]);
+        set_span(&n->lookup_remote_id, f[MF_RID]);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_LOOKING_PEER_CFG_V1:
+    case EV_LOOKING_PEER_CFG_V2:
+        set_version(n, ev->kind == EV_LOOKING_PEER_CFG_V1 ? 1 : 2);
+        set_role(n, IDG_ROLE_RESPONDER);
+        set_span(&n->lookup_local_host, f[MF_LHOST]);
+        set_span(&n->lookup_remote_host, f[MF_RHOST]);
+        set_span(&n->lookup_local_id, f[MF_LID]);
+        set_span(&n->lookup_remote_id, f[MF_RID]);
+        if (ev->kind == EV_LOOKING_PEER_CFG_V1 && f[MF_TYPE].n)
+            set_span(&n->auth_mode_class, f[MF_TYPE]);
+        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
+        r->phase = 1;
+        break;
+    case EV_NO_PEER_CFG_V1:
+    case EV_NO_PEER_CFG_V2:
+        fact(n, F1_NO_PEER_CFG);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_NO_ALT_CONFIG:
+        if (!n->ike_established && !(n->facts & F1_MASK))
+            fact(n, F1_NO_PEER_CFG);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_NO_AUTH_MODE:
+        set_version(n, 1);
+        fact(n, F1_NO_AUTH_MODE);
+        set_span(&n->auth_mode_peer, f[MF_MODE]);
+        set_span(&n->auth_mode_class, f[MF_TYPE]);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_IDIR_MISMATCH:
+        set_version(n, 1);
+        fact(n, F1_IDIR_MISMATCH);
+        set_span(&n->idir_received, f[MF_RID]);
+        set_span(&n->idir_configured, f[MF_VALUE]);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_IDR_REQUIRE:
+        fact(n, F1_IDR_REQUIRE);
+        set_span(&n->idir_received, f[MF_RID]);
+        set_span(&n->idir_configured, f[MF_VALUE]);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_CONSTRAINT_ID:
+        fact(n, F1_CONSTRAINT_ID);
+        set_span(&n->constraint_required, f[MF_VALUE]);
+        set_span(&n->constraint_got, f[MF_RID]);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_PEER_CFG_UNACCEPTABLE:
+        fact(n, F1_PEER_CFG_UNACCEPTABLE);
+        if (!n->peer_cfg_unacceptable.len)
+            set_span(&n->peer_cfg_unacceptable, l->msg);
+        r->phase = 1;
+        break;
+    case EV_AGGR_PSK_DISABLED:
+        set_version(n, 1);
+        n->mode = 2;
+        set_role(n, IDG_ROLE_RESPONDER);
+        fact(n, F1_AGGR_PSK_DISABLED);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_NO_IKE_CFG:
+        set_role(n, IDG_ROLE_RESPONDER);
+        set_span(&n->no_ike_cfg_local, f[MF_LHOST]);
+        set_span(&n->no_ike_cfg_remote, f[MF_RHOST]);
+        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
+        fact(n, F1_NO_IKE_CFG);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_CERT_FAILURE:
+        fact(n, F1_CERT);
+        if (!n->cert_detail.len)
+            set_span(&n->cert_detail, l->msg);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_CERT_ISSUER:
+        if (!n->cert_issuer.len)
+            set_span(&n->cert_issuer, f[MF_VALUE]);
+        r->phase = 1;
+        break;
+    case EV_NO_PRIVATE_KEY:
+        fact(n, F1_NO_PRIVATE_KEY);
+        if (!n->cert_detail.len)
+            set_span(&n->cert_detail, l->msg);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_EAP_FAILED:
+        fact(n, F1_EAP_FAILED);
+        if (!n->eap_detail.len)
+            set_span(&n->eap_detail, l->msg);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+    case EV_EAP_RETRY:
+        /* not final: concluded with the peer's AUTHENTICATION_FAILED */
+        fact(n, F1_EAP_FAILED);
+        if (!n->eap_detail.len)
+            set_span(&n->eap_detail, l->msg);
+        r->phase = 1;
+        break;
+    case EV_XAUTH_FAILED:
+        fact(n, F1_XAUTH_FAILED);
+        if (!n->eap_detail.len)
+            set_span(&n->eap_detail, l->msg);
+        r->terminal = 1;
+        r->phase = 1;
+        break;
+
+    /* ---- timeouts ---- */
+    case EV_RETRANSMIT_V1:
+    case EV_RETRANSMIT_V2: {
+        uint64_t c, m;
+        if (span_u64(f[MF_COUNT], &c) == 0)
+            n->retransmits = (int)c;
+        if (span_u64(f[MF_MSGID], &m) == 0)
+            n->retransmit_msgid = (int64_t)m;
+        r->phase = n->ike_established ? 0 : 1;
+        break;
+    }
+    case EV_GIVING_UP: {
+        uint64_t c;
+        if (span_u64(f[MF_COUNT], &c) == 0)
+            n->giving_up_count = (int)c;
+        fact(n, n->ike_established ? FD_GIVING_UP : F1_GIVING_UP);
+        r->terminal = 1;
+        r->phase = n->ike_established ? 0 : 1;
+        break;
+    }
+    case EV_PEER_NOT_RESPONDING:
+    case EV_PEER_RETRY:
+        if (!n->ike_established) {
+            fact(n, F1_NOT_RESPONDING);
+            r->terminal = 1;
+        }
+        r->phase = 1;
+        break;
+    case EV_REKEY_NOT_RESPONDING:
+        if (n->ike_established) {
+            fact(n, FD_GIVING_UP);
+            r->terminal = 1;
+        }
+        r->phase = 0;
+        break;
+    case EV_DPD_REQUEST:
+        r->phase = 0;
+        break;
+    case EV_DPD_TIMEOUT:
+        fact(n, FD_DPD_TIMEOUT);
+        r->terminal = 1;
+        r->phase = 0;
+        break;
+    case EV_HALF_OPEN_TIMEOUT:
+        if (f[MF_RHOST].n && !n->remote_addr.len)
+            set_addrs(n, SPAN_NULL, f[MF_RHOST]);
+        if (!n->ike_established) {
+            fact(n, F1_HALF_OPEN);
+            r->terminal = 1;
+        }
+        r->phase = 1;
+        break;
+
+    /* ---- kernel ---- */
+    case EV_INSTALL_FAILED:
+        fact(n, F2_INSTALL_FAILED);
+        if (!n->install_detail.len)
+            set_span(&n->install_detail, l->msg);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_KNL_FAILED:
+        fact(n, F2_INSTALL_FAILED);
+        if (!n->knl_error.len)
+            set_span(&n->knl_error, l->msg);
+        r->phase = 2;
+        break;
+    case EV_KNL_ERROR:
+        if (!n->knl_error.len)
+            set_span(&n->knl_error, f[MF_TEXT]);
+        r->phase = 2;
+        break;
+
+    /* ---- rekey / delete ---- */
+    case EV_CHILD_REKEY_FAILED:
+        fact(n, F2_REKEY_FAILED);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_CHILD_CREATE_RETRY:
+        fact(n, F2_CHILD_FAILED);
+        r->terminal = 1;
+        r->phase = 2;
+        break;
+    case EV_RECV_DELETE_IKE:
+    case EV_DELETING_IKE:
+    case EV_SEND_DELETE_IKE:
+    case EV_IKE_DELETED:
+    case EV_DESTROY_NO_NOTIFY:
+        if (n->facts)
+            r->terminal = 1;
+        break;
+    default:
+        break;
+    }
+    if (r->phase < 0)
+        r->phase = current_phase(n);
+}
+
+/* ---- the line callback ------------------------------------------------------------------- */
+
+static void after_line(idg_engine *e, negotiation *n, int own, int terminal)
+{
+    if (n) {
+        if (terminal == 2) {
+            int destroy = n->ike_state_destroying;
+            conclude(e, n);
+            if (destroy)
+                release(e, n);
+        } else if (terminal == 1) {
+            if (!n->pending)
+                pend_add(e, n);
+        } else if (n->pending && own) {
+            if (--n->pend_own_lines <= 0)
+                conclude(e, n);
+        }
+    }
+    while (e->pend_head && e->pend_head->pend_deadline <= e->line)
+        conclude(e, e->pend_head);
+}
+
+static int try_ts_line(idg_engine *e, negotiation *n, const charon_line *l)
+{
+    if (!n || !n->ts_listing || n->ts_listing_thread != l->thread)
+        return 0;
+    if (l->subsys[0] && strcmp(l->subsys, "CFG") != 0)
+        return 0;
+    span m = l->msg;
+    size_t s = lead_spaces(m);
+    size_t t = m.n;
+    while (t > s && (m.p[t - 1] == ' ' || m.p[t - 1] == '\r'))
+        t--;
+    if (t <= s)
+        return 0;
+    traffic_selector ts;
+    if (ts_parse(m.p + s, t - s, &ts) != 0) {
+        n->ts_listing = 0;
+        return 0;
+    }
+    nstr *dst = n->ts_listing == 1 ? &n->ts_conf_local : &n->ts_conf_remote;
+    if (dst->len)
+        nstr_append(dst, " ", 1);
+    nstr_append(dst, m.p + s, t - s);
+    int k = n->ts_listing_cand;
+    if (k >= 0 && k < n->n_ts_cand) {
+        nstr *c = n->ts_listing == 1 ? &n->ts_cand_us[k] : &n->ts_cand_other[k];
+        if (c->len)
+            nstr_append(c, " ", 1);
+        nstr_append(c, m.p + s, t - s);
+    }
+    neg_add_evidence(n, l->lineno, 2, 2, l->raw.p, l->raw.n);
+    return 1;
+}
+
+static void on_line(void *user, const charon_line *l)
+{
+    idg_engine *e = user;
+    msg_event ev;
+    e->line = l->lineno;
+    if (!msg_classify(&e->idx, l->subsys, l->msg.p, l->msg.n, &ev)) {
+        ev.kind = EV_NONE;
+        ev.pat = NULL;
+        ev.f[MF_ID] = SPAN_NULL;
+        ev.f[MF_RHOST] = SPAN_NULL;
+    }
+    switch (ev.kind) {
+    case EV_DAEMON_START:
+        retire_all(e);
+        conf_store_clear(&e->conf);
+        memset(e->threads, 0, sizeof e->threads);
+        e->last_id_line = 0;
+        return;
+    case EV_CONF_CONN:
+    case EV_CONF_CHILD:
+    case EV_CONF_LOCAL:
+    case EV_CONF_REMOTE:
+    case EV_CONF_KV:
+    case EV_CONF_ADDED:
+        conf_event(e, l, &ev);
+        return;
+    default:
+        break;
+    }
+    int relevant = relevant_kind(ev.kind);
+    negotiation *ctx = NULL;
+    negotiation *n = NULL;
+    if (relevant || l->sa_id >= 0 || ev.kind == EV_KNL_ERROR || !e->ike_name) {
+        if (relevant || ev.kind == EV_KNL_ERROR) {
+            n = resolve(e, l, &ev, relevant, &ctx);
+        } else if (l->sa_id >= 0) {
+            e->ike_name = 1;
+            n = get_neg(e, l->sa_id, 0);
+        } else {
+            thread_bind *b = tb(e, l->thread);
+            if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
+                n = neg_find(&e->store, b->id);
+        }
+    }
+    if (!n) {
+        after_line(e, NULL, 0, 0);
+        return;
+    }
+    neg_touch(&e->store, n, l->lineno);
+    if (ctx && ctx != n)
+        neg_touch(&e->store, ctx, l->lineno);
+
+    if (ev.kind == EV_NONE) {
+        try_ts_line(e, n, l);
+        after_line(e, n, 1, 0);
+        return;
+    }
+    /* one phase2_established per CHILD_SA: report the previous one first */
+    if (ev.kind == EV_CHILD_ESTABLISHED && n->child_established_pending)
+        conclude(e, n);
+    fold_result r;
+    fold(e, n, ctx, l, &ev, &r);
+    /* routine traffic of an established SA (DPD, keep-alives) is no
+     * evidence until something goes wrong */
+    if (r.prio == 1 && !n->facts && !n->pending &&
+        (n->exch == EX_INFORMATIONAL || n->exch == EX_INFORMATIONAL_V1) &&
+        (n->ike_established || n->main_exch == EX_NONE))
+        r.prio = 0;
+    if (r.prio > 0)
+        neg_add_evidence(n, l->lineno, r.prio, r.phase, l->raw.p, l->raw.n);
+    if (r.terminal && !n->time.len)
+        nstr_set(&n->time, l->time.p, l->time.n);
+    if (r.terminal)
+        n->terminal_line = l->lineno;
+    after_line(e, n, 1, r.terminal);
+}
+
+/* ---- public API --------------------------------------------------------------------------- */
+
+idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *user)
+{
+    idg_engine *e = calloc(1, sizeof *e);
+    if (!e)
+        return NULL;
+    if (opts)
+        e->opts = *opts;
+    else
+        idg_options_init(&e->opts);
+    if (e->opts.max_negotiations == 0)
+        e->opts.max_negotiations = 4096;
+    if (e->opts.max_evidence == 0)
+        e->opts.max_evidence = 16;
+    if (e->opts.max_line_bytes == 0)
+        e->opts.max_line_bytes = 65536;
+    e->cb = cb;
+    e->user = user;
+    msg_index_init(&e->idx);
+    conf_store_init(&e->conf);
+    if (neg_store_init(&e->store, e->opts.max_negotiations, e->opts.max_evidence) != 0)
+        goto fail;
+    e->rules = rules_new(&e->opts, &e->conf, cb, user, &e->stats);
+    if (!e->rules)
+        goto fail;
+    e->ls = line_source_new(&e->opts, &e->stats, on_line, e);
+    if (!e->ls)
+        goto fail;
+    return e;
+fail:
+    idg_engine_free(e);
+    return NULL;
+}
+
+int idg_engine_feed(idg_engine *e, const void *buf, size_t len)
+{
+    if (!e || e->finished)
+        return -1;
+    return line_source_feed(e->ls, buf, len);
+}
+
+int idg_engine_finish(idg_engine *e)
+{
+    if (!e)
+        return -1;
+    if (e->finished)
+        return 0;
+    int rc = line_source_finish(e->ls);
+    retire_all(e);
+    e->finished = 1;
+    return rc;
+}
+
+const idg_stats *idg_engine_stats(const idg_engine *e)
+{
+    return e ? &e->stats : NULL;
+}
+
+void idg_engine_free(idg_engine *e)
+{
+    if (!e)
+        return;
+    if (e->ls)
+        line_source_free(e->ls);
+    if (e->rules)
+        rules_free(e->rules);
+    if (e->store.slots)
+        neg_store_free(&e->store);
+    conf_store_free(&e->conf);
+    free(e);
+}

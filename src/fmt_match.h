@@ -1,0 +1,44 @@
+/*
+ * fmt_match.h - match a log message against a strongSwan format string.
+ *
+ * The message table (messages.c) holds charon's own printf format strings;
+ * this matcher reads them directly. A conversion (%s %d %u %x %H %#H %Y %N
+ * %P %#P %R %#R %B %T %V, with any flags, width, precision and length
+ * modifiers) captures the text up to the next literal of the format. The
+ * last literal of a format is matched at the end of the message, so a
+ * conversion right before it may itself contain that literal's first bytes.
+ * Numeric conversions (%d %u %x and friends) must capture digits, %N must
+ * capture something.
+ *
+ * Leading spaces of the format and of the message are not significant (the
+ * pfSense documentation trims charon's indentation), nor are trailing
+ * spaces of the message. No allocation, no regular expressions.
+ */
+#ifndef IDG_FMT_MATCH_H
+#define IDG_FMT_MATCH_H
+
+#include <stddef.h>
+
+#include "charon_line.h"
+
+#define FMT_MAX_CONV 12
+
+/* Number of conversions in fmt (%% not counted). */
+int fmt_count_conversions(const char *fmt);
+
+/* Matches msg (n bytes) against fmt. On success returns the number of
+ * conversions and fills caps[0..ret-1] (at most maxcaps are filled; extra
+ * conversions are matched but not stored); returns -1 if msg does not
+ * match. */
+int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcaps);
+
+/* The first word of fmt after leading spaces: the literal bytes up to the
+ * first space or end. *len is set to 0 when that word contains a
+ * conversion (the format then cannot be dispatched on its first word). */
+const char *fmt_first_word(const char *fmt, size_t *len);
+
+/* The literal that ends fmt (after its last conversion), or "" if fmt ends
+ * with a conversion. */
+const char *fmt_final_literal(const char *fmt, size_t *len);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * messages.h - the message table: charon log messages -> events.
+ *
+ * Every entry of the table (messages.c) is one strongSwan format string as
+ * charon logs it (5.0 - 6.0 wordings side by side), the subsystem it is
+ * logged under, the event kind it stands for, and which conversion of the
+ * format fills which named field of the event. Classifying a line costs a
+ * hash of its first word and a few byte compares: the index is built once
+ * per engine and dispatches on that first word.
+ */
+#ifndef IDG_MESSAGES_H
+#define IDG_MESSAGES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "charon_line.h"
+
+/* Event kinds. */
+typedef enum msg_kind {
+    EV_NONE = 0,
+    /* daemon / configuration */
+    EV_DAEMON_START,
+    EV_CONF_CONN,            /* " conn %s:" (vici load-conn dump) */
+    EV_CONF_CHILD,           /* "  child %s:" */
+    EV_CONF_LOCAL,           /* "  local:" */
+    EV_CONF_REMOTE,          /* "  remote:" */
+    EV_CONF_KV,              /* "  key = value" of the dump */
+    EV_CONF_ADDED,           /* "added vici connection: %s" and friends */
+    /* lifecycle */
+    EV_INITIATING_V2,
+    EV_INITIATING_MM,
+    EV_INITIATING_AM,
+    EV_RESPONDING_V2,        /* "%H is initiating an IKE_SA" */
+    EV_RESPONDING_MM,
+    EV_RESPONDING_AM,
+    EV_IKE_ESTABLISHED,
+    EV_CHILD_ESTABLISHED,
+    EV_ESTABLISHING_CHILD,
+    EV_IKE_STATE,
+    EV_CHILD_STATE,
+    EV_IKE_REKEYED,
+    EV_PACKET_RECV,
+    EV_PACKET_SEND,
+    EV_GENERATING,
+    EV_PARSED,
+    EV_NAT_REMOTE,
+    EV_NAT_LOCAL,
+    EV_NAT_FAKE,
+    EV_AUTH_MYSELF,          /* authentication of '%Y' (myself) with %N */
+    EV_AUTH_MYSELF_OK,       /* v1 pubkey: authentication of '%Y' (myself) successful */
+    EV_AUTH_MYSELF_FAILED,
+    EV_AUTH_PEER_OK,
+    EV_SELECTED_PEER_CFG,
+    EV_FOUND_CHILD_CFG,
+    EV_IKE_CFG_LOOKUP,
+    EV_SEND_CERT,
+    EV_UNKNOWN_CA_REQ,
+    /* proposals */
+    EV_SELECTING_PROPOSAL,
+    EV_NO_ACCEPTABLE_TYPE,   /* "  no acceptable %N found" */
+    EV_PROPOSAL_MATCHES,
+    EV_RECEIVED_PROPOSALS,
+    EV_CONFIGURED_PROPOSALS,
+    EV_SELECTED_PROPOSAL,
+    EV_P1_UNACCEPTABLE,      /* v2 R: received proposals unacceptable */
+    EV_NO_ACCEPTABLE_PROPOSAL, /* v2: no acceptable proposal found */
+    EV_V1_NO_PROPOSAL,       /* v1 MM/AM: no proposal found */
+    EV_QM_NO_PROPOSAL,       /* v1 QM: no matching proposal found[, sending %N] */
+    EV_PEER_PROPOSAL_INVALID,
+    EV_NOTIFY_ERROR_V1,      /* received %N error notify */
+    EV_NOTIFY_ERROR_V2,      /* received %N notify error */
+    EV_NOTIFY_CHILD,         /* received %N notify, no CHILD_SA built */
+    EV_NOTIFY_STATUS,        /* received %N notify */
+    EV_INVALID_KE_I,         /* peer didn't accept DH group %N, it requested %N */
+    EV_INVALID_KE_R,         /* DH group %N unacceptable, requesting %N */
+    EV_KE_FAILED,            /* giving up after %d retries / selection invalid ... */
+    /* traffic selectors */
+    EV_LOOKING_CHILD_CFG,
+    EV_TS_HEADER_PROPOSE_US,
+    EV_TS_HEADER_PROPOSE_OTHER,
+    EV_TS_HEADER_SELECT_US,
+    EV_TS_HEADER_SELECT_OTHER,
+    EV_TS_NARROW,
+    EV_NO_CHILD_CFG,
+    EV_TS_UNACCEPTABLE,
+    EV_NO_ACCEPTABLE_TS,
+    EV_PEER_INVALID_TS,
+    EV_CHILD_FAILED,         /* failed to establish CHILD_SA, keeping IKE_SA */
+    /* authentication */
+    EV_DECRYPT_FAILED,
+    EV_COULD_NOT_DECRYPT,
+    EV_PARSE_FAILED,
+    EV_PROCESSING_FAILED,
+    EV_INTEGRITY_FAILED,
+    EV_HASH_MISMATCH,
+    EV_NO_SHARED_KEY,
+    EV_MAC_MISMATCH,
+    EV_LOOKING_PEER_CFG_V1,
+    EV_NO_PEER_CFG_V1,
+    EV_NO_ALT_CONFIG,        /* no alternative config found */
+    EV_NO_AUTH_MODE,
+    EV_IDIR_MISMATCH,
+    EV_LOOKING_PEER_CFG_V2,
+    EV_NO_PEER_CFG_V2,
+    EV_PEER_CFG_UNACCEPTABLE,
+    EV_IDR_REQUIRE,
+    EV_CONSTRAINT_ID,
+    EV_AGGR_PSK_DISABLED,
+    EV_NO_IKE_CFG,
+    EV_CERT_FAILURE,         /* no trusted key, no issuer, expired, revoked, CA constraint */
+    EV_CERT_ISSUER,          /* "  issuer is %Y" */
+    EV_NO_PRIVATE_KEY,
+    EV_EAP_FAILED,
+    EV_XAUTH_FAILED,
+    EV_EAP_RETRY,            /* an EAP round failed, the server retries */
+    /* timeouts */
+    EV_RETRANSMIT_V2,
+    EV_RETRANSMIT_V1,
+    EV_GIVING_UP,
+    EV_PEER_NOT_RESPONDING,  /* establishing IKE_SA failed, peer not responding */
+    EV_PEER_RETRY,           /* peer not responding, trying again (%d/%d) */
+    EV_REKEY_NOT_RESPONDING,
+    EV_DPD_REQUEST,
+    EV_DPD_TIMEOUT,
+    EV_HALF_OPEN_TIMEOUT,
+    /* kernel / CHILD_SA install */
+    EV_INSTALL_FAILED,
+    EV_KNL_FAILED,
+    EV_KNL_ERROR,
+    /* rekey / delete */
+    EV_CHILD_REKEY_FAILED,
+    EV_IKE_REKEY_FAILED,
+    EV_CHILD_CREATE_RETRY,
+    EV_RECV_DELETE_IKE,
+    EV_DELETING_IKE,
+    EV_SEND_DELETE_IKE,
+    EV_IKE_DELETED,
+    EV_DESTROY_NO_NOTIFY,
+    EV__COUNT
+} msg_kind;
+
+/* Named fields a conversion can fill. */
+typedef enum msg_field {
+    MF_SKIP = 0,
+    MF_NAME,        /* IKE_SA / peer config name */
+    MF_ID,          /* IKE_SA unique id */
+    MF_CHILD,       /* CHILD_SA name */
+    MF_CHILD_ID,
+    MF_LHOST,
+    MF_RHOST,
+    MF_LID,         /* identity of this end */
+    MF_RID,         /* identity of the other end */
+    MF_NOTIFY,      /* notify type name */
+    MF_TYPE,        /* transform type, payload type, auth class ... */
+    MF_TEXT,        /* free text (summary, reason, key) */
+    MF_VALUE,       /* value of a dump key */
+    MF_PROPOSALS,
+    MF_TS_LOCAL,
+    MF_TS_REMOTE,
+    MF_ALG1,        /* e.g. DH group offered */
+    MF_ALG2,        /* e.g. DH group requested */
+    MF_COUNT,
+    MF_MSGID,
+    MF_FROM,        /* state before */
+    MF_TO,          /* state after */
+    MF_MODE,
+    MF__COUNT
+} msg_field;
+
+#define MSG_MAX_CONV 8
+
+typedef struct msg_pattern {
+    msg_kind kind;
+    const char *subsys;                 /* "IKE", "CFG", ...; NULL = any */
+    const char *fmt;                    /* strongSwan's format string */
+    unsigned char fields[MSG_MAX_CONV]; /* msg_field per conversion */
+} msg_pattern;
+
+/* A classified line. Spans point into the charon_line. */
+typedef struct msg_event {
+    msg_kind kind;
+    const msg_pattern *pat;
+    span f[MF__COUNT];
+} msg_event;
+
+/* The dispatch index over the table (a few KiB, built per engine): rows
+ * chained per hash bucket of their first word, in table order. */
+#define MSG_BUCKETS 512
+#define MSG_MAX_ROWS 512
+#define MSG_WILD_CAP 16
+
+typedef struct msg_index {
+    uint16_t head[MSG_BUCKETS];   /* 0xffff = empty */
+    uint16_t next[MSG_MAX_ROWS];
+    uint16_t nwild;
+    uint16_t wild[MSG_WILD_CAP];
+    /* per row: the literal text before the first conversion and after the
+     * last one, for a quick reject before the full match */
+    const char *pre[MSG_MAX_ROWS];
+    const char *suf[MSG_MAX_ROWS];
+    uint16_t plen[MSG_MAX_ROWS];
+    uint16_t slen[MSG_MAX_ROWS];
+    /* per row, the format compiled: conversion letters and the literal
+     * after each (offset into the format, length); slow rows (with %% in
+     * a literal or too many conversions) use the generic matcher */
+    uint8_t nconv[MSG_MAX_ROWS];
+    uint8_t slow[MSG_MAX_ROWS];
+    char conv[MSG_MAX_ROWS][MSG_MAX_CONV];
+    uint16_t lit_off[MSG_MAX_ROWS][MSG_MAX_CONV];
+    uint16_t lit_len[MSG_MAX_ROWS][MSG_MAX_CONV];
+} msg_index;
+
+/* The table itself. */
+const msg_pattern *msg_table(size_t *count);
+void msg_index_init(msg_index *idx);
+
+/* Classifies a message. Returns 1 and fills *ev on a match, 0 otherwise.
+ * subsys may be "" (unknown: any entry may match). */
+int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
+                 size_t n, msg_event *ev);
+
+/* "EV_..." name of a kind (for tests and debugging). */
+const char *msg_kind_name(msg_kind k);
+
+#endif

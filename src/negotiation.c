@@ -1,0 +1,575 @@
+/*
+ * negotiation.c - per-negotiation state, the bounded store, evidence, and
+ * the loaded-configuration store.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "negotiation.h"
+#include "traffic_selector.h"
+
+/* ---- nstr ------------------------------------------------------------------ */
+
+static int nstr_reserve(nstr *s, size_t n)
+{
+    if (n + 1 <= s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap : 32;
+    while (cap < n + 1)
+        cap *= 2;
+    char *p = realloc(s->p, cap);
+    if (!p)
+        return -1;
+    s->p = p;
+    s->cap = cap;
+    return 0;
+}
+
+/* Cuts n so that p[0..n) does not end inside a UTF-8 sequence. */
+size_t utf8_cut(const char *p, size_t n, size_t max)
+{
+    if (n <= max)
+        return n;
+    n = max;
+    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+void nstr_set(nstr *s, const char *p, size_t n)
+{
+    s->len = 0;
+    nstr_append(s, p, n);
+}
+
+void nstr_append(nstr *s, const char *p, size_t n)
+{
+    if (!p)
+        return;
+    if (s->len >= NEG_STR_CAP)
+        return;
+    n = utf8_cut(p, n, NEG_STR_CAP - s->len);
+    if (n == 0 && s->len == 0) {
+        if (nstr_reserve(s, 0) == 0)
+            s->p[0] = '\0';
+        return;
+    }
+    if (nstr_reserve(s, s->len + n) != 0)
+        return;
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+    s->p[s->len] = '\0';
+}
+
+void nstr_clear(nstr *s)
+{
+    s->len = 0;
+    if (s->p)
+        s->p[0] = '\0';
+}
+
+void nstr_free(nstr *s)
+{
+    free(s->p);
+    s->p = NULL;
+    s->len = s->cap = 0;
+}
+
+/* ---- negotiation lifetime ---------------------------------------------------- */
+
+/* Every nstr member, for reset and free. */
+#define NEG_STRS(X)                                                          \
+    X(conn) X(child) X(local_addr) X(remote_addr) X(local_id) X(remote_id)   \
+    X(my_auth) X(child_est_name)  \
+    X(child_est_ts_local) X(child_est_ts_remote) X(time) X(p1_received)      \
+    X(p1_configured) X(p1_proposed) X(p2_received) X(p2_configured)          \
+    X(p2_proposed) X(p1_no_acceptable) X(p2_no_acceptable) X(ts_peer_local)  \
+    X(ts_peer_remote) X(ts_conf_local) X(ts_conf_remote)                     \
+    X(lookup_local_host) X(lookup_remote_host) X(lookup_local_id)            \
+    X(lookup_remote_id) X(idir_received) X(idir_configured)                  \
+    X(constraint_required) X(constraint_got) X(auth_mode_peer)               \
+    X(auth_mode_class) X(no_ike_cfg_local) X(no_ike_cfg_remote) X(notify)    \
+    X(ke_offered) X(ke_requested) X(cert_detail) X(cert_issuer)              \
+    X(knl_error) X(install_detail) X(eap_detail) X(peer_cfg_unacceptable)  \
+    X(sel_type)
+
+static void neg_reset(negotiation *n)
+{
+    /* keep the string buffers and the evidence slots, reset everything else */
+    negotiation keep = *n;
+    memset(n, 0, sizeof *n);
+#define KEEP(f) n->f = keep.f; nstr_clear(&n->f);
+    NEG_STRS(KEEP)
+#undef KEEP
+    for (int i = 0; i < NEG_TS_CAND; i++) {
+        n->ts_cand_us[i] = keep.ts_cand_us[i];
+        n->ts_cand_other[i] = keep.ts_cand_other[i];
+        nstr_clear(&n->ts_cand_us[i]);
+        nstr_clear(&n->ts_cand_other[i]);
+    }
+    n->ev = keep.ev;
+    n->n_ev_cap = keep.n_ev_cap;
+    n->n_ev = 0;
+    for (size_t i = 0; i < n->n_ev_cap; i++) {
+        n->ev[i].prio = 0;
+        nstr_clear(&n->ev[i].text);
+    }
+}
+
+static void neg_destroy(negotiation *n)
+{
+#define FREE(f) nstr_free(&n->f);
+    NEG_STRS(FREE)
+#undef FREE
+    for (int i = 0; i < NEG_TS_CAND; i++) {
+        nstr_free(&n->ts_cand_us[i]);
+        nstr_free(&n->ts_cand_other[i]);
+    }
+    for (size_t i = 0; i < n->n_ev_cap; i++)
+        nstr_free(&n->ev[i].text);
+    free(n->ev);
+    free(n);
+}
+
+/* ---- the store ----------------------------------------------------------------- */
+
+#define NEG_FREE_KEEP 64
+
+int neg_store_init(neg_store *st, size_t max, size_t max_evidence)
+{
+    memset(st, 0, sizeof *st);
+    if (max < 1)
+        max = 1;
+    st->max = max;
+    st->max_evidence = max_evidence ? max_evidence : 16;
+    size_t cap = 16;
+    while (cap < max * 2)
+        cap *= 2;
+    st->hcap = cap;
+    st->slots = calloc(cap, sizeof *st->slots);
+    st->next_synthetic = -1;
+    return st->slots ? 0 : -1;
+}
+
+void neg_store_free(neg_store *st)
+{
+    negotiation *n = st->lru_head;
+    while (n) {
+        negotiation *next = n->lru_next;
+        neg_destroy(n);
+        n = next;
+    }
+    n = st->free_list;
+    while (n) {
+        negotiation *next = n->lru_next;
+        neg_destroy(n);
+        n = next;
+    }
+    free(st->slots);
+    memset(st, 0, sizeof *st);
+}
+
+static size_t hslot(const neg_store *st, int64_t id)
+{
+    uint64_t h = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 17) & (st->hcap - 1);
+}
+
+negotiation *neg_find(neg_store *st, int64_t id)
+{
+    size_t i = hslot(st, id);
+    while (st->slots[i]) {
+        if (st->slots[i]->id == id)
+            return st->slots[i];
+        i = (i + 1) & (st->hcap - 1);
+    }
+    return NULL;
+}
+
+static void hinsert(neg_store *st, negotiation *n)
+{
+    size_t i = hslot(st, n->id);
+    while (st->slots[i])
+        i = (i + 1) & (st->hcap - 1);
+    st->slots[i] = n;
+}
+
+static void hremove(neg_store *st, negotiation *n)
+{
+    size_t i = hslot(st, n->id);
+    while (st->slots[i] && st->slots[i] != n)
+        i = (i + 1) & (st->hcap - 1);
+    if (!st->slots[i])
+        return;
+    st->slots[i] = NULL;
+    /* backward-shift deletion */
+    size_t j = i;
+    for (;;) {
+        j = (j + 1) & (st->hcap - 1);
+        if (!st->slots[j])
+            break;
+        size_t k = hslot(st, st->slots[j]->id);
+        /* move slots[j] to i if k is cyclically outside (i, j] */
+        int move = (i <= j) ? (k <= i || k > j) : (k <= i && k > j);
+        if (move) {
+            st->slots[i] = st->slots[j];
+            st->slots[j] = NULL;
+            i = j;
+        }
+    }
+}
+
+static void lru_unlink(neg_store *st, negotiation *n)
+{
+    if (n->lru_prev)
+        n->lru_prev->lru_next = n->lru_next;
+    else
+        st->lru_head = n->lru_next;
+    if (n->lru_next)
+        n->lru_next->lru_prev = n->lru_prev;
+    else
+        st->lru_tail = n->lru_prev;
+    n->lru_prev = n->lru_next = NULL;
+}
+
+static void lru_push_front(neg_store *st, negotiation *n)
+{
+    n->lru_prev = NULL;
+    n->lru_next = st->lru_head;
+    if (st->lru_head)
+        st->lru_head->lru_prev = n;
+    st->lru_head = n;
+    if (!st->lru_tail)
+        st->lru_tail = n;
+}
+
+negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **evicted)
+{
+    *evicted = NULL;
+    if (st->count >= st->max) {
+        negotiation *old = st->lru_tail;
+        if (!old)
+            return NULL;
+        hremove(st, old);
+        lru_unlink(st, old);
+        st->count--;
+        *evicted = old;
+        return NULL;
+    }
+    negotiation *n;
+    if (st->free_list) {
+        n = st->free_list;
+        st->free_list = n->lru_next;
+        st->n_free--;
+        neg_reset(n);
+    } else {
+        n = calloc(1, sizeof *n);
+        if (!n)
+            return NULL;
+        n->n_ev_cap = st->max_evidence + 8;
+        n->ev = calloc(n->n_ev_cap, sizeof *n->ev);
+        if (!n->ev) {
+            free(n);
+            return NULL;
+        }
+    }
+    if (id == INT64_MIN) {
+        n->id = st->next_synthetic--;
+        n->synthetic = 1;
+    } else {
+        n->id = id;
+    }
+    n->first_line = n->last_line = line;
+    n->ike_role = IDG_ROLE_UNKNOWN;
+    n->retransmit_msgid = -1;
+    n->child_est_id = -1;
+    hinsert(st, n);
+    lru_push_front(st, n);
+    st->count++;
+    return n;
+}
+
+int neg_rekey(neg_store *st, negotiation *n, int64_t id)
+{
+    if (neg_find(st, id))
+        return -1;
+    hremove(st, n);
+    n->id = id;
+    n->synthetic = 0;
+    hinsert(st, n);
+    return 0;
+}
+
+void neg_touch(neg_store *st, negotiation *n, uint64_t line)
+{
+    n->last_line = line;
+    if (st->lru_head != n) {
+        lru_unlink(st, n);
+        lru_push_front(st, n);
+    }
+}
+
+void neg_release(neg_store *st, negotiation *n)
+{
+    /* n may already be unlinked (evicted) */
+    if (neg_find(st, n->id) == n) {
+        hremove(st, n);
+        lru_unlink(st, n);
+        st->count--;
+    }
+    if (st->n_free < NEG_FREE_KEEP) {
+        n->lru_next = st->free_list;
+        st->free_list = n;
+        st->n_free++;
+    } else {
+        neg_destroy(n);
+    }
+}
+
+negotiation *neg_oldest(neg_store *st)
+{
+    return st->lru_tail;
+}
+
+/* ---- evidence -------------------------------------------------------------------- */
+
+#define EVIDENCE_TEXT_MAX 768
+
+void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
+                      const char *text, size_t len)
+{
+    if (prio <= 0 || !n->ev)
+        return;
+    neg_evidence *slot = NULL;
+    if (n->n_ev > 0 && n->ev[n->n_ev - 1].line == line)
+        return; /* one entry per line */
+    if (n->n_ev < n->n_ev_cap) {
+        slot = &n->ev[n->n_ev++];
+    } else {
+        /* evict the oldest entry of the lowest priority below ours */
+        for (size_t i = 0; i < n->n_ev_cap; i++) {
+            neg_evidence *e = &n->ev[i];
+            if (e->prio >= prio)
+                continue;
+            if (!slot || e->prio < slot->prio ||
+                (e->prio == slot->prio && e->line < slot->line))
+                slot = e;
+        }
+        if (!slot)
+            return;
+    }
+    slot->line = line;
+    slot->prio = prio;
+    slot->phase = phase;
+    nstr_set(&slot->text, text, utf8_cut(text, len, EVIDENCE_TEXT_MAX));
+}
+
+void neg_clear_evidence(negotiation *n)
+{
+    for (size_t i = 0; i < n->n_ev; i++) {
+        n->ev[i].prio = 0;
+        nstr_clear(&n->ev[i].text);
+    }
+    n->n_ev = 0;
+}
+
+void neg_compact_evidence(negotiation *n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n->n_ev; i++) {
+        if (n->ev[i].prio == 0)
+            continue;
+        if (k != i) {
+            /* swap so that the text buffers stay owned exactly once */
+            neg_evidence t = n->ev[k];
+            n->ev[k] = n->ev[i];
+            n->ev[i] = t;
+        }
+        k++;
+    }
+    n->n_ev = k;
+}
+
+void neg_add_msgid(negotiation *n, uint32_t id)
+{
+    for (size_t i = 0; i < n->n_msgids; i++)
+        if (n->msgids[i] == id)
+            return;
+    if (n->n_msgids < NEG_MAX_MSGIDS)
+        n->msgids[n->n_msgids++] = id;
+}
+
+void neg_clear_facts(negotiation *n, uint64_t mask)
+{
+    n->facts &= ~mask;
+    if (mask & F1_MASK) {
+        nstr_clear(&n->p1_no_acceptable);
+        nstr_clear(&n->notify);
+    }
+    if (mask & F2_MASK) {
+        nstr_clear(&n->p2_no_acceptable);
+        nstr_clear(&n->p2_received);
+        nstr_clear(&n->p2_configured);
+        nstr_clear(&n->ts_peer_local);
+        nstr_clear(&n->ts_peer_remote);
+        n->n_ts_cand = 0;
+        nstr_clear(&n->knl_error);
+        nstr_clear(&n->install_detail);
+        n->p2_selected_ok = 0;
+    }
+}
+
+/* ---- loaded configuration ------------------------------------------------------------- */
+
+static void conf_conn_free(conf_conn *c)
+{
+    nstr_free(&c->name);
+    nstr_free(&c->local_addrs);
+    nstr_free(&c->remote_addrs);
+    nstr_free(&c->proposals);
+    nstr_free(&c->local_id);
+    nstr_free(&c->remote_id);
+    nstr_free(&c->local_class);
+    nstr_free(&c->remote_class);
+    for (size_t i = 0; i < CONF_MAX_CHILDREN; i++) {
+        nstr_free(&c->children[i].name);
+        nstr_free(&c->children[i].proposals);
+        nstr_free(&c->children[i].local_ts);
+        nstr_free(&c->children[i].remote_ts);
+        nstr_free(&c->children[i].mode);
+    }
+    free(c);
+}
+
+void conf_store_init(conf_store *cs)
+{
+    memset(cs, 0, sizeof *cs);
+}
+
+void conf_store_clear(conf_store *cs)
+{
+    for (size_t i = 0; i < cs->n; i++)
+        conf_conn_free(cs->conns[i]);
+    memset(cs, 0, sizeof *cs);
+}
+
+void conf_store_free(conf_store *cs)
+{
+    conf_store_clear(cs);
+}
+
+conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
+{
+    conf_conn *c = NULL;
+    /* a connection loaded again replaces the old one */
+    for (size_t i = 0; i < cs->n; i++) {
+        conf_conn *o = cs->conns[i];
+        if (o->name.len == n && memcmp(o->name.p, name, n) == 0) {
+            conf_conn_free(o);
+            cs->conns[i] = cs->conns[--cs->n];
+            break;
+        }
+    }
+    if (cs->n >= CONF_MAX_CONNS) {
+        /* forget the oldest */
+        conf_conn_free(cs->conns[0]);
+        memmove(&cs->conns[0], &cs->conns[1], (cs->n - 1) * sizeof cs->conns[0]);
+        cs->n--;
+    }
+    c = calloc(1, sizeof *c);
+    if (!c) {
+        cs->cur = NULL;
+        return NULL;
+    }
+    nstr_set(&c->name, name, n);
+    c->version = -1;
+    c->aggressive = -1;
+    cs->conns[cs->n++] = c;
+    cs->cur = c;
+    cs->cur_child = NULL;
+    cs->section = 0;
+    cs->thread = thread;
+    return c;
+}
+
+const conf_conn *conf_find(const conf_store *cs, const char *name)
+{
+    if (!name)
+        return NULL;
+    for (size_t i = 0; i < cs->n; i++)
+        if (cs->conns[i]->name.len && strcmp(cs->conns[i]->name.p, name) == 0)
+            return cs->conns[i];
+    return NULL;
+}
+
+static int addr_entry_match(const char *e, size_t n, const char *addr)
+{
+    if (n == 0)
+        return 0;
+    if ((n == 4 && memcmp(e, "%any", 4) == 0) || (n == 5 && memcmp(e, "%any6", 5) == 0))
+        return 1;
+    size_t al = strlen(addr);
+    if (n == al && memcmp(e, addr, n) == 0)
+        return 1;
+    /* CIDR or range */
+    if (memchr(e, '/', n) || memchr(e, '-', n)) {
+        traffic_selector net, host;
+        char buf[80];
+        if (al + 4 > sizeof buf)
+            return 0;
+        memcpy(buf, addr, al);
+        memcpy(buf + al, strchr(addr, ':') ? "/128" : "/32", strchr(addr, ':') ? 5 : 4);
+        if (ts_parse(e, n, &net) == 0 && ts_parse(buf, strlen(buf), &host) == 0 &&
+            net.family && net.family == host.family)
+            return ts_contains(&net, &host);
+    }
+    return 0;
+}
+
+int conf_addrs_match(const char *list, const char *addr)
+{
+    if (!list || !*list)
+        return 1; /* nothing configured = any */
+    if (!addr || !*addr)
+        return 0;
+    const char *p = list;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ')
+            e++;
+        if (addr_entry_match(p, (size_t)(e - p), addr))
+            return 1;
+        p = e;
+    }
+    return 0;
+}
+
+const conf_conn *conf_match_addrs(const conf_store *cs, const char *local,
+                                  const char *remote, int version, int *exact)
+{
+    const conf_conn *best = NULL;
+    int best_score = -1, ties = 0;
+    *exact = 0;
+    for (size_t i = 0; i < cs->n; i++) {
+        const conf_conn *c = cs->conns[i];
+        int lm = local ? conf_addrs_match(nstr_c(&c->local_addrs), local) : 0;
+        int rm = remote ? conf_addrs_match(nstr_c(&c->remote_addrs), remote) : 0;
+        int score = lm * 2 + rm * 3;
+        if (score == 5 && version > 0 && c->version > 0 && c->version != version)
+            score = 4; /* these addresses, but the other IKE version */
+        if (score > best_score) {
+            best = c;
+            best_score = score;
+            ties = 0;
+        } else if (score == best_score) {
+            ties++;
+        }
+    }
+    /* several connections for the same addresses: the addresses alone do
+     * not tell which one */
+    if (best && best_score == 5 && ties == 0)
+        *exact = 1;
+    return best;
+}

@@ -1,0 +1,334 @@
+/*
+ * negotiation.h - what one log says about one IKE_SA, and the store of them.
+ *
+ * A negotiation is keyed by the IKE_SA unique id charon prints as <name|id>
+ * or name[id] (or a synthetic id when the log has neither, assigned from
+ * thread runs, addresses and proximity by the engine). It accumulates what
+ * the rules need: version, roles, addresses, names, the proposals and
+ * traffic selectors compared, the failure facts seen, and the evidence
+ * lines. The store bounds the number of open negotiations (LRU eviction)
+ * and finds them by id in O(1).
+ *
+ * The loaded-configuration store keeps what the vici load-conn dump said
+ * about each connection (this end's configured values), so that a
+ * negotiation failing before its peer config is known can still be told
+ * what this end expected.
+ */
+#ifndef IDG_NEGOTIATION_H
+#define IDG_NEGOTIATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "charon_line.h"
+#include "ipsecdiag/ipsecdiag.h"
+
+/* ---- small owned strings ------------------------------------------------ */
+
+/* A bounded owned string: set/append copy and cut at NEG_STR_CAP bytes;
+ * the buffer is reused (no allocation once grown). */
+#define NEG_STR_CAP 4096   /* proposal and selector lists */
+#define NEG_SMALL_CAP 256  /* names, addresses, identities, single lines */
+
+typedef struct nstr {
+    char *p;      /* NUL-terminated when len > 0 */
+    size_t len;
+    size_t cap;
+} nstr;
+
+/* The largest n' <= max such that p[0..n') does not cut a UTF-8 sequence
+ * (n itself if n <= max). */
+size_t utf8_cut(const char *p, size_t n, size_t max);
+void nstr_set(nstr *s, const char *p, size_t n);
+void nstr_append(nstr *s, const char *p, size_t n);
+void nstr_clear(nstr *s);
+void nstr_free(nstr *s);
+static inline const char *nstr_c(const nstr *s) { return s->len ? s->p : NULL; }
+
+/* ---- failure facts -------------------------------------------------------- */
+
+enum {
+    /* phase 1 */
+    F1_PROPOSAL_REJECT = 0, /* this end rejected the peer's IKE proposals */
+    F1_NOTIFY_NO_PROP,      /* the peer rejected ours (NO_PROPOSAL_CHOSEN) */
+    F1_PEER_PROPOSAL_INVALID,
+    F1_NO_IKE_CFG,
+    F1_AGGR_PSK_DISABLED,
+    F1_NO_AUTH_MODE,
+    F1_NO_PEER_CFG,
+    F1_IDIR_MISMATCH,
+    F1_IDR_REQUIRE,
+    F1_CONSTRAINT_ID,
+    F1_PEER_CFG_UNACCEPTABLE,
+    F1_CERT,
+    F1_NO_PRIVATE_KEY,
+    F1_MAC_MISMATCH,
+    F1_DECRYPT_FAILED,
+    F1_HASH_MISMATCH,
+    F1_NO_SHARED_KEY,
+    F1_NOTIFY_AUTH_FAILED,
+    F1_NOTIFY_PSK,          /* PAYLOAD_MALFORMED / INVALID_HASH_INFORMATION */
+    F1_NOTIFY_VERSION,      /* INVALID_MAJOR_VERSION ... */
+    F1_NOTIFY_CERT,         /* INVALID_CERTIFICATE ... */
+    F1_NOTIFY_OTHER,
+    F1_INVALID_KE,          /* INVALID_KE exchanged (retry expected) */
+    F1_KE_FAILED,           /* INVALID_KE retries failed */
+    F1_EAP_FAILED,
+    F1_XAUTH_FAILED,
+    F1_GIVING_UP,
+    F1_NOT_RESPONDING,
+    F1_HALF_OPEN,
+    F1_SENT_NO_PROP,        /* this end answered NO_PROPOSAL_CHOSEN (reason not logged) */
+    F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */
+    /* phase 2 */
+    F2_NO_CHILD_CFG,
+    F2_TS_UNACCEPTABLE,
+    F2_NOTIFY_TS,           /* TS_UNACCEPTABLE / INVALID_ID_INFORMATION / ... */
+    F2_NO_ACCEPTABLE_TS,
+    F2_PROPOSAL_REJECT,     /* this end rejected the peer's ESP/AH proposals */
+    F2_NOTIFY_NO_PROP,
+    F2_INSTALL_FAILED,
+    F2_REKEY_FAILED,
+    F2_CHILD_FAILED,
+    F2_NOTIFY_OTHER,
+    /* established SA */
+    FD_DPD_TIMEOUT,
+    FD_GIVING_UP,           /* retransmits on an established SA gave up */
+    F__COUNT
+};
+
+#define FACT(f) ((uint64_t)1 << (f))
+#define F1_MASK (FACT(F2_NO_CHILD_CFG) - 1)
+#define F2_MASK ((FACT(FD_DPD_TIMEOUT) - 1) & ~F1_MASK)
+#define FD_MASK (FACT(FD_DPD_TIMEOUT) | FACT(FD_GIVING_UP))
+
+/* ---- exchanges ------------------------------------------------------------ */
+
+typedef enum exch_type {
+    EX_NONE = 0,
+    EX_ID_PROT,
+    EX_AGGRESSIVE,
+    EX_QUICK_MODE,
+    EX_INFORMATIONAL_V1,
+    EX_TRANSACTION,
+    EX_IKE_SA_INIT,
+    EX_IKE_AUTH,
+    EX_CREATE_CHILD_SA,
+    EX_INFORMATIONAL,
+    EX_IKE_INTERMEDIATE,
+    EX_OTHER
+} exch_type;
+
+/* ---- evidence ------------------------------------------------------------- */
+
+typedef struct neg_evidence {
+    uint64_t line;
+    int prio;      /* 0 = free slot */
+    int phase;     /* 1, 2, or 0 = both */
+    nstr text;
+} neg_evidence;
+
+/* ---- a negotiation -------------------------------------------------------- */
+
+#define NEG_MAX_MSGIDS 16
+
+typedef struct negotiation {
+    int64_t id;                /* IKE_SA unique id, or negative synthetic */
+    int synthetic;             /* id not (yet) known from the log */
+    uint64_t first_line, last_line;
+    struct negotiation *lru_prev, *lru_next;
+    struct negotiation *pend_next; /* pending-conclusion list */
+    int pending;               /* a terminal event was seen: conclude soon */
+    uint64_t pend_deadline;    /* global line number */
+    int pend_own_lines;        /* own lines left in the grace window */
+
+    /* identity of the SA */
+    nstr conn;                 /* peer config name */
+    int conn_prio;             /* 0 none, 1 from text name[id], 2 prefix/selected */
+    nstr child;                /* CHILD_SA (child config) name */
+    int ike_version;           /* 0 unknown, 1, 2 */
+    idg_role ike_role;         /* original role of this end */
+    int mode;                  /* 0 unknown, 1 main, 2 aggressive (v1) */
+    nstr local_addr, remote_addr;
+    int remote_port;
+    nstr local_id, remote_id;  /* from established / auth lines */
+    nstr my_auth;              /* "pre-shared key", "RSA signature", ... */
+    int nat_local, nat_remote, nat_fake;
+    int sent_cert, unknown_ca;
+
+    /* lifecycle */
+    int ike_established;       /* 1 established, 2 via rekey */
+    int ike_established_reported;
+    int ike_state_destroying;
+    int child_established_pending; /* CHILD_SAs established, not yet reported */
+    nstr child_est_name, child_est_ts_local, child_est_ts_remote;
+    int64_t child_est_id;
+    int child_ever_established;
+    int p1_failure_emitted;
+    int dpd_emitted;
+    uint32_t p2_emitted_msgid;
+    int p2_emitted_any;
+    int invalid_ke_warned;
+
+    /* current exchange */
+    exch_type exch;
+    exch_type main_exch;       /* last exchange other than INFORMATIONAL */
+    int exch_we_initiated;     /* 1 we sent the request, 0 the peer did */
+    uint32_t exch_msgid;
+    int exch_rekey;            /* CREATE_CHILD_SA with REKEY_SA */
+    int exch_ike_rekey;        /* CREATE_CHILD_SA rekeying the IKE_SA */
+    /* message sequence, for attaching lines when the log has no SA ids */
+    exch_type last_gen_x;      /* last message this end generated */
+    int last_gen_request;
+    uint32_t last_gen_msgid;
+    int awaiting;              /* a request of ours awaits its response */
+    uint32_t next_peer_msgid;  /* IKEv2: the peer's next request id */
+    int child_fresh;           /* `child` names the current phase 2 attempt */
+    int child_announced;       /* "establishing CHILD_SA" named the next one */
+    exch_type p2_exch;         /* exchange of the phase 2 attempt */
+    int p2_we_initiated;
+    uint32_t p2_msgid;
+    int p2_rekey;
+
+    /* facts of the current episode */
+    uint64_t facts;
+    nstr time;                 /* time of the concluding (terminal) line */
+    uint64_t terminal_line;
+
+    /* proposals: IKE (phase 1) and ESP/AH (phase 2) */
+    nstr p1_received, p1_configured, p1_proposed; /* proposed: initiator's own */
+    nstr p2_received, p2_configured, p2_proposed;
+    nstr p1_no_acceptable, p2_no_acceptable;      /* first "no acceptable X found" */
+    int sel_phase;             /* phase of the running "selecting proposal:" */
+    nstr sel_type;             /* first "no acceptable X found" of the running selection */
+    int last_prop_phase;       /* phase of the last proposal list logged */
+    int last_prop_was_received;
+    int sel_failed;            /* no "proposal matches" in it yet */
+    int p2_selected_ok;        /* a phase 2 proposal was selected */
+    int p2_auth_child_ok;      /* the IKE_AUTH / first child came up */
+
+    /* traffic selectors */
+    nstr ts_peer_local, ts_peer_remote;   /* what the peer proposed (for our side / its side) */
+    nstr ts_conf_local, ts_conf_remote;   /* what this end proposes (configured) */
+    /* configured selectors per child config candidate, as the responder
+     * lists them while looking for a child config ("proposing traffic
+     * selectors for us:" starts one candidate, "... for other:" completes it) */
+#define NEG_TS_CAND 6
+    nstr ts_cand_us[NEG_TS_CAND], ts_cand_other[NEG_TS_CAND];
+    int n_ts_cand;
+    int ts_listing;            /* 1 = us, 2 = other: TS lines follow */
+    int ts_listing_thread;
+    int ts_listing_cand;       /* candidate the TS lines go to, -1 none */
+
+    /* identities in peer config lookup / mismatches */
+    nstr lookup_local_host, lookup_remote_host, lookup_local_id, lookup_remote_id;
+    nstr idir_received, idir_configured;
+    nstr constraint_required, constraint_got;
+    nstr auth_mode_peer, auth_mode_class;
+    nstr no_ike_cfg_local, no_ike_cfg_remote;
+    nstr notify;               /* last error notify received */
+    int notify_phase;
+    nstr ke_offered, ke_requested;
+    idg_role ke_role;
+    int retransmits;
+    int64_t retransmit_msgid;
+    int giving_up_count;
+    nstr cert_detail, cert_issuer;
+    nstr knl_error, install_detail;
+    nstr eap_detail;
+    nstr peer_cfg_unacceptable;
+
+    /* message ids seen */
+    size_t n_msgids;
+    uint32_t msgids[NEG_MAX_MSGIDS];
+
+    /* evidence */
+    size_t n_ev_cap;
+    size_t n_ev;               /* used slots, kept dense at the front */
+    neg_evidence *ev;
+} negotiation;
+
+/* ---- the store ------------------------------------------------------------ */
+
+typedef struct neg_store {
+    size_t max;                /* max open negotiations */
+    size_t max_evidence;
+    size_t count;
+    size_t hcap;               /* hash slots (power of 2) */
+    negotiation **slots;       /* open addressing by id */
+    negotiation *lru_head, *lru_tail; /* head = most recent */
+    negotiation *free_list;    /* released negotiations kept for reuse */
+    size_t n_free;
+    int64_t next_synthetic;
+} neg_store;
+
+int neg_store_init(neg_store *st, size_t max, size_t max_evidence);
+void neg_store_free(neg_store *st);
+negotiation *neg_find(neg_store *st, int64_t id);
+/* Creates a negotiation for id (or a synthetic one if id == INT64_MIN).
+ * When the store is full, *evicted receives the least recently used one
+ * (unlinked, still allocated: conclude it, then neg_release it) and the
+ * caller retries. Returns NULL on OOM or when full. */
+negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **evicted);
+/* Gives a synthetic negotiation its real id (if no other has it). */
+int neg_rekey(neg_store *st, negotiation *n, int64_t id);
+void neg_touch(neg_store *st, negotiation *n, uint64_t line);
+/* Removes n from the store and keeps it for reuse. */
+void neg_release(neg_store *st, negotiation *n);
+/* Oldest-first iteration over open negotiations (by LRU order). */
+negotiation *neg_oldest(neg_store *st);
+
+/* Evidence: adds a line with a priority; keeps the most relevant. */
+void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
+                      const char *text, size_t len);
+void neg_clear_evidence(negotiation *n);
+/* Packs the used slots (prio > 0) to the front after some were cleared. */
+void neg_compact_evidence(negotiation *n);
+void neg_add_msgid(negotiation *n, uint32_t id);
+/* Clears the failure facts (and per-episode data) of a phase mask. */
+void neg_clear_facts(negotiation *n, uint64_t mask);
+
+/* ---- loaded configuration (vici load-conn dump) --------------------------- */
+
+#define CONF_MAX_CONNS 64
+#define CONF_MAX_CHILDREN 8
+
+typedef struct conf_child {
+    nstr name, proposals, local_ts, remote_ts, mode;
+} conf_child;
+
+typedef struct conf_conn {
+    nstr name;
+    int version;               /* 0 any, 1, 2; -1 unknown */
+    int aggressive;            /* -1 unknown */
+    nstr local_addrs, remote_addrs, proposals;
+    nstr local_id, remote_id, local_class, remote_class;
+    size_t n_children;
+    conf_child children[CONF_MAX_CHILDREN];
+    int complete;              /* "added vici connection" seen */
+} conf_conn;
+
+typedef struct conf_store {
+    size_t n;
+    conf_conn *conns[CONF_MAX_CONNS];
+    /* dump parser state */
+    conf_conn *cur;
+    conf_child *cur_child;
+    int section;               /* 0 conn, 1 local, 2 remote, 3 child */
+    int thread;
+} conf_store;
+
+void conf_store_init(conf_store *cs);
+void conf_store_free(conf_store *cs);
+void conf_store_clear(conf_store *cs);
+conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread);
+const conf_conn *conf_find(const conf_store *cs, const char *name);
+/* The loaded connection best matching these addresses (either may be NULL)
+ * and IKE version (0 = unknown); *exact is set when exactly one connection
+ * matches both addresses (and the version). */
+const conf_conn *conf_match_addrs(const conf_store *cs, const char *local,
+                                  const char *remote, int version, int *exact);
+/* 1 if an address list from the dump ("a, b", "%any", CIDR) contains addr. */
+int conf_addrs_match(const char *list, const char *addr);
+
+#endif

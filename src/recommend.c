@@ -1,0 +1,495 @@
+/*
+ * recommend.c - recommendation texts: what to change, where, to what.
+ *
+ * pfSense texts name the menu path and the field as the GUI labels them
+ * (VPN > IPsec > Tunnels > Edit Phase 1 / Edit Phase 2) and the value with
+ * its GUI label ("2 (1024 bit)" for MODP_1024); strongSwan texts name the
+ * swanctl.conf key (connections.<conn>.proposals, children.<child>.
+ * esp_proposals, local_ts/remote_ts, remote.id, aggressive, version,
+ * secrets) with a value in swanctl syntax.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "recommend.h"
+
+#define P1_PATH "VPN > IPsec > Tunnels > Edit Phase 1"
+#define P2_PATH "VPN > IPsec > Tunnels > Edit Phase 2"
+
+static const idg_offending *find_off(const rec_input *in, const char *field)
+{
+    for (size_t i = 0; i < in->n_off; i++)
+        if (in->off[i].field && strcmp(in->off[i].field, field) == 0)
+            return &in->off[i];
+    return NULL;
+}
+
+static const idg_offending *first_off(const rec_input *in)
+{
+    return in->n_off ? &in->off[0] : NULL;
+}
+
+static const char *conn_or(const rec_input *in)
+{
+    return in->conn ? in->conn : "<conn>";
+}
+
+static const char *child_or(const rec_input *in)
+{
+    return in->child ? in->child : (in->conn ? in->conn : "<child>");
+}
+
+const char *rec_gui_values(arena *a, const char *logged)
+{
+    if (!logged)
+        return NULL;
+    char out[512];
+    size_t len = 0;
+    out[0] = '\0';
+    const char *p = logged;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',')
+            e++;
+        size_t n = (size_t)(e - p);
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n == 0)
+            break;
+        char name[64];
+        if (n >= sizeof name)
+            n = sizeof name - 1;
+        memcpy(name, p, n);
+        name[n] = '\0';
+        const char *label = name;
+        if (strcmp(name, "NONE") == 0 || strcmp(name, "KE_NONE") == 0 || strcmp(name, "MODP_NONE") == 0) {
+            label = "off";
+        } else {
+            const alg_info *ai = alg_info_lookup(name);
+            if (ai && ai->gui)
+                label = ai->gui;
+        }
+        int w = snprintf(out + len, sizeof out - len, "%s%s", len ? ", " : "", label);
+        if (w < 0 || (size_t)w >= sizeof out - len)
+            break;
+        len += (size_t)w;
+        p = e;
+    }
+    return arena_str(a, out);
+}
+
+/* Replaces the algorithms of the offending types in `base` by `from`'s. */
+static const char *swanctl_mix(arena *a, const proposal *base, const proposal *from,
+                               const rec_input *in, int phase)
+{
+    if (!base)
+        return NULL;
+    proposal p = *base;
+    if (from) {
+        static const struct {
+            const char *f1, *f2;
+            transform_type t;
+        } map[] = {
+            {"phase1.encryption", "phase2.encryption", TT_ENCR},
+            {"phase1.integrity", "phase2.integrity", TT_INTEG},
+            {"phase1.prf", "phase2.prf", TT_PRF},
+            {"phase1.dh_group", "phase2.pfs_group", TT_KE},
+            {"phase1.esn", "phase2.esn", TT_ESN},
+        };
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+            if (!find_off(in, phase == 1 ? map[i].f1 : map[i].f2))
+                continue;
+            transform_type t = map[i].t;
+            p.count[t] = from->count[t];
+            memcpy(p.alg[t], from->alg[t], sizeof p.alg[t]);
+            /* pfSense derives INTEG and PRF from one hash setting */
+            if (t == TT_INTEG && phase == 1 && !find_off(in, "phase1.prf")) {
+                p.count[TT_PRF] = from->count[TT_PRF];
+                memcpy(p.alg[TT_PRF], from->alg[TT_PRF], sizeof p.alg[TT_PRF]);
+            }
+            if (t == TT_ENCR) {
+                /* AEAD and non-AEAD carry different INTEG sets */
+                p.count[TT_INTEG] = from->count[TT_INTEG];
+                memcpy(p.alg[TT_INTEG], from->alg[TT_INTEG], sizeof p.alg[TT_INTEG]);
+            }
+        }
+    }
+    char buf[512];
+    proposal_to_swanctl(&p, buf, sizeof buf);
+    return arena_str(a, buf);
+}
+
+static const char *swanctl_of(arena *a, const proposal *p)
+{
+    if (!p)
+        return NULL;
+    char buf[512];
+    proposal_to_swanctl(p, buf, sizeof buf);
+    return arena_str(a, buf);
+}
+
+static const char *id_type_label(const char *id)
+{
+    if (!id)
+        return "IP address";
+    int dots = 0, colons = 0, other = 0;
+    for (const char *p = id; *p; p++) {
+        if (*p == '.')
+            dots++;
+        else if (*p == ':')
+            colons++;
+        else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
+            other = 1;
+    }
+    if (!other && ((dots == 3 && !colons) || colons >= 2))
+        return "IP address";
+    if (strchr(id, '='))
+        return "ASN.1 distinguished Name";
+    if (strchr(id, '@'))
+        return "User fully qualified domain name";
+    return "Fully qualified domain name";
+}
+
+/* ---- proposals ---- */
+
+static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int phase)
+{
+    const idg_offending *o = first_off(in);
+    const char *what, *gui_field, *path = phase == 1 ? P1_PATH : P2_PATH;
+    switch (in->cls) {
+    case IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH:
+        what = "encryption algorithm";
+        gui_field = "Encryption Algorithm > Algorithm / Key length";
+        break;
+    case IDG_CLASS_PHASE1_HASH_MISMATCH:
+        what = "hash algorithm";
+        gui_field = "Encryption Algorithm > Hash";
+        break;
+    case IDG_CLASS_PHASE1_PRF_MISMATCH:
+        what = "PRF";
+        gui_field = "Encryption Algorithm > PRF (enable PRF Selection)";
+        break;
+    case IDG_CLASS_PHASE1_DH_GROUP_MISMATCH:
+        what = "DH group";
+        gui_field = "Encryption Algorithm > DH Group";
+        break;
+    case IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH:
+        what = "encryption algorithm";
+        gui_field = "Encryption Algorithms";
+        break;
+    case IDG_CLASS_PHASE2_HASH_MISMATCH:
+        what = "hash algorithm";
+        gui_field = "Hash Algorithms";
+        break;
+    case IDG_CLASS_PHASE2_PFS_MISMATCH:
+        what = "PFS key group";
+        gui_field = "PFS key group";
+        break;
+    default:
+        what = phase == 1 ? "phase 1 proposals" : "phase 2 proposals";
+        gui_field = phase == 1 ? "Encryption Algorithm (Algorithm, Key length, Hash, DH Group)"
+                               : "Encryption Algorithms, Hash Algorithms and PFS key group";
+        break;
+    }
+    const char *key = phase == 1 ? arena_printf(a, "connections.%s.proposals", conn_or(in))
+                                 : arena_printf(a, "connections.%s.children.%s.esp_proposals",
+                                                conn_or(in), child_or(in));
+    const char *ours = swanctl_of(a, in->local_prop);
+    if (o && o->local && o->peer) {
+        const char *lg = rec_gui_values(a, o->local), *pg = rec_gui_values(a, o->peer);
+        d->summary = arena_printf(a, "Use the same %s on both ends: this end allows %s, the peer offers %s.",
+                                  what, strcmp(o->local, "NONE") == 0 ? "none (off)" : o->local,
+                                  strcmp(o->peer, "NONE") == 0 ? "none (off)" : o->peer);
+        d->change_side = "either";
+        const char *extra = "";
+        if (in->n_off > 1) {
+            char buf[512];
+            size_t len = 0;
+            buf[0] = '\0';
+            for (size_t i = 1; i < in->n_off; i++) {
+                const idg_offending *x = &in->off[i];
+                /* pfSense derives the PRF from the Hash setting */
+                if (in->cls == IDG_CLASS_PHASE1_HASH_MISMATCH && strcmp(x->field, "phase1.prf") == 0)
+                    continue;
+                int w = snprintf(buf + len, sizeof buf - len, "; also %s: this end %s, peer %s",
+                                 strchr(x->field, '.') ? strchr(x->field, '.') + 1 : x->field,
+                                 x->local ? x->local : "?", x->peer ? x->peer : "?");
+                if (w < 0 || (size_t)w >= sizeof buf - len)
+                    break;
+                len += (size_t)w;
+            }
+            extra = arena_str(a, buf);
+        }
+        d->pfsense = arena_printf(a, "%s > %s: set %s on this end to accept the peer's proposal, or set "
+                                  "the peer to %s%s.", path, gui_field, pg ? pg : o->peer,
+                                  lg ? lg : o->local, extra);
+        const char *mix = swanctl_mix(a, in->local_prop, in->peer_prop, in, phase);
+        d->strongswan = mix
+            ? arena_printf(a, "%s = %s (accepts the peer's proposal), or change the peer to %s.",
+                           key, mix, ours ? ours : "this end's proposal")
+            : arena_printf(a, "%s: include %s, or change the peer to %s.", key, o->peer, o->local);
+        return;
+    }
+    if (o && o->local) {
+        const char *lg = rec_gui_values(a, o->local);
+        d->summary = arena_printf(a, "The peer rejected this end's %s: compare with the peer's settings "
+                                  "(its log names the difference).", what);
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s > %s: this end offers %s; make the peer's settings match, or "
+                                  "change this end to what the peer uses.", path, gui_field, lg ? lg : o->local);
+        d->strongswan = arena_printf(a, "%s%s%s must share one proposal with the peer's.", key,
+                                     ours ? " (currently " : "", ours ? arena_printf(a, "%s)", ours) : "");
+        return;
+    }
+    d->summary = arena_printf(a, "Make the %s of both ends match.", what);
+    d->change_side = "either";
+    d->pfsense = arena_printf(a, "%s > %s: use the same values on both ends.", path, gui_field);
+    d->strongswan = arena_printf(a, "%s must share one proposal with the peer's.", key);
+}
+
+static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *lo = find_off(in, "phase2.local_network");
+    const idg_offending *ro = find_off(in, "phase2.remote_network");
+    const char *child = child_or(in);
+    char pf[1024], sw[1024];
+    size_t pl = 0, sl = 0;
+    pf[0] = sw[0] = '\0';
+    if (lo && lo->peer) {
+        pl += (size_t)snprintf(pf + pl, sizeof pf - pl,
+                               "Local Network: this end has %s, the peer expects %s for this side; set "
+                               "Local Network to %s here or the peer's Remote Network to %s. ",
+                               lo->local ? lo->local : "?", lo->peer, lo->peer, lo->local ? lo->local : "?");
+        sl += (size_t)snprintf(sw + sl, sizeof sw - sl, "connections.%s.children.%s.local_ts = %s; ",
+                               conn_or(in), child, lo->peer);
+    }
+    if (ro && ro->peer && pl < sizeof pf) {
+        pl += (size_t)snprintf(pf + pl, sizeof pf - pl,
+                               "Remote Network: this end has %s, the peer proposes %s as its local "
+                               "network; set Remote Network to %s here or the peer's Local Network to %s. ",
+                               ro->local ? ro->local : "?", ro->peer, ro->peer, ro->local ? ro->local : "?");
+        if (sl < sizeof sw)
+            sl += (size_t)snprintf(sw + sl, sizeof sw - sl, "connections.%s.children.%s.remote_ts = %s; ",
+                                   conn_or(in), child, ro->peer);
+    }
+    if (pl == 0) {
+        snprintf(pf, sizeof pf, "Local Network (this end: %s) and Remote Network (this end: %s) must "
+                 "mirror the peer's Remote Network and Local Network. ",
+                 lo && lo->local ? lo->local : "?", ro && ro->local ? ro->local : "?");
+        snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
+                 "remote_ts / local_ts; ", conn_or(in), child);
+    }
+    d->summary = "Make the phase 2 networks mirror each other: this end's Local Network is the peer's "
+                 "Remote Network and vice versa.";
+    d->change_side = "either";
+    for (size_t k = strlen(pf); k > 0 && (pf[k - 1] == ' ' || pf[k - 1] == ';'); k--)
+        pf[k - 1] = '\0';
+    for (size_t k = strlen(sw); k > 0 && (sw[k - 1] == ' ' || sw[k - 1] == ';'); k--)
+        sw[k - 1] = '\0';
+    d->pfsense = arena_printf(a, "%s: %s", P2_PATH, pf);
+    d->strongswan = arena_printf(a, "%s", sw);
+}
+
+void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *o;
+    switch (in->cls) {
+    case IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH:
+    case IDG_CLASS_PHASE1_HASH_MISMATCH:
+    case IDG_CLASS_PHASE1_PRF_MISMATCH:
+    case IDG_CLASS_PHASE1_PROPOSAL_MISMATCH:
+        rec_proposal(a, in, d, 1);
+        break;
+    case IDG_CLASS_PHASE1_DH_GROUP_MISMATCH:
+        if (d->severity == IDG_SEVERITY_WARNING) {
+            o = find_off(in, "phase1.dh_group");
+            const char *want = o ? (in->n_off && o->peer ? o->peer : o->local) : NULL;
+            if (o && o->local && o->peer) {
+                /* from the initiator's view: local = offered first, peer = requested */
+                want = d->role == IDG_ROLE_RESPONDER ? o->local : o->peer;
+            }
+            const char *g = rec_gui_values(a, want);
+            d->summary = arena_printf(a, "Optional: let the initiator propose DH group %s first to save a "
+                                      "round trip.", want ? want : "the responder's group");
+            d->change_side = d->role == IDG_ROLE_RESPONDER ? "peer" : "local";
+            d->pfsense = arena_printf(a, "%s > Encryption Algorithm > DH Group: on the initiator, put %s "
+                                      "first (or use only it).", P1_PATH, g ? g : "the group the responder requests");
+            d->strongswan = arena_printf(a, "connections.%s.proposals: on the initiator, list %s first.",
+                                         conn_or(in), want ? want : "the requested group");
+        } else {
+            rec_proposal(a, in, d, 1);
+        }
+        break;
+    case IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH:
+    case IDG_CLASS_PHASE2_HASH_MISMATCH:
+    case IDG_CLASS_PHASE2_PROPOSAL_MISMATCH:
+        rec_proposal(a, in, d, 2);
+        break;
+    case IDG_CLASS_PHASE2_PFS_MISMATCH:
+        rec_proposal(a, in, d, 2);
+        if (in->rekey || in->ike_version == 2)
+            d->summary = arena_printf(a, "%s IKEv2 negotiates the first CHILD_SA without PFS, so this "
+                                      "shows only at rekey.", d->summary);
+        break;
+    case IDG_CLASS_PHASE2_NETWORK_MISMATCH:
+        rec_network(a, in, d);
+        break;
+    case IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH:
+    case IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH: {
+        int nat = in->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
+        const idg_offending *po = find_off(in, "phase1.peer_identifier");
+        const idg_offending *mo = find_off(in, "phase1.my_identifier");
+        if (po && po->peer) {
+            d->summary = arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
+                                      "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "",
+                                      po->local ? po->local : "the identifier this end expects");
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s.", P1_PATH,
+                                      id_type_label(po->peer), po->peer,
+                                      nat ? " (the peer is behind NAT and identifies itself with its "
+                                            "private address)" : "");
+            d->strongswan = arena_printf(a, "connections.%s.remote.id = %s", conn_or(in), po->peer);
+        } else if (mo) {
+            d->summary = nat
+                ? arena_printf(a, "This end is behind NAT: make the peer's Peer identifier match this end's "
+                               "My identifier%s%s%s, or set My identifier to the address the peer expects.",
+                               mo->local ? " ('" : "", mo->local ? mo->local : "", mo->local ? "')" : "")
+                : arena_printf(a, "Make the peer's Peer identifier match this end's My identifier%s%s%s.",
+                               mo->local ? " ('" : "", mo->local ? mo->local : "", mo->local ? "')" : "");
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > My identifier (here) and Peer identifier (on the peer) must "
+                                      "name the same identity%s%s.", P1_PATH,
+                                      mo->local ? ": " : "", mo->local ? mo->local : "");
+            d->strongswan = arena_printf(a, "connections.%s.local.id here must equal the peer's remote.id%s%s.",
+                                         conn_or(in), mo->local ? ": " : "", mo->local ? mo->local : "");
+        } else {
+            d->summary = "Make each end's Peer identifier match the other end's My identifier.";
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > My identifier / Peer identifier: each end's Peer identifier "
+                                      "must equal the other end's My identifier.", P1_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.local.id / remote.id must mirror the peer's.",
+                                         conn_or(in));
+        }
+        break;
+    }
+    case IDG_CLASS_PHASE1_PSK_MISMATCH:
+        d->summary = "Enter the same pre-shared key on both ends.";
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s > Pre-Shared Key: enter the identical key on both firewalls "
+                                  "(re-type it; watch for trailing spaces).", P1_PATH);
+        d->strongswan = arena_printf(a, "secrets { ike-%s { secret = <the same key as the peer>; id-1 = %s } } "
+                                     "and reload with swanctl --load-creds.", conn_or(in),
+                                     in->remote_addr ? in->remote_addr : "<peer id>");
+        break;
+    case IDG_CLASS_PHASE1_MODE_MISMATCH:
+        o = find_off(in, "phase1.mode");
+        d->summary = arena_printf(a, "Use the same negotiation mode on both ends (Main Mode is preferred): "
+                                  "this end uses %s, the peer %s.",
+                                  o && o->local ? o->local : "?", o && o->peer ? o->peer : "?");
+        d->change_side = o && o->local && strcmp(o->local, "main") == 0 ? "peer" : "local";
+        d->pfsense = arena_printf(a, "%s > Negotiation mode: Main on both ends (Aggressive with a "
+                                  "pre-shared key exposes the key to offline attacks).", P1_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.aggressive = no on both ends.", conn_or(in));
+        break;
+    case IDG_CLASS_PHASE1_VERSION_MISMATCH:
+        o = find_off(in, "phase1.ike_version");
+        d->summary = arena_printf(a, "Use the same IKE version on both ends%s%s%s%s%s.",
+                                  o ? ": this end is set to " : "", o && o->local ? o->local : "",
+                                  o ? ", the peer uses " : "", o && o->peer ? o->peer : "", "");
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s > Key Exchange version: %s on both ends (or Auto on the responder).",
+                                  P1_PATH, o && o->peer ? o->peer : "the same version");
+        d->strongswan = arena_printf(a, "connections.%s.version = %s", conn_or(in),
+                                     o && o->peer && strstr(o->peer, "1") ? "1" : (o && o->peer ? "2" : "<1|2>, same on both ends"));
+        break;
+    case IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY:
+        o = find_off(in, "phase1.remote_gateway");
+        d->summary = arena_printf(a, "Make this end's Remote Gateway the address the peer really uses%s%s%s, "
+                                  "and check the Key Exchange version.",
+                                  o && o->peer ? " (" : "", o && o->peer ? o->peer : "", o && o->peer ? ")" : "");
+        d->change_side = "local";
+        d->pfsense = arena_printf(a, "%s > Remote Gateway: %s; also check Interface (the local address the "
+                                  "peer targets) and Key Exchange version.", P1_PATH,
+                                  o && o->peer ? o->peer : "the peer's address as seen here");
+        d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s (and local_addrs / version).",
+                                     conn_or(in), o && o->peer ? o->peer : "<peer address>");
+        break;
+    case IDG_CLASS_PHASE1_PEER_UNREACHABLE:
+        d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP 500 and 4500.",
+                                  in->remote_addr ? in->remote_addr : "");
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s > Remote Gateway: check it is %s's correct address; allow UDP 500 "
+                                  "and 4500 (and ESP) from this end in the peer's Firewall > Rules > WAN, and "
+                                  "check that the peer's IPsec service is running.", P1_PATH,
+                                  in->remote_addr ? in->remote_addr : "the peer");
+        d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s; check routing and that UDP 500/4500 "
+                                     "pass both firewalls.", conn_or(in),
+                                     in->remote_addr ? in->remote_addr : "<peer address>");
+        break;
+    case IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE:
+        d->summary = "Compare the authentication settings of both ends: method, identifiers and the "
+                     "pre-shared key or certificates.";
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s > Authentication Method, Negotiation mode, My identifier, Peer "
+                                  "identifier and Pre-Shared Key (or My Certificate / Peer Certificate "
+                                  "Authority) must match the peer's.", P1_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.local.auth / remote.auth, local.id / remote.id, "
+                                     "aggressive and the secrets must match the peer's.", conn_or(in));
+        break;
+    case IDG_CLASS_PHASE1_CERTIFICATE_FAILURE:
+        d->summary = "Make the peer's certificate verifiable here: import and select the CA that issued it.";
+        d->change_side = "local";
+        d->pfsense = arena_printf(a, "System > Cert. Manager > CAs: import the CA that issued the peer's "
+                                  "certificate; %s > Peer Certificate Authority: select it. Check validity "
+                                  "dates and revocation.", P1_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.remote.cacerts = <that CA> (or put it in "
+                                     "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
+        break;
+    case IDG_CLASS_PHASE1_EAP_FAILURE:
+        d->summary = "Check the EAP user's credentials and the EAP method on both ends.";
+        d->change_side = "either";
+        d->pfsense = "VPN > IPsec > Pre-Shared Keys (EAP identities) or the RADIUS server: check the "
+                     "user's name and password; VPN > IPsec > Mobile Clients / Edit Phase 1 > "
+                     "Authentication Method must match the client's.";
+        d->strongswan = arena_printf(a, "secrets { eap-<user> { id = <user>; secret = <password> } } and "
+                                     "connections.%s.remote.auth = eap-<method>.", conn_or(in));
+        break;
+    case IDG_CLASS_PHASE2_INSTALL_FAILURE:
+        d->summary = "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel "
+                     "supports and check its IPsec support.";
+        d->change_side = "local";
+        d->pfsense = arena_printf(a, "%s > Encryption Algorithms / Hash Algorithms: choose algorithms the "
+                                  "system supports; check System > Advanced > Miscellaneous (cryptographic "
+                                  "hardware) and the system log for kernel errors.", P2_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.children.%s.esp_proposals: use kernel-supported "
+                                     "algorithms; on Linux load ESP/XFRM support (esp4, xfrm_user) or use "
+                                     "the kernel-libipsec plugin.", conn_or(in), child_or(in));
+        break;
+    case IDG_CLASS_PHASE2_REKEY_FAILURE:
+        d->summary = "Rekeying the phase 2 fails: make the PFS key group and the phase 2 algorithms "
+                     "identical on both ends.";
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s > PFS key group (and Encryption/Hash Algorithms): identical on both "
+                                  "ends; IKEv2 uses it only from the first rekey on.", P2_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.children.%s.esp_proposals: same key exchange group "
+                                     "on both ends.", conn_or(in), child_or(in));
+        break;
+    case IDG_CLASS_DPD_TIMEOUT:
+        d->summary = arena_printf(a, "The peer %s stopped answering: check that it is up and reachable; "
+                                  "DPD then restarts or clears the tunnel as configured.",
+                                  in->remote_addr ? in->remote_addr : "");
+        d->change_side = "peer";
+        d->pfsense = arena_printf(a, "%s > Dead Peer Detection (Delay, Max failures) and Child SA Close "
+                                  "Action (Restart/Reconnect) decide what happens next; check the peer and "
+                                  "the path (UDP 500/4500).", P1_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.dpd_delay and children.%s.dpd_action = restart; "
+                                     "check the peer and the path.", conn_or(in), child_or(in));
+        break;
+    default:
+        d->summary = "Compare the settings of both ends.";
+        d->change_side = "either";
+        break;
+    }
+}

@@ -1,0 +1,35 @@
+/*
+ * recommend.h - what to change, in pfSense GUI terms and in swanctl.conf
+ * terms, for a concluded diagnosis.
+ */
+#ifndef IDG_RECOMMEND_H
+#define IDG_RECOMMEND_H
+
+#include "ipsecdiag/ipsecdiag.h"
+#include "proposal.h"
+#include "rules.h"
+
+typedef struct rec_input {
+    idg_class cls;
+    int ike_version;
+    const char *conn;           /* connection name or NULL */
+    const char *child;          /* child name or NULL */
+    const char *local_addr;
+    const char *remote_addr;
+    size_t n_off;
+    const idg_offending *off;
+    const proposal *local_prop; /* this end's first configured proposal of the phase */
+    const proposal *peer_prop;  /* the peer's first proposal of the phase */
+    int nat;                    /* a NAT was detected */
+    int psk;                    /* PSK authentication (1), certificates (2), unknown (0) */
+    int rekey;                  /* the failure happened at a rekey */
+} rec_input;
+
+/* Fills d->summary, d->change_side, d->pfsense and d->strongswan. */
+void recommend(arena *a, const rec_input *in, idg_diagnosis *d);
+
+/* The pfSense GUI label of a logged algorithm list ("AES_CBC_256, ..."),
+ * e.g. "AES (256 bits)"; unknown names are kept as logged. */
+const char *rec_gui_values(arena *a, const char *logged);
+
+#endif

@@ -1,0 +1,1471 @@
+/*
+ * rules.c - conclusion rules: negotiation state -> diagnoses.
+ *
+ * A negotiation is concluded per phase. Phase 1 and phase 2 each have an
+ * ordered table of rules; a rule applies when one of its trigger facts is
+ * present, and the first rule that applies (and does not decline) makes
+ * the phase's diagnosis. Success (phase1_established, phase2_established)
+ * and dead-peer detection are concluded besides. At most one failure
+ * diagnosis is made per phase 1 of an IKE_SA and per phase 2 exchange.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proposal.h"
+#include "recommend.h"
+#include "rules.h"
+#include "traffic_selector.h"
+
+#define ARENA_SIZE (64 * 1024)
+#define MAX_OFF 8
+#define MAX_EV 64
+
+struct rules_ctx {
+    idg_options opts;
+    const conf_store *conf;
+    idg_diagnosis_cb cb;
+    void *user;
+    idg_stats *stats;
+    arena a;
+    proposal_list pl_recv, pl_conf;
+    proposal_diff diff;
+    ts_list ts_a, ts_b;
+    size_t n_off;
+    idg_offending off[MAX_OFF];
+    idg_evidence ev[MAX_EV];
+    /* per-diagnosis extras for the recommendation */
+    const proposal *rec_local, *rec_peer;
+};
+
+/* ---- arena ------------------------------------------------------------------ */
+
+/* Replaces every byte that is not part of a valid UTF-8 sequence (and any
+ * NUL) by '?', in place: whatever was cut or copied, the strings handed
+ * out stay valid. */
+static void utf8_fix(char *p, size_t n)
+{
+    unsigned char *s = (unsigned char *)p;
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        int ok = len > 0 && i + len <= n && c != 0;
+        for (size_t k = 1; ok && k < len; k++)
+            ok = (s[i + k] & 0xC0) == 0x80;
+        if (ok && len == 2 && c < 0xC2)
+            ok = 0; /* overlong */
+        if (ok && len == 3) {
+            unsigned cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (ok && len == 4) {
+            unsigned cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+            ok = cp >= 0x10000 && cp <= 0x10FFFF;
+        }
+        if (!ok) {
+            s[i++] = '?';
+            continue;
+        }
+        i += len;
+    }
+}
+
+const char *arena_strn(arena *a, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    if (a->used + n + 1 > a->cap) {
+        if (a->used < a->cap) {
+            a->buf[a->used] = '\0';
+            return a->buf + a->used;
+        }
+        return "";
+    }
+    char *p = a->buf + a->used;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    utf8_fix(p, n);
+    a->used += n + 1;
+    return p;
+}
+
+const char *arena_str(arena *a, const char *s)
+{
+    return s ? arena_strn(a, s, strlen(s)) : NULL;
+}
+
+const char *arena_printf(arena *a, const char *fmt, ...)
+{
+    if (a->used >= a->cap)
+        return "";
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = a->cap - a->used;
+    int n = vsnprintf(a->buf + a->used, room, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return "";
+    char *p = a->buf + a->used;
+    if ((size_t)n >= room) {
+        /* cut at a UTF-8 boundary */
+        size_t k = room - 1;
+        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+            k--;
+        p[k] = '\0';
+        utf8_fix(p, k);
+        a->used = a->cap;
+        return p;
+    }
+    utf8_fix(p, (size_t)n);
+    a->used += (size_t)n + 1;
+    return p;
+}
+
+/* ---- context ------------------------------------------------------------------ */
+
+rules_ctx *rules_new(const idg_options *opts, const conf_store *conf,
+                     idg_diagnosis_cb cb, void *user, idg_stats *stats)
+{
+    rules_ctx *rc = calloc(1, sizeof *rc);
+    if (!rc)
+        return NULL;
+    rc->a.buf = malloc(ARENA_SIZE);
+    if (!rc->a.buf) {
+        free(rc);
+        return NULL;
+    }
+    rc->a.cap = ARENA_SIZE;
+    rc->opts = *opts;
+    rc->conf = conf;
+    rc->cb = cb;
+    rc->user = user;
+    rc->stats = stats;
+    return rc;
+}
+
+void rules_free(rules_ctx *rc)
+{
+    if (!rc)
+        return;
+    free(rc->a.buf);
+    free(rc);
+}
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static const char *S(const nstr *s)
+{
+    return nstr_c(s);
+}
+
+static int streq(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static void add_off(rules_ctx *rc, const char *field, const char *local, const char *peer)
+{
+    if (rc->n_off >= MAX_OFF)
+        return;
+    for (size_t i = 0; i < rc->n_off; i++)
+        if (streq(rc->off[i].field, field))
+            return;
+    idg_offending *o = &rc->off[rc->n_off++];
+    o->field = arena_str(&rc->a, field);
+    o->local = local && *local ? arena_str(&rc->a, local) : NULL;
+    o->peer = peer && *peer ? arena_str(&rc->a, peer) : NULL;
+}
+
+static int looks_like_ip(const char *s)
+{
+    if (!s || !*s)
+        return 0;
+    int dots = 0, colons = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.')
+            dots++;
+        else if (*p == ':')
+            colons++;
+        else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
+            return 0;
+    }
+    return (dots == 3 && colons == 0) || colons >= 2;
+}
+
+static const char *version_name(int v)
+{
+    return v == 1 ? "IKEv1" : v == 2 ? "IKEv2" : "IKE";
+}
+
+static const char *mode_name(const negotiation *n)
+{
+    return n->mode == 2 ? "Aggressive Mode" : n->mode == 1 ? "Main Mode" : NULL;
+}
+
+static const conf_conn *conn_conf(rules_ctx *rc, const negotiation *n)
+{
+    const conf_conn *c = conf_find(rc->conf, S(&n->conn));
+    if (c)
+        return c;
+    int exact = 0;
+    const char *la = S(&n->local_addr), *ra = S(&n->remote_addr);
+    if (!la && !ra)
+        return NULL;
+    c = conf_match_addrs(rc->conf, la, ra, n->ike_version, &exact);
+    return exact ? c : NULL;
+}
+
+static const conf_child *child_conf(const conf_conn *c, const char *child)
+{
+    if (!c || c->n_children == 0)
+        return NULL;
+    for (size_t i = 0; i < c->n_children; i++)
+        if (streq(S(&c->children[i].name), child))
+            return &c->children[i];
+    return c->n_children == 1 ? &c->children[0] : NULL;
+}
+
+static const char *conn_name(rules_ctx *rc, const negotiation *n)
+{
+    if (n->conn.len)
+        return S(&n->conn);
+    const conf_conn *c = conn_conf(rc, n);
+    return c ? S(&c->name) : NULL;
+}
+
+static const char *child_name(rules_ctx *rc, const negotiation *n)
+{
+    if (n->child.len && (n->child_fresh || !n->child_ever_established))
+        return S(&n->child);
+    const conf_child *ch = child_conf(conn_conf(rc, n), NULL);
+    return ch ? S(&ch->name) : NULL;
+}
+
+/* Distinct algorithms of one type over a proposal list, ", "-joined. */
+static const char *list_values(rules_ctx *rc, const proposal_list *l, transform_type t)
+{
+    char buf[512];
+    size_t len = 0;
+    buf[0] = '\0';
+    int none = 0;
+    for (size_t i = 0; i < l->count; i++) {
+        const proposal *p = &l->items[i];
+        if (p->count[t] == 0)
+            none = 1;
+        for (size_t k = 0; k < p->count[t] && k < PROPOSAL_MAX_ALGS; k++) {
+            const char *a = p->alg[t][k];
+            /* skip duplicates */
+            const char *hit = strstr(buf, a);
+            size_t al = strlen(a);
+            if (hit && (hit == buf || hit[-1] == ' ') && (hit[al] == ',' || hit[al] == '\0'))
+                continue;
+            int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", a);
+            if (w < 0 || (size_t)w >= sizeof buf - len)
+                break;
+            len += (size_t)w;
+        }
+    }
+    if (len == 0)
+        return none && l->count ? "NONE" : NULL;
+    return arena_str(&rc->a, buf);
+}
+
+static const char *field_name(int phase, transform_type t)
+{
+    switch (t) {
+    case TT_ENCR:
+        return phase == 1 ? "phase1.encryption" : "phase2.encryption";
+    case TT_INTEG:
+        return phase == 1 ? "phase1.integrity" : "phase2.integrity";
+    case TT_PRF:
+        return phase == 1 ? "phase1.prf" : "phase2.prf";
+    case TT_KE:
+        return phase == 1 ? "phase1.dh_group" : "phase2.pfs_group";
+    case TT_ESN:
+        return phase == 1 ? "phase1.esn" : "phase2.esn";
+    default:
+        return phase == 1 ? "phase1.additional_ke" : "phase2.additional_ke";
+    }
+}
+
+static int type_from_name(const char *s, transform_type *t)
+{
+    if (!s)
+        return -1;
+    if (strstr(s, "ENCRYPTION"))
+        *t = TT_ENCR;
+    else if (strstr(s, "INTEGRITY"))
+        *t = TT_INTEG;
+    else if (strstr(s, "PSEUDO_RANDOM") || strstr(s, "PRF"))
+        *t = TT_PRF;
+    else if (strstr(s, "ADDITIONAL_KEY_EXCHANGE"))
+        *t = TT_ADDKE;
+    else if (strstr(s, "DIFFIE_HELLMAN") || strstr(s, "KEY_EXCHANGE"))
+        *t = TT_KE;
+    else if (strstr(s, "SEQUENCE"))
+        *t = TT_ESN;
+    else
+        return -1;
+    return 0;
+}
+
+static int is_aead(const char *v)
+{
+    return v && (strstr(v, "GCM") || strstr(v, "CCM") || strstr(v, "POLY1305"));
+}
+
+static idg_class class_for_types(int phase, unsigned mask, const proposal_diff *d)
+{
+    unsigned E = 1u << TT_ENCR, I = 1u << TT_INTEG, P = 1u << TT_PRF, K = 1u << TT_KE;
+    if (phase == 1) {
+        if (mask == E)
+            return IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH;
+        if (mask == I || mask == (I | P))
+            return IDG_CLASS_PHASE1_HASH_MISMATCH;
+        if (mask == P)
+            return IDG_CLASS_PHASE1_PRF_MISMATCH;
+        if (mask == K)
+            return IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+        if (mask == (E | I) && d &&
+            ((is_aead(d->local[TT_ENCR]) && streq(d->local[TT_INTEG], "NONE")) ||
+             (is_aead(d->peer[TT_ENCR]) && streq(d->peer[TT_INTEG], "NONE"))))
+            return IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH;
+        return IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+    }
+    if (mask == E)
+        return IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH;
+    if (mask == I)
+        return IDG_CLASS_PHASE2_HASH_MISMATCH;
+    if (mask == K)
+        return IDG_CLASS_PHASE2_PFS_MISMATCH;
+    if (mask == (E | I) && d &&
+        ((is_aead(d->local[TT_ENCR]) && streq(d->local[TT_INTEG], "NONE")) ||
+         (is_aead(d->peer[TT_ENCR]) && streq(d->peer[TT_INTEG], "NONE"))))
+        return IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH;
+    return IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+}
+
+/* ---- emitting -------------------------------------------------------------------------- */
+
+typedef struct verdict {
+    idg_class cls;
+    idg_severity sev;
+    int sev_set;
+    double confidence;
+    idg_role role;
+    const char *detail;
+    int ev_phase;        /* 1, 2, or 0 = all evidence */
+    int phase;
+    int rekey;
+    const char *child;   /* overrides the negotiation's child name */
+} verdict;
+
+static int ev_cmp_prio(const void *a, const void *b)
+{
+    const neg_evidence *x = *(const neg_evidence *const *)a;
+    const neg_evidence *y = *(const neg_evidence *const *)b;
+    if (x->prio != y->prio)
+        return y->prio - x->prio;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int ev_cmp_line(const void *a, const void *b)
+{
+    const neg_evidence *x = *(const neg_evidence *const *)a;
+    const neg_evidence *y = *(const neg_evidence *const *)b;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
+{
+    const neg_evidence *sel[MAX_EV];
+    size_t k = 0;
+    for (size_t i = 0; i < n->n_ev && k < MAX_EV; i++) {
+        const neg_evidence *e = &n->ev[i];
+        if (e->prio <= 0)
+            continue;
+        if (phase && e->phase && e->phase != phase)
+            continue;
+        sel[k++] = e;
+    }
+    qsort(sel, k, sizeof sel[0], ev_cmp_prio);
+    size_t max = rc->opts.max_evidence ? rc->opts.max_evidence : 16;
+    if (max > MAX_EV)
+        max = MAX_EV;
+    if (k > max)
+        k = max;
+    qsort(sel, k, sizeof sel[0], ev_cmp_line);
+    for (size_t i = 0; i < k; i++) {
+        rc->ev[i].line = sel[i]->line;
+        rc->ev[i].text = sel[i]->text.len ? sel[i]->text.p : "";
+    }
+    return k;
+}
+
+static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
+{
+    idg_diagnosis d;
+    memset(&d, 0, sizeof d);
+    const idg_class_info *ci = idg_class_get(v->cls);
+    d.cls = v->cls;
+    d.phase = ci ? ci->phase : v->phase;
+    if (d.phase != 1 && d.phase != 2)
+        d.phase = v->phase ? v->phase : 1;
+    d.severity = v->sev_set ? v->sev : (ci ? ci->severity : IDG_SEVERITY_ERROR);
+    d.title = ci ? ci->title : NULL;
+    d.detail = v->detail;
+    d.ike_version = n->ike_version;
+    if (!d.ike_version) {
+        const conf_conn *cc = conn_conf(rc, n);
+        if (cc && cc->version > 0)
+            d.ike_version = cc->version;
+    }
+    d.role = v->role;
+    d.connection = conn_name(rc, n);
+    d.ike_sa_id = n->synthetic ? -1 : n->id;
+    d.child_name = d.phase == 2 ? (v->child ? v->child : child_name(rc, n)) : NULL;
+    d.local_addr = S(&n->local_addr);
+    d.remote_addr = S(&n->remote_addr);
+    d.time = S(&n->time);
+    d.confidence = v->confidence;
+    d.n_offending = rc->n_off;
+    d.offending = rc->n_off ? rc->off : NULL;
+
+    if (d.severity != IDG_SEVERITY_INFO) {
+        rec_input in;
+        memset(&in, 0, sizeof in);
+        in.cls = v->cls;
+        in.ike_version = n->ike_version;
+        in.conn = d.connection;
+        in.child = d.phase == 2 ? (d.child_name ? d.child_name : d.connection) : d.child_name;
+        in.local_addr = d.local_addr;
+        in.remote_addr = d.remote_addr;
+        in.n_off = rc->n_off;
+        in.off = rc->off;
+        in.local_prop = rc->rec_local;
+        in.peer_prop = rc->rec_peer;
+        in.nat = n->nat_local || n->nat_remote;
+        in.psk = n->my_auth.len ? (strstr(n->my_auth.p, "pre-shared") ? 1 : 2) : 0;
+        in.rekey = v->rekey;
+        recommend(&rc->a, &in, &d);
+    } else {
+        d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
+                                 : "No change needed: the phase 2 SA is up.";
+    }
+
+    d.n_evidence = pick_evidence(rc, n, v->ev_phase);
+    d.evidence = d.n_evidence ? rc->ev : NULL;
+    d.n_msgids = n->n_msgids;
+    d.msgids = n->n_msgids ? n->msgids : NULL;
+    if (rc->cb)
+        rc->cb(rc->user, &d);
+    if (rc->stats)
+        rc->stats->diagnoses++;
+}
+
+static void begin(rules_ctx *rc, verdict *v)
+{
+    rc->a.used = 0;
+    rc->n_off = 0;
+    rc->rec_local = rc->rec_peer = NULL;
+    memset(v, 0, sizeof *v);
+    v->cls = IDG_CLASS__COUNT;
+}
+
+/* ---- proposals ------------------------------------------------------------------------------ */
+
+/* Fills v and the offending list from the received/configured lists of a
+ * phase. Returns 0 if a conclusion was made. */
+static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore_ke, verdict *v)
+{
+    const char *recv = phase == 1 ? S(&n->p1_received) : S(&n->p2_received);
+    const char *conf = phase == 1 ? S(&n->p1_configured) : S(&n->p2_configured);
+    const char *hint = phase == 1 ? S(&n->p1_no_acceptable) : S(&n->p2_no_acceptable);
+    int from_dump = 0;
+    if (!conf) {
+        const conf_conn *cc = conn_conf(rc, n);
+        if (phase == 1 && cc)
+            conf = S(&cc->proposals);
+        else if (phase == 2) {
+            const conf_child *ch = child_conf(cc, S(&n->child));
+            if (ch)
+                conf = S(&ch->proposals);
+        }
+        from_dump = conf != NULL;
+    }
+    size_t nr = recv ? proposal_list_parse(recv, strlen(recv), &rc->pl_recv) : 0;
+    size_t nc = conf ? proposal_list_parse(conf, strlen(conf), &rc->pl_conf) : 0;
+    if (nr && nc && proposal_diff_compute(&rc->pl_recv, &rc->pl_conf, &rc->diff) == 0) {
+        proposal_diff *d = &rc->diff;
+        unsigned mask = 0;
+        for (int t = 0; t < TT__COUNT; t++) {
+            if (t == TT_KE && ignore_ke)
+                continue;
+            if (d->mismatch[t])
+                mask |= 1u << t;
+        }
+        if (!mask) {
+            /* every type overlaps somewhere: the combination differs */
+            for (int t = 0; t < TT__COUNT; t++) {
+                if (t == TT_KE && ignore_ke)
+                    continue;
+                if (strcmp(d->local[t], d->peer[t]) != 0)
+                    add_off(rc, field_name(phase, (transform_type)t), d->local[t], d->peer[t]);
+            }
+            v->cls = phase == 1 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+            v->confidence = 0.8;
+        } else {
+            for (int t = 0; t < TT__COUNT; t++)
+                if (mask & (1u << t))
+                    add_off(rc, field_name(phase, (transform_type)t), d->local[t], d->peer[t]);
+            v->cls = class_for_types(phase, mask, d);
+            v->confidence = from_dump ? 0.85 : 0.95;
+        }
+        rc->rec_local = &rc->pl_conf.items[0];
+        rc->rec_peer = &rc->pl_recv.items[0];
+        return 0;
+    }
+    transform_type t;
+    if (hint && type_from_name(hint, &t) == 0 && !(t == TT_KE && ignore_ke)) {
+        v->cls = class_for_types(phase, 1u << t, NULL);
+        add_off(rc, field_name(phase, t), NULL, NULL);
+        v->confidence = 0.7;
+        return 0;
+    }
+    v->cls = phase == 1 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+    v->confidence = 0.6;
+    return 0;
+}
+
+static const char *offending_text(rules_ctx *rc)
+{
+    char buf[1024];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < rc->n_off; i++) {
+        const idg_offending *o = &rc->off[i];
+        const char *f = strchr(o->field, '.');
+        f = f ? f + 1 : o->field;
+        int w;
+        if (o->local && o->peer)
+            w = snprintf(buf + len, sizeof buf - len, "%s%s: this end %s, peer %s",
+                         len ? "; " : "", f, o->local, o->peer);
+        else if (o->local)
+            w = snprintf(buf + len, sizeof buf - len, "%s%s: this end %s", len ? "; " : "", f, o->local);
+        else if (o->peer)
+            w = snprintf(buf + len, sizeof buf - len, "%s%s: peer %s", len ? "; " : "", f, o->peer);
+        else
+            w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? "; " : "", f);
+        if (w < 0 || (size_t)w >= sizeof buf - len)
+            break;
+        len += (size_t)w;
+    }
+    return arena_str(&rc->a, buf);
+}
+
+/* Local values (peer unknown) from this end's own proposal list. */
+static void own_proposal_offending(rules_ctx *rc, negotiation *n, int phase)
+{
+    const char *own = phase == 1 ? S(&n->p1_proposed) : S(&n->p2_proposed);
+    if (!own)
+        own = phase == 1 ? S(&n->p1_configured) : S(&n->p2_configured);
+    if (!own) {
+        const conf_conn *cc = conn_conf(rc, n);
+        if (phase == 1 && cc)
+            own = S(&cc->proposals);
+        else if (phase == 2) {
+            const conf_child *ch = child_conf(cc, S(&n->child));
+            if (ch)
+                own = S(&ch->proposals);
+        }
+    }
+    if (!own || !proposal_list_parse(own, strlen(own), &rc->pl_conf))
+        return;
+    static const transform_type p1[] = {TT_ENCR, TT_INTEG, TT_PRF, TT_KE};
+    static const transform_type p2[] = {TT_ENCR, TT_INTEG, TT_KE};
+    const transform_type *ts = phase == 1 ? p1 : p2;
+    size_t nt = phase == 1 ? 4 : 3;
+    for (size_t i = 0; i < nt; i++) {
+        const char *vals = list_values(rc, &rc->pl_conf, ts[i]);
+        if (!vals || (streq(vals, "NONE") && ts[i] == TT_INTEG))
+            continue;
+        if (streq(vals, "NONE") && phase == 1)
+            continue;
+        add_off(rc, field_name(phase, ts[i]), vals, NULL);
+    }
+    rc->rec_local = &rc->pl_conf.items[0];
+}
+
+/* ---- phase 1 ------------------------------------------------------------------------------------ */
+
+/* This end's role; when the log does not show how the SA started, the
+ * kind of evidence tells: the responder rejects and logs why, the
+ * initiator receives the notify. */
+static idg_role p1_role(const negotiation *n)
+{
+    if (n->ike_role != IDG_ROLE_UNKNOWN)
+        return n->ike_role;
+    uint64_t f = n->facts;
+    if (f & (FACT(F1_PROPOSAL_REJECT) | FACT(F1_NO_IKE_CFG) | FACT(F1_AGGR_PSK_DISABLED) |
+             FACT(F1_NO_AUTH_MODE) | FACT(F1_NO_PEER_CFG) | FACT(F1_SENT_NO_PROP) |
+             FACT(F1_SENT_AUTH_FAILED) | FACT(F1_HALF_OPEN)))
+        return IDG_ROLE_RESPONDER;
+    if (f & (FACT(F1_NOTIFY_NO_PROP) | FACT(F1_NOTIFY_AUTH_FAILED) | FACT(F1_NOTIFY_PSK) |
+             FACT(F1_NOTIFY_VERSION) | FACT(F1_NOTIFY_CERT) | FACT(F1_IDIR_MISMATCH) |
+             FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING)))
+        return IDG_ROLE_INITIATOR;
+    return IDG_ROLE_UNKNOWN;
+}
+
+static idg_role p2_role(const negotiation *n)
+{
+    if (n->p2_exch != EX_NONE)
+        return n->p2_we_initiated ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+    uint64_t f = n->facts;
+    if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE) | FACT(F2_PROPOSAL_REJECT)))
+        return IDG_ROLE_RESPONDER;
+    if (f & (FACT(F2_NOTIFY_NO_PROP) | FACT(F2_NOTIFY_TS) | FACT(F2_NOTIFY_OTHER) |
+             FACT(F2_NO_ACCEPTABLE_TS)))
+        return IDG_ROLE_INITIATOR;
+    return n->ike_role;
+}
+
+static const char *peer_desc(const negotiation *n)
+{
+    return n->remote_addr.len ? n->remote_addr.p : "the peer";
+}
+
+static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
+{
+    uint64_t f = n->facts;
+    const conf_conn *cc = conn_conf(rc, n);
+    const char *conf_remote = cc ? S(&cc->remote_id) : NULL;
+    const char *conf_local = cc ? S(&cc->local_id) : NULL;
+    const char *peer_addr = n->lookup_remote_host.len ? S(&n->lookup_remote_host) : S(&n->remote_addr);
+    int nat = n->nat_remote || n->nat_local;
+    v->role = p1_role(n);
+    v->ev_phase = 1;
+
+    if (f & FACT(F1_CONSTRAINT_ID)) {
+        const char *req = S(&n->constraint_required);
+        const char *got = n->constraint_got.len ? S(&n->constraint_got) : S(&n->remote_id);
+        v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+        add_off(rc, "phase1.peer_identifier", req, got);
+        v->confidence = 0.85;
+        v->detail = arena_printf(&rc->a,
+            "The peer authenticated as '%s', but this end requires the peer identity '%s' "
+            "(identity constraint check failed).", got ? got : "?", req ? req : "?");
+        return 0;
+    }
+    if (f & (FACT(F1_IDIR_MISMATCH) | FACT(F1_IDR_REQUIRE))) {
+        const char *recv = S(&n->idir_received), *want = S(&n->idir_configured);
+        int mine = (f & FACT(F1_IDR_REQUIRE)) && n->ike_role == IDG_ROLE_RESPONDER;
+        if (!mine && nat && looks_like_ip(recv) && !streq(recv, peer_addr)) {
+            v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
+            v->detail = arena_printf(&rc->a,
+                "The peer is behind NAT and identifies itself as '%s' (its address before NAT), "
+                "while this end expects the peer identifier '%s'; the peer's address as seen "
+                "here is %s.", recv ? recv : "?", want ? want : "?", peer_addr ? peer_addr : "?");
+        } else {
+            v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+            v->detail = mine
+                ? arena_printf(&rc->a, "The initiator asked for this end's identity '%s', but this end "
+                               "is configured as '%s'.", recv ? recv : "?", want ? want : "?")
+                : arena_printf(&rc->a, "The peer identified itself as '%s', but this end expects the "
+                               "peer identifier '%s'.", recv ? recv : "?", want ? want : "?");
+        }
+        add_off(rc, mine ? "phase1.my_identifier" : "phase1.peer_identifier", want, recv);
+        v->confidence = 0.9;
+        return 0;
+    }
+    if (f & FACT(F1_NO_PEER_CFG)) {
+        const char *recv = S(&n->lookup_remote_id);
+        const char *auth = S(&n->auth_mode_class);
+        const char *conf_class = cc ? S(&cc->remote_class) : NULL;
+        if (recv && conf_remote && streq(recv, conf_remote) && auth && conf_class &&
+            !strstr(conf_class, auth) && !strstr(auth, conf_class)) {
+            v->cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+            add_off(rc, "phase1.authentication_method", conf_class, auth);
+            v->confidence = 0.7;
+            v->detail = arena_printf(&rc->a,
+                "No peer configuration matches: the peer authenticates with %s, but the "
+                "connection for it is configured for %s.", auth, conf_class);
+            return 0;
+        }
+        if (nat && looks_like_ip(recv) && peer_addr && !streq(recv, peer_addr)) {
+            v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
+            v->detail = arena_printf(&rc->a,
+                "The peer is behind NAT (its address here is %s) and identifies itself as '%s', "
+                "its address before NAT; no peer configuration of this end accepts that "
+                "identity%s%s%s.", peer_addr, recv,
+                conf_remote ? " (the configured peer identifier is '" : "",
+                conf_remote ? conf_remote : "", conf_remote ? "')" : "");
+        } else {
+            v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+            v->detail = arena_printf(&rc->a,
+                "No peer configuration of this end matches the identity the peer sent ('%s'%s%s)%s%s%s.",
+                recv ? recv : "?", peer_addr ? " from " : "", peer_addr ? peer_addr : "",
+                conf_remote ? "; the configured peer identifier is '" : "",
+                conf_remote ? conf_remote : "", conf_remote ? "'" : "");
+        }
+        add_off(rc, "phase1.peer_identifier", conf_remote, recv);
+        const char *idr = S(&n->lookup_local_id);
+        if (idr && conf_local && strcmp(idr, "%any") != 0 && !streq(idr, conf_local))
+            add_off(rc, "phase1.my_identifier", conf_local, idr);
+        v->confidence = (recv && conf_remote && streq(recv, conf_remote)) ? 0.6 : 0.9;
+        return 0;
+    }
+    return -1;
+}
+
+static int p1_no_ike_cfg(rules_ctx *rc, negotiation *n, verdict *v)
+{
+    const char *la = S(&n->no_ike_cfg_local), *ra = S(&n->no_ike_cfg_remote);
+    int pv = n->ike_version;
+    const conf_store *cs = rc->conf;
+    const conf_conn *both = NULL, *local_only = NULL;
+    for (size_t i = 0; i < cs->n; i++) {
+        const conf_conn *c = cs->conns[i];
+        int lm = conf_addrs_match(S(&c->local_addrs), la);
+        int rm = conf_addrs_match(S(&c->remote_addrs), ra);
+        if (lm && rm && !both)
+            both = c;
+        else if (lm && !local_only)
+            local_only = c;
+    }
+    v->role = IDG_ROLE_RESPONDER;
+    v->ev_phase = 1;
+    if (both && !n->conn.len)
+        nstr_set(&n->conn, both->name.p, both->name.len);
+    if (both && both->version > 0 && pv && both->version != pv) {
+        v->cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
+        add_off(rc, "phase1.ike_version", version_name(both->version), version_name(pv));
+        v->confidence = 0.9;
+        v->detail = arena_printf(&rc->a,
+            "The peer %s started an %s negotiation, but this end's connection '%s' for %s...%s "
+            "is configured for %s only, so charon found no IKE config and sent NO_PROPOSAL_CHOSEN.",
+            ra ? ra : "?", version_name(pv), S(&both->name), la ? la : "?", ra ? ra : "?",
+            version_name(both->version));
+        return 0;
+    }
+    if (cs->n > 0 && !both) {
+        const conf_conn *c = local_only ? local_only : cs->conns[0];
+        if (!n->conn.len && local_only)
+            nstr_set(&n->conn, c->name.p, c->name.len);
+        v->cls = IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY;
+        add_off(rc, "phase1.remote_gateway", S(&c->remote_addrs), ra);
+        v->confidence = 0.9;
+        v->detail = arena_printf(&rc->a,
+            "An IKE negotiation arrived from %s to %s, but no connection of this end is "
+            "configured for that pair of addresses (connection '%s' expects the remote gateway %s "
+            "and the local address %s), so charon sent NO_PROPOSAL_CHOSEN.",
+            ra ? ra : "?", la ? la : "?", S(&c->name),
+            c->remote_addrs.len ? c->remote_addrs.p : "%any",
+            c->local_addrs.len ? c->local_addrs.p : "%any");
+        return 0;
+    }
+    v->cls = IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY;
+    add_off(rc, "phase1.remote_gateway", NULL, ra);
+    v->confidence = 0.6;
+    v->detail = arena_printf(&rc->a,
+        "No IKE config of this end matches %s...%s for %s: either no connection has %s as its "
+        "remote gateway (and %s as local address), or the matching connection uses the other "
+        "IKE version than the peer (%s).", la ? la : "?", ra ? ra : "?", version_name(pv),
+        ra ? ra : "?", la ? la : "?", version_name(pv));
+    return 0;
+}
+
+static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
+{
+    const char *my_auth = S(&n->my_auth);
+    int cert = n->sent_cert || (my_auth && !strstr(my_auth, "pre-shared") && !strstr(my_auth, "EAP"));
+    int eap = my_auth && strstr(my_auth, "EAP");
+    const char *myid = S(&n->local_id);
+    if (!myid) {
+        const conf_conn *cc = conn_conf(rc, n);
+        myid = cc ? S(&cc->local_id) : NULL;
+    }
+    int nat_id = n->nat_local && looks_like_ip(myid) && streq(myid, S(&n->local_addr));
+    const char *who = peer_desc(n);
+    v->role = p1_role(n);
+    v->ev_phase = 1;
+    v->confidence = 0.5;
+    if (cert) {
+        v->cls = n->unknown_ca ? IDG_CLASS_PHASE1_CERTIFICATE_FAILURE : IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v->detail = arena_printf(&rc->a,
+            "The peer %s rejected this end's authentication (AUTHENTICATION_FAILED)%s. This end "
+            "authenticates with a certificate: the peer most likely does not trust its issuing CA "
+            "or does not accept its identity; the peer's log has the reason.", who,
+            n->unknown_ca ? "; the peer asked for certificates of a CA this end does not know" : "");
+        return 0;
+    }
+    if (eap) {
+        v->cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v->detail = arena_printf(&rc->a, "The peer %s rejected the EAP authentication of this end "
+                                 "(AUTHENTICATION_FAILED).", who);
+        return 0;
+    }
+    if (nat_id) {
+        v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
+        add_off(rc, "phase1.my_identifier", myid, NULL);
+        v->detail = arena_printf(&rc->a,
+            "The peer %s rejected this end's authentication (AUTHENTICATION_FAILED). This end is "
+            "behind NAT and identifies itself as '%s', its address before NAT; the peer most likely "
+            "expects the public (NATed) address as peer identifier.", who, myid);
+        return 0;
+    }
+    if (n->ike_version == 1 && n->mode == 2) {
+        v->cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v->detail = arena_printf(&rc->a,
+            "The peer %s answered this end's Aggressive Mode request with AUTHENTICATION_FAILED. "
+            "The usual causes: the peer uses Main Mode (or refuses Aggressive Mode with a "
+            "pre-shared key), the peer identifier does not match, or the pre-shared keys differ; "
+            "the peer's log tells which.", who);
+        return 0;
+    }
+    if (n->ike_version == 1) {
+        v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+        if (myid)
+            add_off(rc, "phase1.my_identifier", myid, NULL);
+        v->detail = arena_printf(&rc->a,
+            "The peer %s answered this end's Main Mode identification with AUTHENTICATION_FAILED: "
+            "it found no peer configuration for this end's identity%s%s%s (with IKEv1 a pre-shared "
+            "key mismatch shows as a decryption failure instead). Check the peer identifier on the "
+            "peer and My identifier here; a Main/Aggressive mode mismatch gives the same answer.", who,
+            myid ? " ('" : "", myid ? myid : "", myid ? "')" : "");
+        return 0;
+    }
+    /* this end asks the responder for an identity other than its address */
+    const conf_conn *cc = conn_conf(rc, n);
+    const char *want_idr = cc ? S(&cc->remote_id) : NULL;
+    /* ... while it identifies itself by its address: a mixed choice of
+     * identifier types is the usual sign of a peer identifier mistake */
+    const char *my_id = n->local_id.len ? S(&n->local_id) : (cc ? S(&cc->local_id) : NULL);
+    if (n->ike_role == IDG_ROLE_INITIATOR && want_idr && strcmp(want_idr, "%any") != 0 &&
+        !streq(want_idr, S(&n->remote_addr)) && !looks_like_ip(want_idr) && looks_like_ip(my_id)) {
+        v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+        add_off(rc, "phase1.peer_identifier", want_idr, NULL);
+        v->detail = arena_printf(&rc->a,
+            "The peer %s rejected this end's IKE_AUTH with AUTHENTICATION_FAILED. This end asks the "
+            "peer to be '%s' (IDr); if the peer does not use that identity it finds no matching peer "
+            "configuration. A pre-shared key mismatch gives the same answer; the peer's log tells which.",
+            who, want_idr);
+        return 0;
+    }
+    v->cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
+    add_off(rc, "phase1.psk", NULL, NULL);
+    v->detail = arena_printf(&rc->a,
+        "The peer %s rejected this end's IKE_AUTH with AUTHENTICATION_FAILED after this end "
+        "authenticated with a pre-shared key: the pre-shared keys most likely differ (an identifier "
+        "the peer does not accept gives the same answer; the peer's log tells which).", who);
+    return 0;
+}
+
+static void p1_failure(rules_ctx *rc, negotiation *n)
+{
+    uint64_t f = n->facts & F1_MASK;
+    verdict v;
+    begin(rc, &v);
+    v.role = p1_role(n);
+    v.ev_phase = 1;
+    v.phase = 1;
+    const char *ver = version_name(n->ike_version);
+
+    if (f & FACT(F1_AGGR_PSK_DISABLED)) {
+        v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
+        add_off(rc, "phase1.mode", "main", "aggressive");
+        v.confidence = 0.9;
+        v.detail = arena_printf(&rc->a,
+            "The peer %s started IKEv1 Aggressive Mode with a pre-shared key, which this end refuses "
+            "('Aggressive Mode PSK disabled for security reasons'); this end uses Main Mode.", peer_desc(n));
+    } else if (f & FACT(F1_NO_AUTH_MODE)) {
+        const char *pm = S(&n->auth_mode_peer);
+        const char *auth = S(&n->auth_mode_class);
+        int peer_aggr = pm && (pm[0] == 'A' || pm[0] == 'a');
+        const conf_conn *cc = conn_conf(rc, n);
+        const char *conf_class = cc ? S(&cc->remote_class) : NULL;
+        if (cc && cc->aggressive >= 0 && cc->aggressive == peer_aggr && auth && conf_class &&
+            !strstr(conf_class, auth) && !strstr(auth, conf_class)) {
+            v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+            add_off(rc, "phase1.authentication_method", conf_class, auth);
+            v.confidence = 0.8;
+            v.detail = arena_printf(&rc->a, "The peer uses %s authentication, but the matching connection "
+                                    "of this end is configured for %s.", auth, conf_class);
+        } else {
+            v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
+            add_off(rc, "phase1.mode", peer_aggr ? "main" : "aggressive", peer_aggr ? "aggressive" : "main");
+            v.confidence = (cc && cc->aggressive >= 0) ? 0.9 : 0.8;
+            v.detail = arena_printf(&rc->a,
+                "The peer %s negotiates IKEv1 %s Mode, but the matching connection of this end does not "
+                "allow %s authentication in %s Mode (it is set to %s Mode).", peer_desc(n),
+                peer_aggr ? "Aggressive" : "Main", auth ? auth : "this", peer_aggr ? "Aggressive" : "Main",
+                peer_aggr ? "Main" : "Aggressive");
+        }
+    } else if (f & FACT(F1_NO_IKE_CFG)) {
+        p1_no_ike_cfg(rc, n, &v);
+    } else if (f & FACT(F1_PROPOSAL_REJECT)) {
+        proposal_verdict(rc, n, 1, 0, &v);
+        v.detail = arena_printf(&rc->a,
+            "This end rejected the peer's %s proposals (%s%s): %s. Received: %s; configured here: %s.",
+            ver, mode_name(n) ? mode_name(n) : "phase 1", "", rc->n_off ? offending_text(rc) : "no single transform explains it",
+            n->p1_received.len ? n->p1_received.p : "(not logged)",
+            n->p1_configured.len ? n->p1_configured.p : "(not logged)");
+    } else if (f & FACT(F1_KE_FAILED)) {
+        v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+        add_off(rc, "phase1.dh_group", S(&n->ke_offered), S(&n->ke_requested));
+        v.confidence = 0.8;
+        v.detail = arena_printf(&rc->a,
+            "The DH group negotiation failed: this end offered %s, the peer requested %s, and the "
+            "retry did not succeed.", n->ke_offered.len ? n->ke_offered.p : "?",
+            n->ke_requested.len ? n->ke_requested.p : "?");
+    } else if (f & FACT(F1_PEER_PROPOSAL_INVALID)) {
+        v.cls = IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+        own_proposal_offending(rc, n, 1);
+        v.confidence = 0.6;
+        v.detail = arena_printf(&rc->a, "The peer %s answered with a proposal this end did not offer.",
+                                peer_desc(n));
+    } else if (f & (FACT(F1_CERT) | FACT(F1_NO_PRIVATE_KEY))) {
+        v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
+        v.confidence = (f & FACT(F1_CERT)) ? 0.9 : 0.8;
+        const char *issuer = S(&n->cert_issuer);
+        v.detail = (f & FACT(F1_CERT))
+            ? arena_printf(&rc->a, "Certificate authentication of the peer failed: %s%s%s%s.",
+                           n->cert_detail.len ? n->cert_detail.p : "the peer's certificate is not trusted",
+                           issuer ? " (issuer \"" : "", issuer ? issuer : "", issuer ? "\" is not a trusted CA here)" : "")
+            : arena_printf(&rc->a, "This end cannot authenticate itself: %s.",
+                           n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate");
+        if (issuer)
+            add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
+    } else if (p1_identifier(rc, n, &v) == 0) {
+        /* filled */
+    } else if (f & (FACT(F1_MAC_MISMATCH) | FACT(F1_DECRYPT_FAILED) | FACT(F1_HASH_MISMATCH) |
+                    FACT(F1_NO_SHARED_KEY) | FACT(F1_NOTIFY_PSK))) {
+        v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
+        add_off(rc, "phase1.psk", NULL, NULL);
+        if (f & FACT(F1_MAC_MISMATCH)) {
+            v.confidence = 0.95;
+            v.detail = arena_printf(&rc->a,
+                "The peer's AUTH payload does not verify with the pre-shared key this end has for "
+                "'%s' - '%s' (MAC mismatched): the two ends use different pre-shared keys.",
+                n->lookup_local_id.len ? n->lookup_local_id.p : "?",
+                n->lookup_remote_id.len ? n->lookup_remote_id.p : "?");
+        } else if (f & FACT(F1_NO_SHARED_KEY)) {
+            v.confidence = 0.8;
+            v.detail = arena_printf(&rc->a,
+                "This end has no pre-shared key for the identities '%s' - '%s': add the PSK for this "
+                "peer (or fix the identifiers the secret is bound to).",
+                n->lookup_local_id.len ? n->lookup_local_id.p : "?",
+                n->lookup_remote_id.len ? n->lookup_remote_id.p : "?");
+        } else if (f & FACT(F1_DECRYPT_FAILED)) {
+            v.confidence = 0.9;
+            v.detail = arena_printf(&rc->a,
+                "This end cannot decrypt the peer's %s messages (invalid payload length, decryption "
+                "failed): the keys derived from the pre-shared key differ, i.e. the pre-shared keys "
+                "do not match.", mode_name(n) ? mode_name(n) : "phase 1");
+        } else if (f & FACT(F1_HASH_MISMATCH)) {
+            v.confidence = 0.85;
+            v.detail = arena_printf(&rc->a,
+                "The peer's HASH payload does not match the one calculated with this end's pre-shared "
+                "key: the pre-shared keys differ.");
+        } else {
+            v.confidence = 0.6;
+            v.detail = arena_printf(&rc->a,
+                "The peer reported %s while this end's %s messages were processed: the peer could not "
+                "decrypt or verify them, which points to different pre-shared keys.",
+                n->notify.len ? n->notify.p : "an error", mode_name(n) ? mode_name(n) : "phase 1");
+        }
+    } else if (f & FACT(F1_EAP_FAILED)) {
+        v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v.confidence = 0.85;
+        v.detail = arena_printf(&rc->a, "EAP authentication failed: %s.",
+                                n->eap_detail.len ? n->eap_detail.p : "EAP method failed");
+    } else if (f & FACT(F1_XAUTH_FAILED)) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.confidence = 0.85;
+        v.detail = arena_printf(&rc->a, "XAuth authentication failed: %s.",
+                                n->eap_detail.len ? n->eap_detail.p : "wrong XAuth credentials");
+    } else if (f & FACT(F1_PEER_CFG_UNACCEPTABLE)) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.confidence = 0.7;
+        v.detail = arena_printf(&rc->a, "The peer's authentication does not satisfy the peer "
+                                "configuration: %s.", n->peer_cfg_unacceptable.p);
+    } else if (f & FACT(F1_NOTIFY_NO_PROP)) {
+        v.cls = IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+        own_proposal_offending(rc, n, 1);
+        v.confidence = 0.6;
+        v.detail = arena_printf(&rc->a,
+            "The peer %s answered this end's %s %s with NO_PROPOSAL_CHOSEN: it accepts none of this "
+            "end's phase 1 proposals (%s), or it has no IKE configuration for this end's address or "
+            "IKE version. The peer's log names the difference.", peer_desc(n), ver,
+            n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "request"),
+            n->p1_proposed.len ? n->p1_proposed.p : (n->p1_configured.len ? n->p1_configured.p : "not logged"));
+    } else if (f & FACT(F1_NOTIFY_AUTH_FAILED)) {
+        p1_auth_failed_notify(rc, n, &v);
+    } else if (f & FACT(F1_NOTIFY_CERT)) {
+        v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
+        v.confidence = 0.6;
+        v.detail = arena_printf(&rc->a, "The peer %s rejected this end's certificate (%s).",
+                                peer_desc(n), n->notify.len ? n->notify.p : "certificate error");
+    } else if (f & FACT(F1_NOTIFY_VERSION)) {
+        v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
+        v.confidence = 0.5;
+        v.detail = arena_printf(&rc->a, "The peer %s answered with %s: it does not speak %s as "
+                                "configured here.", peer_desc(n), n->notify.len ? n->notify.p : "an error", ver);
+    } else if (f & (FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING))) {
+        v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
+        v.confidence = 0.85;
+        int tries = n->giving_up_count ? n->giving_up_count : n->retransmits;
+        v.detail = arena_printf(&rc->a,
+            "The peer %s never answered: this end sent its %s %s request and %d retransmit%s, then "
+            "gave up. The peer is down or unreachable, UDP 500/4500 is blocked on the path, or the "
+            "peer silently drops the request.", peer_desc(n), ver,
+            n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "phase 1"),
+            tries, tries == 1 ? "" : "s");
+        if (n->remote_addr.len)
+            add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
+    } else if (f & FACT(F1_INVALID_KE)) {
+        v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+        v.sev = IDG_SEVERITY_WARNING;
+        v.sev_set = 1;
+        v.confidence = 0.9;
+        int resp = n->ke_role == IDG_ROLE_RESPONDER;
+        add_off(rc, "phase1.dh_group", resp ? S(&n->ke_requested) : S(&n->ke_offered),
+                resp ? S(&n->ke_offered) : S(&n->ke_requested));
+        v.detail = resp
+            ? arena_printf(&rc->a,
+                "The initiator's first IKE_SA_INIT used DH group %s; this end requested %s "
+                "(INVALID_KE_PAYLOAD) and the initiator is expected to retry with it. This costs a "
+                "round trip; it is not a failure by itself.", S(&n->ke_offered), S(&n->ke_requested))
+            : arena_printf(&rc->a,
+                "The peer did not accept DH group %s and requested %s (INVALID_KE_PAYLOAD); this end "
+                "retried with %s%s.", S(&n->ke_offered), S(&n->ke_requested), S(&n->ke_requested),
+                n->ike_established ? " and the IKE_SA came up" : "");
+        if (n->invalid_ke_warned) {
+            neg_clear_facts(n, F1_MASK);
+            return;
+        }
+        n->invalid_ke_warned = 1;
+    } else if (f & FACT(F1_HALF_OPEN)) {
+        v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
+        v.sev = IDG_SEVERITY_WARNING;
+        v.sev_set = 1;
+        v.confidence = 0.4;
+        v.detail = arena_printf(&rc->a,
+            "The peer %s started an IKE_SA but never completed it; this end deleted the half-open SA "
+            "after the timeout. Either this end's answers do not reach the peer, or the peer gave up "
+            "(its log tells why).", peer_desc(n));
+    } else if (f & FACT(F1_SENT_NO_PROP)) {
+        if (n->p1_received.len && n->p1_configured.len) {
+            proposal_verdict(rc, n, 1, 0, &v);
+            v.confidence = v.confidence > 0.8 ? 0.8 : v.confidence;
+        } else {
+            v.cls = IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+            v.confidence = 0.5;
+        }
+        v.detail = arena_printf(&rc->a,
+            "This end answered the peer's %s request with NO_PROPOSAL_CHOSEN: no configured proposal "
+            "(or no IKE config for the peer's address and version) matches%s%s.", ver,
+            rc->n_off ? ": " : "", rc->n_off ? offending_text(rc) : "");
+    } else if (f & FACT(F1_SENT_AUTH_FAILED)) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.confidence = 0.4;
+        v.detail = arena_printf(&rc->a,
+            "This end rejected the peer's authentication (it sent AUTHENTICATION_FAILED) without "
+            "logging why at the enabled log level: the usual causes are a peer identifier, "
+            "pre-shared key, certificate or negotiation mode mismatch.");
+    } else if (f & FACT(F1_NOTIFY_OTHER)) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.confidence = 0.3;
+        v.detail = arena_printf(&rc->a, "The peer %s answered with %s during phase 1.",
+                                peer_desc(n), n->notify.len ? n->notify.p : "an error notify");
+    } else {
+        neg_clear_facts(n, F1_MASK);
+        return;
+    }
+    if (v.cls >= IDG_CLASS__COUNT) {
+        neg_clear_facts(n, F1_MASK);
+        return;
+    }
+    if (!v.detail)
+        v.detail = "";
+    int error = !(v.sev_set && v.sev != IDG_SEVERITY_ERROR);
+    emit(rc, n, &v);
+    if (error)
+        n->p1_failure_emitted = 1;
+    neg_clear_facts(n, F1_MASK);
+}
+
+/* ---- phase 2 ---------------------------------------------------------------------------------- */
+
+static const char *ts_text(rules_ctx *rc, const ts_list *l)
+{
+    char buf[1024];
+    ts_list_format(l, buf, sizeof buf);
+    return arena_str(&rc->a, buf);
+}
+
+/* Compares the peer's proposal for one side with this end's configuration. */
+static void ts_compare(rules_ctx *rc, const char *field, const char *conf, const char *peer)
+{
+    if (!conf && !peer)
+        return;
+    size_t nc = conf ? ts_list_parse(conf, strlen(conf), &rc->ts_a) : 0;
+    size_t np = peer ? ts_list_parse(peer, strlen(peer), &rc->ts_b) : 0;
+    if (nc && np) {
+        if (!ts_list_covers(&rc->ts_a, &rc->ts_b))
+            add_off(rc, field, ts_text(rc, &rc->ts_a), ts_text(rc, &rc->ts_b));
+        return;
+    }
+    if (nc && !peer)
+        add_off(rc, field, ts_text(rc, &rc->ts_a), NULL);
+}
+
+static void p2_conf_ts(rules_ctx *rc, negotiation *n, const char **local, const char **remote)
+{
+    *local = S(&n->ts_conf_local);
+    *remote = S(&n->ts_conf_remote);
+    if (*local && *remote)
+        return;
+    const conf_child *ch = child_conf(conn_conf(rc, n), S(&n->child));
+    if (ch) {
+        if (!*local)
+            *local = S(&ch->local_ts);
+        if (!*remote)
+            *remote = S(&ch->remote_ts);
+    }
+}
+
+/* How well a configured pair of selector lists fits what the peer
+ * proposed: 2 per side it covers, 1 per side it overlaps. */
+static int ts_fit(rules_ctx *rc, const char *conf_l, const char *conf_r, const char *peer_l,
+                  const char *peer_r)
+{
+    int score = 0;
+    const char *c[2] = {conf_l, conf_r}, *p[2] = {peer_l, peer_r};
+    for (int side = 0; side < 2; side++) {
+        if (!c[side] || !p[side])
+            continue;
+        if (!ts_list_parse(c[side], strlen(c[side]), &rc->ts_a) ||
+            !ts_list_parse(p[side], strlen(p[side]), &rc->ts_b))
+            continue;
+        if (ts_list_covers(&rc->ts_a, &rc->ts_b))
+            score += 2;
+        else if (ts_list_covers(&rc->ts_b, &rc->ts_a))
+            score += 1;
+    }
+    return score;
+}
+
+/* The responder's configured selectors closest to the peer's proposal:
+ * the loaded children of the connection (named), else the candidates the
+ * log listed. Names the child when it is known. */
+static void p2_best_child(rules_ctx *rc, negotiation *n, const char **cl, const char **cr)
+{
+    const char *pl = S(&n->ts_peer_local), *pr = S(&n->ts_peer_remote);
+    const conf_conn *cc = conn_conf(rc, n);
+    int best = -1;
+    *cl = *cr = NULL;
+    if (cc && cc->n_children > 0 && pl && pr) {
+        const conf_child *bc = NULL;
+        for (size_t i = 0; i < cc->n_children; i++) {
+            const conf_child *ch = &cc->children[i];
+            int sc = ts_fit(rc, S(&ch->local_ts), S(&ch->remote_ts), pl, pr);
+            if (sc > best) {
+                best = sc;
+                bc = ch;
+            }
+        }
+        if (bc) {
+            *cl = S(&bc->local_ts);
+            *cr = S(&bc->remote_ts);
+            if (cc->n_children > 1 || !n->child.len) {
+                nstr_set(&n->child, bc->name.p, bc->name.len);
+                n->child_fresh = 1;
+            }
+            return;
+        }
+    }
+    if (n->n_ts_cand > 1 && pl && pr) {
+        for (int k = 0; k < n->n_ts_cand; k++) {
+            int sc = ts_fit(rc, S(&n->ts_cand_us[k]), S(&n->ts_cand_other[k]), pl, pr);
+            if (sc > best) {
+                best = sc;
+                *cl = S(&n->ts_cand_us[k]);
+                *cr = S(&n->ts_cand_other[k]);
+            }
+        }
+        return;
+    }
+    if (n->n_ts_cand == 1) {
+        *cl = S(&n->ts_cand_us[0]);
+        *cr = S(&n->ts_cand_other[0]);
+        if (*cl || *cr)
+            return;
+    }
+    p2_conf_ts(rc, n, cl, cr);
+}
+
+static const char *exch_label(exch_type x)
+{
+    switch (x) {
+    case EX_QUICK_MODE:
+        return "Quick Mode";
+    case EX_IKE_AUTH:
+        return "IKE_AUTH";
+    case EX_CREATE_CHILD_SA:
+        return "CREATE_CHILD_SA";
+    default:
+        return "phase 2";
+    }
+}
+
+static void p2_failure(rules_ctx *rc, negotiation *n)
+{
+    uint64_t f = n->facts & F2_MASK;
+    verdict v;
+    begin(rc, &v);
+    v.phase = 2;
+    v.ev_phase = 2;
+    v.role = p2_role(n);
+    v.rekey = n->p2_rekey;
+    const char *ex = exch_label(n->p2_exch);
+
+    if (n->p2_emitted_any && n->p2_emitted_msgid == n->p2_msgid) {
+        neg_clear_facts(n, F2_MASK);
+        return;
+    }
+    if (f & FACT(F2_INSTALL_FAILED)) {
+        v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
+        v.confidence = 0.9;
+        v.detail = arena_printf(&rc->a,
+            "The CHILD_SA was negotiated, but the kernel refused to install it: %s%s%s%s. Check "
+            "that the kernel supports the negotiated ESP algorithms and IPsec (e.g. the ESP/XFRM "
+            "modules on Linux) and that no conflicting policy exists.",
+            n->install_detail.len ? n->install_detail.p : "SA installation failed",
+            n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "");
+    } else if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE))) {
+        const char *cl, *cr;
+        p2_best_child(rc, n, &cl, &cr);
+        const char *pl = S(&n->ts_peer_local), *pr = S(&n->ts_peer_remote);
+        ts_compare(rc, "phase2.local_network", cl, pl);
+        ts_compare(rc, "phase2.remote_network", cr, pr);
+        v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
+        v.confidence = 0.9;
+        v.detail = arena_printf(&rc->a,
+            "The peer proposed the traffic selectors %s (this side) === %s (its side), which no "
+            "phase 2 of this end matches (configured here: %s === %s)%s%s.",
+            pl ? pl : "?", pr ? pr : "?", cl ? cl : "?", cr ? cr : "?",
+            rc->n_off ? ": " : "", rc->n_off ? offending_text(rc) : "");
+    } else if (f & FACT(F2_PROPOSAL_REJECT)) {
+        int ignore_ke = n->p2_exch == EX_IKE_AUTH;
+        proposal_verdict(rc, n, 2, ignore_ke, &v);
+        v.detail = arena_printf(&rc->a,
+            "This end rejected the peer's %s proposals in %s%s: %s. Received: %s; configured here: %s.",
+            n->p2_received.len && strstr(n->p2_received.p, "AH:") ? "AH" : "ESP", ex,
+            n->p2_rekey ? " (rekey)" : "",
+            rc->n_off ? offending_text(rc) : "no single transform explains it",
+            n->p2_received.len ? n->p2_received.p : "(not logged)",
+            n->p2_configured.len ? n->p2_configured.p : "(not logged)");
+    } else if (f & FACT(F2_NO_ACCEPTABLE_TS)) {
+        const char *cl, *cr;
+        p2_conf_ts(rc, n, &cl, &cr);
+        if (cl || n->ts_peer_local.len)
+            add_off(rc, "phase2.local_network", cl, S(&n->ts_peer_local));
+        if (cr || n->ts_peer_remote.len)
+            add_off(rc, "phase2.remote_network", cr, S(&n->ts_peer_remote));
+        v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
+        v.confidence = 0.7;
+        v.detail = arena_printf(&rc->a,
+            "The peer narrowed the traffic selectors to something outside this end's phase 2 "
+            "(configured here: %s === %s).", cl ? cl : "?", cr ? cr : "?");
+    } else if (f & FACT(F2_NOTIFY_TS)) {
+        const char *cl, *cr;
+        p2_conf_ts(rc, n, &cl, &cr);
+        if (cl)
+            add_off(rc, "phase2.local_network", cl, NULL);
+        if (cr)
+            add_off(rc, "phase2.remote_network", cr, NULL);
+        v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
+        v.confidence = 0.65;
+        v.detail = arena_printf(&rc->a,
+            "The peer %s rejected this end's traffic selectors %s === %s (%s): its phase 2 has "
+            "other local/remote networks. The peer's log shows what it expects.",
+            peer_desc(n), cl ? cl : "?", cr ? cr : "?", n->notify.len ? n->notify.p : "TS error");
+    } else if (f & FACT(F2_NOTIFY_NO_PROP)) {
+        if (n->ike_version == 1 && !n->p2_we_initiated && n->p2_selected_ok) {
+            v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
+            v.confidence = 0.4;
+            v.detail = arena_printf(&rc->a,
+                "This end accepted the peer's Quick Mode proposal, then the peer %s sent "
+                "NO_PROPOSAL_CHOSEN: the peer most likely failed to install the SA (its log shows "
+                "the kernel error).", peer_desc(n));
+        } else if (n->ike_version == 2 && n->p2_exch == EX_CREATE_CHILD_SA &&
+                   (n->p2_rekey || n->child_ever_established) && n->p2_auth_child_ok) {
+            v.cls = IDG_CLASS_PHASE2_PFS_MISMATCH;
+            v.confidence = 0.6;
+            const char *own = S(&n->p2_proposed) ? S(&n->p2_proposed) : S(&n->p2_configured);
+            const char *ke = NULL;
+            if (own && proposal_list_parse(own, strlen(own), &rc->pl_conf)) {
+                ke = list_values(rc, &rc->pl_conf, TT_KE);
+                rc->rec_local = &rc->pl_conf.items[0];
+            }
+            add_off(rc, "phase2.pfs_group", ke ? ke : "NONE", NULL);
+            v.detail = arena_printf(&rc->a,
+                "The CHILD_SA came up in IKE_AUTH (negotiated without PFS), but the peer rejected "
+                "the %s with NO_PROPOSAL_CHOSEN. The proposals are otherwise the same, so the PFS "
+                "key group differs (this end: %s).",
+                n->p2_rekey ? "rekey" : "new CHILD_SA", ke ? ke : "none");
+        } else {
+            v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+            own_proposal_offending(rc, n, 2);
+            v.confidence = 0.6;
+            v.detail = arena_printf(&rc->a,
+                "The peer %s answered this end's %s with NO_PROPOSAL_CHOSEN: none of this end's "
+                "phase 2 proposals (%s) is acceptable to it. The peer's log names the transform.",
+                peer_desc(n), ex,
+                n->p2_proposed.len ? n->p2_proposed.p : (n->p2_configured.len ? n->p2_configured.p : "not logged"));
+        }
+    } else if (f & FACT(F2_REKEY_FAILED)) {
+        v.cls = IDG_CLASS_PHASE2_REKEY_FAILURE;
+        v.confidence = 0.6;
+        v.detail = arena_printf(&rc->a, "Rekeying the CHILD_SA%s%s failed; charon retries. Compare the "
+                                "phase 2 settings (PFS key group in particular) of both ends.",
+                                n->child.len ? " " : "", n->child.len ? n->child.p : "");
+    } else if (f & FACT(F2_NOTIFY_OTHER)) {
+        int vip = n->notify.len && (strstr(n->notify.p, "ADDRESS") || strstr(n->notify.p, "CP_REQ"));
+        v.cls = vip ? IDG_CLASS_PHASE2_NETWORK_MISMATCH : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+        v.confidence = vip ? 0.4 : 0.3;
+        v.detail = arena_printf(&rc->a, "The peer rejected the CHILD_SA with %s%s.",
+                                n->notify.len ? n->notify.p : "an error",
+                                vip ? " (virtual IP / configuration payload assignment failed)" : "");
+    } else if (f & FACT(F2_CHILD_FAILED)) {
+        v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+        v.confidence = 0.3;
+        v.detail = arena_printf(&rc->a, "The CHILD_SA could not be established; the log does not name "
+                                "the reason (raise the CFG/IKE log level to Diag to see it).");
+    } else {
+        neg_clear_facts(n, F2_MASK);
+        return;
+    }
+    emit(rc, n, &v);
+    n->p2_emitted_any = 1;
+    n->p2_emitted_msgid = n->p2_msgid;
+    neg_clear_facts(n, F2_MASK);
+}
+
+/* ---- success and DPD ------------------------------------------------------------------------------ */
+
+static void p1_success(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    v.phase = 1;
+    v.ev_phase = 1;
+    v.role = n->ike_role;
+    v.confidence = 1.0;
+    v.detail = arena_printf(&rc->a, "%s SA%s%s is up between %s [%s] (this end) and %s [%s]%s%s.",
+                            version_name(n->ike_version), n->conn.len ? " " : "",
+                            n->conn.len ? n->conn.p : "",
+                            n->local_addr.len ? n->local_addr.p : "?", n->local_id.len ? n->local_id.p : "?",
+                            n->remote_addr.len ? n->remote_addr.p : "?", n->remote_id.len ? n->remote_id.p : "?",
+                            mode_name(n) && n->ike_version == 1 ? ", " : "",
+                            mode_name(n) && n->ike_version == 1 ? mode_name(n) : "");
+    emit(rc, n, &v);
+}
+
+static void p2_success(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_PHASE2_ESTABLISHED;
+    v.phase = 2;
+    v.ev_phase = 2;
+    v.role = n->p2_exch != EX_NONE ? (n->p2_we_initiated ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER)
+                                   : n->ike_role;
+    v.confidence = 1.0;
+    const char *name = n->child_est_name.len ? n->child_est_name.p : "";
+    if (n->child_est_name.len)
+        v.child = n->child_est_name.p;
+    v.detail = arena_printf(&rc->a, "CHILD_SA %s is up with traffic selectors %s (this end) === %s (peer).",
+                            name, n->child_est_ts_local.len ? n->child_est_ts_local.p : "?",
+                            n->child_est_ts_remote.len ? n->child_est_ts_remote.p : "?");
+    emit(rc, n, &v);
+}
+
+static void dpd(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_DPD_TIMEOUT;
+    v.phase = 1;
+    v.ev_phase = 0;
+    v.role = n->ike_role;
+    v.confidence = 0.85;
+    int tries = n->giving_up_count ? n->giving_up_count : n->retransmits;
+    if (n->facts & FACT(FD_DPD_TIMEOUT))
+        v.detail = arena_printf(&rc->a,
+            "The established IKE_SA with %s was declared dead: the peer stopped answering DPD "
+            "requests (DPD check timed out). The peer went down, or the path (UDP 500/4500, NAT "
+            "mapping) broke.", peer_desc(n));
+    else
+        v.detail = arena_printf(&rc->a,
+            "The established IKE_SA with %s was declared dead: this end retransmitted a request "
+            "(message ID %lld) %d time%s without an answer and gave up. The peer went down, or the "
+            "path (UDP 500/4500, NAT mapping) broke.", peer_desc(n),
+            (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0), tries, tries == 1 ? "" : "s");
+    if (n->remote_addr.len)
+        add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
+    emit(rc, n, &v);
+    n->dpd_emitted = 1;
+}
+
+static void clear_evidence_phase(negotiation *n, int phase)
+{
+    for (size_t i = 0; i < n->n_ev; i++) {
+        neg_evidence *e = &n->ev[i];
+        if (e->prio && (phase == 0 || e->phase == phase || (phase == 2 && e->phase == 0))) {
+            e->prio = 0;
+            nstr_clear(&e->text);
+        }
+    }
+    neg_compact_evidence(n);
+}
+
+void rules_conclude(rules_ctx *rc, negotiation *n)
+{
+    int p1 = 0, p2 = 0;
+    if (n->facts & F1_MASK) {
+        if (n->p1_failure_emitted)
+            neg_clear_facts(n, F1_MASK);
+        else
+            p1_failure(rc, n);
+        p1 = 1;
+    }
+    if ((n->ike_established == 1) && !n->ike_established_reported) {
+        p1_success(rc, n);
+        n->ike_established_reported = 1;
+        p1 = 1;
+    }
+    if (n->facts & F2_MASK) {
+        p2_failure(rc, n);
+        p2 = 1;
+    }
+    if (n->child_established_pending) {
+        p2_success(rc, n);
+        n->child_established_pending = 0;
+        p2 = 1;
+    }
+    if (n->facts & FD_MASK) {
+        if (!n->dpd_emitted)
+            dpd(rc, n);
+        n->facts &= ~FD_MASK;
+        clear_evidence_phase(n, 0);
+    }
+    if (p1)
+        clear_evidence_phase(n, 1);
+    if (p2)
+        clear_evidence_phase(n, 2);
+    nstr_clear(&n->time);
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Runs ipsec-diag over every corpus scenario and checks expected.json.
+
+Usage: run_corpus.py --bin PATH [--corpus DIR] [-v]
+
+A scenario is any directory below the corpus root (default: this script's
+directory, i.e. tests/corpus/{lab,reference,...}) holding an expected.json
+and at least one of initiator.log / responder.log. expected.json maps each
+side ("initiator", "responder") to:
+
+  outcome       "failed" | "established" | "not_determinable" | "no_conclusion"
+  accept_class  list of classes, any one is right (outcome failed)
+  offending     optional {field, local: [..], peer: [..]}: a diagnosis must
+                carry that field with the same value sets ("NONE" also
+                matches null)
+
+Checks per side: the single log alone, per its expectation. Per scenario:
+both logs together must not crash and must still report the failure.
+Prints one line per check and ends with "N passed, M failed".
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+
+SIDES = ("initiator", "responder")
+HIGH_CONFIDENCE = 0.8
+
+
+def run(binary, logs):
+    cmd = [binary, "diagnose", "--format", "json"] + logs
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+    if p.returncode < 0:
+        return None, "crashed with signal %d" % -p.returncode
+    try:
+        return json.loads(p.stdout.decode("utf-8")), None
+    except (ValueError, UnicodeDecodeError) as exc:
+        return None, "exit %d, invalid JSON (%s): %s" % (p.returncode, exc, p.stderr.decode("utf-8", "replace")[:200])
+
+
+def value_set(v):
+    if v is None:
+        return {"NONE"}
+    if isinstance(v, list):
+        items = v
+    else:
+        items = [x.strip() for x in str(v).split(", ")]
+    out = set()
+    for x in items:
+        out.add("NONE" if x is None or x in ("NONE", "null", "") else str(x))
+    return out
+
+
+def errors_of(doc):
+    return [d for d in doc.get("diagnoses", []) if d.get("severity") == "error"]
+
+
+def check_offending(diags, want):
+    field = want.get("field")
+    for d in diags:
+        for o in d.get("offending") or []:
+            if o.get("field") != field:
+                continue
+            ok = True
+            for key in ("local", "peer"):
+                if key in want and want[key] is not None:
+                    if value_set(o.get(key)) != value_set(want[key]):
+                        ok = False
+            if ok:
+                return True, None
+            return False, "%s: got local=%s peer=%s, want local=%s peer=%s" % (
+                field, o.get("local"), o.get("peer"), want.get("local"), want.get("peer"))
+    return False, "no offending entry for %s" % field
+
+
+def check_side(doc, exp):
+    """Returns (ok, message)."""
+    outcome = exp.get("outcome")
+    diags = doc.get("diagnoses", [])
+    errs = errors_of(doc)
+    classes = [d.get("class") for d in diags]
+    if outcome == "failed":
+        if not errs:
+            return False, "no error diagnosis (got %s)" % (classes or "nothing")
+        first = errs[0]
+        accept = exp.get("accept_class") or []
+        if accept and first.get("class") not in accept:
+            return False, "first error is %s, want one of %s" % (first.get("class"), accept)
+        want = exp.get("offending")
+        if want:
+            ok, msg = check_offending(errs, want)
+            if not ok:
+                return False, msg
+        return True, first.get("class")
+    if outcome == "established":
+        if errs:
+            return False, "unexpected error %s" % errs[0].get("class")
+        if "phase1_established" not in classes:
+            return False, "no phase1_established (got %s)" % (classes or "nothing")
+        return True, "established"
+    if outcome in ("not_determinable", "no_conclusion"):
+        bad = [d for d in errs if (d.get("confidence") or 0) >= HIGH_CONFIDENCE]
+        if outcome == "no_conclusion" and errs:
+            return False, "unexpected error %s" % errs[0].get("class")
+        if bad:
+            return False, "claims %s with confidence %.2f" % (bad[0].get("class"), bad[0].get("confidence"))
+        return True, "honest (%s)" % (", ".join(classes) or "no conclusion")
+    return False, "unknown outcome %r in expected.json" % outcome
+
+
+def check_tunnel(doc, spec):
+    """Per-connection expectation of a log with several tunnels."""
+    conn = spec.get("connection")
+    child = spec.get("child")
+    diags = []
+    for d in doc.get("diagnoses", []):
+        c = d.get("connection") or {}
+        if c.get("name") != conn:
+            continue
+        # a child-specific expectation: that child's phase 2, and phase 1
+        if child is not None and d.get("phase") == 2 and c.get("child") != child:
+            continue
+        diags.append(d)
+    sub = {"diagnoses": diags}
+    if child is not None and spec.get("outcome") == "established":
+        if not any(d.get("class") == "phase2_established" for d in diags):
+            return False, "%s/%s: no phase2_established" % (conn, child)
+    ok, msg = check_side(sub, spec)
+    return ok, "%s%s: %s" % (conn, "/" + child if child else "", msg)
+
+
+def scenarios(root):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        if "expected.json" in filenames and any(s + ".log" in filenames for s in SIDES):
+            yield dirpath
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--corpus", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+
+    passed = failed = 0
+    for sdir in scenarios(args.corpus):
+        name = os.path.relpath(sdir, args.corpus)
+        with open(os.path.join(sdir, "expected.json")) as f:
+            expected = json.load(f)
+        logs = []
+        for side in SIDES:
+            log = os.path.join(sdir, side + ".log")
+            if not os.path.exists(log) or side not in expected:
+                continue
+            logs.append(log)
+            doc, err = run(args.bin, [log])
+            if err:
+                ok, msg = False, err
+            else:
+                ok, msg = check_side(doc, expected[side])
+            print("%s %s/%s: %s" % ("PASS" if ok else "FAIL", name, side, msg))
+            if args.verbose and not ok and doc:
+                for d in doc.get("diagnoses", []):
+                    print("    %s %s %.2f %s" % (d.get("severity"), d.get("class"), d.get("confidence") or 0,
+                                                 d.get("detail")))
+            passed += ok
+            failed += not ok
+            for spec in (expected.get("tunnels") or {}).get(side, []):
+                if doc is None:
+                    ok, msg = False, err
+                else:
+                    ok, msg = check_tunnel(doc, spec)
+                print("%s %s/%s/tunnel %s" % ("PASS" if ok else "FAIL", name, side, msg))
+                passed += ok
+                failed += not ok
+        if len(logs) == 2:
+            doc, err = run(args.bin, logs)
+            if err:
+                ok, msg = False, err
+            else:
+                fails = [expected[s] for s in SIDES if s in expected and expected[s].get("outcome") == "failed"]
+                errs = errors_of(doc)
+                if fails and not errs:
+                    ok, msg = False, "both logs together: no error diagnosis"
+                elif not fails and any(expected[s].get("outcome") == "established" for s in SIDES if s in expected) \
+                        and errs:
+                    ok, msg = False, "both logs together: unexpected error %s" % errs[0].get("class")
+                else:
+                    ok, msg = True, "%d diagnoses" % len(doc.get("diagnoses", []))
+            print("%s %s/both: %s" % ("PASS" if ok else "FAIL", name, msg))
+            passed += ok
+            failed += not ok
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

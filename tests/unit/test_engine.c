@@ -1,0 +1,625 @@
+/*
+ * test_engine.c - the diagnosis engine end to end: chunking does not
+ * matter, memory stays bounded, the reference cases and interleaved
+ * tunnels come out right, and a log without an outcome concludes nothing.
+ *
+ * Fixtures are read from $IDG_SOURCE_DIR (set by ctest to the repo root).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipsecdiag/ipsecdiag.h"
+
+/* ---- fixtures ------------------------------------------------------------ */
+
+static char *read_fixture(const char *rel, size_t *len)
+{
+    const char *dir = getenv("IDG_SOURCE_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", rel);
+    FILE *f = fopen(path, "rb");
+    if (!f && !dir) {
+        snprintf(path, sizeof path, "../%s", rel);
+        f = fopen(path, "rb");
+    }
+    ck_assert_msg(f != NULL, "fixture %s not found (set IDG_SOURCE_DIR)", rel);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    *len = (size_t)n;
+    return buf;
+}
+
+/* ---- collecting diagnoses ------------------------------------------------- */
+
+#define MAX_DIAG 256
+
+typedef struct collected {
+    size_t n;
+    idg_diagnosis *d[MAX_DIAG];
+    char *json;          /* all diagnoses as JSON, one per line */
+    size_t json_len;
+    int during_feed;     /* diagnoses seen before idg_engine_finish */
+    int finishing;
+} collected;
+
+static void on_diag(void *user, const idg_diagnosis *d)
+{
+    collected *c = user;
+    char *j = idg_diagnosis_to_json(d);
+    ck_assert_ptr_nonnull(j);
+    size_t jl = strlen(j);
+    c->json = realloc(c->json, c->json_len + jl + 2);
+    memcpy(c->json + c->json_len, j, jl);
+    c->json_len += jl;
+    c->json[c->json_len++] = '\n';
+    c->json[c->json_len] = '\0';
+    free(j);
+    if (c->n < MAX_DIAG)
+        c->d[c->n++] = idg_diagnosis_copy(d);
+    if (!c->finishing)
+        c->during_feed++;
+}
+
+static void collected_free(collected *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        idg_diagnosis_free(c->d[i]);
+    free(c->json);
+    memset(c, 0, sizeof *c);
+}
+
+/* chunk: 0 = whole buffer, 1 = byte by byte, -1 = random sizes */
+static void run(const char *buf, size_t len, int chunk, unsigned seed, const idg_options *o,
+                collected *c, idg_stats *stats)
+{
+    memset(c, 0, sizeof *c);
+    idg_engine *e = idg_engine_new(o, on_diag, c);
+    ck_assert_ptr_nonnull(e);
+    size_t pos = 0;
+    while (pos < len) {
+        size_t n = len - pos;
+        if (chunk == 1)
+            n = 1;
+        else if (chunk < 0) {
+            seed = seed * 1103515245u + 12345u;
+            n = 1 + (seed >> 16) % 700;
+            if (n > len - pos)
+                n = len - pos;
+        }
+        ck_assert_int_eq(idg_engine_feed(e, buf + pos, n), 0);
+        pos += n;
+    }
+    c->finishing = 1;
+    ck_assert_int_eq(idg_engine_finish(e), 0);
+    if (stats)
+        *stats = *idg_engine_stats(e);
+    idg_engine_free(e);
+}
+
+static void run_file(const char *rel, collected *c)
+{
+    size_t len;
+    char *buf = read_fixture(rel, &len);
+    run(buf, len, 0, 0, NULL, c, NULL);
+    free(buf);
+}
+
+static const idg_diagnosis *first_error(const collected *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        if (c->d[i]->severity == IDG_SEVERITY_ERROR)
+            return c->d[i];
+    return NULL;
+}
+
+static const idg_offending *off(const idg_diagnosis *d, const char *field)
+{
+    for (size_t i = 0; i < d->n_offending; i++)
+        if (strcmp(d->offending[i].field, field) == 0)
+            return &d->offending[i];
+    return NULL;
+}
+
+static int has_msgid(const idg_diagnosis *d, uint32_t id)
+{
+    for (size_t i = 0; i < d->n_msgids; i++)
+        if (d->msgids[i] == id)
+            return 1;
+    return 0;
+}
+
+/* ---- chunking ---------------------------------------------------------------- */
+
+static const char *const CHUNK_FILES[] = {
+    "tests/corpus/lab/ikev2-p2-pfs-rekey/initiator.log",
+    "tests/corpus/lab/ikev2-p2-pfs-rekey/responder.log",
+    "tests/corpus/lab/ikev1-p1-psk-mismatch/initiator.log",
+    "tests/corpus/lab/ikev1-p2-ts-mismatch/responder.log",
+    "tests/corpus/lab/ikev2-p1-dh-invalid-ke-retry/responder.log",
+    "tests/corpus/reference/p2-network-mismatch/responder.log",
+};
+
+START_TEST(chunking_is_irrelevant)
+{
+    const char *rel = CHUNK_FILES[_i];
+    size_t len;
+    char *buf = read_fixture(rel, &len);
+    collected whole, bytes, rnd;
+    run(buf, len, 0, 0, NULL, &whole, NULL);
+    run(buf, len, 1, 0, NULL, &bytes, NULL);
+    run(buf, len, -1, 42u + (unsigned)_i, NULL, &rnd, NULL);
+    ck_assert_msg(whole.n > 0, "%s: no diagnosis", rel);
+    ck_assert_str_eq(whole.json, bytes.json);
+    ck_assert_str_eq(whole.json, rnd.json);
+    collected_free(&whole);
+    collected_free(&bytes);
+    collected_free(&rnd);
+    free(buf);
+}
+END_TEST
+
+/* ---- streaming --------------------------------------------------------------------- */
+
+START_TEST(diagnoses_stream_before_finish)
+{
+    collected c;
+    run_file("tests/corpus/lab/ikev1-p1-encryption-mismatch/responder.log", &c);
+    ck_assert_int_eq((int)c.n, 1);
+    ck_assert_int_eq(c.during_feed, 1); /* concluded without waiting for the end */
+    collected_free(&c);
+}
+END_TEST
+
+/* ---- bounded memory ------------------------------------------------------------------- */
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (*len + n + 1 > *cap) {
+        *cap = (*cap + n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, s, n + 1);
+    *len += n;
+}
+
+START_TEST(negotiations_are_bounded)
+{
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    char line[512];
+    const int total = 100000, every = 1000;
+    for (int id = 1; id <= total; id++) {
+        int t = 1 + id % 16;
+        snprintf(line, sizeof line,
+                 "Nov 27 14:07:46 fw charon: %02d[NET] <%d> received packet: from 198.51.100.%d[500] to 203.0.113.2[500] (180 bytes)\n"
+                 "Nov 27 14:07:46 fw charon: %02d[ENC] <%d> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+                 "Nov 27 14:07:46 fw charon: %02d[IKE] <%d> 198.51.100.%d is initiating a Main Mode IKE_SA\n",
+                 t, id, id % 250 + 1, t, id, t, id, id % 250 + 1);
+        append(&buf, &len, &cap, line);
+        if (id % every == 0) {
+            snprintf(line, sizeof line,
+                     "Nov 27 14:07:46 fw charon: %02d[CFG] <%d> received proposals: IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048\n"
+                     "Nov 27 14:07:46 fw charon: %02d[CFG] <%d> configured proposals: IKE:AES_CBC_256/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048\n"
+                     "Nov 27 14:07:46 fw charon: %02d[IKE] <%d> no proposal found\n"
+                     "Nov 27 14:07:46 fw charon: %02d[ENC] <%d> generating INFORMATIONAL_V1 request %d [ N(NO_PROP) ]\n"
+                     "Nov 27 14:07:46 fw charon: %02d[IKE] <%d> IKE_SA (unnamed)[%d] state change: CONNECTING => DESTROYING\n",
+                     t, id, t, id, t, id, t, id, 7000 + id, t, id, id);
+            append(&buf, &len, &cap, line);
+        }
+    }
+    idg_options o;
+    idg_options_init(&o);
+    o.max_negotiations = 64;
+    collected c;
+    idg_stats st;
+    run(buf, len, -1, 7u, &o, &c, &st);
+    ck_assert_uint_eq(st.negotiations, (uint64_t)total);
+    ck_assert(st.evicted > 0);
+    ck_assert_uint_eq(st.diagnoses, (uint64_t)(total / every));
+    ck_assert_int_eq((int)c.n, total / every);
+    for (size_t i = 0; i < c.n; i++) {
+        ck_assert_int_eq(c.d[i]->cls, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH);
+        ck_assert_int_eq((int)c.d[i]->ike_sa_id, (int)((i + 1) * every));
+        ck_assert(has_msgid(c.d[i], (uint32_t)(7000 + (i + 1) * every)));
+    }
+    collected_free(&c);
+    free(buf);
+}
+END_TEST
+
+/* ---- reference cases ------------------------------------------------------------------------ */
+
+START_TEST(reference_p1_encryption_responder)
+{
+    collected c;
+    run_file("tests/corpus/reference/p1-encryption-mismatch/responder.log", &c);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH);
+    ck_assert_int_eq(d->phase, 1);
+    ck_assert_int_eq(d->ike_version, 1);
+    ck_assert_int_eq(d->role, IDG_ROLE_RESPONDER);
+    const idg_offending *o = off(d, "phase1.encryption");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(o->local, "AES_CBC_256");
+    ck_assert_str_eq(o->peer, "AES_CBC_128");
+    ck_assert(d->confidence >= 0.9);
+    ck_assert(has_msgid(d, 3851683074u));
+    ck_assert(d->n_evidence >= 3);
+    ck_assert_ptr_nonnull(d->pfsense);
+    ck_assert_ptr_nonnull(strstr(d->pfsense, "Edit Phase 1"));
+    ck_assert_ptr_nonnull(d->strongswan);
+    ck_assert_ptr_nonnull(strstr(d->strongswan, "proposals"));
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(reference_p1_initiator_only_sees_the_notify)
+{
+    collected c;
+    run_file("tests/corpus/reference/p1-encryption-mismatch/initiator.log", &c);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_PROPOSAL_MISMATCH);
+    ck_assert(d->confidence < 0.8);
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(reference_p1_dh_and_hash)
+{
+    collected c;
+    run_file("tests/corpus/reference/p1-dh-group-mismatch/responder.log", &c);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_DH_GROUP_MISMATCH);
+    ck_assert_str_eq(off(d, "phase1.dh_group")->local, "MODP_1024");
+    ck_assert_str_eq(off(d, "phase1.dh_group")->peer, "MODP_8192");
+    ck_assert_ptr_nonnull(strstr(d->pfsense, "18 (8192 bit)"));
+    collected_free(&c);
+    /* IKEv1 hash: INTEG and PRF from one setting are one hash mismatch */
+    run_file("tests/corpus/reference/p1-hash-mismatch/responder.log", &c);
+    d = first_error(&c);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_HASH_MISMATCH);
+    ck_assert_str_eq(off(d, "phase1.integrity")->local, "HMAC_SHA1_96");
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(reference_p2_network_responder)
+{
+    collected c;
+    run_file("tests/corpus/reference/p2-network-mismatch/responder.log", &c);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE2_NETWORK_MISMATCH);
+    ck_assert_int_eq(d->phase, 2);
+    const idg_offending *o = off(d, "phase2.local_network");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(o->local, "10.5.1.0/24");
+    ck_assert_str_eq(o->peer, "10.5.0.0/24");
+    ck_assert_ptr_null(off(d, "phase2.remote_network")); /* only what differs */
+    ck_assert(has_msgid(d, 2732380262u));
+    ck_assert(has_msgid(d, 1136605099u));
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(reference_p2_pfs_and_mode)
+{
+    collected c;
+    run_file("tests/corpus/reference/p2-pfs-mismatch/responder.log", &c);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE2_PFS_MISMATCH);
+    const idg_offending *o = off(d, "phase2.pfs_group");
+    ck_assert(o->local == NULL || strcmp(o->local, "NONE") == 0);
+    ck_assert_str_eq(o->peer, "MODP_2048");
+    collected_free(&c);
+    run_file("tests/corpus/reference/p1-mode-aggressive-vs-main/responder.log", &c);
+    d = first_error(&c);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_MODE_MISMATCH);
+    ck_assert_str_eq(off(d, "phase1.mode")->peer, "aggressive");
+    collected_free(&c);
+    run_file("tests/corpus/reference/p1-nat-identifier-mismatch/responder.log", &c);
+    d = first_error(&c);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH);
+    ck_assert_str_eq(off(d, "phase1.peer_identifier")->peer, "192.0.2.10");
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(ikev2_pfs_fails_only_at_rekey)
+{
+    collected c;
+    run_file("tests/corpus/lab/ikev2-p2-pfs-rekey/responder.log", &c);
+    ck_assert_int_eq(c.d[0]->cls, IDG_CLASS_PHASE1_ESTABLISHED);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE2_PFS_MISMATCH);
+    ck_assert_str_eq(off(d, "phase2.pfs_group")->peer, "MODP_2048");
+    collected_free(&c);
+    /* a retried INVALID_KE is a warning, not an error */
+    run_file("tests/corpus/lab/ikev2-p1-dh-invalid-ke-retry/initiator.log", &c);
+    ck_assert_ptr_null(first_error(&c));
+    int warn = 0, est = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        warn += c.d[i]->severity == IDG_SEVERITY_WARNING;
+        est += c.d[i]->cls == IDG_CLASS_PHASE1_ESTABLISHED;
+    }
+    ck_assert_int_eq(warn, 1);
+    ck_assert_int_eq(est, 1);
+    collected_free(&c);
+}
+END_TEST
+
+/* ---- interleaved tunnels ------------------------------------------------------------------------ */
+
+/* Copies src replacing every occurrence of each from[i] by to[i]. */
+static char *replace_all(const char *src, const char *const *from, const char *const *to, size_t n)
+{
+    size_t cap = strlen(src) * 2 + 64, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = src; *p;) {
+        size_t k;
+        for (k = 0; k < n; k++)
+            if (strncmp(p, from[k], strlen(from[k])) == 0)
+                break;
+        const char *add = k < n ? to[k] : p;
+        size_t al = k < n ? strlen(to[k]) : 1;
+        if (len + al + 1 > cap) {
+            cap = (cap + al) * 2;
+            out = realloc(out, cap);
+        }
+        memcpy(out + len, add, al);
+        len += al;
+        p += k < n ? strlen(from[k]) : 1;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+START_TEST(interleaved_tunnels)
+{
+    size_t la, lb;
+    char *a = read_fixture("tests/corpus/lab/ikev1-p1-encryption-mismatch/responder.log", &la);
+    char *b0 = read_fixture("tests/corpus/lab/ikev2-p2-ts-mismatch/responder.log", &lb);
+    static const char *const from[] = {"<con1|1>", "<1>", "con1[1]", "con1{1}", "con1", "Starting IKE charon daemon"};
+    static const char *const to[] = {"<con2|7>", "<7>", "con2[7]", "con2{3}", "con2", "Restarting something else"};
+    char *b = replace_all(b0, from, to, 6);
+    /* interleave line by line */
+    char *mix = malloc(la + strlen(b) + 2);
+    size_t ml = 0;
+    const char *pa = a, *pb = b;
+    while (*pa || *pb) {
+        for (int side = 0; side < 2; side++) {
+            const char **pp = side ? &pb : &pa;
+            if (!**pp)
+                continue;
+            const char *nl = strchr(*pp, '\n');
+            size_t n = nl ? (size_t)(nl - *pp) + 1 : strlen(*pp);
+            memcpy(mix + ml, *pp, n);
+            ml += n;
+            *pp += n;
+        }
+    }
+    mix[ml] = '\0';
+    collected c;
+    run(mix, ml, -1, 99u, NULL, &c, NULL);
+    const idg_diagnosis *enc = NULL, *net = NULL;
+    for (size_t i = 0; i < c.n; i++) {
+        if (c.d[i]->cls == IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH)
+            enc = c.d[i];
+        if (c.d[i]->cls == IDG_CLASS_PHASE2_NETWORK_MISMATCH)
+            net = c.d[i];
+    }
+    ck_assert_ptr_nonnull(enc);
+    ck_assert_ptr_nonnull(net);
+    ck_assert_int_eq((int)enc->ike_sa_id, 1);
+    ck_assert_str_eq(enc->connection, "con1");
+    ck_assert_int_eq((int)net->ike_sa_id, 7);
+    ck_assert_str_eq(net->connection, "con2");
+    ck_assert_int_eq(net->ike_version, 2);
+    ck_assert_int_eq(enc->ike_version, 1);
+    collected_free(&c);
+    free(mix);
+    free(b);
+    free(b0);
+    free(a);
+}
+END_TEST
+
+/* ---- nothing to conclude ----------------------------------------------------------------------------- */
+
+START_TEST(no_conclusion)
+{
+    collected c;
+    run_file("tests/corpus/lab/ikev1-peer-down/responder.log", &c);
+    ck_assert_int_eq((int)c.n, 0);
+    collected_free(&c);
+    static const char prose[] = "This is not a log.\nNov 27 14:07:46 fw sshd[1]: accepted\n"
+                                "Nov 27 14:07:46 fw charon: 05[CFG] vici client 1 connected\n\n\xff\xfe\n";
+    run(prose, sizeof prose - 1, 1, 0, NULL, &c, NULL);
+    ck_assert_int_eq((int)c.n, 0);
+    collected_free(&c);
+    run("", 0, 0, 0, NULL, &c, NULL);
+    ck_assert_int_eq((int)c.n, 0);
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(ike_rekey_is_not_an_error)
+{
+    collected c;
+    run_file("tests/corpus/lab/ikev2-ike-rekey-ok/initiator.log", &c);
+    ck_assert_ptr_null(first_error(&c));
+    int est = 0;
+    for (size_t i = 0; i < c.n; i++)
+        est += c.d[i]->cls == IDG_CLASS_PHASE1_ESTABLISHED;
+    ck_assert_int_eq(est, 1);
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(strings_are_valid)
+{
+    /* every string handed out is NUL-terminated UTF-8 (checked via JSON
+     * encoding, which rejects invalid UTF-8) */
+    static const char bad[] =
+        "charon: 12[CFG] looking for pre-shared key peer configs matching 203.0.113.5...198.51.100.3[s\xc3\xa9\xff id]\n"
+        "charon: 12[IKE] no peer config found\n";
+    collected c;
+    run(bad, sizeof bad - 1, 0, 0, NULL, &c, NULL);
+    ck_assert_int_eq((int)c.n, 1);
+    ck_assert_ptr_nonnull(c.json);
+    collected_free(&c);
+}
+END_TEST
+
+/* ---- other releases' wordings, end to end ---------------------------------------------- */
+
+static collected run_text(const char *text)
+{
+    collected c;
+    run(text, strlen(text), -1, 5u, NULL, &c, NULL);
+    return c;
+}
+
+START_TEST(strongswan_5_3_responder_without_ike_name)
+{
+    /* 5.3: "inacceptable", no <con|id>, syslog with a PID */
+    collected c = run_text(
+        "Mar  1 10:00:00 gw charon[811]: 07[NET] received packet: from 192.0.2.7[500] to 192.0.2.1[500] (336 bytes)\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[ENC] parsed IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[IKE] 192.0.2.7 is initiating an IKE_SA\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[CFG] received proposals: IKE:3DES_CBC/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[CFG] configured proposals: IKE:AES_CBC_256/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[IKE] received proposals inacceptable\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[ENC] generating IKE_SA_INIT response 0 [ N(NO_PROP) ]\n"
+        "Mar  1 10:00:00 gw charon[811]: 07[NET] sending packet: from 192.0.2.1[500] to 192.0.2.7[500] (36 bytes)\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH);
+    ck_assert_int_eq(d->ike_version, 2);
+    ck_assert_int_eq(d->role, IDG_ROLE_RESPONDER);
+    ck_assert_str_eq(d->remote_addr, "192.0.2.7");
+    ck_assert_str_eq(off(d, "phase1.encryption")->peer, "3DES_CBC");
+    ck_assert_int_eq((int)c.n, 1);
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(strongswan_6_key_exchange_wordings)
+{
+    /* 6.0: key exchange method wording; the retries fail for good */
+    collected c = run_text(
+        "09[IKE] <vpn|4> initiating IKE_SA vpn[4] to 198.51.100.9\n"
+        "09[ENC] <vpn|4> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "11[ENC] <vpn|4> parsed IKE_SA_INIT response 0 [ N(INVAL_KE) ]\n"
+        "11[IKE] <vpn|4> peer didn't accept key exchange method ECP_384, it requested ML_KEM_768\n"
+        "11[IKE] <vpn|4> initiating IKE_SA vpn[4] to 198.51.100.9\n"
+        "11[IKE] <vpn|4> giving up after 5 retries\n"
+        "11[IKE] <vpn|4> IKE_SA vpn[4] state change: CONNECTING => DESTROYING\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_DH_GROUP_MISMATCH);
+    ck_assert_str_eq(d->connection, "vpn");
+    ck_assert_int_eq((int)d->ike_sa_id, 4);
+    ck_assert_str_eq(off(d, "phase1.dh_group")->peer, "ML_KEM_768");
+    collected_free(&c);
+    /* 6.0.6 responder line names the SA; KEY_EXCHANGE_METHOD hint only */
+    c = run_text(
+        "05[IKE] <2> 203.0.113.9 is initiating IKE_SA (unnamed)[2]\n"
+        "05[CFG] <2> selecting proposal:\n"
+        "05[CFG] <2>   no acceptable KEY_EXCHANGE_METHOD found\n"
+        "05[IKE] <2> received proposals unacceptable\n"
+        "05[ENC] <2> generating IKE_SA_INIT response 0 [ N(NO_PROP) ]\n");
+    d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_DH_GROUP_MISMATCH);
+    ck_assert_int_eq(d->role, IDG_ROLE_RESPONDER);
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(ikev2_initiator_narrowing_and_half_open)
+{
+    collected c = run_text(
+        "10[IKE] <c|1> initiating IKE_SA c[1] to 192.0.2.2\n"
+        "10[IKE] <c|1> IKE_SA c[1] established between 192.0.2.1[a]...192.0.2.2[b]\n"
+        "10[CFG] <c|1> proposing traffic selectors for us:\n"
+        "10[CFG] <c|1>  10.0.0.0/16\n"
+        "10[CFG] <c|1> proposing traffic selectors for other:\n"
+        "10[CFG] <c|1>  10.1.0.0/16\n"
+        "10[IKE] <c|1> no acceptable traffic selectors found\n"
+        "10[IKE] <c|1> failed to establish CHILD_SA, keeping IKE_SA\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE2_NETWORK_MISMATCH);
+    ck_assert_str_eq(off(d, "phase2.local_network")->local, "10.0.0.0/16");
+    collected_free(&c);
+    /* a half-open SA is not an error by itself */
+    c = run_text(
+        "07[IKE] <9> 192.0.2.50 is initiating an IKE_SA\n"
+        "07[ENC] <9> generating IKE_SA_INIT response 0 [ SA KE No ]\n"
+        "15[JOB] <9> deleting half open IKE_SA with 192.0.2.50 after timeout\n");
+    ck_assert_ptr_null(first_error(&c));
+    ck_assert_int_eq((int)c.n, 1);
+    ck_assert_int_eq(c.d[0]->severity, IDG_SEVERITY_WARNING);
+    collected_free(&c);
+}
+END_TEST
+
+START_TEST(daemon_restart_splits_sessions)
+{
+    /* ids restart with the daemon: [1] before and after are two SAs */
+    collected c = run_text(
+        "00[DMN] Starting IKE charon daemon (strongSwan 5.9.8, Linux 6.1.0, x86_64)\n"
+        "09[IKE] <con1|1> initiating Main Mode IKE_SA con1[1] to 203.0.113.2\n"
+        "09[IKE] <con1|1> sending retransmit 1 of request message ID 0, seq 1\n"
+        "00[DMN] Starting IKE charon daemon (strongSwan 5.9.8, Linux 6.1.0, x86_64)\n"
+        "09[IKE] <con1|1> initiating Main Mode IKE_SA con1[1] to 203.0.113.2\n"
+        "09[IKE] <con1|1> IKE_SA con1[1] established between 198.51.100.2[198.51.100.2]...203.0.113.2[203.0.113.2]\n");
+    ck_assert_ptr_null(first_error(&c));
+    ck_assert_int_eq((int)c.n, 1);
+    ck_assert_int_eq(c.d[0]->cls, IDG_CLASS_PHASE1_ESTABLISHED);
+    collected_free(&c);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("engine");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_loop_test(tc, chunking_is_irrelevant, 0, (int)(sizeof CHUNK_FILES / sizeof CHUNK_FILES[0]));
+    tcase_add_test(tc, diagnoses_stream_before_finish);
+    tcase_add_test(tc, negotiations_are_bounded);
+    tcase_add_test(tc, reference_p1_encryption_responder);
+    tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
+    tcase_add_test(tc, reference_p1_dh_and_hash);
+    tcase_add_test(tc, reference_p2_network_responder);
+    tcase_add_test(tc, reference_p2_pfs_and_mode);
+    tcase_add_test(tc, ikev2_pfs_fails_only_at_rekey);
+    tcase_add_test(tc, interleaved_tunnels);
+    tcase_add_test(tc, no_conclusion);
+    tcase_add_test(tc, ike_rekey_is_not_an_error);
+    tcase_add_test(tc, strings_are_valid);
+    tcase_add_test(tc, strongswan_5_3_responder_without_ike_name);
+    tcase_add_test(tc, strongswan_6_key_exchange_wordings);
+    tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
+    tcase_add_test(tc, daemon_restart_splits_sessions);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

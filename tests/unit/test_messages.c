@@ -1,0 +1,312 @@
+/*
+ * test_messages.c - the message table and the format-string matcher:
+ * charon's wordings of several releases classify alike, and the right
+ * parts are captured.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt_match.h"
+#include "messages.h"
+
+static msg_index IDX;
+
+static void setup(void)
+{
+    msg_index_init(&IDX);
+}
+
+/* Classifies msg under subsys; returns the kind (EV_NONE if unmatched). */
+static msg_kind classify(const char *subsys, const char *msg, msg_event *ev)
+{
+    msg_event local;
+    if (!ev)
+        ev = &local;
+    if (!msg_classify(&IDX, subsys, msg, strlen(msg), ev))
+        return EV_NONE;
+    return ev->kind;
+}
+
+static void assert_field(const msg_event *ev, msg_field f, const char *want)
+{
+    span s = ev->f[f];
+    ck_assert_msg(s.n == strlen(want) && memcmp(s.p, want, s.n) == 0,
+                  "field %d: got '%.*s', want '%s'", (int)f, (int)s.n, s.p ? s.p : "", want);
+}
+
+/* ---- the matcher ---- */
+
+START_TEST(matcher_captures_up_to_literals)
+{
+    span c[FMT_MAX_CONV];
+    const char *m = "IKE_SA con1[12] established between 192.0.2.1[192.0.2.1]...192.0.2.2[C=CH, O=Org, CN=gw]";
+    ck_assert_int_eq(fmt_match("IKE_SA %s[%u] established between %H[%Y]...%H[%Y]", m, strlen(m), c, FMT_MAX_CONV), 6);
+    ck_assert_int_eq((int)c[0].n, 4);
+    ck_assert(memcmp(c[1].p, "12", 2) == 0);
+    ck_assert(c[5].n == strlen("C=CH, O=Org, CN=gw"));
+    /* numeric conversions must be digits */
+    const char *bad = "IKE_SA con1[x] established between a[b]...c[d]";
+    ck_assert_int_eq(fmt_match("IKE_SA %s[%u] established between %H[%Y]...%H[%Y]", bad, strlen(bad), c, FMT_MAX_CONV), -1);
+    /* leading spaces and trailing spaces are not significant */
+    const char *ind = "   no acceptable INTEGRITY_ALGORITHM found  ";
+    ck_assert_int_eq(fmt_match("  no acceptable %N found", ind, strlen(ind), c, FMT_MAX_CONV), 1);
+    ck_assert_int_eq((int)c[0].n, (int)strlen("INTEGRITY_ALGORITHM"));
+    /* %% is a literal percent, and conversions in a row */
+    const char *pct = "100% done";
+    ck_assert_int_eq(fmt_match("%d%% done", pct, strlen(pct), c, FMT_MAX_CONV), 1);
+    const char *sad = "unable to install inbound and outbound IPsec SA (SAD) in kernel";
+    ck_assert_int_eq(fmt_match("unable to install %s%s%sIPsec SA (SAD) in kernel", sad, strlen(sad), c, FMT_MAX_CONV), 3);
+    ck_assert_int_eq((int)c[2].n, (int)strlen("inbound and outbound "));
+    ck_assert_int_eq(fmt_count_conversions("a %s b %#R c %% d %.8x"), 3);
+}
+END_TEST
+
+START_TEST(table_is_well_formed)
+{
+    size_t n;
+    const msg_pattern *t = msg_table(&n);
+    ck_assert(n > 100 && n <= MSG_MAX_ROWS);
+    size_t wild = 0;
+    for (size_t i = 0; i < n; i++) {
+        int conv = fmt_count_conversions(t[i].fmt);
+        ck_assert_msg(conv <= MSG_MAX_CONV, "row %zu: too many conversions", i);
+        for (int k = conv; k < MSG_MAX_CONV; k++)
+            ck_assert_msg(t[i].fields[k] == MF_SKIP, "row %zu (%s): field for a missing conversion", i, t[i].fmt);
+        size_t wl;
+        fmt_first_word(t[i].fmt, &wl);
+        if (wl == 0)
+            wild++;
+    }
+    ck_assert(wild <= MSG_WILD_CAP);
+}
+END_TEST
+
+/* ---- version wordings ---- */
+
+START_TEST(proposal_rejection_wordings)
+{
+    msg_event ev;
+    /* <= 5.6.3 and 5.7.0+ */
+    ck_assert_int_eq(classify("IKE", "received proposals inacceptable", NULL), EV_P1_UNACCEPTABLE);
+    ck_assert_int_eq(classify("IKE", "received proposals unacceptable", NULL), EV_P1_UNACCEPTABLE);
+    /* DIFFIE_HELLMAN_GROUP <= 5.9.6, KEY_EXCHANGE_METHOD 5.9.7+ */
+    ck_assert_int_eq(classify("CFG", "  no acceptable DIFFIE_HELLMAN_GROUP found", &ev), EV_NO_ACCEPTABLE_TYPE);
+    assert_field(&ev, MF_TYPE, "DIFFIE_HELLMAN_GROUP");
+    ck_assert_int_eq(classify("CFG", "  no acceptable KEY_EXCHANGE_METHOD found", &ev), EV_NO_ACCEPTABLE_TYPE);
+    assert_field(&ev, MF_TYPE, "KEY_EXCHANGE_METHOD");
+    /* the pfSense document trims the indentation */
+    ck_assert_int_eq(classify("CFG", "no acceptable ENCRYPTION_ALGORITHM found", &ev), EV_NO_ACCEPTABLE_TYPE);
+    ck_assert_int_eq(classify("IKE", "no acceptable proposal found", NULL), EV_NO_ACCEPTABLE_PROPOSAL);
+    ck_assert_int_eq(classify("IKE", "no proposal found", NULL), EV_V1_NO_PROPOSAL);
+    ck_assert_int_eq(classify("IKE", "no matching proposal found, sending NO_PROPOSAL_CHOSEN", &ev), EV_QM_NO_PROPOSAL);
+    assert_field(&ev, MF_NOTIFY, "NO_PROPOSAL_CHOSEN");
+    ck_assert_int_eq(classify("IKE", "no matching proposal found, trying alternative config", NULL), EV_NONE);
+    ck_assert_int_eq(classify("IKE", "peers proposal selection invalid", NULL), EV_PEER_PROPOSAL_INVALID);
+    ck_assert_int_eq(classify("IKE", "peer's proposal selection invalid", NULL), EV_PEER_PROPOSAL_INVALID);
+    ck_assert_int_eq(classify("CFG", "received proposals: IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024, "
+                                     "IKE:3DES_CBC/HMAC_MD5_96/PRF_HMAC_MD5/MODP_1024", &ev), EV_RECEIVED_PROPOSALS);
+    ck_assert(ev.f[MF_PROPOSALS].n > 40);
+    ck_assert_int_eq(classify("CFG", "configured proposals: ESP:AES_GCM_16_256/ECP_256/NO_EXT_SEQ/KE1_ML_KEM_768", &ev),
+                     EV_CONFIGURED_PROPOSALS);
+}
+END_TEST
+
+START_TEST(invalid_ke_wordings)
+{
+    msg_event ev;
+    ck_assert_int_eq(classify("IKE", "DH group MODP_1024 inacceptable, requesting MODP_2048", &ev), EV_INVALID_KE_R);
+    ck_assert_int_eq(classify("IKE", "DH group MODP_2048 unacceptable, requesting ECP_256", &ev), EV_INVALID_KE_R);
+    assert_field(&ev, MF_ALG1, "MODP_2048");
+    assert_field(&ev, MF_ALG2, "ECP_256");
+    ck_assert_int_eq(classify("IKE", "key exchange method ECP_256 unacceptable, requesting CURVE_25519", &ev), EV_INVALID_KE_R);
+    assert_field(&ev, MF_ALG2, "CURVE_25519");
+    ck_assert_int_eq(classify("IKE", "peer didn't accept DH group MODP_2048, it requested ECP_256", &ev), EV_INVALID_KE_I);
+    assert_field(&ev, MF_ALG1, "MODP_2048");
+    ck_assert_int_eq(classify("IKE", "peer didn't accept key exchange method ECP_384, it requested ML_KEM_768", &ev), EV_INVALID_KE_I);
+    assert_field(&ev, MF_ALG2, "ML_KEM_768");
+    ck_assert_int_eq(classify("IKE", "giving up after 5 retries", NULL), EV_KE_FAILED);
+    ck_assert_int_eq(classify("IKE", "giving up after 5 retransmits", NULL), EV_GIVING_UP);
+}
+END_TEST
+
+START_TEST(traffic_selector_wordings)
+{
+    msg_event ev;
+    /* <= 5.7.1 */
+    ck_assert_int_eq(classify("IKE", "no matching CHILD_SA config found", &ev), EV_NO_CHILD_CFG);
+    ck_assert_int_eq((int)ev.f[MF_TS_LOCAL].n, 0);
+    /* 5.7.2+: TSi === TSr, the responder's remote first */
+    ck_assert_int_eq(classify("IKE", "no matching CHILD_SA config found for 10.5.0.0/24 === 10.6.0.0/24", &ev), EV_NO_CHILD_CFG);
+    assert_field(&ev, MF_TS_REMOTE, "10.5.0.0/24");
+    assert_field(&ev, MF_TS_LOCAL, "10.6.0.0/24");
+    ck_assert_int_eq(classify("CFG", "looking for a child config for 10.5.0.0/24|/0 === 10.3.0.0/24|/0", &ev), EV_LOOKING_CHILD_CFG);
+    assert_field(&ev, MF_TS_LOCAL, "10.5.0.0/24|/0");
+    assert_field(&ev, MF_TS_REMOTE, "10.3.0.0/24|/0");
+    ck_assert_int_eq(classify("IKE", "traffic selectors 10.6.0.0/24 10.7.0.0/24 === 10.5.0.0/24 unacceptable", &ev), EV_TS_UNACCEPTABLE);
+    assert_field(&ev, MF_TS_LOCAL, "10.6.0.0/24 10.7.0.0/24");
+    ck_assert_int_eq(classify("IKE", "traffic selectors 10.6.0.0/24 === 10.5.0.0/24 inacceptable", NULL), EV_TS_UNACCEPTABLE);
+    ck_assert_int_eq(classify("CFG", "proposing traffic selectors for us:", NULL), EV_TS_HEADER_PROPOSE_US);
+    ck_assert_int_eq(classify("CFG", "proposing traffic selectors for other:", NULL), EV_TS_HEADER_PROPOSE_OTHER);
+    ck_assert_int_eq(classify("CFG", "selecting traffic selectors for us:", NULL), EV_TS_HEADER_SELECT_US);
+    ck_assert_int_eq(classify("CFG", " config: 10.5.0.0/24, received: 10.5.0.0/24 => match: 10.5.0.0/24", NULL), EV_TS_NARROW);
+    ck_assert_int_eq(classify("IKE", "received TS_UNACCEPTABLE notify, no CHILD_SA built", &ev), EV_NOTIFY_CHILD);
+    assert_field(&ev, MF_NOTIFY, "TS_UNACCEPTABLE");
+}
+END_TEST
+
+START_TEST(notify_wordings)
+{
+    msg_event ev;
+    ck_assert_int_eq(classify("IKE", "received NO_PROPOSAL_CHOSEN error notify", &ev), EV_NOTIFY_ERROR_V1);
+    assert_field(&ev, MF_NOTIFY, "NO_PROPOSAL_CHOSEN");
+    ck_assert_int_eq(classify("IKE", "received NO_PROPOSAL_CHOSEN notify error", &ev), EV_NOTIFY_ERROR_V2);
+    assert_field(&ev, MF_NOTIFY, "NO_PROPOSAL_CHOSEN");
+    ck_assert_int_eq(classify("IKE", "received AUTHENTICATION_FAILED notify error, destroying IKE_SA", &ev), EV_NOTIFY_ERROR_V2);
+    assert_field(&ev, MF_NOTIFY, "AUTHENTICATION_FAILED");
+    ck_assert_int_eq(classify("IKE", "received (29) error notify", &ev), EV_NOTIFY_ERROR_V1);
+    assert_field(&ev, MF_NOTIFY, "(29)");
+    ck_assert_int_eq(classify("IKE", "received FRAGMENTATION_SUPPORTED notify", NULL), EV_NOTIFY_STATUS);
+    ck_assert_int_eq(classify("IKE", "received EAP_FAILURE, EAP authentication failed", NULL), EV_EAP_FAILED);
+}
+END_TEST
+
+START_TEST(lifecycle_wordings)
+{
+    msg_event ev;
+    ck_assert_int_eq(classify("IKE", "initiating IKE_SA con1[1] to 203.0.113.2", &ev), EV_INITIATING_V2);
+    assert_field(&ev, MF_ID, "1");
+    assert_field(&ev, MF_RHOST, "203.0.113.2");
+    ck_assert_int_eq(classify("IKE", "initiating Aggressive Mode IKE_SA con2[1] to 203.0.113.5", NULL), EV_INITIATING_AM);
+    /* <= 6.0.5 and 6.0.6+ */
+    ck_assert_int_eq(classify("IKE", "198.51.100.2 is initiating an IKE_SA", &ev), EV_RESPONDING_V2);
+    assert_field(&ev, MF_RHOST, "198.51.100.2");
+    ck_assert_int_eq(classify("IKE", "2001:db8::2 is initiating IKE_SA (unnamed)[3]", &ev), EV_RESPONDING_V2);
+    assert_field(&ev, MF_ID, "3");
+    ck_assert_int_eq(classify("IKE", "198.51.100.2 is initiating a Aggressive Mode IKE_SA", NULL), EV_RESPONDING_AM);
+    ck_assert_int_eq(classify("IKE", "IKE_SA con2[11] established between 192.0.2.90[192.0.2.90]...192.0.2.74[192.0.2.74]", &ev),
+                     EV_IKE_ESTABLISHED);
+    assert_field(&ev, MF_NAME, "con2");
+    assert_field(&ev, MF_RID, "192.0.2.74");
+    ck_assert_int_eq(classify("IKE", "CHILD_SA con2{2} established with SPIs cf4973bf_i c1cbfdf2_o and TS 192.168.48.0/24|/0 === 10.42.42.0/24|/0", &ev),
+                     EV_CHILD_ESTABLISHED);
+    assert_field(&ev, MF_TS_LOCAL, "192.168.48.0/24|/0");
+    assert_field(&ev, MF_TS_REMOTE, "10.42.42.0/24|/0");
+    ck_assert_int_eq(classify("IKE", "inbound CHILD_SA con1{4} established with SPIs c1_i c2_o and TS 10.0.0.0/24 === 10.1.0.0/24", NULL),
+                     EV_CHILD_ESTABLISHED);
+    ck_assert_int_eq(classify("IKE", "IKE_SA (unnamed)[1] state change: CONNECTING => DESTROYING", &ev), EV_IKE_STATE);
+    assert_field(&ev, MF_TO, "DESTROYING");
+    ck_assert_int_eq(classify("IKE", "IKE_SA con1[2] rekeyed between 198.51.100.2[198.51.100.2]...203.0.113.2[203.0.113.2]", NULL),
+                     EV_IKE_REKEYED);
+    ck_assert_int_eq(classify("JOB", "deleting half open IKE_SA after timeout", NULL), EV_HALF_OPEN_TIMEOUT);
+    ck_assert_int_eq(classify("JOB", "deleting half open IKE_SA with 192.0.2.1 after timeout", &ev), EV_HALF_OPEN_TIMEOUT);
+    assert_field(&ev, MF_RHOST, "192.0.2.1");
+    ck_assert_int_eq(classify("JOB", "deleting half open IKE_SA con1[5] with 192.0.2.1 after timeout", &ev), EV_HALF_OPEN_TIMEOUT);
+    assert_field(&ev, MF_ID, "5");
+    ck_assert_int_eq(classify("NET", "received packet: from 198.51.100.2[500] to 203.0.113.2[500] (180 bytes)", &ev), EV_PACKET_RECV);
+    assert_field(&ev, MF_RHOST, "198.51.100.2[500]");
+    ck_assert_int_eq(classify("NET", "sending packet: from 198.51.100.3[500] to 203.0.113.5[500]", NULL), EV_PACKET_SEND);
+    ck_assert_int_eq(classify("IKE", "ID_PROT request with message ID 0 processing failed", &ev), EV_PROCESSING_FAILED);
+    assert_field(&ev, MF_MSGID, "0");
+    ck_assert_int_eq(classify("IKE", "sending retransmit 1 of request message ID 0, seq 1", &ev), EV_RETRANSMIT_V1);
+    assert_field(&ev, MF_COUNT, "1");
+    ck_assert_int_eq(classify("IKE", "retransmit 2 of request with message ID 2", &ev), EV_RETRANSMIT_V2);
+    assert_field(&ev, MF_MSGID, "2");
+    ck_assert_int_eq(classify("DMN", "Starting IKE charon daemon (strongSwan 5.9.8, Linux 6.1.0, x86_64)", NULL), EV_DAEMON_START);
+}
+END_TEST
+
+START_TEST(authentication_wordings)
+{
+    msg_event ev;
+    ck_assert_int_eq(classify("IKE", "tried 1 shared key for '203.0.113.2' - '198.51.100.2', but MAC mismatched", &ev), EV_MAC_MISMATCH);
+    assert_field(&ev, MF_LID, "203.0.113.2");
+    assert_field(&ev, MF_RID, "198.51.100.2");
+    ck_assert_int_eq(classify("IKE", "tried 2 shared keys for 'a.example' - 'b.example', but MAC mismatched", NULL), EV_MAC_MISMATCH);
+    ck_assert_int_eq(classify("ENC", "invalid HASH_V1 payload length, decryption failed?", &ev), EV_DECRYPT_FAILED);
+    assert_field(&ev, MF_TYPE, "HASH_V1");
+    ck_assert_int_eq(classify("CFG", "looking for pre-shared key peer configs matching 203.0.113.5...198.51.100.3[someid]", &ev),
+                     EV_LOOKING_PEER_CFG_V1);
+    assert_field(&ev, MF_TYPE, "pre-shared key");
+    assert_field(&ev, MF_RID, "someid");
+    ck_assert_int_eq(classify("CFG", "looking for peer configs matching 203.0.113.2[%any]...198.51.100.2[198.51.100.2]", &ev),
+                     EV_LOOKING_PEER_CFG_V2);
+    assert_field(&ev, MF_LID, "%any");
+    ck_assert_int_eq(classify("IKE", "found 1 matching config, but none allows pre-shared key authentication using Main Mode", &ev),
+                     EV_NO_AUTH_MODE);
+    assert_field(&ev, MF_MODE, "Main");
+    ck_assert_int_eq(classify("IKE", "found 2 matching configs, but none allows pre-shared key authentication using Aggressive Mode", &ev),
+                     EV_NO_AUTH_MODE);
+    assert_field(&ev, MF_MODE, "Aggressive");
+    ck_assert_int_eq(classify("IKE", "IDir '192.0.2.10' does not match to '203.0.113.245'", &ev), EV_IDIR_MISMATCH);
+    assert_field(&ev, MF_RID, "192.0.2.10");
+    assert_field(&ev, MF_VALUE, "203.0.113.245");
+    /* <= 5.9.13 (trailing space) and 5.9.14+ */
+    ck_assert_int_eq(classify("CFG", "constraint check failed: identity 'fw-b.example.net' required ", &ev), EV_CONSTRAINT_ID);
+    assert_field(&ev, MF_VALUE, "fw-b.example.net");
+    ck_assert_int_eq(classify("CFG", "constraint check failed: identity 'fw-b.example.net' (FQDN) required, not matched by '203.0.113.2' (IPV4_ADDR)", &ev),
+                     EV_CONSTRAINT_ID);
+    assert_field(&ev, MF_RID, "203.0.113.2");
+    ck_assert_int_eq(classify("CFG", "constraint check failed: peer not authenticated by CA 'C=XX, O=Lab, CN=Lab CA'.", NULL), EV_CERT_FAILURE);
+    ck_assert_int_eq(classify("IKE", "no trusted ECDSA public key found for '198.51.100.2'", NULL), EV_CERT_FAILURE);
+    ck_assert_int_eq(classify("CFG", "subject certificate invalid (valid from Jan 01 00:00:00 2020 to Jan 01 00:00:00 2021)", NULL),
+                     EV_CERT_FAILURE);
+    ck_assert_int_eq(classify("IKE", "Aggressive Mode PSK disabled for security reasons", NULL), EV_AGGR_PSK_DISABLED);
+    ck_assert_int_eq(classify("IKE", "no IKE config found for 203.0.113.2...198.51.100.2, sending NO_PROPOSAL_CHOSEN", &ev), EV_NO_IKE_CFG);
+    assert_field(&ev, MF_LHOST, "203.0.113.2");
+    assert_field(&ev, MF_RHOST, "198.51.100.2");
+    ck_assert_int_eq(classify("IKE", "no IKE config found for 2001:db8::1...2001:db8::2, sending NO_PROPOSAL_CHOSEN", &ev), EV_NO_IKE_CFG);
+    assert_field(&ev, MF_RHOST, "2001:db8::2");
+}
+END_TEST
+
+START_TEST(kernel_wordings)
+{
+    msg_event ev;
+    ck_assert_int_eq(classify("IKE", "unable to install inbound and outbound IPsec SA (SAD) in kernel", NULL), EV_INSTALL_FAILED);
+    ck_assert_int_eq(classify("IKE", "unable to install IPsec policies (SPD) in kernel", NULL), EV_INSTALL_FAILED);
+    ck_assert_int_eq(classify("KNL", "unable to add SAD entry with SPI c347e668 (FAILED)", &ev), EV_KNL_FAILED);   /* netlink */
+    ck_assert_int_eq(classify("KNL", "unable to add SAD entry with SPI c347e668: Invalid argument (22)", &ev), EV_KNL_FAILED); /* pfkey */
+    assert_field(&ev, MF_TEXT, "Invalid argument");
+    ck_assert_int_eq(classify("KNL", "received netlink error: Protocol not supported (93)", &ev), EV_KNL_ERROR);
+    assert_field(&ev, MF_TEXT, "Protocol not supported");
+    ck_assert_int_eq(classify("JOB", "DPD check timed out, enforcing DPD action", NULL), EV_DPD_TIMEOUT);
+}
+END_TEST
+
+START_TEST(subsystems_and_noise)
+{
+    /* the subsystem must agree when both are known; journald has none */
+    ck_assert_int_eq(classify("KNL", "no proposal found", NULL), EV_NONE);
+    ck_assert_int_eq(classify("", "no proposal found", NULL), EV_V1_NO_PROPOSAL);
+    ck_assert_int_eq(classify("IKE", "sending keep alive to 198.51.100.2[4500]", NULL), EV_NONE);
+    ck_assert_int_eq(classify("IKE", "hello world", NULL), EV_NONE);
+    ck_assert_int_eq(classify("IKE", "", NULL), EV_NONE);
+    ck_assert_int_eq(classify("IKE", "received", NULL), EV_NONE);
+    ck_assert_int_eq(classify("CFG", "   ", NULL), EV_NONE);
+    ck_assert_str_eq(msg_kind_name(EV_NO_CHILD_CFG), "EV_NO_CHILD_CFG");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("messages");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, matcher_captures_up_to_literals);
+    tcase_add_test(tc, table_is_well_formed);
+    tcase_add_test(tc, proposal_rejection_wordings);
+    tcase_add_test(tc, invalid_ke_wordings);
+    tcase_add_test(tc, traffic_selector_wordings);
+    tcase_add_test(tc, notify_wordings);
+    tcase_add_test(tc, lifecycle_wordings);
+    tcase_add_test(tc, authentication_wordings);
+    tcase_add_test(tc, kernel_wordings);
+    tcase_add_test(tc, subsystems_and_noise);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
