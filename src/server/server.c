@@ -506,6 +506,13 @@ static int run_server(srv_config *cfg)
     s.loop = uv_default_loop();
     uv_async_init(s.loop, &s.exited, on_worker_exited);
     s.exited.data = &s;
+    /* Signals first: once a worker accepts, a client may see the server up
+     * and send SIGTERM, which must then mean "finish and exit 0". */
+    uv_signal_init(s.loop, &s.sigterm);
+    uv_signal_init(s.loop, &s.sigint);
+    s.sigterm.data = s.sigint.data = &s;
+    uv_signal_start(&s.sigterm, on_signal, SIGTERM);
+    uv_signal_start(&s.sigint, on_signal, SIGINT);
     for (int i = 0; i < s.n; i++) {
         s.workers[i] = worker_new(cfg, i, fds[i], metrics, s.n, &s.exited);
         if (s.workers[i] == NULL || worker_start(s.workers[i]) != 0) {
@@ -516,11 +523,6 @@ static int run_server(srv_config *cfg)
         }
     }
     if (rc == 0) {
-        uv_signal_init(s.loop, &s.sigterm);
-        uv_signal_init(s.loop, &s.sigint);
-        s.sigterm.data = s.sigint.data = &s;
-        uv_signal_start(&s.sigterm, on_signal, SIGTERM);
-        uv_signal_start(&s.sigint, on_signal, SIGINT);
         fprintf(stderr, "ipsec-diag serve: listening on http://%s%s%s:%d/ (%d worker%s)\n",
                 strchr(cfg->listen_host, ':') ? "[" : "", cfg->listen_host,
                 strchr(cfg->listen_host, ':') ? "]" : "", port, s.n, s.n == 1 ? "" : "s");
@@ -532,6 +534,8 @@ static int run_server(srv_config *cfg)
         uv_close((uv_handle_t *)&s.sigint, NULL);
     } else {
         stop_all(&s);
+        uv_close((uv_handle_t *)&s.sigterm, NULL);
+        uv_close((uv_handle_t *)&s.sigint, NULL);
     }
     for (int i = 0; i < s.n; i++)
         worker_join_free(s.workers[i]);
