@@ -6,6 +6,7 @@
  * stream them on. Callers that keep them (reports, correlation) take a deep
  * copy here. The JSON shape lives here too, once.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,100 +131,113 @@ void idg_diagnosis_free(idg_diagnosis *d)
     free(d);
 }
 
-/* A JSON string, or JSON null for a NULL pointer. Invalid UTF-8 (which
- * the engine never hands out, but a caller-built diagnosis might carry) is
- * replaced byte by byte with '?', so the output is always valid JSON. */
-static json_t *str_or_null(const char *s)
-{
-    json_t *j;
-    char *clean;
-    if (s == NULL)
-        return json_null();
-    j = json_string(s);
-    if (j != NULL)
-        return j;
-    clean = strdup(s);
-    if (clean == NULL)
-        return json_null();
-    for (size_t i = 0; clean[i]; i++)
-        if ((unsigned char)clean[i] >= 0x80)
-            clean[i] = '?';
-    j = json_string(clean);
-    free(clean);
-    return j ? j : json_null();
-}
-
-json_t *diagnosis_json(const idg_diagnosis *d)
+/*
+ * The JSON shape of a diagnosis (api/schemas/diagnosis.schema.json),
+ * written straight into the output (jsonw.c) rather than through a jansson
+ * tree; the text is byte for byte what the tree gave. Strings go through
+ * jw_str_or_null: NULL is null, and text that is not valid UTF-8 (which
+ * the engine never hands out, but a caller-built diagnosis might carry)
+ * has each non-ASCII byte replaced with '?', so the output is always
+ * valid JSON.
+ */
+void diagnosis_write_json(jsonw *w, const idg_diagnosis *d)
 {
     const idg_class_info *ci = idg_class_get(d->cls);
-    json_t *o = json_object();
-    json_t *conn, *offending, *rec, *evidence;
-    if (o == NULL)
-        return NULL;
+    jw_obj_begin(w);
+    jw_key(w, "class");
+    jw_str(w, ci ? ci->name : "unknown");
+    jw_key(w, "phase");
+    jw_int(w, d->phase);
+    jw_key(w, "severity");
+    jw_str(w, idg_severity_name(d->severity));
+    jw_key(w, "title");
+    jw_str_or_null(w, d->title ? d->title : (ci ? ci->title : NULL));
+    jw_key(w, "detail");
+    jw_str_or_null(w, d->detail);
+    jw_key(w, "ike_version");
+    if (d->ike_version)
+        jw_int(w, d->ike_version);
+    else
+        jw_null(w);
+    jw_key(w, "role");
+    jw_str_or_null(w, idg_role_name(d->role));
 
-    json_object_set_new(o, "class", json_string(ci ? ci->name : "unknown"));
-    json_object_set_new(o, "phase", json_integer(d->phase));
-    json_object_set_new(o, "severity", json_string(idg_severity_name(d->severity)));
-    json_object_set_new(o, "title", str_or_null(d->title ? d->title : (ci ? ci->title : NULL)));
-    json_object_set_new(o, "detail", str_or_null(d->detail));
-    json_object_set_new(o, "ike_version",
-                        d->ike_version ? json_integer(d->ike_version) : json_null());
-    json_object_set_new(o, "role", str_or_null(idg_role_name(d->role)));
+    jw_key(w, "connection");
+    jw_obj_begin(w);
+    jw_key(w, "name");
+    jw_str_or_null(w, d->connection);
+    jw_key(w, "ike_sa_id");
+    if (d->ike_sa_id >= 0)
+        jw_int(w, d->ike_sa_id);
+    else
+        jw_null(w);
+    jw_key(w, "child");
+    jw_str_or_null(w, d->child_name);
+    jw_obj_end(w);
 
-    conn = json_object();
-    json_object_set_new(conn, "name", str_or_null(d->connection));
-    json_object_set_new(conn, "ike_sa_id",
-                        d->ike_sa_id >= 0 ? json_integer(d->ike_sa_id) : json_null());
-    json_object_set_new(conn, "child", str_or_null(d->child_name));
-    json_object_set_new(o, "connection", conn);
+    jw_key(w, "local");
+    jw_str_or_null(w, d->local_addr);
+    jw_key(w, "remote");
+    jw_str_or_null(w, d->remote_addr);
+    jw_key(w, "time");
+    jw_str_or_null(w, d->time);
+    double conf = (double)((int)(d->confidence * 100 + 0.5)) / 100.0;
+    if (isfinite(conf)) { /* jansson holds no NaN: the member was left out */
+        jw_key(w, "confidence");
+        jw_real(w, conf);
+    }
 
-    json_object_set_new(o, "local", str_or_null(d->local_addr));
-    json_object_set_new(o, "remote", str_or_null(d->remote_addr));
-    json_object_set_new(o, "time", str_or_null(d->time));
-    json_object_set_new(o, "confidence", json_real((double)((int)(d->confidence * 100 + 0.5)) / 100.0));
-
-    offending = json_array();
+    jw_key(w, "offending");
+    jw_arr_begin(w);
     for (size_t i = 0; i < d->n_offending; i++) {
-        json_t *f = json_object();
-        json_object_set_new(f, "field", str_or_null(d->offending[i].field));
-        json_object_set_new(f, "local", str_or_null(d->offending[i].local));
-        json_object_set_new(f, "peer", str_or_null(d->offending[i].peer));
-        json_array_append_new(offending, f);
+        jw_obj_begin(w);
+        jw_key(w, "field");
+        jw_str_or_null(w, d->offending[i].field);
+        jw_key(w, "local");
+        jw_str_or_null(w, d->offending[i].local);
+        jw_key(w, "peer");
+        jw_str_or_null(w, d->offending[i].peer);
+        jw_obj_end(w);
     }
-    json_object_set_new(o, "offending", offending);
+    jw_arr_end(w);
 
-    rec = json_object();
-    json_object_set_new(rec, "summary", str_or_null(d->summary));
-    json_object_set_new(rec, "change_side", str_or_null(d->change_side));
-    json_object_set_new(rec, "pfsense", str_or_null(d->pfsense));
-    json_object_set_new(rec, "strongswan", str_or_null(d->strongswan));
-    json_object_set_new(o, "recommendation", rec);
+    jw_key(w, "recommendation");
+    jw_obj_begin(w);
+    jw_key(w, "summary");
+    jw_str_or_null(w, d->summary);
+    jw_key(w, "change_side");
+    jw_str_or_null(w, d->change_side);
+    jw_key(w, "pfsense");
+    jw_str_or_null(w, d->pfsense);
+    jw_key(w, "strongswan");
+    jw_str_or_null(w, d->strongswan);
+    jw_obj_end(w);
 
-    evidence = json_array();
+    jw_key(w, "evidence");
+    jw_arr_begin(w);
     for (size_t i = 0; i < d->n_evidence; i++) {
-        json_t *e = json_object();
-        json_object_set_new(e, "line", json_integer((json_int_t)d->evidence[i].line));
-        json_object_set_new(e, "text", str_or_null(d->evidence[i].text));
-        json_array_append_new(evidence, e);
+        jw_obj_begin(w);
+        jw_key(w, "line");
+        jw_int(w, (int64_t)d->evidence[i].line);
+        jw_key(w, "text");
+        jw_str_or_null(w, d->evidence[i].text);
+        jw_obj_end(w);
     }
-    json_object_set_new(o, "evidence", evidence);
-    json_object_set_new(o, "source", str_or_null(d->source));
-    if (d->peer_source)
-        json_object_set_new(o, "peer_source", json_string(d->peer_source));
-    json_object_set_new(o, "occurrences",
-                        json_integer((json_int_t)(d->occurrences ? d->occurrences : 1)));
-    if (d->last_time)
-        json_object_set_new(o, "last_time", json_string(d->last_time));
-    return o;
+    jw_arr_end(w);
+    jw_key(w, "source");
+    jw_str_or_null(w, d->source);
+    jw_key_str(w, "peer_source", d->peer_source);
+    jw_key(w, "occurrences");
+    jw_int(w, (int64_t)(d->occurrences ? d->occurrences : 1));
+    jw_key_str(w, "last_time", d->last_time);
+    jw_obj_end(w);
 }
 
 char *idg_diagnosis_to_json(const idg_diagnosis *d)
 {
-    json_t *o = diagnosis_json(d);
-    char *s;
-    if (o == NULL)
-        return NULL;
-    s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(o);
-    return s;
+    strbuf sb = STRBUF_INIT;
+    jsonw w;
+    jw_init(&w, &sb, 0);
+    diagnosis_write_json(&w, d);
+    return strbuf_steal(&sb);
 }

@@ -6,11 +6,10 @@
 #ifndef IDG_DIAGNOSIS_JSON_H
 #define IDG_DIAGNOSIS_JSON_H
 
-#include <jansson.h>
-
 #include "ipsecdiag/ipsecdiag.h"
+#include "jsonw.h"
 
-/* A new reference to the JSON object of one diagnosis, or NULL on OOM. */
-json_t *diagnosis_json(const idg_diagnosis *d);
+/* Writes the JSON object of one diagnosis as the next value of w. */
+void diagnosis_write_json(jsonw *w, const idg_diagnosis *d);
 
 #endif

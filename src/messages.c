@@ -400,16 +400,17 @@ static int cap_ok(char letter, const char *s, size_t n)
     }
 }
 
-static const char *find_lit(const char *p, const char *end, const char *lit, size_t n)
+/* The literals between conversions are short (" to ", "[", "...") and
+ * found within a few dozen bytes: an inline scan beats memchr + memcmp
+ * calls here. */
+static inline const char *find_lit(const char *p, const char *end, const char *lit, size_t n)
 {
-    while ((size_t)(end - p) >= n) {
-        p = memchr(p, lit[0], (size_t)(end - p) - n + 1);
-        if (!p)
-            return NULL;
-        if (memcmp(p, lit, n) == 0)
+    if ((size_t)(end - p) < n)
+        return NULL;
+    const char c0 = lit[0];
+    for (const char *last = end - n; p <= last; p++)
+        if (*p == c0 && memcmp(p + 1, lit + 1, n - 1) == 0)
             return p;
-        p++;
-    }
     return NULL;
 }
 
@@ -466,39 +467,74 @@ static uint32_t word_hash(const char *s, size_t n)
     return h;
 }
 
+/* Builds the index in one walk per format (compile_row) plus the prefix
+ * and first word: an engine builds it on creation, so it has to be cheap
+ * (a few microseconds). Only rows that need the generic matcher ask
+ * fmt_final_literal for their suffix; for the others it is the literal
+ * compile_row found after the last conversion. */
 void msg_index_init(msg_index *idx)
 {
     uint16_t tail[MSG_BUCKETS];
     memset(idx->head, 0xff, sizeof idx->head);
     memset(idx->next, 0xff, sizeof idx->next);
     memset(tail, 0xff, sizeof tail);
+    memset(idx->wild_by_last, 0, sizeof idx->wild_by_last);
     idx->nwild = 0;
     for (size_t i = 0; i < TABLE_SIZE && i < MSG_MAX_ROWS; i++) {
         const char *f = TABLE[i].fmt;
         while (*f == ' ')
             f++;
-        size_t pl = 0;
-        while (f[pl] && f[pl] != '%')
+        /* the first word (literal up to a space; none if a conversion
+         * starts inside it) and its hash, then the literal prefix */
+        uint32_t h = 2166136261u;
+        size_t pl = 0, wl = 0;
+        int word = 1;
+        while (f[pl] && f[pl] != '%') {
+            if (word && f[pl] == ' ')
+                word = 0, wl = pl;
+            if (word) {
+                h ^= (unsigned char)f[pl];
+                h *= 16777619u;
+            }
             pl++;
+        }
+        if (word)
+            wl = f[pl] == '%' ? 0 : pl;
         idx->pre[i] = f;
         idx->plen[i] = (uint16_t)pl;
+        compile_row(idx, i);
+        const char *suf;
         size_t sl;
-        const char *suf = fmt_final_literal(TABLE[i].fmt, &sl);
-        while (sl > 0 && suf[sl - 1] == ' ')
-            sl--;
-        if (memchr(suf, '%', sl) || f[pl] == '\0')
-            sl = 0; /* no conversion (prefix says it all) or a %% in it */
+        if (f[pl] == '\0' || (!idx->slow[i] && idx->nconv[i] == 0)) {
+            suf = f + pl;
+            sl = 0; /* no conversion: the prefix says it all */
+        } else if (!idx->slow[i]) {
+            unsigned k = idx->nconv[i] - 1u;
+            suf = TABLE[i].fmt + idx->lit_off[i][k];
+            sl = idx->lit_len[i][k]; /* trailing spaces already trimmed */
+        } else {
+            suf = fmt_final_literal(TABLE[i].fmt, &sl);
+            while (sl > 0 && suf[sl - 1] == ' ')
+                sl--;
+            if (memchr(suf, '%', sl))
+                sl = 0; /* a %% in it */
+        }
         idx->suf[i] = suf;
         idx->slen[i] = (uint16_t)sl;
-        compile_row(idx, i);
-        size_t wl;
-        const char *w = fmt_first_word(TABLE[i].fmt, &wl);
         if (wl == 0) {
-            if (idx->nwild < MSG_WILD_CAP)
+            if (idx->nwild < MSG_WILD_CAP) {
+                unsigned bit = 1u << idx->nwild;
+                if (sl == 0) {
+                    for (size_t c = 0; c < 256; c++)
+                        idx->wild_by_last[c] |= (uint16_t)bit;
+                } else {
+                    idx->wild_by_last[(unsigned char)suf[sl - 1]] |= (uint16_t)bit;
+                }
                 idx->wild[idx->nwild++] = (uint16_t)i;
+            }
             continue;
         }
-        uint32_t b = word_hash(w, wl) % MSG_BUCKETS;
+        uint32_t b = h % MSG_BUCKETS;
         if (idx->head[b] == 0xffff)
             idx->head[b] = (uint16_t)i;
         else
@@ -526,12 +562,16 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
     return 1;
 }
 
-static int quick_ok(const msg_index *idx, uint16_t i, const char *msg, size_t s, size_t t)
+static inline int quick_ok(const msg_index *idx, uint16_t i, const char *msg, size_t s, size_t t)
 {
     size_t pl = idx->plen[i], sl = idx->slen[i];
-    if (pl > t - s || !same_bytes(msg + s, idx->pre[i], pl))
+    /* the first byte alone rejects most candidates of a wild row; a
+     * bucket's rows share their first word, so their prefixes are
+     * compared in full (memcmp: they run to 20 bytes and more) */
+    if (pl > t - s || (pl && msg[s] != idx->pre[i][0]) || memcmp(msg + s, idx->pre[i], pl) != 0)
         return 0;
-    if (sl && (sl > t - s - pl || !same_bytes(msg + t - sl, idx->suf[i], sl)))
+    if (sl && (sl > t - s - pl || msg[t - 1] != idx->suf[i][sl - 1] ||
+               !same_bytes(msg + t - sl, idx->suf[i], sl)))
         return 0;
     return 1;
 }
@@ -590,8 +630,8 @@ int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
     if (!((c0 >= '0' && c0 <= '9') || (c0 >= 'a' && c0 <= 'f') || (c0 >= 'A' && c0 <= 'Z') ||
           c0 == ':' || c0 == '%' || c0 == '('))
         return 0;
-    for (uint16_t k = 0; k < idx->nwild; k++) {
-        uint16_t i = idx->wild[k];
+    for (unsigned bits = idx->wild_by_last[(unsigned char)msg[t - 1]]; bits; bits &= bits - 1) {
+        uint16_t i = idx->wild[__builtin_ctz(bits)];
         const msg_pattern *p = &TABLE[i];
         if (quick_ok(idx, i, msg, s, t) && subsys_ok(p, subsys) &&
             (idx->slow[i] ? try_row(p, msg, n, ev) : run_row(idx, i, msg, s, t, ev)))

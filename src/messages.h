@@ -195,6 +195,10 @@ typedef struct msg_index {
     uint16_t next[MSG_MAX_ROWS];
     uint16_t nwild;
     uint16_t wild[MSG_WILD_CAP];
+    /* by the last byte of a (trimmed) message, the wild rows (bit k =
+     * wild[k]) whose final literal ends with that byte or that end with a
+     * conversion: a message no wild row can match costs one load */
+    uint16_t wild_by_last[256];
     /* per row: the literal text before the first conversion and after the
      * last one, for a quick reject before the full match */
     const char *pre[MSG_MAX_ROWS];

@@ -134,6 +134,7 @@ static void neg_destroy(negotiation *n)
 /* ---- the store ----------------------------------------------------------------- */
 
 #define NEG_FREE_KEEP 64
+#define NEG_HASH_START 64
 
 int neg_store_init(neg_store *st, size_t max, size_t max_evidence)
 {
@@ -142,8 +143,11 @@ int neg_store_init(neg_store *st, size_t max, size_t max_evidence)
         max = 1;
     st->max = max;
     st->max_evidence = max_evidence ? max_evidence : 16;
+    /* The hash starts small and doubles with the open negotiations
+     * (hgrow), up to twice max: a small log, or a server request, does
+     * not pay for clearing room for 4096 negotiations. */
     size_t cap = 16;
-    while (cap < max * 2)
+    while (cap < max * 2 && cap < NEG_HASH_START)
         cap *= 2;
     st->hcap = cap;
     st->slots = calloc(cap, sizeof *st->slots);
@@ -243,6 +247,25 @@ static void lru_push_front(neg_store *st, negotiation *n)
         st->lru_tail = n;
 }
 
+/* Doubles the hash (while it is below twice max) once it is half full. */
+static int hgrow(neg_store *st)
+{
+    if ((st->count + 1) * 2 <= st->hcap || st->hcap >= st->max * 2)
+        return 0;
+    size_t old = st->hcap;
+    negotiation **slots = st->slots;
+    negotiation **fresh = calloc(old * 2, sizeof *fresh);
+    if (!fresh)
+        return -1;
+    st->slots = fresh;
+    st->hcap = old * 2;
+    for (size_t i = 0; i < old; i++)
+        if (slots[i])
+            hinsert(st, slots[i]);
+    free(slots);
+    return 0;
+}
+
 negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **evicted)
 {
     *evicted = NULL;
@@ -257,6 +280,8 @@ negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **
         return NULL;
     }
     negotiation *n;
+    if (hgrow(st) != 0)
+        return NULL;
     if (st->free_list) {
         n = st->free_list;
         st->free_list = n->lru_next;

@@ -12,6 +12,7 @@
  * responder's values with the sides swapped, so each says which end holds
  * which value.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -471,51 +472,80 @@ static char *summary_sentence(const idg_report *r, const outcome *o)
     return strbuf_steal(&sb);
 }
 
-static json_t *source_json(const report_source *s, const idg_report *r)
+static void write_source(jsonw *w, const report_source *s, const idg_report *r)
 {
-    json_t *o = json_object();
     size_t n = 0;
     for (size_t i = 0; i < r->n_items; i++)
         if (same_str(r->items[i]->source, s->name))
             n++;
-    json_object_set_new(o, "name", json_string(s->name));
-    json_object_set_new(o, "bytes", json_integer((json_int_t)s->stats.bytes));
-    json_object_set_new(o, "lines", json_integer((json_int_t)s->stats.lines));
-    json_object_set_new(o, "charon_lines", json_integer((json_int_t)s->stats.charon_lines));
-    json_object_set_new(o, "skipped_lines", json_integer((json_int_t)s->stats.skipped_lines));
-    json_object_set_new(o, "cut_lines", json_integer((json_int_t)s->stats.cut_lines));
-    json_object_set_new(o, "joined_lines", json_integer((json_int_t)s->stats.joined_lines));
-    json_object_set_new(o, "duplicate_lines", json_integer((json_int_t)s->stats.duplicate_lines));
-    json_object_set_new(o, "negotiations", json_integer((json_int_t)s->stats.negotiations));
-    json_object_set_new(o, "evicted", json_integer((json_int_t)s->stats.evicted));
-    json_object_set_new(o, "reversed", json_boolean(s->stats.reversed));
-    json_object_set_new(o, "diagnoses", json_integer((json_int_t)n));
-    return o;
+    static const struct {
+        const char *key;
+        size_t off;
+    } counters[] = {
+        {"bytes", offsetof(idg_stats, bytes)},
+        {"lines", offsetof(idg_stats, lines)},
+        {"charon_lines", offsetof(idg_stats, charon_lines)},
+        {"skipped_lines", offsetof(idg_stats, skipped_lines)},
+        {"cut_lines", offsetof(idg_stats, cut_lines)},
+        {"joined_lines", offsetof(idg_stats, joined_lines)},
+        {"duplicate_lines", offsetof(idg_stats, duplicate_lines)},
+        {"negotiations", offsetof(idg_stats, negotiations)},
+        {"evicted", offsetof(idg_stats, evicted)},
+    };
+    jw_obj_begin(w);
+    jw_key_str(w, "name", s->name);
+    for (size_t k = 0; k < sizeof counters / sizeof counters[0]; k++) {
+        uint64_t v;
+        memcpy(&v, (const char *)&s->stats + counters[k].off, sizeof v);
+        jw_key(w, counters[k].key);
+        jw_int(w, (int64_t)v);
+    }
+    jw_key(w, "reversed");
+    jw_bool(w, s->stats.reversed);
+    jw_key(w, "diagnoses");
+    jw_int(w, (int64_t)n);
+    jw_obj_end(w);
 }
 
+/* The JSON document, written straight into the output (jsonw.c: the same
+ * text a jansson tree dumped with JSON_INDENT(2) gave, without building
+ * the tree: for a large log's report that tree was most of the peak
+ * memory). */
 static char *render_json(const idg_report *r)
 {
     outcome o = report_outcome(r);
-    json_t *doc = json_object(), *sources = json_array(), *diags = json_array();
-    char *summary = summary_sentence(r, &o), *out;
-    json_object_set_new(doc, "version", json_string(IDG_VERSION));
-    json_object_set_new(doc, "outcome", json_string(o.word));
-    json_object_set_new(doc, "summary", summary ? json_string(summary) : json_null());
-    free(summary);
-    for (size_t i = 0; i < r->n_sources; i++)
-        json_array_append_new(sources, source_json(&r->sources[i], r));
-    json_object_set_new(doc, "sources", sources);
-    for (size_t i = 0; i < r->n_items; i++) {
-        json_t *d = diagnosis_json(r->items[i]);
-        if (d)
-            json_array_append_new(diags, d);
+    char *summary = summary_sentence(r, &o);
+    strbuf sb = STRBUF_INIT;
+    jsonw w;
+    jw_init(&w, &sb, 2);
+    jw_obj_begin(&w);
+    jw_key(&w, "version");
+    jw_str(&w, IDG_VERSION);
+    jw_key(&w, "outcome");
+    jw_str(&w, o.word);
+    if (summary == NULL) {
+        jw_key(&w, "summary");
+        jw_null(&w);
+    } else {
+        jw_key_str(&w, "summary", summary);
     }
-    json_object_set_new(doc, "diagnoses", diags);
-    if (r->dropped)
-        json_object_set_new(doc, "dropped_diagnoses", json_integer((json_int_t)r->dropped));
-    out = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
-    json_decref(doc);
-    return out;
+    free(summary);
+    jw_key(&w, "sources");
+    jw_arr_begin(&w);
+    for (size_t i = 0; i < r->n_sources; i++)
+        write_source(&w, &r->sources[i], r);
+    jw_arr_end(&w);
+    jw_key(&w, "diagnoses");
+    jw_arr_begin(&w);
+    for (size_t i = 0; i < r->n_items; i++)
+        diagnosis_write_json(&w, r->items[i]);
+    jw_arr_end(&w);
+    if (r->dropped) {
+        jw_key(&w, "dropped_diagnoses");
+        jw_int(&w, (int64_t)r->dropped);
+    }
+    jw_obj_end(&w);
+    return strbuf_steal(&sb);
 }
 
 /* ---- text and Markdown ------------------------------------------------ */

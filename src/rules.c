@@ -28,7 +28,11 @@ struct rules_ctx {
     void *user;
     idg_stats *stats;
     arena a;
-    proposal_list pl_recv, pl_conf;
+    /* The two proposal lists are large (~120 KiB each) and are always
+     * filled by proposal_list_parse before being read: they live in one
+     * malloc'd block, not in the calloc'd context, so that creating an
+     * engine does not clear a quarter of a megabyte it may never use. */
+    proposal_list *pl;
     proposal_diff diff;
     ts_list ts_a, ts_b;
     size_t n_off;
@@ -131,7 +135,10 @@ rules_ctx *rules_new(const idg_options *opts, const conf_store *conf,
     if (!rc)
         return NULL;
     rc->a.buf = malloc(ARENA_SIZE);
-    if (!rc->a.buf) {
+    rc->pl = malloc(2 * sizeof *rc->pl);
+    if (!rc->a.buf || !rc->pl) {
+        free(rc->a.buf);
+        free(rc->pl);
         free(rc);
         return NULL;
     }
@@ -149,6 +156,7 @@ void rules_free(rules_ctx *rc)
     if (!rc)
         return;
     free(rc->a.buf);
+    free(rc->pl);
     free(rc);
 }
 
@@ -494,9 +502,9 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
         }
         from_dump = conf != NULL;
     }
-    size_t nr = recv ? proposal_list_parse(recv, strlen(recv), &rc->pl_recv) : 0;
-    size_t nc = conf ? proposal_list_parse(conf, strlen(conf), &rc->pl_conf) : 0;
-    if (nr && nc && proposal_diff_compute(&rc->pl_recv, &rc->pl_conf, &rc->diff) == 0) {
+    size_t nr = recv ? proposal_list_parse(recv, strlen(recv), &rc->pl[0]) : 0;
+    size_t nc = conf ? proposal_list_parse(conf, strlen(conf), &rc->pl[1]) : 0;
+    if (nr && nc && proposal_diff_compute(&rc->pl[0], &rc->pl[1], &rc->diff) == 0) {
         proposal_diff *d = &rc->diff;
         unsigned mask = 0;
         for (int t = 0; t < TT__COUNT; t++) {
@@ -522,8 +530,8 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
             v->cls = class_for_types(phase, mask, d);
             v->confidence = from_dump ? 0.85 : 0.95;
         }
-        rc->rec_local = &rc->pl_conf.items[0];
-        rc->rec_peer = &rc->pl_recv.items[0];
+        rc->rec_local = &rc->pl[1].items[0];
+        rc->rec_peer = &rc->pl[0].items[0];
         return 0;
     }
     transform_type t;
@@ -580,21 +588,21 @@ static void own_proposal_offending(rules_ctx *rc, negotiation *n, int phase)
                 own = S(&ch->proposals);
         }
     }
-    if (!own || !proposal_list_parse(own, strlen(own), &rc->pl_conf))
+    if (!own || !proposal_list_parse(own, strlen(own), &rc->pl[1]))
         return;
     static const transform_type p1[] = {TT_ENCR, TT_INTEG, TT_PRF, TT_KE};
     static const transform_type p2[] = {TT_ENCR, TT_INTEG, TT_KE};
     const transform_type *ts = phase == 1 ? p1 : p2;
     size_t nt = phase == 1 ? 4 : 3;
     for (size_t i = 0; i < nt; i++) {
-        const char *vals = list_values(rc, &rc->pl_conf, ts[i]);
+        const char *vals = list_values(rc, &rc->pl[1], ts[i]);
         if (!vals || (streq(vals, "NONE") && ts[i] == TT_INTEG))
             continue;
         if (streq(vals, "NONE") && phase == 1)
             continue;
         add_off(rc, field_name(phase, ts[i]), vals, NULL);
     }
-    rc->rec_local = &rc->pl_conf.items[0];
+    rc->rec_local = &rc->pl[1].items[0];
 }
 
 /* ---- phase 1 ------------------------------------------------------------------------------------ */
@@ -1306,9 +1314,9 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             v.confidence = 0.6;
             const char *own = S(&n->p2_proposed) ? S(&n->p2_proposed) : S(&n->p2_configured);
             const char *ke = NULL;
-            if (own && proposal_list_parse(own, strlen(own), &rc->pl_conf)) {
-                ke = list_values(rc, &rc->pl_conf, TT_KE);
-                rc->rec_local = &rc->pl_conf.items[0];
+            if (own && proposal_list_parse(own, strlen(own), &rc->pl[1])) {
+                ke = list_values(rc, &rc->pl[1], TT_KE);
+                rc->rec_local = &rc->pl[1].items[0];
             }
             add_off(rc, "phase2.pfs_group", ke ? ke : "NONE", NULL);
             v.detail = arena_printf(&rc->a,

@@ -1,0 +1,134 @@
+/*
+ * layers.c - where the time of one line goes, layer by layer: the same
+ * in-memory log through (1) the line layer alone (line_source, a callback
+ * that only counts), (2) the line layer plus the message table
+ * (msg_classify on every line), (3) the whole engine (no report), and
+ * (4) engine creation + destruction (per call, as the server pays it).
+ * CPU time per pass (CLOCK_PROCESS_CPUTIME_ID), best of --reps.
+ *
+ *   build: cc -O2 -Iinclude -Isrc bench/layers.c BUILD/libipsecdiag.a -ljansson
+ *   run:   layers [--reps N] FILE
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ipsecdiag/ipsecdiag.h"
+#include "line_source.h"
+#include "messages.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+typedef struct ctx {
+    msg_index *idx;
+    unsigned long long lines, matched;
+} ctx;
+
+static void count_line(void *user, const charon_line *l)
+{
+    ctx *c = user;
+    c->lines++;
+    c->matched += l->msg.n;
+}
+
+static void classify_line(void *user, const charon_line *l)
+{
+    ctx *c = user;
+    msg_event ev;
+    c->lines++;
+    c->matched += (unsigned)msg_classify(c->idx, l->subsys, l->msg.p, l->msg.n, &ev);
+}
+
+static void on_diag(void *user, const idg_diagnosis *d)
+{
+    (*(unsigned long long *)user)++;
+}
+
+#define CHUNK 65536
+
+static void feed_lines(const char *buf, size_t len, charon_line_cb cb, ctx *c)
+{
+    idg_options o;
+    idg_options_init(&o);
+    idg_stats st;
+    memset(&st, 0, sizeof st);
+    line_source *ls = line_source_new(&o, &st, cb, c);
+    for (size_t off = 0; off < len; off += CHUNK)
+        line_source_feed(ls, buf + off, len - off < CHUNK ? len - off : CHUNK);
+    line_source_finish(ls);
+    line_source_free(ls);
+}
+
+int main(int argc, char **argv)
+{
+    int reps = 3;
+    const char *path = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
+            reps = atoi(argv[++i]);
+        else
+            path = argv[i];
+    }
+    if (!path) {
+        fprintf(stderr, "usage: layers [--reps N] FILE\n");
+        return 2;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        return 2;
+    }
+    fseek(f, 0, SEEK_END);
+    size_t len = (size_t)ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc(len ? len : 1);
+    if (!buf || fread(buf, 1, len, f) != len)
+        return 2;
+    fclose(f);
+
+    msg_index *idx = malloc(sizeof *idx);
+    msg_index_init(idx);
+    double best[3] = {1e9, 1e9, 1e9};
+    unsigned long long lines = 0, diags = 0;
+    for (int r = 0; r < reps; r++) {
+        ctx c = {idx, 0, 0};
+        double t0 = now();
+        feed_lines(buf, len, count_line, &c);
+        double t1 = now();
+        lines = c.lines;
+        c.lines = 0;
+        feed_lines(buf, len, classify_line, &c);
+        double t2 = now();
+        diags = 0;
+        idg_engine *e = idg_engine_new(NULL, on_diag, &diags);
+        for (size_t off = 0; off < len; off += CHUNK)
+            idg_engine_feed(e, buf + off, len - off < CHUNK ? len - off : CHUNK);
+        idg_engine_finish(e);
+        idg_engine_free(e);
+        double t3 = now();
+        double d[3] = {t1 - t0, t2 - t1, t3 - t2};
+        for (int k = 0; k < 3; k++)
+            if (d[k] < best[k])
+                best[k] = d[k];
+    }
+    int news = 2000;
+    double t0 = now();
+    for (int i = 0; i < news; i++)
+        idg_engine_free(idg_engine_new(NULL, on_diag, &diags));
+    double tnew = (now() - t0) / news;
+    const char *names[3] = {"lines", "lines+classify", "engine"};
+    for (int k = 0; k < 3; k++)
+        printf("%-15s %8.1f MB/s %7.1f ns/line\n", names[k], len / best[k] / 1e6,
+               best[k] * 1e9 / (double)(lines ? lines : 1));
+    printf("charon lines %llu, diagnoses %llu, engine new+free %.2f us\n", lines, diags,
+           tnew * 1e6);
+    free(idx);
+    free(buf);
+    return 0;
+}
