@@ -7,96 +7,144 @@
  * copy here. The JSON shape lives here too, once.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diagnosis_json.h"
 
-static char *dup_or_null(const char *s)
+/* A copy lives in one block: the struct, its arrays and all its strings
+ * (a report keeps ~2,000 of them, and 40 small mallocs each cost more in
+ * headers and rounding than the text). The report may later replace a
+ * field with a separately allocated string; diag_free_field frees only
+ * pointers outside the block, so both kinds mix safely. */
+typedef struct copy_block {
+    idg_diagnosis d;           /* first: the block is freed through &d */
+    size_t size;               /* whole block, for diag_owns */
+    int external;              /* the block belongs to a caller's arena */
+    char *lt;                  /* room for a replaced last_time, or NULL */
+    size_t lt_cap;
+    max_align_t data[];
+} copy_block;
+
+static int diag_owns(const idg_diagnosis *d, const void *p)
 {
-    return s ? strdup(s) : NULL;
+    const copy_block *b = (const copy_block *)d;
+    return (const char *)p >= (const char *)b && (const char *)p < (const char *)b + b->size;
 }
 
-/* strdup that reports failure only when the source was non-NULL. */
-#define DUP_FIELD(dst, src, ok)                   \
-    do {                                          \
-        (dst) = dup_or_null(src);                 \
-        if ((src) != NULL && (dst) == NULL)       \
-            (ok) = 0;                             \
-    } while (0)
+void diag_free_field(const idg_diagnosis *owner, const void *p)
+{
+    if (p != NULL && !diag_owns(owner, p))
+        free((void *)p);
+}
+
+int diag_set_last_time(idg_diagnosis *d, const char *s)
+{
+    copy_block *b = (copy_block *)d;
+    if (s == NULL || strlen(s) >= b->lt_cap)
+        return -1;
+    if (d->last_time != b->lt) {
+        diag_free_field(d, d->last_time);
+        d->last_time = b->lt;
+    }
+    memcpy(b->lt, s, strlen(s) + 1);
+    return 0;
+}
+
+static size_t slen(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+/* Copies s to *at (advancing it), or NULL. */
+static const char *put(char **at, const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *c = memcpy(*at, s, n);
+    *at += n;
+    return c;
+}
+
+#define DIAG_STRS(X)                                                          \
+    X(title) X(detail) X(connection) X(child_name) X(local_addr)              \
+    X(remote_addr) X(time) X(summary) X(change_side) X(pfsense)               \
+    X(strongswan) X(source) X(peer_source) X(last_time)
+
+static void *heap_alloc(void *ctx, size_t n)
+{
+    (void)ctx;
+    return malloc(n);
+}
 
 idg_diagnosis *idg_diagnosis_copy(const idg_diagnosis *d)
 {
-    idg_diagnosis *c = calloc(1, sizeof *c);
-    int ok = 1;
-    if (c == NULL)
+    return diag_copy_with(d, heap_alloc, NULL, NULL, 0);
+}
+
+idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, size_t n),
+                              void *ctx, const char *source, size_t lt_room)
+{
+    size_t off_sz = d->n_offending * sizeof(idg_offending);
+    size_t ev_sz = d->n_evidence * sizeof(idg_evidence);
+    size_t mid_sz = d->n_msgids * sizeof(uint32_t);
+    size_t text = 0;
+#define LEN(f) text += slen(d->f);
+    DIAG_STRS(LEN)
+#undef LEN
+    for (size_t i = 0; i < d->n_offending; i++)
+        text += slen(d->offending[i].field) + slen(d->offending[i].local) +
+                slen(d->offending[i].peer);
+    for (size_t i = 0; i < d->n_evidence; i++)
+        text += slen(d->evidence[i].text);
+    if (d->source == NULL)
+        text += slen(source);
+    text += lt_room;
+    size_t total = sizeof(copy_block) + off_sz + ev_sz + mid_sz + text;
+    copy_block *b = alloc(ctx, total);
+    if (b == NULL)
         return NULL;
+    idg_diagnosis *c = &b->d;
     *c = *d;
-    c->title = c->detail = c->connection = c->child_name = NULL;
-    c->local_addr = c->remote_addr = c->time = NULL;
-    c->summary = c->change_side = c->pfsense = c->strongswan = NULL;
-    c->source = c->peer_source = c->last_time = NULL;
-    c->offending = NULL;
-    c->evidence = NULL;
-    c->msgids = NULL;
-    c->n_offending = c->n_evidence = c->n_msgids = 0;
-
-    DUP_FIELD(c->title, d->title, ok);
-    DUP_FIELD(c->detail, d->detail, ok);
-    DUP_FIELD(c->connection, d->connection, ok);
-    DUP_FIELD(c->child_name, d->child_name, ok);
-    DUP_FIELD(c->local_addr, d->local_addr, ok);
-    DUP_FIELD(c->remote_addr, d->remote_addr, ok);
-    DUP_FIELD(c->time, d->time, ok);
-    DUP_FIELD(c->summary, d->summary, ok);
-    DUP_FIELD(c->change_side, d->change_side, ok);
-    DUP_FIELD(c->pfsense, d->pfsense, ok);
-    DUP_FIELD(c->strongswan, d->strongswan, ok);
-    DUP_FIELD(c->source, d->source, ok);
-    DUP_FIELD(c->peer_source, d->peer_source, ok);
-    DUP_FIELD(c->last_time, d->last_time, ok);
-
-    if (d->n_offending > 0) {
-        idg_offending *o = calloc(d->n_offending, sizeof *o);
-        if (o == NULL)
-            ok = 0;
-        else {
-            c->offending = o;
-            c->n_offending = d->n_offending;
-            for (size_t i = 0; i < d->n_offending; i++) {
-                DUP_FIELD(o[i].field, d->offending[i].field, ok);
-                DUP_FIELD(o[i].local, d->offending[i].local, ok);
-                DUP_FIELD(o[i].peer, d->offending[i].peer, ok);
-            }
-        }
+    b->size = total;
+    b->external = alloc != heap_alloc;
+    b->lt = NULL;
+    b->lt_cap = 0;
+    char *at = (char *)b->data;
+    /* arrays first (offending and evidence hold pointers and a uint64_t:
+     * sizes are multiples of 8 from an aligned start), then msgids, text */
+    idg_offending *o = d->n_offending ? (idg_offending *)at : NULL;
+    at += off_sz;
+    idg_evidence *e = d->n_evidence ? (idg_evidence *)at : NULL;
+    at += ev_sz;
+    uint32_t *m = d->n_msgids ? (uint32_t *)at : NULL;
+    if (m)
+        memcpy(m, d->msgids, mid_sz);
+    at += mid_sz;
+#define PUT(f) c->f = put(&at, d->f);
+    DIAG_STRS(PUT)
+#undef PUT
+    if (d->source == NULL)
+        c->source = put(&at, source);
+    if (lt_room) {
+        b->lt = at;
+        b->lt_cap = lt_room;
+        at += lt_room;
     }
-    if (d->n_evidence > 0) {
-        idg_evidence *e = calloc(d->n_evidence, sizeof *e);
-        if (e == NULL)
-            ok = 0;
-        else {
-            c->evidence = e;
-            c->n_evidence = d->n_evidence;
-            for (size_t i = 0; i < d->n_evidence; i++) {
-                e[i].line = d->evidence[i].line;
-                DUP_FIELD(e[i].text, d->evidence[i].text, ok);
-            }
-        }
+    for (size_t i = 0; i < d->n_offending; i++) {
+        o[i].field = put(&at, d->offending[i].field);
+        o[i].local = put(&at, d->offending[i].local);
+        o[i].peer = put(&at, d->offending[i].peer);
     }
-    if (d->n_msgids > 0) {
-        uint32_t *m = malloc(d->n_msgids * sizeof *m);
-        if (m == NULL)
-            ok = 0;
-        else {
-            memcpy(m, d->msgids, d->n_msgids * sizeof *m);
-            c->msgids = m;
-            c->n_msgids = d->n_msgids;
-        }
+    for (size_t i = 0; i < d->n_evidence; i++) {
+        e[i].line = d->evidence[i].line;
+        e[i].text = put(&at, d->evidence[i].text);
     }
-    if (!ok) {
-        idg_diagnosis_free(c);
-        return NULL;
-    }
+    c->offending = o;
+    c->evidence = e;
+    c->msgids = m;
     return c;
 }
 
@@ -104,31 +152,21 @@ void idg_diagnosis_free(idg_diagnosis *d)
 {
     if (d == NULL)
         return;
-    free((char *)d->title);
-    free((char *)d->detail);
-    free((char *)d->connection);
-    free((char *)d->child_name);
-    free((char *)d->local_addr);
-    free((char *)d->remote_addr);
-    free((char *)d->time);
-    free((char *)d->summary);
-    free((char *)d->change_side);
-    free((char *)d->pfsense);
-    free((char *)d->strongswan);
-    free((char *)d->source);
-    free((char *)d->peer_source);
-    free((char *)d->last_time);
+#define FREE(f) diag_free_field(d, d->f);
+    DIAG_STRS(FREE)
+#undef FREE
     for (size_t i = 0; i < d->n_offending; i++) {
-        free((char *)d->offending[i].field);
-        free((char *)d->offending[i].local);
-        free((char *)d->offending[i].peer);
+        diag_free_field(d, d->offending[i].field);
+        diag_free_field(d, d->offending[i].local);
+        diag_free_field(d, d->offending[i].peer);
     }
-    free((void *)d->offending);
+    diag_free_field(d, d->offending);
     for (size_t i = 0; i < d->n_evidence; i++)
-        free((char *)d->evidence[i].text);
-    free((void *)d->evidence);
-    free((void *)d->msgids);
-    free(d);
+        diag_free_field(d, d->evidence[i].text);
+    diag_free_field(d, d->evidence);
+    diag_free_field(d, d->msgids);
+    if (!((copy_block *)d)->external)
+        free(d);
 }
 
 /*

@@ -11,5 +11,16 @@
 
 /* Writes the JSON object of one diagnosis as the next value of w. */
 void diagnosis_write_json(jsonw *w, const idg_diagnosis *d);
+/* Frees a field (string or array) of a diagnosis made by
+ * idg_diagnosis_copy, unless it lies in the copy's own block. */
+void diag_free_field(const idg_diagnosis *owner, const void *p);
+/* idg_diagnosis_copy with the block taken from alloc (a caller's arena,
+ * which frees it: idg_diagnosis_free then frees only replaced fields). */
+idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, size_t n),
+                              void *ctx, const char *source, size_t lt_room);
+/* source: the copy's source when d has none. lt_room: bytes kept in the
+ * block for diag_set_last_time, which sets last_time there when it fits
+ * (returns -1 otherwise): folding repeats then allocates nothing. */
+int diag_set_last_time(idg_diagnosis *d, const char *s);
 
 #endif

@@ -21,7 +21,7 @@ static int nstr_reserve(nstr *s, size_t n)
     if (!p)
         return -1;
     s->p = p;
-    s->cap = cap;
+    s->cap = (uint32_t)cap;
     return 0;
 }
 
@@ -75,6 +75,11 @@ void nstr_free(nstr *s)
     s->len = s->cap = 0;
 }
 
+/* Evidence arena sizes: the first allocation, and the most a released
+ * negotiation keeps for reuse (or an emptied one keeps at all). */
+#define EV_ARENA_MIN 512
+#define EV_ARENA_KEEP 2048
+
 /* ---- negotiation lifetime ---------------------------------------------------- */
 
 /* Every nstr member, for reset and free. */
@@ -109,10 +114,16 @@ static void neg_reset(negotiation *n)
     }
     n->ev = keep.ev;
     n->n_ev_cap = keep.n_ev_cap;
+    n->n_ev_max = keep.n_ev_max;
     n->n_ev = 0;
-    for (size_t i = 0; i < n->n_ev_cap; i++) {
+    for (size_t i = 0; i < n->n_ev_cap; i++)
         n->ev[i].prio = 0;
-        nstr_clear(&n->ev[i].text);
+    /* a reused negotiation keeps a small arena only */
+    if (keep.ev_text_cap <= EV_ARENA_KEEP) {
+        n->ev_text = keep.ev_text;
+        n->ev_text_cap = keep.ev_text_cap;
+    } else {
+        free(keep.ev_text);
     }
 }
 
@@ -125,8 +136,7 @@ static void neg_destroy(negotiation *n)
         nstr_free(&n->ts_cand_us[i]);
         nstr_free(&n->ts_cand_other[i]);
     }
-    for (size_t i = 0; i < n->n_ev_cap; i++)
-        nstr_free(&n->ev[i].text);
+    free(n->ev_text);
     free(n->ev);
     free(n);
 }
@@ -291,13 +301,10 @@ negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **
         n = calloc(1, sizeof *n);
         if (!n)
             return NULL;
-        n->n_ev_cap = st->max_evidence + 8;
-        n->ev = calloc(n->n_ev_cap, sizeof *n->ev);
-        if (!n->ev) {
-            free(n);
-            return NULL;
-        }
     }
+    /* the evidence slots grow on demand (ev_grow) up to this many: most
+     * open negotiations are quiet established SAs with few or none */
+    n->n_ev_max = st->max_evidence + 8;
     if (id == INT64_MIN) {
         n->id = st->next_synthetic--;
         n->synthetic = 1;
@@ -360,16 +367,77 @@ negotiation *neg_oldest(neg_store *st)
 
 #define EVIDENCE_TEXT_MAX 768
 
+/* Makes room for need more bytes at the arena's end: first by dropping the
+ * garbage (copying the live texts, in slot order, to a fresh buffer sized
+ * for them), else by doubling. Returns -1 on OOM. */
+static int ev_arena_reserve(negotiation *n, size_t need)
+{
+    if (n->ev_text_len + need <= n->ev_text_cap)
+        return 0;
+    size_t live = n->ev_text_live;
+    size_t cap = EV_ARENA_MIN;
+    while (cap < 2 * (live + need))
+        cap *= 2;
+    if (live == n->ev_text_len) {
+        /* no garbage: grow in place */
+        char *p = realloc(n->ev_text, cap);
+        if (!p)
+            return -1;
+        n->ev_text = p;
+        n->ev_text_cap = cap;
+        return 0;
+    }
+    if (cap < n->ev_text_cap && live + need <= n->ev_text_cap / 2)
+        cap = n->ev_text_cap; /* keep the size: it was not too small */
+    char *p = malloc(cap);
+    if (!p)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n->n_ev; i++) {
+        neg_evidence *e = &n->ev[i];
+        if (e->prio == 0 || e->len == 0)
+            continue;
+        memcpy(p + k, n->ev_text + e->off, e->len + 1);
+        e->off = (uint32_t)k;
+        k += e->len + 1;
+    }
+    free(n->ev_text);
+    n->ev_text = p;
+    n->ev_text_cap = cap;
+    n->ev_text_len = k;
+    n->ev_text_live = k;
+    return 0;
+}
+
+void neg_drop_evidence(negotiation *n, neg_evidence *e)
+{
+    if (e->prio && e->len)
+        n->ev_text_live -= e->len + 1;
+    e->prio = 0;
+    e->len = 0;
+}
+
 void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
                       const char *text, size_t len)
 {
-    if (prio <= 0 || !n->ev)
+    if (prio <= 0)
         return;
     neg_evidence *slot = NULL;
     if (n->n_ev > 0 && n->ev[n->n_ev - 1].line == line)
         return; /* one entry per line */
+    if (n->n_ev == n->n_ev_cap && n->n_ev_cap < n->n_ev_max) {
+        size_t cap = n->n_ev_cap ? n->n_ev_cap * 2 : 4;
+        if (cap > n->n_ev_max)
+            cap = n->n_ev_max;
+        neg_evidence *ev = realloc(n->ev, cap * sizeof *ev);
+        if (!ev)
+            return;
+        memset(ev + n->n_ev_cap, 0, (cap - n->n_ev_cap) * sizeof *ev);
+        n->ev = ev;
+        n->n_ev_cap = cap;
+    }
     if (n->n_ev < n->n_ev_cap) {
-        slot = &n->ev[n->n_ev++];
+        slot = &n->ev[n->n_ev];
     } else {
         /* evict the oldest entry of the lowest priority below ours */
         for (size_t i = 0; i < n->n_ev_cap; i++) {
@@ -383,19 +451,49 @@ void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
         if (!slot)
             return;
     }
+    len = text ? utf8_cut(text, len, EVIDENCE_TEXT_MAX) : 0;
+    /* the slot's old text is garbage from here (the compaction skips it) */
+    if (slot->prio && slot->len)
+        n->ev_text_live -= slot->len + 1;
+    slot->prio = 0;
+    slot->len = 0;
+    if (len > 0) {
+        if (ev_arena_reserve(n, len + 1) != 0)
+            return;
+        slot->off = (uint32_t)n->ev_text_len;
+        memcpy(n->ev_text + n->ev_text_len, text, len);
+        n->ev_text[n->ev_text_len + len] = '\0';
+        n->ev_text_len += len + 1;
+        n->ev_text_live += len + 1;
+    }
+    slot->len = (uint32_t)len;
     slot->line = line;
-    slot->prio = prio;
-    slot->phase = phase;
-    nstr_set(&slot->text, text, utf8_cut(text, len, EVIDENCE_TEXT_MAX));
+    slot->prio = (int16_t)prio;
+    slot->phase = (int16_t)phase;
+    if (slot == &n->ev[n->n_ev])
+        n->n_ev++;
+}
+
+/* An arena with no live text is given back: most open negotiations are
+ * quiet established SAs whose evidence was cleared when they concluded. */
+static void ev_arena_empty(negotiation *n)
+{
+    n->ev_text_len = n->ev_text_live = 0;
+    if (n->ev_text_cap > 0) {
+        free(n->ev_text);
+        n->ev_text = NULL;
+        n->ev_text_cap = 0;
+    }
 }
 
 void neg_clear_evidence(negotiation *n)
 {
     for (size_t i = 0; i < n->n_ev; i++) {
         n->ev[i].prio = 0;
-        nstr_clear(&n->ev[i].text);
+        n->ev[i].len = 0;
     }
     n->n_ev = 0;
+    ev_arena_empty(n);
 }
 
 void neg_compact_evidence(negotiation *n)
@@ -404,15 +502,17 @@ void neg_compact_evidence(negotiation *n)
     for (size_t i = 0; i < n->n_ev; i++) {
         if (n->ev[i].prio == 0)
             continue;
-        if (k != i) {
-            /* swap so that the text buffers stay owned exactly once */
-            neg_evidence t = n->ev[k];
+        if (k != i)
             n->ev[k] = n->ev[i];
-            n->ev[i] = t;
-        }
         k++;
     }
+    for (size_t i = k; i < n->n_ev; i++) {
+        n->ev[i].prio = 0;
+        n->ev[i].len = 0;
+    }
     n->n_ev = k;
+    if (k == 0)
+        ev_arena_empty(n);
 }
 
 void neg_add_msgid(negotiation *n, uint32_t id)

@@ -32,8 +32,9 @@
 
 typedef struct nstr {
     char *p;      /* NUL-terminated when len > 0 */
-    size_t len;
-    size_t cap;
+    uint32_t len; /* <= NEG_STR_CAP: 32-bit sizes keep the ~60 of them in a
+                   * negotiation at 16 bytes each (1,400 are open at once) */
+    uint32_t cap;
 } nstr;
 
 /* The largest n' <= max such that p[0..n') does not cut a UTF-8 sequence
@@ -121,11 +122,16 @@ typedef enum exch_type {
 
 /* ---- evidence ------------------------------------------------------------- */
 
+/* An evidence slot refers to its text in the negotiation's evidence arena
+ * (ev_text): one compact buffer per negotiation instead of one separately
+ * grown string per slot, which cost ~6 KB per open negotiation (power-of-2
+ * rounding plus a malloc header per slot). Replaced or cleared texts leave
+ * garbage that neg_add_evidence compacts away before the arena grows. */
 typedef struct neg_evidence {
     uint64_t line;
-    int prio;      /* 0 = free slot */
-    int phase;     /* 1, 2, or 0 = both */
-    nstr text;
+    uint32_t off, len; /* text: ev_text + off, len bytes, NUL-terminated */
+    int16_t prio;      /* 0 = free slot */
+    int16_t phase;     /* 1, 2, or 0 = both */
 } neg_evidence;
 
 /* ---- a negotiation -------------------------------------------------------- */
@@ -243,9 +249,13 @@ typedef struct negotiation {
     uint32_t msgids[NEG_MAX_MSGIDS];
 
     /* evidence */
-    size_t n_ev_cap;
+    size_t n_ev_cap;           /* allocated slots */
+    size_t n_ev_max;           /* the most slots kept */
     size_t n_ev;               /* used slots, kept dense at the front */
     neg_evidence *ev;
+    char *ev_text;             /* evidence arena */
+    size_t ev_text_len, ev_text_cap;
+    size_t ev_text_live;       /* bytes of it still referenced (with NULs) */
 } negotiation;
 
 /* ---- the store ------------------------------------------------------------ */
@@ -282,6 +292,12 @@ negotiation *neg_oldest(neg_store *st);
 void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
                       const char *text, size_t len);
 void neg_clear_evidence(negotiation *n);
+/* Frees one slot (its text becomes arena garbage); compact afterwards. */
+void neg_drop_evidence(negotiation *n, neg_evidence *e);
+static inline const char *neg_ev_text(const negotiation *n, const neg_evidence *e)
+{
+    return e->len ? n->ev_text + e->off : "";
+}
 /* Packs the used slots (prio > 0) to the front after some were cleared. */
 void neg_compact_evidence(negotiation *n);
 void neg_add_msgid(negotiation *n, uint32_t id);

@@ -39,7 +39,46 @@ struct idg_report {
     uint64_t *index_hash;
     size_t index_cap;         /* power of two, > 2 * n_items */
     uint64_t dropped;
+    /* The kept diagnoses' copies, packed in 64 KiB chunks: the report
+     * lives beside an engine's many small short-lived blocks, and copies
+     * scattered among them kept the freed pages from going back to the
+     * system (the CLI's peak RSS is the heap left when it renders). */
+    struct item_chunk *chunks;
+    char *chunk_at;
+    size_t chunk_left;
 };
+
+typedef struct item_chunk {
+    struct item_chunk *next;
+    max_align_t data[];
+} item_chunk;
+
+#define ITEM_CHUNK (64 * 1024)
+/* Room kept in each copy for the time of its last repeat (a charon time
+ * stamp is ~15-32 bytes; longer ones fall back to the heap). */
+#define REPORT_LAST_TIME_ROOM 48
+
+static void *item_alloc(void *ctx, size_t n)
+{
+    idg_report *r = ctx;
+    n = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    if (r->chunks == NULL || n > r->chunk_left) {
+        size_t size = ITEM_CHUNK - sizeof(item_chunk);
+        if (n > size)
+            size = n;
+        item_chunk *c = malloc(sizeof(item_chunk) + size);
+        if (c == NULL)
+            return NULL;
+        c->next = r->chunks;
+        r->chunks = c;
+        r->chunk_at = (char *)c->data;
+        r->chunk_left = size;
+    }
+    void *p = r->chunk_at;
+    r->chunk_at += n;
+    r->chunk_left -= n;
+    return p;
+}
 
 idg_report *idg_report_new(void)
 {
@@ -58,6 +97,11 @@ void idg_report_free(idg_report *r)
     free(r->items);
     free(r->index);
     free(r->index_hash);
+    while (r->chunks) {
+        item_chunk *next = r->chunks->next;
+        free(r->chunks);
+        r->chunks = next;
+    }
     free(r);
 }
 
@@ -90,7 +134,7 @@ int idg_report_begin_source(idg_report *r, const char *name)
     return 0;
 }
 
-static void replace_str(const char **dst, const char *src);
+static void replace_str(const idg_diagnosis *owner, const char **dst, const char *src);
 
 static const char *current_source(const idg_report *r)
 {
@@ -206,7 +250,9 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
         idg_diagnosis *kept = r->items[r->index[slot] - 1];
         kept->occurrences = (kept->occurrences ? kept->occurrences : 1) +
                             (d->occurrences ? d->occurrences : 1);
-        replace_str(&kept->last_time, d->last_time ? d->last_time : d->time);
+        const char *lt = d->last_time ? d->last_time : d->time;
+        if (diag_set_last_time(kept, lt) != 0)
+            replace_str(kept, &kept->last_time, lt);
         if (d->confidence > kept->confidence)
             kept->confidence = d->confidence;
         return 0;
@@ -217,7 +263,7 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
     }
     if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0)
         return -1;
-    c = idg_diagnosis_copy(d);
+    c = diag_copy_with(d, item_alloc, r, src, REPORT_LAST_TIME_ROOM);
     if (c == NULL)
         return -1;
     if (src != NULL && c->source == NULL) {
@@ -287,12 +333,14 @@ static int knowledge(const idg_diagnosis *d)
     return k * 1000 + (int)(d->confidence * 100);
 }
 
-static void replace_str(const char **dst, const char *src)
+/* The fields of a kept diagnosis may lie in its copy block (diagnosis.c):
+ * replaced ones are released through diag_free_field, with their owner. */
+static void replace_str(const idg_diagnosis *owner, const char **dst, const char *src)
 {
     char *c = src ? strdup(src) : NULL;
     if (src != NULL && c == NULL)
         return; /* keep the old value on OOM */
-    free((char *)*dst);
+    diag_free_field(owner, *dst);
     *dst = c;
 }
 
@@ -305,17 +353,18 @@ static int is_generic(idg_class c)
 static void free_offending(idg_diagnosis *d)
 {
     for (size_t i = 0; i < d->n_offending; i++) {
-        free((char *)d->offending[i].field);
-        free((char *)d->offending[i].local);
-        free((char *)d->offending[i].peer);
+        diag_free_field(d, d->offending[i].field);
+        diag_free_field(d, d->offending[i].local);
+        diag_free_field(d, d->offending[i].peer);
     }
-    free((void *)d->offending);
+    diag_free_field(d, d->offending);
     d->offending = NULL;
     d->n_offending = 0;
 }
 
 /* Replaces *dst with the other end's advice, naming whose view it is. */
-static void adopt_advice(const char **dst, const char *advice, const char *whose)
+static void adopt_advice(const idg_diagnosis *owner, const char **dst, const char *advice,
+                         const char *whose)
 {
     strbuf sb = STRBUF_INIT;
     char *c;
@@ -326,7 +375,7 @@ static void adopt_advice(const char **dst, const char *advice, const char *whose
     c = strbuf_steal(&sb);
     if (c == NULL)
         return;
-    free((char *)*dst);
+    diag_free_field(owner, *dst);
     *dst = c;
 }
 
@@ -342,9 +391,9 @@ static void inherit(idg_diagnosis *weak, const idg_diagnosis *strong)
             return;
         free_offending(weak);
         for (size_t i = 0; i < strong->n_offending; i++) {
-            replace_str(&arr[i].field, strong->offending[i].field);
-            replace_str(&arr[i].local, strong->offending[i].peer);
-            replace_str(&arr[i].peer, strong->offending[i].local);
+            replace_str(weak, &arr[i].field, strong->offending[i].field);
+            replace_str(weak, &arr[i].local, strong->offending[i].peer);
+            replace_str(weak, &arr[i].peer, strong->offending[i].local);
         }
         weak->offending = arr;
         weak->n_offending = strong->n_offending;
@@ -356,9 +405,9 @@ static void inherit(idg_diagnosis *weak, const idg_diagnosis *strong)
                 if (!same_str(wo->field, so->field))
                     continue;
                 if (wo->local == NULL)
-                    replace_str(&wo->local, so->peer);
+                    replace_str(weak, &wo->local, so->peer);
                 if (wo->peer == NULL)
-                    replace_str(&wo->peer, so->local);
+                    replace_str(weak, &wo->peer, so->local);
             }
     }
     if (is_generic(weak->cls) && !is_generic(strong->cls) && weak->phase == strong->phase) {
@@ -366,14 +415,14 @@ static void inherit(idg_diagnosis *weak, const idg_diagnosis *strong)
         weak->cls = strong->cls;
         weak->severity = strong->severity;
         if (ci)
-            replace_str(&weak->title, ci->title);
+            replace_str(weak, &weak->title, ci->title);
         /* The strong side's advice speaks of "this end" as itself: say so. */
-        adopt_advice(&weak->summary, strong->summary, strong->source);
-        adopt_advice(&weak->pfsense, strong->pfsense, strong->source);
-        adopt_advice(&weak->strongswan, strong->strongswan, strong->source);
+        adopt_advice(weak, &weak->summary, strong->summary, strong->source);
+        adopt_advice(weak, &weak->pfsense, strong->pfsense, strong->source);
+        adopt_advice(weak, &weak->strongswan, strong->strongswan, strong->source);
     }
     if (weak->summary == NULL)
-        replace_str(&weak->summary, strong->summary);
+        replace_str(weak, &weak->summary, strong->summary);
     if (weak->confidence < strong->confidence)
         weak->confidence = strong->confidence;
 }
@@ -403,8 +452,8 @@ void idg_report_correlate(idg_report *r)
                     inherit(b, a);
                 else
                     inherit(a, b);
-                replace_str(&a->peer_source, b->source);
-                replace_str(&b->peer_source, a->source);
+                replace_str(a, &a->peer_source, b->source);
+                replace_str(b, &b->peer_source, a->source);
                 joined[i] = joined[j] = 1;
                 break;
             }

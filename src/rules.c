@@ -406,7 +406,7 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
     qsort(sel, k, sizeof sel[0], ev_cmp_line);
     for (size_t i = 0; i < k; i++) {
         rc->ev[i].line = sel[i]->line;
-        rc->ev[i].text = sel[i]->text.len ? sel[i]->text.p : "";
+        rc->ev[i].text = neg_ev_text(n, sel[i]);
     }
     return k;
 }
@@ -1434,8 +1434,7 @@ static void clear_evidence_phase(negotiation *n, int phase)
     for (size_t i = 0; i < n->n_ev; i++) {
         neg_evidence *e = &n->ev[i];
         if (e->prio && (phase == 0 || e->phase == phase || (phase == 2 && e->phase == 0))) {
-            e->prio = 0;
-            nstr_clear(&e->text);
+            neg_drop_evidence(n, e);
         }
     }
     neg_compact_evidence(n);
