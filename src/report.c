@@ -18,6 +18,7 @@
 
 #include "diagnosis_json.h"
 #include "strbuf.h"
+#include "tunnel_summary.h"
 
 typedef struct report_source {
     char *name;
@@ -39,6 +40,7 @@ struct idg_report {
     uint64_t *index_hash;
     size_t index_cap;         /* power of two, > 2 * n_items */
     uint64_t dropped;
+    uint64_t dropped_errors;  /* dropped ones of error severity: still a failure */
     /* The kept diagnoses' copies, packed in 64 KiB chunks: the report
      * lives beside an engine's many small short-lived blocks, and copies
      * scattered among them kept the freed pages from going back to the
@@ -259,6 +261,8 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
     }
     if (r->n_items >= REPORT_MAX_ITEMS) {
         r->dropped++;
+        if (d->severity == IDG_SEVERITY_ERROR)
+            r->dropped_errors++;
         return 0;
     }
     if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0)
@@ -484,6 +488,7 @@ static outcome report_outcome(const idg_report *r)
         else if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED)
             o.established++;
     }
+    o.errors += r->dropped_errors;
     if (o.errors)
         o.word = "failed";
     else if (o.established)
@@ -593,6 +598,8 @@ static char *render_json(const idg_report *r)
         jw_key(&w, "dropped_diagnoses");
         jw_int(&w, (int64_t)r->dropped);
     }
+    jw_key(&w, "tunnels");
+    tunnel_summary_json(&w, r);
     jw_obj_end(&w);
     return strbuf_steal(&sb);
 }
@@ -791,6 +798,7 @@ static char *render_human(const idg_report *r, idg_format fmt)
         strbuf_printf(&sb, "IPsec diagnosis: %s\n%s\n\n", o.word, summary ? summary : "");
     }
     free(summary);
+    tunnel_summary_text(&sb, r, fmt == IDG_FORMAT_MARKDOWN);
     /* Failures first, then warnings, then successes: what needs action on top. */
     for (int sev = IDG_SEVERITY_ERROR; sev >= IDG_SEVERITY_INFO; sev--)
         for (size_t i = 0; i < r->n_items; i++) {

@@ -239,6 +239,60 @@ START_TEST(markdown_escapes_markup)
 }
 END_TEST
 
+START_TEST(tunnel_summary_states)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis fail = initiator_view(), up = initiator_view();
+    char *s;
+    json_t *j, *t, *row;
+    up.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    up.severity = IDG_SEVERITY_INFO;
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &up);
+    idg_report_add(r, &fail);
+    fail.connection = "con2";
+    idg_report_add(r, &fail);
+    idg_report_add(r, &fail); /* folded: a repeat */
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    t = json_object_get(j, "tunnels");
+    ck_assert_uint_eq(json_array_size(t), 2);
+    row = json_array_get(t, 0);
+    ck_assert_str_eq(json_string_value(json_object_get(row, "connection")), "con1");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase1"), "state")), "intermittent");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase2"), "state")), "unknown");
+    row = json_array_get(t, 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase1"), "state")), "failed");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(row, "phase1"), "failures")), 2);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase1"), "failure_class")),
+                     "phase1_proposal_mismatch");
+    json_decref(j);
+    free(s);
+    s = idg_report_render(r, IDG_FORMAT_TEXT);
+    ck_assert_ptr_nonnull(strstr(s, "Tunnels:"));
+    ck_assert_ptr_nonnull(strstr(s, "phase 1: failed (phase1_proposal_mismatch)"));
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
+START_TEST(repeats_are_folded)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = responder_view();
+    d.time = "Nov 27 14:07:46";
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &d);
+    d.time = "Nov 27 14:08:16";
+    idg_report_add(r, &d);
+    ck_assert_uint_eq(idg_report_count(r), 1);
+    ck_assert_uint_eq(idg_report_get(r, 0)->occurrences, 2);
+    ck_assert_str_eq(idg_report_get(r, 0)->last_time, "Nov 27 14:08:16");
+    ck_assert_str_eq(idg_report_get(r, 0)->time, "Nov 27 14:07:46");
+    idg_report_free(r);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -252,6 +306,8 @@ static Suite *report_suite(void)
     tcase_add_test(tc, no_correlation_without_a_shared_key);
     tcase_add_test(tc, document_outcomes);
     tcase_add_test(tc, markdown_escapes_markup);
+    tcase_add_test(tc, tunnel_summary_states);
+    tcase_add_test(tc, repeats_are_folded);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,0 +1,191 @@
+/*
+ * tunnel_summary.c - see tunnel_summary.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tunnel_summary.h"
+
+typedef struct phase_counts {
+    uint64_t established;   /* occurrences of the established class */
+    uint64_t failed;        /* occurrences of error diagnoses of this phase */
+    const idg_diagnosis *first_failure;
+} phase_counts;
+
+typedef struct tunnel_row {
+    const char *source;
+    const char *connection;    /* NULL: identified by addresses */
+    const char *local, *remote;
+    int ike_version;
+    phase_counts phase[2];
+    uint64_t warnings;
+    const char *first_time, *last_time;
+} tunnel_row;
+
+static int eq(const char *a, const char *b)
+{
+    return (a == NULL && b == NULL) || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_tunnel(const tunnel_row *t, const idg_diagnosis *d)
+{
+    if (!eq(t->source, d->source))
+        return 0;
+    if (t->connection || d->connection)
+        return eq(t->connection, d->connection);
+    return eq(t->local, d->local_addr) && eq(t->remote, d->remote_addr);
+}
+
+static uint64_t count_of(const idg_diagnosis *d)
+{
+    return d->occurrences ? d->occurrences : 1;
+}
+
+/* Builds the rows in first-seen order; returns their number (0 on OOM). */
+static size_t build_rows(const idg_report *r, tunnel_row **out)
+{
+    size_t n = idg_report_count(r), rows = 0;
+    tunnel_row *t = n ? calloc(n, sizeof *t) : NULL;
+    *out = t;
+    if (t == NULL)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        const idg_diagnosis *d = idg_report_get(r, i);
+        tunnel_row *row = NULL;
+        phase_counts *pc;
+        for (size_t j = 0; j < rows && row == NULL; j++)
+            if (same_tunnel(&t[j], d))
+                row = &t[j];
+        if (row == NULL) {
+            row = &t[rows++];
+            row->source = d->source;
+            row->connection = d->connection;
+            row->local = d->local_addr;
+            row->remote = d->remote_addr;
+            row->first_time = d->time;
+        }
+        if (row->ike_version == 0)
+            row->ike_version = d->ike_version;
+        if (row->local == NULL)
+            row->local = d->local_addr;
+        if (row->remote == NULL)
+            row->remote = d->remote_addr;
+        if (d->last_time || d->time)
+            row->last_time = d->last_time ? d->last_time : d->time;
+        pc = &row->phase[d->phase == 2 ? 1 : 0];
+        if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED) {
+            pc->established += count_of(d);
+        } else if (d->severity == IDG_SEVERITY_ERROR) {
+            pc->failed += count_of(d);
+            if (pc->first_failure == NULL)
+                pc->first_failure = d;
+        } else {
+            row->warnings += count_of(d);
+        }
+    }
+    return rows;
+}
+
+static const char *state_word(const phase_counts *pc)
+{
+    if (pc->established && pc->failed)
+        return "intermittent";
+    if (pc->failed)
+        return "failed";
+    if (pc->established)
+        return "established";
+    return "unknown";
+}
+
+static void phase_json(jsonw *w, const phase_counts *pc)
+{
+    jw_obj_begin(w);
+    jw_key(w, "state");
+    jw_str(w, state_word(pc));
+    jw_key(w, "established");
+    jw_int(w, (int64_t)pc->established);
+    jw_key(w, "failures");
+    jw_int(w, (int64_t)pc->failed);
+    jw_key(w, "failure_class");
+    if (pc->first_failure)
+        jw_str(w, idg_class_get(pc->first_failure->cls)->name);
+    else
+        jw_null(w);
+    jw_obj_end(w);
+}
+
+void tunnel_summary_json(jsonw *w, const idg_report *r)
+{
+    tunnel_row *t;
+    size_t n = build_rows(r, &t);
+    jw_arr_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj_begin(w);
+        jw_key(w, "source");
+        jw_str_or_null(w, t[i].source);
+        jw_key(w, "connection");
+        jw_str_or_null(w, t[i].connection);
+        jw_key(w, "ike_version");
+        if (t[i].ike_version)
+            jw_int(w, t[i].ike_version);
+        else
+            jw_null(w);
+        jw_key(w, "local");
+        jw_str_or_null(w, t[i].local);
+        jw_key(w, "remote");
+        jw_str_or_null(w, t[i].remote);
+        jw_key(w, "phase1");
+        phase_json(w, &t[i].phase[0]);
+        jw_key(w, "phase2");
+        phase_json(w, &t[i].phase[1]);
+        jw_key(w, "warnings");
+        jw_int(w, (int64_t)t[i].warnings);
+        jw_key(w, "first_time");
+        jw_str_or_null(w, t[i].first_time);
+        jw_key(w, "last_time");
+        jw_str_or_null(w, t[i].last_time);
+        jw_obj_end(w);
+    }
+    jw_arr_end(w);
+    free(t);
+}
+
+static void phase_cell(strbuf *sb, const phase_counts *pc)
+{
+    strbuf_puts(sb, state_word(pc));
+    if (pc->first_failure)
+        strbuf_printf(sb, " (%s)", idg_class_get(pc->first_failure->cls)->name);
+}
+
+void tunnel_summary_text(strbuf *sb, const idg_report *r, int markdown)
+{
+    tunnel_row *t;
+    size_t n = build_rows(r, &t);
+    if (n == 0) {
+        free(t);
+        return;
+    }
+    if (markdown)
+        strbuf_puts(sb, "#### Tunnels\n\n| Connection | Peer | Phase 1 | Phase 2 | Log |\n|---|---|---|---|---|\n");
+    else
+        strbuf_puts(sb, "Tunnels:\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *name = t[i].connection ? t[i].connection : "(unnamed)";
+        const char *peer = t[i].remote ? t[i].remote : "-";
+        if (markdown) {
+            strbuf_printf(sb, "| `%s` | `%s` | ", name, peer);
+            phase_cell(sb, &t[i].phase[0]);
+            strbuf_puts(sb, " | ");
+            phase_cell(sb, &t[i].phase[1]);
+            strbuf_printf(sb, " | `%s` |\n", t[i].source ? t[i].source : "-");
+        } else {
+            strbuf_printf(sb, "  %-16s peer %-22s phase 1: ", name, peer);
+            phase_cell(sb, &t[i].phase[0]);
+            strbuf_puts(sb, "; phase 2: ");
+            phase_cell(sb, &t[i].phase[1]);
+            strbuf_puts(sb, "\n");
+        }
+    }
+    strbuf_puts(sb, "\n");
+    free(t);
+}

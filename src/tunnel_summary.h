@@ -1,0 +1,24 @@
+/*
+ * tunnel_summary.h - the whole log at a glance: one row per tunnel
+ * (connection, per log), with the state of phase 1 and phase 2.
+ *
+ * A helpdesk reading a log of forty tunnels first wants to know which ones
+ * are fine. The rows are derived from the report's diagnoses, so they say
+ * only what the diagnoses say: a phase is "established" when it came up
+ * and never failed in this log, "failed" when it failed and never came
+ * up, and "intermittent" when both happened (flapping, a failed rekey, a
+ * dead peer after a working period).
+ */
+#ifndef IDG_TUNNEL_SUMMARY_H
+#define IDG_TUNNEL_SUMMARY_H
+
+#include "ipsecdiag/ipsecdiag.h"
+#include "jsonw.h"
+#include "strbuf.h"
+
+/* Writes the "tunnels" array (value only; the caller writes the key). */
+void tunnel_summary_json(jsonw *w, const idg_report *r);
+/* A plain-text table (markdown = 0) or a Markdown table (markdown = 1). */
+void tunnel_summary_text(strbuf *sb, const idg_report *r, int markdown);
+
+#endif
