@@ -1753,6 +1753,13 @@ static void on_line(void *user, const charon_line *l)
     neg_touch(&e->store, n, l->lineno);
     if (ctx && ctx != n)
         neg_touch(&e->store, ctx, l->lineno);
+    /* The NAME of "<NAME|ID>" is the peer config's name: the connection,
+     * even in a paste whose lines never spell out "name[id]". */
+    if (l->conn.n && l->sa_id >= 0) {
+        negotiation *owner = n->id == l->sa_id ? n : ctx;
+        if (owner)
+            set_conn(owner, l->conn, 1);
+    }
 
     if (ev.kind == EV_NONE) {
         try_ts_line(e, n, l);
