@@ -287,7 +287,8 @@ static negotiation *find_by_remote(idg_engine *e, span host)
 {
     negotiation *n = e->store.lru_head;
     for (int k = 0; n && k < ADDR_SCAN_MAX; k++, n = n->lru_next) {
-        if (n->remote_addr.len == host.n && memcmp(n->remote_addr.p, host.p, host.n) == 0)
+        if (n->remote_addr.len == host.n &&
+            (host.n == 0 || memcmp(n->remote_addr.p, host.p, host.n) == 0))
             return n;
     }
     return NULL;
@@ -486,7 +487,8 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
         if (c->remote_addr.len != bound->remote_addr.len ||
-            memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0)
+            (c->remote_addr.len > 0 &&
+             memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0))
             continue;
         int fit = sequence_fit(c, &s);
         /* among equals the oldest waits longest */
@@ -513,7 +515,7 @@ static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
         if (c->ike_established || c->remote_addr.len != bound->remote_addr.len ||
-            memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0)
+            (c->remote_addr.len > 0 && memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0))
             continue;
         if (!best || c->first_line < best->first_line)
             best = c;

@@ -23,6 +23,7 @@
  * scan over the line by hand: no sscanf, no regex, no allocation. The one
  * rewrite it does is decoding a JSON string's escapes in place.
  */
+#include <limits.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -841,12 +842,13 @@ static char *json_scalar(char *p, const char *end, span *value)
     return q == p ? NULL : q;
 }
 
-static int64_t span_int(span s)
+/* A JSON number field that must be a count or an id: a non-negative
+ * integer that fits the field (max), else -1 ("none"), as the contract of
+ * charon_line says. A negative or oversized value is no thread or id. */
+static int64_t span_count(span s, int64_t max)
 {
-    const char *p = s.p, *e = s.p + s.n;
-    bool neg = p < e && *p == '-';
-    int64_t v = digits_value(p + neg, e);
-    return v < 0 ? -1 : (neg ? -v : v);
+    int64_t v = digits_value(s.p, s.p + s.n);
+    return v < 0 || v > max ? -1 : v;
 }
 
 static void json_set_time(charon_line *out, span v)
@@ -858,9 +860,9 @@ static void json_set_time(charon_line *out, span v)
     out->time = v;
 }
 
-static void json_set_thread(charon_line *out, span v) { out->thread = (int)span_int(v); }
-static void json_set_level(charon_line *out, span v) { out->level = (int)span_int(v); }
-static void json_set_sa_id(charon_line *out, span v) { out->sa_id = span_int(v); }
+static void json_set_thread(charon_line *out, span v) { out->thread = (int)span_count(v, INT_MAX); }
+static void json_set_level(charon_line *out, span v) { out->level = (int)span_count(v, INT_MAX); }
+static void json_set_sa_id(charon_line *out, span v) { out->sa_id = span_count(v, INT64_MAX); }
 static void json_set_conn(charon_line *out, span v) { out->conn = v; }
 static void json_set_msg(charon_line *out, span v) { out->msg = v; }
 

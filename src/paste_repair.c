@@ -191,6 +191,9 @@ bool wrap_append(char *line, size_t *len, size_t floor, size_t cap,
         line[n++] = ' ';
     if (cont_len > cap - n) {
         cont_len = cap - n;
+        /* never cut inside a UTF-8 sequence: back off to its lead byte */
+        while (cont_len > 0 && ((unsigned char)cont[cont_len] & 0xC0) == 0x80)
+            cont_len--;
         fit = false;
     }
     memcpy(line + n, cont, cont_len);

@@ -373,8 +373,10 @@ static int port_range(const traffic_selector *ts, long *lo, long *hi)
     if (icmp && paren && p[n - 1] == ')') {
         long type = port_value(p, (size_t)(paren - p), max);
         long code = port_value(paren + 1, n - (size_t)(paren - p) - 2, max);
+        if (type < 0 || code < 0)
+            return -1;
         *lo = *hi = type << 8 | code;
-        return type >= 0 && code >= 0 ? 0 : -1;
+        return 0;
     }
     *lo = port_value(p, dash ? (size_t)(dash - p) : n, max);
     *hi = dash ? port_value(dash + 1, n - (size_t)(dash - p) - 1, max) : *lo;
