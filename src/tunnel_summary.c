@@ -88,6 +88,15 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
 
 static const char *state_word(const phase_counts *pc)
 {
+    /* Up, then gone: the peer stopped answering and the SA was deleted,
+     * or the CHILD_SA's rekey failed. */
+    if (pc->established && pc->failed && pc->first_failure) {
+        if (pc->first_failure->cls == IDG_CLASS_DPD_TIMEOUT)
+            return "deleted";
+        if (pc->first_failure->cls == IDG_CLASS_PHASE2_REKEY_FAILURE ||
+            pc->first_failure->cls == IDG_CLASS_PHASE2_PFS_MISMATCH)
+            return "rekey_failed";
+    }
     if (pc->established && pc->failed)
         return "intermittent";
     if (pc->failed)

@@ -6,8 +6,9 @@
  * are fine. The rows are derived from the report's diagnoses, so they say
  * only what the diagnoses say: a phase is "established" when it came up
  * and never failed in this log, "failed" when it failed and never came
- * up, and "intermittent" when both happened (flapping, a failed rekey, a
- * dead peer after a working period).
+ * up, "deleted" when it came up and then the peer stopped answering
+ * (DPD), "rekey_failed" when a CHILD_SA came up and its rekey failed, and
+ * "intermittent" when it both came up and failed otherwise (flapping).
  */
 #ifndef IDG_TUNNEL_SUMMARY_H
 #define IDG_TUNNEL_SUMMARY_H
