@@ -149,6 +149,7 @@ static void reset_request(http_conn *c)
     memset(r, 0, sizeof *r);
     r->conn = c;
     r->w = c->w;
+    r->method = -1; /* until the headers are in: "-" in the access log, not DELETE (0) */
     r->path = "";
     r->query = "";
     r->ep_id = SRV_EP_OTHER;
@@ -343,7 +344,8 @@ static void finish_request(http_conn *c, http_req *r)
     if (!w->cfg->access_log)
         return;
     sbuf_printf(&w->log, "%s %s%s%s %d %llu %lluus\n",
-                llhttp_method_name((llhttp_method_t)r->method), r->path[0] ? r->path : "-",
+                r->method >= 0 ? llhttp_method_name((llhttp_method_t)r->method) : "-",
+                r->path[0] ? r->path : "-",
                 r->query[0] ? "?" : "", r->query, r->status,
                 (unsigned long long)r->resp_bytes, (unsigned long long)us);
     if (w->log.len >= 32 * 1024)

@@ -64,6 +64,9 @@ static int set_error(rpc_error *e, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->data, sizeof e->data, fmt, ap);
     va_end(ap);
+    /* "%.64s" of a method name, or the size of data, may cut a UTF-8
+     * sequence: the answer must stay valid JSON (seed fuzz_rpc/method-utf8-cut). */
+    utf8_sanitize(e->data);
     return -1;
 }
 
