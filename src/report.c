@@ -351,7 +351,7 @@ static void replace_str(const idg_diagnosis *owner, const char **dst, const char
 static int is_generic(idg_class c)
 {
     return c == IDG_CLASS_PHASE1_PROPOSAL_MISMATCH || c == IDG_CLASS_PHASE2_PROPOSAL_MISMATCH ||
-           c == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+           c == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE || c == IDG_CLASS_PHASE2_REKEY_FAILURE;
 }
 
 static void free_offending(idg_diagnosis *d)

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "proposal.h"
@@ -369,20 +370,42 @@ typedef struct verdict {
     const char *child;   /* overrides the negotiation's child name */
 } verdict;
 
-static int ev_cmp_prio(const void *a, const void *b)
+/* Orders by priority (highest first), then by line. */
+static bool ev_before_prio(const neg_evidence *x, const neg_evidence *y)
 {
-    const neg_evidence *x = *(const neg_evidence *const *)a;
-    const neg_evidence *y = *(const neg_evidence *const *)b;
     if (x->prio != y->prio)
-        return y->prio - x->prio;
-    return x->line < y->line ? -1 : x->line > y->line;
+        return x->prio > y->prio;
+    return x->line < y->line;
 }
 
-static int ev_cmp_line(const void *a, const void *b)
+/* At most MAX_EV pointers: an insertion sort beats qsort (which allocates
+ * and merge-sorts in glibc). Both orders are total on distinct evidence
+ * except for equal keys, which stay in input order, as qsort's merge sort
+ * kept them. */
+static void ev_sort_prio(const neg_evidence **a, size_t k)
 {
-    const neg_evidence *x = *(const neg_evidence *const *)a;
-    const neg_evidence *y = *(const neg_evidence *const *)b;
-    return x->line < y->line ? -1 : x->line > y->line;
+    for (size_t i = 1; i < k; i++) {
+        const neg_evidence *v = a[i];
+        size_t j = i;
+        while (j > 0 && ev_before_prio(v, a[j - 1])) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
+static void ev_sort_line(const neg_evidence **a, size_t k)
+{
+    for (size_t i = 1; i < k; i++) {
+        const neg_evidence *v = a[i];
+        size_t j = i;
+        while (j > 0 && v->line < a[j - 1]->line) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
 }
 
 static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
@@ -397,13 +420,13 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
             continue;
         sel[k++] = e;
     }
-    qsort(sel, k, sizeof sel[0], ev_cmp_prio);
+    ev_sort_prio(sel, k);
     size_t max = rc->opts.max_evidence ? rc->opts.max_evidence : 16;
     if (max > MAX_EV)
         max = MAX_EV;
     if (k > max)
         k = max;
-    qsort(sel, k, sizeof sel[0], ev_cmp_line);
+    ev_sort_line(sel, k);
     for (size_t i = 0; i < k; i++) {
         rc->ev[i].line = sel[i]->line;
         rc->ev[i].text = neg_ev_text(n, sel[i]);
@@ -1310,7 +1333,10 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 "the kernel error).", peer_desc(n));
         } else if (n->ike_version == 2 && n->p2_exch == EX_CREATE_CHILD_SA &&
                    (n->p2_rekey || n->child_ever_established) && n->p2_auth_child_ok) {
-            v.cls = IDG_CLASS_PHASE2_PFS_MISMATCH;
+            /* This end saw only NO_PROPOSAL_CHOSEN on a rekey of a CHILD_SA
+             * that works: a rekey failure, whose likely cause (the PFS
+             * group, negotiated only now) is named but not proven. */
+            v.cls = n->p2_rekey ? IDG_CLASS_PHASE2_REKEY_FAILURE : IDG_CLASS_PHASE2_PFS_MISMATCH;
             v.confidence = 0.6;
             const char *own = S(&n->p2_proposed) ? S(&n->p2_proposed) : S(&n->p2_configured);
             const char *ke = NULL;

@@ -174,6 +174,10 @@ void tunnel_summary_text(strbuf *sb, const idg_report *r, int markdown)
         free(t);
         return;
     }
+    int several_logs = 0;
+    for (size_t i = 1; i < n; i++)
+        if (!eq(t[i].source, t[0].source))
+            several_logs = 1;
     if (markdown)
         strbuf_puts(sb, "#### Tunnels\n\n| Connection | Peer | Phase 1 | Phase 2 | Log |\n|---|---|---|---|---|\n");
     else
@@ -192,6 +196,8 @@ void tunnel_summary_text(strbuf *sb, const idg_report *r, int markdown)
             phase_cell(sb, &t[i].phase[0]);
             strbuf_puts(sb, "; phase 2: ");
             phase_cell(sb, &t[i].phase[1]);
+            if (several_logs)
+                strbuf_printf(sb, "  [%s]", t[i].source ? t[i].source : "-");
             strbuf_puts(sb, "\n");
         }
     }
