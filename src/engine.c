@@ -36,6 +36,14 @@
 #define GRACE_OWN_LINES 8
 #define GRACE_GLOBAL_LINES 64
 #define PROXIMITY_LINES 400
+/* A negotiation no line has touched for this many lines is concluded and
+ * freed, exactly as if the store had evicted it (oldest first): a long log
+ * of SAs that never log DESTROYING (rekeyed away, abandoned attempts) keeps
+ * a flat memory footprint instead of filling the store up to
+ * max_negotiations. Generous on purpose: an SA touched again after being
+ * freed would start over without its history (at 20,000 lines, routine
+ * tunnels of the generated benchmark logs already came back). */
+#define IDLE_EXPIRE_LINES 200000
 #define ADDR_SCAN_MAX 64
 
 typedef struct thread_bind {
@@ -61,6 +69,7 @@ struct idg_engine {
     uint64_t line;
     int finished;
     negotiation *cache;           /* the negotiation of the previous line */
+    uint64_t next_expire_check;   /* line of the next look for idle ones */
     /* last: msg_index_init writes every part of it that is read, so it is
      * left out of the clearing at creation (35 KiB) */
     msg_index idx;
@@ -1651,6 +1660,18 @@ static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_l
 
 /* ---- the line callback ------------------------------------------------------------------- */
 
+/* Retires the negotiations idle for IDLE_EXPIRE_LINES; looked at every
+ * EXPIRE_CHECK_LINES lines. The LRU tail is the negotiation touched longest
+ * ago; retiring it concludes it first (also when it is pending). */
+#define EXPIRE_CHECK_LINES 4096
+static __attribute__((noinline)) void expire_idle(idg_engine *e)
+{
+    negotiation *old;
+    while ((old = e->store.lru_tail) != NULL && e->line > old->last_line + IDLE_EXPIRE_LINES)
+        retire(e, old);
+    e->next_expire_check = e->line + EXPIRE_CHECK_LINES;
+}
+
 static void after_line(idg_engine *e, negotiation *n, int own, int terminal)
 {
     if (n) {
@@ -1669,6 +1690,8 @@ static void after_line(idg_engine *e, negotiation *n, int own, int terminal)
     }
     while (e->pend_head && e->pend_head->pend_deadline <= e->line)
         conclude(e, e->pend_head);
+    if (__builtin_expect(e->line >= e->next_expire_check, 0))
+        expire_idle(e);
 }
 
 static int try_ts_line(idg_engine *e, negotiation *n, const charon_line *l)

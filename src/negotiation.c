@@ -573,33 +573,83 @@ void conf_store_init(conf_store *cs)
 
 void conf_store_clear(conf_store *cs)
 {
+    conf_conn **conns = cs->conns;
+    size_t cap = cs->cap;
     for (size_t i = 0; i < cs->n; i++)
-        conf_conn_free(cs->conns[i]);
+        conf_conn_free(conns[i]);
     memset(cs, 0, sizeof *cs);
+    cs->conns = conns; /* the table is kept for the next load */
+    cs->cap = cap;
 }
 
 void conf_store_free(conf_store *cs)
 {
     conf_store_clear(cs);
+    free(cs->conns);
+    memset(cs, 0, sizeof *cs);
+}
+
+static size_t nstr_bytes(const nstr *s)
+{
+    return s->cap;
+}
+
+static size_t conf_conn_bytes(const conf_conn *c)
+{
+    size_t b = sizeof *c + nstr_bytes(&c->name) + nstr_bytes(&c->local_addrs) +
+               nstr_bytes(&c->remote_addrs) + nstr_bytes(&c->proposals) +
+               nstr_bytes(&c->local_id) + nstr_bytes(&c->remote_id) +
+               nstr_bytes(&c->local_class) + nstr_bytes(&c->remote_class);
+    for (size_t i = 0; i < CONF_MAX_CHILDREN; i++) {
+        const conf_child *ch = &c->children[i];
+        b += nstr_bytes(&ch->name) + nstr_bytes(&ch->proposals) + nstr_bytes(&ch->local_ts) +
+             nstr_bytes(&ch->remote_ts) + nstr_bytes(&ch->mode);
+    }
+    return b;
 }
 
 conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
 {
     conf_conn *c = NULL;
+    /* the previous connection is complete: count it */
+    if (cs->open) {
+        cs->open->bytes = conf_conn_bytes(cs->open);
+        cs->bytes += cs->open->bytes;
+        cs->open = NULL;
+    }
     /* a connection loaded again replaces the old one */
     for (size_t i = 0; i < cs->n; i++) {
         conf_conn *o = cs->conns[i];
         if (o->name.len == n && memcmp(o->name.p, name, n) == 0) {
+            cs->bytes -= o->bytes;
             conf_conn_free(o);
             cs->conns[i] = cs->conns[--cs->n];
             break;
         }
     }
-    if (cs->n >= CONF_MAX_CONNS) {
-        /* forget the oldest */
-        conf_conn_free(cs->conns[0]);
-        memmove(&cs->conns[0], &cs->conns[1], (cs->n - 1) * sizeof cs->conns[0]);
-        cs->n--;
+    /* forget the oldest */
+    size_t drop = 0;
+    while (drop < cs->n && (cs->n - drop >= CONF_MAX_CONNS || cs->bytes > CONF_MAX_BYTES)) {
+        cs->bytes -= cs->conns[drop]->bytes;
+        conf_conn_free(cs->conns[drop]);
+        drop++;
+    }
+    if (drop) {
+        memmove(&cs->conns[0], &cs->conns[drop], (cs->n - drop) * sizeof cs->conns[0]);
+        cs->n -= drop;
+    }
+    if (cs->n == cs->cap) {
+        size_t cap = cs->cap ? cs->cap * 2 : 16;
+        if (cap > CONF_MAX_CONNS)
+            cap = CONF_MAX_CONNS;
+        conf_conn **t = realloc(cs->conns, cap * sizeof *t);
+        if (!t) {
+            cs->cur = NULL;
+            cs->cur_child = NULL;
+            return NULL;
+        }
+        cs->conns = t;
+        cs->cap = cap;
     }
     c = calloc(1, sizeof *c);
     if (!c) {
@@ -610,6 +660,7 @@ conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
     c->version = -1;
     c->aggressive = -1;
     cs->conns[cs->n++] = c;
+    cs->open = c;
     cs->cur = c;
     cs->cur_child = NULL;
     cs->section = 0;

@@ -306,7 +306,12 @@ void neg_clear_facts(negotiation *n, uint64_t mask);
 
 /* ---- loaded configuration (vici load-conn dump) --------------------------- */
 
-#define CONF_MAX_CONNS 64
+/* A firewall with hundreds of tunnels loads hundreds of connections. The
+ * table grows on demand; past either bound the oldest are forgotten (the
+ * byte bound counts each connection's struct and strings, so a dump of
+ * long proposal lists cannot blow the memory budget). */
+#define CONF_MAX_CONNS 2048
+#define CONF_MAX_BYTES (4u << 20)
 #define CONF_MAX_CHILDREN 8
 
 typedef struct conf_child {
@@ -322,11 +327,14 @@ typedef struct conf_conn {
     size_t n_children;
     conf_child children[CONF_MAX_CHILDREN];
     int complete;              /* "added vici connection" seen */
+    size_t bytes;              /* counted in conf_store.bytes (0 while open) */
 } conf_conn;
 
 typedef struct conf_store {
-    size_t n;
-    conf_conn *conns[CONF_MAX_CONNS];
+    size_t n, cap;
+    conf_conn **conns;         /* oldest first */
+    size_t bytes;              /* of the counted connections */
+    conf_conn *open;           /* the newest, not counted until the next begins */
     /* dump parser state */
     conf_conn *cur;
     conf_child *cur_child;

@@ -227,8 +227,36 @@ static bool same_event(const charon_line *kept, const charon_line *l)
     return memcmp(kept->msg.p, l->msg.p, l->msg.n) == 0;
 }
 
-bool dup_window_is_repeat(dup_window *w, const charon_line *l, const charon_line **evicted)
+/* The first line from a second program: the remembered lines, none spent,
+ * go into their buckets. */
+static void dup_window_go_multi(dup_window *w)
 {
+    w->multi = true;
+    memset(w->bucket, 0, sizeof w->bucket);
+    for (unsigned i = 0; i < w->used; i++) {
+        unsigned b = (unsigned)(w->line[i]->msg.n % DUP_BUCKETS);
+        w->bucket_of[i] = b;
+        w->bucket[b] |= 1u << i;
+    }
+}
+
+bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon_line **evicted)
+{
+    if (!w->multi) {
+        /* a program other than the first (or the first line, or a name too
+         * long to remember): decide, then go on as usual */
+        if (!w->have_prog0 && l->program.n <= sizeof w->prog0) {
+            if (l->program.n)
+                memcpy(w->prog0, l->program.p, l->program.n);
+            w->prog0_len = (unsigned char)l->program.n;
+            memcpy(&w->prog0_word, w->prog0, 8);
+            w->prog0_mask = l->program.n >= 8 ? ~(uint64_t)0
+                                               : (((uint64_t)1 << (8 * l->program.n)) - 1);
+            w->have_prog0 = true;
+            return dup_window_remember(w, l, evicted);
+        }
+        dup_window_go_multi(w);
+    }
     unsigned b = (unsigned)(l->msg.n % DUP_BUCKETS), same_bucket = w->bucket[b];
     for (unsigned set = same_bucket; set; set &= set - 1) {
         unsigned i = (unsigned)__builtin_ctz(set);

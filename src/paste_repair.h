@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "charon_line.h"
 #include "line_source.h"
@@ -91,6 +92,16 @@ typedef struct dup_window {
     unsigned bucket_of[DUP_WINDOW]; /* the bucket line[i] is in */
     unsigned next;
     unsigned used;
+    /* Until a line from a second program name arrives, no line can be a
+     * copy (a copy comes from another program): the window only remembers
+     * its lines, the buckets stay empty and nothing is compared. The first
+     * line from another program builds the buckets from the remembered
+     * lines (none spent yet) and the window works as usual from then on. */
+    bool multi;
+    bool have_prog0;
+    unsigned char prog0_len;
+    char prog0[48]; /* the first program name (a longer one: multi at once) */
+    uint64_t prog0_word, prog0_mask; /* its first 8 bytes, and which count */
 } dup_window;
 
 /*
@@ -104,7 +115,45 @@ typedef struct dup_window {
  * kept). *evicted is set to the line the window let go of to make room,
  * or NULL. Zero-initialise the window before use.
  */
-bool dup_window_is_repeat(dup_window *w, const charon_line *l, const charon_line **evicted);
+bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon_line **evicted);
+
+/* One program so far: the line is only remembered (inline: the common case
+ * costs a name compare and a ring store). */
+static inline bool dup_window_remember(dup_window *w, const charon_line *l,
+                                       const charon_line **evicted)
+{
+    unsigned i = w->next;
+    *evicted = i < w->used ? w->line[i] : NULL;
+    w->line[i] = l;
+    w->next = (i + 1) % DUP_WINDOW;
+    if (w->used < DUP_WINDOW)
+        w->used++;
+    return false;
+}
+
+static inline bool dup_window_is_repeat(dup_window *w, const charon_line *l,
+                                        const charon_line **evicted)
+{
+    size_t n = l->program.n;
+    if (__builtin_expect(w->have_prog0 && !w->multi && n == w->prog0_len, 1)) {
+        /* a name of up to 8 bytes with 8 bytes of the line from its start
+         * (the usual "charon"): one masked word compare */
+        if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && n > 0 && n <= 8 &&
+            l->program.p + 8 <= l->raw.p + l->raw.n) {
+            uint64_t a;
+            memcpy(&a, l->program.p, 8);
+            if (((a ^ w->prog0_word) & w->prog0_mask) == 0) /* little-endian: the first n bytes */
+                return dup_window_remember(w, l, evicted);
+        } else {
+            size_t k = 0;
+            while (k < n && l->program.p[k] == w->prog0[k])
+                k++;
+            if (k == n)
+                return dup_window_remember(w, l, evicted);
+        }
+    }
+    return dup_window_is_repeat_slow(w, l, evicted);
+}
 
 /* ---- newest-first pastes ---------------------------------------------- */
 
