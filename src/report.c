@@ -29,6 +29,8 @@ typedef struct report_source {
 /* Distinct diagnoses kept per report; past it, further distinct ones are
  * counted in `dropped` (a report's memory is bounded whatever the log). */
 #define REPORT_MAX_ITEMS 10000
+/* Evidence lines kept for an info diagnosis (an established SA). */
+#define REPORT_INFO_EVIDENCE 4
 
 struct idg_report {
     report_source *sources;
@@ -267,7 +269,17 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
     }
     if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0)
         return -1;
-    c = diag_copy_with(d, item_alloc, r, src, REPORT_LAST_TIME_ROOM);
+    {
+        /* A success needs no long story: its last few lines (the
+         * established line and what was selected just before it) are kept,
+         * so a log of thousands of healthy tunnels stays small. */
+        idg_diagnosis trimmed = *d;
+        if (d->severity == IDG_SEVERITY_INFO && d->n_evidence > REPORT_INFO_EVIDENCE) {
+            trimmed.evidence = d->evidence + (d->n_evidence - REPORT_INFO_EVIDENCE);
+            trimmed.n_evidence = REPORT_INFO_EVIDENCE;
+        }
+        c = diag_copy_with(&trimmed, item_alloc, r, src, REPORT_LAST_TIME_ROOM);
+    }
     if (c == NULL)
         return -1;
     if (src != NULL && c->source == NULL) {
@@ -565,13 +577,12 @@ static void write_source(jsonw *w, const report_source *s, const idg_report *r)
  * text a jansson tree dumped with JSON_INDENT(2) gave, without building
  * the tree: for a large log's report that tree was most of the peak
  * memory). */
-static char *render_json(const idg_report *r)
+static void render_json(const idg_report *r, strbuf *out)
 {
     outcome o = report_outcome(r);
     char *summary = summary_sentence(r, &o);
-    strbuf sb = STRBUF_INIT;
     jsonw w;
-    jw_init(&w, &sb, 2);
+    jw_init(&w, out, 2);
     jw_obj_begin(&w);
     jw_key(&w, "version");
     jw_str(&w, IDG_VERSION);
@@ -601,7 +612,6 @@ static char *render_json(const idg_report *r)
     jw_key(&w, "tunnels");
     tunnel_summary_json(&w, r);
     jw_obj_end(&w);
-    return strbuf_steal(&sb);
 }
 
 /* ---- text and Markdown ------------------------------------------------ */
@@ -785,46 +795,75 @@ static void render_markdown_one(strbuf *sb, const idg_diagnosis *d)
     strbuf_puts(sb, "\n");
 }
 
-static char *render_human(const idg_report *r, idg_format fmt)
+static void render_human(const idg_report *r, idg_format fmt, strbuf *out)
 {
-    strbuf sb = STRBUF_INIT;
     outcome o = report_outcome(r);
     char *summary = summary_sentence(r, &o);
     if (fmt == IDG_FORMAT_MARKDOWN) {
-        strbuf_printf(&sb, "## IPsec diagnosis: %s\n\n", o.word);
-        md_text(&sb, summary ? summary : "");
-        strbuf_puts(&sb, "\n\n");
+        strbuf_printf(out, "## IPsec diagnosis: %s\n\n", o.word);
+        md_text(out, summary ? summary : "");
+        strbuf_puts(out, "\n\n");
     } else {
-        strbuf_printf(&sb, "IPsec diagnosis: %s\n%s\n\n", o.word, summary ? summary : "");
+        strbuf_printf(out, "IPsec diagnosis: %s\n%s\n\n", o.word, summary ? summary : "");
     }
     free(summary);
-    tunnel_summary_text(&sb, r, fmt == IDG_FORMAT_MARKDOWN);
+    tunnel_summary_text(out, r, fmt == IDG_FORMAT_MARKDOWN);
     /* Failures first, then warnings, then successes: what needs action on top. */
     for (int sev = IDG_SEVERITY_ERROR; sev >= IDG_SEVERITY_INFO; sev--)
         for (size_t i = 0; i < r->n_items; i++) {
             if ((int)r->items[i]->severity != sev)
                 continue;
             if (fmt == IDG_FORMAT_MARKDOWN)
-                render_markdown_one(&sb, r->items[i]);
+                render_markdown_one(out, r->items[i]);
             else
-                render_text_one(&sb, r->items[i]);
+                render_text_one(out, r->items[i]);
         }
     for (size_t i = 0; i < r->n_sources; i++) {
         const idg_stats *s = &r->sources[i].stats;
-        strbuf_printf(&sb, "%s%s: %llu lines, %llu charon lines, %llu skipped, %llu cut%s\n",
+        strbuf_printf(out, "%s%s: %llu lines, %llu charon lines, %llu skipped, %llu cut%s\n",
                       fmt == IDG_FORMAT_MARKDOWN ? "- " : "", r->sources[i].name,
                       (unsigned long long)s->lines, (unsigned long long)s->charon_lines,
                       (unsigned long long)s->skipped_lines, (unsigned long long)s->cut_lines,
                       s->reversed ? ", read newest-first and reordered" : "");
     }
-    return strbuf_steal(&sb);
+}
+
+static void render_into(const idg_report *r, idg_format fmt, strbuf *out)
+{
+    if (fmt == IDG_FORMAT_JSON)
+        render_json(r, out);
+    else
+        render_human(r, fmt, out);
 }
 
 char *idg_report_render(const idg_report *r, idg_format fmt)
 {
-    if (fmt == IDG_FORMAT_JSON)
-        return render_json(r);
-    return render_human(r, fmt);
+    strbuf sb = STRBUF_INIT;
+    render_into(r, fmt, &sb);
+    return strbuf_steal(&sb);
+}
+
+typedef struct write_target {
+    idg_write_cb cb;
+    void *user;
+} write_target;
+
+static int to_writer(void *ctx, const char *data, size_t len)
+{
+    write_target *t = ctx;
+    return t->cb(t->user, data, len);
+}
+
+int idg_report_write(const idg_report *r, idg_format fmt, idg_write_cb cb, void *user)
+{
+    strbuf sb = STRBUF_INIT;
+    write_target t = {cb, user};
+    int rc;
+    strbuf_set_sink(&sb, to_writer, &t);
+    render_into(r, fmt, &sb);
+    rc = strbuf_flush(&sb);
+    strbuf_free(&sb);
+    return rc;
 }
 
 /* ---- one call --------------------------------------------------------- */

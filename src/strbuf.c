@@ -33,6 +33,33 @@ static int strbuf_reserve(strbuf *sb, size_t extra)
     return 0;
 }
 
+void strbuf_set_sink(strbuf *sb, strbuf_sink sink, void *ctx)
+{
+    sb->sink = sink;
+    sb->sink_ctx = ctx;
+}
+
+int strbuf_flush(strbuf *sb)
+{
+    if (sb->failed)
+        return -1;
+    if (sb->sink != NULL && sb->len > 0) {
+        if (sb->sink(sb->sink_ctx, sb->data, sb->len) != 0) {
+            sb->failed = 1;
+            return -1;
+        }
+        sb->len = 0;
+        sb->data[0] = '\0';
+    }
+    return 0;
+}
+
+static void strbuf_maybe_drain(strbuf *sb)
+{
+    if (sb->sink != NULL && sb->len >= STRBUF_SINK_AT)
+        strbuf_flush(sb);
+}
+
 void strbuf_append(strbuf *sb, const char *s, size_t n)
 {
     if (strbuf_reserve(sb, n) < 0)
@@ -41,6 +68,7 @@ void strbuf_append(strbuf *sb, const char *s, size_t n)
         memcpy(sb->data + sb->len, s, n);
     sb->len += n;
     sb->data[sb->len] = '\0';
+    strbuf_maybe_drain(sb);
 }
 
 void strbuf_puts(strbuf *sb, const char *s)
@@ -70,6 +98,7 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
     vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
     sb->len += (size_t)n;
+    strbuf_maybe_drain(sb);
 }
 
 char *strbuf_steal(strbuf *sb)
@@ -94,4 +123,6 @@ void strbuf_free(strbuf *sb)
     sb->data = NULL;
     sb->len = sb->cap = 0;
     sb->failed = 0;
+    sb->sink = NULL;
+    sb->sink_ctx = NULL;
 }

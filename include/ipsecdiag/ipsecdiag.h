@@ -256,6 +256,13 @@ size_t idg_report_count(const idg_report *r);
 const idg_diagnosis *idg_report_get(const idg_report *r, size_t i);
 /* The whole report rendered; a malloc'd NUL-terminated string or NULL. */
 char *idg_report_render(const idg_report *r, idg_format fmt);
+
+/* Receives rendered output piece by piece; returns 0, or -1 to stop. */
+typedef int (*idg_write_cb)(void *user, const char *data, size_t len);
+/* The same text as idg_report_render, handed to cb in pieces of about
+ * 64 KiB as it is produced, so a large report never sits in memory whole.
+ * Returns 0, or -1 if cb stopped or memory ran out. */
+int idg_report_write(const idg_report *r, idg_format fmt, idg_write_cb cb, void *user);
 void idg_report_free(idg_report *r);
 
 /* ---- one-call convenience --------------------------------------------- */

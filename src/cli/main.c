@@ -88,6 +88,17 @@ static int diagnose_file(idg_report *r, const char *path, const idg_options *opt
     return rc;
 }
 
+/* idg_write_cb onto stdout; remembers the last byte written. */
+static int write_stdout(void *user, const char *data, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (fwrite(data, 1, len, stdout) != len)
+        return -1;
+    *(char *)user = data[len - 1];
+    return 0;
+}
+
 static int cmd_diagnose(int argc, char **argv)
 {
     idg_format fmt = IDG_FORMAT_JSON;
@@ -96,7 +107,7 @@ static int cmd_diagnose(int argc, char **argv)
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     size_t nfiles = 0;
     int status = EXIT_NO_FAILURE;
-    char *out;
+    char last;
 
     idg_options_init(&opts);
     if (files == NULL)
@@ -154,16 +165,16 @@ static int cmd_diagnose(int argc, char **argv)
         return status;
     }
     idg_report_correlate(r);
-    out = idg_report_render(r, fmt);
-    if (out == NULL) {
-        fprintf(stderr, "ipsec-diag: out of memory\n");
+    /* Streamed out as it is rendered: a large report never sits in memory. */
+    last = '\n';
+    if (idg_report_write(r, fmt, write_stdout, &last) != 0) {
+        fprintf(stderr, "ipsec-diag: cannot write the report: %s\n",
+                ferror(stdout) ? strerror(errno) : "out of memory");
         idg_report_free(r);
         return EXIT_IO;
     }
-    fputs(out, stdout);
-    if (out[0] && out[strlen(out) - 1] != '\n')
+    if (last != '\n')
         fputc('\n', stdout);
-    free(out);
     for (size_t i = 0; i < idg_report_count(r); i++)
         if (idg_report_get(r, i)->severity == IDG_SEVERITY_ERROR)
             status = EXIT_FAILURE_FOUND;

@@ -293,6 +293,52 @@ START_TEST(repeats_are_folded)
 }
 END_TEST
 
+static int collect_bytes(void *user, const char *data, size_t len)
+{
+    char **acc = user;
+    size_t have = *acc ? strlen(*acc) : 0;
+    char *n = realloc(*acc, have + len + 1);
+    if (n == NULL)
+        return -1;
+    memcpy(n + have, data, len);
+    n[have + len] = '\0';
+    *acc = n;
+    return 0;
+}
+
+static int refuse(void *user, const char *data, size_t len)
+{
+    (void)user;
+    (void)data;
+    (void)len;
+    return -1;
+}
+
+START_TEST(streamed_render_equals_whole)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = responder_view();
+    char buf[64];
+    idg_report_begin_source(r, "big.log");
+    /* enough distinct diagnoses to cross the 64 KiB drain point */
+    for (int i = 0; i < 400; i++) {
+        snprintf(buf, sizeof buf, "con%d", i);
+        d.connection = buf;
+        idg_report_add(r, &d);
+    }
+    for (int f = IDG_FORMAT_JSON; f <= IDG_FORMAT_MARKDOWN; f++) {
+        char *whole = idg_report_render(r, (idg_format)f), *streamed = NULL;
+        ck_assert_int_eq(idg_report_write(r, (idg_format)f, collect_bytes, &streamed), 0);
+        ck_assert_uint_gt(strlen(whole), 65536);
+        ck_assert_str_eq(whole, streamed);
+        free(whole);
+        free(streamed);
+    }
+    ck_assert_int_eq(idg_report_write(r, IDG_FORMAT_JSON, refuse, NULL), -1);
+    idg_report_free(r);
+}
+END_TEST
+
 static Suite *report_suite(void)
 {
     Suite *s = suite_create("report");
@@ -308,6 +354,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, markdown_escapes_markup);
     tcase_add_test(tc, tunnel_summary_states);
     tcase_add_test(tc, repeats_are_folded);
+    tcase_add_test(tc, streamed_render_equals_whole);
     suite_add_tcase(s, tc);
     return s;
 }
