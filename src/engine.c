@@ -20,9 +20,6 @@
  */
 #include <stddef.h>
 #include <stdlib.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <string.h>
 
 #include "ipsecdiag/ipsecdiag.h"
@@ -1883,11 +1880,4 @@ void idg_engine_free(idg_engine *e)
         neg_store_free(&e->store);
     conf_store_free(&e->conf);
     free(e);
-#ifdef __GLIBC__
-    /* The negotiations' many small blocks are interleaved with what the
-     * caller keeps (a report's diagnoses), so glibc cannot shrink the heap
-     * by itself: give the freed pages back now, before the caller renders
-     * (the CLI's peak RSS was the engine's heap plus the rendered text). */
-    malloc_trim(0);
-#endif
 }

@@ -10,6 +10,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +86,13 @@ static int diagnose_file(idg_report *r, const char *path, const idg_options *opt
         rc = -1;
     idg_report_set_stats(r, idg_engine_stats(e));
     idg_engine_free(e);
+#ifdef __GLIBC__
+    /* The engine's many small blocks were interleaved with the report's
+     * kept diagnoses, so glibc cannot shrink the heap by itself: give the
+     * freed pages back before rendering. (A process-wide call: it belongs
+     * here, not in the library, whose callers may be servers.) */
+    malloc_trim(0);
+#endif
     if (fd != STDIN_FILENO)
         close(fd);
     return rc;
