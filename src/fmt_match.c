@@ -17,11 +17,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static int is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* f points just after '%'; skips flags, width, precision and length
  * modifiers and returns the position after the conversion letter. */
 static int is_flag(char c)
@@ -90,38 +85,6 @@ static const char *mem_find(const char *hay, size_t hn, const char *needle, size
             return p;
     }
     return NULL;
-}
-
-static int valid_capture(char letter, const char *s, size_t n)
-{
-    size_t i = 0;
-    switch (letter) {
-    case 'd':
-    case 'i':
-        if (n > 0 && s[0] == '-')
-            i = 1;
-        /* fall through */
-    case 'u':
-        if (i >= n)
-            return 0;
-        for (; i < n; i++)
-            if (!is_digit(s[i]))
-                return 0;
-        return 1;
-    case 'x':
-    case 'X':
-        if (n == 0)
-            return 0;
-        for (; i < n; i++)
-            if (!is_hex(s[i]))
-                return 0;
-        return 1;
-    case 'N':
-    case 'H':
-        return n > 0;
-    default:
-        return 1;
-    }
 }
 
 int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcaps)
@@ -195,7 +158,7 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
             if (n - pos < ln || memcmp(msg + n - ln, lit, ln) != 0)
                 return -1;
             cap = (span){msg + pos, n - pos - ln};
-            if (!valid_capture(letter, cap.p, cap.n))
+            if (!fmt_capture_ok(letter, cap.p, cap.n))
                 return -1;
             if (nconv < maxcaps)
                 caps[nconv] = cap;
@@ -205,7 +168,7 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
         if (!hit)
             return -1;
         cap = (span){msg + pos, (size_t)(hit - (msg + pos))};
-        if (!valid_capture(letter, cap.p, cap.n))
+        if (!fmt_capture_ok(letter, cap.p, cap.n))
             return -1;
         if (nconv < maxcaps)
             caps[nconv] = cap;

@@ -23,6 +23,43 @@
 
 #define FMT_MAX_CONV 12
 
+/* Whether a captured value can stand for a conversion letter: %d %i (an
+ * optional '-'), %u and %x take digits, %N and %H take something, the rest
+ * anything. Inline: both the matcher below and the table's compiled fast
+ * path (messages.c) run it on every capture. */
+static inline int fmt_capture_ok(char letter, const char *s, size_t n)
+{
+    size_t i = 0;
+    switch (letter) {
+    case 'd':
+    case 'i':
+        if (n > 0 && s[0] == '-')
+            i = 1;
+        /* fall through */
+    case 'u':
+        if (i >= n)
+            return 0;
+        for (; i < n; i++)
+            if (s[i] < '0' || s[i] > '9')
+                return 0;
+        return 1;
+    case 'x':
+    case 'X':
+        if (n == 0)
+            return 0;
+        for (; i < n; i++)
+            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') ||
+                  (s[i] >= 'A' && s[i] <= 'F')))
+                return 0;
+        return 1;
+    case 'N':
+    case 'H':
+        return n > 0;
+    default:
+        return 1;
+    }
+}
+
 /* Number of conversions in fmt (%% not counted). */
 int fmt_count_conversions(const char *fmt);
 

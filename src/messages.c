@@ -368,38 +368,6 @@ static void compile_row(msg_index *idx, size_t i)
     idx->nconv[i] = (uint8_t)k;
 }
 
-static int cap_ok(char letter, const char *s, size_t n)
-{
-    size_t i = 0;
-    switch (letter) {
-    case 'd':
-    case 'i':
-        if (n > 0 && s[0] == '-')
-            i = 1;
-        /* fall through */
-    case 'u':
-        if (i >= n)
-            return 0;
-        for (; i < n; i++)
-            if (s[i] < '0' || s[i] > '9')
-                return 0;
-        return 1;
-    case 'x':
-    case 'X':
-        if (n == 0)
-            return 0;
-        for (; i < n; i++)
-            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F')))
-                return 0;
-        return 1;
-    case 'N':
-    case 'H':
-        return n > 0;
-    default:
-        return 1;
-    }
-}
-
 /* The literals between conversions are short (" to ", "[", "...") and
  * found within a few dozen bytes: an inline scan beats memchr + memcmp
  * calls here. */
@@ -442,7 +410,7 @@ static int run_row(const msg_index *idx, uint16_t i, const char *msg, size_t s, 
             cap = (span){pos, (size_t)(hit - pos)};
             pos = hit + ll;
         }
-        if (!cap_ok(idx->conv[i][k], cap.p, cap.n))
+        if (!fmt_capture_ok(idx->conv[i][k], cap.p, cap.n))
             return 0;
         caps[k] = cap;
     }
