@@ -7,7 +7,9 @@
  * CPU time per pass (CLOCK_PROCESS_CPUTIME_ID), best of --reps.
  *
  *   build: cc -O2 -Iinclude -Isrc bench/layers.c BUILD/libipsecdiag.a -ljansson
- *   run:   layers [--reps N] FILE
+ *   run:   layers [--reps N] [--only lines|classify|engine|none] FILE
+ *
+ * --only runs one pass (for `perf record` of one layer).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,12 +69,18 @@ static void feed_lines(const char *buf, size_t len, charon_line_cb cb, ctx *c)
 
 int main(int argc, char **argv)
 {
-    int reps = 3;
+    int reps = 3, only = -1;
     const char *path = NULL;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--reps") == 0 && i + 1 < argc)
             reps = atoi(argv[++i]);
-        else
+        else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+            const char *o = argv[++i];
+            only = strcmp(o, "lines") == 0      ? 0
+                   : strcmp(o, "classify") == 0 ? 1
+                   : strcmp(o, "engine") == 0   ? 2
+                                                : 3; /* none: the fixed cost */
+        } else
             path = argv[i];
     }
     if (!path) {
@@ -99,29 +107,36 @@ int main(int argc, char **argv)
     for (int r = 0; r < reps; r++) {
         ctx c = {idx, 0, 0};
         double t0 = now();
-        feed_lines(buf, len, count_line, &c);
+        if (only < 0 || only == 0)
+            feed_lines(buf, len, count_line, &c);
         double t1 = now();
-        lines = c.lines;
+        if (c.lines)
+            lines = c.lines;
         c.lines = 0;
-        feed_lines(buf, len, classify_line, &c);
+        if (only < 0 || only == 1)
+            feed_lines(buf, len, classify_line, &c);
         double t2 = now();
+        if (c.lines)
+            lines = c.lines;
         diags = 0;
-        idg_engine *e = idg_engine_new(NULL, on_diag, &diags);
-        for (size_t off = 0; off < len; off += CHUNK)
-            idg_engine_feed(e, buf + off, len - off < CHUNK ? len - off : CHUNK);
-        idg_engine_finish(e);
-        idg_engine_free(e);
+        if (only < 0 || only == 2) {
+            idg_engine *e = idg_engine_new(NULL, on_diag, &diags);
+            for (size_t off = 0; off < len; off += CHUNK)
+                idg_engine_feed(e, buf + off, len - off < CHUNK ? len - off : CHUNK);
+            idg_engine_finish(e);
+            idg_engine_free(e);
+        }
         double t3 = now();
         double d[3] = {t1 - t0, t2 - t1, t3 - t2};
         for (int k = 0; k < 3; k++)
             if (d[k] < best[k])
                 best[k] = d[k];
     }
-    int news = 2000;
+    int news = only < 0 ? 2000 : 0;
     double t0 = now();
     for (int i = 0; i < news; i++)
         idg_engine_free(idg_engine_new(NULL, on_diag, &diags));
-    double tnew = (now() - t0) / news;
+    double tnew = news ? (now() - t0) / news : 0;
     const char *names[3] = {"lines", "lines+classify", "engine"};
     for (int k = 0; k < 3; k++)
         printf("%-15s %8.1f MB/s %7.1f ns/line\n", names[k], len / best[k] / 1e6,

@@ -425,14 +425,48 @@ static int run_row(const msg_index *idx, uint16_t i, const char *msg, size_t s, 
     return 1;
 }
 
-static uint32_t word_hash(const char *s, size_t n)
+/*
+ * The bucket of a message's first word. Every line is classified, so this
+ * is on the hot path: the word's end is found eight bytes at a time, and
+ * the hash reads the word's first eight bytes as one integer (with its
+ * length) instead of folding byte by byte. Rows of one bucket share their
+ * first word; words that merely collide are told apart by quick_ok's
+ * prefix compare, so the hash only has to spread, never to be exact.
+ */
+static inline uint64_t load8(const char *p)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+static inline uint32_t word_bucket(const char *w, size_t n)
+{
+    uint64_t v = 0;
+    if (n >= 8) {
+        v = load8(w);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            v |= (uint64_t)(unsigned char)w[i] << (8 * i);
     }
-    return h;
+    v ^= (uint64_t)n << 59;
+    v *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(v >> 40) % MSG_BUCKETS;
+}
+
+/* The end of the word starting at p (the first space, or end). */
+static inline const char *word_end(const char *p, const char *end)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; end - p >= 8; p += 8) {
+        uint64_t x = load8(p) ^ (ones * ' ');
+        uint64_t hit = (x - ones) & ~x & highs;
+        if (hit)
+            return p + (__builtin_ctzll(hit) >> 3);
+    }
+    while (p < end && *p != ' ')
+        p++;
+    return p;
 }
 
 /* Builds the index in one walk per format (compile_row) plus the prefix
@@ -454,16 +488,11 @@ void msg_index_init(msg_index *idx)
             f++;
         /* the first word (literal up to a space; none if a conversion
          * starts inside it) and its hash, then the literal prefix */
-        uint32_t h = 2166136261u;
         size_t pl = 0, wl = 0;
         int word = 1;
         while (f[pl] && f[pl] != '%') {
             if (word && f[pl] == ' ')
                 word = 0, wl = pl;
-            if (word) {
-                h ^= (unsigned char)f[pl];
-                h *= 16777619u;
-            }
             pl++;
         }
         if (word)
@@ -502,7 +531,7 @@ void msg_index_init(msg_index *idx)
             }
             continue;
         }
-        uint32_t b = h % MSG_BUCKETS;
+        uint32_t b = word_bucket(f, wl);
         if (idx->head[b] == 0xffff)
             idx->head[b] = (uint16_t)i;
         else
@@ -572,10 +601,8 @@ int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
         t--;
     if (t == s)
         return 0;
-    size_t e = s;
-    while (e < t && msg[e] != ' ')
-        e++;
-    uint32_t b = word_hash(msg + s, e - s) % MSG_BUCKETS;
+    size_t e = (size_t)(word_end(msg + s, msg + t) - msg);
+    uint32_t b = word_bucket(msg + s, e - s);
     for (uint16_t i = idx->head[b]; i != 0xffff; i = idx->next[i]) {
         const msg_pattern *p = &TABLE[i];
         if (!quick_ok(idx, i, msg, s, t) || !subsys_ok(p, subsys))
