@@ -63,7 +63,10 @@ struct idg_engine {
     thread_bind threads[THREAD_SLOTS];
     int64_t last_id;
     uint64_t last_id_line;
-    uint64_t line;
+    uint64_t line;                /* lines read, in the order read: the clock
+                                   * of proximity and idle expiry (a
+                                   * newest-first paste arrives reordered, so
+                                   * its line numbers run backwards) */
     int finished;
     negotiation *cache;           /* the negotiation of the previous line */
     uint64_t next_expire_check;   /* line of the next look for idle ones */
@@ -1728,7 +1731,7 @@ static void on_line(void *user, const charon_line *l)
 {
     idg_engine *e = user;
     msg_event ev;
-    e->line = l->lineno;
+    e->line++;
     if (!msg_classify(&e->idx, l->subsys, l->msg.p, l->msg.n, &ev)) {
         ev.kind = EV_NONE;
         ev.pat = NULL;
@@ -1772,9 +1775,9 @@ static void on_line(void *user, const charon_line *l)
         after_line(e, NULL, 0, 0);
         return;
     }
-    neg_touch(&e->store, n, l->lineno);
+    neg_touch(&e->store, n, e->line);
     if (ctx && ctx != n)
-        neg_touch(&e->store, ctx, l->lineno);
+        neg_touch(&e->store, ctx, e->line);
     /* The NAME of "<NAME|ID>" is the peer config's name: the connection,
      * even in a paste whose lines never spell out "name[id]". */
     if (l->conn.n && l->sa_id >= 0) {

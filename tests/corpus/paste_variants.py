@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Every corpus log, pasted the ways people paste logs, must diagnose alike.
+
+Usage: paste_variants.py --bin PATH [--corpus DIR] [-v] [--only NAME]
+
+For each log of the corpus (every *.log below the corpus root) this takes
+the charon part of each line ("09[IKE] <con1|7> message"), keeps the
+line's time when it has one (else it makes up one a second apart), and
+writes the log again in each of the shapes the README promises to read:
+BSD syslog, RFC 5424, journald short-iso, bare "charon:" and bare core
+lines, CRLF line ends, HTML-escaped (as a ticket system stores it),
+newest first (pfSense's GUI), every event twice (charon and
+charon-systemd), hard-wrapped by a terminal, and surrounded by prose.
+
+The diagnoses of every shape must equal those of the BSD syslog shape,
+compared on what a user acts on: class, phase, severity and the offending
+fields with their values (evidence line numbers differ by construction).
+The BSD shape itself must equal the original file. A difference is a bug
+in the line layer (envelopes, paste repairs), not in the rules: the rules
+see the same events whatever the shape.
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+CORE = re.compile(r"(\d\d\d?\[[A-Z]{3}\d?\] .*)$")
+BSD_TIME = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)")
+ISO_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)")
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def parse(text):
+    """[(seconds since Jan 1 or None, core)] for the charon lines."""
+    out = []
+    for line in text.splitlines():
+        m = CORE.search(line)
+        if not m:
+            continue
+        t = None
+        b = BSD_TIME.match(line)
+        i = ISO_TIME.search(line[: m.start()]) if not b else None
+        if b:
+            mon = MONTHS.index(b.group(1)) if b.group(1) in MONTHS else 0
+            t = ((mon * 31 + int(b.group(2))) * 24 + int(b.group(3))) * 3600 + int(b.group(4)) * 60 + int(b.group(5))
+        elif i:
+            t = ((int(i.group(2)) - 1) * 31 + int(i.group(3))) * 86400 + int(i.group(4)) * 3600 + int(i.group(5)) * 60 + int(i.group(6))
+        out.append((t, m.group(1)))
+    # lines without a time: one second apart, after the last known time
+    base = 10 * 31 * 86400 + 27 * 86400 + 13 * 3600  # Nov 27 13:00:00
+    fixed, last = [], None
+    for k, (t, core) in enumerate(out):
+        if t is None:
+            t = (last + 1) if last is not None else base + k
+        last = t
+        fixed.append((t, core))
+    return fixed
+
+
+def clock(t):
+    day, rest = divmod(t, 86400)
+    mon, mday = divmod(day, 31)
+    hh, rest = divmod(rest, 3600)
+    mm, ss = divmod(rest, 60)
+    return min(mon, 11), max(mday, 1), hh, mm, ss
+
+
+def bsd(t, core, prog="charon", pid=4242):
+    mon, mday, hh, mm, ss = clock(t)
+    return "%s %2d %02d:%02d:%02d fw %s[%d]: %s" % (MONTHS[mon], mday, hh, mm, ss, prog, pid, core)
+
+
+def rfc5424(t, core):
+    mon, mday, hh, mm, ss = clock(t)
+    return "<30>1 2026-%02d-%02dT%02d:%02d:%02d.123456+00:00 fw charon 4242 - - %s" % (mon + 1, mday, hh, mm, ss, core)
+
+
+def journald_iso(t, core):
+    mon, mday, hh, mm, ss = clock(t)
+    return "2026-%02d-%02dT%02d:%02d:%02d+0000 fw charon-systemd[4242]: %s" % (mon + 1, mday, hh, mm, ss, core)
+
+
+def html_escape(s):
+    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+             .replace("[", "&#91;").replace("]", "&#93;"))
+
+
+def wrap(line, width):
+    return [line[i:i + width] for i in range(0, len(line), width)] or [""]
+
+
+def variants(lines):
+    """name -> text"""
+    v = {}
+    v["bsd"] = "\n".join(bsd(t, c) for t, c in lines) + "\n"
+    v["rfc5424"] = "\n".join(rfc5424(t, c) for t, c in lines) + "\n"
+    v["journald-short-iso"] = "\n".join(journald_iso(t, c) for t, c in lines) + "\n"
+    v["bare-charon"] = "\n".join("charon: " + c for t, c in lines) + "\n"
+    v["bare-core"] = "\n".join(c for t, c in lines) + "\n"
+    v["crlf"] = "".join(bsd(t, c) + "\r\n" for t, c in lines)
+    v["html-escaped"] = "\n".join(html_escape(bsd(t, c)) for t, c in lines) + "\n"
+    v["newest-first"] = "\n".join(bsd(t, c) for t, c in reversed(lines)) + "\n"
+    v["doubled"] = "\n".join(bsd(t, c) + "\n" + bsd(t, c, "charon-systemd", 4243) for t, c in lines) + "\n"
+    v["terminal-wrap-120"] = "\n".join(x for t, c in lines for x in wrap(bsd(t, c), 120)) + "\n"
+    v["prose"] = ("Hi, the tunnel to the branch is down since this morning.\n"
+                  "Here is what the firewall logged:\n\n" + v["bsd"] +
+                  "\nAny idea? Thanks,\nBob\n")
+    return v
+
+
+def diagnose(binary, text):
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+        f.write(text)
+        path = f.name
+    try:
+        p = subprocess.run([binary, "diagnose", "--format", "json", path],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+    finally:
+        os.unlink(path)
+    if p.returncode < 0:
+        return None, "crashed with signal %d" % -p.returncode
+    try:
+        return json.loads(p.stdout.decode("utf-8")), None
+    except ValueError as exc:
+        return None, "invalid JSON: %s" % exc
+
+
+def key(doc):
+    """What a user acts on, order-free."""
+    out = []
+    for d in doc.get("diagnoses", []):
+        off = tuple(sorted((o.get("field"), json.dumps(o.get("local")), json.dumps(o.get("peer")))
+                           for o in d.get("offending", []) or []))
+        out.append((d.get("class"), d.get("phase"), d.get("severity"), off))
+    return sorted(out, key=repr)
+
+
+def describe(a, b):
+    sa, sb = set(map(repr, a)), set(map(repr, b))
+    return "missing %s; extra %s" % (sorted(sa - sb)[:3], sorted(sb - sa)[:3])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--corpus", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--only")
+    ap.add_argument("-v", action="store_true")
+    args = ap.parse_args()
+
+    logs = []
+    for root, _, files in os.walk(args.corpus):
+        for f in sorted(files):
+            if f.endswith(".log") and (not args.only or args.only in os.path.join(root, f)):
+                logs.append(os.path.join(root, f))
+    logs.sort()
+    jobs = []
+    for path in logs:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        lines = parse(text)
+        if lines:
+            jobs.append((os.path.relpath(path, args.corpus), "original", text))
+            jobs += [(os.path.relpath(path, args.corpus), v, t) for v, t in variants(lines).items()]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        results = list(pool.map(lambda j: diagnose(args.bin, j[2]), jobs))
+    passed = failed = 0
+    want = {}
+    for (name, vname, _), (doc, err) in zip(jobs, results):
+        if vname == "original":
+            want[name] = key(doc) if doc else None
+            if err:
+                failed += 1
+                print("FAIL %s: original: %s" % (name, err))
+            continue
+        if want[name] is None:
+            continue
+        got = key(doc) if doc else None
+        if err or got != want[name]:
+            failed += 1
+            print("FAIL %s [%s]: %s" % (name, vname, err or describe(want[name], got)))
+        else:
+            passed += 1
+            if args.v:
+                print("ok   %s [%s]" % (name, vname))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
