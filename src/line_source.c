@@ -49,6 +49,12 @@
 /* Time steps (strictly up or down between timestamped lines) that decide
  * the order early, by majority. */
 #define ORDER_VOTES 3
+/* A head cut at the longest line's length is a terminal's fixed-width cut
+ * (joined without a space: the cut may fall inside a word) only from this
+ * width on: terminals are 80 columns and wider, while mail clients wrap at
+ * a word boundary before 72-78 columns and drop the space there, so a
+ * shorter head was wrapped at a space even when it is the longest line. */
+#define TERMINAL_MIN_WIDTH 79
 /* The reorder buffer stores spans as 32-bit offsets. */
 #define MAX_LINE_CAP ((size_t)1 << 30)
 #define DEFAULT_MAX_LINE ((size_t)65536)
@@ -330,10 +336,35 @@ static bool has_text(span s)
     return false;
 }
 
+/* The length of the first word of s (after leading blanks). */
+static size_t first_word_len(span s)
+{
+    size_t i = 0, start;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    start = i;
+    while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+        i++;
+    return i - start;
+}
+
+/*
+ * A line without envelope after a held charon line continues it when the
+ * held line's last piece is long (WRAP_MIN_LEN), or when the continuation's
+ * first word would not have fitted after that piece within the widest line
+ * seen (and WRAP_MIN_LEN, no wrapper is narrower): that is why a word
+ * wrapper broke there. The second rule catches the
+ * short middle pieces a mail client leaves when it wraps at spaces (a
+ * traffic selector list does not break inside its addresses); prose
+ * after a short log line fails both.
+ */
 static bool is_continuation(const line_source *ls, envelope_kind kind, const charon_line *l)
 {
-    return ls->holding && kind == ENVELOPE_NONE && ls->held_tail_len >= WRAP_MIN_LEN &&
-           has_text(l->raw);
+    if (!ls->holding || kind != ENVELOPE_NONE || !has_text(l->raw))
+        return false;
+    return ls->held_tail_len >= WRAP_MIN_LEN ||
+           ls->held_tail_len + 1 + first_word_len(l->raw) >
+               (ls->max_phys_len > WRAP_MIN_LEN ? ls->max_phys_len : WRAP_MIN_LEN);
 }
 
 /* Appends a wrapped line's tail to the held line (see wrap_append for where
@@ -348,7 +379,8 @@ static int join_continuation(line_source *ls, const charon_line *tail, size_t ph
     if (!slot_reserve(b, need < ls->max_line ? need : ls->max_line, ls->max_line))
         return -1;
     offsets_to_spans(h, b->p, off);
-    bool fixed_width = ls->held_tail_len >= ls->max_phys_len;
+    bool fixed_width = ls->held_tail_len >= ls->max_phys_len &&
+                       ls->held_tail_len >= TERMINAL_MIN_WIDTH;
     if (!wrap_append(b->p, &len, msg_off, b->cap, tail->raw.p, tail->raw.n, fixed_width) &&
         !ls->held_cut) {
         ls->held_cut = true;
@@ -391,7 +423,9 @@ static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
         return 0;
     }
     ls->stats->charon_lines++;
-    if (phys_len >= WRAP_MIN_LEN && can_continue(l)) {
+    /* any charon line may be a wrap's head: a word wrapper breaks a short
+     * line before a long word too (is_continuation tells) */
+    if (can_continue(l)) {
         hold(ls, phys_len);
         return 0;
     }

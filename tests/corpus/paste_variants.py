@@ -9,8 +9,10 @@ line's time when it has one (else it makes up one a second apart), and
 writes the log again in each of the shapes the README promises to read:
 BSD syslog, RFC 5424, journald short-iso, bare "charon:" and bare core
 lines, CRLF line ends, HTML-escaped (as a ticket system stores it),
-newest first (pfSense's GUI), every event twice (charon and
-charon-systemd), hard-wrapped by a terminal, and surrounded by prose.
+newest first (pfSense's GUI), an OPNsense GUI export (tab-separated,
+newest first), Android logcat, every event twice (charon and
+charon-systemd), hard-wrapped by a terminal and by a mail client,
+interleaved with other daemons' lines, and surrounded by prose.
 
 The diagnoses of every shape must equal those of the BSD syslog shape,
 compared on what a user acts on: class, phase, severity and the offending
@@ -84,6 +86,37 @@ def journald_iso(t, core):
     return "2026-%02d-%02dT%02d:%02d:%02d+0000 fw charon-systemd[4242]: %s" % (mon + 1, mday, hh, mm, ss, core)
 
 
+def opnsense(t, core):
+    mon, mday, hh, mm, ss = clock(t)
+    return "2026-%02d-%02dT%02d:%02d:%02d\tNotice\tcharon\t%s" % (mon + 1, mday, hh, mm, ss, core)
+
+
+def logcat(t, core):
+    mon, mday, hh, mm, ss = clock(t)
+    return "%02d-%02d %02d:%02d:%02d.123  1234  1300 I charon  : %s" % (mon + 1, mday, hh, mm, ss, core)
+
+
+def mail_wrap(line, width=72):
+    """A mail client's wrap: at the last space before the width."""
+    out = []
+    while len(line) > width:
+        cut = line.rfind(" ", 0, width + 1)
+        if cut <= 0:
+            cut = width
+        out.append(line[:cut])
+        line = line[cut:].lstrip(" ")
+    out.append(line)
+    return out
+
+
+def other_daemon(t, k):
+    mon, mday, hh, mm, ss = clock(t)
+    what = ["php-fpm[371]: /status_ipsec.php: Forcefully reloading IPsec",
+            "kernel: pflog0: promiscuous mode enabled",
+            "filterlog[6029]: 5,,,1000000103,vtnet0,match,block,in,4,0x0,,64"][k % 3]
+    return "%s %2d %02d:%02d:%02d fw %s" % (MONTHS[mon], mday, hh, mm, ss, what)
+
+
 def html_escape(s):
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
              .replace("[", "&#91;").replace("]", "&#93;"))
@@ -103,9 +136,19 @@ def variants(lines):
     v["bare-core"] = "\n".join(c for t, c in lines) + "\n"
     v["crlf"] = "".join(bsd(t, c) + "\r\n" for t, c in lines)
     v["html-escaped"] = "\n".join(html_escape(bsd(t, c)) for t, c in lines) + "\n"
+    # Newest first can only be told by time: a log within one second keeps
+    # the order it is given in.
+    steps = sum(1 for (a, _), (b, _) in zip(lines, lines[1:]) if b > a)
     v["newest-first"] = "\n".join(bsd(t, c) for t, c in reversed(lines)) + "\n"
     v["doubled"] = "\n".join(bsd(t, c) + "\n" + bsd(t, c, "charon-systemd", 4243) for t, c in lines) + "\n"
     v["terminal-wrap-120"] = "\n".join(x for t, c in lines for x in wrap(bsd(t, c), 120)) + "\n"
+    v["opnsense-export"] = "\n".join(opnsense(t, c) for t, c in reversed(lines)) + "\n"
+    if steps < 3:
+        del v["newest-first"], v["opnsense-export"]
+    v["logcat"] = "\n".join(logcat(t, c) for t, c in lines) + "\n"
+    v["mail-wrap-72"] = "\n".join(x for t, c in lines for x in mail_wrap(bsd(t, c))) + "\n"
+    v["other-daemons"] = "\n".join(bsd(t, c) + ("\n" + other_daemon(t, k) if k % 3 == 0 else "")
+                                   for k, (t, c) in enumerate(lines)) + "\n"
     v["prose"] = ("Hi, the tunnel to the branch is down since this morning.\n"
                   "Here is what the firewall logged:\n\n" + v["bsd"] +
                   "\nAny idea? Thanks,\nBob\n")
