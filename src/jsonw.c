@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "utf8.h"
 
 void jw_init(jsonw *w, strbuf *sb, int indent)
 {
@@ -181,40 +182,6 @@ int jw_real(jsonw *w, double v)
     return 0;
 }
 
-/* jansson's utf8_check_string. */
-int jw_utf8_ok(const char *str, size_t n)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = s[i];
-        size_t len;
-        if (c < 0x80)
-            continue;
-        if (c >= 0xC2 && c <= 0xDF)
-            len = 2;
-        else if (c >= 0xE0 && c <= 0xEF)
-            len = 3;
-        else if (c >= 0xF0 && c <= 0xF4)
-            len = 4;
-        else
-            return 0;
-        if (len > n - i)
-            return 0;
-        uint32_t v = len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-        for (size_t k = 1; k < len; k++) {
-            unsigned u = s[i + k];
-            if (u < 0x80 || u > 0xBF)
-                return 0;
-            v = (v << 6) + (u & 0x3F);
-        }
-        if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) ||
-            (len == 2 && v < 0x80) || (len == 3 && v < 0x800) || (len == 4 && v < 0x10000))
-            return 0;
-        i += len - 1;
-    }
-    return 1;
-}
-
 void jw_str(jsonw *w, const char *s)
 {
     member(w);
@@ -229,7 +196,7 @@ void jw_str_or_null(jsonw *w, const char *s)
     }
     size_t n = strlen(s);
     member(w);
-    if (jw_utf8_ok(s, n)) {
+    if (utf8_valid(s, n)) {
         put_string(w->sb, s, n);
         return;
     }
@@ -250,7 +217,7 @@ void jw_str_or_null(jsonw *w, const char *s)
 
 void jw_key_str(jsonw *w, const char *key, const char *s)
 {
-    if (s == NULL || !jw_utf8_ok(s, strlen(s)))
+    if (s == NULL || !utf8_valid(s, strlen(s)))
         return;
     jw_key(w, key);
     jw_str(w, s);

@@ -11,7 +11,7 @@
  * output is unchanged: the same layout, escapes (\uXXXX in upper case for
  * control bytes, '/' and non-ASCII left alone), number formats, and the
  * same treatment of text that is not valid UTF-8 (see jw_str_or_null and
- * jw_key_str).
+ * jw_key_str; the test is utf8_valid, which is jansson's utf8_check_string).
  *
  * Nesting is tracked up to JW_MAX_DEPTH levels (the documents here have 4).
  */
@@ -46,8 +46,6 @@ void jw_int(jsonw *w, int64_t v);
  * without '+' or leading zeros); returns -1 (nothing written) for NaN and
  * infinities, which jansson cannot hold. */
 int jw_real(jsonw *w, double v);
-/* 1 if s is valid UTF-8 as jansson checks it (json_string accepts it). */
-int jw_utf8_ok(const char *s, size_t n);
 /* A string value known to be valid UTF-8. */
 void jw_str(jsonw *w, const char *s);
 /* The report's str_or_null: NULL -> null; text that is not valid UTF-8

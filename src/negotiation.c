@@ -7,6 +7,7 @@
 
 #include "negotiation.h"
 #include "traffic_selector.h"
+#include "utf8.h"
 
 /* ---- nstr ------------------------------------------------------------------ */
 
@@ -23,17 +24,6 @@ static int nstr_reserve(nstr *s, size_t n)
     s->p = p;
     s->cap = (uint32_t)cap;
     return 0;
-}
-
-/* Cuts n so that p[0..n) does not end inside a UTF-8 sequence. */
-size_t utf8_cut(const char *p, size_t n, size_t max)
-{
-    if (n <= max)
-        return n;
-    n = max;
-    while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
-        n--;
-    return n;
 }
 
 void nstr_set(nstr *s, const char *p, size_t n)

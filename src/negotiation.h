@@ -25,8 +25,9 @@
 
 /* ---- small owned strings ------------------------------------------------ */
 
-/* A bounded owned string: set/append copy and cut at NEG_STR_CAP bytes;
- * the buffer is reused (no allocation once grown). */
+/* A bounded owned string: set/append copy and cut at NEG_STR_CAP bytes
+ * (never inside a UTF-8 sequence: utf8_cut); the buffer is reused (no
+ * allocation once grown). */
 #define NEG_STR_CAP 4096   /* proposal and selector lists */
 #define NEG_SMALL_CAP 256  /* names, addresses, identities, single lines */
 
@@ -37,9 +38,6 @@ typedef struct nstr {
     uint32_t cap;
 } nstr;
 
-/* The largest n' <= max such that p[0..n') does not cut a UTF-8 sequence
- * (n itself if n <= max). */
-size_t utf8_cut(const char *p, size_t n, size_t max);
 void nstr_set(nstr *s, const char *p, size_t n);
 void nstr_append(nstr *s, const char *p, size_t n);
 void nstr_clear(nstr *s);

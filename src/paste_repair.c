@@ -13,80 +13,6 @@ static const char EMPTY[] = "";
 
 static inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-/* ---- UTF-8 ------------------------------------------------------------- */
-
-/*
- * Well-formed UTF-8 (RFC 3629, table 3-7 of Unicode): for each lead byte
- * range, the number of continuation bytes and the allowed range of the
- * first one (the rest are always 80..BF). This rules out overlong forms,
- * surrogates and code points past U+10FFFF.
- */
-static const struct utf8_lead {
-    unsigned char lo, hi;
-    unsigned char tail;
-    unsigned char second_lo, second_hi;
-} utf8_leads[] = {
-    {0xC2, 0xDF, 1, 0x80, 0xBF}, {0xE0, 0xE0, 2, 0xA0, 0xBF},
-    {0xE1, 0xEC, 2, 0x80, 0xBF}, {0xED, 0xED, 2, 0x80, 0x9F},
-    {0xEE, 0xEF, 2, 0x80, 0xBF}, {0xF0, 0xF0, 3, 0x90, 0xBF},
-    {0xF1, 0xF3, 3, 0x80, 0xBF}, {0xF4, 0xF4, 3, 0x80, 0x8F},
-};
-
-/* Length of the well-formed sequence at p, or 0. */
-static size_t utf8_sequence(const unsigned char *p, const unsigned char *end)
-{
-    for (size_t i = 0; i < sizeof utf8_leads / sizeof *utf8_leads; i++) {
-        const struct utf8_lead *l = &utf8_leads[i];
-        if (*p < l->lo || *p > l->hi)
-            continue;
-        if ((size_t)(end - p) <= l->tail || p[1] < l->second_lo || p[1] > l->second_hi)
-            return 0;
-        for (size_t k = 2; k <= l->tail; k++)
-            if ((p[k] & 0xC0) != 0x80)
-                return 0;
-        return 1 + (size_t)l->tail;
-    }
-    return 0;
-}
-
-void utf8_repair(char *s, size_t n)
-{
-    unsigned char *p = (unsigned char *)s, *end = p + n;
-    while (p < end) {
-        if (*p >= 0x01 && *p < 0x80) {
-            p++;
-            continue;
-        }
-        size_t len = *p ? utf8_sequence(p, end) : 0;
-        if (len == 0)
-            *p++ = '?';
-        else
-            p += len;
-    }
-}
-
-char *utf8_put(char *w, uint32_t cp)
-{
-    if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
-        *w++ = '?';
-    } else if (cp < 0x80) {
-        *w++ = (char)cp;
-    } else if (cp < 0x800) {
-        *w++ = (char)(0xC0 | (cp >> 6));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        *w++ = (char)(0xE0 | (cp >> 12));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    } else {
-        *w++ = (char)(0xF0 | (cp >> 18));
-        *w++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-        *w++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-        *w++ = (char)(0x80 | (cp & 0x3F));
-    }
-    return w;
-}
-
 /* ---- HTML entities ----------------------------------------------------- */
 
 static const struct named_entity {
@@ -190,10 +116,7 @@ bool wrap_append(char *line, size_t *len, size_t floor, size_t cap,
     if ((space_at_break || !fixed_width) && n < cap)
         line[n++] = ' ';
     if (cont_len > cap - n) {
-        cont_len = cap - n;
-        /* never cut inside a UTF-8 sequence: back off to its lead byte */
-        while (cont_len > 0 && ((unsigned char)cont[cont_len] & 0xC0) == 0x80)
-            cont_len--;
+        cont_len = utf8_cut(cont, cont_len, cap - n); /* never inside a sequence */
         fit = false;
     }
     memcpy(line + n, cont, cont_len);

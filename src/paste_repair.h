@@ -27,16 +27,17 @@
 
 #include "charon_line.h"
 #include "line_source.h"
+#include "utf8.h"
 
 /* ---- text repairs (in place, the result is never longer) -------------- */
 
 /* Replaces NUL bytes and every byte that is not part of a well-formed UTF-8
- * sequence (overlong, surrogate, beyond U+10FFFF, truncated) with '?'. */
-void utf8_repair(char *s, size_t n);
-
-/* Writes code point cp as UTF-8 at w (1 to 4 bytes; NUL, surrogates and
- * values past U+10FFFF as '?') and returns the end. */
-char *utf8_put(char *w, uint32_t cp);
+ * sequence (overlong, surrogate, beyond U+10FFFF, truncated) with '?'.
+ * (utf8.h has the validator, and utf8_put for decoded entities.) */
+static inline void utf8_repair(char *s, size_t n)
+{
+    utf8_replace_invalid(s, n, UTF8_NUL_INVALID);
+}
 
 /* Decodes the HTML entities a ticket system adds (&lt; &gt; &amp; &quot;
  * &apos; &nbsp; &#NN; &#xHH;) in place; returns the new length. Unknown or

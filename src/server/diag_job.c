@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "utf8.h"
+
 void diag_options(const srv_config *cfg, idg_options *o)
 {
     idg_options_init(o);
@@ -93,42 +95,7 @@ void diag_job_free(diag_job *j)
     j->rep = NULL;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if (s[0] == 0xe0 && s[1] < 0xa0)
-            return 0; /* overlong */
-        if (s[0] == 0xed && s[1] >= 0xa0)
-            return 0; /* surrogate */
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 void utf8_sanitize(char *s)
 {
-    unsigned char *p = (unsigned char *)s;
-
-    while (*p) {
-        size_t n = utf8_seq(p);
-        if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f))) {
-            *p++ = '?';
-            continue;
-        }
-        p += n;
-    }
+    utf8_replace_invalid(s, strlen(s), UTF8_CONTROLS_INVALID);
 }
