@@ -97,6 +97,7 @@ static const char *swanctl_mix(arena *a, const proposal *base, const proposal *f
             {"phase1.prf", "phase2.prf", TT_PRF},
             {"phase1.dh_group", "phase2.pfs_group", TT_KE},
             {"phase1.esn", "phase2.esn", TT_ESN},
+            {"phase1.additional_ke", "phase2.additional_ke", TT_ADDKE},
         };
         for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
             if (!find_off(in, phase == 1 ? map[i].f1 : map[i].f2))
@@ -274,10 +275,15 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
             sl += (size_t)snprintf(sw + sl, sizeof sw - sl, "connections.%s.children.%s.remote_ts = %s; ",
                                    conn_or(in), child, ro->peer);
     }
-    if (pl == 0) {
+    if (pl == 0 && ((lo && lo->local) || (ro && ro->local))) {
         snprintf(pf, sizeof pf, "Local Network (this end: %s) and Remote Network (this end: %s) must "
                  "mirror the peer's Remote Network and Local Network. ",
-                 lo && lo->local ? lo->local : "?", ro && ro->local ? ro->local : "?");
+                 lo && lo->local ? lo->local : "as configured", ro && ro->local ? ro->local : "as configured");
+        snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
+                 "remote_ts / local_ts; ", conn_or(in), child);
+    } else if (pl == 0) {
+        snprintf(pf, sizeof pf, "Local Network and Remote Network must mirror the peer's Remote Network "
+                 "and Local Network. ");
         snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
                  "remote_ts / local_ts; ", conn_or(in), child);
     }
@@ -342,9 +348,12 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         const idg_offending *po = find_off(in, "phase1.peer_identifier");
         const idg_offending *mo = find_off(in, "phase1.my_identifier");
         if (po && po->peer) {
-            d->summary = arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
-                                      "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "",
-                                      po->local ? po->local : "the identifier this end expects");
+            d->summary = po->local
+                ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
+                               "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "", po->local)
+                : arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send the "
+                               "identifier this end expects.", po->peer,
+                               nat ? " (the peer's address before NAT)" : "");
             d->change_side = "either";
             d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s.", P1_PATH,
                                       id_type_label(po->peer), po->peer,

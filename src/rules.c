@@ -17,6 +17,7 @@
 #include "recommend.h"
 #include "rules.h"
 #include "traffic_selector.h"
+#include "utf8.h"
 
 #define ARENA_SIZE (64 * 1024)
 #define MAX_OFF 8
@@ -45,37 +46,8 @@ struct rules_ctx {
 
 /* ---- arena ------------------------------------------------------------------ */
 
-/* Replaces every byte that is not part of a valid UTF-8 sequence (and any
- * NUL) by '?', in place: whatever was cut or copied, the strings handed
- * out stay valid. */
-static void utf8_fix(char *p, size_t n)
-{
-    unsigned char *s = (unsigned char *)p;
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        int ok = len > 0 && i + len <= n && c != 0;
-        for (size_t k = 1; ok && k < len; k++)
-            ok = (s[i + k] & 0xC0) == 0x80;
-        if (ok && len == 2 && c < 0xC2)
-            ok = 0; /* overlong */
-        if (ok && len == 3) {
-            unsigned cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
-            ok = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
-        }
-        if (ok && len == 4) {
-            unsigned cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
-            ok = cp >= 0x10000 && cp <= 0x10FFFF;
-        }
-        if (!ok) {
-            s[i++] = '?';
-            continue;
-        }
-        i += len;
-    }
-}
-
+/* Every string stored is repaired in place (invalid UTF-8 and NUL -> '?'):
+ * whatever was cut or copied, the strings handed out stay valid. */
 const char *arena_strn(arena *a, const char *s, size_t n)
 {
     if (!s)
@@ -90,7 +62,7 @@ const char *arena_strn(arena *a, const char *s, size_t n)
     char *p = a->buf + a->used;
     memcpy(p, s, n);
     p[n] = '\0';
-    utf8_fix(p, n);
+    utf8_replace_invalid(p, n, UTF8_NUL_INVALID);
     a->used += n + 1;
     return p;
 }
@@ -118,11 +90,11 @@ const char *arena_printf(arena *a, const char *fmt, ...)
         while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
             k--;
         p[k] = '\0';
-        utf8_fix(p, k);
+        utf8_replace_invalid(p, k, UTF8_NUL_INVALID);
         a->used = a->cap;
         return p;
     }
-    utf8_fix(p, (size_t)n);
+    utf8_replace_invalid(p, (size_t)n, UTF8_NUL_INVALID);
     a->used += (size_t)n + 1;
     return p;
 }
@@ -327,6 +299,11 @@ static int is_aead(const char *v)
 static idg_class class_for_types(int phase, unsigned mask, const proposal_diff *d)
 {
     unsigned E = 1u << TT_ENCR, I = 1u << TT_INTEG, P = 1u << TT_PRF, K = 1u << TT_KE;
+    unsigned A = 1u << TT_ADDKE;
+    /* 6.x additional key exchanges (KE1_ML_KEM_768 ...) are key exchange
+     * methods too: alone, or with the main one, a key exchange mismatch */
+    if (mask && (mask & ~(K | A)) == 0)
+        mask = K;
     if (phase == 1) {
         if (mask == E)
             return IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH;
@@ -446,6 +423,15 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
     d.severity = v->sev_set ? v->sev : (ci ? ci->severity : IDG_SEVERITY_ERROR);
     d.title = ci ? ci->title : NULL;
     d.detail = v->detail;
+    /* "The peer %s" with the address unknown reads "The peer the peer" */
+    if (d.detail && strstr(d.detail, "peer the peer ")) {
+        char *t = (char *)arena_str(&rc->a, d.detail);
+        char *hit;
+        while (t && (hit = strstr(t, "peer the peer ")) != NULL)
+            memmove(hit + 5, hit + 14, strlen(hit + 14) + 1);
+        if (t)
+            d.detail = t;
+    }
     d.ike_version = n->ike_version;
     if (!d.ike_version) {
         const conf_conn *cc = conn_conf(rc, n);
@@ -846,6 +832,21 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
             "expects the public (NATed) address as peer identifier.", who, myid);
         return 0;
     }
+    if (n->ike_version == 1 && n->notify.len && strcmp(n->notify.p, "INVALID_ID_INFORMATION") == 0) {
+        /* the peer did not accept the identity this end sent (an
+         * Aggressive Mode initiator checking IDir, or a non-strongSwan
+         * responder rejecting IDi) */
+        v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+        v->confidence = 0.7;
+        if (myid)
+            add_off(rc, "phase1.my_identifier", myid, NULL);
+        v->detail = arena_printf(&rc->a,
+            "The peer %s answered this end's %s identification with INVALID_ID_INFORMATION: it does "
+            "not accept the identity this end sent%s%s%s. Make the peer's Peer identifier match this "
+            "end's My identifier.", who, mode_name(n) ? mode_name(n) : "phase 1",
+            myid ? " ('" : "", myid ? myid : "", myid ? "')" : "");
+        return 0;
+    }
     if (n->ike_version == 1 && n->mode == 2) {
         v->cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v->detail = arena_printf(&rc->a,
@@ -882,6 +883,16 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
             "peer to be '%s' (IDr); if the peer does not use that identity it finds no matching peer "
             "configuration. A pre-shared key mismatch gives the same answer; the peer's log tells which.",
             who, want_idr);
+        return 0;
+    }
+    if (!my_auth && !cc && n->ike_version == 2) {
+        /* an excerpt: how this end authenticated is not in it */
+        v->cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v->detail = arena_printf(&rc->a,
+            "The peer %s rejected this end's IKE_AUTH with AUTHENTICATION_FAILED. With pre-shared "
+            "keys this means the keys differ or the peer does not accept this end's identifier; with "
+            "certificates, that the peer does not trust this end's certificate. The peer's log tells "
+            "which.", who);
         return 0;
     }
     v->cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
@@ -999,6 +1010,14 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             v.detail = arena_printf(&rc->a,
                 "The peer's HASH payload does not match the one calculated with this end's pre-shared "
                 "key: the pre-shared keys differ.");
+        } else if (n->notify.len && strcmp(n->notify.p, "INVALID_KE_PAYLOAD") == 0) {
+            /* IKEv1 INVALID_KEY_INFORMATION (prints as INVALID_KE_PAYLOAD) */
+            v.confidence = 0.6;
+            v.detail = arena_printf(&rc->a,
+                "The peer answered this end's %s key exchange with INVALID_KEY_INFORMATION (logged as "
+                "INVALID_KE_PAYLOAD): it could not derive the keys, which with a pre-shared key almost "
+                "always means the peer has no pre-shared key for this end's address or identifier "
+                "(the peer's log shows 'no shared key found').", mode_name(n) ? mode_name(n) : "phase 1");
         } else {
             v.confidence = 0.6;
             v.detail = arena_printf(&rc->a,
@@ -1047,12 +1066,36 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
         v.confidence = 0.85;
         int tries = n->giving_up_count ? n->giving_up_count : n->retransmits;
-        v.detail = arena_printf(&rc->a,
-            "The peer %s never answered: this end sent its %s %s request and %d retransmit%s, then "
-            "gave up. The peer is down or unreachable, UDP 500/4500 is blocked on the path, or the "
-            "peer silently drops the request.", peer_desc(n), ver,
-            n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "phase 1"),
-            tries, tries == 1 ? "" : "s");
+        if (n->ike_version == 2 && n->retransmit_msgid >= 1) {
+            /* IKE_SA_INIT (message ID 0) was answered: the later request
+             * is lost on the way (UDP 4500 after NAT detection, or the
+             * fragments of a large IKE_AUTH / IKE_INTERMEDIATE message) */
+            const char *x = n->main_exch == EX_IKE_INTERMEDIATE ? "IKE_INTERMEDIATE" : "IKE_AUTH";
+            v.detail = arena_printf(&rc->a,
+                "The peer %s answered IKE_SA_INIT, but never answered the following %s request "
+                "(message ID %lld%s): this end sent it with %d retransmit%s, then gave up. UDP 4500 "
+                "is blocked on the path (IKE moves to port 4500 after IKE_SA_INIT), or the large %s "
+                "message is fragmented and the fragments are dropped (check the MTU and enable IKE "
+                "fragmentation on both ends), or the peer silently drops it.", peer_desc(n), x,
+                (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
+                tries, tries == 1 ? "" : "s", x);
+        } else if (n->ike_version == 1 && n->remote_port == 4500) {
+            /* Main/Aggressive Mode moves to port 4500 after NAT-D: the
+             * first messages were answered */
+            v.detail = arena_printf(&rc->a,
+                "The peer %s stopped answering: the first %s messages got through, then this end "
+                "moved to UDP port 4500 (NAT traversal) and its request there got %d retransmit%s "
+                "without an answer. UDP 4500 is blocked on the path, or the peer silently drops the "
+                "request.", peer_desc(n), mode_name(n) ? mode_name(n) : "phase 1", tries,
+                tries == 1 ? "" : "s");
+        } else {
+            v.detail = arena_printf(&rc->a,
+                "The peer %s never answered: this end sent its %s %s request and %d retransmit%s, "
+                "then gave up. The peer is down or unreachable, UDP 500/4500 is blocked on the path, "
+                "or the peer silently drops the request.", peer_desc(n), ver,
+                n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "phase 1"),
+                tries, tries == 1 ? "" : "s");
+        }
         if (n->remote_addr.len)
             add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
     } else if (f & FACT(F1_INVALID_KE)) {
@@ -1134,6 +1177,35 @@ static const char *ts_text(rules_ctx *rc, const ts_list *l)
     char buf[1024];
     ts_list_format(l, buf, sizeof buf);
     return arena_str(&rc->a, buf);
+}
+
+/* Compares the peer's proposal for both sides with this end's configured
+ * selectors. charon narrows each side to the intersection and fails only
+ * when a side has none: when one side has no overlap at all, that side is
+ * the mismatch (the other, merely different, would have been narrowed). */
+static void ts_compare(rules_ctx *rc, const char *field, const char *conf, const char *peer);
+
+static void ts_compare_sides(rules_ctx *rc, const char *cl, const char *pl, const char *cr,
+                             const char *pr)
+{
+    int disjoint[2] = {0, 0};
+    const char *c[2] = {cl, cr}, *p[2] = {pl, pr};
+    for (int k = 0; k < 2; k++) {
+        if (!c[k] || !p[k])
+            continue;
+        if (ts_list_parse(c[k], strlen(c[k]), &rc->ts_a) && ts_list_parse(p[k], strlen(p[k]), &rc->ts_b) &&
+            !ts_list_overlaps(&rc->ts_a, &rc->ts_b))
+            disjoint[k] = 1;
+    }
+    if (disjoint[0] || disjoint[1]) {
+        if (disjoint[0])
+            ts_compare(rc, "phase2.local_network", cl, pl);
+        if (disjoint[1])
+            ts_compare(rc, "phase2.remote_network", cr, pr);
+        return;
+    }
+    ts_compare(rc, "phase2.local_network", cl, pl);
+    ts_compare(rc, "phase2.remote_network", cr, pr);
 }
 
 /* Compares the peer's proposal for one side with this end's configuration. */
@@ -1279,15 +1351,20 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         const char *cl, *cr;
         p2_best_child(rc, n, &cl, &cr);
         const char *pl = S(&n->ts_peer_local), *pr = S(&n->ts_peer_remote);
-        ts_compare(rc, "phase2.local_network", cl, pl);
-        ts_compare(rc, "phase2.remote_network", cr, pr);
+        ts_compare_sides(rc, cl, pl, cr, pr);
         v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
         v.confidence = 0.9;
-        v.detail = arena_printf(&rc->a,
-            "The peer proposed the traffic selectors %s (this side) === %s (its side), which no "
-            "phase 2 of this end matches (configured here: %s === %s)%s%s.",
-            pl ? pl : "?", pr ? pr : "?", cl ? cl : "?", cr ? cr : "?",
-            rc->n_off ? ": " : "", rc->n_off ? offending_text(rc) : "");
+        if (pl || pr || cl || cr)
+            v.detail = arena_printf(&rc->a,
+                "The peer proposed the traffic selectors %s (this side) === %s (its side), which no "
+                "phase 2 of this end matches (configured here: %s === %s)%s%s.",
+                pl ? pl : "(not logged)", pr ? pr : "(not logged)", cl ? cl : "(not logged)",
+                cr ? cr : "(not logged)", rc->n_off ? ": " : "", rc->n_off ? offending_text(rc) : "");
+        else
+            v.detail = arena_printf(&rc->a,
+                "The peer proposed traffic selectors (local/remote networks) which no phase 2 of this "
+                "end matches. The networks themselves are logged only at the Diag level of the "
+                "Configuration backend (CFG 2); compare both ends' phase 2 Local and Remote Networks.");
     } else if (f & FACT(F2_PROPOSAL_REJECT)) {
         int ignore_ke = n->p2_exch == EX_IKE_AUTH;
         proposal_verdict(rc, n, 2, ignore_ke, &v);
@@ -1307,9 +1384,12 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             add_off(rc, "phase2.remote_network", cr, S(&n->ts_peer_remote));
         v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
         v.confidence = 0.7;
-        v.detail = arena_printf(&rc->a,
-            "The peer narrowed the traffic selectors to something outside this end's phase 2 "
-            "(configured here: %s === %s).", cl ? cl : "?", cr ? cr : "?");
+        v.detail = (cl || cr)
+            ? arena_printf(&rc->a,
+                "The peer narrowed the traffic selectors to something outside this end's phase 2 "
+                "(configured here: %s === %s).", cl ? cl : "(not logged)", cr ? cr : "(not logged)")
+            : arena_printf(&rc->a,
+                "The peer narrowed the traffic selectors to something outside this end's phase 2.");
     } else if (f & FACT(F2_NOTIFY_TS)) {
         const char *cl, *cr;
         p2_conf_ts(rc, n, &cl, &cr);
@@ -1319,10 +1399,16 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             add_off(rc, "phase2.remote_network", cr, NULL);
         v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
         v.confidence = 0.65;
-        v.detail = arena_printf(&rc->a,
-            "The peer %s rejected this end's traffic selectors %s === %s (%s): its phase 2 has "
-            "other local/remote networks. The peer's log shows what it expects.",
-            peer_desc(n), cl ? cl : "?", cr ? cr : "?", n->notify.len ? n->notify.p : "TS error");
+        v.detail = (cl || cr)
+            ? arena_printf(&rc->a,
+                "The peer %s rejected this end's traffic selectors %s === %s (%s): its phase 2 has "
+                "other local/remote networks. The peer's log shows what it expects.",
+                peer_desc(n), cl ? cl : "(not logged)", cr ? cr : "(not logged)",
+                n->notify.len ? n->notify.p : "TS error")
+            : arena_printf(&rc->a,
+                "The peer %s rejected this end's traffic selectors (%s): its phase 2 has other "
+                "local/remote networks than this end's. The peer's log shows what it expects.",
+                peer_desc(n), n->notify.len ? n->notify.p : "TS error");
     } else if (f & FACT(F2_NOTIFY_NO_PROP)) {
         if (n->ike_version == 1 && !n->p2_we_initiated && n->p2_selected_ok) {
             v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
@@ -1332,7 +1418,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 "NO_PROPOSAL_CHOSEN: the peer most likely failed to install the SA (its log shows "
                 "the kernel error).", peer_desc(n));
         } else if (n->ike_version == 2 && n->p2_exch == EX_CREATE_CHILD_SA &&
-                   (n->p2_rekey || n->child_ever_established) && n->p2_auth_child_ok) {
+                   (n->p2_rekey || (n->child_ever_established && n->p2_auth_child_ok))) {
             /* This end saw only NO_PROPOSAL_CHOSEN on a rekey of a CHILD_SA
              * that works: a rekey failure, whose likely cause (the PFS
              * group, negotiated only now) is named but not proven. */
@@ -1344,12 +1430,20 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 ke = list_values(rc, &rc->pl[1], TT_KE);
                 rc->rec_local = &rc->pl[1].items[0];
             }
-            add_off(rc, "phase2.pfs_group", ke ? ke : "NONE", NULL);
-            v.detail = arena_printf(&rc->a,
-                "The CHILD_SA came up in IKE_AUTH (negotiated without PFS), but the peer rejected "
-                "the %s with NO_PROPOSAL_CHOSEN. The proposals are otherwise the same, so the PFS "
-                "key group differs (this end: %s).",
-                n->p2_rekey ? "rekey" : "new CHILD_SA", ke ? ke : "none");
+            if (own)
+                add_off(rc, "phase2.pfs_group", ke ? ke : "NONE", NULL);
+            v.detail = n->p2_auth_child_ok
+                ? arena_printf(&rc->a,
+                    "The CHILD_SA came up in IKE_AUTH (negotiated without PFS), but the peer rejected "
+                    "the %s with NO_PROPOSAL_CHOSEN. The proposals are otherwise the same, so the PFS "
+                    "key group differs (this end: %s).",
+                    n->p2_rekey ? "rekey" : "new CHILD_SA", ke ? ke : (own ? "none" : "not logged"))
+                : arena_printf(&rc->a,
+                    "The peer rejected the rekeying of a working CHILD_SA with NO_PROPOSAL_CHOSEN. "
+                    "IKEv2 negotiates the first CHILD_SA without PFS, so the PFS key group is the "
+                    "usual difference that shows only now%s%s%s; the peer's log names the "
+                    "transform.", own ? " (this end: " : "", own ? (ke ? ke : "none") : "",
+                    own ? ")" : "");
         } else {
             v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
             own_proposal_offending(rc, n, 2);
@@ -1466,9 +1560,38 @@ static void clear_evidence_phase(negotiation *n, int phase)
     neg_compact_evidence(n);
 }
 
+/* Retransmits given up on a request that is not part of setting up the
+ * IKE_SA mean the SA was up (a DPD, rekey or delete went unanswered), also
+ * when the log starts after it came up: IKEv1 Main/Aggressive Mode use
+ * message ID 0, anything else (Quick Mode, INFORMATIONAL_V1 DPD) a random
+ * non-zero one; IKEv2 sets up with IKE_SA_INIT (0) and IKE_AUTH (1), and
+ * only EAP or IKE_INTERMEDIATE rounds go past 1 before the SA is up. */
+static int gave_up_on_established(const negotiation *n)
+{
+    if (n->ike_established)
+        return 1;
+    if (n->retransmit_msgid <= 0)
+        return 0;
+    if (n->ike_version == 1)
+        return 1;
+    if (n->ike_version == 2 && n->retransmit_msgid >= 2) {
+        const char *auth = S(&n->my_auth);
+        if ((auth && strstr(auth, "EAP")) || n->main_exch == EX_IKE_INTERMEDIATE ||
+            n->main_exch == EX_IKE_AUTH)
+            return 0;
+        return 1;
+    }
+    return 0;
+}
+
 void rules_conclude(rules_ctx *rc, negotiation *n)
 {
     int p1 = 0, p2 = 0;
+    if ((n->facts & FACT(F1_GIVING_UP)) && !(n->facts & (F1_MASK & ~(FACT(F1_GIVING_UP) |
+        FACT(F1_NOT_RESPONDING)))) && gave_up_on_established(n)) {
+        n->facts &= ~(FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING));
+        n->facts |= FACT(FD_GIVING_UP);
+    }
     if (n->facts & F1_MASK) {
         if (n->p1_failure_emitted)
             neg_clear_facts(n, F1_MASK);

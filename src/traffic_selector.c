@@ -561,6 +561,44 @@ int ts_list_covers(const ts_list *a, const ts_list *b)
     return 1;
 }
 
+int ts_overlaps(const traffic_selector *a, const traffic_selector *b)
+{
+    long alo, ahi, blo, bhi;
+    size_t bytes;
+
+    if (!a || !b)
+        return 0;
+    if (a->dynamic || b->dynamic)
+        return 1; /* resolved only when negotiated */
+    if (a->family == 0 || b->family == 0) {
+        if (!same_address(a, b))
+            return 0;
+    } else {
+        bytes = addr_bytes(a->family);
+        if (a->family != b->family || memcmp(a->from, b->to, bytes) > 0 ||
+            memcmp(b->from, a->to, bytes) > 0)
+            return 0;
+    }
+    if (a->proto[0] && b->proto[0] && !proto_equal(a->proto, b->proto))
+        return 0;
+    if (!a->ports[0] || !b->ports[0])
+        return 1;
+    if (port_range(a, &alo, &ahi) < 0 || port_range(b, &blo, &bhi) < 0)
+        return strcmp(a->ports, b->ports) == 0;
+    return alo <= bhi && blo <= ahi;
+}
+
+int ts_list_overlaps(const ts_list *a, const ts_list *b)
+{
+    if (!a || !b)
+        return 0;
+    for (size_t i = 0; i < a->count; i++)
+        for (size_t j = 0; j < b->count; j++)
+            if (ts_overlaps(&a->items[i], &b->items[j]))
+                return 1;
+    return 0;
+}
+
 size_t ts_list_format(const ts_list *l, char *buf, size_t n)
 {
     size_t used = 0;

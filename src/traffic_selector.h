@@ -48,6 +48,11 @@ int ts_contains(const traffic_selector *a, const traffic_selector *b);
 int ts_list_equal(const ts_list *a, const ts_list *b);
 /* Every selector of b is contained in some selector of a. */
 int ts_list_covers(const ts_list *a, const ts_list *b);
+/* a and b share some traffic (address ranges intersect, protocols and
+ * ports compatible): narrowing one to the other leaves something. */
+int ts_overlaps(const traffic_selector *a, const traffic_selector *b);
+/* Some selector of a overlaps some selector of b. */
+int ts_list_overlaps(const ts_list *a, const ts_list *b);
 /* "10.3.0.0/24, 10.4.0.0/24". Returns the length written. */
 size_t ts_list_format(const ts_list *l, char *buf, size_t n);
 
