@@ -28,7 +28,7 @@ static double now(void)
 }
 
 typedef struct ctx {
-    msg_index *idx;
+    const msg_index *idx;
     unsigned long long lines, matched;
 } ctx;
 
@@ -100,8 +100,7 @@ int main(int argc, char **argv)
         return 2;
     fclose(f);
 
-    msg_index *idx = malloc(sizeof *idx);
-    msg_index_init(idx);
+    const msg_index *idx = msg_index_get();
     double best[3] = {1e9, 1e9, 1e9};
     unsigned long long lines = 0, diags = 0;
     for (int r = 0; r < reps; r++) {
@@ -143,7 +142,6 @@ int main(int argc, char **argv)
                best[k] * 1e9 / (double)(lines ? lines : 1));
     printf("charon lines %llu, diagnoses %llu, engine new+free %.2f us\n", lines, diags,
            tnew * 1e6);
-    free(idx);
     free(buf);
     return 0;
 }

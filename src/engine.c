@@ -28,6 +28,7 @@
 #include "negotiation.h"
 #include "rules.h"
 #include "traffic_selector.h"
+#include "utf8.h"
 
 #define THREAD_SLOTS 256
 #define GRACE_OWN_LINES 8
@@ -70,9 +71,7 @@ struct idg_engine {
     int finished;
     negotiation *cache;           /* the negotiation of the previous line */
     uint64_t next_expire_check;   /* line of the next look for idle ones */
-    /* last: msg_index_init writes every part of it that is read, so it is
-     * left out of the clearing at creation (35 KiB) */
-    msg_index idx;
+    const msg_index *idx;         /* the table's index: constant data */
 };
 
 /* ---- options ---------------------------------------------------------------- */
@@ -872,7 +871,10 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
     int p2ctx = n->ike_established || n->main_exch == EX_QUICK_MODE ||
                 n->main_exch == EX_CREATE_CHILD_SA ||
                 (n->main_exch == EX_NONE && n->last_prop_phase == 2) ||
-                (s->x == EX_INFORMATIONAL_V1 && span_has(p, "HASH") && n->facts & F2_MASK);
+                (s->x == EX_INFORMATIONAL_V1 && span_has(p, "HASH") && n->facts & F2_MASK) ||
+                /* an IKE_AUTH response with AUTH: the IKE_SA is up, a
+                 * notify in it is about the CHILD_SA */
+                (s->x == EX_IKE_AUTH && span_has(p, " AUTH "));
     int p1x = s->x == EX_ID_PROT || s->x == EX_AGGRESSIVE || s->x == EX_IKE_SA_INIT ||
               (!p2ctx && (s->x == EX_INFORMATIONAL_V1 || s->x == EX_IKE_AUTH));
     if (span_has(p, "N(NO_PROP)")) {
@@ -1000,7 +1002,10 @@ static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r
                span_eq(nt, "INVALID_SIGNATURE")) {
         f = est ? -1 : F1_NOTIFY_CERT;
     } else if (span_eq(nt, "INVALID_KE_PAYLOAD")) {
-        f = est ? F2_NOTIFY_NO_PROP : -1; /* v2 IKE_SA_INIT INVALID_KE is logged elsewhere */
+        /* v2 IKE_SA_INIT INVALID_KE is logged elsewhere; IKEv1's
+         * INVALID_KEY_INFORMATION prints as INVALID_KE_PAYLOAD: the Main
+         * Mode responder could not derive keys (no pre-shared key found) */
+        f = est ? F2_NOTIFY_NO_PROP : (v == 1 ? F1_NOTIFY_PSK : -1);
     } else if (span_eq(nt, "INTERNAL_ADDRESS_FAILURE") || span_eq(nt, "FAILED_CP_REQUIRED")) {
         f = F2_NOTIFY_OTHER;
     } else if (!est && (nt.n && (nt.p[0] == '(' || span_eq(nt, "UNSUPPORTED_CRITICAL_PAYLOAD") ||
@@ -1019,10 +1024,841 @@ static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r
     r->terminal = 1;
 }
 
+/* ---- the fold table: what each event kind does to its negotiation ------------------------ */
+
+/*
+ * fold() looks the event's kind up in fold_table (below the handlers) and
+ * calls that row's handler; a kind without a row changes nothing in the
+ * negotiation (its line may still be evidence). A handler records what the
+ * line says in the negotiation and fills the result: the evidence phase
+ * (left at -1, the negotiation's current phase is taken) and whether the
+ * line is terminal. A handler shared by several kinds takes the fact and
+ * phase to record from its row, so a plain failure is a row (FAILURE),
+ * not code.
+ */
+typedef struct fold_entry fold_entry;
+
+/* What a handler reads besides the negotiation it folds into. */
+typedef struct fold_in {
+    idg_engine *e;
+    negotiation *ctx;        /* the SA in whose context the line was logged, or NULL */
+    const charon_line *l;
+    const msg_event *ev;
+    const span *f;           /* ev->f: the event's fields */
+    const fold_entry *entry; /* the table row: its fact and phase */
+} fold_in;
+
+typedef void fold_fn(const fold_in *in, negotiation *n, fold_result *r);
+
+struct fold_entry {
+    fold_fn *fold;
+    int fact;  /* for a shared handler: the fact (F1_.., F2_.., FD_..) to record */
+    int phase; /* for a shared handler: the evidence phase */
+};
+
+/* ---- generic handlers ---- */
+
+/* A plain failure: the row's fact, terminal, the row's phase. */
+static void fold_failure(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, in->entry->fact);
+    r->terminal = 1;
+    r->phase = in->entry->phase;
+}
+
+/* A failure only while the IKE_SA is not established (afterwards the same
+ * message is routine or another SA's business). */
+static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->ike_established) {
+        fact(n, in->entry->fact);
+        r->terminal = 1;
+    }
+    r->phase = in->entry->phase;
+}
+
+/* Evidence of the row's phase, nothing else. */
+static void fold_phase(const fold_in *in, negotiation *n, fold_result *r)
+{
+    r->phase = in->entry->phase;
+}
+
+/* ---- lifecycle ---- */
+
+static void fold_initiating(const fold_in *in, negotiation *n, fold_result *r)
+{
+    msg_kind k = in->ev->kind;
+    set_version(n, k == EV_INITIATING_V2 ? 2 : 1);
+    if (k == EV_INITIATING_AM)
+        n->mode = 2;
+    else if (k == EV_INITIATING_MM)
+        n->mode = 1;
+    set_conn(n, in->f[MF_NAME], 1);
+    if (in->ctx && in->ctx->ike_established) {
+        /* IKE rekey: this end starts the new SA */
+        if (in->ctx->conn.len && !n->conn.len)
+            nstr_set(&n->conn, in->ctx->conn.p, in->ctx->conn.len);
+    } else if (!n->ike_established) {
+        n->ike_role = IDG_ROLE_INITIATOR;
+    }
+    if (in->f[MF_RHOST].n)
+        set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    r->phase = 1;
+}
+
+static void fold_responding(const fold_in *in, negotiation *n, fold_result *r)
+{
+    msg_kind k = in->ev->kind;
+    if (n->ike_established || (in->ctx && in->ctx->ike_established))
+        return; /* an IKE rekey handled by an established SA */
+    set_version(n, k == EV_RESPONDING_V2 ? 2 : 1);
+    if (k == EV_RESPONDING_AM)
+        n->mode = 2;
+    else if (k == EV_RESPONDING_MM)
+        n->mode = 1;
+    set_role(n, IDG_ROLE_RESPONDER);
+    set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    r->phase = 1;
+}
+
+static void fold_ike_established(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_conn(n, in->f[MF_NAME], 1);
+    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+    set_span(&n->local_id, in->f[MF_LID]);
+    set_span(&n->remote_id, in->f[MF_RID]);
+    if (n->ike_established != 1) {
+        n->ike_established = 1;
+        n->ike_established_reported = 0;
+    }
+    r->phase = 1;
+    r->terminal = 1;
+}
+
+/* Logged in the old SA's context, names the new SA: it inherits what the
+ * old one knew. */
+static void fold_ike_rekeyed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    uint64_t nid;
+    negotiation *nn = NULL;
+    if (span_u64(in->f[MF_ID], &nid) == 0 && (int64_t)nid != n->id)
+        nn = get_neg(in->e, (int64_t)nid, 1);
+    if (nn) {
+        nn->ike_established = 2;
+        nn->ike_established_reported = 1;
+        nn->ike_version = n->ike_version ? n->ike_version : 2;
+        nn->ike_role = n->ike_role;
+        if (n->conn.len)
+            nstr_set(&nn->conn, n->conn.p, n->conn.len), nn->conn_prio = n->conn_prio;
+        set_conn(nn, in->f[MF_NAME], 1);
+        set_addrs(nn, in->f[MF_LHOST], in->f[MF_RHOST]);
+        set_span(&nn->local_id, in->f[MF_LID]);
+        set_span(&nn->remote_id, in->f[MF_RID]);
+        nn->child_ever_established = n->child_ever_established;
+        nn->p2_auth_child_ok = n->p2_auth_child_ok;
+        if (n->child.len)
+            nstr_set(&nn->child, n->child.p, n->child.len);
+    }
+    r->phase = 1;
+}
+
+static void fold_ike_state(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span to = in->f[MF_TO];
+    set_conn(n, in->f[MF_NAME], 1);
+    if (span_eq(to, "ESTABLISHED") && !n->ike_established) {
+        n->ike_established = 3;
+        n->ike_established_reported = 1;
+    } else if (span_eq(to, "DESTROYING")) {
+        n->ike_state_destroying = 1;
+        r->terminal = 2;
+    } else if (span_eq(to, "DELETING") && (n->facts || !n->ike_established)) {
+        r->terminal = 1;
+    }
+}
+
+static void fold_child_established(const fold_in *in, negotiation *n, fold_result *r)
+{
+    uint64_t cid;
+    set_span(&n->child, in->f[MF_CHILD]);
+    n->child_fresh = 1;
+    set_span(&n->child_est_name, in->f[MF_CHILD]);
+    set_big(&n->child_est_ts_local, in->f[MF_TS_LOCAL]);
+    set_big(&n->child_est_ts_remote, in->f[MF_TS_REMOTE]);
+    n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
+    n->child_established_pending++;
+    n->child_ever_established = 1;
+    n->p2_auth_child_ok = 1;
+    r->phase = 2;
+    r->terminal = 1;
+}
+
+/* "establishing CHILD_SA" (this end announces it) or "found matching child
+ * config": the CHILD_SA being negotiated. */
+static void fold_child_named(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_span(&n->child, in->f[MF_CHILD]);
+    n->child_fresh = 1;
+    if (in->ev->kind == EV_ESTABLISHING_CHILD)
+        n->child_announced = 1;
+    r->phase = 2;
+}
+
+/* Names the CHILD_SA being set up or torn down. */
+static void fold_child_state(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (span_eq(in->f[MF_FROM], "CREATED") || (n->facts & F2_MASK)) {
+        set_span(&n->child, in->f[MF_CHILD]);
+        n->child_fresh = 1;
+    }
+    if (span_eq(in->f[MF_TO], "DESTROYING") && (n->facts & F2_MASK))
+        r->terminal = 1;
+    r->phase = 2;
+}
+
+static void fold_packet_addresses(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+}
+
+static void fold_generating(const fold_in *in, negotiation *n, fold_result *r)
+{
+    on_summary(n, in->ev, 1, r);
+}
+
+static void fold_parsed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    on_summary(n, in->ev, 0, r);
+}
+
+static void fold_nat_remote(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->nat_remote = 1;
+    r->phase = 1;
+}
+
+static void fold_nat_local(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->nat_local = 1;
+    r->phase = 1;
+}
+
+static void fold_nat_fake(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->nat_fake = 1;
+    r->phase = 1;
+}
+
+static void fold_auth_myself(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_span(&n->my_auth, in->f[MF_TYPE]);
+    set_span(&n->local_id, in->f[MF_LID]);
+    r->phase = 1;
+}
+
+static void fold_auth_myself_ok(const fold_in *in, negotiation *n, fold_result *r)
+{
+    nstr_set(&n->my_auth, "signature", 9);
+    set_span(&n->local_id, in->f[MF_LID]);
+    r->phase = 1;
+}
+
+static void fold_auth_peer_ok(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_span(&n->remote_id, in->f[MF_RID]);
+    r->phase = 1;
+}
+
+static void fold_selected_peer_cfg(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_conn(n, in->f[MF_NAME], 2);
+    r->phase = 1;
+}
+
+static void fold_ike_cfg_lookup(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span type = in->f[MF_TYPE];
+    if (span_has(type, "IKEv1") && !span_has(type, "/"))
+        set_version(n, 1);
+    else if (span_eq(type, "IKEv2"))
+        set_version(n, 2);
+    if (!n->local_addr.len)
+        set_addrs(n, in->f[MF_LHOST], SPAN_NULL);
+    if (!n->remote_addr.len)
+        set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    r->phase = 1;
+}
+
+static void fold_sent_cert(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->sent_cert = 1;
+    r->phase = 1;
+}
+
+static void fold_unknown_ca_request(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->unknown_ca = 1;
+    r->phase = 1;
+}
+
+/* ---- proposals ---- */
+
+static void fold_selecting_proposal(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->sel_failed = 1;
+    nstr_clear(&n->sel_type);
+}
+
+static void fold_no_acceptable_type(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->sel_type.len)
+        set_span(&n->sel_type, in->f[MF_TYPE]);
+}
+
+static void fold_proposal_matches(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->sel_failed = 0;
+}
+
+static void fold_received_proposals(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int ph = proposals_phase(in->f[MF_PROPOSALS]);
+    set_big(ph == 1 ? &n->p1_received : &n->p2_received, in->f[MF_PROPOSALS]);
+    if (n->sel_failed && n->sel_type.len)
+        nstr_set(ph == 1 ? &n->p1_no_acceptable : &n->p2_no_acceptable,
+                 n->sel_type.p, n->sel_type.len);
+    n->last_prop_phase = ph;
+    n->last_prop_was_received = 1;
+    r->phase = ph;
+}
+
+/* This end's proposals: what it accepts when they answer the peer's just
+ * received, else what it proposes. */
+static void fold_configured_proposals(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int ph = proposals_phase(in->f[MF_PROPOSALS]);
+    if (n->last_prop_was_received && n->last_prop_phase == ph)
+        set_big(ph == 1 ? &n->p1_configured : &n->p2_configured, in->f[MF_PROPOSALS]);
+    else
+        set_big(ph == 1 ? &n->p1_proposed : &n->p2_proposed, in->f[MF_PROPOSALS]);
+    n->last_prop_phase = ph;
+    n->last_prop_was_received = 0;
+    r->phase = ph;
+}
+
+static void fold_selected_proposal(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int ph = proposals_phase(in->f[MF_PROPOSALS]);
+    if (ph == 2)
+        n->p2_selected_ok = 1;
+    n->sel_failed = 0;
+    r->phase = ph;
+}
+
+static void fold_p1_unacceptable(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    set_role(n, IDG_ROLE_RESPONDER);
+    fact(n, F1_PROPOSAL_REJECT);
+    take_sel_type(n, 1);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+/* IKEv2 "no acceptable proposal found": phase 2 when a CHILD_SA was being
+ * negotiated, else phase 1. */
+static void fold_no_acceptable_proposal(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    if (n->last_prop_phase == 2 || n->exch == EX_IKE_AUTH ||
+        (n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
+        fact(n, F2_PROPOSAL_REJECT);
+        take_sel_type(n, 2);
+        r->phase = 2;
+    } else {
+        fact(n, F1_PROPOSAL_REJECT);
+        take_sel_type(n, 1);
+        r->phase = 1;
+    }
+    r->terminal = 1;
+}
+
+/* IKEv1 Main/Aggressive Mode (phase 1) or Quick Mode (phase 2) found no
+ * proposal: the row's fact and phase. */
+static void fold_v1_no_proposal(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int ph = in->entry->phase;
+    set_version(n, 1);
+    fact(n, in->entry->fact);
+    take_sel_type(n, ph);
+    r->terminal = 1;
+    r->phase = ph;
+}
+
+/* ---- notifies ---- */
+
+static void fold_error_notify_v1(const fold_in *in, negotiation *n, fold_result *r)
+{
+    on_notify(n, in->ev, 1, r);
+}
+
+static void fold_error_notify_v2(const fold_in *in, negotiation *n, fold_result *r)
+{
+    on_notify(n, in->ev, 2, r);
+}
+
+/* INVALID_KE_PAYLOAD, either end: the DH group offered and the one asked
+ * for. */
+static void fold_invalid_ke(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    if (n->ike_established && n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey) {
+        /* a CREATE_CHILD_SA with PFS: the group is retried */
+        r->phase = 2;
+        return;
+    }
+    fact(n, F1_INVALID_KE);
+    if (!n->ke_offered.len)
+        set_span(&n->ke_offered, in->f[MF_ALG1]);
+    set_span(&n->ke_requested, in->f[MF_ALG2]);
+    n->ke_role = in->ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+    set_role(n, n->ke_role);
+    r->phase = 1;
+}
+
+static void fold_ke_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (n->ike_established) {
+        fact(n, F2_NOTIFY_NO_PROP);
+        r->phase = 2;
+    } else {
+        fact(n, F1_KE_FAILED);
+        r->phase = 1;
+    }
+    if (in->f[MF_ALG2].n)
+        set_span(&n->ke_requested, in->f[MF_ALG2]);
+    r->terminal = 1;
+}
+
+/* ---- traffic selectors ---- */
+
+static void fold_looking_child_cfg(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_big(&n->ts_peer_local, in->f[MF_TS_LOCAL]);
+    set_big(&n->ts_peer_remote, in->f[MF_TS_REMOTE]);
+    n->n_ts_cand = 0;
+    r->phase = 2;
+}
+
+/* "proposing traffic selectors for us/other:": the selector lines that
+ * follow (try_ts_line) are this end's, of the current candidate config. */
+static void fold_ts_listing_start(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int us = in->ev->kind == EV_TS_HEADER_PROPOSE_US;
+    nstr_clear(us ? &n->ts_conf_local : &n->ts_conf_remote);
+    /* a header for a side the current candidate already has starts
+     * the next child config candidate */
+    int k = n->n_ts_cand - 1;
+    if (k < 0 || (us ? n->ts_cand_us[k].len : n->ts_cand_other[k].len)) {
+        if (n->n_ts_cand < NEG_TS_CAND) {
+            k = n->n_ts_cand++;
+            nstr_clear(&n->ts_cand_us[k]);
+            nstr_clear(&n->ts_cand_other[k]);
+        } else {
+            k = -1;
+        }
+    }
+    n->ts_listing = us ? 1 : 2;
+    n->ts_listing_cand = k;
+    n->ts_listing_thread = in->l->thread;
+    r->phase = 2;
+}
+
+static void fold_no_child_cfg(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 1);
+    if (in->f[MF_TS_LOCAL].n && !n->ts_peer_local.len)
+        set_big(&n->ts_peer_local, in->f[MF_TS_LOCAL]);
+    if (in->f[MF_TS_REMOTE].n && !n->ts_peer_remote.len)
+        set_big(&n->ts_peer_remote, in->f[MF_TS_REMOTE]);
+    fact(n, F2_NO_CHILD_CFG);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+static void fold_ts_unacceptable(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    if (!n->ts_peer_local.len)
+        set_big(&n->ts_peer_local, in->f[MF_TS_LOCAL]);
+    if (!n->ts_peer_remote.len)
+        set_big(&n->ts_peer_remote, in->f[MF_TS_REMOTE]);
+    fact(n, F2_TS_UNACCEPTABLE);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+static void fold_no_acceptable_ts(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F2_NO_ACCEPTABLE_TS);
+    if (in->f[MF_TS_LOCAL].n)
+        set_big(&n->ts_peer_local, in->f[MF_TS_LOCAL]);
+    if (in->f[MF_TS_REMOTE].n)
+        set_big(&n->ts_peer_remote, in->f[MF_TS_REMOTE]);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+/* ---- authentication ---- */
+
+/* No pre-shared key for the identities: keeps the identities looked up. */
+static void fold_no_shared_key(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_NO_SHARED_KEY);
+    if (in->f[MF_LID].n)
+        set_span(&n->lookup_local_id, in->f[MF_LID]);
+    if (in->f[MF_RID].n)
+        set_span(&n->lookup_remote_id, in->f[MF_RID]);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+static void fold_mac_mismatch(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    fact(n, F1_MAC_MISMATCH);
+    set_span(&n->lookup_local_id, in->f[MF_LID]);
+    set_span(&n->lookup_remote_id, in->f[MF_RID]);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+/* The responder looks for a peer config: the hosts and identities it
+ * looks with. */
+static void fold_looking_peer_cfg(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int v1 = in->ev->kind == EV_LOOKING_PEER_CFG_V1;
+    set_version(n, v1 ? 1 : 2);
+    set_role(n, IDG_ROLE_RESPONDER);
+    set_span(&n->lookup_local_host, in->f[MF_LHOST]);
+    set_span(&n->lookup_remote_host, in->f[MF_RHOST]);
+    set_span(&n->lookup_local_id, in->f[MF_LID]);
+    set_span(&n->lookup_remote_id, in->f[MF_RID]);
+    if (v1 && in->f[MF_TYPE].n)
+        set_span(&n->auth_mode_class, in->f[MF_TYPE]);
+    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+    r->phase = 1;
+}
+
+static void fold_no_alt_config(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->ike_established && !(n->facts & F1_MASK))
+        fact(n, F1_NO_PEER_CFG);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+static void fold_no_auth_mode(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 1);
+    fact(n, F1_NO_AUTH_MODE);
+    set_span(&n->auth_mode_peer, in->f[MF_MODE]);
+    set_span(&n->auth_mode_class, in->f[MF_TYPE]);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+/* The peer's identity is not the one configured (IKEv1 ID_I/ID_R, or the
+ * IDr this end requires): the row's fact. */
+static void fold_identity_mismatch(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (in->ev->kind == EV_IDIR_MISMATCH)
+        set_version(n, 1);
+    fact(n, in->entry->fact);
+    set_span(&n->idir_received, in->f[MF_RID]);
+    set_span(&n->idir_configured, in->f[MF_VALUE]);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+static void fold_constraint_id(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_CONSTRAINT_ID);
+    set_span(&n->constraint_required, in->f[MF_VALUE]);
+    set_span(&n->constraint_got, in->f[MF_RID]);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+static void fold_peer_cfg_unacceptable(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_PEER_CFG_UNACCEPTABLE);
+    if (!n->peer_cfg_unacceptable.len)
+        set_span(&n->peer_cfg_unacceptable, in->l->msg);
+    r->phase = 1;
+}
+
+static void fold_aggr_psk_disabled(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 1);
+    n->mode = 2;
+    set_role(n, IDG_ROLE_RESPONDER);
+    fact(n, F1_AGGR_PSK_DISABLED);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+static void fold_no_ike_cfg(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_role(n, IDG_ROLE_RESPONDER);
+    set_span(&n->no_ike_cfg_local, in->f[MF_LHOST]);
+    set_span(&n->no_ike_cfg_remote, in->f[MF_RHOST]);
+    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+    fact(n, F1_NO_IKE_CFG);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+/* A certificate or private key problem: the row's fact, and the first such
+ * message as the detail. */
+static void fold_cert_problem(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, in->entry->fact);
+    if (!n->cert_detail.len)
+        set_span(&n->cert_detail, in->l->msg);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+static void fold_cert_issuer(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->cert_issuer.len)
+        set_span(&n->cert_issuer, in->f[MF_VALUE]);
+    r->phase = 1;
+}
+
+/* EAP or XAuth failed: the row's fact, and the first such message as the
+ * detail. An EAP round the server retries is not final: it is concluded
+ * with the peer's AUTHENTICATION_FAILED. */
+static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, in->entry->fact);
+    if (!n->eap_detail.len)
+        set_span(&n->eap_detail, in->l->msg);
+    if (in->ev->kind != EV_EAP_RETRY)
+        r->terminal = 1;
+    r->phase = 1;
+}
+
+/* ---- timeouts ---- */
+
+static void fold_retransmit(const fold_in *in, negotiation *n, fold_result *r)
+{
+    uint64_t c, m;
+    if (span_u64(in->f[MF_COUNT], &c) == 0)
+        n->retransmits = (int)c;
+    if (span_u64(in->f[MF_MSGID], &m) == 0)
+        n->retransmit_msgid = (int64_t)m;
+    r->phase = n->ike_established ? 0 : 1;
+}
+
+static void fold_giving_up(const fold_in *in, negotiation *n, fold_result *r)
+{
+    uint64_t c;
+    if (span_u64(in->f[MF_COUNT], &c) == 0)
+        n->giving_up_count = (int)c;
+    fact(n, n->ike_established ? FD_GIVING_UP : F1_GIVING_UP);
+    r->terminal = 1;
+    r->phase = n->ike_established ? 0 : 1;
+}
+
+static void fold_rekey_not_responding(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (n->ike_established) {
+        fact(n, FD_GIVING_UP);
+        r->terminal = 1;
+    }
+    r->phase = 0;
+}
+
+static void fold_half_open_timeout(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (in->f[MF_RHOST].n && !n->remote_addr.len)
+        set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    if (!n->ike_established) {
+        fact(n, F1_HALF_OPEN);
+        r->terminal = 1;
+    }
+    r->phase = 1;
+}
+
+/* ---- kernel ---- */
+
+static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F2_INSTALL_FAILED);
+    if (!n->install_detail.len)
+        set_span(&n->install_detail, in->l->msg);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F2_INSTALL_FAILED);
+    if (!n->knl_error.len)
+        set_span(&n->knl_error, in->l->msg);
+    r->phase = 2;
+}
+
+static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->knl_error.len)
+        set_span(&n->knl_error, in->f[MF_TEXT]);
+    r->phase = 2;
+}
+
+/* ---- delete ---- */
+
+/* The IKE_SA is being deleted: terminal once anything went wrong. */
+static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (n->facts)
+        r->terminal = 1;
+}
+
+/* ---- the table ---- */
+
+#define ON(kind, fn) [kind] = {fn, 0, 0}
+#define ON_FACT(kind, fn, f, ph) [kind] = {fn, f, ph}
+#define FAILURE(kind, f, ph) [kind] = {fold_failure, f, ph}
+#define FAILURE_BEFORE_IKE_SA(kind, f) [kind] = {fold_failure_before_ike_sa, f, 1}
+#define PHASE(kind, ph) [kind] = {fold_phase, 0, ph}
+
+/* By event kind. Not here, so nothing but evidence: EV_NOTIFY_STATUS,
+ * EV_PARSE_FAILED, EV_PROCESSING_FAILED, EV_IKE_REKEY_FAILED (and the
+ * daemon and configuration kinds, which on_line handles itself). */
+static const fold_entry fold_table[EV__COUNT] = {
+    /* lifecycle */
+    ON(EV_INITIATING_V2, fold_initiating),
+    ON(EV_INITIATING_MM, fold_initiating),
+    ON(EV_INITIATING_AM, fold_initiating),
+    ON(EV_RESPONDING_V2, fold_responding),
+    ON(EV_RESPONDING_MM, fold_responding),
+    ON(EV_RESPONDING_AM, fold_responding),
+    ON(EV_IKE_ESTABLISHED, fold_ike_established),
+    ON(EV_IKE_REKEYED, fold_ike_rekeyed),
+    ON(EV_IKE_STATE, fold_ike_state),
+    ON(EV_CHILD_ESTABLISHED, fold_child_established),
+    ON(EV_ESTABLISHING_CHILD, fold_child_named),
+    ON(EV_FOUND_CHILD_CFG, fold_child_named),
+    ON(EV_CHILD_STATE, fold_child_state),
+    ON(EV_PACKET_RECV, fold_packet_addresses),
+    ON(EV_PACKET_SEND, fold_packet_addresses),
+    ON(EV_GENERATING, fold_generating),
+    ON(EV_PARSED, fold_parsed),
+    ON(EV_NAT_REMOTE, fold_nat_remote),
+    ON(EV_NAT_LOCAL, fold_nat_local),
+    ON(EV_NAT_FAKE, fold_nat_fake),
+    ON(EV_AUTH_MYSELF, fold_auth_myself),
+    ON(EV_AUTH_MYSELF_OK, fold_auth_myself_ok),
+    FAILURE(EV_AUTH_MYSELF_FAILED, F1_NO_PRIVATE_KEY, 1),
+    ON(EV_AUTH_PEER_OK, fold_auth_peer_ok),
+    ON(EV_SELECTED_PEER_CFG, fold_selected_peer_cfg),
+    ON(EV_IKE_CFG_LOOKUP, fold_ike_cfg_lookup),
+    ON(EV_SEND_CERT, fold_sent_cert),
+    ON(EV_UNKNOWN_CA_REQ, fold_unknown_ca_request),
+    /* proposals */
+    ON(EV_SELECTING_PROPOSAL, fold_selecting_proposal),
+    ON(EV_NO_ACCEPTABLE_TYPE, fold_no_acceptable_type),
+    ON(EV_PROPOSAL_MATCHES, fold_proposal_matches),
+    ON(EV_RECEIVED_PROPOSALS, fold_received_proposals),
+    ON(EV_CONFIGURED_PROPOSALS, fold_configured_proposals),
+    ON(EV_SELECTED_PROPOSAL, fold_selected_proposal),
+    ON(EV_P1_UNACCEPTABLE, fold_p1_unacceptable),
+    ON(EV_NO_ACCEPTABLE_PROPOSAL, fold_no_acceptable_proposal),
+    ON_FACT(EV_V1_NO_PROPOSAL, fold_v1_no_proposal, F1_PROPOSAL_REJECT, 1),
+    ON_FACT(EV_QM_NO_PROPOSAL, fold_v1_no_proposal, F2_PROPOSAL_REJECT, 2),
+    FAILURE(EV_PEER_PROPOSAL_INVALID, F1_PEER_PROPOSAL_INVALID, 1),
+    /* notifies */
+    ON(EV_NOTIFY_ERROR_V1, fold_error_notify_v1),
+    ON(EV_NOTIFY_ERROR_V2, fold_error_notify_v2),
+    ON(EV_NOTIFY_CHILD, fold_error_notify_v2),
+    ON(EV_INVALID_KE_I, fold_invalid_ke),
+    ON(EV_INVALID_KE_R, fold_invalid_ke),
+    ON(EV_KE_FAILED, fold_ke_failed),
+    /* traffic selectors */
+    ON(EV_LOOKING_CHILD_CFG, fold_looking_child_cfg),
+    ON(EV_TS_HEADER_PROPOSE_US, fold_ts_listing_start),
+    ON(EV_TS_HEADER_PROPOSE_OTHER, fold_ts_listing_start),
+    PHASE(EV_TS_HEADER_SELECT_US, 2),
+    PHASE(EV_TS_HEADER_SELECT_OTHER, 2),
+    PHASE(EV_TS_NARROW, 2),
+    ON(EV_NO_CHILD_CFG, fold_no_child_cfg),
+    ON(EV_TS_UNACCEPTABLE, fold_ts_unacceptable),
+    ON(EV_NO_ACCEPTABLE_TS, fold_no_acceptable_ts),
+    ON(EV_PEER_INVALID_TS, fold_no_acceptable_ts),
+    FAILURE(EV_CHILD_FAILED, F2_CHILD_FAILED, 2),
+    /* authentication */
+    FAILURE_BEFORE_IKE_SA(EV_DECRYPT_FAILED, F1_DECRYPT_FAILED),
+    FAILURE_BEFORE_IKE_SA(EV_COULD_NOT_DECRYPT, F1_DECRYPT_FAILED),
+    FAILURE_BEFORE_IKE_SA(EV_INTEGRITY_FAILED, F1_DECRYPT_FAILED),
+    FAILURE_BEFORE_IKE_SA(EV_HASH_MISMATCH, F1_HASH_MISMATCH),
+    ON(EV_NO_SHARED_KEY, fold_no_shared_key),
+    ON(EV_MAC_MISMATCH, fold_mac_mismatch),
+    ON(EV_LOOKING_PEER_CFG_V1, fold_looking_peer_cfg),
+    ON(EV_LOOKING_PEER_CFG_V2, fold_looking_peer_cfg),
+    FAILURE(EV_NO_PEER_CFG_V1, F1_NO_PEER_CFG, 1),
+    FAILURE(EV_NO_PEER_CFG_V2, F1_NO_PEER_CFG, 1),
+    ON(EV_NO_ALT_CONFIG, fold_no_alt_config),
+    ON(EV_NO_AUTH_MODE, fold_no_auth_mode),
+    ON_FACT(EV_IDIR_MISMATCH, fold_identity_mismatch, F1_IDIR_MISMATCH, 1),
+    ON_FACT(EV_IDR_REQUIRE, fold_identity_mismatch, F1_IDR_REQUIRE, 1),
+    ON(EV_CONSTRAINT_ID, fold_constraint_id),
+    ON(EV_PEER_CFG_UNACCEPTABLE, fold_peer_cfg_unacceptable),
+    ON(EV_AGGR_PSK_DISABLED, fold_aggr_psk_disabled),
+    ON(EV_NO_IKE_CFG, fold_no_ike_cfg),
+    ON_FACT(EV_CERT_FAILURE, fold_cert_problem, F1_CERT, 1),
+    ON(EV_CERT_ISSUER, fold_cert_issuer),
+    ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
+    ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
+    ON_FACT(EV_EAP_RETRY, fold_user_auth_failed, F1_EAP_FAILED, 1),
+    ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
+    /* timeouts */
+    ON(EV_RETRANSMIT_V1, fold_retransmit),
+    ON(EV_RETRANSMIT_V2, fold_retransmit),
+    ON(EV_GIVING_UP, fold_giving_up),
+    FAILURE_BEFORE_IKE_SA(EV_PEER_NOT_RESPONDING, F1_NOT_RESPONDING),
+    FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
+    ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),
+    PHASE(EV_DPD_REQUEST, 0),
+    FAILURE(EV_DPD_TIMEOUT, FD_DPD_TIMEOUT, 0),
+    ON(EV_HALF_OPEN_TIMEOUT, fold_half_open_timeout),
+    /* kernel */
+    ON(EV_INSTALL_FAILED, fold_install_failed),
+    ON(EV_KNL_FAILED, fold_kernel_failed),
+    ON(EV_KNL_ERROR, fold_kernel_error),
+    /* rekey / delete */
+    FAILURE(EV_CHILD_REKEY_FAILED, F2_REKEY_FAILED, 2),
+    FAILURE(EV_CHILD_CREATE_RETRY, F2_CHILD_FAILED, 2),
+    ON(EV_RECV_DELETE_IKE, fold_ike_going_away),
+    ON(EV_DELETING_IKE, fold_ike_going_away),
+    ON(EV_SEND_DELETE_IKE, fold_ike_going_away),
+    ON(EV_IKE_DELETED, fold_ike_going_away),
+    ON(EV_DESTROY_NO_NOTIFY, fold_ike_going_away),
+};
+
+#undef ON
+#undef ON_FACT
+#undef FAILURE
+#undef FAILURE_BEFORE_IKE_SA
+#undef PHASE
+
+/* Folds one classified line into n: the handler of its kind, then the
+ * evidence phase and priority. */
 static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_line *l,
                  const msg_event *ev, fold_result *r)
 {
-    const span *f = ev->f;
     r->terminal = 0;
     r->prio = evidence_prio(ev->kind);
     r->phase = -1;
@@ -1030,629 +1866,10 @@ static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_l
     if (n->ts_listing && ev->kind != EV_NONE)
         n->ts_listing = 0;
 
-    switch (ev->kind) {
-    case EV_INITIATING_V2:
-    case EV_INITIATING_MM:
-    case EV_INITIATING_AM:
-        set_version(n, ev->kind == EV_INITIATING_V2 ? 2 : 1);
-        if (ev->kind == EV_INITIATING_AM)
-            n->mode = 2;
-        else if (ev->kind == EV_INITIATING_MM)
-            n->mode = 1;
-        set_conn(n, f[MF_NAME], 1);
-        if (ctx && ctx->ike_established) {
-            /* IKE rekey: this end starts the new SA */
-            if (ctx->conn.len && !n->conn.len)
-                nstr_set(&n->conn, ctx->conn.p, ctx->conn.len);
-        } else if (!n->ike_established) {
-            n->ike_role = IDG_ROLE_INITIATOR;
-        }
-        if (f[MF_RHOST].n)
-            set_addrs(n, SPAN_NULL, f[MF_RHOST]);
-        r->phase = 1;
-        break;
-    case EV_RESPONDING_V2:
-    case EV_RESPONDING_MM:
-    case EV_RESPONDING_AM:
-        if (n->ike_established || (ctx && ctx->ike_established))
-            break; /* an IKE rekey handled by an established SA */
-        set_version(n, ev->kind == EV_RESPONDING_V2 ? 2 : 1);
-        if (ev->kind == EV_RESPONDING_AM)
-            n->mode = 2;
-        else if (ev->kind == EV_RESPONDING_MM)
-            n->mode = 1;
-        set_role(n, IDG_ROLE_RESPONDER);
-        set_addrs(n, SPAN_NULL, f[MF_RHOST]);
-        r->phase = 1;
-        break;
-    case EV_IKE_ESTABLISHED:
-        set_conn(n, f[MF_NAME], 1);
-        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
-        set_span(&n->local_id, f[MF_LID]);
-        set_span(&n->remote_id, f[MF_RID]);
-        if (n->ike_established != 1) {
-            n->ike_established = 1;
-            n->ike_established_reported = 0;
-        }
-        r->phase = 1;
-        r->terminal = 1;
-        break;
-    case EV_IKE_REKEYED:
-        /* logged in the old SA's context, names the new SA */
-        {
-            uint64_t nid;
-            negotiation *nn = NULL;
-            if (span_u64(f[MF_ID], &nid) == 0 && (int64_t)nid != n->id)
-                nn = get_neg(e, (int64_t)nid, 1);
-            if (nn) {
-                nn->ike_established = 2;
-                nn->ike_established_reported = 1;
-                nn->ike_version = n->ike_version ? n->ike_version : 2;
-                nn->ike_role = n->ike_role;
-                if (n->conn.len)
-                    nstr_set(&nn->conn, n->conn.p, n->conn.len), nn->conn_prio = n->conn_prio;
-                set_conn(nn, f[MF_NAME], 1);
-                set_addrs(nn, f[MF_LHOST], f[MF_RHOST]);
-                set_span(&nn->local_id, f[MF_LID]);
-                set_span(&nn->remote_id, f[MF_RID]);
-                nn->child_ever_established = n->child_ever_established;
-                nn->p2_auth_child_ok = n->p2_auth_child_ok;
-                if (n->child.len)
-                    nstr_set(&nn->child, n->child.p, n->child.len);
-            }
-        }
-        r->phase = 1;
-        break;
-    case EV_IKE_STATE:
-        set_conn(n, f[MF_NAME], 1);
-        if (span_eq(f[MF_TO], "ESTABLISHED") && !n->ike_established) {
-            n->ike_established = 3;
-            n->ike_established_reported = 1;
-        } else if (span_eq(f[MF_TO], "DESTROYING")) {
-            n->ike_state_destroying = 1;
-            r->terminal = 2;
-        } else if (span_eq(f[MF_TO], "DELETING") && (n->facts || !n->ike_established)) {
-            r->terminal = 1;
-        }
-        break;
-    case EV_CHILD_ESTABLISHED:
-        set_span(&n->child, f[MF_CHILD]);
-        n->child_fresh = 1;
-        set_span(&n->child_est_name, f[MF_CHILD]);
-        set_big(&n->child_est_ts_local, f[MF_TS_LOCAL]);
-        set_big(&n->child_est_ts_remote, f[MF_TS_REMOTE]);
-        {
-            uint64_t cid;
-            n->child_est_id = span_u64(f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
-        }
-        n->child_established_pending++;
-        n->child_ever_established = 1;
-        n->p2_auth_child_ok = 1;
-        r->phase = 2;
-        r->terminal = 1;
-        break;
-    case EV_ESTABLISHING_CHILD:
-    case EV_FOUND_CHILD_CFG:
-        set_span(&n->child, f[MF_CHILD]);
-        n->child_fresh = 1;
-        if (ev->kind == EV_ESTABLISHING_CHILD)
-            n->child_announced = 1;
-        r->phase = 2;
-        break;
-    case EV_CHILD_STATE:
-        /* names the CHILD_SA being set up or torn down */
-        if (span_eq(f[MF_FROM], "CREATED") || (n->facts & F2_MASK)) {
-            set_span(&n->child, f[MF_CHILD]);
-            n->child_fresh = 1;
-        }
-        if (span_eq(f[MF_TO], "DESTROYING") && (n->facts & F2_MASK))
-            r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_PACKET_RECV:
-    case EV_PACKET_SEND:
-        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
-        break;
-    case EV_GENERATING:
-    case EV_PARSED:
-        on_summary(n, ev, ev->kind == EV_GENERATING, r);
-        break;
-    case EV_NAT_REMOTE:
-        n->nat_remote = 1;
-        r->phase = 1;
-        break;
-    case EV_NAT_LOCAL:
-        n->nat_local = 1;
-        r->phase = 1;
-        break;
-    case EV_NAT_FAKE:
-        n->nat_fake = 1;
-        r->phase = 1;
-        break;
-    case EV_AUTH_MYSELF:
-        set_span(&n->my_auth, f[MF_TYPE]);
-        set_span(&n->local_id, f[MF_LID]);
-        r->phase = 1;
-        break;
-    case EV_AUTH_MYSELF_OK:
-        nstr_set(&n->my_auth, "signature", 9);
-        set_span(&n->local_id, f[MF_LID]);
-        r->phase = 1;
-        break;
-    case EV_AUTH_MYSELF_FAILED:
-        fact(n, F1_NO_PRIVATE_KEY);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_AUTH_PEER_OK:
-        set_span(&n->remote_id, f[MF_RID]);
-        r->phase = 1;
-        break;
-    case EV_SELECTED_PEER_CFG:
-        set_conn(n, f[MF_NAME], 2);
-        r->phase = 1;
-        break;
-    case EV_IKE_CFG_LOOKUP:
-        if (span_has(f[MF_TYPE], "IKEv1") && !span_has(f[MF_TYPE], "/"))
-            set_version(n, 1);
-        else if (span_eq(f[MF_TYPE], "IKEv2"))
-            set_version(n, 2);
-        if (!n->local_addr.len)
-            set_addrs(n, f[MF_LHOST], SPAN_NULL);
-        if (!n->remote_addr.len)
-            set_addrs(n, SPAN_NULL, f[MF_RHOST]);
-        r->phase = 1;
-        break;
-    case EV_SEND_CERT:
-        n->sent_cert = 1;
-        r->phase = 1;
-        break;
-    case EV_UNKNOWN_CA_REQ:
-        n->unknown_ca = 1;
-        r->phase = 1;
-        break;
-
-    /* ---- proposals ---- */
-    case EV_SELECTING_PROPOSAL:
-        n->sel_failed = 1;
-        nstr_clear(&n->sel_type);
-        break;
-    case EV_NO_ACCEPTABLE_TYPE:
-        if (!n->sel_type.len)
-            set_span(&n->sel_type, f[MF_TYPE]);
-        break;
-    case EV_PROPOSAL_MATCHES:
-        n->sel_failed = 0;
-        break;
-    case EV_RECEIVED_PROPOSALS: {
-        int ph = proposals_phase(f[MF_PROPOSALS]);
-        set_big(ph == 1 ? &n->p1_received : &n->p2_received, f[MF_PROPOSALS]);
-        if (n->sel_failed && n->sel_type.len)
-            nstr_set(ph == 1 ? &n->p1_no_acceptable : &n->p2_no_acceptable,
-                     n->sel_type.p, n->sel_type.len);
-        n->last_prop_phase = ph;
-        n->last_prop_was_received = 1;
-        r->phase = ph;
-        break;
-    }
-    case EV_CONFIGURED_PROPOSALS: {
-        int ph = proposals_phase(f[MF_PROPOSALS]);
-        if (n->last_prop_was_received && n->last_prop_phase == ph)
-            set_big(ph == 1 ? &n->p1_configured : &n->p2_configured, f[MF_PROPOSALS]);
-        else
-            set_big(ph == 1 ? &n->p1_proposed : &n->p2_proposed, f[MF_PROPOSALS]);
-        n->last_prop_phase = ph;
-        n->last_prop_was_received = 0;
-        r->phase = ph;
-        break;
-    }
-    case EV_SELECTED_PROPOSAL: {
-        int ph = proposals_phase(f[MF_PROPOSALS]);
-        if (ph == 2)
-            n->p2_selected_ok = 1;
-        n->sel_failed = 0;
-        r->phase = ph;
-        break;
-    }
-    case EV_P1_UNACCEPTABLE:
-        set_version(n, 2);
-        set_role(n, IDG_ROLE_RESPONDER);
-        fact(n, F1_PROPOSAL_REJECT);
-        take_sel_type(n, 1);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_NO_ACCEPTABLE_PROPOSAL:
-        set_version(n, 2);
-        if (n->last_prop_phase == 2 || n->exch == EX_IKE_AUTH ||
-            (n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
-            fact(n, F2_PROPOSAL_REJECT);
-            take_sel_type(n, 2);
-            r->phase = 2;
-        } else {
-            fact(n, F1_PROPOSAL_REJECT);
-            take_sel_type(n, 1);
-            r->phase = 1;
-        }
-        r->terminal = 1;
-        break;
-    case EV_V1_NO_PROPOSAL:
-        set_version(n, 1);
-        fact(n, F1_PROPOSAL_REJECT);
-        take_sel_type(n, 1);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_QM_NO_PROPOSAL:
-        set_version(n, 1);
-        fact(n, F2_PROPOSAL_REJECT);
-        take_sel_type(n, 2);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_PEER_PROPOSAL_INVALID:
-        fact(n, F1_PEER_PROPOSAL_INVALID);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-
-    /* ---- notifies ---- */
-    case EV_NOTIFY_ERROR_V1:
-        on_notify(n, ev, 1, r);
-        break;
-    case EV_NOTIFY_ERROR_V2:
-    case EV_NOTIFY_CHILD:
-        on_notify(n, ev, 2, r);
-        break;
-    case EV_INVALID_KE_I:
-    case EV_INVALID_KE_R:
-        set_version(n, 2);
-        if (n->ike_established && n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey) {
-            /* a CREATE_CHILD_SA with PFS: the group is retried */
-            r->phase = 2;
-            break;
-        }
-        fact(n, F1_INVALID_KE);
-        if (!n->ke_offered.len)
-            set_span(&n->ke_offered, f[MF_ALG1]);
-        set_span(&n->ke_requested, f[MF_ALG2]);
-        n->ke_role = ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
-        set_role(n, n->ke_role);
-        r->phase = 1;
-        break;
-    case EV_KE_FAILED:
-        if (n->ike_established) {
-            fact(n, F2_NOTIFY_NO_PROP);
-            r->phase = 2;
-        } else {
-            fact(n, F1_KE_FAILED);
-            r->phase = 1;
-        }
-        if (f[MF_ALG2].n)
-            set_span(&n->ke_requested, f[MF_ALG2]);
-        r->terminal = 1;
-        break;
-
-    /* ---- traffic selectors ---- */
-    case EV_LOOKING_CHILD_CFG:
-        set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
-        set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
-        n->n_ts_cand = 0;
-        r->phase = 2;
-        break;
-    case EV_TS_HEADER_PROPOSE_US:
-    case EV_TS_HEADER_PROPOSE_OTHER: {
-        int us = ev->kind == EV_TS_HEADER_PROPOSE_US;
-        nstr_clear(us ? &n->ts_conf_local : &n->ts_conf_remote);
-        /* a header for a side the current candidate already has starts
-         * the next child config candidate */
-        int k = n->n_ts_cand - 1;
-        if (k < 0 || (us ? n->ts_cand_us[k].len : n->ts_cand_other[k].len)) {
-            if (n->n_ts_cand < NEG_TS_CAND) {
-                k = n->n_ts_cand++;
-                nstr_clear(&n->ts_cand_us[k]);
-                nstr_clear(&n->ts_cand_other[k]);
-            } else {
-                k = -1;
-            }
-        }
-        n->ts_listing = us ? 1 : 2;
-        n->ts_listing_cand = k;
-        n->ts_listing_thread = l->thread;
-        r->phase = 2;
-        break;
-    }
-    case EV_TS_HEADER_SELECT_US:
-    case EV_TS_HEADER_SELECT_OTHER:
-    case EV_TS_NARROW:
-        r->phase = 2;
-        break;
-    case EV_NO_CHILD_CFG:
-        set_version(n, 1);
-        if (f[MF_TS_LOCAL].n && !n->ts_peer_local.len)
-            set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
-        if (f[MF_TS_REMOTE].n && !n->ts_peer_remote.len)
-            set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
-        fact(n, F2_NO_CHILD_CFG);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_TS_UNACCEPTABLE:
-        set_version(n, 2);
-        if (!n->ts_peer_local.len)
-            set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
-        if (!n->ts_peer_remote.len)
-            set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
-        fact(n, F2_TS_UNACCEPTABLE);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_NO_ACCEPTABLE_TS:
-    case EV_PEER_INVALID_TS:
-        fact(n, F2_NO_ACCEPTABLE_TS);
-        if (f[MF_TS_LOCAL].n)
-            set_big(&n->ts_peer_local, f[MF_TS_LOCAL]);
-        if (f[MF_TS_REMOTE].n)
-            set_big(&n->ts_peer_remote, f[MF_TS_REMOTE]);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_CHILD_FAILED:
-        fact(n, F2_CHILD_FAILED);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-
-    /* ---- authentication ---- */
-    case EV_DECRYPT_FAILED:
-    case EV_COULD_NOT_DECRYPT:
-    case EV_INTEGRITY_FAILED:
-        if (!n->ike_established) {
-            fact(n, F1_DECRYPT_FAILED);
-            r->terminal = 1;
-        }
-        r->phase = 1;
-        break;
-    case EV_HASH_MISMATCH:
-        if (!n->ike_established) {
-            fact(n, F1_HASH_MISMATCH);
-            r->terminal = 1;
-        }
-        r->phase = 1;
-        break;
-    case EV_PARSE_FAILED:
-    case EV_PROCESSING_FAILED:
-        break;
-    case EV_NO_SHARED_KEY:
-        fact(n, F1_NO_SHARED_KEY);
-        if (f[MF_LID].n)
-            set_span(&n->lookup_local_id, f[MF_LID]);
-        if (f[MF_RID].n)
-            set_span(&n->lookup_remote_id, f[MF_RID]);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_MAC_MISMATCH:
-        set_version(n, 2);
-        fact(n, F1_MAC_MISMATCH);
-        set_span(&n->lookup_local_id, f[MF_LID]);
-        set_span(&n->lookup_remote_id, f[MF_RID]);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_LOOKING_PEER_CFG_V1:
-    case EV_LOOKING_PEER_CFG_V2:
-        set_version(n, ev->kind == EV_LOOKING_PEER_CFG_V1 ? 1 : 2);
-        set_role(n, IDG_ROLE_RESPONDER);
-        set_span(&n->lookup_local_host, f[MF_LHOST]);
-        set_span(&n->lookup_remote_host, f[MF_RHOST]);
-        set_span(&n->lookup_local_id, f[MF_LID]);
-        set_span(&n->lookup_remote_id, f[MF_RID]);
-        if (ev->kind == EV_LOOKING_PEER_CFG_V1 && f[MF_TYPE].n)
-            set_span(&n->auth_mode_class, f[MF_TYPE]);
-        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
-        r->phase = 1;
-        break;
-    case EV_NO_PEER_CFG_V1:
-    case EV_NO_PEER_CFG_V2:
-        fact(n, F1_NO_PEER_CFG);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_NO_ALT_CONFIG:
-        if (!n->ike_established && !(n->facts & F1_MASK))
-            fact(n, F1_NO_PEER_CFG);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_NO_AUTH_MODE:
-        set_version(n, 1);
-        fact(n, F1_NO_AUTH_MODE);
-        set_span(&n->auth_mode_peer, f[MF_MODE]);
-        set_span(&n->auth_mode_class, f[MF_TYPE]);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_IDIR_MISMATCH:
-        set_version(n, 1);
-        fact(n, F1_IDIR_MISMATCH);
-        set_span(&n->idir_received, f[MF_RID]);
-        set_span(&n->idir_configured, f[MF_VALUE]);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_IDR_REQUIRE:
-        fact(n, F1_IDR_REQUIRE);
-        set_span(&n->idir_received, f[MF_RID]);
-        set_span(&n->idir_configured, f[MF_VALUE]);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_CONSTRAINT_ID:
-        fact(n, F1_CONSTRAINT_ID);
-        set_span(&n->constraint_required, f[MF_VALUE]);
-        set_span(&n->constraint_got, f[MF_RID]);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_PEER_CFG_UNACCEPTABLE:
-        fact(n, F1_PEER_CFG_UNACCEPTABLE);
-        if (!n->peer_cfg_unacceptable.len)
-            set_span(&n->peer_cfg_unacceptable, l->msg);
-        r->phase = 1;
-        break;
-    case EV_AGGR_PSK_DISABLED:
-        set_version(n, 1);
-        n->mode = 2;
-        set_role(n, IDG_ROLE_RESPONDER);
-        fact(n, F1_AGGR_PSK_DISABLED);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_NO_IKE_CFG:
-        set_role(n, IDG_ROLE_RESPONDER);
-        set_span(&n->no_ike_cfg_local, f[MF_LHOST]);
-        set_span(&n->no_ike_cfg_remote, f[MF_RHOST]);
-        set_addrs(n, f[MF_LHOST], f[MF_RHOST]);
-        fact(n, F1_NO_IKE_CFG);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_CERT_FAILURE:
-        fact(n, F1_CERT);
-        if (!n->cert_detail.len)
-            set_span(&n->cert_detail, l->msg);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_CERT_ISSUER:
-        if (!n->cert_issuer.len)
-            set_span(&n->cert_issuer, f[MF_VALUE]);
-        r->phase = 1;
-        break;
-    case EV_NO_PRIVATE_KEY:
-        fact(n, F1_NO_PRIVATE_KEY);
-        if (!n->cert_detail.len)
-            set_span(&n->cert_detail, l->msg);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_EAP_FAILED:
-        fact(n, F1_EAP_FAILED);
-        if (!n->eap_detail.len)
-            set_span(&n->eap_detail, l->msg);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-    case EV_EAP_RETRY:
-        /* not final: concluded with the peer's AUTHENTICATION_FAILED */
-        fact(n, F1_EAP_FAILED);
-        if (!n->eap_detail.len)
-            set_span(&n->eap_detail, l->msg);
-        r->phase = 1;
-        break;
-    case EV_XAUTH_FAILED:
-        fact(n, F1_XAUTH_FAILED);
-        if (!n->eap_detail.len)
-            set_span(&n->eap_detail, l->msg);
-        r->terminal = 1;
-        r->phase = 1;
-        break;
-
-    /* ---- timeouts ---- */
-    case EV_RETRANSMIT_V1:
-    case EV_RETRANSMIT_V2: {
-        uint64_t c, m;
-        if (span_u64(f[MF_COUNT], &c) == 0)
-            n->retransmits = (int)c;
-        if (span_u64(f[MF_MSGID], &m) == 0)
-            n->retransmit_msgid = (int64_t)m;
-        r->phase = n->ike_established ? 0 : 1;
-        break;
-    }
-    case EV_GIVING_UP: {
-        uint64_t c;
-        if (span_u64(f[MF_COUNT], &c) == 0)
-            n->giving_up_count = (int)c;
-        fact(n, n->ike_established ? FD_GIVING_UP : F1_GIVING_UP);
-        r->terminal = 1;
-        r->phase = n->ike_established ? 0 : 1;
-        break;
-    }
-    case EV_PEER_NOT_RESPONDING:
-    case EV_PEER_RETRY:
-        if (!n->ike_established) {
-            fact(n, F1_NOT_RESPONDING);
-            r->terminal = 1;
-        }
-        r->phase = 1;
-        break;
-    case EV_REKEY_NOT_RESPONDING:
-        if (n->ike_established) {
-            fact(n, FD_GIVING_UP);
-            r->terminal = 1;
-        }
-        r->phase = 0;
-        break;
-    case EV_DPD_REQUEST:
-        r->phase = 0;
-        break;
-    case EV_DPD_TIMEOUT:
-        fact(n, FD_DPD_TIMEOUT);
-        r->terminal = 1;
-        r->phase = 0;
-        break;
-    case EV_HALF_OPEN_TIMEOUT:
-        if (f[MF_RHOST].n && !n->remote_addr.len)
-            set_addrs(n, SPAN_NULL, f[MF_RHOST]);
-        if (!n->ike_established) {
-            fact(n, F1_HALF_OPEN);
-            r->terminal = 1;
-        }
-        r->phase = 1;
-        break;
-
-    /* ---- kernel ---- */
-    case EV_INSTALL_FAILED:
-        fact(n, F2_INSTALL_FAILED);
-        if (!n->install_detail.len)
-            set_span(&n->install_detail, l->msg);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_KNL_FAILED:
-        fact(n, F2_INSTALL_FAILED);
-        if (!n->knl_error.len)
-            set_span(&n->knl_error, l->msg);
-        r->phase = 2;
-        break;
-    case EV_KNL_ERROR:
-        if (!n->knl_error.len)
-            set_span(&n->knl_error, f[MF_TEXT]);
-        r->phase = 2;
-        break;
-
-    /* ---- rekey / delete ---- */
-    case EV_CHILD_REKEY_FAILED:
-        fact(n, F2_REKEY_FAILED);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_CHILD_CREATE_RETRY:
-        fact(n, F2_CHILD_FAILED);
-        r->terminal = 1;
-        r->phase = 2;
-        break;
-    case EV_RECV_DELETE_IKE:
-    case EV_DELETING_IKE:
-    case EV_SEND_DELETE_IKE:
-    case EV_IKE_DELETED:
-    case EV_DESTROY_NO_NOTIFY:
-        if (n->facts)
-            r->terminal = 1;
-        break;
-    default:
-        break;
+    const fold_entry *row = (unsigned)ev->kind < EV__COUNT ? &fold_table[ev->kind] : NULL;
+    if (row && row->fold) {
+        fold_in in = {e, ctx, l, ev, ev->f, row};
+        row->fold(&in, n, r);
     }
     if (r->phase < 0)
         r->phase = current_phase(n);
@@ -1732,7 +1949,7 @@ static void on_line(void *user, const charon_line *l)
     idg_engine *e = user;
     msg_event ev;
     e->line++;
-    if (!msg_classify(&e->idx, l->subsys, l->msg.p, l->msg.n, &ev)) {
+    if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, &ev)) {
         ev.kind = EV_NONE;
         ev.pat = NULL;
         ev.f[MF_ID] = SPAN_NULL;
@@ -1815,10 +2032,9 @@ static void on_line(void *user, const charon_line *l)
 
 idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *user)
 {
-    idg_engine *e = malloc(sizeof *e);
+    idg_engine *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
-    memset(e, 0, offsetof(idg_engine, idx));
     if (opts)
         e->opts = *opts;
     else
@@ -1831,7 +2047,7 @@ idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *u
         e->opts.max_line_bytes = 65536;
     e->cb = cb;
     e->user = user;
-    msg_index_init(&e->idx);
+    e->idx = msg_index_get();
     conf_store_init(&e->conf);
     if (neg_store_init(&e->store, e->opts.max_negotiations, e->opts.max_evidence) != 0)
         goto fail;

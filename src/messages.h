@@ -184,7 +184,7 @@ typedef struct msg_event {
     span f[MF__COUNT];
 } msg_event;
 
-/* The dispatch index over the table (a few KiB, built per engine): rows
+/* The dispatch index over the table (generated at build time): rows
  * chained per hash bucket of their first word, in table order. */
 #define MSG_BUCKETS 512
 #define MSG_MAX_ROWS 512
@@ -217,7 +217,11 @@ typedef struct msg_index {
 
 /* The table itself. */
 const msg_pattern *msg_table(size_t *count);
+/* Builds the index over the table (used by the build's generator and by
+ * the tests that check what it generated). */
 void msg_index_init(msg_index *idx);
+/* The index, generated at build time from the table (constant data). */
+const msg_index *msg_index_get(void);
 
 /* Classifies a message. Returns 1 and fills *ev on a match, 0 otherwise.
  * subsys may be "" (unknown: any entry may match). */

@@ -23,7 +23,7 @@ static msg_kind classify(const char *subsys, const char *msg, msg_event *ev)
     msg_event local;
     if (!ev)
         ev = &local;
-    if (!msg_classify(&IDX, subsys, msg, strlen(msg), ev))
+    if (!msg_classify(msg_index_get(), subsys, msg, strlen(msg), ev))
         return EV_NONE;
     return ev->kind;
 }
@@ -34,6 +34,40 @@ static void assert_field(const msg_event *ev, msg_field f, const char *want)
     ck_assert_msg(s.n == strlen(want) && memcmp(s.p, want, s.n) == 0,
                   "field %d: got '%.*s', want '%s'", (int)f, (int)s.n, s.p ? s.p : "", want);
 }
+
+/* ---- the index generated at build time ---- */
+
+static int same_text(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The build generates the index from the table (gen_msg_index); it must
+ * equal one built from the table now, field by field (the prefix and
+ * suffix pointers by the text they point at). */
+START_TEST(generated_index_matches_table)
+{
+    const msg_index *g = msg_index_get();
+    size_t rows;
+    msg_table(&rows);
+    ck_assert_mem_eq(g->head, IDX.head, sizeof IDX.head);
+    ck_assert_mem_eq(g->next, IDX.next, sizeof IDX.next);
+    ck_assert_uint_eq(g->nwild, IDX.nwild);
+    ck_assert_mem_eq(g->wild, IDX.wild, sizeof IDX.wild);
+    ck_assert_mem_eq(g->wild_by_last, IDX.wild_by_last, sizeof IDX.wild_by_last);
+    ck_assert_mem_eq(g->plen, IDX.plen, sizeof IDX.plen);
+    ck_assert_mem_eq(g->slen, IDX.slen, sizeof IDX.slen);
+    ck_assert_mem_eq(g->nconv, IDX.nconv, sizeof IDX.nconv);
+    ck_assert_mem_eq(g->slow, IDX.slow, sizeof IDX.slow);
+    ck_assert_mem_eq(g->conv, IDX.conv, sizeof IDX.conv);
+    ck_assert_mem_eq(g->lit_off, IDX.lit_off, sizeof IDX.lit_off);
+    ck_assert_mem_eq(g->lit_len, IDX.lit_len, sizeof IDX.lit_len);
+    for (size_t i = 0; i < rows && i < MSG_MAX_ROWS; i++) {
+        ck_assert_msg(same_text(g->pre[i], IDX.pre[i]), "row %zu prefix", i);
+        ck_assert_msg(same_text(g->suf[i], IDX.suf[i]), "row %zu suffix", i);
+    }
+}
+END_TEST
 
 /* ---- the matcher ---- */
 
@@ -293,6 +327,7 @@ int main(void)
     Suite *s = suite_create("messages");
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_test(tc, generated_index_matches_table);
     tcase_add_test(tc, matcher_captures_up_to_literals);
     tcase_add_test(tc, table_is_well_formed);
     tcase_add_test(tc, proposal_rejection_wordings);
