@@ -6,6 +6,12 @@
  * /v1/diagnose and /v1/stream never hold a whole upload: body bytes go to
  * an engine as they arrive (multipart parts too), so memory is bounded by
  * the engine's options, not by the upload.
+ *
+ * Large bodies are diagnosed in libuv's thread pool (offload.h): /rpc
+ * hands its whole body to one job; /v1/diagnose, once its body passes
+ * --offload-above, feeds the engine in jobs of whatever arrived while the
+ * previous job ran, so reading the socket and diagnosing overlap, and holds
+ * the body (stops reading) while more than UPLOAD_HOLD_BYTES wait.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +19,7 @@
 #include <strings.h>
 
 #include "server/diag_job.h"
+#include "server/offload.h"
 #include "server/multipart.h"
 #include "server/router.h"
 #include "server/rpc.h"
@@ -33,19 +40,97 @@ static void rpc_begin(http_req *r)
         http_reject(r, 415, "JSON must be UTF-8", NULL);
 }
 
+static void rpc_answer(http_req *r, int rc, sbuf *out)
+{
+    if (rc != 0)
+        http_respond_error(r, 500, "out of memory", NULL);
+    else if (out->len == 0)
+        http_respond(r, 204, NULL, NULL, 0, NULL);
+    else {
+        size_t len = out->len;
+        http_respond_owned(r, 200, "application/json", sbuf_steal(out), len);
+    }
+}
+
+/* A large /rpc body in the thread pool. */
+typedef struct rpc_job {
+    uv_work_t work;
+    http_req *r;          /* NULL once the request is gone */
+    pool_ctx *pc;
+    sbuf body, out;
+    int rc;
+} rpc_job;
+
+static void rpc_work(uv_work_t *wk)
+{
+    rpc_job *j = wk->data;
+
+    j->rc = rpc_handle(&j->pc->ctx, j->body.data ? j->body.data : "", j->body.len, &j->out);
+}
+
+static void rpc_job_free(rpc_job *j)
+{
+    pool_ctx_free(j->pc);
+    sbuf_free(&j->body);
+    sbuf_free(&j->out);
+    free(j);
+}
+
+static void rpc_after(uv_work_t *wk, int status)
+{
+    rpc_job *j = wk->data;
+    http_req *r = j->r;
+
+    if (r) {
+        r->state = NULL;
+        rpc_answer(r, status != 0 ? -1 : j->rc, &j->out);
+    }
+    rpc_job_free(j);
+    if (r)
+        http_defer_end(r);
+}
+
+static int rpc_offload(http_req *r)
+{
+    rpc_job *j = calloc(1, sizeof *j);
+
+    if (j == NULL || (j->pc = pool_ctx_new(r->w)) == NULL) {
+        free(j);
+        return -1;
+    }
+    j->r = r;
+    j->work.data = j;
+    j->body = r->body;
+    if (uv_queue_work(r->w->loop, &j->work, rpc_work, rpc_after) != 0) {
+        j->body = (sbuf)SBUF_INIT;
+        rpc_job_free(j);
+        return -1;
+    }
+    r->body = (sbuf)SBUF_INIT;
+    r->state = j;
+    http_defer(r);
+    return 0;
+}
+
 static void rpc_end(http_req *r)
 {
     sbuf out = SBUF_INIT;
+    int rc;
 
-    if (rpc_handle(r->w, r->body.data ? r->body.data : "", r->body.len, &out) != 0)
-        http_respond_error(r, 500, "out of memory", NULL);
-    else if (out.len == 0)
-        http_respond(r, 204, NULL, NULL, 0, NULL);
-    else {
-        size_t len = out.len;
-        http_respond_owned(r, 200, "application/json", sbuf_steal(&out), len);
-    }
+    if (offload_wanted(r->w, r->body.len) && rpc_offload(r) == 0)
+        return;
+    rc = rpc_handle(r->w, r->body.data ? r->body.data : "", r->body.len, &out);
+    rpc_answer(r, rc, &out);
     sbuf_free(&out);
+}
+
+/* The peer is gone: a running job finds r NULL and frees itself. */
+static void rpc_abort(http_req *r)
+{
+    rpc_job *j = r->state;
+
+    j->r = NULL;
+    r->state = NULL;
 }
 
 const endpoint ep_rpc = {
@@ -55,6 +140,7 @@ const endpoint ep_rpc = {
     .body = EP_BODY_BUFFER,
     .begin = rpc_begin,
     .end = rpc_end,
+    .abort = rpc_abort,
 };
 
 /* ---- POST /v1/diagnose ------------------------------------------------ */
@@ -69,6 +155,10 @@ static int raw_log_type(const char *ct)
            media_type_is(ct, "application/x-www-form-urlencoded");
 }
 
+/* Bytes of body waiting for the thread pool before the connection stops
+ * reading (the pool is behind the peer). */
+#define UPLOAD_HOLD_BYTES (1024u * 1024u)
+
 typedef struct upload {
     diag_job job;
     idg_format fmt;
@@ -77,6 +167,20 @@ typedef struct upload {
     char fmt_field[16];
     size_t fmt_len;
     int fmt_from_query;
+
+    /* thread pool mode (pc != NULL), once the body passed offload_bytes */
+    pool_ctx *pc;
+    http_req *r;            /* NULL once the request is gone while a job runs */
+    uv_work_t work;
+    int running;            /* a job is in the pool: only it touches job/mp */
+    int ended;              /* the whole body is in */
+    int final;              /* the running job also finishes and renders */
+    sbuf in;                /* arrived, for the next job (loop thread) */
+    sbuf feeding;           /* what the running job feeds */
+    int feed_status;        /* the job failed feeding: answer this and close */
+    int end_status;         /* the final job has no document: answer this */
+    char msg[160];          /* ... with this message */
+    char *doc;              /* the final job's document */
 } upload;
 
 static int part_begin(void *user, const char *name, const char *filename, const char *ctype)
@@ -138,13 +242,142 @@ static void upload_free(upload *u)
         return;
     diag_job_free(&u->job);
     multipart_free(u->mp);
+    pool_ctx_free(u->pc);
+    sbuf_free(&u->in);
+    sbuf_free(&u->feeding);
+    free(u->doc);
     free(u);
 }
 
 static void diagnose_abort(http_req *r)
 {
-    upload_free(r->state);
+    upload *u = r->state;
+
     r->state = NULL;
+    if (u && u->running)
+        u->r = NULL; /* the running job frees it */
+    else
+        upload_free(u);
+}
+
+/* Body bytes into the engine (through the multipart parser for a form), on
+ * the loop or in the pool. 0, or -1 with u->feed_status and u->msg set. */
+static int upload_feed(upload *u, const char *p, size_t n)
+{
+    if (u->mp) {
+        if (multipart_feed(u->mp, p, n) != 0) {
+            u->feed_status = u->job.failed ? 500 : 400;
+            snprintf(u->msg, sizeof u->msg, "%s", multipart_error(u->mp));
+            return -1;
+        }
+    } else if (diag_job_feed(&u->job, p, n) != 0) {
+        u->feed_status = 500;
+        snprintf(u->msg, sizeof u->msg, "the log could not be processed");
+        return -1;
+    }
+    return 0;
+}
+
+/* After the last byte: the document, or NULL with u->end_status and u->msg
+ * (answered, the connection kept). On the loop or in the pool. */
+static char *upload_finish(upload *u)
+{
+    char *doc = NULL;
+
+    if (u->mp && multipart_finish(u->mp) != 0) {
+        u->end_status = 400;
+        snprintf(u->msg, sizeof u->msg, "%s", multipart_error(u->mp));
+    } else if (u->mp && u->job.n_sources == 0) {
+        u->end_status = 400;
+        snprintf(u->msg, sizeof u->msg, "the form has no file (or \"log\" field) to diagnose");
+    } else if ((doc = diag_job_render(&u->job, u->fmt)) == NULL) {
+        u->end_status = 500;
+        snprintf(u->msg, sizeof u->msg, "the diagnosis could not be completed");
+    }
+    return doc;
+}
+
+static const char *format_ctype(idg_format f);
+
+/* The answer: frees u first (the report goes before the document is sent). */
+static void upload_answer(http_req *r, upload *u)
+{
+    char *doc = u->doc;
+    int status = u->end_status;
+    char msg[sizeof u->msg];
+    const char *ctype = format_ctype(u->fmt);
+
+    u->doc = NULL;
+    snprintf(msg, sizeof msg, "%s", u->msg);
+    r->state = NULL;
+    upload_free(u);
+    if (doc)
+        http_respond_owned(r, 200, ctype, doc, strlen(doc));
+    else
+        http_respond_error(r, status, msg, NULL);
+}
+
+static void upload_work(uv_work_t *wk)
+{
+    upload *u = wk->data;
+
+    if (u->feeding.len && upload_feed(u, u->feeding.data, u->feeding.len) != 0)
+        return;
+    if (u->final)
+        u->doc = upload_finish(u);
+}
+
+static void upload_after(uv_work_t *wk, int status);
+
+/* Hands what has arrived (and, once the body is in, the finish) to a job. */
+static int upload_start_job(upload *u)
+{
+    sbuf t = u->feeding;
+
+    u->feeding = u->in;
+    u->in = t;
+    sbuf_reset(&u->in);
+    u->final = u->ended;
+    u->running = 1;
+    if (uv_queue_work(u->pc->w->loop, &u->work, upload_work, upload_after) != 0) {
+        u->running = 0;
+        return -1;
+    }
+    return 0;
+}
+
+static void upload_after(uv_work_t *wk, int status)
+{
+    upload *u = wk->data;
+    http_req *r = u->r;
+    char msg[sizeof u->msg];
+
+    u->running = 0;
+    sbuf_reset(&u->feeding);
+    if (r == NULL) { /* the request is gone */
+        upload_free(u);
+        return;
+    }
+    if (status != 0 || u->feed_status) {
+        int st = u->feed_status ? u->feed_status : 500;
+        snprintf(msg, sizeof msg, "%s", u->feed_status ? u->msg : "the log could not be processed");
+        r->state = NULL;
+        upload_free(u);
+        http_abort(r, st, msg);
+        return;
+    }
+    if (u->final) {
+        upload_answer(r, u);
+        http_defer_end(r);
+        return;
+    }
+    if ((u->in.len || u->ended) && upload_start_job(u) != 0) {
+        r->state = NULL;
+        upload_free(u);
+        http_abort(r, 500, "out of memory");
+        return;
+    }
+    http_body_hold(r, 0);
 }
 
 /* ?format=json|text|markdown; 0, or -1 if unknown. */
@@ -199,12 +432,28 @@ static void diagnose_data(http_req *r, const char *p, size_t n)
 {
     upload *u = r->state;
 
-    if (u->mp) {
-        if (multipart_feed(u->mp, p, n) != 0)
-            http_fail(r, u->job.failed ? 500 : 400, multipart_error(u->mp));
-    } else if (diag_job_feed(&u->job, p, n) != 0) {
-        http_fail(r, 500, "the log could not be processed");
+    if (u->pc == NULL && offload_wanted(r->w, r->has_length ? r->content_length : r->body_bytes)) {
+        if ((u->pc = pool_ctx_new(r->w)) == NULL) {
+            http_fail(r, 500, "out of memory");
+            return;
+        }
+        u->job.w = &u->pc->ctx; /* from now on the job counts in the pool's metrics */
+        u->r = r;
+        u->work.data = u;
     }
+    if (u->pc) {
+        if (sbuf_add(&u->in, p, n) != 0) {
+            http_fail(r, 500, "out of memory");
+        } else if (!u->running) {
+            if (upload_start_job(u) != 0)
+                http_fail(r, 500, "out of memory");
+        } else if (u->in.len >= UPLOAD_HOLD_BYTES) {
+            http_body_hold(r, 1);
+        }
+        return;
+    }
+    if (upload_feed(u, p, n) != 0)
+        http_fail(r, u->feed_status, u->msg);
 }
 
 static const char *format_ctype(idg_format f)
@@ -219,21 +468,19 @@ static const char *format_ctype(idg_format f)
 static void diagnose_end(http_req *r)
 {
     upload *u = r->state;
-    char *doc;
 
-    if (u->mp && multipart_finish(u->mp) != 0) {
-        http_respond_error(r, 400, multipart_error(u->mp), NULL);
-    } else if (u->mp && u->job.n_sources == 0) {
-        http_respond_error(r, 400, "the form has no file (or \"log\" field) to diagnose", NULL);
-    } else if ((doc = diag_job_render(&u->job, u->fmt)) == NULL) {
-        http_respond_error(r, 500, "the diagnosis could not be completed", NULL);
-    } else {
-        const char *ctype = format_ctype(u->fmt);
-        diagnose_abort(r); /* frees u: the report goes before the document is sent */
-        http_respond_owned(r, 200, ctype, doc, strlen(doc));
+    if (u->pc) {
+        u->ended = 1;
+        http_defer(r);
+        if (!u->running && upload_start_job(u) != 0) {
+            r->state = NULL;
+            upload_free(u);
+            http_fail(r, 500, "out of memory");
+        }
         return;
     }
-    diagnose_abort(r);
+    u->doc = upload_finish(u);
+    upload_answer(r, u);
 }
 
 const endpoint ep_diagnose = {

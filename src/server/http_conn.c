@@ -6,8 +6,10 @@
  * CLOSED once the connection is being closed. One timer per connection
  * carries the deadline of the current state: header_timeout from the first
  * byte of a request (never re-armed by later bytes, so a slowloris client
- * cannot hold it open), body_timeout re-armed by each read of a body,
- * idle_timeout between requests.
+ * cannot hold it open), while a body arrives the nearer of body_timeout
+ * after the last read and the body_min_rate deadline (a slow POST, see
+ * body_deadline_in), idle_timeout between requests, none while the
+ * endpoint's answer is being made in the thread pool (http_defer).
  *
  * Why llhttp alone is not enough: it checks the syntax (bare LF, CR-only
  * line ends, obs-fold, space before the colon, CL+TE, duplicate CL are all
@@ -28,6 +30,10 @@
 #include "server/router.h"
 
 enum conn_state { CS_IDLE, CS_HEADERS, CS_BODY, CS_CLOSED };
+
+/* A body's average rate is checked against body_min_rate only after this
+ * long (a connection's first round trips, a client still opening a file). */
+#define BODY_RATE_GRACE_MS 5000u
 
 /* Bodies of requests refused before their body (404, 415, ...) up to this
  * size are read and dropped to keep the connection; larger ones close it. */
@@ -59,6 +65,11 @@ struct http_conn {
     sbuf pending;            /* input held while the parser is paused */
     int parser_paused;       /* paused at a request boundary */
     int read_paused;         /* transport told to stop reading */
+    int deferred;            /* the endpoint answers later (http_defer) */
+    int body_hold;           /* the endpoint holds the body (http_body_hold) */
+    uint64_t body_t0_ms;     /* body clock start: end of the headers */
+    uint64_t hold_t0_ms;     /* body_hold set at (0 = not held) */
+    uint64_t held_ms;        /* time the body was held by us, not the peer */
     int close_after;         /* close once the current response is out */
     int stop;                /* a callback failed the request: stop parsing */
     int peer_eof;
@@ -74,6 +85,11 @@ static uint64_t now_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+    return now_ns() / 1000000u;
 }
 
 const char *http_status_reason(int status)
@@ -137,6 +153,40 @@ static void arm(http_conn *c, uint64_t ms)
         c->io->timer(c->io_ctx, ms);
 }
 
+/* ---- the body's deadline ----------------------------------------------- */
+
+/*
+ * While a body arrives the connection's one timer carries the nearer of two
+ * deadlines:
+ *   - body_timeout (stream_timeout for long-poll endpoints) after the last
+ *     read: a peer that stops sending;
+ *   - for endpoints with a capped body (/rpc, /v1/diagnose), the moment the
+ *     average rate since the end of the headers falls below body_min_rate
+ *     once BODY_RATE_GRACE_MS have passed: received bytes b are enough
+ *     until t0 + grace + b / rate. A peer that trickles a byte now and then
+ *     (slow POST) resets the first deadline forever, never this one.
+ * Time the endpoint holds the body itself (http_body_hold: the thread pool
+ * is behind) does not count against the peer.
+ */
+static uint64_t body_deadline_in(http_conn *c)
+{
+    const srv_config *cfg = c->w->cfg;
+    const http_req *r = &c->req;
+    int long_poll = r->ep && r->ep->long_poll;
+    uint64_t ms = long_poll ? cfg->stream_timeout_ms : cfg->body_timeout_ms;
+
+    if (!long_poll && cfg->body_min_rate > 0 && r->ep &&
+        (r->ep->body == EP_BODY_BUFFER || r->ep->limit_body)) {
+        uint64_t now = now_ms();
+        uint64_t due = c->body_t0_ms + c->held_ms + BODY_RATE_GRACE_MS +
+                       r->body_bytes * 1000u / cfg->body_min_rate;
+        uint64_t left = due > now ? due - now : 1;
+        if (left < ms)
+            ms = left;
+    }
+    return ms;
+}
+
 /* ---- request lifecycle ------------------------------------------------ */
 
 static void reset_request(http_conn *c)
@@ -161,6 +211,8 @@ static void reset_request(http_conn *c)
     c->head_bytes = 0;
     c->reject_status = 0;
     c->skipping = 0;
+    c->body_hold = 0;
+    c->hold_t0_ms = c->held_ms = 0;
 }
 
 static int wants_close(http_conn *c)
@@ -194,14 +246,25 @@ static void write_head(http_conn *c, http_req *r, int status, const char *ctype,
     if (wants_close(c))
         c->close_after = 1;
     date_header(c->w);
-    sbuf_printf(o, "HTTP/1.1 %d %s\r\n", status, http_status_reason(status));
+    /* no printf here: this runs for every response (see sbuf_put_u64) */
+    sbuf_puts(o, "HTTP/1.1 ");
+    sbuf_put_u64(o, (uint64_t)status);
+    sbuf_add(o, " ", 1);
+    sbuf_puts(o, http_status_reason(status));
+    sbuf_add(o, "\r\n", 2);
     sbuf_puts(o, c->w->date);
-    if (ctype)
-        sbuf_printf(o, "Content-Type: %s\r\n", ctype);
-    if (clen >= 0 && status != 204)
-        sbuf_printf(o, "Content-Length: %lld\r\n", (long long)clen);
-    else if (clen < 0 && r->stream_chunked)
+    if (ctype) {
+        sbuf_puts(o, "Content-Type: ");
+        sbuf_puts(o, ctype);
+        sbuf_add(o, "\r\n", 2);
+    }
+    if (clen >= 0 && status != 204) {
+        sbuf_puts(o, "Content-Length: ");
+        sbuf_put_u64(o, (uint64_t)clen);
+        sbuf_add(o, "\r\n", 2);
+    } else if (clen < 0 && r->stream_chunked) {
         sbuf_puts(o, "Transfer-Encoding: chunked\r\n");
+    }
     if (c->close_after)
         sbuf_puts(o, "Connection: close\r\n");
     else if (r->http_minor == 0)
@@ -305,8 +368,10 @@ void http_stream_write(http_req *r, const char *data, size_t len)
 
     if (!r->streaming || r->status || len == 0 || c->state == CS_CLOSED)
         return;
-    if (r->stream_chunked)
-        sbuf_printf(&c->out, "%zx\r\n", len);
+    if (r->stream_chunked) {
+        sbuf_put_hex(&c->out, len);
+        sbuf_add(&c->out, "\r\n", 2);
+    }
     sbuf_add(&c->out, data, len);
     if (r->stream_chunked)
         sbuf_add(&c->out, "\r\n", 2);
@@ -548,7 +613,6 @@ static int on_headers_complete(llhttp_t *p)
     http_conn *c = conn_of(p);
     http_req *r = &c->req;
     const char *expect;
-    const srv_config *cfg = c->w->cfg;
 
     end_hdr_part(c);
     if (c->hdr.data == NULL || c->hdr.len == 0) {
@@ -586,8 +650,10 @@ static int on_headers_complete(llhttp_t *p)
         sbuf_puts(&c->out, "HTTP/1.1 100 Continue\r\n\r\n");
         flush_out(c);
     }
-    if (body_expected(r))
-        arm(c, r->ep && r->ep->long_poll ? cfg->stream_timeout_ms : cfg->body_timeout_ms);
+    if (body_expected(r)) {
+        c->body_t0_ms = now_ms();
+        arm(c, body_deadline_in(c));
+    }
     return 0;
 }
 
@@ -616,25 +682,16 @@ static int on_body(llhttp_t *p, const char *at, size_t n)
     return c->stop ? HPE_USER : 0;
 }
 
-static int on_message_complete(llhttp_t *p)
+/* The request has been answered: back to IDLE for the next one. Returns 0
+ * to go on parsing, or HPE_PAUSED: close once the answer is out
+ * (close_after), or wait for the peer to read (parser_paused). */
+static int after_message(http_conn *c)
 {
-    http_conn *c = conn_of(p);
-    http_req *r = &c->req;
     const srv_config *cfg = c->w->cfg;
 
-    if (c->reject_status) {
-        http_respond_error(r, c->reject_status, c->reject_msg,
-                           c->reject_extra[0] ? c->reject_extra : NULL);
-    } else if (r->ep) {
-        r->ep->end(r);
-    }
-    if (c->stop)
-        return HPE_USER;
-    if (!r->status)
-        http_respond_error(r, 500, "the endpoint gave no answer", NULL);
     reset_request(c);
     c->state = CS_IDLE;
-    if (c->close_after || !llhttp_should_keep_alive(p) || c->w->draining) {
+    if (c->close_after || !llhttp_should_keep_alive(&c->parser) || c->w->draining) {
         c->close_after = 1;
         return HPE_PAUSED;
     }
@@ -644,6 +701,31 @@ static int on_message_complete(llhttp_t *p)
     }
     arm(c, cfg->idle_timeout_ms);
     return 0;
+}
+
+static int on_message_complete(llhttp_t *p)
+{
+    http_conn *c = conn_of(p);
+    http_req *r = &c->req;
+
+    if (c->reject_status) {
+        http_respond_error(r, c->reject_status, c->reject_msg,
+                           c->reject_extra[0] ? c->reject_extra : NULL);
+    } else if (r->ep) {
+        r->ep->end(r);
+    }
+    if (c->stop)
+        return HPE_USER;
+    if (c->deferred) {
+        /* answered later (http_defer): nothing after this request is
+         * parsed until then, which keeps pipelined answers in order */
+        arm(c, 0);
+        c->parser_paused = 1;
+        return HPE_PAUSED;
+    }
+    if (!r->status)
+        http_respond_error(r, 500, "the endpoint gave no answer", NULL);
+    return after_message(c);
 }
 
 static int on_header_field_complete(llhttp_t *p)
@@ -724,7 +806,7 @@ static void execute(http_conn *c, const char *data, size_t len)
         parse_error(c, err);
         return;
     }
-    if (c->close_after) {
+    if (c->close_after && !c->deferred) {
         close_conn(c, 1);
         return;
     }
@@ -744,7 +826,7 @@ static void resume(http_conn *c)
 {
     size_t max = c->w->cfg->write_queue_max;
 
-    while (c->parser_paused && c->state != CS_CLOSED && c->queued <= max / 2) {
+    while (c->parser_paused && !c->deferred && c->state != CS_CLOSED && c->queued <= max / 2) {
         sbuf held = c->pending;
 
         c->pending = (sbuf)SBUF_INIT;
@@ -763,7 +845,7 @@ static void resume(http_conn *c)
         after_eof(c);
         return;
     }
-    if (c->read_paused && c->queued <= max / 2) {
+    if (c->read_paused && c->queued <= max / 2 && !c->body_hold) {
         c->read_paused = 0;
         c->io->pause(c->io_ctx, 0);
     }
@@ -778,10 +860,9 @@ void http_conn_feed(http_conn *c, const char *data, size_t len)
         stop_reading(c);
         return;
     }
-    if (c->state == CS_BODY && !c->req.status)
-        arm(c, c->req.ep && c->req.ep->long_poll ? c->w->cfg->stream_timeout_ms
-                                                 : c->w->cfg->body_timeout_ms);
     execute(c, data, len);
+    if (c->state == CS_BODY && !c->req.status && !c->deferred && !c->body_hold)
+        arm(c, body_deadline_in(c));
     if (c->state == CS_CLOSED)
         return;
     flush_out(c);
@@ -823,6 +904,8 @@ void http_conn_written(http_conn *c, size_t len)
 
 void http_conn_timeout(http_conn *c)
 {
+    if (c->deferred || c->body_hold)
+        return; /* waiting for the thread pool, not for the peer */
     switch (c->state) {
     case CS_IDLE:
         close_conn(c, 0);
@@ -831,7 +914,10 @@ void http_conn_timeout(http_conn *c)
         fail_conn(c, 408, "request headers not received in time");
         break;
     case CS_BODY:
-        fail_conn(c, 408, "request body not received in time");
+        fail_conn(c, 408, c->w->cfg->body_min_rate > 0 && c->req.ep && !c->req.ep->long_poll &&
+                                  now_ms() - c->body_t0_ms >= BODY_RATE_GRACE_MS
+                              ? "request body not received in time (too slow)"
+                              : "request body not received in time");
         break;
     default:
         break;
@@ -849,7 +935,63 @@ void http_conn_drain(http_conn *c)
 
 int http_conn_idle(const http_conn *c)
 {
-    return c->state == CS_IDLE && !c->parser_paused && c->queued == 0;
+    return c->state == CS_IDLE && !c->parser_paused && !c->deferred && c->queued == 0;
+}
+
+/* ---- answering later ------------------------------------------------- */
+
+void http_defer(http_req *r)
+{
+    r->conn->deferred = 1;
+}
+
+void http_defer_end(http_req *r)
+{
+    http_conn *c = r->conn;
+
+    if (!c->deferred)
+        return;
+    c->deferred = 0;
+    if (c->state == CS_CLOSED)
+        return;
+    if (!r->status && !r->streaming)
+        http_respond_error(r, 500, "the endpoint gave no answer", NULL);
+    if (after_message(c) == HPE_PAUSED && c->close_after) {
+        close_conn(c, 1);
+        return;
+    }
+    flush_out(c);
+    resume(c); /* parses what arrived meanwhile (parser_paused is set) */
+}
+
+void http_body_hold(http_req *r, int hold)
+{
+    http_conn *c = r->conn;
+
+    hold = hold != 0;
+    if (c->state == CS_CLOSED || hold == c->body_hold)
+        return;
+    c->body_hold = hold;
+    if (hold) {
+        c->hold_t0_ms = now_ms();
+        arm(c, 0); /* our delay, not the peer's */
+        stop_reading(c);
+        return;
+    }
+    c->held_ms += now_ms() - c->hold_t0_ms;
+    if (c->state == CS_BODY && !c->deferred && !r->status)
+        arm(c, body_deadline_in(c));
+    resume(c);
+}
+
+void http_abort(http_req *r, int status, const char *msg)
+{
+    http_conn *c = r->conn;
+
+    if (c->state == CS_CLOSED)
+        return;
+    c->deferred = 0;
+    fail_conn(c, status, msg);
 }
 
 http_conn *http_conn_new(srv_worker_ctx *w, const http_io *io, void *io_ctx)

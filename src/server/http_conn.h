@@ -9,8 +9,9 @@
  *
  * Why requests need no queue to be answered in order: each request is
  * handled to completion (or, for /v1/stream, streamed) inside llhttp's
- * callbacks before llhttp parses the next one, so responses are produced
- * in request order by construction. When the output queue of the
+ * callbacks before llhttp parses the next one, or, when its answer is made
+ * in the thread pool (http_defer), the parser stays paused until it is
+ * sent, so responses are produced in request order by construction. When the output queue of the
  * connection passes write_queue_max, parsing pauses at the next request
  * boundary (and the transport stops reading) until the peer has read.
  *
@@ -45,6 +46,7 @@ typedef struct srv_worker_ctx {
     char date[40];                 /* "Date: ...\r\n" */
     sbuf log;                      /* access log lines not yet written */
     uint64_t started_ms;           /* for /healthz uptime */
+    struct uv_loop_s *loop;        /* for uv_queue_work; NULL: run everything inline */
 } srv_worker_ctx;
 
 /* Writes out the access log buffer (whole lines, one write). */
@@ -137,6 +139,26 @@ void http_stream_write(http_req *r, const char *data, size_t len);
 void http_stream_end(http_req *r);
 /* Abort: answer an error if nothing was sent yet, then close. */
 void http_fail(http_req *r, int status, const char *msg);
+/*
+ * Answering later. An endpoint whose answer takes long (a large diagnosis,
+ * run in libuv's thread pool so that the worker's other connections are
+ * not held up) calls http_defer() in its end(); the connection then parses
+ * nothing more (pipelined requests wait, so answers stay in order) and its
+ * timer is off. Once the work is done, on the loop thread, the endpoint
+ * answers (http_respond*, or a stream) and calls http_defer_end() as its
+ * very last use of r: the request is over and held input is parsed. If the
+ * peer goes away meanwhile, the endpoint's abort() is called as usual (and
+ * must leave the running work to free its own state).
+ */
+void http_defer(http_req *r);
+void http_defer_end(http_req *r);
+/* An endpoint that cannot take more body bytes yet (its thread pool work is
+ * behind) holds the body (1): reading stops, and the time held does not
+ * count against the peer's body deadlines. 0 lets it flow again. */
+void http_body_hold(http_req *r, int hold);
+/* From outside llhttp's callbacks (thread pool completions): answer an
+ * error if nothing was sent yet, and close the connection. */
+void http_abort(http_req *r, int status, const char *msg);
 /* Bytes queued to the peer and not yet written. */
 size_t http_req_queued(const http_req *r);
 

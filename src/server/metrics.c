@@ -8,6 +8,7 @@
  */
 #include "server/metrics.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const int status_codes[] = {
@@ -72,6 +73,19 @@ void srv_metrics_diagnosis(srv_metrics *m, idg_class cls)
 {
     if ((unsigned)cls < IDG_CLASS__COUNT)
         srv_count_add(&m->diagnoses[cls], 1);
+}
+
+void srv_metrics_merge(srv_metrics *into, const srv_metrics *from)
+{
+    /* every member before pad is a srv_counter */
+    srv_counter *t = (srv_counter *)into;
+    const srv_counter *f = (const srv_counter *)from;
+
+    for (size_t i = 0; i < offsetof(srv_metrics, pad) / sizeof(srv_counter); i++) {
+        uint64_t v = atomic_load_explicit(&f[i], memory_order_relaxed);
+        if (v)
+            srv_count_add(&t[i], v);
+    }
 }
 
 static uint64_t rd(const srv_counter *c)

@@ -88,6 +88,11 @@ void srv_metrics_rpc_error(srv_metrics *m, int code);
 void srv_metrics_diagnosis(srv_metrics *m, idg_class cls);
 const char *srv_endpoint_name(srv_endpoint_id ep);
 
+/* Adds every counter of `from` to `into` (the owner of `into` calls it):
+ * work done in the thread pool counts into a private set, merged back on
+ * the worker's loop when it is done. */
+void srv_metrics_merge(srv_metrics *into, const srv_metrics *from);
+
 /* Prometheus text exposition of the sum over n workers. */
 int srv_metrics_render(sbuf *out, srv_metrics *const *workers, int n);
 

@@ -27,6 +27,7 @@
 #include "ipsecdiag/ipsecdiag.h"
 #include "server/diag_job.h"
 #include "server/embedded.h"
+#include "server/jsonfast.h"
 
 typedef struct rpc_error {
     int code;
@@ -72,10 +73,17 @@ static int set_error(rpc_error *e, int code, const char *fmt, ...)
 
 static void put_id(sbuf *out, json_t *id)
 {
-    char *s = id ? json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    char *s;
 
-    sbuf_puts(out, s ? s : "null");
-    free(s);
+    if (id == NULL || json_is_null(id)) {
+        sbuf_puts(out, "null");
+    } else if (json_is_integer(id)) { /* the usual id: no json_dumps */
+        sbuf_put_i64(out, (int64_t)json_integer_value(id));
+    } else {
+        s = json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
+        sbuf_puts(out, s ? s : "null");
+        free(s);
+    }
 }
 
 static void put_error(srv_worker_ctx *w, sbuf *out, const rpc_error *e, json_t *id)
@@ -504,12 +512,17 @@ int rpc_handle(srv_worker_ctx *w, const char *body, size_t len, sbuf *out)
     rpc_error err = {0, ""};
 
     sbuf_reset(out);
-    if (json_depth(body, len, w->cfg->max_depth) > w->cfg->max_depth) {
+    /* jsonfast first (see jsonfast.h); what it leaves, which includes every
+     * error, gets the depth check and then jansson, so the errors and their
+     * texts are the same as without it */
+    root = jsonfast_loadb(body, len, w->cfg->max_depth);
+    if (root == NULL && json_depth(body, len, w->cfg->max_depth) > w->cfg->max_depth) {
         set_error(&err, RPC_PARSE_ERROR, "JSON nested deeper than %zu levels", w->cfg->max_depth);
         put_error(w, out, &err, NULL);
         return 0;
     }
-    root = json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+    if (root == NULL)
+        root = json_loadb(body, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
     if (root == NULL) {
         set_error(&err, RPC_PARSE_ERROR, "%s at line %d column %d", jerr.text, jerr.line, jerr.column);
         put_error(w, out, &err, NULL);

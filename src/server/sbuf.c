@@ -71,6 +71,40 @@ int sbuf_printf(sbuf *b, const char *fmt, ...)
     return 0;
 }
 
+int sbuf_put_u64(sbuf *b, uint64_t v)
+{
+    char tmp[20];
+    size_t i = sizeof tmp;
+
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return sbuf_add(b, tmp + i, sizeof tmp - i);
+}
+
+int sbuf_put_i64(sbuf *b, int64_t v)
+{
+    if (v >= 0)
+        return sbuf_put_u64(b, (uint64_t)v);
+    if (sbuf_add(b, "-", 1) != 0)
+        return -1;
+    return sbuf_put_u64(b, (uint64_t)0 - (uint64_t)v); /* INT64_MIN too */
+}
+
+int sbuf_put_hex(sbuf *b, uint64_t v)
+{
+    static const char hex[] = "0123456789abcdef";
+    char tmp[16];
+    size_t i = sizeof tmp;
+
+    do {
+        tmp[--i] = hex[v & 15];
+        v >>= 4;
+    } while (v);
+    return sbuf_add(b, tmp + i, sizeof tmp - i);
+}
+
 int sbuf_json_escape(sbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";

@@ -15,6 +15,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct sbuf {
     char *data;
@@ -29,6 +30,12 @@ int sbuf_reserve(sbuf *b, size_t extra);
 int sbuf_add(sbuf *b, const void *p, size_t n);
 int sbuf_puts(sbuf *b, const char *s);
 int sbuf_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Decimal and lower-case hex numbers without printf: the response head
+ * of every request has one (printf was a quarter of a small request's
+ * instructions). */
+int sbuf_put_u64(sbuf *b, uint64_t v);
+int sbuf_put_i64(sbuf *b, int64_t v);
+int sbuf_put_hex(sbuf *b, uint64_t v);
 /* Appends s as the contents of a JSON string (without the quotes). */
 int sbuf_json_escape(sbuf *b, const char *s, size_t n);
 /* Gives the bytes away (malloc'd, NUL-terminated) and leaves b empty. */

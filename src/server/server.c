@@ -51,6 +51,8 @@ void srv_config_defaults(srv_config *c)
     c->header_timeout_ms = 10000;
     c->idle_timeout_ms = 60000;
     c->body_timeout_ms = 30000;
+    c->body_min_rate = 1024;
+    c->offload_bytes = 256 * 1024;
     c->stream_timeout_ms = 300000;
     c->shutdown_timeout_ms = 10000;
     c->write_queue_max = 1024 * 1024;
@@ -58,7 +60,7 @@ void srv_config_defaults(srv_config *c)
 
 /* ---- option table ------------------------------------------------------ */
 
-enum opt_kind { OPT_SIZE, OPT_COUNT, OPT_MS };
+enum opt_kind { OPT_SIZE, OPT_COUNT, OPT_MS, OPT_RATE /* a size that may be 0 */ };
 
 typedef struct size_opt {
     const char *flag;     /* without the leading "--" */
@@ -87,6 +89,10 @@ static const size_opt limit_opts[] = {
      "seconds to receive a request's headers, then 408 (10)"},
     {"idle-timeout", "IDG_IDLE_TIMEOUT", OPT_MS, U64(idle_timeout_ms), "seconds a keep-alive connection may idle (60)"},
     {"body-timeout", "IDG_BODY_TIMEOUT", OPT_MS, U64(body_timeout_ms), "seconds between two reads of a body, then 408 (30)"},
+    {"body-min-rate", "IDG_BODY_MIN_RATE", OPT_RATE, U64(body_min_rate),
+     "bytes/s a /rpc or /v1/diagnose body must average after 5 s, else 408 (1K; 0 = off)"},
+    {"offload-above", "IDG_OFFLOAD_ABOVE", OPT_SIZE, U64(offload_bytes),
+     "bodies over this are diagnosed in the thread pool, not on the event loop (256K)"},
     {"stream-timeout", "IDG_STREAM_TIMEOUT", OPT_MS, U64(stream_timeout_ms),
      "seconds between two reads of a /v1/stream upload (300)"},
     {"shutdown-timeout", "IDG_SHUTDOWN_TIMEOUT", OPT_MS, U64(shutdown_timeout_ms),
@@ -148,7 +154,7 @@ static int set_limit(srv_config *c, const size_opt *o, const char *val)
         rc = parse_ms(val, &v);
     else
         rc = parse_size(val, &v);
-    if (rc != 0 || (o->kind != OPT_MS && v == 0)) {
+    if (rc != 0 || ((o->kind == OPT_SIZE || o->kind == OPT_COUNT) && v == 0)) {
         fprintf(stderr, "ipsec-diag serve: bad value for --%s: %s\n", o->flag, val);
         return -1;
     }

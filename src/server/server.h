@@ -16,6 +16,8 @@
  *   rpc.c            JSON-RPC 2.0 (pure: request bytes -> response bytes)
  *   endpoints.c      /rpc, /v1/diagnose, /v1/stream, /healthz, /metrics
  *   multipart.c      incremental multipart/form-data parser
+ *   jsonfast.c       the fast path of /rpc's JSON parsing (jansson trees)
+ *   offload.c        large diagnoses in libuv's thread pool
  *   metrics.c        per-worker counters, Prometheus text at scrape
  */
 #ifndef SRV_SERVER_H
@@ -53,6 +55,8 @@ typedef struct srv_config {
     uint64_t header_timeout_ms; /* first byte of a request to end of headers -> 408 */
     uint64_t idle_timeout_ms;   /* keep-alive idle */
     uint64_t body_timeout_ms;   /* between two reads of a body -> 408 */
+    uint64_t body_min_rate;     /* bytes/s a capped body must average (after a grace) -> 408; 0 off */
+    uint64_t offload_bytes;     /* diagnoses of larger bodies run in the thread pool */
     uint64_t stream_timeout_ms; /* between two reads of a /v1/stream upload */
     uint64_t shutdown_timeout_ms; /* in-flight grace on SIGTERM */
     size_t write_queue_max;     /* backpressure bound per connection */

@@ -429,6 +429,7 @@ worker *worker_new(const srv_config *cfg, int id, int listen_fd, srv_metrics *co
         free(w);
         return NULL;
     }
+    w->ctx.loop = &w->loop;
     uv_tcp_init(&w->loop, &w->listener);
     w->listener.data = w;
     uv_async_init(&w->loop, &w->stop_async, on_stop);

@@ -842,6 +842,104 @@ def test_ipv6(binary):
     finally:
         stop_checked(s, "IPv6")
 
+# ---- large diagnoses in the thread pool ---------------------------------------------
+
+def big_lab_log(mib):
+    """The lab corpus repeated to about `mib` MiB."""
+    chunk = b"".join(open(p, "rb").read() for p in sorted(glob.glob(os.path.join(LAB, "*", "*.log"))))
+    return chunk * max(1, (mib * 1024 * 1024) // len(chunk))
+
+
+def test_offload(binary):
+    """Bodies over --offload-above are diagnosed in libuv's thread pool: with
+    one worker, a small request on another connection is answered while a
+    large diagnosis runs; pipelined answers stay in order; the answers and
+    the counters are those of an inline run."""
+    big = big_lab_log(24)
+    rpc_big = json.dumps({"jsonrpc": "2.0", "id": 7, "method": "diagnose",
+                          "params": {"log": big.decode()}}).encode()
+    version = b'{"jsonrpc":"2.0","method":"version","id":8}'
+
+    def rpc_req(body):
+        return (b"POST /rpc HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body)) + body
+
+    s = Server(binary, ["--workers", "1", "--max-body", "256M", "--max-log", "256M"]).start()
+    try:
+        # the reference: the same log through the thread pool and inline (a
+        # server whose threshold is above it) must give the same document
+        st, _, pooled = s.request("POST", "/v1/diagnose", big, {"Content-Type": "text/plain"}, timeout=120)
+        ref = Server(binary, ["--workers", "1", "--max-body", "256M", "--offload-above", "1G"]).start()
+        try:
+            st2, _, inline = ref.request("POST", "/v1/diagnose", big, {"Content-Type": "text/plain"}, timeout=120)
+        finally:
+            ref.stop()
+        check("offload: /v1/diagnose of %d MiB in the pool = inline" % (len(big) >> 20),
+              st == 200 and st2 == 200 and pooled == inline and json.loads(pooled)["sources"][0]["bytes"] == len(big),
+              (st, st2, len(pooled), len(inline)))
+        form, ctype = multipart([("a", "a.log", big), ("b", "b.log", lab_log(FAIL_CASE))])
+        st, _, body = s.request("POST", "/v1/diagnose", form, {"Content-Type": ctype}, timeout=120)
+        doc = json.loads(body) if st == 200 else {}
+        check("offload: a large multipart form in the pool", st == 200
+              and [x["name"] for x in doc.get("sources", [])] == ["a.log", "b.log"], (st, body[:200]))
+
+        # a large /rpc diagnose, and meanwhile small requests on another connection
+        for what, req in (("/rpc", rpc_req(rpc_big)),
+                          ("/v1/diagnose", b"POST /v1/diagnose HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                                           b"Content-Length: %d\r\n\r\n" % len(big) + big)):
+            r = Raw(s.host, s.port, timeout=120)
+            result = {}
+
+            def big_one():
+                r.send(req)
+                result["sent"] = time.time()
+                result["resp"] = r.read_response(timeout=120)
+                result["done"] = time.time()
+            t = threading.Thread(target=big_one)
+            t.start()
+            while "sent" not in result and t.is_alive():
+                time.sleep(0.001)
+            small = []
+            while "done" not in result and t.is_alive():
+                t0 = time.time()
+                st, _, b = s.request("POST", "/rpc", version, {"Content-Type": "application/json"})
+                small.append((st, time.time() - t0, time.time()))
+            t.join(120)
+            r.close()
+            resp = result.get("resp")
+            answered_during = [x for x in small if x[0] == 200 and x[2] < result.get("done", 0)]
+            check("offload: small requests answered while a large %s diagnose runs (one worker): %d, "
+                  "slowest %.0f ms, the large one took %.0f ms" % (
+                      what, len(answered_during), 1000 * max([x[1] for x in small] or [0]),
+                      1000 * (result.get("done", 0) - result.get("sent", 0))),
+                  resp is not None and resp[0] == 200 and len(answered_during) >= 1
+                  and all(x[0] == 200 for x in small), (resp and resp[0], small[:5]))
+
+        # pipelined behind a large one: answered after it, in order
+        r = Raw(s.host, s.port, timeout=120)
+        r.send(rpc_req(rpc_big) + rpc_req(version) + b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        got = [r.read_response(timeout=120) for _ in range(3)]
+        ids = [json.loads(g[2]).get("id") if g and g[0] == 200 and g[2][:1] == b"{" and b'"jsonrpc"' in g[2] else
+               (g[0] if g else None) for g in got]
+        check("offload: pipelined behind a large diagnose, answered in order", ids == [7, 8, 200], ids)
+        r.close()
+
+        # the peer leaves while its diagnosis runs: the server goes on
+        r = Raw(s.host, s.port)
+        r.send(rpc_req(rpc_big))
+        r.close()
+        st, _, _ = s.request("GET", "/healthz")
+        check("offload: a client gone during its diagnosis does no harm", st == 200 and s.proc.poll() is None)
+        st, _, body = s.request("GET", "/metrics")
+        text = body.decode()
+        n = [l for l in text.splitlines() if l.startswith('ipsecdiag_diagnoses_total{class="%s"}' % FAIL_CLASS)]
+        check("offload: diagnoses made in the pool are counted", n and int(n[0].split()[-1]) > 0, n)
+        s.signal(signal.SIGTERM)
+        rc = s.wait(60)
+        check("offload: exit 0 on SIGTERM", rc == 0, (rc, s.stderr()[-1500:]))
+    finally:
+        s.stop()
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -873,7 +971,7 @@ def main():
         check("server exits 0 on SIGTERM after all groups", rc == 0, (rc, s.stderr()[-1500:]))
     finally:
         s.stop()
-    for t in (test_limits, test_auth_cors, test_sigterm, test_ipv6):
+    for t in (test_limits, test_auth_cors, test_sigterm, test_ipv6, test_offload):
         try:
             t(binary)
         except Exception as e:  # noqa: BLE001

@@ -1,0 +1,427 @@
+/*
+ * jsonfast.c - the fast path for json_loadb() on /rpc bodies (see
+ * jsonfast.h for why it exists and why it may refuse anything).
+ *
+ * The grammar and every check follow jansson 2.14's load.c so that an input
+ * accepted here gives the tree jansson would give:
+ *   - whitespace is space, tab, CR, LF; any other byte outside a string that
+ *     is not part of a token is an error (NUL included);
+ *   - numbers: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?; without '.',
+ *     'e' or 'E' an integer (json_int_t, an overflow is an error), else a
+ *     real (an overflow to infinity is an error, an underflow is not);
+ *   - strings: no raw byte below 0x20, well-formed UTF-8 (utf8.h's test is
+ *     jansson's), escapes \" \\ \/ \b \f \n \r \t \uXXXX with surrogate
+ *     pairs joined and lone surrogates refused; \u0000 is allowed in values
+ *     (JSON_ALLOW_NUL) but not in object keys;
+ *   - duplicate keys: the last value wins, at the first key's position
+ *     (json_object_setn_new_nocheck, as jansson does);
+ *   - one value, then only whitespace to the end (JSON_DECODE_ANY).
+ * Nesting deeper than the caller's limit (and than JF_MAX_DEPTH, well below
+ * jansson's JSON_PARSER_MAX_DEPTH) is refused too: the caller's json_depth()
+ * check then answers it, so a tree from here needs no depth pre-scan.
+ */
+#include "server/jsonfast.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "utf8.h"
+
+#define JF_MAX_DEPTH 512
+#define JF_MAX_NUMBER 64 /* longer number tokens are left to jansson */
+
+typedef struct jf {
+    const char *p, *end;
+    size_t depth, max_depth;
+    char *scratch;       /* decoded strings with escapes */
+    size_t scap;
+} jf;
+
+/* Does byte c end a run of plain string characters? '"', '\\', the C0
+ * controls (refused) and every non-ASCII byte (validated). One unsigned
+ * compare covers both ends of the range: c - 0x20 wraps for c < 0x20. */
+static inline int stops_run(unsigned char c)
+{
+    return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
+}
+
+/* Eight bytes at a time: is any of them one that stops_run()? A non-ASCII
+ * byte shows in its high bit. Once all eight are ASCII, a byte below 0x20
+ * (x - 0x20), or equal to '"' or '\\' (zero after the XOR, minus one),
+ * borrows into its own high bit; a borrow carried into the next byte only
+ * happens above a real hit, so there are no misses, and a false alarm
+ * would only send the word through the byte loop. */
+static inline int word_stops(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    uint64_t x;
+
+    memcpy(&x, p, 8);
+    if (x & highs)
+        return 1;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) | (q - ones) | (b - ones)) & highs) != 0;
+}
+
+static void skip_ws(jf *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+        j->p++;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* The 4 hex digits at p, or -1. */
+static int32_t hex4(const char *p)
+{
+    int32_t v = 0;
+
+    for (int i = 0; i < 4; i++) {
+        int h = hexval(p[i]);
+        if (h < 0)
+            return -1;
+        v = v << 4 | h;
+    }
+    return v;
+}
+
+static char *put_utf8(char *w, int32_t cp)
+{
+    if (cp < 0x80) {
+        *w++ = (char)cp;
+    } else if (cp < 0x800) {
+        *w++ = (char)(0xC0 | cp >> 6);
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        *w++ = (char)(0xE0 | cp >> 12);
+        *w++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+        *w++ = (char)(0xF0 | cp >> 18);
+        *w++ = (char)(0x80 | (cp >> 12 & 0x3F));
+        *w++ = (char)(0x80 | (cp >> 6 & 0x3F));
+        *w++ = (char)(0x80 | (cp & 0x3F));
+    }
+    return w;
+}
+
+/*
+ * A string, j->p just after its opening quote. Pass 1 finds the closing
+ * quote and checks the bytes and the escapes' syntax; pass 2, only when
+ * there are escapes, decodes into the scratch buffer (never longer than
+ * the raw text). *s and *n receive the value (in the input or in scratch).
+ * Returns 0, or -1 (not parsed here).
+ */
+static int scan_string(jf *j, const char **s, size_t *n, int *has_nul)
+{
+    const char *start = j->p, *p = j->p, *end = j->end;
+    int escapes = 0;
+
+    *has_nul = 0;
+    for (;;) {
+        while (end - p >= 8 && !word_stops(p))
+            p += 8;
+        while (p < end && !stops_run((unsigned char)*p))
+            p++;
+        if (p >= end)
+            return -1;
+        if (*p == '"')
+            break;
+        if (*p == '\\') {
+            if (end - p < 2)
+                return -1;
+            switch (p[1]) {
+            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+                p += 2;
+                break;
+            case 'u':
+                if (end - p < 6 || hex4(p + 2) < 0)
+                    return -1;
+                p += 6;
+                break;
+            default:
+                return -1;
+            }
+            escapes = 1;
+            continue;
+        }
+        if ((unsigned char)*p < 0x20)
+            return -1;
+        size_t k = utf8_seq_len(p, (size_t)(end - p));
+        if (k == 0)
+            return -1;
+        p += k;
+    }
+    j->p = p + 1;
+    if (!escapes) {
+        *s = start;
+        *n = (size_t)(p - start);
+        return 0;
+    }
+
+    size_t raw = (size_t)(p - start);
+    if (raw > j->scap) {
+        char *ns = realloc(j->scratch, raw);
+        if (ns == NULL)
+            return -1;
+        j->scratch = ns;
+        j->scap = raw;
+    }
+    char *w = j->scratch;
+    const char *q = start;
+    while (q < p) {
+        const char *bs = memchr(q, '\\', (size_t)(p - q));
+        size_t run = bs ? (size_t)(bs - q) : (size_t)(p - q);
+        memcpy(w, q, run);
+        w += run;
+        if (bs == NULL)
+            break;
+        q = bs + 2;
+        switch (bs[1]) {
+        case 'b': *w++ = '\b'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'n': *w++ = '\n'; break;
+        case 'r': *w++ = '\r'; break;
+        case 't': *w++ = '\t'; break;
+        case 'u': {
+            int32_t cp = hex4(bs + 2);
+            q = bs + 6;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                int32_t lo = p - q >= 6 && q[0] == '\\' && q[1] == 'u' ? hex4(q + 2) : -1;
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    return -1; /* no second half: jansson's "invalid Unicode" */
+                cp = ((cp - 0xD800) << 10) + (lo - 0xDC00) + 0x10000;
+                q += 6;
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                return -1;
+            }
+            if (cp == 0)
+                *has_nul = 1;
+            w = put_utf8(w, cp);
+            break;
+        }
+        default: /* '"', '\\', '/' */
+            *w++ = bs[1];
+        }
+    }
+    *s = j->scratch;
+    *n = (size_t)(w - j->scratch);
+    return 0;
+}
+
+static json_t *parse_number(jf *j)
+{
+    const char *p = j->p, *start = p, *end = j->end;
+    int real = 0;
+    char tok[JF_MAX_NUMBER + 1], *tend;
+
+    if (p < end && *p == '-')
+        p++;
+    if (p < end && *p == '0') {
+        p++;
+    } else if (p < end && *p >= '1' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        return NULL;
+    }
+    if (p < end && *p == '.') {
+        real = 1;
+        p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        real = 1;
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || *p < '0' || *p > '9')
+            return NULL;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if ((size_t)(p - start) > JF_MAX_NUMBER)
+        return NULL;
+    memcpy(tok, start, (size_t)(p - start));
+    tok[p - start] = '\0';
+    j->p = p;
+    errno = 0;
+    if (!real) {
+        long long v = strtoll(tok, &tend, 10);
+        if (errno == ERANGE || *tend)
+            return NULL;
+        return json_integer((json_int_t)v);
+    }
+    double d = strtod(tok, &tend);
+    if (*tend || (errno == ERANGE && isinf(d)))
+        return NULL;
+    return json_real(d);
+}
+
+static json_t *parse_value(jf *j);
+
+static json_t *parse_array(jf *j)
+{
+    json_t *a = json_array();
+
+    if (a == NULL)
+        return NULL;
+    j->p++; /* '[' */
+    skip_ws(j);
+    if (j->p < j->end && *j->p == ']') {
+        j->p++;
+        return a;
+    }
+    for (;;) {
+        json_t *v = parse_value(j);
+        if (v == NULL || json_array_append_new(a, v) != 0)
+            goto fail;
+        skip_ws(j);
+        if (j->p >= j->end)
+            goto fail;
+        if (*j->p == ']') {
+            j->p++;
+            return a;
+        }
+        if (*j->p != ',')
+            goto fail;
+        j->p++;
+    }
+fail:
+    json_decref(a);
+    return NULL;
+}
+
+static json_t *parse_object(jf *j)
+{
+    json_t *o = json_object();
+
+    if (o == NULL)
+        return NULL;
+    j->p++; /* '{' */
+    skip_ws(j);
+    if (j->p < j->end && *j->p == '}') {
+        j->p++;
+        return o;
+    }
+    for (;;) {
+        const char *k;
+        size_t kn;
+        int nul;
+        char *key = NULL;
+        json_t *v;
+
+        skip_ws(j);
+        if (j->p >= j->end || *j->p != '"')
+            goto fail;
+        j->p++;
+        if (scan_string(j, &k, &kn, &nul) != 0 || nul)
+            goto fail;
+        /* an unescaped key points into the input; a decoded one into
+         * scratch, which the value's strings reuse: copy that one */
+        if (k == j->scratch) {
+            if ((key = malloc(kn)) == NULL)
+                goto fail;
+            k = memcpy(key, k, kn);
+        }
+        skip_ws(j);
+        if (j->p >= j->end || *j->p != ':') {
+            free(key);
+            goto fail;
+        }
+        j->p++;
+        v = parse_value(j);
+        if (v == NULL || json_object_setn_new_nocheck(o, k, kn, v) != 0) {
+            free(key);
+            goto fail;
+        }
+        free(key);
+        skip_ws(j);
+        if (j->p >= j->end)
+            goto fail;
+        if (*j->p == '}') {
+            j->p++;
+            return o;
+        }
+        if (*j->p != ',')
+            goto fail;
+        j->p++;
+    }
+fail:
+    json_decref(o);
+    return NULL;
+}
+
+static int literal(jf *j, const char *word, size_t n)
+{
+    if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
+        return 0;
+    j->p += n;
+    return 1;
+}
+
+static json_t *parse_value(jf *j)
+{
+    json_t *v;
+
+    skip_ws(j);
+    if (j->p >= j->end)
+        return NULL;
+    switch (*j->p) {
+    case '"': {
+        const char *s;
+        size_t n;
+        int nul;
+        j->p++;
+        if (scan_string(j, &s, &n, &nul) != 0)
+            return NULL;
+        return json_stringn_nocheck(s, n);
+    }
+    case '{':
+    case '[':
+        if (++j->depth > j->max_depth)
+            return NULL;
+        v = *j->p == '{' ? parse_object(j) : parse_array(j);
+        j->depth--;
+        return v;
+    case 't':
+        return literal(j, "true", 4) ? json_true() : NULL;
+    case 'f':
+        return literal(j, "false", 5) ? json_false() : NULL;
+    case 'n':
+        return literal(j, "null", 4) ? json_null() : NULL;
+    default:
+        return parse_number(j);
+    }
+}
+
+json_t *jsonfast_loadb(const char *buf, size_t len, size_t max_depth)
+{
+    jf j = {buf, buf + len, 0, max_depth < JF_MAX_DEPTH ? max_depth : JF_MAX_DEPTH, NULL, 0};
+    json_t *v = parse_value(&j);
+
+    free(j.scratch);
+    if (v == NULL)
+        return NULL;
+    skip_ws(&j);
+    if (j.p != j.end) { /* trailing bytes: jansson's "end of file expected" */
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
