@@ -25,6 +25,7 @@
  */
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -289,11 +290,29 @@ static int64_t digits_value(const char *p, const char *e)
  * Returns the char after '>' (conn and sa_id set), or NULL if this is no
  * context (nothing set).
  */
-static inline char *parse_context(char *p, const char *end, span *conn, int64_t *sa_id)
+/* The first '|' or '>' in [q, end), or end: eight bytes at a time, as
+ * every prefixed line has a context to read. The lowest flagged byte of a
+ * has-zero-byte test is always a true match. */
+static inline char *find_bar_or_gt(char *q, const char *end)
 {
-    char *q = p;
+    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    for (; end - q >= 8; q += 8) {
+        uint64_t v, a, b;
+        memcpy(&v, q, 8);
+        a = v ^ (ones * '|');
+        b = v ^ (ones * '>');
+        uint64_t hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+        if (hit)
+            return q + (__builtin_ctzll(hit) >> 3);
+    }
     while (q < end && *q != '|' && *q != '>')
         q++;
+    return q;
+}
+
+static inline char *parse_context(char *p, const char *end, span *conn, int64_t *sa_id)
+{
+    char *q = find_bar_or_gt(p, end);
     if (q >= end)
         return NULL;
     if (*q == '>') {
@@ -303,14 +322,22 @@ static inline char *parse_context(char *p, const char *end, span *conn, int64_t 
         *sa_id = id;
         return q + 1;
     }
+    /* the id, read as it is scanned: digits_value's rule (1..18 digits,
+     * else -1) in one pass */
     char *id_start = q + 1, *id_end = id_start;
-    while (id_end < end && *id_end != '>' && *id_end != ' ')
-        id_end++;
+    int64_t id = 0;
+    bool number = true;
+    for (; id_end < end && *id_end != '>' && *id_end != ' '; id_end++) {
+        if (is_digit(*id_end) && id_end - id_start < 18)
+            id = id * 10 + (*id_end - '0');
+        else
+            number = false;
+    }
     if (id_end >= end || *id_end != '>')
         return NULL;
     if (q > p)
         *conn = make_span(p, q);
-    *sa_id = digits_value(id_start, id_end);
+    *sa_id = number && id_end > id_start ? id : -1;
     return id_end + 1;
 }
 
