@@ -376,9 +376,15 @@ static inline const char *find_lit(const char *p, const char *end, const char *l
     if ((size_t)(end - p) < n)
         return NULL;
     const char c0 = lit[0];
-    for (const char *last = end - n; p <= last; p++)
-        if (*p == c0 && memcmp(p + 1, lit + 1, n - 1) == 0)
+    for (const char *last = end - n; p <= last; p++) {
+        if (*p != c0)
+            continue;
+        size_t k = 1;
+        while (k < n && p[k] == lit[k])
+            k++;
+        if (k == n)
             return p;
+    }
     return NULL;
 }
 
