@@ -230,9 +230,10 @@ static int is_digit(char c)
  * any strlen-sized work. */
 static int name_is(const char *s, size_t len, const char *name)
 {
-    if (len == 0)
-        return name[0] == '\0';
-    return name[0] == s[0] && strncmp(name, s, len) == 0 && name[len] == '\0';
+    for (size_t k = 0; k < len; k++)
+        if (name[k] != s[k] || name[k] == '\0')
+            return 0;
+    return name[len] == '\0';
 }
 
 /* Length of a "KE<1-7>_" additional key exchange prefix at s, else 0. */

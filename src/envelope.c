@@ -1095,7 +1095,11 @@ static void fill_cache(envelope_cache *c, char *line, char *end, const parser *p
     const charon_line *l = ps->out;
     size_t head_len = ps->body ? (size_t)(ps->body - line) : 0;
     c->stamp = STAMP_NONE;
+    /* a header that does not end with a blank is no boundary the next line
+     * can be cut at: "- -\b\b 12[ENC]" read its body from the control bytes
+     * on, while the next line's "- - 05[IKE]" must be parsed on its own */
     if (ps->stamp == STAMP_NONE || !ps->body || ps->body >= end || head_len > sizeof c->head ||
+        head_len == 0 || (line[head_len - 1] != ' ' && line[head_len - 1] != '\t') ||
         l->time.p < line || l->time.p + l->time.n > ps->body)
         return;
     memcpy(c->head, line, head_len);
