@@ -56,6 +56,7 @@ void srv_config_defaults(srv_config *c)
     c->stream_timeout_ms = 300000;
     c->shutdown_timeout_ms = 10000;
     c->write_queue_max = 1024 * 1024;
+    c->listen_backlog = 65535; /* i.e. net.core.somaxconn (4096 on Linux >= 5.4) */
 }
 
 /* ---- option table ------------------------------------------------------ */
@@ -99,6 +100,8 @@ static const size_opt limit_opts[] = {
      "seconds to finish in-flight requests on SIGTERM (10)"},
     {"write-queue", "IDG_WRITE_QUEUE", OPT_SIZE, SZ(write_queue_max),
      "unsent output per connection before reading pauses (1M)"},
+    {"listen-backlog", "IDG_LISTEN_BACKLOG", OPT_COUNT, SZ(listen_backlog),
+     "accept queue per worker; the kernel caps it at net.core.somaxconn (65535)"},
 };
 
 /* "64M", "16K", "16KiB", "1G", "1234" -> bytes. */
@@ -548,11 +551,20 @@ static int run_server(srv_config *cfg)
     uv_close((uv_handle_t *)&s.exited, NULL);
     uv_run(s.loop, UV_RUN_DEFAULT);
     uv_loop_close(s.loop);
+    if (rc == 0) {
+        /* How the kernel spread the connections over the workers'
+         * SO_REUSEPORT sockets (a hash of the 4-tuple, not their load). */
+        char line[4096];
+        size_t n = (size_t)snprintf(line, sizeof line, "ipsec-diag serve: stopped (connections per worker:");
+        for (int i = 0; i < cfg->workers && n < sizeof line - 32; i++)
+            n += (size_t)snprintf(line + n, sizeof line - n, " %llu",
+                                  (unsigned long long)atomic_load_explicit(&metrics[i]->connections_total,
+                                                                           memory_order_relaxed));
+        fprintf(stderr, "%s)\n", line);
+    }
     for (int i = 0; i < cfg->workers; i++)
         free(metrics[i]);
     rpc_cleanup();
-    if (rc == 0)
-        fprintf(stderr, "ipsec-diag serve: stopped\n");
     return rc;
 }
 

@@ -60,6 +60,7 @@ typedef struct srv_config {
     uint64_t stream_timeout_ms; /* between two reads of a /v1/stream upload */
     uint64_t shutdown_timeout_ms; /* in-flight grace on SIGTERM */
     size_t write_queue_max;     /* backpressure bound per connection */
+    size_t listen_backlog;      /* accept queue per worker (capped by net.core.somaxconn) */
 } srv_config;
 
 /* Defaults as documented in --help. */

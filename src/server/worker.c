@@ -11,9 +11,26 @@
  * byte is out we shut down our sending side and read (and drop) what the
  * peer still sends for up to LINGER_MS, so the peer gets our 400/413/408
  * instead of a reset that would discard it from its receive buffer.
+ *
+ * Timers are lazy: http_conn moves a connection's deadline on every request
+ * (header timeout at its first byte, idle timeout after its answer), and
+ * each uv_timer_start/stop is a removal and an insertion in the loop's timer
+ * heap, which at hundreds of connections per worker was the largest item of
+ * the loop's own CPU time. So io_timer only records the deadline; the uv
+ * timer is restarted only when the new deadline is earlier than the one it
+ * is armed for, and when it fires before the recorded deadline it re-arms
+ * for the rest. A keep-alive connection thus touches the heap about once
+ * per header_timeout, not twice per request.
+ *
+ * The listening socket's backlog is --listen-backlog (default: as much as
+ * the kernel allows, net.core.somaxconn): a worker that is off the CPU for a
+ * while (a loaded machine) must not see a burst of new connections
+ * overflow its accept queue, since every connection dropped there waits
+ * for a SYN retransmission (1 s, then 3 s, 7 s) before it is served.
  */
 #include "server/worker.h"
 
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +67,8 @@ struct uconn {
     worker *wk;
     http_conn *hc;
     uconn *prev, *next;
+    uint64_t due;           /* deadline (loop time, ms) of the current state; 0 none */
+    uint64_t armed_due;     /* when the uv timer fires; 0 = not armed */
     size_t queued;          /* bytes in uv_write requests not yet done */
     int open_handles;
     int closing;            /* http_conn asked to close */
@@ -137,16 +156,28 @@ static void io_pause(void *io, int paused)
 
 static void on_timer(uv_timer_t *t);
 
+/* The connection's deadline is `ms` from now (0: none). Lazy, see the top:
+ * the uv timer moves only when the deadline comes nearer. */
+static void conn_timer(uconn *c, uint64_t ms)
+{
+    if (ms == 0) {
+        c->due = 0; /* an armed timer fires once more and does nothing */
+        return;
+    }
+    c->due = uv_now(&c->wk->loop) + ms;
+    if (c->armed_due != 0 && c->armed_due <= c->due)
+        return;
+    c->armed_due = c->due;
+    uv_timer_start(&c->timer, on_timer, ms, 0);
+}
+
 static void io_timer(void *io, uint64_t ms)
 {
     uconn *c = io;
 
     if (c->closed)
         return;
-    if (ms == 0)
-        uv_timer_stop(&c->timer);
-    else
-        uv_timer_start(&c->timer, on_timer, ms, 0);
+    conn_timer(c, ms);
 }
 
 static void io_close(void *io, int graceful)
@@ -203,7 +234,8 @@ static void on_shutdown(uv_shutdown_t *req, int status)
     }
     /* Keep reading (and dropping) until EOF or the linger time is over. */
     c->lingering = 1;
-    uv_timer_start(&c->timer, on_timer, LINGER_MS, 0);
+    c->due = 0;
+    conn_timer(c, LINGER_MS);
     if (!c->reading) {
         c->reading = 1;
         if (uv_read_start((uv_stream_t *)&c->tcp, on_alloc, on_read) != 0)
@@ -276,7 +308,17 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 static void on_timer(uv_timer_t *t)
 {
     uconn *c = t->data;
+    uint64_t now = uv_now(&c->wk->loop);
 
+    c->armed_due = 0;
+    if (c->due == 0 || c->closed)
+        return; /* the deadline was cleared after the timer was armed */
+    if (now < c->due) { /* the deadline moved later: wait for the rest */
+        c->armed_due = c->due;
+        uv_timer_start(&c->timer, on_timer, c->due - now, 0);
+        return;
+    }
+    c->due = 0;
     if (c->lingering || c->closing)
         conn_close_now(c);
     else
@@ -326,7 +368,7 @@ static void on_connection(uv_stream_t *server, int status)
     uv_tcp_nodelay(&c->tcp, 1);
     uv_timer_init(&w->loop, &c->timer);
     c->tcp.data = c->timer.data = c;
-    c->wk = w;
+    c->wk = w; /* before http_conn_new: it sets the first deadline */
     c->open_handles = 2;
     c->next = w->conns;
     if (w->conns)
@@ -444,9 +486,10 @@ worker *worker_new(const srv_config *cfg, int id, int listen_fd, srv_metrics *co
 int worker_start(worker *w)
 {
     int rc = uv_tcp_open(&w->listener, w->listen_fd);
+    int backlog = w->cfg->listen_backlog > INT_MAX ? INT_MAX : (int)w->cfg->listen_backlog;
 
-    if (rc == 0)
-        rc = uv_listen((uv_stream_t *)&w->listener, 1024, on_connection);
+    if (rc == 0) /* the kernel caps it at net.core.somaxconn */
+        rc = uv_listen((uv_stream_t *)&w->listener, backlog, on_connection);
     if (rc == 0)
         rc = uv_check_start(&w->log_check, on_check);
     if (rc == 0)
