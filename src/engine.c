@@ -466,8 +466,22 @@ static int sequence_fit(const negotiation *c, const struct summary *s)
     case EX_QUICK_MODE:
         if (c->ike_version == 2)
             return 0;
-        return c->p2_msgid == s->msgid && c->p2_exch == EX_QUICK_MODE ? 3 : (c->ike_established ? 1 : 0);
+        if (c->p2_msgid == s->msgid && c->p2_exch == EX_QUICK_MODE)
+            return 3;
+        /* a peer's new Quick Mode: likelier for an SA that has not had
+         * one yet than for one whose CHILD_SA is up or being set up */
+        if (c->ike_established && !c->child_ever_established && !c->p2_open)
+            return 2;
+        return c->ike_established ? 1 : 0;
     case EX_INFORMATIONAL_V1:
+        if (c->ike_version == 2 || !c->ike_established)
+            return 0;
+        /* an error notify (NO_PROPOSAL_CHOSEN, INVALID_ID_INFORMATION...)
+         * answers the Quick Mode of ours that never completed */
+        if (summary_has_error_notify(s->payloads) && c->p2_open && c->p2_we_initiated &&
+            c->p2_exch == EX_QUICK_MODE)
+            return 2;
+        return 1;
     case EX_TRANSACTION:
         return c->ike_version != 2 && c->ike_established ? 1 : 0;
     default:
@@ -488,7 +502,8 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
                   s.payloads.n >= 4 && memcmp(s.payloads.p, " [ SA", 5 < s.payloads.n ? 5 : s.payloads.n) == 0;
     if (initial)
         return (bound->last_gen_x == EX_NONE && bound->exch == EX_NONE) ? bound : get_neg(e, INT64_MIN, 1);
-    if (sequence_fit(bound, &s) >= 3)
+    int bound_fit = sequence_fit(bound, &s);
+    if (bound_fit >= 3)
         return bound;
     negotiation *best = NULL;
     int best_fit = 0;
@@ -505,7 +520,8 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
             best_fit = fit;
         }
     }
-    return best_fit >= 3 ? best : bound;
+    /* exactly expected, or (2) likelier than the bound one */
+    return best_fit >= 3 || (best_fit >= 2 && best_fit > bound_fit) ? best : bound;
 }
 
 /* Failures that only happen before an IKE_SA is up (a packet that cannot
@@ -942,6 +958,7 @@ static void on_summary(negotiation *n, const msg_event *ev, int generating, fold
             n->p2_msgid = s.msgid;
             n->p2_we_initiated = we_init;
             n->p2_rekey = n->exch_rekey || (s.x == EX_QUICK_MODE && n->child_ever_established);
+            n->p2_open = 1;
         }
     }
     int routine = (n->ike_established || n->main_exch == EX_NONE) && !n->facts && !n->pending &&
@@ -1188,6 +1205,7 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
     n->child_established_pending++;
     n->child_ever_established = 1;
+    n->p2_open = 0;
     n->p2_auth_child_ok = 1;
     r->phase = 2;
     r->terminal = 1;

@@ -193,6 +193,7 @@ typedef struct negotiation {
     int p2_we_initiated;
     uint32_t p2_msgid;
     int p2_rekey;
+    int p2_open;               /* that attempt has not established its CHILD_SA */
 
     /* facts of the current episode */
     uint64_t facts;

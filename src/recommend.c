@@ -155,6 +155,18 @@ static const char *id_type_label(const char *id)
 
 /* ---- proposals ---- */
 
+/* An AEAD cipher (AES-GCM, AES-CCM, ChaCha20-Poly1305, Camellia-CCM) carries its own
+ * integrity: a proposal with one logs no INTEGRITY transform at all. `v` may be a list. */
+static int has_aead(const char *v)
+{
+    return v && (strstr(v, "_GCM_") || strstr(v, "_CCM_") || strstr(v, "POLY1305"));
+}
+
+static int is_none(const char *v)
+{
+    return v && strcmp(v, "NONE") == 0;
+}
+
 static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int phase)
 {
     const idg_offending *o = first_off(in);
@@ -214,7 +226,25 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
                 /* pfSense derives the PRF from the Hash setting */
                 if (in->cls == IDG_CLASS_PHASE1_HASH_MISMATCH && strcmp(x->field, "phase1.prf") == 0)
                     continue;
-                int w = snprintf(buf + len, sizeof buf - len, "; also %s: this end %s, peer %s",
+                int w;
+                /* the missing integrity of an AEAD proposal is part of the cipher, not a
+                 * second setting to change */
+                const char *dot = strchr(x->field, '.');
+                if (dot && strcmp(dot, ".integrity") == 0 &&
+                    ((is_none(x->peer) && has_aead(o->peer)) || (is_none(x->local) && has_aead(o->local)))) {
+                    int peer_aead = is_none(x->peer) && has_aead(o->peer);
+                    const char *other_integ = peer_aead ? x->local : x->peer;
+                    const char *ig = other_integ ? rec_gui_values(a, other_integ) : NULL;
+                    w = snprintf(buf + len, sizeof buf - len,
+                                 " (%s has integrity built in, no hash is used with it; %s needs the "
+                                 "hash %s)", peer_aead ? o->peer : o->local, peer_aead ? o->local : o->peer,
+                                 ig ? ig : (other_integ ? other_integ : "?"));
+                    if (w < 0 || (size_t)w >= sizeof buf - len)
+                        break;
+                    len += (size_t)w;
+                    continue;
+                }
+                w = snprintf(buf + len, sizeof buf - len, "; also %s: this end %s, peer %s",
                                  strchr(x->field, '.') ? strchr(x->field, '.') + 1 : x->field,
                                  x->local ? x->local : "?", x->peer ? x->peer : "?");
                 if (w < 0 || (size_t)w >= sizeof buf - len)

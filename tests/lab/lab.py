@@ -91,6 +91,21 @@ HEADLINE = re.compile(
     r"unable to|timed out|requesting|didn't accept|narrow|constraint|trusted|"
     r"invalid|rekeyed|deleting|DELETE for|behind NAT|EAP|XAuth auth|decryption|unacceptable")
 KEY_LINE = re.compile(r"\[(IKE|CFG|CHD|ENC|KNL|JOB)\] <")
+KEY_LINE_NONAME = re.compile(r"\[(IKE|CFG|CHD|ENC|KNL|JOB)\] ")   # ike_name = no: no <..> prefix
+
+# charon's file log levels: pfSense's recommended troubleshooting levels (IKE SA, IKE Child
+# SA and Configuration Backend at Diag, the rest at Control); a scenario's "log" overrides them
+LOG_DEFAULT = {"ike_name": "yes", "default": 1, "ike": 2, "chd": 2, "cfg": 2}
+
+
+def log_settings(sc):
+    return dict(LOG_DEFAULT, **sc.get("log", {}))
+
+
+def log_settings_text(sc):
+    ls = log_settings(sc)
+    levels = ", ".join("%s=%s" % (k, v) for k, v in ls.items() if k != "ike_name")
+    return "ike_name=%s; %s" % (ls["ike_name"], levels)
 
 _print_lock = threading.Lock()
 
@@ -521,13 +536,11 @@ class Run:
             for cd in CRED_DIRS:
                 os.makedirs(self.d(role, "swanctl", cd))
             swanctl, charon = build_end(self.inst, role)
-            charon["filelog"] = {"lab": {
+            charon["filelog"] = {"lab": dict({
                 "path": self.d(role, "charon.log"),
                 "time_format": "%b %e %H:%M:%S",
-                "ike_name": "yes",
                 "append": "no",
-                "flush_line": "yes",
-                "default": 1, "ike": 2, "chd": 2, "cfg": 2}}
+                "flush_line": "yes"}, **log_settings(self.sc))}
             charon["syslog"] = {"daemon": {"default": -1}, "auth": {"default": -1}}
             plugins = charon.setdefault("plugins", {})
             plugins["vici"] = {"socket": self.vici(role)}
@@ -809,7 +822,8 @@ class Run:
             for i, m in enumerate(msgs):
                 if "added vici connection" in m:
                     start = i + 1
-            head = [m for m in msgs[start:] if KEY_LINE.search(m) and HEADLINE.search(m)]
+            key = KEY_LINE if log_settings(self.sc)["ike_name"] == "yes" else KEY_LINE_NONAME
+            head = [m for m in msgs[start:] if key.search(m) and HEADLINE.search(m)]
             res[role] = {
                 "ike_sa_established": bool(re.search(r"IKE_SA \S+\[\d+\] established", body)),
                 "child_sa_established": bool(re.search(r"CHILD_SA \S+\{\d+\} established",
@@ -887,8 +901,8 @@ class Run:
                 "actions": [list(a) if len(a) > 1 else [a[0]]
                             for a in sc.get("actions", S.DEFAULT_ACTIONS)],
                 "duration_s": round(self.duration, 1),
-                "log_format": "charon filelog (time_format \"%b %e %H:%M:%S\", ike_name=yes; "
-                              "default=1, ike/chd/cfg=2) post-processed by lab.py: hostname and "
+                "log_format": "charon filelog (time_format \"%b %e %H:%M:%S\", " +
+                              log_settings_text(sc) + ") post-processed by lab.py: hostname and "
                               "\"charon[PID]:\" inserted after the timestamp (BSD syslog "
                               "envelope); message text untouched. The logs stop where the lab "
                               "stopped the daemons (shutdown lines are not included).",

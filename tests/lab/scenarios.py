@@ -32,6 +32,8 @@ An entry is a dict:
   expect       expected.json: per end "established", "not_determinable", or
                {outcome, accept_class, offending}
   misconfigured  {setting, initiator, responder} for meta.json
+  log          charon filelog overrides (lab.LOG_DEFAULT): levels "default",
+               "ike", "cfg", ... and "ike_name" ("no": no <conn|N> prefixes)
   phase, class, notes   for meta.json
 
 Any dict may hold "v1"/"v2" (or "ip4"/"ip6") keys whose content is merged in
@@ -970,6 +972,288 @@ SCENARIOS = [
                  "`offending`; `tunnels` lists every negotiation per end, by connection "
                  "(IKE_SA) name.",
     },
+]
+
+
+# ---------------------------------------------------------------------------------- variants
+# Everything at level 1: pfSense's IPsec Logging Controls with every subsystem at "Control"
+# (nobody raised IKE SA / IKE Child SA / Configuration Backend to "Diag"). Gone: "selecting
+# proposal:" and "no acceptable X found" (CFG 2), the traffic selector dumps, most of IKE 2.
+QUIET_LOG = {"default": 1, "ike": 1, "chd": 1, "cfg": 1}
+NOT_DIAG = [r"!selecting proposal:", r"!no acceptable [A-Z_]+ found"]
+
+
+def _by_name(name):
+    for e in SCENARIOS:
+        if e["name"] == name:
+            return e
+    raise KeyError(name)
+
+
+def quiet(base, log_expect, expect=None, versions=None, notes=None):
+    """The scenario `base` again, logged with every subsystem at level 1."""
+    import copy
+    e = copy.deepcopy(_by_name(base))
+    e["name"] = "l1-" + base
+    e["description"] = "all log levels 1 (pfSense 'Control' everywhere, no Diag): " + \
+        e["description"]
+    e["log"] = dict(QUIET_LOG)
+    e["log_expect"] = log_expect
+    if expect is not None:
+        e["expect"] = expect
+    if versions is not None:
+        e["versions"] = versions
+    e["notes"] = notes or ("Logged with every subsystem at level 1: the responder's log has "
+                           "the received and configured proposals (or the refusal) but no "
+                           "'selecting proposal' / 'no acceptable ... found' lines.")
+    return e
+
+
+# CHILD_SA lifetimes short enough for a rekey within the run (initiator only, so that the
+# initiator is the one that rekeys; no rand_time so that it happens when expected)
+SHORT_CHILD_LIFE = {"rekey_time": "4s", "life_time": "9s", "rand_time": "0s"}
+
+SCENARIOS += [
+    quiet("p1-encryption-mismatch",
+          {"initiator": notify_lines("ike"),
+           "responder": [r"received proposals: IKE:", r"configured proposals: IKE:"] +
+                        NOT_DIAG + [proposal_lines("ike")]}),
+    quiet("p1-dh-ecp-vs-modp",
+          {"initiator": notify_lines("ike"),
+           "responder": [r"received proposals: IKE:.*ECP_256", r"configured proposals: IKE:"
+                         r".*MODP_2048"] + NOT_DIAG + [proposal_lines("ike")]}),
+    quiet("p2-encryption-mismatch",
+          {"initiator": notify_lines("esp"),
+           "responder": [r"received proposals: ESP:", r"configured proposals: ESP:"] +
+                        NOT_DIAG + [proposal_lines("esp")]}),
+    quiet("p1-psk-mismatch",
+          {"v1": {"responder": [r"invalid ID_V1 payload length, decryption failed"]},
+           "v2": {"responder": [r"MAC mismatched|verification of AUTH payload failed|"
+                                r"AUTHENTICATION_FAILED"],
+                  "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+          notes="Logged with every subsystem at level 1."),
+    quiet("p1-id-mismatch",
+          {"v1": {"responder": [r"no peer config found"],
+                  "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+           "v2": {"responder": [r"no matching peer config found"],
+                  "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+          notes="Logged with every subsystem at level 1. The IKEv2 initiator's log is the same "
+                "as for a PSK mismatch (only AUTHENTICATION_FAILED), so phase1_psk_mismatch and "
+                "phase1_authentication_failure are accepted for it."),
+    quiet("p1-id-mismatch-nat",
+          {"v1": {"responder": [r"no peer config found"],
+                  "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+           "v2": {"responder": [r"no matching peer config found"],
+                  "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+          notes="Logged with every subsystem at level 1: whether the log still says that the "
+                "peer is behind a NAT depends on the level of that line."),
+    quiet("p2-ts-mismatch",
+          {"v1": {"responder": [r"no matching CHILD_SA config found",
+                                r"!proposing traffic selectors"],
+                  "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+           "v2": {"responder": [r"traffic selectors .* unacceptable"],
+                  "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA built"]}},
+          notes="Logged with every subsystem at level 1: no 'proposing traffic selectors' "
+                "dumps; what is left is the refusal."),
+    quiet("p1-mode-aggressive-vs-main",
+          {"responder": [r"Aggressive Mode PSK disabled for security reasons"],
+           "initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+          notes="Logged with every subsystem at level 1."),
+    quiet("success", {"initiator": UP + NOT_DIAG, "responder": UP + NOT_DIAG},
+          notes="Logged with every subsystem at level 1: a working tunnel must not look like "
+                "anything else."),
+    # ---------------------------------------------------------------- ike_name = no
+    {
+        "name": "noname-two-tunnels", "kernel": "libipsec", "phase": 2,
+        "class": "phase2_encryption_mismatch", "log": {"ike_name": "no"},
+        "description": "charon's log without connection prefixes (filelog ike_name = no): two "
+        "tunnels (P1 con1 and con2, own identifiers) to the same peer, one after the other; "
+        "con1 comes up, con2 has a P2 encryption mismatch (AES128 vs AES256)",
+        "i": {"local": {"id": "t1.fw-a.example.net"}, "remote": {"id": "t1.fw-b.example.net"},
+              "psk": None,
+              "conns": {"con2": {"local": {"id": "t2.fw-a.example.net"},
+                                 "remote": {"id": "t2.fw-b.example.net"},
+                                 "children": {"con2": {"local_ts": "{A_NET2}",
+                                                       "remote_ts": "{B_NET2}",
+                                                       "esp_proposals": "aes128-sha256",
+                                                       "start_action": "none",
+                                                       "dpd_action": "clear"}}}},
+              "secrets": {"ike-1": {"secret": '"%s"' % PSK, "id-0": "t1.fw-a.example.net",
+                                    "id-1": "t1.fw-b.example.net"},
+                          "ike-2": {"secret": '"%s"' % PSK, "id-0": "t2.fw-a.example.net",
+                                    "id-1": "t2.fw-b.example.net"}}},
+        "r": {"local": {"id": "t1.fw-b.example.net"}, "remote": {"id": "t1.fw-a.example.net"},
+              "psk": None,
+              "conns": {"con2": {"local": {"id": "t2.fw-b.example.net"},
+                                 "remote": {"id": "t2.fw-a.example.net"},
+                                 "children": {"con2": {"local_ts": "{B_NET2}",
+                                                       "remote_ts": "{A_NET2}",
+                                                       "esp_proposals": "aes256-sha256",
+                                                       "start_action": "none",
+                                                       "dpd_action": "clear"}}}},
+              "secrets": {"ike-1": {"secret": '"%s"' % PSK, "id-0": "t1.fw-b.example.net",
+                                    "id-1": "t1.fw-a.example.net"},
+                          "ike-2": {"secret": '"%s"' % PSK, "id-0": "t2.fw-b.example.net",
+                                    "id-1": "t2.fw-a.example.net"}}},
+        "actions": [("initiate", {"child": "con1"}), ("settle", {"quiet": 1, "max": 4}),
+                    ("initiate", {"child": "con2"}), ("settle", {})],
+        "misconfigured": {"setting": "con2: phase2.encryption", "initiator": "aes128-sha256",
+                          "responder": "aes256-sha256"},
+        "log_expect": {"initiator": [r"CHILD_SA con1\{\d+\} established", r"!\] <"],
+                       "responder": [r"CHILD_SA con1\{\d+\} established",
+                                     r"no acceptable ENCRYPTION_ALGORITHM found", r"!\] <"]},
+        "expect": {"responder": failed("phase2_encryption_mismatch",
+                                       offending=("phase2.encryption", ["AES_CBC_256"],
+                                                  ["AES_CBC_128"])),
+                   "initiator": failed("phase2_encryption_mismatch",
+                                       "phase2_proposal_mismatch")},
+        "expect_tunnels": {
+            "initiator": [{"connection": "con1", "child": "con1", "outcome": "established"},
+                          {"connection": "con2", **failed("phase2_encryption_mismatch",
+                                                          "phase2_proposal_mismatch")}],
+            "responder": [{"connection": "con1", "child": "con1", "outcome": "established"},
+                          {"connection": "con2", **failed("phase2_encryption_mismatch")}]},
+        "notes": "No '<con1|1>' prefixes: which lines belong to which tunnel can only be told "
+                 "from the order of events and the names in 'IKE_SA con2[2] established' / "
+                 "'CHILD_SA con1{1} established'.",
+    },
+    # ---------------------------------------------------------------- more phase 2 / phase 1
+    {
+        "name": "p2-ts-narrowing-initiator", "kernel": "libipsec",
+        "description": "traffic selector narrowing the other way: the initiator asks for "
+        "{A_NET} === {B_NET}, the responder's local subnet is the wider {B_WIDE}: the responder "
+        "narrows to the initiator's subnets, the tunnel comes up",
+        "r": {"child": {"local_ts": "{B_WIDE}"}},
+        "log_expect": {"initiator": UP + [r"and TS {A_NET} === {B_NET}"],
+                       "responder": UP + [r"and TS {B_NET} === {A_NET}"]},
+        "expect": {"initiator": EST, "responder": EST},
+        "notes": "Narrowing is not an error: the CHILD_SA comes up with the narrower subnets.",
+    },
+    p2_mismatch("p2-esp-gcm-vs-cbc", "P2 (ESP) AES-GCM 256 (initiator, aes256gcm16, no "
+                "integrity) vs AES-CBC 256 with SHA256 (responder)", "phase2.encryption",
+                "phase2_encryption_mismatch", "aes256gcm16", "aes256-sha256",
+                ["AES_CBC_256"], ["AES_GCM_16_256"], "ENCRYPTION_ALGORITHM"),
+    p1_mismatch("p1-ike-gcm-vs-cbc", "P1 AES-GCM 256 with PRF SHA256 (initiator, "
+                "aes256gcm16-prfsha256) vs AES-CBC 256 with SHA256 (responder)",
+                "phase1.encryption", "phase1_encryption_mismatch",
+                "aes256gcm16-prfsha256-modp2048", "aes256-sha256-modp2048",
+                ["AES_CBC_256"], ["AES_GCM_16_256"], "ENCRYPTION_ALGORITHM", versions=(2,),
+                notes="IKEv2 only: strongSwan has no AEAD algorithms for IKEv1 phase 1."),
+    {
+        "name": "p2-pfs-off-vs-on", "versions": (1,), "phase": 2,
+        "class": "phase2_pfs_mismatch",
+        "description": "PFS the other way round: the initiator has PFS off, the responder "
+        "requires MODP_2048",
+        "i": {"child": {"esp_proposals": "aes256-sha256"}},
+        "r": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "misconfigured": {"setting": "phase2.pfs_group", "initiator": "off",
+                          "responder": "modp2048"},
+        "log_expect": {"initiator": notify_lines("esp"),
+                       "responder": [r"no acceptable " + KE_NAME + " found",
+                                     proposal_lines("esp")]},
+        "expect": {"responder": failed("phase2_pfs_mismatch",
+                                       offending=("phase2.pfs_group", ["MODP_2048"], ["NONE"])),
+                   "initiator": failed("phase2_pfs_mismatch", "phase2_proposal_mismatch")},
+    },
+    {
+        "name": "p2-pfs-off-vs-on-rekey-lifetime", "versions": (2,), "kernel": "libipsec",
+        "phase": 2, "class": "phase2_pfs_mismatch",
+        "description": "PFS off (initiator) vs MODP_2048 (responder): the first CHILD_SA comes "
+        "up (no KE in IKE_AUTH); the initiator's short CHILD_SA lifetime (rekey_time 4s) "
+        "triggers the rekey on its own, which fails",
+        "i": {"child": dict({"esp_proposals": "aes256-sha256"}, **SHORT_CHILD_LIFE)},
+        "r": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "misconfigured": {"setting": "phase2.pfs_group", "initiator": "off",
+                          "responder": "modp2048"},
+        "actions": [("initiate", {}),
+                    ("wait_log", {"end": "initiator", "pattern": r"NO_PROPOSAL_CHOSEN",
+                                  "timeout": 10}),
+                    ("settle", {"quiet": 1.5, "max": 8})],
+        "log_expect": {"initiator": UP + [r"received NO_PROPOSAL_CHOSEN notify"],
+                       "responder": UP + [r"no acceptable " + KE_NAME + " found"]},
+        "expect": {"responder": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       offending=("phase2.pfs_group", ["MODP_2048"], ["NONE"])),
+                   "initiator": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       "phase2_proposal_mismatch")},
+    },
+    {
+        "name": "child-rekey-lifetime", "kernel": "libipsec",
+        "description": "control: identical configs, PFS MODP_2048 on both ends; the initiator's "
+        "short CHILD_SA lifetime (rekey_time 4s, life_time 9s) makes it rekey the CHILD_SA on "
+        "its own during the run",
+        "i": {"child": dict({"esp_proposals": "aes256-sha256-modp2048"}, **SHORT_CHILD_LIFE)},
+        "r": {"child": {"esp_proposals": "aes256-sha256-modp2048"}},
+        "actions": [("initiate", {}),
+                    ("wait_log", {"end": "initiator", "pattern": REKEYED, "timeout": 10}),
+                    ("wait", 1), ("settle", {"quiet": 1, "max": 4})],
+        "log_expect": {"initiator": UP + [REKEYED], "responder": UP + [REKEYED]},
+        "expect": {"initiator": EST, "responder": EST},
+        "notes": "A lifetime-driven rekey: the old CHILD_SA is closed after the new one is up; "
+                 "nothing failed.",
+    },
+    {
+        "name": "keyingtries-silent-peer", "block_ike": True, "phase": 1,
+        "class": "phase1_peer_unreachable",
+        "description": "the router drops UDP 500/4500 (a silent peer); the initiator has "
+        "keyingtries = 3 and gives up only after its third attempt (retransmits shortened to "
+        "timeout 1s, base 1.2, 2 tries)",
+        "i": {"keyingtries": 3,
+              "strongswan": {"retransmit_timeout": "1.0", "retransmit_base": "1.2",
+                             "retransmit_tries": 2}},
+        "misconfigured": {"setting": "network.udp_500_4500", "initiator": "sent (3 attempts)",
+                          "responder": "dropped on the path"},
+        "actions": [("initiate", {"timeout": 20}),
+                    ("wait_log", {"end": "initiator", "pattern": r"establishing IKE_SA failed, "
+                                  r"peer not responding", "timeout": 16}),
+                    ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"peer not responding, trying again \(2/3\)",
+                                     r"peer not responding, trying again \(3/3\)",
+                                     r"establishing IKE_SA failed, peer not responding"],
+                       "responder": [r"!received packet"]},
+        "expect": {"responder": ND, "initiator": failed("phase1_peer_unreachable")},
+    },
+]
+
+
+# strongSwan's own defaults for a log (what a Linux host's journal or a plain filelog holds):
+# every subsystem at level 1 and no <conn|N> prefixes
+LINUX_DEFAULT_LOG = dict(QUIET_LOG, ike_name="no")
+
+
+def _linux_default(base, name, desc, actions=None, notes=""):
+    import copy
+    e = copy.deepcopy(_by_name(base))
+    e["name"] = name
+    e["description"] = desc
+    e["log"] = dict(LINUX_DEFAULT_LOG)
+    if actions:
+        e["actions"] = actions
+    le = e["log_expect"]
+    le["responder"] = [p for p in le["responder"] if "no acceptable" not in p] + \
+        [r"received proposals: ESP:.*AES_CBC_128", r"configured proposals: ESP:.*AES_CBC_256"] + \
+        NOT_DIAG
+    e["notes"] = notes
+    return e
+
+
+SCENARIOS += [
+    _linux_default("noname-two-tunnels", "l1-noname-two-tunnels",
+                   "strongSwan's default logging (level 1 everywhere, ike_name = no): two tunnels "
+                   "(P1 con1 and con2, own identifiers) to the same peer, one after the other; "
+                   "con1 comes up, con2 has a P2 encryption mismatch (AES128 vs AES256)",
+                   notes="Neither <conn|N> prefixes nor 'selecting proposal' lines: only the "
+                         "order of events, the names in the 'established' lines and the "
+                         "received/configured proposals tell which tunnel failed and why."),
+    _linux_default("noname-two-tunnels", "l1-noname-two-tunnels-concurrent",
+                   "strongSwan's default logging (level 1 everywhere, ike_name = no): two tunnels "
+                   "(P1 con1 and con2, own identifiers) to the same peer initiated at the same "
+                   "time, so that their lines interleave; con1 comes up, con2 has a P2 "
+                   "encryption mismatch (AES128 vs AES256)",
+                   actions=[("initiate", {"child": "con1", "background": True}),
+                            ("initiate", {"child": "con2", "background": True}),
+                            ("join",), ("settle", {})],
+                   notes="No <conn|N> prefixes and interleaved negotiations: only the thread "
+                         "numbers ('09[IKE]') and the order of events keep them apart."),
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
