@@ -24,13 +24,14 @@ typedef struct alg_entry {
     transform_type type;
     int id;             /* IANA transform ID (for KE: the DH group), -1 if none */
     const char *prf;    /* INTEG only: the PRF derived from it when none is named */
+    size_t len;         /* strlen(info.logged): lookups compare lengths first */
 } alg_entry;
 
-#define ENCR(l, k, g, id)     { { l, k, g }, TT_ENCR, id, NULL }
-#define INTEG(l, k, g, id, p) { { l, k, g }, TT_INTEG, id, p }
-#define PRF(l, k, g, id)      { { l, k, g }, TT_PRF, id, NULL }
-#define KE(l, k, g, id)       { { l, k, g }, TT_KE, id, NULL }
-#define ESN(l, k, id)         { { l, k, NULL }, TT_ESN, id, NULL }
+#define ENCR(l, k, g, id)     { { l, k, g }, TT_ENCR, id, NULL, sizeof(l) - 1 }
+#define INTEG(l, k, g, id, p) { { l, k, g }, TT_INTEG, id, p, sizeof(l) - 1 }
+#define PRF(l, k, g, id)      { { l, k, g }, TT_PRF, id, NULL, sizeof(l) - 1 }
+#define KE(l, k, g, id)       { { l, k, g }, TT_KE, id, NULL, sizeof(l) - 1 }
+#define ESN(l, k, id)         { { l, k, NULL }, TT_ESN, id, NULL, sizeof(l) - 1 }
 
 /* Key-sized ciphers appear once per key size ("_128", "_192", "_256"). */
 #define ENCR3(base, kw, kwtail, gui, id)                                   \
@@ -225,17 +226,6 @@ static int is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* Whether s[0..len) is exactly name. Every proposal diff looks up each
- * transform in the table: the first byte rejects nearly every row before
- * any strlen-sized work. */
-static int name_is(const char *s, size_t len, const char *name)
-{
-    for (size_t k = 0; k < len; k++)
-        if (name[k] != s[k] || name[k] == '\0')
-            return 0;
-    return name[len] == '\0';
-}
-
 /* Length of a "KE<1-7>_" additional key exchange prefix at s, else 0. */
 static size_t addke_prefix_len(const char *s, size_t len)
 {
@@ -249,8 +239,13 @@ static const alg_entry *entry_lookup(const char *s, size_t len)
 {
     size_t skip = addke_prefix_len(s, len);
 
+    /* every proposal diff looks up each transform: the length (kept in
+     * the table) and first byte reject nearly every row */
+    s += skip;
+    len -= skip;
     for (size_t i = 0; i < N_ALGS; i++)
-        if (name_is(s + skip, len - skip, alg_table[i].info.logged))
+        if (alg_table[i].len == len && len && alg_table[i].info.logged[0] == s[0] &&
+            memcmp(s, alg_table[i].info.logged, len) == 0)
             return &alg_table[i];
     return NULL;
 }
