@@ -1076,6 +1076,10 @@ static bool classify_from_cache(envelope_cache *c, char *line, char *end,
         memcpy(c->head + c->time_off, line + c->time_off, c->time_end - c->time_off);
         c->ts = ts;
     }
+    /* a byte-order mark opening the body is read by the form's own parser
+     * (RFC 5424 skips it), not by the cache */
+    if (end - line >= c->head_len + 3 && memcmp(line + c->head_len, "\xEF\xBB\xBF", 3) == 0)
+        return false;
     out->time = (span){line + c->time_off, (size_t)(c->time_end - c->time_off)};
     out->ts = ts;
     out->host = cached_span(line, c->host_off, c->host_len);
