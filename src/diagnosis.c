@@ -79,6 +79,21 @@ static void *heap_alloc(void *ctx, size_t n)
     return malloc(n);
 }
 
+/* The bytes of all the strings of d, NULs included. */
+static size_t strings_size(const idg_diagnosis *d)
+{
+    size_t n = 0;
+#define LEN(f) n += slen(d->f);
+    DIAG_STRS(LEN)
+#undef LEN
+    for (size_t i = 0; i < d->n_offending; i++)
+        n += slen(d->offending[i].field) + slen(d->offending[i].local) +
+             slen(d->offending[i].peer);
+    for (size_t i = 0; i < d->n_evidence; i++)
+        n += slen(d->evidence[i].text);
+    return n;
+}
+
 idg_diagnosis *idg_diagnosis_copy(const idg_diagnosis *d)
 {
     return diag_copy_with(d, heap_alloc, NULL, NULL, 0);
@@ -90,15 +105,7 @@ idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, 
     size_t off_sz = d->n_offending * sizeof(idg_offending);
     size_t ev_sz = d->n_evidence * sizeof(idg_evidence);
     size_t mid_sz = d->n_msgids * sizeof(uint32_t);
-    size_t text = 0;
-#define LEN(f) text += slen(d->f);
-    DIAG_STRS(LEN)
-#undef LEN
-    for (size_t i = 0; i < d->n_offending; i++)
-        text += slen(d->offending[i].field) + slen(d->offending[i].local) +
-                slen(d->offending[i].peer);
-    for (size_t i = 0; i < d->n_evidence; i++)
-        text += slen(d->evidence[i].text);
+    size_t text = strings_size(d);
     if (d->source == NULL)
         text += slen(source);
     text += lt_room;
@@ -182,100 +189,128 @@ void diagnosis_write_json(jsonw *w, const idg_diagnosis *d)
 {
     const idg_class_info *ci = idg_class_get(d->cls);
     jw_obj_begin(w);
-    jw_key(w, "class");
+    JW_KEY(w, "class");
     jw_str(w, ci ? ci->name : "unknown");
-    jw_key(w, "phase");
+    JW_KEY(w, "phase");
     jw_int(w, d->phase);
-    jw_key(w, "severity");
+    JW_KEY(w, "severity");
     jw_str(w, idg_severity_name(d->severity));
-    jw_key(w, "title");
+    JW_KEY(w, "title");
     jw_str_or_null(w, d->title ? d->title : (ci ? ci->title : NULL));
-    jw_key(w, "detail");
+    JW_KEY(w, "detail");
     jw_str_or_null(w, d->detail);
-    jw_key(w, "ike_version");
+    JW_KEY(w, "ike_version");
     if (d->ike_version)
         jw_int(w, d->ike_version);
     else
         jw_null(w);
-    jw_key(w, "role");
+    JW_KEY(w, "role");
     jw_str_or_null(w, idg_role_name(d->role));
 
-    jw_key(w, "connection");
+    JW_KEY(w, "connection");
     jw_obj_begin(w);
-    jw_key(w, "name");
+    JW_KEY(w, "name");
     jw_str_or_null(w, d->connection);
-    jw_key(w, "ike_sa_id");
+    JW_KEY(w, "ike_sa_id");
     if (d->ike_sa_id >= 0)
         jw_int(w, d->ike_sa_id);
     else
         jw_null(w);
-    jw_key(w, "child");
+    JW_KEY(w, "child");
     jw_str_or_null(w, d->child_name);
     jw_obj_end(w);
 
-    jw_key(w, "local");
+    JW_KEY(w, "local");
     jw_str_or_null(w, d->local_addr);
-    jw_key(w, "remote");
+    JW_KEY(w, "remote");
     jw_str_or_null(w, d->remote_addr);
-    jw_key(w, "time");
+    JW_KEY(w, "time");
     jw_str_or_null(w, d->time);
     double conf = (double)((int)(d->confidence * 100 + 0.5)) / 100.0;
     if (isfinite(conf)) { /* jansson holds no NaN: the member was left out */
-        jw_key(w, "confidence");
+        JW_KEY(w, "confidence");
         jw_real(w, conf);
     }
 
-    jw_key(w, "offending");
+    JW_KEY(w, "offending");
     jw_arr_begin(w);
     for (size_t i = 0; i < d->n_offending; i++) {
         jw_obj_begin(w);
-        jw_key(w, "field");
+        JW_KEY(w, "field");
         jw_str_or_null(w, d->offending[i].field);
-        jw_key(w, "local");
+        JW_KEY(w, "local");
         jw_str_or_null(w, d->offending[i].local);
-        jw_key(w, "peer");
+        JW_KEY(w, "peer");
         jw_str_or_null(w, d->offending[i].peer);
         jw_obj_end(w);
     }
     jw_arr_end(w);
 
-    jw_key(w, "recommendation");
+    JW_KEY(w, "recommendation");
     jw_obj_begin(w);
-    jw_key(w, "summary");
+    JW_KEY(w, "summary");
     jw_str_or_null(w, d->summary);
-    jw_key(w, "change_side");
+    JW_KEY(w, "change_side");
     jw_str_or_null(w, d->change_side);
-    jw_key(w, "pfsense");
+    JW_KEY(w, "pfsense");
     jw_str_or_null(w, d->pfsense);
-    jw_key(w, "strongswan");
+    JW_KEY(w, "strongswan");
     jw_str_or_null(w, d->strongswan);
     jw_obj_end(w);
 
-    jw_key(w, "evidence");
+    JW_KEY(w, "evidence");
     jw_arr_begin(w);
     for (size_t i = 0; i < d->n_evidence; i++) {
         jw_obj_begin(w);
-        jw_key(w, "line");
+        JW_KEY(w, "line");
         jw_int(w, (int64_t)d->evidence[i].line);
-        jw_key(w, "text");
+        JW_KEY(w, "text");
         jw_str_or_null(w, d->evidence[i].text);
         jw_obj_end(w);
     }
     jw_arr_end(w);
-    jw_key(w, "source");
+    JW_KEY(w, "source");
     jw_str_or_null(w, d->source);
     jw_key_str(w, "peer_source", d->peer_source);
-    jw_key(w, "occurrences");
+    JW_KEY(w, "occurrences");
     jw_int(w, (int64_t)(d->occurrences ? d->occurrences : 1));
     jw_key_str(w, "last_time", d->last_time);
     jw_obj_end(w);
+}
+
+/* Room for one diagnosis' JSON, taken once: its text plus ~1 KB of keys
+ * and layout (the buffer still grows if escapes need more). */
+static size_t json_estimate(const idg_diagnosis *d)
+{
+    return 1024 + 64 * (d->n_offending + d->n_evidence) + strings_size(d);
 }
 
 char *idg_diagnosis_to_json(const idg_diagnosis *d)
 {
     strbuf sb = STRBUF_INIT;
     jsonw w;
+    strbuf_reserve(&sb, json_estimate(d));
     jw_init(&w, &sb, 0);
     diagnosis_write_json(&w, d);
     return strbuf_steal(&sb);
+}
+
+int idg_diagnosis_json_append(const idg_diagnosis *d, char **buf, size_t *len, size_t *cap)
+{
+    /* the caller's buffer, lent to a strbuf (both grow with realloc) */
+    strbuf sb = {*buf, *len, *cap, 0, NULL, NULL};
+    jsonw w;
+    if (sb.data == NULL)
+        sb.len = sb.cap = 0;
+    jw_init(&w, &sb, 0);
+    diagnosis_write_json(&w, d);
+    *buf = sb.data;
+    *cap = sb.cap;
+    if (sb.failed) {
+        if (sb.data != NULL && *len < sb.cap)
+            sb.data[*len] = '\0';
+        return -1;
+    }
+    *len = sb.len;
+    return 0;
 }

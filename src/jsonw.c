@@ -12,6 +12,10 @@
 #include "jsonw.h"
 #include "utf8.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 void jw_init(jsonw *w, strbuf *sb, int indent)
 {
     w->sb = sb;
@@ -21,17 +25,26 @@ void jw_init(jsonw *w, strbuf *sb, int indent)
     memset(w->first, 1, sizeof w->first);
 }
 
-static void newline_indent(jsonw *w, int depth)
+/* A member's separator and indentation come from these in one copy:
+ * ",\n" and then up to JW_SPACES spaces (deeper ones append the rest). */
+#define JW_SPACES 64
+static const char sep_indent[] = ",\n"
+    "                                                                ";
+
+/* [","] "\n" and the indentation of depth (pretty), or [","] (compact). */
+static void separator(jsonw *w, int comma, int depth)
 {
-    static const char spaces[] = "                                ";
-    if (w->indent <= 0)
+    if (w->indent <= 0) {
+        if (comma)
+            strbuf_putc(w->sb, ',');
         return;
-    strbuf_append(w->sb, "\n", 1);
+    }
     size_t n = (size_t)depth * (size_t)w->indent;
-    while (n > 0) {
-        size_t k = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
-        strbuf_append(w->sb, spaces, k);
-        n -= k;
+    size_t k = n < JW_SPACES ? n : JW_SPACES;
+    strbuf_append(w->sb, sep_indent + !comma, 1 + (size_t)comma + k);
+    for (n -= k; n > 0; n -= k) {
+        k = n < JW_SPACES ? n : JW_SPACES;
+        strbuf_append(w->sb, sep_indent + 2, k);
     }
 }
 
@@ -42,7 +55,7 @@ static int level(const jsonw *w)
 
 /* Before a key, or a value that is not a key's: the separator and the
  * indentation of a new member of the innermost container. */
-static void member(jsonw *w)
+static inline void member(jsonw *w)
 {
     if (w->after_key) {
         w->after_key = 0;
@@ -50,16 +63,15 @@ static void member(jsonw *w)
     }
     if (w->depth == 0)
         return;
-    if (!w->first[level(w)])
-        strbuf_append(w->sb, ",", 1);
-    w->first[level(w)] = 0;
-    newline_indent(w, w->depth);
+    int lv = level(w);
+    separator(w, !w->first[lv], w->depth);
+    w->first[lv] = 0;
 }
 
 static void open_container(jsonw *w, char c)
 {
     member(w);
-    strbuf_append(w->sb, &c, 1);
+    strbuf_putc(w->sb, c);
     w->depth++;
     w->first[level(w)] = 1;
 }
@@ -69,8 +81,8 @@ static void close_container(jsonw *w, char c)
     int empty = w->first[level(w)];
     w->depth--;
     if (!empty)
-        newline_indent(w, w->depth);
-    strbuf_append(w->sb, &c, 1);
+        separator(w, 0, w->depth);
+    strbuf_putc(w->sb, c);
 }
 
 void jw_obj_begin(jsonw *w) { open_container(w, '{'); }
@@ -78,49 +90,162 @@ void jw_obj_end(jsonw *w) { close_container(w, '}'); }
 void jw_arr_begin(jsonw *w) { open_container(w, '['); }
 void jw_arr_end(jsonw *w) { close_container(w, ']'); }
 
+/* ---- strings ----------------------------------------------------------- */
+
+/* What put_string does with a non-ASCII byte. */
+enum {
+    STR_TRUSTED,  /* copy it: the text is known to be valid UTF-8 */
+    STR_CHECKED,  /* validate it (utf8_seq_len); invalid text: write nothing, -1 */
+    STR_ASCII     /* write '?' for it (the report's repair of invalid text) */
+};
+
+/* Bytes that need a look: '"', '\\', the controls (escaped), non-ASCII. */
+static const unsigned char attention_byte[256] = {
+#define A16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+    A16, A16,                                    /* 0x00-0x1F */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* '"' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* '\\' */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    A16, A16, A16, A16, A16, A16, A16, A16       /* 0x80-0xFF */
+#undef A16
+};
+
+/* The index of the first byte of s[i..n) that needs a look, or n.
+ * With SSE2, 16 bytes at a time: a signed compare with 0x20 is true for
+ * the controls and for every byte >= 0x80 at once. Otherwise 8 at a time
+ * in a 64-bit word: a byte's top bit is set in v - 0x20.. if the byte is
+ * below 0x20, in (v ^ '"'..) - 0x01.. if it is '"', likewise for '\\',
+ * and in v if it is >= 0x80; a borrow can carry into the bytes above a
+ * flagged one, never below it, so on a little-endian machine the lowest
+ * flagged byte is exactly the first byte that needs a look. */
+static inline size_t next_attention(const char *s, size_t i, size_t n)
+{
+#if defined(__SSE2__)
+    const __m128i ctl = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  bslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, ctl),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t v;
+        memcpy(&v, s + i, 8);
+        uint64_t m = ((v - ones * 0x20) | ((v ^ (ones * '"')) - ones) |
+                      ((v ^ (ones * '\\')) - ones) | v) & high;
+        if (m)
+            return i + ((size_t)__builtin_ctzll(m) >> 3);
+    }
+#endif
+    while (i < n && !attention_byte[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+/* Room for `need` more bytes (and the NUL) at *o, which moves with the
+ * buffer; nothing is committed (and nothing drained), so the caller can
+ * still roll back. 0, or -1 on allocation failure. */
+static int room(strbuf *sb, char **o, size_t need)
+{
+    if (need < (size_t)(sb->data + sb->cap - *o))
+        return 0;
+    sb->len = (size_t)(*o - sb->data);
+    if (strbuf_reserve(sb, need) < 0)
+        return -1;
+    *o = sb->data + sb->len;
+    return 0;
+}
+
 /* jansson's dump_string: '"' and '\\' escaped, control bytes as \b \f \n
  * \r \t or \u00XX (upper-case hex), everything else (including '/' and
- * non-ASCII) as is. */
-static void put_string(strbuf *sb, const char *s, size_t n)
+ * non-ASCII) as is. Runs of bytes that need no escape are one memcpy into
+ * room reserved for the whole string; an escape grows it. Returns 0, or
+ * -1 (nothing written) when mode is STR_CHECKED and s is not valid UTF-8. */
+static int put_string(strbuf *sb, const char *s, size_t n, int mode)
 {
     static const char hex[] = "0123456789ABCDEF";
-    strbuf_append(sb, "\"", 1);
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
+    if ((n + 2 >= sb->cap - sb->len || sb->failed) && strbuf_reserve(sb, n + 2) < 0)
+        return 0;
+    size_t start = sb->len, run = 0, i = 0;
+    char *o = sb->data + start;
+    *o++ = '"';
+    for (;;) {
+        i = next_attention(s, i, n);
+        if (i >= n)
+            break;
         unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        strbuf_append(sb, s + run, i - run);
-        run = i + 1;
-        char esc[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t k = 2;
-        switch (c) {
-        case '"': esc[1] = '"'; break;
-        case '\\': esc[1] = '\\'; break;
-        case '\b': esc[1] = 'b'; break;
-        case '\f': esc[1] = 'f'; break;
-        case '\n': esc[1] = 'n'; break;
-        case '\r': esc[1] = 'r'; break;
-        case '\t': esc[1] = 't'; break;
-        default:
-            esc[1] = 'u', esc[2] = '0', esc[3] = '0';
-            esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
-            k = 6;
+        if (c >= 0x80) {
+            if (mode == STR_TRUSTED) {
+                i++;
+                continue;
+            }
+            if (mode == STR_CHECKED) {
+                size_t k = utf8_seq_len(s + i, n - i);
+                if (k == 0) {
+                    sb->len = start;
+                    sb->data[start] = '\0';
+                    return -1;
+                }
+                i += k;
+                continue;
+            }
         }
-        strbuf_append(sb, esc, k);
+        /* the run before it, then its replacement: at most 6 bytes for
+         * one, and the rest of the string and the quote still to come */
+        if (room(sb, &o, (i - run) + 6 + (n - i) + 1) < 0) {
+            sb->len = start;
+            return 0;
+        }
+        memcpy(o, s + run, i - run);
+        o += i - run;
+        run = ++i;
+        if (c >= 0x80) { /* STR_ASCII */
+            *o++ = '?';
+            continue;
+        }
+        *o++ = '\\';
+        switch (c) {
+        case '"': *o++ = '"'; break;
+        case '\\': *o++ = '\\'; break;
+        case '\b': *o++ = 'b'; break;
+        case '\f': *o++ = 'f'; break;
+        case '\n': *o++ = 'n'; break;
+        case '\r': *o++ = 'r'; break;
+        case '\t': *o++ = 't'; break;
+        default:
+            o[0] = 'u', o[1] = '0', o[2] = '0', o[3] = hex[c >> 4], o[4] = hex[c & 15];
+            o += 5;
+        }
     }
-    strbuf_append(sb, s + run, n - run);
-    strbuf_append(sb, "\"", 1);
+    memcpy(o, s + run, n - run);
+    o += n - run;
+    *o++ = '"';
+    sb->len = start;
+    strbuf_commit(sb, (size_t)(o - (sb->data + start)));
+    return 0;
 }
 
 void jw_key(jsonw *w, const char *key)
 {
     member(w);
-    put_string(w->sb, key, strlen(key));
-    if (w->indent > 0)
-        strbuf_append(w->sb, ": ", 2);
-    else
-        strbuf_append(w->sb, ":", 1);
+    put_string(w->sb, key, strlen(key), STR_TRUSTED);
+    strbuf_append(w->sb, ": ", w->indent > 0 ? 2 : 1);
+    w->after_key = 1;
+}
+
+void jw_key_quoted(jsonw *w, const char *q, size_t n)
+{
+    member(w);
+    strbuf_append(w->sb, q, w->indent > 0 ? n : n - 1);
     w->after_key = 1;
 }
 
@@ -141,10 +266,45 @@ void jw_bool(jsonw *w, int v)
 
 void jw_int(jsonw *w, int64_t v)
 {
-    char buf[24];
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    char buf[24], *e = buf + sizeof buf, *p = e;
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
     member(w);
-    strbuf_append(w->sb, buf, (size_t)n);
+    strbuf_append(w->sb, p, (size_t)(e - p));
+}
+
+/* "%.6g" of v when v is k/100 for an integer 0 <= k < 100000 (at most
+ * five significant digits, no exponent: a rounded confidence), with
+ * jansson's ".0"; 0 when v is not such a number. */
+static size_t real_hundredths(double v, char *buf)
+{
+    if (!(v >= 0 && v < 1000) || signbit(v))
+        return 0;
+    long k = (long)(v * 100 + 0.5);
+    if ((double)k / 100 != v)
+        return 0;
+    char *p = buf + 8, *e = p;
+    long ip = k / 100, fr = k % 100;
+    if (fr == 0) {
+        *--p = '0';
+    } else if (fr % 10 == 0) {
+        *--p = (char)('0' + fr / 10);
+    } else {
+        *--p = (char)('0' + fr % 10);
+        *--p = (char)('0' + fr / 10);
+    }
+    *--p = '.';
+    do {
+        *--p = (char)('0' + ip % 10);
+        ip /= 10;
+    } while (ip);
+    memmove(buf, p, (size_t)(e - p));
+    return (size_t)(e - p);
 }
 
 int jw_real(jsonw *w, double v)
@@ -152,6 +312,12 @@ int jw_real(jsonw *w, double v)
     char buf[64];
     if (!isfinite(v))
         return -1;
+    size_t fast = real_hundredths(v, buf);
+    if (fast) {
+        member(w);
+        strbuf_append(w->sb, buf, fast);
+        return 0;
+    }
     int n = snprintf(buf, sizeof buf, "%.6g", v);
     if (n < 0 || (size_t)n >= sizeof buf - 3)
         return -1;
@@ -185,7 +351,7 @@ int jw_real(jsonw *w, double v)
 void jw_str(jsonw *w, const char *s)
 {
     member(w);
-    put_string(w->sb, s, strlen(s));
+    put_string(w->sb, s, strlen(s), STR_TRUSTED);
 }
 
 void jw_str_or_null(jsonw *w, const char *s)
@@ -196,23 +362,10 @@ void jw_str_or_null(jsonw *w, const char *s)
     }
     size_t n = strlen(s);
     member(w);
-    if (utf8_valid(s, n)) {
-        put_string(w->sb, s, n);
-        return;
-    }
-    /* as the report always did: every non-ASCII byte becomes '?' */
-    strbuf clean = STRBUF_INIT;
-    strbuf_append(&clean, s, n);
-    if (clean.failed) {
-        strbuf_free(&clean);
-        strbuf_append(w->sb, "null", 4);
-        return;
-    }
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)clean.data[i] >= 0x80)
-            clean.data[i] = '?';
-    put_string(w->sb, clean.data, n);
-    strbuf_free(&clean);
+    /* validated as it is escaped; as the report always did, text that is
+     * not valid UTF-8 has every non-ASCII byte replaced by '?' */
+    if (put_string(w->sb, s, n, STR_CHECKED) < 0)
+        put_string(w->sb, s, n, STR_ASCII);
 }
 
 void jw_key_str(jsonw *w, const char *key, const char *s)

@@ -566,50 +566,50 @@ static void write_source(jsonw *w, const report_source *s, const idg_report *r)
         jw_key(w, counters[k].key);
         jw_int(w, (int64_t)v);
     }
-    jw_key(w, "reversed");
+    JW_KEY(w, "reversed");
     jw_bool(w, s->stats.reversed);
-    jw_key(w, "diagnoses");
+    JW_KEY(w, "diagnoses");
     jw_int(w, (int64_t)n);
     jw_obj_end(w);
 }
 
 /* The JSON document, written straight into the output (jsonw.c: the same
- * text a jansson tree dumped with JSON_INDENT(2) gave, without building
- * the tree: for a large log's report that tree was most of the peak
- * memory). */
-static void render_json(const idg_report *r, strbuf *out)
+ * text a jansson tree dumped with JSON_INDENT(2), or JSON_COMPACT for
+ * indent 0, gave, without building the tree: for a large log's report
+ * that tree was most of the peak memory). */
+static void render_json(const idg_report *r, strbuf *out, int indent)
 {
     outcome o = report_outcome(r);
     char *summary = summary_sentence(r, &o);
     jsonw w;
-    jw_init(&w, out, 2);
+    jw_init(&w, out, indent);
     jw_obj_begin(&w);
-    jw_key(&w, "version");
+    JW_KEY(&w, "version");
     jw_str(&w, IDG_VERSION);
-    jw_key(&w, "outcome");
+    JW_KEY(&w, "outcome");
     jw_str(&w, o.word);
     if (summary == NULL) {
-        jw_key(&w, "summary");
+        JW_KEY(&w, "summary");
         jw_null(&w);
     } else {
         jw_key_str(&w, "summary", summary);
     }
     free(summary);
-    jw_key(&w, "sources");
+    JW_KEY(&w, "sources");
     jw_arr_begin(&w);
     for (size_t i = 0; i < r->n_sources; i++)
         write_source(&w, &r->sources[i], r);
     jw_arr_end(&w);
-    jw_key(&w, "diagnoses");
+    JW_KEY(&w, "diagnoses");
     jw_arr_begin(&w);
     for (size_t i = 0; i < r->n_items; i++)
         diagnosis_write_json(&w, r->items[i]);
     jw_arr_end(&w);
     if (r->dropped) {
-        jw_key(&w, "dropped_diagnoses");
+        JW_KEY(&w, "dropped_diagnoses");
         jw_int(&w, (int64_t)r->dropped);
     }
-    jw_key(&w, "tunnels");
+    JW_KEY(&w, "tunnels");
     tunnel_summary_json(&w, r);
     jw_obj_end(&w);
 }
@@ -830,15 +830,25 @@ static void render_human(const idg_report *r, idg_format fmt, strbuf *out)
 
 static void render_into(const idg_report *r, idg_format fmt, strbuf *out)
 {
-    if (fmt == IDG_FORMAT_JSON)
-        render_json(r, out);
+    if (fmt == IDG_FORMAT_JSON || fmt == IDG_FORMAT_JSON_COMPACT)
+        render_json(r, out, fmt == IDG_FORMAT_JSON ? 2 : 0);
     else
         render_human(r, fmt, out);
+}
+
+/* Room for the whole rendering taken once (a diagnosis renders to ~3 KB,
+ * less compact), rather than doubling from 256 bytes through a copy at
+ * each step; capped, since folded repeats and long logs vary widely. */
+static size_t render_estimate(const idg_report *r)
+{
+    size_t n = 2048 + 512 * r->n_sources + 4096 * r->n_items;
+    return n < (8u << 20) ? n : (8u << 20);
 }
 
 char *idg_report_render(const idg_report *r, idg_format fmt)
 {
     strbuf sb = STRBUF_INIT;
+    strbuf_reserve(&sb, render_estimate(r));
     render_into(r, fmt, &sb);
     return strbuf_steal(&sb);
 }
@@ -860,6 +870,9 @@ int idg_report_write(const idg_report *r, idg_format fmt, idg_write_cb cb, void 
     write_target t = {cb, user};
     int rc;
     strbuf_set_sink(&sb, to_writer, &t);
+    /* the window drains at STRBUF_SINK_AT: one allocation for it */
+    size_t est = render_estimate(r);
+    strbuf_reserve(&sb, est < STRBUF_SINK_AT + 16384 ? est : STRBUF_SINK_AT + 16384);
     render_into(r, fmt, &sb);
     rc = strbuf_flush(&sb);
     strbuf_free(&sb);

@@ -1,5 +1,7 @@
 /*
- * strbuf.c - see strbuf.h. Growth doubles, so appends are amortised O(1).
+ * strbuf.c - see strbuf.h. Growth doubles, so appends are amortised O(1);
+ * the fast path of an append is inline in strbuf.h, what is here runs when
+ * the buffer must grow or drain.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +9,7 @@
 
 #include "strbuf.h"
 
-static int strbuf_reserve(strbuf *sb, size_t extra)
+int strbuf_reserve(strbuf *sb, size_t extra)
 {
     size_t need, cap;
     char *p;
@@ -54,21 +56,19 @@ int strbuf_flush(strbuf *sb)
     return 0;
 }
 
-static void strbuf_maybe_drain(strbuf *sb)
+void strbuf_drain(strbuf *sb)
 {
     if (sb->sink != NULL && sb->len >= STRBUF_SINK_AT)
         strbuf_flush(sb);
 }
 
-void strbuf_append(strbuf *sb, const char *s, size_t n)
+void strbuf_append_slow(strbuf *sb, const char *s, size_t n)
 {
     if (strbuf_reserve(sb, n) < 0)
         return;
     if (n > 0)
         memcpy(sb->data + sb->len, s, n);
-    sb->len += n;
-    sb->data[sb->len] = '\0';
-    strbuf_maybe_drain(sb);
+    strbuf_commit(sb, n);
 }
 
 void strbuf_puts(strbuf *sb, const char *s)
@@ -97,8 +97,7 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    sb->len += (size_t)n;
-    strbuf_maybe_drain(sb);
+    strbuf_commit(sb, (size_t)n);
 }
 
 char *strbuf_steal(strbuf *sb)

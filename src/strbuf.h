@@ -4,12 +4,19 @@
  * Appends never fail loudly: on allocation failure the buffer remembers it
  * (sb->failed) and later appends are no-ops, so renderers can append
  * freely and check once at the end.
+ *
+ * The JSON writer appends a few bytes at a time (a comma, a quote, a key),
+ * so the common case of an append - there is room, no sink to feed - is
+ * inline here: a compare and a memcpy, no call. Writers that know how much
+ * they will write take the room once (strbuf_reserve, strbuf_room) and
+ * fill it directly (strbuf_commit).
  */
 #ifndef IDG_STRBUF_H
 #define IDG_STRBUF_H
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Where a draining buffer hands its bytes (see strbuf_set_sink). Returns
  * 0, or -1 to stop (the buffer then counts as failed). */
@@ -35,7 +42,45 @@ void strbuf_set_sink(strbuf *sb, strbuf_sink sink, void *ctx);
  * allocation failed. */
 int strbuf_flush(strbuf *sb);
 
-void strbuf_append(strbuf *sb, const char *s, size_t n);
+/* Makes room for `extra` more bytes (and the NUL): 0, or -1 if the buffer
+ * failed (now or before). */
+int strbuf_reserve(strbuf *sb, size_t extra);
+/* The slow paths of the inline functions below. */
+void strbuf_append_slow(strbuf *sb, const char *s, size_t n);
+void strbuf_drain(strbuf *sb);
+
+/* Where the next bytes go, after strbuf_reserve(sb, n) gave room for n;
+ * strbuf_commit(sb, k) then counts the k <= n bytes written there. */
+static inline char *strbuf_room(strbuf *sb)
+{
+    return sb->data + sb->len;
+}
+
+static inline void strbuf_commit(strbuf *sb, size_t k)
+{
+    sb->len += k;
+    sb->data[sb->len] = '\0';
+    if (sb->sink != NULL && sb->len >= STRBUF_SINK_AT)
+        strbuf_drain(sb);
+}
+
+static inline void strbuf_append(strbuf *sb, const char *s, size_t n)
+{
+    /* room for n bytes and the NUL, and nothing to drain: a plain copy
+     * (a failed buffer has failed set and takes the slow path's no-op) */
+    if (n < sb->cap - sb->len && !sb->failed) {
+        memcpy(sb->data + sb->len, s, n);
+        strbuf_commit(sb, n);
+        return;
+    }
+    strbuf_append_slow(sb, s, n);
+}
+
+static inline void strbuf_putc(strbuf *sb, char c)
+{
+    strbuf_append(sb, &c, 1);
+}
+
 void strbuf_puts(strbuf *sb, const char *s);
 void strbuf_printf(strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

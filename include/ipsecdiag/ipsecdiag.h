@@ -185,6 +185,13 @@ void idg_diagnosis_free(idg_diagnosis *d);
 /* One diagnosis as a compact JSON object (one line, no newline).
  * Returns a malloc'd string, or NULL on allocation failure. */
 char *idg_diagnosis_to_json(const idg_diagnosis *d);
+/* The same text appended to a growable buffer, as getline() grows one:
+ * *buf (NULL or malloc'd) holds *len bytes of *cap allocated, is realloc'd
+ * when it must grow, and stays NUL-terminated. A caller rendering many
+ * diagnoses (a stream) reuses one buffer and allocates nothing per
+ * diagnosis. Returns 0, or -1 on allocation failure (*len unchanged;
+ * *buf and *cap, possibly changed, remain the caller's to free). */
+int idg_diagnosis_json_append(const idg_diagnosis *d, char **buf, size_t *len, size_t *cap);
 
 /* ---- the engine ------------------------------------------------------- */
 
@@ -232,9 +239,11 @@ void idg_engine_free(idg_engine *e);
 /* ---- reports ---------------------------------------------------------- */
 
 typedef enum idg_format {
-    IDG_FORMAT_JSON = 0,
+    IDG_FORMAT_JSON = 0,       /* the document, indented by 2 (for people and diffs) */
     IDG_FORMAT_TEXT,
-    IDG_FORMAT_MARKDOWN
+    IDG_FORMAT_MARKDOWN,
+    IDG_FORMAT_JSON_COMPACT    /* the same document without any whitespace, for
+                                  programs (smaller, faster); no name parses to it */
 } idg_format;
 
 /* Parses "json", "text", "markdown" (or "md"); returns -1 if unknown. */

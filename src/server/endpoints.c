@@ -508,10 +508,14 @@ typedef struct stream {
     sbuf line;
 } stream;
 
+/* The diagnosis is rendered straight into s->line (malloc'd and grown
+ * with realloc like any sbuf, which idg_diagnosis_json_append extends the
+ * same way), reused from one diagnosis to the next: no allocation and no
+ * copy per diagnosis but the one into the connection's output. */
 static void stream_on_diagnosis(void *user, const idg_diagnosis *d)
 {
+    static const char head[] = "{\"type\":\"diagnosis\",\"diagnosis\":";
     stream *s = user;
-    char *js = idg_diagnosis_to_json(d);
 
     s->n++;
     if (d->severity == IDG_SEVERITY_ERROR)
@@ -519,13 +523,11 @@ static void stream_on_diagnosis(void *user, const idg_diagnosis *d)
     else if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED)
         s->established++;
     srv_metrics_diagnosis(s->r->w->metrics, d->cls);
-    if (js == NULL)
-        return;
     sbuf_reset(&s->line);
-    sbuf_puts(&s->line, "{\"type\":\"diagnosis\",\"diagnosis\":");
-    sbuf_puts(&s->line, js);
-    sbuf_puts(&s->line, "}\n");
-    free(js);
+    if (sbuf_add(&s->line, head, sizeof head - 1) != 0 ||
+        idg_diagnosis_json_append(d, &s->line.data, &s->line.len, &s->line.cap) != 0 ||
+        sbuf_add(&s->line, "}\n", 2) != 0)
+        return;
     http_stream_begin(s->r, 200, "application/x-ndjson");
     http_stream_write(s->r, s->line.data, s->line.len);
 }

@@ -2,8 +2,10 @@
  * rpc.c - JSON-RPC 2.0 (https://www.jsonrpc.org/specification).
  *
  * Answers are assembled as text, not as jansson trees: a diagnosis
- * document comes rendered from the library, and splicing it between
- * `{"jsonrpc":"2.0","result":` and `,"id":..}` avoids parsing it back.
+ * document comes rendered from the library (compact: IDG_FORMAT_JSON_COMPACT,
+ * the same document as /v1/diagnose's without the indentation), and
+ * splicing it between `{"jsonrpc":"2.0","result":` and `,"id":..}` avoids
+ * parsing it back.
  *
  * Notifications (requests without "id") are checked but not executed:
  * every method here is free of side effects, so running one whose answer
@@ -332,7 +334,9 @@ static int run_diagnose(srv_worker_ctx *w, const diag_args *a, sbuf *res, rpc_er
             diag_job_feed(&job, a->logs[i].text, a->logs[i].len) != 0)
             break;
     }
-    doc = diag_job_render(&job, a->fmt);
+    /* the document for a program: compact (no indentation), which is
+     * smaller and faster to write than the CLI's indented one */
+    doc = diag_job_render(&job, a->fmt == IDG_FORMAT_JSON ? IDG_FORMAT_JSON_COMPACT : a->fmt);
     diag_job_free(&job);
     if (doc == NULL)
         return set_error(err, RPC_INTERNAL_ERROR, "the diagnosis could not be completed");

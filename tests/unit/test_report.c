@@ -326,7 +326,7 @@ START_TEST(streamed_render_equals_whole)
         d.connection = buf;
         idg_report_add(r, &d);
     }
-    for (int f = IDG_FORMAT_JSON; f <= IDG_FORMAT_MARKDOWN; f++) {
+    for (int f = IDG_FORMAT_JSON; f <= IDG_FORMAT_JSON_COMPACT; f++) {
         char *whole = idg_report_render(r, (idg_format)f), *streamed = NULL;
         ck_assert_int_eq(idg_report_write(r, (idg_format)f, collect_bytes, &streamed), 0);
         ck_assert_uint_gt(strlen(whole), 65536);
@@ -335,6 +335,80 @@ START_TEST(streamed_render_equals_whole)
         free(streamed);
     }
     ck_assert_int_eq(idg_report_write(r, IDG_FORMAT_JSON, refuse, NULL), -1);
+    idg_report_free(r);
+}
+END_TEST
+
+/* The responder's view with text that needs escapes and repair. */
+static idg_diagnosis escaped_view(void)
+{
+    static const idg_evidence ev[] = {{104, "11[CFG] <1> received \"proposals\": IKE:AES_CBC_128\t\xc3\xa9"}};
+    idg_diagnosis d = responder_view();
+    d.connection = "con1";
+    d.evidence = ev;
+    d.detail = "bad \xff bytes";
+    return d;
+}
+
+/* JSON text as jansson dumps it (the writer's reference). */
+static char *jansson_dump(json_t *v, size_t flags)
+{
+    char *s = json_dumps(v, flags | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(v);
+    return s;
+}
+
+START_TEST(append_equals_to_json)
+{
+    idg_diagnosis d = escaped_view();
+    char *one = idg_diagnosis_to_json(&d);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    ck_assert_int_eq(idg_diagnosis_json_append(&d, &buf, &len, &cap), 0);
+    ck_assert_uint_eq(len, strlen(one));
+    ck_assert_str_eq(buf, one);
+    /* appended after what is there, and no reallocation once it fits */
+    ck_assert_int_eq(idg_diagnosis_json_append(&d, &buf, &len, &cap), 0);
+    ck_assert_uint_eq(len, 2 * strlen(one));
+    ck_assert(strncmp(buf + strlen(one), one, strlen(one)) == 0);
+    len = 3;
+    char *before = buf;
+    size_t cap_before = cap;
+    ck_assert_int_eq(idg_diagnosis_json_append(&d, &buf, &len, &cap), 0);
+    ck_assert_ptr_eq(buf, before);
+    ck_assert_uint_eq(cap, cap_before);
+    ck_assert_uint_eq(len, 3 + strlen(one));
+    ck_assert_str_eq(buf + 3, one);
+    free(buf);
+    free(one);
+}
+END_TEST
+
+START_TEST(compact_document_is_the_pretty_one)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = escaped_view();
+    idg_report_begin_source(r, "a \"quoted\" name.log");
+    idg_report_add(r, &d);
+    d.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    d.severity = IDG_SEVERITY_INFO;
+    d.connection = "con2";
+    idg_report_add(r, &d);
+    char *pretty = idg_report_render(r, IDG_FORMAT_JSON);
+    char *compact = idg_report_render(r, IDG_FORMAT_JSON_COMPACT);
+    json_t *p = json_loads(pretty, 0, NULL), *c = json_loads(compact, 0, NULL);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_nonnull(c);
+    ck_assert(json_equal(p, c));
+    /* byte for byte what jansson's compact dump of the same document is */
+    char *want = jansson_dump(p, JSON_COMPACT);
+    ck_assert_str_eq(compact, want);
+    ck_assert_ptr_null(strchr(compact, '\n'));
+    ck_assert_uint_lt(strlen(compact), strlen(pretty));
+    json_decref(c);
+    free(want);
+    free(pretty);
+    free(compact);
     idg_report_free(r);
 }
 END_TEST
@@ -355,6 +429,8 @@ static Suite *report_suite(void)
     tcase_add_test(tc, tunnel_summary_states);
     tcase_add_test(tc, repeats_are_folded);
     tcase_add_test(tc, streamed_render_equals_whole);
+    tcase_add_test(tc, append_equals_to_json);
+    tcase_add_test(tc, compact_document_is_the_pretty_one);
     suite_add_tcase(s, tc);
     return s;
 }

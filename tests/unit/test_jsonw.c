@@ -1,0 +1,236 @@
+/*
+ * test_jsonw.c - the JSON writer (src/jsonw.c) against jansson, which it
+ * replaced byte for byte: string escapes (word-at-a-time scan, runs, room
+ * grown by escapes), invalid UTF-8 repair, numbers, indentation deeper
+ * than one copy of spaces, compact layout. (The compact document and
+ * idg_diagnosis_json_append are in test_report.c.)
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "utf8.h"
+
+/* jansson's text for a value, as the report's tree dumped it. */
+static char *jansson_text(json_t *v, size_t flags)
+{
+    char *s = json_dumps(v, flags | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6));
+    json_decref(v);
+    return s;
+}
+
+/* What the old writer gave for s: valid UTF-8 as jansson dumps it, other
+ * text with every non-ASCII byte replaced by '?'. */
+static char *reference_string(const char *s)
+{
+    size_t n = strlen(s);
+    char *c = strdup(s);
+    if (!utf8_valid(s, n))
+        for (size_t i = 0; i < n; i++)
+            if ((unsigned char)c[i] >= 0x80)
+                c[i] = '?';
+    char *out = jansson_text(json_string(c), 0);
+    free(c);
+    return out;
+}
+
+static char *written_string(const char *s)
+{
+    strbuf sb = STRBUF_INIT;
+    jsonw w;
+    jw_init(&w, &sb, 2);
+    jw_str_or_null(&w, s);
+    return strbuf_steal(&sb);
+}
+
+static uint64_t rng = 88172645463325252ull;
+static unsigned next_rand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng >> 32);
+}
+
+START_TEST(strings_escape_as_jansson)
+{
+    static const char *const pieces[] = {
+        "a", "plain text ", "\"", "\\", "\n", "\t", "\x01", "\x1f", "\x7f", "/",
+        "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", /* valid: é € 😀 */
+        "\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\xaf", /* invalid */
+        "0123456789abcdef0123456789ABCDEF",
+    };
+    char buf[600];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0, parts = next_rand() % 24;
+        int ascii_only = round % 3 == 0, no_invalid = round % 2 == 0;
+        for (size_t k = 0; k < parts; k++) {
+            size_t p = next_rand() % (sizeof pieces / sizeof pieces[0]);
+            if (ascii_only && (unsigned char)pieces[p][0] >= 0x80)
+                continue;
+            if (no_invalid && p >= 13 && p <= 17)
+                continue;
+            size_t pl = strlen(pieces[p]);
+            if (len + pl >= sizeof buf)
+                break;
+            memcpy(buf + len, pieces[p], pl);
+            len += pl;
+        }
+        buf[len] = '\0';
+        char *want = reference_string(buf), *got = written_string(buf);
+        ck_assert_ptr_nonnull(want);
+        ck_assert_ptr_nonnull(got);
+        ck_assert_str_eq(got, want);
+        free(want);
+        free(got);
+    }
+}
+END_TEST
+
+START_TEST(every_byte_at_every_offset)
+{
+    /* each byte value at each position of a 40-byte string: crosses the
+     * 16- and 8-byte scan steps and their tails */
+    char buf[41];
+    for (int c = 1; c < 256; c++)
+        for (int at = 0; at < 40; at++) {
+            memset(buf, 'x', 40);
+            buf[40] = '\0';
+            buf[at] = (char)c;
+            char *want = reference_string(buf), *got = written_string(buf);
+            ck_assert_str_eq(got, want);
+            free(want);
+            free(got);
+        }
+}
+END_TEST
+
+START_TEST(escapes_grow_the_room)
+{
+    /* every byte escaped (6x) or doubled (2x), long enough to outgrow the
+     * room taken for the plain text several times over */
+    size_t n = 100000;
+    char *s = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        s[i] = (i % 3 == 0) ? '\x01' : (i % 3 == 1) ? '"' : 'a';
+    s[n] = '\0';
+    char *want = reference_string(s), *got = written_string(s);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    /* invalid UTF-8 at the very end, after escapes grew the room */
+    s[n - 1] = '\xff';
+    want = reference_string(s);
+    got = written_string(s);
+    ck_assert_str_eq(got, want);
+    free(want);
+    free(got);
+    free(s);
+}
+END_TEST
+
+START_TEST(numbers_as_jansson)
+{
+    static const int64_t ints[] = {0, 1, -1, 9, 10, 99, 100, 12345, -98765,
+                                   INT64_MAX, INT64_MIN, (int64_t)UINT32_MAX + 1};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        strbuf sb = STRBUF_INIT;
+        jsonw w;
+        jw_init(&w, &sb, 0);
+        jw_int(&w, ints[i]);
+        char *got = strbuf_steal(&sb), *want = jansson_text(json_integer(ints[i]), 0);
+        ck_assert_str_eq(got, want);
+        free(got);
+        free(want);
+    }
+    /* the hundredths fast path and the printf path around it */
+    for (int k = 0; k <= 120000; k += (k < 2000 ? 1 : 7)) {
+        double vs[] = {k / 100.0, k / 1000.0, -k / 100.0, k * 12.5, k / 3.0};
+        for (size_t j = 0; j < sizeof vs / sizeof vs[0]; j++) {
+            strbuf sb = STRBUF_INIT;
+            jsonw w;
+            jw_init(&w, &sb, 0);
+            ck_assert_int_eq(jw_real(&w, vs[j]), 0);
+            char *got = strbuf_steal(&sb), *want = jansson_text(json_real(vs[j]), 0);
+            ck_assert_msg(strcmp(got, want) == 0, "%.17g: %s, jansson %s", vs[j], got, want);
+            free(got);
+            free(want);
+        }
+    }
+}
+END_TEST
+
+/* Nested arrays and objects deep enough that the indentation needs more
+ * than one copy of the spaces (indent 8 x depth 12 = 96). */
+static void nest(jsonw *w, int depth)
+{
+    if (depth == 0) {
+        jw_str(w, "leaf");
+        return;
+    }
+    jw_obj_begin(w);
+    JW_KEY(w, "k");
+    jw_arr_begin(w);
+    nest(w, depth - 1);
+    jw_int(w, depth);
+    jw_arr_end(w);
+    jw_key(w, "e\"mpty");
+    jw_obj_begin(w);
+    jw_obj_end(w);
+    jw_obj_end(w);
+}
+
+static json_t *nest_j(int depth)
+{
+    if (depth == 0)
+        return json_string("leaf");
+    json_t *o = json_object(), *a = json_array();
+    json_array_append_new(a, nest_j(depth - 1));
+    json_array_append_new(a, json_integer(depth));
+    json_object_set_new(o, "k", a);
+    json_object_set_new(o, "e\"mpty", json_object());
+    return o;
+}
+
+START_TEST(layout_as_jansson)
+{
+    for (int indent = 0; indent <= 8; indent += 2) {
+        strbuf sb = STRBUF_INIT;
+        jsonw w;
+        jw_init(&w, &sb, indent);
+        nest(&w, 6);
+        char *got = strbuf_steal(&sb);
+        char *want = jansson_text(nest_j(6), indent ? JSON_INDENT(indent) : JSON_COMPACT);
+        ck_assert_str_eq(got, want);
+        free(got);
+        free(want);
+    }
+}
+END_TEST
+
+static Suite *jsonw_suite(void)
+{
+    Suite *s = suite_create("jsonw");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, strings_escape_as_jansson);
+    tcase_add_test(tc, every_byte_at_every_offset);
+    tcase_add_test(tc, escapes_grow_the_room);
+    tcase_add_test(tc, numbers_as_jansson);
+    tcase_add_test(tc, layout_as_jansson);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(jsonw_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
