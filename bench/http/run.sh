@@ -71,18 +71,8 @@ say() { printf '\n== %s\n' "$*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
 
 # ---- tools ------------------------------------------------------------------------
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
-APT_UPDATED=0
-need() {   # need COMMAND PACKAGE
-    command -v "$1" >/dev/null 2>&1 && return 0
-    echo "run.sh: installing $2 (for $1)"
-    if [ $APT_UPDATED -eq 0 ]; then
-        $SUDO apt-get update -qq || true
-        APT_UPDATED=1
-    fi
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$2" >/dev/null
-}
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"   # need COMMAND PACKAGE
 need python3 python3
 need wrk wrk
 need curl curl
