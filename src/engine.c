@@ -514,8 +514,13 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
              memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0))
             continue;
         int fit = sequence_fit(c, &s);
-        /* among equals the oldest waits longest */
-        if (fit > best_fit || (fit == best_fit && fit > 0 && c->first_line < best->first_line)) {
+        /* among equals the oldest waits longest; for a peer's first Quick
+         * Mode that is the SA whose phase 1 completed first (its initiator
+         * learnt of it first), not the one whose phase 1 started first */
+        int by_est = fit == 2 && s.x == EX_QUICK_MODE;
+        if (fit > best_fit ||
+            (fit == best_fit && fit > 0 &&
+             (by_est ? c->established_line < best->established_line : c->first_line < best->first_line))) {
             best = c;
             best_fit = fit;
         }
@@ -1147,6 +1152,7 @@ static void fold_ike_established(const fold_in *in, negotiation *n, fold_result 
     if (n->ike_established != 1) {
         n->ike_established = 1;
         n->ike_established_reported = 0;
+        n->established_line = in->e->line;
     }
     r->phase = 1;
     r->terminal = 1;

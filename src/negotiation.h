@@ -194,6 +194,7 @@ typedef struct negotiation {
     uint32_t p2_msgid;
     int p2_rekey;
     int p2_open;               /* that attempt has not established its CHILD_SA */
+    uint64_t established_line; /* engine line at which the IKE_SA came up */
 
     /* facts of the current episode */
     uint64_t facts;

@@ -1220,9 +1220,11 @@ SCENARIOS += [
 LINUX_DEFAULT_LOG = dict(QUIET_LOG, ike_name="no")
 
 
-def _linux_default(base, name, desc, actions=None, notes=""):
+def _linux_default(base, name, desc, actions=None, notes="", tunnels=True):
     import copy
     e = copy.deepcopy(_by_name(base))
+    if not tunnels:
+        e.pop("expect_tunnels", None)
     e["name"] = name
     e["description"] = desc
     e["log"] = dict(LINUX_DEFAULT_LOG)
@@ -1253,7 +1255,12 @@ SCENARIOS += [
                             ("initiate", {"child": "con2", "background": True}),
                             ("join",), ("settle", {})],
                    notes="No <conn|N> prefixes and interleaved negotiations: only the thread "
-                         "numbers ('09[IKE]') and the order of events keep them apart."),
+                         "numbers ('09[IKE]') and the order of events keep them apart. Which "
+                         "tunnel the failure is pinned on depends on the race (about 1 run in "
+                         "5 interleaves the two Quick Modes so that a single log cannot tell "
+                         "them apart), so a fresh run checks the diagnosis, not the tunnel; "
+                         "the committed fixture keeps its per-tunnel expectation.",
+                   tunnels=False),
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
