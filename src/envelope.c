@@ -31,6 +31,7 @@
 
 #include "line_source.h"
 #include "paste_repair.h"
+#include "swar.h"
 
 static const char EMPTY[] = "";
 
@@ -291,19 +292,14 @@ static int64_t digits_value(const char *p, const char *e)
  * context (nothing set).
  */
 /* The first '|' or '>' in [q, end), or end: eight bytes at a time, as
- * every prefixed line has a context to read. The lowest flagged byte of a
- * has-zero-byte test is always a true match. */
+ * every prefixed line has a context to read. */
 static inline char *find_bar_or_gt(char *q, const char *end)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     for (; end - q >= 8; q += 8) {
-        uint64_t v, a, b;
-        memcpy(&v, q, 8);
-        a = v ^ (ones * '|');
-        b = v ^ (ones * '>');
-        uint64_t hit = ((a - ones) & ~a & highs) | ((b - ones) & ~b & highs);
+        uint64_t v = swar_load(q);
+        uint64_t hit = swar_bytes_equal(v, '|') | swar_bytes_equal(v, '>');
         if (hit)
-            return q + (__builtin_ctzll(hit) >> 3);
+            return q + swar_first(hit);
     }
     while (q < end && *q != '|' && *q != '>')
         q++;

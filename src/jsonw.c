@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "swar.h"
 #include "utf8.h"
 
 #if defined(__SSE2__)
@@ -135,17 +136,11 @@ static inline size_t next_attention(const char *s, size_t i, size_t n)
             return i + (size_t)__builtin_ctz(bits);
     }
 #endif
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     for (; i + 8 <= n; i += 8) {
-        uint64_t v;
-        memcpy(&v, s + i, 8);
-        uint64_t m = ((v - ones * 0x20) | ((v ^ (ones * '"')) - ones) |
-                      ((v ^ (ones * '\\')) - ones) | v) & high;
+        uint64_t m = swar_json_attention(swar_load(s + i));
         if (m)
-            return i + ((size_t)__builtin_ctzll(m) >> 3);
+            return i + swar_first(m);
     }
-#endif
     while (i < n && !attention_byte[(unsigned char)s[i]])
         i++;
     return i;

@@ -17,6 +17,7 @@
 
 #include "fmt_match.h"
 #include "messages.h"
+#include "swar.h"
 
 #define R(kind, sub, fmt, ...) {kind, sub, fmt, {__VA_ARGS__}}
 #define NOF 0
@@ -439,18 +440,11 @@ static int run_row(const msg_index *idx, uint16_t i, const char *msg, size_t s, 
  * first word; words that merely collide are told apart by quick_ok's
  * prefix compare, so the hash only has to spread, never to be exact.
  */
-static inline uint64_t load8(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
 static inline uint32_t word_bucket(const char *w, size_t n)
 {
     uint64_t v = 0;
     if (n >= 8) {
-        v = load8(w);
+        v = swar_load(w);
     } else {
         for (size_t i = 0; i < n; i++)
             v |= (uint64_t)(unsigned char)w[i] << (8 * i);
@@ -463,12 +457,10 @@ static inline uint32_t word_bucket(const char *w, size_t n)
 /* The end of the word starting at p (the first space, or end). */
 static inline const char *word_end(const char *p, const char *end)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     for (; end - p >= 8; p += 8) {
-        uint64_t x = load8(p) ^ (ones * ' ');
-        uint64_t hit = (x - ones) & ~x & highs;
+        uint64_t hit = swar_bytes_equal(swar_load(p), ' ');
         if (hit)
-            return p + (__builtin_ctzll(hit) >> 3);
+            return p + swar_first(hit);
     }
     while (p < end && *p != ' ')
         p++;

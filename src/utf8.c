@@ -10,22 +10,17 @@
  */
 #include <string.h>
 
+#include "swar.h"
 #include "utf8.h"
 
-#define ONES 0x0101010101010101ull
-#define HIGHS 0x8080808080808080ull
-
-/* The 8 bytes at p are ASCII and, if nul_invalid, none is NUL. (v - ONES)
- * & ~v has the high bit of the lowest zero byte set, and of no byte when
- * there is none; a high byte in v sets its own. */
+/* The 8 bytes at p are ASCII and, if nul_invalid, none is NUL. */
 static inline bool ascii_word(const unsigned char *p, bool nul_invalid)
 {
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    uint64_t stop = v;
+    uint64_t v = swar_load(p);
+    uint64_t stop = v & SWAR_HIGHS;
     if (nul_invalid)
-        stop |= (v - ONES) & ~v;
-    return (stop & HIGHS) == 0;
+        stop |= swar_zero_bytes(v);
+    return stop == 0;
 }
 
 static inline bool ascii_ok(unsigned c, unsigned flags)

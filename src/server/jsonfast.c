@@ -21,6 +21,7 @@
  * check then answers it, so a tree from here needs no depth pre-scan.
  */
 #include "server/jsonfast.h"
+#include "swar.h"
 
 #include <errno.h>
 #include <math.h>
@@ -48,22 +49,11 @@ static inline int stops_run(unsigned char c)
     return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
 }
 
-/* Eight bytes at a time: is any of them one that stops_run()? A non-ASCII
- * byte shows in its high bit. Once all eight are ASCII, a byte below 0x20
- * (x - 0x20), or equal to '"' or '\\' (zero after the XOR, minus one),
- * borrows into its own high bit; a borrow carried into the next byte only
- * happens above a real hit, so there are no misses, and a false alarm
- * would only send the word through the byte loop. */
+/* Eight bytes at a time: is any of them one that stops_run()? (A false
+ * alarm would only send the word through the byte loop.) */
 static inline int word_stops(const char *p)
 {
-    const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-    uint64_t x;
-
-    memcpy(&x, p, 8);
-    if (x & highs)
-        return 1;
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    return (((x - ones * 0x20) | (q - ones) | (b - ones)) & highs) != 0;
+    return swar_json_attention(swar_load(p)) != 0;
 }
 
 static void skip_ws(jf *j)
