@@ -369,6 +369,16 @@ static void compile_row(msg_index *idx, size_t i)
     idx->nconv[i] = (uint8_t)k;
 }
 
+/* Short compares: most candidates differ within a few bytes, so a byte
+ * loop beats a library call here. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (a[k] != b[k])
+            return 0;
+    return 1;
+}
+
 /* The literals between conversions are short (" to ", "[", "...") and
  * found within a few dozen bytes: an inline scan beats memchr + memcmp
  * calls here. */
@@ -377,15 +387,9 @@ static inline const char *find_lit(const char *p, const char *end, const char *l
     if ((size_t)(end - p) < n)
         return NULL;
     const char c0 = lit[0];
-    for (const char *last = end - n; p <= last; p++) {
-        if (*p != c0)
-            continue;
-        size_t k = 1;
-        while (k < n && p[k] == lit[k])
-            k++;
-        if (k == n)
+    for (const char *last = end - n; p <= last; p++)
+        if (*p == c0 && same_bytes(p + 1, lit + 1, n - 1))
             return p;
-    }
     return NULL;
 }
 
@@ -547,16 +551,6 @@ static inline int subsys_ok(const msg_pattern *p, const char *subsys)
 }
 
 /* Cheap checks of the literal head and tail of row i against msg[s..t). */
-/* Short compares: most candidates differ within a few bytes, so a byte
- * loop beats a library call here. */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (a[k] != b[k])
-            return 0;
-    return 1;
-}
-
 static inline int quick_ok(const msg_index *idx, uint16_t i, const char *msg, size_t s, size_t t)
 {
     size_t pl = idx->plen[i], sl = idx->slen[i];
