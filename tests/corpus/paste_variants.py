@@ -26,9 +26,11 @@ import concurrent.futures
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_corpus  # noqa: E402  (its run(): the binary on log files -> (document, error))
 
 CORE = re.compile(r"(\d\d\d?\[[A-Z]{3}\d?\] .*)$")
 BSD_TIME = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)")
@@ -156,20 +158,14 @@ def variants(lines):
 
 
 def diagnose(binary, text):
+    """run_corpus.run on the text, written to a temporary file."""
     with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
         f.write(text)
         path = f.name
     try:
-        p = subprocess.run([binary, "diagnose", "--format", "json", path],
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        return run_corpus.run(binary, [path])
     finally:
         os.unlink(path)
-    if p.returncode < 0:
-        return None, "crashed with signal %d" % -p.returncode
-    try:
-        return json.loads(p.stdout.decode("utf-8")), None
-    except ValueError as exc:
-        return None, "invalid JSON: %s" % exc
 
 
 def key(doc):
