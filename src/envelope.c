@@ -21,13 +21,24 @@
  *
  * Speed: this runs once per line on the hot path. Every parser is a forward
  * scan over the line by hand: no sscanf, no regex, no allocation. The one
- * rewrite it does is decoding a JSON string's escapes in place.
+ * rewrite it does is decoding a JSON string's escapes in place (so the line
+ * source may hand in a line it does not own as long as it is not JSON).
+ * The usual line costs little more than a compare: the header cache
+ * (envelope_classify_cached) matches the bytes before the message, and
+ * parse_core_fast checks "TT[GRP] " as one 64-bit word and reads a
+ * "<NAME|ID>" context with a vector search and eight digits at a time;
+ * anything else on those paths falls back to the general parsers, which
+ * decide the same way.
  */
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "line_source.h"
 #include "paste_repair.h"
@@ -295,6 +306,17 @@ static int64_t digits_value(const char *p, const char *e)
  * every prefixed line has a context to read. */
 static inline char *find_bar_or_gt(char *q, const char *end)
 {
+#if defined(__SSE2__)
+    /* a connection name is short: one vector load usually finds it */
+    if (end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        int hit = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('|')),
+                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
+        if (hit)
+            return q + __builtin_ctz((unsigned)hit);
+        q += 16;
+    }
+#endif
     for (; end - q >= 8; q += 8) {
         uint64_t v = swar_load(q);
         uint64_t hit = swar_bytes_equal(v, '|') | swar_bytes_equal(v, '>');
@@ -319,21 +341,24 @@ static inline char *parse_context(char *p, const char *end, span *conn, int64_t 
         return q + 1;
     }
     /* the id, read as it is scanned: digits_value's rule (1..18 digits,
-     * else -1) in one pass */
+     * else -1) in one pass; the digits first, as they nearly always are,
+     * then whatever else runs up to the '>' */
     char *id_start = q + 1, *id_end = id_start;
+    const char *digits_end = end - id_start > 18 ? id_start + 18 : end;
     int64_t id = 0;
-    bool number = true;
-    for (; id_end < end && *id_end != '>' && *id_end != ' '; id_end++) {
-        if (is_digit(*id_end) && id_end - id_start < 18)
-            id = id * 10 + (*id_end - '0');
-        else
-            number = false;
+    for (; id_end < digits_end && is_digit(*id_end); id_end++)
+        id = id * 10 + (*id_end - '0');
+    bool number = id_end > id_start;
+    if (id_end >= end || *id_end != '>') {
+        number = false;
+        while (id_end < end && *id_end != '>' && *id_end != ' ')
+            id_end++;
+        if (id_end >= end || *id_end != '>')
+            return NULL;
     }
-    if (id_end >= end || *id_end != '>')
-        return NULL;
     if (q > p)
         *conn = make_span(p, q);
-    *sa_id = number && id_end > id_start ? id : -1;
+    *sa_id = number ? id : -1;
     return id_end + 1;
 }
 
@@ -385,8 +410,79 @@ static inline bool finish_prefix(char *q, char *end, const char *group, int thre
     return true;
 }
 
+/*
+ * The usual shape, "TT[GRP] ", checked as one word: two digits, '[', three
+ * capitals, ']', a space (a three-digit thread or a level digit takes the
+ * general path). Returns false if the word is not of that shape.
+ */
+static inline bool core_word(uint64_t w)
+{
+    /* the fixed bytes: '[' at 2, ']' at 6, ' ' at 7 */
+    const uint64_t fixed_mask = 0xFFFF000000FF0000ull;
+    const uint64_t fixed = 0x205D0000005B0000ull;
+    /* the digits at 0 and 1: 0x30..0x39 (adding 6 keeps them below 0x40;
+     * no carry crosses a byte once the high nibbles are 3) */
+    const uint64_t digits_mask = 0xF0F0ull;
+    /* the capitals at 3..5: 0x41..0x5A, ASCII */
+    const uint64_t caps = 0x0000808080000000ull;
+    uint64_t c = w & 0x00007F7F7F000000ull;
+    return (w & fixed_mask) == fixed && (w & digits_mask) == 0x3030 &&
+           ((w + 0x0606) & digits_mask) == 0x3030 && (w & caps) == 0 &&
+           ((c + 0x00003F3F3F000000ull) & caps) == caps &&
+           ((c + 0x0000252525000000ull) & caps) == 0;
+}
+
+/*
+ * The common prefixes, "TT[GRP] message" and "TT[GRP] <NAME|ID> message"
+ * with an ID of 1 to 7 digits, read without a branch per byte. Returns
+ * true with every prefix field of out set, or false (nothing set) for the
+ * general parser to decide, which gives the same result on these shapes.
+ */
+static inline bool parse_core_fast(char *p, char *end, charon_line *out)
+{
+    if (end - p < 8 || !core_word(swar_load(p)))
+        return false;
+    span conn = empty_span();
+    int64_t sa_id = -1;
+    char *msg = p + 8;
+    if (msg < end && *msg == '<') {
+        char *name = msg + 1, *bar = find_bar_or_gt(name, end);
+        if (bar >= end || *bar != '|' || end - bar < 9)
+            return false;
+        char *id = bar + 1;
+        uint64_t non_digits = swar_non_digits(swar_load(id));
+        if (!non_digits)
+            return false;
+        unsigned n = swar_first(non_digits);
+        char *gt = id + n;
+        if (n == 0 || *gt != '>' || (gt + 1 < end && gt[1] != ' '))
+            return false;
+        sa_id = 0;
+        for (unsigned i = 0; i < n; i++)
+            sa_id = sa_id * 10 + (id[i] - '0');
+        if (bar > name)
+            conn = make_span(name, bar);
+        msg = gt + 2;
+    }
+    out->thread = (p[0] - '0') * 10 + (p[1] - '0');
+    out->level = -1;
+    memcpy(out->subsys, p + 3, 3);
+    out->subsys[3] = '\0';
+    out->conn = conn;
+    out->sa_id = sa_id;
+    out->msg = msg <= end ? make_span(msg, end) : empty_span();
+    return true;
+}
+
+static bool parse_core_general(char *p, char *end, charon_line *out);
+
 /* "TT[GRP(L)]( <NAME|ID>)? message" with a 2 or 3 digit thread. */
-static bool parse_core(char *p, char *end, charon_line *out)
+static inline bool parse_core(char *p, char *end, charon_line *out)
+{
+    return parse_core_fast(p, end, out) || parse_core_general(p, end, out);
+}
+
+static __attribute__((noinline)) bool parse_core_general(char *p, char *end, charon_line *out)
 {
     if (end - p < 7 || !is_digit(p[0]) || !is_digit(p[1]))
         return false;
@@ -1058,7 +1154,7 @@ static span cached_span(char *line, uint16_t off, uint16_t len)
  * left to the full parse.
  */
 static bool classify_from_cache(envelope_cache *c, char *line, char *end,
-                                charon_line *out)
+                                uint64_t lineno, charon_line *out)
 {
     if (!c->stamp || (size_t)(end - line) <= c->head_len)
         return false;
@@ -1074,14 +1170,29 @@ static bool classify_from_cache(envelope_cache *c, char *line, char *end,
     }
     /* a byte-order mark opening the body is read by the form's own parser
      * (RFC 5424 skips it), not by the cache */
-    if (end - line >= c->head_len + 3 && memcmp(line + c->head_len, "\xEF\xBB\xBF", 3) == 0)
+    char *body = line + c->head_len;
+    if ((unsigned char)*body == 0xEF && end - body >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
         return false;
+    /* every field is set once: the header's here, the prefix's by
+     * parse_core (which sets them all when it succeeds) */
+    out->lineno = lineno;
+    out->raw = make_span(line, end);
     out->time = (span){line + c->time_off, (size_t)(c->time_end - c->time_off)};
     out->ts = ts;
     out->host = cached_span(line, c->host_off, c->host_len);
     out->program = cached_span(line, c->program_off, c->program_len);
-    parser ps = {out, NULL, (stamp_kind)c->stamp};
-    return parse_body(line + c->head_len, end, &ps) == ENVELOPE_CHARON;
+    if (parse_core(body, end, out))
+        return true;
+    /* parse_body's other charon case: a bare message from a charon program */
+    if (!is_charon_program(out->program))
+        return false;
+    out->thread = -1;
+    out->level = -1;
+    memset(out->subsys, 0, sizeof out->subsys);
+    out->conn = empty_span();
+    out->sa_id = -1;
+    out->msg = make_span(body, end);
+    return true;
 }
 
 static uint16_t offset_in(const char *line, span s)
@@ -1114,18 +1225,26 @@ static void fill_cache(envelope_cache *c, char *line, char *end, const parser *p
     c->stamp = (uint8_t)ps->stamp;
 }
 
-envelope_kind envelope_classify_cached(envelope_cache *cache, char *line, size_t len,
-                                       uint64_t lineno, charon_line *out)
+/* A line the cache could not read: the full parse, which then fills the
+ * cache (out of line: the cached path stays small). */
+static __attribute__((noinline)) envelope_kind
+classify_and_cache(envelope_cache *cache, char *line, size_t len, uint64_t lineno,
+                   charon_line *out)
 {
     char *end = line + len;
-    reset_line(out, line, len, lineno);
-    if (classify_from_cache(cache, line, end, out))
-        return ENVELOPE_CHARON;
     parser ps = {out, NULL, STAMP_NONE};
     envelope_kind kind = classify(line, len, lineno, &ps);
     if (kind == ENVELOPE_CHARON)
         fill_cache(cache, line, end, &ps);
     return kind;
+}
+
+envelope_kind envelope_classify_cached(envelope_cache *cache, char *line, size_t len,
+                                       uint64_t lineno, charon_line *out)
+{
+    if (classify_from_cache(cache, line, line + len, lineno, out))
+        return ENVELOPE_CHARON;
+    return classify_and_cache(cache, line, len, lineno, out);
 }
 
 int envelope_parse(char *line, size_t len, uint64_t lineno, charon_line *out)

@@ -155,6 +155,7 @@ static bool same_event(const charon_line *kept, const charon_line *l)
 static void dup_window_go_multi(dup_window *w)
 {
     w->multi = true;
+    w->solo_len_plus1 = 0;
     memset(w->bucket, 0, sizeof w->bucket);
     for (unsigned i = 0; i < w->used; i++) {
         unsigned b = (unsigned)(w->line[i]->msg.n % DUP_BUCKETS);
@@ -176,6 +177,7 @@ bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon
             w->prog0_mask = l->program.n >= 8 ? ~(uint64_t)0
                                                : (((uint64_t)1 << (8 * l->program.n)) - 1);
             w->have_prog0 = true;
+            w->solo_len_plus1 = l->program.n + 1;
             return dup_window_remember(w, l, evicted);
         }
         dup_window_go_multi(w);

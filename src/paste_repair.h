@@ -101,6 +101,9 @@ typedef struct dup_window {
     bool multi;
     bool have_prog0;
     unsigned char prog0_len;
+    /* prog0_len + 1 while the window is one program's (have_prog0 and not
+     * multi), else 0: the common case is one compare */
+    size_t solo_len_plus1;
     char prog0[48]; /* the first program name (a longer one: multi at once) */
     uint64_t prog0_word, prog0_mask; /* its first 8 bytes, and which count */
 } dup_window;
@@ -136,7 +139,7 @@ static inline bool dup_window_is_repeat(dup_window *w, const charon_line *l,
                                         const charon_line **evicted)
 {
     size_t n = l->program.n;
-    if (__builtin_expect(w->have_prog0 && !w->multi && n == w->prog0_len, 1)) {
+    if (__builtin_expect(n + 1 == w->solo_len_plus1, 1)) {
         /* a name of up to 8 bytes with 8 bytes of the line from its start
          * (the usual "charon"): one masked word compare */
         if (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && n > 0 && n <= 8 &&

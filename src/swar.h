@@ -2,12 +2,12 @@
  * swar.h - eight bytes at a time in a plain 64-bit register.
  *
  * Several scanners look for a few byte values in long runs of text (the
- * first space of a message, the '|' or '>' of an SA context, the bytes a
- * JSON string must escape). The word is loaded in memory order as a
- * little-endian integer on every host, so the lowest flagged byte is the
- * first one in the text; a borrow in these tests only runs upwards from a
- * real hit, so the lowest flag is always exact (flags above it may be
- * false alarms, which the callers never use).
+ * first space of a message, the '|' or '>' of an SA context, the digits of
+ * an SA id, the bytes a JSON string must escape). The word is loaded in
+ * memory order as a little-endian integer on every host, so the lowest
+ * flagged byte is the first one in the text; a borrow in these tests only
+ * runs upwards from a real hit, so the lowest flag is always exact (flags
+ * above it may be false alarms, which the callers never use).
  */
 #ifndef IDG_SWAR_H
 #define IDG_SWAR_H
@@ -38,6 +38,14 @@ static inline uint64_t swar_zero_bytes(uint64_t v)
 static inline uint64_t swar_bytes_equal(uint64_t v, unsigned char c)
 {
     return swar_zero_bytes(v ^ (SWAR_ONES * c));
+}
+
+/* The high bit of each byte of v that is not an ASCII digit (exact for
+ * every byte: no carry crosses a byte). */
+static inline uint64_t swar_non_digits(uint64_t v)
+{
+    uint64_t a = v ^ (SWAR_ONES * '0'); /* digits become 0..9 */
+    return (((a & ~SWAR_HIGHS) + SWAR_ONES * (0x80 - 10)) | a) & SWAR_HIGHS;
 }
 
 /* The bytes a JSON string cannot carry as they are: below 0x20, '"',

@@ -344,6 +344,98 @@ START_TEST(test_chunking_equivalence)
 }
 END_TEST
 
+/*
+ * Whole lines are parsed in place in the caller's buffer; a line that
+ * outlives feed() (held for a wrap, kept by the duplicate window) must have
+ * been copied by then. Each chunk here is fed from a scratch copy that is
+ * overwritten as soon as feed() returns, so a line still pointing into it
+ * would come out as 'X's. Chunk sizes put the boundaries inside lines, on
+ * their ends, between CR and LF, inside entities and UTF-8 sequences.
+ */
+static got run_scribbled(const char *text, size_t len, size_t chunk, const idg_options *o,
+                         idg_stats *st)
+{
+    got g = {0};
+    memset(st, 0, sizeof *st);
+    line_source *ls = line_source_new(o, st, collect, &g);
+    ck_assert_ptr_nonnull(ls);
+    if (chunk == 0)
+        chunk = len ? len : 1;
+    char *scratch = malloc(chunk);
+    ck_assert_ptr_nonnull(scratch);
+    for (size_t off = 0; off < len; off += chunk) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        memcpy(scratch, text + off, n);
+        ck_assert_int_eq(line_source_feed(ls, scratch, n), 0);
+        memset(scratch, 'X', chunk);
+    }
+    ck_assert_int_eq(line_source_finish(ls), 0);
+    line_source_free(ls);
+    free(scratch);
+    return g;
+}
+
+START_TEST(test_in_place_lines_outlive_the_buffer)
+{
+    const char *text =
+        /* held lines joined to their wrapped tails */
+        "Nov 27 13:18:09 fw charon[1]: 09[CFG] <con1|1> received proposals: IKE:AES_CBC_128/HMAC_SHA1_96/\n"
+        "PRF_HMAC_SHA1/MODP_2048, IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+        /* event logged twice: the copy is compared with a kept line */
+        "Nov 27 13:18:09 fw charon[1]: 09[IKE] <con1|1> initiating IKE_SA con1[1] to 192.0.2.1\n"
+        "Nov 27 13:18:09 fw charon-systemd[5]: initiating IKE_SA con1[1] to 192.0.2.1\r\n"
+        "Nov 27 13:18:10 fw charon[1]: 10[NET] <con1|1> sending packet: from 192.0.2.2[500]\r"
+        "Nov 27 13:18:10 fw charon[1]: 10[ENC] <con1|1> &lt;tag&gt; caf\xc3\xa9 \xff\n"
+        "Nov 27 13:18:10 fw charon[1]: 11[IKE]\ttab\tseparated\n"
+        "{\"time\":\"2026-11-27 13:18:11\",\"thread\":12,\"group\":\"IKE\",\"level\":1,"
+        "\"msg\":\"json \\\"escaped\\\" msg\"}\n"
+        "prose between log lines\n"
+        "Nov 27 13:18:12 fw charon[1]: 12[IKE] <con2|17> IKE_SA con2[17] established\n"
+        "Nov 27 13:18:12 fw charon-systemd[5]: 12[IKE] <con2|17> IKE_SA con2[17] established\n"
+        "Nov 27 13:18:13 fw charon[1]: 13[IKE] <con2|17> last line, no newline";
+    idg_options o = default_opts();
+    idg_stats whole_st, st;
+    got whole = run_opts(text, strlen(text), 0, &o, &whole_st);
+    ck_assert_uint_eq(whole_st.joined_lines, 1);
+    ck_assert_uint_eq(whole_st.duplicate_lines, 2);
+    size_t chunks[] = {0, 1, 2, 3, 5, 7, 16, 64, 100, 101, 4093};
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        got g = run_scribbled(text, strlen(text), chunks[i], &o, &st);
+        assert_same_lines(&whole, &g);
+        for (size_t k = 0; k < g.n; k++)
+            ck_assert_ptr_null(strstr(g.v[k].raw, "XXXX"));
+        ck_assert_uint_eq(st.joined_lines, whole_st.joined_lines);
+        ck_assert_uint_eq(st.duplicate_lines, whole_st.duplicate_lines);
+        got_free(&g);
+    }
+    got_free(&whole);
+
+    /* a newest-first paste, and the lab log, the same way */
+    size_t len;
+    char *log = read_corpus(CORPUS_LOG, &len);
+    char **lines;
+    size_t n = split_lines(log, &lines);
+    char *reversed = join_lines(lines, n, 1);
+    const char *inputs[] = {reversed, NULL};
+    char *lab = read_corpus(CORPUS_LOG, &len);
+    inputs[1] = lab;
+    for (size_t t = 0; t < 2; t++) {
+        got ref = run_opts(inputs[t], strlen(inputs[t]), 0, &o, &whole_st);
+        for (size_t c = 1; c < 200; c += 37) {
+            got g = run_scribbled(inputs[t], strlen(inputs[t]), c, &o, &st);
+            assert_same_lines(&ref, &g);
+            ck_assert_uint_eq(st.reversed, whole_st.reversed);
+            got_free(&g);
+        }
+        got_free(&ref);
+    }
+    free(reversed);
+    free(lines);
+    free(log);
+    free(lab);
+}
+END_TEST
+
 /* ---- paste repairs ----------------------------------------------------- */
 
 START_TEST(test_html_unescape)
@@ -732,6 +824,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(split, test_cut_lines);
     tcase_add_test(split, test_bad_bytes);
     tcase_add_test(split, test_chunking_equivalence);
+    tcase_add_test(split, test_in_place_lines_outlive_the_buffer);
     suite_add_tcase(s, split);
 
     TCase *repair = tcase_create("repair");
