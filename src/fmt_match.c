@@ -177,22 +177,6 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
     }
 }
 
-const char *fmt_first_word(const char *fmt, size_t *len)
-{
-    while (is_space(*fmt))
-        fmt++;
-    size_t i = 0;
-    while (fmt[i] && fmt[i] != ' ') {
-        if (fmt[i] == '%') {
-            *len = 0;
-            return fmt;
-        }
-        i++;
-    }
-    *len = i;
-    return fmt;
-}
-
 const char *fmt_final_literal(const char *fmt, size_t *len)
 {
     const char *last = fmt;

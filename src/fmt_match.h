@@ -23,12 +23,23 @@
 
 #define FMT_MAX_CONV 12
 
+/* Whether a conversion letter constrains what it captures (see
+ * fmt_capture_ok): the others take anything, even nothing. */
+static inline int fmt_capture_checked(char letter)
+{
+    return letter == 'd' || letter == 'i' || letter == 'u' || letter == 'x' || letter == 'X' ||
+           letter == 'N' || letter == 'H';
+}
+
 /* Whether a captured value can stand for a conversion letter: %d %i (an
  * optional '-'), %u and %x take digits, %N and %H take something, the rest
  * anything. Inline: both the matcher below and the table's compiled fast
- * path (messages.c) run it on every capture. */
+ * path (messages.c) run it on every capture. %N and %H, the most frequent
+ * checked ones, are tested first. */
 static inline int fmt_capture_ok(char letter, const char *s, size_t n)
 {
+    if (letter == 'H' || letter == 'N')
+        return n > 0;
     size_t i = 0;
     switch (letter) {
     case 'd':
@@ -52,9 +63,6 @@ static inline int fmt_capture_ok(char letter, const char *s, size_t n)
                   (s[i] >= 'A' && s[i] <= 'F')))
                 return 0;
         return 1;
-    case 'N':
-    case 'H':
-        return n > 0;
     default:
         return 1;
     }
@@ -68,11 +76,6 @@ int fmt_count_conversions(const char *fmt);
  * conversions are matched but not stored); returns -1 if msg does not
  * match. */
 int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcaps);
-
-/* The first word of fmt after leading spaces: the literal bytes up to the
- * first space or end. *len is set to 0 when that word contains a
- * conversion (the format then cannot be dispatched on its first word). */
-const char *fmt_first_word(const char *fmt, size_t *len);
 
 /* The literal that ends fmt (after its last conversion), or "" if fmt ends
  * with a conversion. */

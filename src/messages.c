@@ -7,17 +7,30 @@
  * same kind, so that logs of 5.0 ... 6.0 classify alike. A format that
  * starts with "%s" whose values are fixed words (e.g. "%sCHILD_SA ...",
  * "%s traffic selectors for %s:") is written out once per value so that
- * the row can be dispatched on its first word.
+ * the row can be dispatched on its first bytes.
  *
- * Order matters only among rows sharing a first word: a more specific
- * wording comes before a more general one ("received %N notify error"
- * before "received %N notify").
+ * Order matters only among rows that can match the same message: a more
+ * specific wording comes before a more general one ("received %N notify
+ * error" before "received %N notify").
+ *
+ * Below the table, its index (messages.h, msg_index) and the matcher that
+ * runs every line through it. Every line of a log is classified, so the
+ * matcher is on the hot path: a message is dispatched on its first three
+ * bytes (one load, one multiply), its candidates are rejected by 8-byte
+ * compares of their literal prefix and suffix, and a row is matched by
+ * looking for its literals between conversions 16 or 8 bytes at a time.
+ * The index is built from the table at build time (gen_msg_index), so all
+ * of that is precomputed constant data.
  */
 #include <string.h>
 
 #include "fmt_match.h"
 #include "messages.h"
 #include "swar.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define R(kind, sub, fmt, ...) {kind, sub, fmt, {__VA_ARGS__}}
 #define NOF 0
@@ -326,6 +339,38 @@ const msg_pattern *msg_table(size_t *count)
     return TABLE;
 }
 
+/*
+ * Eight bytes at a time. Every line of a log is classified, most of them
+ * against one or two rows: the compares below are plain 64-bit loads
+ * (swar.h) of the message and of the row's literals, never a library call
+ * and never a byte loop over a literal longer than a few bytes. A load
+ * never reaches outside msg[0 .. n) or outside the row's format string.
+ */
+
+/* The first min(n, 8) bytes at p as an integer in memory order, the bytes
+ * beyond n zero. Reads only p[0 .. min(n, 8)). */
+static inline uint64_t load_upto8(const char *p, size_t n)
+{
+    if (n >= 8)
+        return swar_load(p);
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)(unsigned char)p[i] << (8 * i);
+    return v;
+}
+
+/* The low k bytes (k <= 8) of a word set. */
+static inline uint64_t low_bytes(size_t k)
+{
+    return k >= 8 ? ~0ull : (1ull << (8 * k)) - 1;
+}
+
+/* The same for 1 <= k <= 8, without a branch. */
+static inline uint64_t low_bytes_1to8(size_t k)
+{
+    return ~0ull >> (8 * (8 - k));
+}
+
 /* Compiles row i's format into idx (see msg_index). */
 static void compile_row(msg_index *idx, size_t i)
 {
@@ -333,6 +378,11 @@ static void compile_row(msg_index *idx, size_t i)
     const char *f = fmt;
     int k = 0;
     idx->slow[i] = 0;
+    idx->checked_convs[i] = 0;
+    memset(idx->conv[i], 0, sizeof idx->conv[i]);
+    memset(idx->lit_off[i], 0, sizeof idx->lit_off[i]);
+    memset(idx->lit_len[i], 0, sizeof idx->lit_len[i]);
+    memset(idx->lit_word[i], 0, sizeof idx->lit_word[i]);
     while (*f == ' ')
         f++;
     while (*f && !(f[0] == '%' && f[1] != '%'))
@@ -350,6 +400,8 @@ static void compile_row(msg_index *idx, size_t i)
             idx->slow[i] = 1;
             return;
         }
+        if (fmt_capture_checked(*f))
+            idx->checked_convs[i] |= (uint8_t)(1u << k);
         idx->conv[i][k] = *f++;
         const char *lit = f;
         while (*f && *f != '%')
@@ -364,13 +416,57 @@ static void compile_row(msg_index *idx, size_t i)
                 ll--;
         idx->lit_off[i][k] = (uint16_t)(lit - fmt);
         idx->lit_len[i][k] = (uint16_t)ll;
+        idx->lit_word[i][k] = load_upto8(lit, ll);
         k++;
     }
     idx->nconv[i] = (uint8_t)k;
 }
 
-/* Short compares: most candidates differ within a few bytes, so a byte
- * loop beats a library call here. */
+/* The bucket of a key (see msg_index): multiplicative hashing, the top
+ * bits of the product (they depend on every bit of the key). */
+#define MSG_BUCKET_BITS 10
+_Static_assert(MSG_BUCKETS == 1u << MSG_BUCKET_BITS, "MSG_BUCKETS is 2^MSG_BUCKET_BITS");
+
+static inline uint32_t key_bucket(uint64_t key, uint64_t mult)
+{
+    return (uint32_t)((key * mult) >> (64 - MSG_BUCKET_BITS));
+}
+
+/* The multiplier for key_bucket under which no two distinct keys of the
+ * table share a bucket, so a message is compared only against rows that
+ * start with its own first bytes: the first such one of a fixed sequence
+ * of odd numbers (the search runs at build time; failing it, the one with
+ * the fewest collisions, which costs only speed). */
+static uint64_t choose_hash_mult(const uint64_t *keys, size_t nkeys)
+{
+    uint64_t best = 0x9E3779B97F4A7C15ull, mult = best;
+    size_t best_collisions = SIZE_MAX;
+    for (unsigned attempt = 0; attempt < 16384 && best_collisions > 0; attempt++) {
+        uint8_t used[MSG_BUCKETS] = {0};
+        size_t collisions = 0;
+        for (size_t k = 0; k < nkeys; k++) {
+            uint32_t b = key_bucket(keys[k], mult);
+            collisions += used[b];
+            used[b] = 1;
+        }
+        if (collisions < best_collisions)
+            best = mult, best_collisions = collisions;
+        mult += 0x6A09E667F3BCC90Aull; /* even: mult stays odd */
+    }
+    return best;
+}
+
+/* a[0 .. n) == b[0 .. n) for n >= 8, compared from byte `from` on, the
+ * last load overlapping the one before it instead of a byte loop. */
+static inline int same_from(const char *a, const char *b, size_t from, size_t n)
+{
+    for (; from + 8 < n; from += 8)
+        if (swar_load(a + from) != swar_load(b + from))
+            return 0;
+    return swar_load(a + n - 8) == swar_load(b + n - 8);
+}
+
+/* Short compares of the few bytes a literal has beyond its first one. */
 static inline int same_bytes(const char *a, const char *b, size_t n)
 {
     for (size_t k = 0; k < n; k++)
@@ -379,128 +475,180 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
     return 1;
 }
 
-/* The literals between conversions are short (" to ", "[", "...") and
- * found within a few dozen bytes: an inline scan beats memchr + memcmp
- * calls here. */
-static inline const char *find_lit(const char *p, const char *end, const char *lit, size_t n)
+/* Whether lit (n >= 1 bytes, its first min(n, 8) bytes lit_word)
+ * starts at c, where c + n <= end: one masked 8-byte compare when the
+ * message has eight bytes from c on (always so for n >= 8). */
+static inline int lit_at(const char *c, const char *end, const char *lit, size_t n, uint64_t lit_word,
+                         uint64_t lit_mask)
+{
+    if (end - c >= 8)
+        return (swar_load(c) & lit_mask) == lit_word && (n <= 8 || same_from(c, lit, 8, n));
+    return same_bytes(c, lit, n);
+}
+
+/* The first place in [p, end) where lit (n >= 1 bytes, first bytes as
+ * lit_word: see lit_at) starts. The literals between conversions are
+ * short (" to ", "[", "...") and found within a few dozen bytes: their
+ * first byte is looked for sixteen bytes at a time where SSE2 is there
+ * (every x86-64), then eight at a time, the rest compared in place. No
+ * load reaches past end. */
+static inline const char *find_lit(const char *p, const char *end, const char *lit, size_t n,
+                                   uint64_t lit_word)
 {
     if ((size_t)(end - p) < n)
         return NULL;
-    const char c0 = lit[0];
-    for (const char *last = end - n; p <= last; p++)
-        if (*p == c0 && same_bytes(p + 1, lit + 1, n - 1))
+    const uint64_t lit_mask = low_bytes_1to8(n < 8 ? n : 8);
+    const char *last = end - n; /* the last place lit can start */
+#ifdef __SSE2__
+    const __m128i c0v = _mm_set1_epi8(lit[0]);
+    for (; last - p >= 15; p += 16) {
+        /* p[0..16) are all places lit can start, within [p, end) */
+        unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), c0v));
+        for (; hit; hit &= hit - 1) {
+            const char *c = p + __builtin_ctz(hit);
+            if (lit_at(c, end, lit, n, lit_word, lit_mask))
+                return c;
+        }
+    }
+#endif
+    const uint64_t c0s = SWAR_ONES * (unsigned char)lit[0];
+    for (; last - p >= 7; p += 8) {
+        /* p[0..8) are all places lit can start; flags above the first
+         * may be false alarms, which lit_at rejects */
+        for (uint64_t hit = swar_zero_bytes(swar_load(p) ^ c0s); hit; hit &= hit - 1) {
+            const char *c = p + swar_first(hit);
+            if (lit_at(c, end, lit, n, lit_word, lit_mask))
+                return c;
+        }
+    }
+    for (; p <= last; p++)
+        if (*p == lit[0] && lit_at(p, end, lit, n, lit_word, lit_mask))
             return p;
     return NULL;
 }
 
-/* Matches row i on msg[s..t) (trimmed) after quick_ok accepted its head and
- * tail; fills ev. */
-static int run_row(const msg_index *idx, uint16_t i, const char *msg, size_t s, size_t t, msg_event *ev)
+/* Clears every field of ev. A memset of these 368 bytes compiles to a
+ * `rep stos` of 46 steps; 16-byte stores take half the instructions. */
+static inline void clear_fields(msg_event *ev)
 {
-    const msg_pattern *p = &TABLE[i];
-    const char *fmt = p->fmt;
+    typedef unsigned char bytes16 __attribute__((vector_size(16)));
+    const bytes16 zero = {0};
+    unsigned char *d = (unsigned char *)ev->f;
+    _Static_assert(sizeof ev->f % 16 == 0, "fields are cleared 16 bytes at a time");
+#pragma GCC unroll 32
+    for (size_t k = 0; k < sizeof ev->f; k += 16)
+        memcpy(d + k, &zero, 16);
+}
+
+/* Matches row i on msg[s..t) (trimmed) after row_head_tail_ok accepted
+ * its head and tail (so the last literal is known to end the message);
+ * fills ev. Inlined (as is match_row) into the candidate loop: a call
+ * here cost more than half of what the matching of a short row does. The captures go straight into their fields (a conversion
+ * without one into the unused slot MF_SKIP, cleared again at the end): a
+ * row that fails half-way leaves ev half-filled, which is no match. */
+static inline __attribute__((always_inline)) int run_row(const msg_index *idx, uint16_t i, const char *msg,
+                                                       size_t s, size_t t, msg_event *ev)
+{
+    const char *fmt = TABLE[i].fmt;
     const char *pos = msg + s + idx->plen[i], *end = msg + t;
-    int nc = idx->nconv[i];
-    span caps[MSG_MAX_CONV];
-    for (int k = 0; k < nc; k++) {
-        const char *lit = fmt + idx->lit_off[i][k];
-        size_t ll = idx->lit_len[i][k];
-        span cap;
-        if (k == nc - 1) {
-            if ((size_t)(end - pos) < ll)
-                return 0;
-            cap = (span){pos, (size_t)(end - pos) - ll};
-            pos = end;
-        } else if (ll == 0) {
-            caps[k] = (span){pos, 0}; /* conversions in a row */
+    const int last = idx->nconv[i] - 1;
+    const char *conv = idx->conv[i];
+    const unsigned checked = idx->checked_convs[i];
+    const uint8_t *field = idx->field[i];
+    const uint16_t *lit_off = idx->lit_off[i], *lit_len = idx->lit_len[i];
+    clear_fields(ev);
+    for (int k = 0; k < last; k++) {
+        size_t ll = lit_len[k];
+        if (ll == 0) {
+            ev->f[field[k]] = (span){pos, 0}; /* conversions in a row */
             continue;
-        } else {
-            const char *hit = find_lit(pos, end, lit, ll);
-            if (!hit)
-                return 0;
-            cap = (span){pos, (size_t)(hit - pos)};
-            pos = hit + ll;
         }
-        if (!fmt_capture_ok(idx->conv[i][k], cap.p, cap.n))
+        const char *hit = find_lit(pos, end, fmt + lit_off[k], ll, idx->lit_word[i][k]);
+        if (!hit || ((checked >> k & 1) && !fmt_capture_ok(conv[k], pos, (size_t)(hit - pos))))
             return 0;
-        caps[k] = cap;
+        ev->f[field[k]] = (span){pos, (size_t)(hit - pos)};
+        pos = hit + ll;
     }
-    ev->kind = p->kind;
-    ev->pat = p;
-    memset(ev->f, 0, sizeof ev->f);
-    for (int k = 0; k < nc; k++) {
-        unsigned f = p->fields[k];
-        if (f != MF_SKIP && f < MF__COUNT)
-            ev->f[f] = caps[k];
+    if (last >= 0) {
+        /* the final literal (already compared) ends the message */
+        size_t ll = lit_len[last];
+        if ((size_t)(end - pos) < ll ||
+            ((checked >> last & 1) && !fmt_capture_ok(conv[last], pos, (size_t)(end - pos) - ll)))
+            return 0;
+        ev->f[field[last]] = (span){pos, (size_t)(end - pos) - ll};
     }
+    ev->f[MF_SKIP] = (span){NULL, 0};
+    ev->kind = TABLE[i].kind;
+    ev->pat = &TABLE[i];
     return 1;
 }
 
-/*
- * The bucket of a message's first word. Every line is classified, so this
- * is on the hot path: the word's end is found eight bytes at a time, and
- * the hash reads the word's first eight bytes as one integer (with its
- * length) instead of folding byte by byte. Rows of one bucket share their
- * first word; words that merely collide are told apart by quick_ok's
- * prefix compare, so the hash only has to spread, never to be exact.
- */
-static inline uint32_t word_bucket(const char *w, size_t n)
+/* A row's subsystem (charon's are three letters) as one integer, 0 for
+ * a row of any subsystem. */
+static uint32_t subsys_code(const char *subsys)
 {
-    uint64_t v = 0;
-    if (n >= 8) {
-        v = swar_load(w);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            v |= (uint64_t)(unsigned char)w[i] << (8 * i);
-    }
-    v ^= (uint64_t)n << 59;
-    v *= 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(v >> 40) % MSG_BUCKETS;
+    if (!subsys)
+        return 0;
+    return (uint32_t)(unsigned char)subsys[0] | (uint32_t)(unsigned char)subsys[1] << 8 |
+           (uint32_t)(unsigned char)subsys[2] << 16;
 }
 
-/* The end of the word starting at p (the first space, or end). */
-static inline const char *word_end(const char *p, const char *end)
+/* Whether row i may be logged under subsys ("" or NULL: unknown, any row
+ * may). Byte by byte, the first differing byte ending it: subsys may be
+ * shorter than four bytes. */
+static inline int subsys_ok(const msg_index *idx, uint16_t i, const char *subsys)
 {
-    for (; end - p >= 8; p += 8) {
-        uint64_t hit = swar_bytes_equal(swar_load(p), ' ');
-        if (hit)
-            return p + swar_first(hit);
-    }
-    while (p < end && *p != ' ')
-        p++;
-    return p;
+    uint32_t code = idx->subsys_code[i];
+    if (code == 0 || !subsys || !subsys[0])
+        return 1;
+    return subsys[0] == (char)code && subsys[1] == (char)(code >> 8) && subsys[2] == (char)(code >> 16) &&
+           subsys[3] == '\0';
 }
 
-/* Builds the index in one walk per format (compile_row) plus the prefix
- * and first word: an engine builds it on creation, so it has to be cheap
- * (a few microseconds). Only rows that need the generic matcher ask
- * fmt_final_literal for their suffix; for the others it is the literal
- * compile_row found after the last conversion. */
+/* The bytes a conversion that starts a message can start with: %H (an
+ * address: hex digits, ':' of IPv6, '%' of %any), %N (an upper-case enum
+ * name), a '(' of "(null)". A row that starts with a conversion is tried
+ * only on messages that start with one of them. */
+static int conv_can_start_with(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'Z') || c == ':' ||
+           c == '%' || c == '(';
+}
+
+/* Builds the index in one walk per format (compile_row) plus the prefix,
+ * suffix and key. It runs at build time (gen_msg_index) and in the unit
+ * test that checks what was generated. Only rows that need the generic
+ * matcher ask fmt_final_literal for their suffix; for the others it is
+ * the literal compile_row found after the last conversion. */
 void msg_index_init(msg_index *idx)
 {
-    uint16_t tail[MSG_BUCKETS];
-    memset(idx->head, 0xff, sizeof idx->head);
-    memset(idx->next, 0xff, sizeof idx->next);
-    memset(tail, 0xff, sizeof tail);
+    uint16_t bucket_of[MSG_MAX_ROWS]; /* 0xffff: a wild row */
+    uint64_t row_key[MSG_MAX_ROWS];
+    uint16_t count[MSG_BUCKETS] = {0};
+    memset(idx->bucket_start, 0, sizeof idx->bucket_start);
+    memset(idx->bucket_row, 0xff, sizeof idx->bucket_row);
     memset(idx->wild_by_last, 0, sizeof idx->wild_by_last);
+    memset(idx->wild_by_first, 0, sizeof idx->wild_by_first);
+    memset(idx->wild, 0, sizeof idx->wild);
     idx->nwild = 0;
-    for (size_t i = 0; i < TABLE_SIZE && i < MSG_MAX_ROWS; i++) {
+    size_t rows = TABLE_SIZE < MSG_MAX_ROWS ? TABLE_SIZE : MSG_MAX_ROWS;
+    for (size_t i = 0; i < rows; i++) {
         const char *f = TABLE[i].fmt;
         while (*f == ' ')
             f++;
-        /* the first word (literal up to a space; none if a conversion
-         * starts inside it) and its hash, then the literal prefix */
-        size_t pl = 0, wl = 0;
-        int word = 1;
-        while (f[pl] && f[pl] != '%') {
-            if (word && f[pl] == ' ')
-                word = 0, wl = pl;
+        size_t pl = 0; /* the literal prefix: up to the first '%' */
+        while (f[pl] && f[pl] != '%')
             pl++;
-        }
-        if (word)
-            wl = f[pl] == '%' ? 0 : pl;
         idx->pre[i] = f;
         idx->plen[i] = (uint16_t)pl;
+        idx->head_mask[i] = low_bytes(pl);
+        idx->head_word[i] = load_upto8(f, pl);
+        idx->prefix_end_word[i] = pl > 8 ? swar_load(f + pl - 8) : 0;
+        idx->literal_only[i] = f[pl] == '\0';
+        /* the table's subsystems are charon's three-letter names */
+        idx->subsys_code[i] = subsys_code(TABLE[i].subsys);
+        for (size_t k = 0; k < MSG_MAX_CONV; k++)
+            idx->field[i][k] = TABLE[i].fields[k] < MF__COUNT ? TABLE[i].fields[k] : MF_SKIP;
         compile_row(idx, i);
         const char *suf;
         size_t sl;
@@ -520,48 +668,94 @@ void msg_index_init(msg_index *idx)
         }
         idx->suf[i] = suf;
         idx->slen[i] = (uint16_t)sl;
-        if (wl == 0) {
+        /* the suffix's last min(sl, 8) bytes where an 8-byte load ending
+         * with the message holds them: at its top */
+        size_t tl = sl < 8 ? sl : 8;
+        idx->tail_mask[i] = tl ? ~0ull << (8 * (8 - tl)) : 0;
+        idx->tail_word[i] = tl ? load_upto8(suf + sl - tl, tl) << (8 * (8 - tl)) : 0;
+        bucket_of[i] = 0xffff;
+        if (pl < MSG_KEY_BYTES) {
             if (idx->nwild < MSG_WILD_CAP) {
                 unsigned bit = 1u << idx->nwild;
-                if (sl == 0) {
-                    for (size_t c = 0; c < 256; c++)
+                for (size_t c = 0; c < 256; c++) {
+                    if (sl == 0 || c == (unsigned char)suf[sl - 1])
                         idx->wild_by_last[c] |= (uint16_t)bit;
-                } else {
-                    idx->wild_by_last[(unsigned char)suf[sl - 1]] |= (uint16_t)bit;
+                    if (pl > 0 ? c == (unsigned char)f[0] : conv_can_start_with((unsigned char)c))
+                        idx->wild_by_first[c] |= (uint16_t)bit;
                 }
                 idx->wild[idx->nwild++] = (uint16_t)i;
             }
             continue;
         }
-        uint32_t b = word_bucket(f, wl);
-        if (idx->head[b] == 0xffff)
-            idx->head[b] = (uint16_t)i;
-        else
-            idx->next[tail[b]] = (uint16_t)i;
-        tail[b] = (uint16_t)i;
+        row_key[i] = load_upto8(f, MSG_KEY_BYTES);
+        bucket_of[i] = 0;
     }
+    /* the distinct keys, and a multiplier that keeps them apart */
+    uint64_t keys[MSG_MAX_ROWS];
+    size_t nkeys = 0;
+    for (size_t i = 0; i < rows; i++) {
+        if (bucket_of[i] == 0xffff)
+            continue;
+        size_t k = 0;
+        while (k < nkeys && keys[k] != row_key[i])
+            k++;
+        if (k == nkeys)
+            keys[nkeys++] = row_key[i];
+    }
+    idx->hash_mult = choose_hash_mult(keys, nkeys);
+    for (size_t i = 0; i < rows; i++) {
+        if (bucket_of[i] == 0xffff)
+            continue;
+        bucket_of[i] = (uint16_t)key_bucket(row_key[i], idx->hash_mult);
+        count[bucket_of[i]]++;
+    }
+    /* buckets laid out one after the other, rows in table order */
+    for (size_t b = 0; b < MSG_BUCKETS; b++)
+        idx->bucket_start[b + 1] = (uint16_t)(idx->bucket_start[b] + count[b]);
+    uint16_t fill[MSG_BUCKETS];
+    memcpy(fill, idx->bucket_start, sizeof fill);
+    for (size_t i = 0; i < rows; i++)
+        if (bucket_of[i] != 0xffff)
+            idx->bucket_row[fill[bucket_of[i]]++] = (uint16_t)i;
 }
 
-static inline int subsys_ok(const msg_pattern *p, const char *subsys)
+/* What msg_classify trims off the end of a message. */
+static inline int is_trailing_space(char c)
 {
-    if (!p->subsys || !subsys || !subsys[0])
-        return 1;
-    const char *a = p->subsys;
-    return a[0] == subsys[0] && a[1] == subsys[1] && a[2] == subsys[2] && subsys[3] == '\0';
+    return c == ' ' || c == '\r' || c == '\t';
 }
 
-/* Cheap checks of the literal head and tail of row i against msg[s..t). */
-static inline int quick_ok(const msg_index *idx, uint16_t i, const char *msg, size_t s, size_t t)
+/* The message's first and last eight bytes, loaded once for all the rows
+ * it is compared against. */
+typedef struct msg_ends {
+    uint64_t head; /* msg[s .. s + 8), zero beyond t */
+    uint64_t tail; /* msg[t - 8 .. t), zero below msg[0] */
+} msg_ends;
+
+/* Cheap checks of the literal head and tail of row i against msg[s..t):
+ * one masked compare each, a few more loads for a literal beyond 8 bytes. */
+static inline int row_head_tail_ok(const msg_index *idx, uint16_t i, const char *msg, size_t s,
+                                   size_t t, const msg_ends *m)
 {
     size_t pl = idx->plen[i], sl = idx->slen[i];
-    /* the first byte alone rejects most candidates of a wild row; a
-     * bucket's rows share their first word, so their prefixes are
-     * compared in full (memcmp: they run to 20 bytes and more) */
-    if (pl > t - s || (pl && msg[s] != idx->pre[i][0]) || memcmp(msg + s, idx->pre[i], pl) != 0)
+    if (pl > t - s)
         return 0;
-    if (sl && (sl > t - s - pl || msg[t - 1] != idx->suf[i][sl - 1] ||
-               !same_bytes(msg + t - sl, idx->suf[i], sl)))
+    if (pl > 8) {
+        /* the end of the prefix first: the rows of a bucket often share
+         * their first eight bytes ("received ...", "sending ...") */
+        if (swar_load(msg + s + pl - 8) != idx->prefix_end_word[i] || m->head != idx->head_word[i])
+            return 0;
+        if (pl > 16 && !same_from(msg + s, idx->pre[i], 8, pl - 8))
+            return 0;
+    } else if ((m->head & idx->head_mask[i]) != idx->head_word[i]) {
         return 0;
+    }
+    if (sl) {
+        if (sl > t - s - pl || (m->tail & idx->tail_mask[i]) != idx->tail_word[i])
+            return 0;
+        if (sl > 8 && !same_from(msg + t - sl, idx->suf[i], 0, sl))
+            return 0;
+    }
     return 1;
 }
 
@@ -582,49 +776,72 @@ static int try_row(const msg_pattern *p, const char *msg, size_t n, msg_event *e
     return 1;
 }
 
-int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
-                 size_t n, msg_event *ev)
+/* Row i, its head and tail accepted: the full match (subsystem, then the
+ * literal, compiled or generic matcher). */
+static inline __attribute__((always_inline)) int match_row(const msg_index *idx, uint16_t i,
+                                                         const char *subsys, const char *msg, size_t n,
+                                                         size_t s, size_t t, msg_event *ev)
 {
-    size_t s = 0;
-    while (s < n && msg[s] == ' ')
-        s++;
-    size_t t = n;
-    while (t > s && (msg[t - 1] == ' ' || msg[t - 1] == '\r' || msg[t - 1] == '\t'))
-        t--;
-    if (t == s)
+    const msg_pattern *p = &TABLE[i];
+    if (!subsys_ok(idx, i, subsys))
         return 0;
-    size_t e = (size_t)(word_end(msg + s, msg + t) - msg);
-    uint32_t b = word_bucket(msg + s, e - s);
-    for (uint16_t i = idx->head[b]; i != 0xffff; i = idx->next[i]) {
-        const msg_pattern *p = &TABLE[i];
-        if (!quick_ok(idx, i, msg, s, t) || !subsys_ok(p, subsys))
-            continue;
-        if (idx->pre[i][idx->plen[i]] == '\0') {
-            /* no conversion: the literal is the whole message */
-            if (t - s != idx->plen[i])
-                continue;
-            ev->kind = p->kind;
-            ev->pat = p;
-            memset(ev->f, 0, sizeof ev->f);
-            return 1;
-        }
-        if (idx->slow[i] ? try_row(p, msg, n, ev) : run_row(idx, i, msg, s, t, ev))
-            return 1;
+    if (idx->literal_only[i]) {
+        /* no conversion: the literal is the whole message */
+        if (t - s != idx->plen[i])
+            return 0;
+        ev->kind = p->kind;
+        ev->pat = p;
+        clear_fields(ev);
+        return 1;
     }
-    /* rows that start with a conversion (a host or a name): their last
-     * literal is checked first */
-    unsigned char c0 = (unsigned char)msg[s];
-    if (!((c0 >= '0' && c0 <= '9') || (c0 >= 'a' && c0 <= 'f') || (c0 >= 'A' && c0 <= 'Z') ||
-          c0 == ':' || c0 == '%' || c0 == '('))
-        return 0;
-    for (unsigned bits = idx->wild_by_last[(unsigned char)msg[t - 1]]; bits; bits &= bits - 1) {
-        uint16_t i = idx->wild[__builtin_ctz(bits)];
-        const msg_pattern *p = &TABLE[i];
-        if (quick_ok(idx, i, msg, s, t) && subsys_ok(p, subsys) &&
-            (idx->slow[i] ? try_row(p, msg, n, ev) : run_row(idx, i, msg, s, t, ev)))
+    return idx->slow[i] ? try_row(p, msg, n, ev) : run_row(idx, i, msg, s, t, ev);
+}
+
+/* The wild rows of the mask tried on msg[s..t): rare, kept out of
+ * msg_classify's way. */
+static __attribute__((noinline)) int classify_wild(const msg_index *idx, unsigned wild, const char *subsys,
+                                                   const char *msg, size_t n, size_t s, size_t t,
+                                                   const msg_ends *m, msg_event *ev)
+{
+    for (; wild; wild &= wild - 1) {
+        uint16_t i = idx->wild[__builtin_ctz(wild)];
+        if (row_head_tail_ok(idx, i, msg, s, t, m) && match_row(idx, i, subsys, msg, n, s, t, ev))
             return 1;
     }
     return 0;
+}
+
+int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
+                 size_t n, msg_event *ev)
+{
+    /* msg[s..t): the message without leading spaces and trailing
+     * white space; most messages have none and are 8 bytes or longer */
+    size_t s = 0, t = n;
+    msg_ends m;
+    if (n >= 8 && msg[0] != ' ' && !is_trailing_space(msg[n - 1])) {
+        m.head = swar_load(msg);
+        m.tail = swar_load(msg + n - 8);
+    } else {
+        while (s < n && msg[s] == ' ')
+            s++;
+        while (t > s && is_trailing_space(msg[t - 1]))
+            t--;
+        if (t == s)
+            return 0;
+        m.head = load_upto8(msg + s, t - s);
+        m.tail = t >= 8 ? swar_load(msg + t - 8) : load_upto8(msg, t) << (8 * (8 - t));
+    }
+    /* the key: the first MSG_KEY_BYTES bytes (zero beyond t already) */
+    uint32_t b = key_bucket(m.head & low_bytes(MSG_KEY_BYTES), idx->hash_mult);
+    for (unsigned r = idx->bucket_start[b], r_end = idx->bucket_start[b + 1]; r < r_end; r++) {
+        uint16_t i = idx->bucket_row[r];
+        if (row_head_tail_ok(idx, i, msg, s, t, &m) && match_row(idx, i, subsys, msg, n, s, t, ev))
+            return 1;
+    }
+    /* rows that start with a conversion (a host or a name): filtered by
+     * the first and the last byte of the message */
+    unsigned wild = idx->wild_by_first[(unsigned char)msg[s]] & idx->wild_by_last[(unsigned char)msg[t - 1]];
+    return wild ? classify_wild(idx, wild, subsys, msg, n, s, t, &m, ev) : 0;
 }
 
 const char *msg_kind_name(msg_kind k)

@@ -5,8 +5,9 @@
  * charon logs it (5.0 - 6.0 wordings side by side), the subsystem it is
  * logged under, the event kind it stands for, and which conversion of the
  * format fills which named field of the event. Classifying a line costs a
- * hash of its first word and a few byte compares: the index is built once
- * per engine and dispatches on that first word.
+ * hash of its first bytes (read in one 8-byte load) and a few 8-byte
+ * compares: the index is generated at build time and dispatches on those
+ * first bytes.
  */
 #ifndef IDG_MESSAGES_H
 #define IDG_MESSAGES_H
@@ -184,35 +185,78 @@ typedef struct msg_event {
     span f[MF__COUNT];
 } msg_event;
 
-/* The dispatch index over the table (generated at build time): rows
- * chained per hash bucket of their first word, in table order. */
-#define MSG_BUCKETS 512
+/* The dispatch index over the table (generated at build time).
+ *
+ * Rows are grouped by their key: the first MSG_KEY_BYTES bytes of their
+ * literal prefix (after leading spaces), read as one integer. A message's
+ * key is the same bytes of one 8-byte load, so finding its candidates
+ * costs a mask, a multiply and two loads: no byte loop, no word search.
+ * A bucket's rows are bucket_row[bucket_start[b] .. bucket_start[b + 1]),
+ * in table order (a more specific wording before a more general one).
+ * The hash's multiplier is chosen when the index is built so that no two
+ * keys of the table share a bucket; rows of one key (and a message whose
+ * key merely collides with a row's) are told apart by the prefix compare.
+ * Rows whose literal prefix is shorter than the key ("%H is initiating
+ * ...") are "wild": tried apart, filtered by the message's first and last
+ * bytes. */
+#define MSG_KEY_BYTES 3
+#define MSG_BUCKETS 1024
 #define MSG_MAX_ROWS 512
 #define MSG_WILD_CAP 16
 
 typedef struct msg_index {
-    uint16_t head[MSG_BUCKETS];   /* 0xffff = empty */
-    uint16_t next[MSG_MAX_ROWS];
+    uint64_t hash_mult; /* chosen so that no two keys share a bucket */
+    uint16_t bucket_start[MSG_BUCKETS + 1];
+    uint16_t bucket_row[MSG_MAX_ROWS];
     uint16_t nwild;
     uint16_t wild[MSG_WILD_CAP];
     /* by the last byte of a (trimmed) message, the wild rows (bit k =
      * wild[k]) whose final literal ends with that byte or that end with a
-     * conversion: a message no wild row can match costs one load */
+     * conversion; by its first byte, those whose prefix starts with it or
+     * whose first conversion can: a message no wild row can match costs
+     * two loads */
     uint16_t wild_by_last[256];
+    uint16_t wild_by_first[256];
     /* per row: the literal text before the first conversion and after the
      * last one, for a quick reject before the full match */
     const char *pre[MSG_MAX_ROWS];
     const char *suf[MSG_MAX_ROWS];
     uint16_t plen[MSG_MAX_ROWS];
     uint16_t slen[MSG_MAX_ROWS];
+    /* the same as integers, compared against one 8-byte load each: the
+     * prefix's first min(plen, 8) bytes (head_word, the bytes beyond them
+     * masked out by head_mask), its last 8 bytes if it has more
+     * (prefix_end_word: the rows of a bucket share their first bytes and
+     * often their first word, so this tells them apart first), and the
+     * suffix's last min(slen, 8) bytes as they sit in the top of a load
+     * that ends with the message (tail_word, tail_mask; both 0 for a row
+     * without a suffix) */
+    uint64_t head_word[MSG_MAX_ROWS];
+    uint64_t head_mask[MSG_MAX_ROWS];
+    uint64_t prefix_end_word[MSG_MAX_ROWS];
+    uint64_t tail_word[MSG_MAX_ROWS];
+    uint64_t tail_mask[MSG_MAX_ROWS];
+    /* 1 if the row has no conversion: its prefix is the whole message */
+    uint8_t literal_only[MSG_MAX_ROWS];
+    /* the row's subsystem, its three letters as an integer (0: any) */
+    uint32_t subsys_code[MSG_MAX_ROWS];
+    /* per row, the msg_field each conversion fills (MF_SKIP for none or
+     * for a value out of range): a slot to store into, no test */
+    uint8_t field[MSG_MAX_ROWS][MSG_MAX_CONV];
     /* per row, the format compiled: conversion letters and the literal
      * after each (offset into the format, length); slow rows (with %% in
      * a literal or too many conversions) use the generic matcher */
     uint8_t nconv[MSG_MAX_ROWS];
     uint8_t slow[MSG_MAX_ROWS];
+    /* bit k: conversion k constrains its capture (fmt_capture_checked);
+     * the others are not tested at all */
+    uint8_t checked_convs[MSG_MAX_ROWS];
     char conv[MSG_MAX_ROWS][MSG_MAX_CONV];
     uint16_t lit_off[MSG_MAX_ROWS][MSG_MAX_CONV];
     uint16_t lit_len[MSG_MAX_ROWS][MSG_MAX_CONV];
+    /* the first min(lit_len, 8) bytes of each such literal as an integer
+     * (zero above), for an 8-byte compare where the literal is looked for */
+    uint64_t lit_word[MSG_MAX_ROWS][MSG_MAX_CONV];
 } msg_index;
 
 /* The table itself. */
