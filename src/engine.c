@@ -17,6 +17,13 @@
  * ike_name option is off by default on Linux) by the worker thread's
  * current job, the peer address of the packet that started it, and
  * proximity.
+ *
+ * Cost per line: most lines are routine (an established SA's packets,
+ * keep-alives, task bookkeeping), so the common path does the least: a
+ * message summary is parsed once per line however many steps read it
+ * (line_summary), the connection name of the <NAME|ID> prefix is copied
+ * only when it changed (holds_conn), and the after-line bookkeeping returns
+ * inline when nothing is due (after_line).
  */
 #include <stddef.h>
 #include <stdlib.h>
@@ -43,6 +50,17 @@
  * tunnels of the generated benchmark logs already came back). */
 #define IDLE_EXPIRE_LINES 200000
 #define ADDR_SCAN_MAX 64
+
+/* A parsed message summary: "IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]". */
+struct summary {
+    exch_type x;
+    int version;
+    int request;
+    uint32_t msgid;
+    span payloads;
+    int error_notify;  /* the payloads hold an error notify */
+};
+typedef struct summary summary;
 
 typedef struct thread_bind {
     int thread;
@@ -72,6 +90,9 @@ struct idg_engine {
     negotiation *cache;           /* the negotiation of the previous line */
     uint64_t next_expire_check;   /* line of the next look for idle ones */
     const msg_index *idx;         /* the table's index: constant data */
+    uint64_t summary_line;        /* the line `summary` was parsed for */
+    int summary_ok;               /* it parsed */
+    summary summary;              /* see line_summary */
 };
 
 /* ---- options ---------------------------------------------------------------- */
@@ -163,12 +184,24 @@ static int is_unnamed(span s)
     return s.n == 0 || span_eq(s, "(unnamed)");
 }
 
+/* Every line of a log with <NAME|ID> prefixes names its connection: the
+ * name is copied only when it differs from the one held (it rarely does). */
 static void set_conn(negotiation *n, span name, int prio)
 {
     if (is_unnamed(name) || prio < n->conn_prio)
         return;
-    set_span(&n->conn, name);
+    size_t len = utf8_cut(name.p, name.n, NEG_SMALL_CAP);
+    if (len == 0 || n->conn.len != len || memcmp(n->conn.p, name.p, len) != 0)
+        nstr_set(&n->conn, name.p, len);
     n->conn_prio = prio;
+}
+
+/* The name of a line's <NAME|ID> prefix is the one the negotiation holds
+ * already, from a prefix or better: set_conn would change nothing. Checked
+ * inline because nearly every line of such a log asks. */
+static inline int holds_conn(const negotiation *n, span name)
+{
+    return n->conn_prio >= 1 && n->conn.len == name.n && memcmp(n->conn.p, name.p, name.n) == 0;
 }
 
 /* ---- pending list --------------------------------------------------------------- */
@@ -325,56 +358,6 @@ static const struct {
 };
 #undef EXCH
 
-struct summary {
-    exch_type x;
-    int version;
-    int request;
-    uint32_t msgid;
-    span payloads;
-};
-typedef struct summary summary;
-
-static int parse_summary(span s, struct summary *out)
-{
-    size_t i = 0;
-    while (i < s.n && s.p[i] != ' ')
-        i++;
-    span name = {s.p, i};
-    out->x = EX_OTHER;
-    out->version = 0;
-    for (size_t k = 0; k < sizeof EXCHANGES / sizeof EXCHANGES[0]; k++) {
-        if (name.n == EXCHANGES[k].len && name.p[0] == EXCHANGES[k].name[0] &&
-            memcmp(name.p, EXCHANGES[k].name, name.n) == 0) {
-            out->x = EXCHANGES[k].x;
-            out->version = EXCHANGES[k].version;
-            break;
-        }
-    }
-    if (i >= s.n)
-        return -1;
-    i++;
-    size_t j = i;
-    while (j < s.n && s.p[j] != ' ')
-        j++;
-    span dir = {s.p + i, j - i};
-    if (span_eq(dir, "request"))
-        out->request = 1;
-    else if (span_eq(dir, "response"))
-        out->request = 0;
-    else
-        return -1;
-    i = j + 1;
-    j = i;
-    while (j < s.n && s.p[j] != ' ')
-        j++;
-    uint64_t v;
-    if (i >= s.n || span_u64((span){s.p + i, j - i}, &v) != 0 || v > 0xffffffffu)
-        return -1;
-    out->msgid = (uint32_t)v;
-    out->payloads = j < s.n ? (span){s.p + j, s.n - j} : (span){s.p + s.n, 0};
-    return 0;
-}
-
 /* Every error notify starts with "N(", so one pass over the payload list
  * visits each "N(" and compares the names after it with the table (the
  * payload lists of routine messages hold none or one or two status
@@ -405,6 +388,61 @@ static int summary_has_error_notify(span p)
         q++;
     }
     return 0;
+}
+
+static int parse_summary(span s, struct summary *out)
+{
+    const char *end = s.p + s.n;
+    const char *sp = s.n ? memchr(s.p, ' ', s.n) : NULL;
+    size_t name_len = sp ? (size_t)(sp - s.p) : s.n;
+    out->x = EX_OTHER;
+    out->version = 0;
+    for (size_t k = 0; k < sizeof EXCHANGES / sizeof EXCHANGES[0]; k++) {
+        if (name_len == EXCHANGES[k].len && s.p[0] == EXCHANGES[k].name[0] &&
+            memcmp(s.p, EXCHANGES[k].name, name_len) == 0) {
+            out->x = EXCHANGES[k].x;
+            out->version = EXCHANGES[k].version;
+            break;
+        }
+    }
+    if (!sp)
+        return -1;
+    /* the direction, a space, and at least one byte of message id */
+    const char *p = sp + 1;
+    size_t rest = (size_t)(end - p);
+    if (rest > 8 && memcmp(p, "request ", 8) == 0) {
+        out->request = 1;
+        p += 8;
+    } else if (rest > 9 && memcmp(p, "response ", 9) == 0) {
+        out->request = 0;
+        p += 9;
+    } else {
+        return -1;
+    }
+    /* the message id: 1 to 19 digits up to a space or the end (past 19,
+     * v may wrap, but is not used) */
+    const char *q = p;
+    uint64_t v = 0;
+    for (unsigned d; q < end && (d = (unsigned)(unsigned char)*q - '0') <= 9; q++)
+        v = v * 10 + d;
+    if (q == p || q - p > 19 || (q < end && *q != ' ') || v > 0xffffffffu)
+        return -1;
+    out->msgid = (uint32_t)v;
+    out->payloads = q < end ? (span){q, (size_t)(end - q)} : (span){end, 0};
+    out->error_notify = summary_has_error_notify(out->payloads);
+    return 0;
+}
+
+/* The summary of the current line (EV_GENERATING / EV_PARSED), parsed once
+ * however many of the attaching and folding steps read it; NULL if the
+ * text is not a summary. */
+static const summary *line_summary(idg_engine *e, const msg_event *ev)
+{
+    if (e->summary_line != e->line) {
+        e->summary_line = e->line;
+        e->summary_ok = parse_summary(ev->f[MF_TEXT], &e->summary) == 0;
+    }
+    return e->summary_ok ? &e->summary : NULL;
 }
 
 /* Kinds whose name[id] names the SA the line is about (which can differ
@@ -478,7 +516,7 @@ static int sequence_fit(const negotiation *c, const struct summary *s)
             return 0;
         /* an error notify (NO_PROPOSAL_CHOSEN, INVALID_ID_INFORMATION...)
          * answers the Quick Mode of ours that never completed */
-        if (summary_has_error_notify(s->payloads) && c->p2_open && c->p2_we_initiated &&
+        if (s->error_notify && c->p2_open && c->p2_we_initiated &&
             c->p2_exch == EX_QUICK_MODE)
             return 2;
         return 1;
@@ -494,9 +532,10 @@ static int sequence_fit(const negotiation *c, const struct summary *s)
  * interleave); a peer's initial request starts a new negotiation. */
 static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_event *ev)
 {
-    struct summary s;
-    if (!bound || parse_summary(ev->f[MF_TEXT], &s) != 0)
+    const summary *sum = bound ? line_summary(e, ev) : NULL;
+    if (!sum)
         return bound;
+    const summary s = *sum;
     int initial = s.request && s.msgid == 0 &&
                   (s.x == EX_IKE_SA_INIT || s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE) &&
                   s.payloads.n >= 4 && memcmp(s.payloads.p, " [ SA", 5 < s.payloads.n ? 5 : s.payloads.n) == 0;
@@ -558,7 +597,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
                             int relevant, negotiation **ctx_neg)
 {
     uint64_t tid = 0;
-    int has_tid = ev->f[MF_ID].n && span_u64(ev->f[MF_ID], &tid) == 0 && text_id_names_sa(ev->kind);
+    int has_tid = text_id_names_sa(ev->kind) && ev->f[MF_ID].n && span_u64(ev->f[MF_ID], &tid) == 0;
     *ctx_neg = NULL;
 
     if (l->sa_id >= 0) {
@@ -665,6 +704,7 @@ static void conf_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
         } else if (span_eq(key, "proposals")) {
             set_big(&c->proposals, val);
         }
+        conf_conn_changed(cs, c);
         return;
     }
     if (cs->section == 1 || cs->section == 2) {
@@ -692,6 +732,7 @@ static void conf_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
 static void conf_event(idg_engine *e, const charon_line *l, const msg_event *ev)
 {
     conf_store *cs = &e->conf;
+    cs->generation++; /* whatever this line changes in the loaded set */
     switch (ev->kind) {
     case EV_CONF_CONN:
         conf_begin(cs, ev->f[MF_NAME].p, ev->f[MF_NAME].n, l->thread);
@@ -913,11 +954,11 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
     }
 }
 
-static void on_summary(negotiation *n, const msg_event *ev, int generating, fold_result *r)
+static void on_summary(negotiation *n, const summary *sum, int generating, fold_result *r)
 {
-    summary s;
-    if (parse_summary(ev->f[MF_TEXT], &s) != 0)
+    if (!sum)
         return;
+    const summary s = *sum;
     int we_init = generating ? s.request : !s.request;
     set_version(n, s.version);
     if (generating) {
@@ -972,7 +1013,7 @@ static void on_summary(negotiation *n, const msg_event *ev, int generating, fold
                                          s.x == EX_TRANSACTION) && s.msgid != 0)))
         neg_add_msgid(n, s.msgid);
     r->phase = current_phase(n);
-    if (summary_has_error_notify(s.payloads)) {
+    if (s.error_notify) {
         r->prio = 2;
         if (generating)
             on_sent_notify(n, &s, r);
@@ -1247,12 +1288,12 @@ static void fold_packet_addresses(const fold_in *in, negotiation *n, fold_result
 
 static void fold_generating(const fold_in *in, negotiation *n, fold_result *r)
 {
-    on_summary(n, in->ev, 1, r);
+    on_summary(n, line_summary(in->e, in->ev), 1, r);
 }
 
 static void fold_parsed(const fold_in *in, negotiation *n, fold_result *r)
 {
-    on_summary(n, in->ev, 0, r);
+    on_summary(n, line_summary(in->e, in->ev), 0, r);
 }
 
 static void fold_nat_remote(const fold_in *in, negotiation *n, fold_result *r)
@@ -1913,7 +1954,7 @@ static __attribute__((noinline)) void expire_idle(idg_engine *e)
     e->next_expire_check = e->line + EXPIRE_CHECK_LINES;
 }
 
-static void after_line(idg_engine *e, negotiation *n, int own, int terminal)
+static __attribute__((noinline)) void after_line_slow(idg_engine *e, negotiation *n, int own, int terminal)
 {
     if (n) {
         if (terminal == 2) {
@@ -1933,6 +1974,16 @@ static void after_line(idg_engine *e, negotiation *n, int own, int terminal)
         conclude(e, e->pend_head);
     if (__builtin_expect(e->line >= e->next_expire_check, 0))
         expire_idle(e);
+}
+
+/* After every line: the grace windows and idle expiry. Most lines end
+ * nothing and find nothing due, which is checked here inline. */
+static inline void after_line(idg_engine *e, negotiation *n, int own, int terminal)
+{
+    if ((!n || (!terminal && !(n->pending && own))) &&
+        (!e->pend_head || e->pend_head->pend_deadline > e->line) && e->line < e->next_expire_check)
+        return;
+    after_line_slow(e, n, own, terminal);
 }
 
 static int try_ts_line(idg_engine *e, negotiation *n, const charon_line *l)
@@ -2023,7 +2074,7 @@ static void on_line(void *user, const charon_line *l)
      * even in a paste whose lines never spell out "name[id]". */
     if (l->conn.n && l->sa_id >= 0) {
         negotiation *owner = n->id == l->sa_id ? n : ctx;
-        if (owner)
+        if (owner && !holds_conn(owner, l->conn))
             set_conn(owner, l->conn, 1);
     }
 

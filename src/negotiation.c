@@ -1,6 +1,14 @@
 /*
  * negotiation.c - per-negotiation state, the bounded store, evidence, and
  * the loaded-configuration store.
+ *
+ * A log of hundreds of tunnels keeps ~1,400 negotiations open, far more
+ * than the CPU caches hold, so what is read per line is kept where one
+ * cache line brings it: the hash slots hold each id beside its pointer
+ * (a probe reads no other negotiation), the strings compared on nearly
+ * every line (connection name, addresses) start inline in their
+ * negotiation, and the loaded connections' name hashes sit in one array
+ * beside the table (a lookup reads no other connection).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +21,24 @@
 
 static int nstr_reserve(nstr *s, size_t n)
 {
-    if (n + 1 <= s->cap)
+    size_t have = s->cap & ~NSTR_INLINE;
+    if (n + 1 <= have)
         return 0;
-    size_t cap = s->cap ? s->cap : 32;
+    size_t cap = have ? have : 32;
     while (cap < n + 1)
         cap *= 2;
-    char *p = realloc(s->p, cap);
-    if (!p)
-        return -1;
+    char *p;
+    if (s->cap & NSTR_INLINE) {
+        /* outgrows its negotiation's buffer: to the heap */
+        p = malloc(cap);
+        if (!p)
+            return -1;
+        memcpy(p, s->p, s->len);
+    } else {
+        p = realloc(s->p, cap);
+        if (!p)
+            return -1;
+    }
     s->p = p;
     s->cap = (uint32_t)cap;
     return 0;
@@ -60,7 +78,8 @@ void nstr_clear(nstr *s)
 
 void nstr_free(nstr *s)
 {
-    free(s->p);
+    if (!(s->cap & NSTR_INLINE))
+        free(s->p);
     s->p = NULL;
     s->len = s->cap = 0;
 }
@@ -182,9 +201,9 @@ static size_t hslot(const neg_store *st, int64_t id)
 negotiation *neg_find(neg_store *st, int64_t id)
 {
     size_t i = hslot(st, id);
-    while (st->slots[i]) {
-        if (st->slots[i]->id == id)
-            return st->slots[i];
+    while (st->slots[i].neg) {
+        if (st->slots[i].id == id)
+            return st->slots[i].neg;
         i = (i + 1) & (st->hcap - 1);
     }
     return NULL;
@@ -193,31 +212,32 @@ negotiation *neg_find(neg_store *st, int64_t id)
 static void hinsert(neg_store *st, negotiation *n)
 {
     size_t i = hslot(st, n->id);
-    while (st->slots[i])
+    while (st->slots[i].neg)
         i = (i + 1) & (st->hcap - 1);
-    st->slots[i] = n;
+    st->slots[i].neg = n;
+    st->slots[i].id = n->id;
 }
 
 static void hremove(neg_store *st, negotiation *n)
 {
     size_t i = hslot(st, n->id);
-    while (st->slots[i] && st->slots[i] != n)
+    while (st->slots[i].neg && st->slots[i].neg != n)
         i = (i + 1) & (st->hcap - 1);
-    if (!st->slots[i])
+    if (!st->slots[i].neg)
         return;
-    st->slots[i] = NULL;
+    st->slots[i].neg = NULL;
     /* backward-shift deletion */
     size_t j = i;
     for (;;) {
         j = (j + 1) & (st->hcap - 1);
-        if (!st->slots[j])
+        if (!st->slots[j].neg)
             break;
-        size_t k = hslot(st, st->slots[j]->id);
+        size_t k = hslot(st, st->slots[j].id);
         /* move slots[j] to i if k is cyclically outside (i, j] */
         int move = (i <= j) ? (k <= i || k > j) : (k <= i && k > j);
         if (move) {
             st->slots[i] = st->slots[j];
-            st->slots[j] = NULL;
+            st->slots[j].neg = NULL;
             i = j;
         }
     }
@@ -253,15 +273,15 @@ static int hgrow(neg_store *st)
     if ((st->count + 1) * 2 <= st->hcap || st->hcap >= st->max * 2)
         return 0;
     size_t old = st->hcap;
-    negotiation **slots = st->slots;
-    negotiation **fresh = calloc(old * 2, sizeof *fresh);
+    neg_slot *slots = st->slots;
+    neg_slot *fresh = calloc(old * 2, sizeof *fresh);
     if (!fresh)
         return -1;
     st->slots = fresh;
     st->hcap = old * 2;
     for (size_t i = 0; i < old; i++)
-        if (slots[i])
-            hinsert(st, slots[i]);
+        if (slots[i].neg)
+            hinsert(st, slots[i].neg);
     free(slots);
     return 0;
 }
@@ -291,6 +311,10 @@ negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **
         n = calloc(1, sizeof *n);
         if (!n)
             return NULL;
+        /* kept across reuse: neg_reset keeps every string's buffer */
+        nstr_inline(&n->conn, n->conn_inline, sizeof n->conn_inline);
+        nstr_inline(&n->local_addr, n->local_addr_inline, sizeof n->local_addr_inline);
+        nstr_inline(&n->remote_addr, n->remote_addr_inline, sizeof n->remote_addr_inline);
     }
     /* the evidence slots grow on demand (ev_grow) up to this many: most
      * open negotiations are quiet established SAs with few or none */
@@ -564,24 +588,32 @@ void conf_store_init(conf_store *cs)
 void conf_store_clear(conf_store *cs)
 {
     conf_conn **conns = cs->conns;
+    uint64_t *hashes = cs->name_hash;
+    conf_addr_key *keys = cs->addr_keys;
     size_t cap = cs->cap;
+    uint64_t generation = cs->generation;
     for (size_t i = 0; i < cs->n; i++)
         conf_conn_free(conns[i]);
     memset(cs, 0, sizeof *cs);
     cs->conns = conns; /* the table is kept for the next load */
+    cs->name_hash = hashes;
+    cs->addr_keys = keys;
     cs->cap = cap;
+    cs->generation = generation + 1;
 }
 
 void conf_store_free(conf_store *cs)
 {
     conf_store_clear(cs);
     free(cs->conns);
+    free(cs->name_hash);
+    free(cs->addr_keys);
     memset(cs, 0, sizeof *cs);
 }
 
 static size_t nstr_bytes(const nstr *s)
 {
-    return s->cap;
+    return s->cap & NSTR_INLINE ? 0 : s->cap;
 }
 
 static size_t conf_conn_bytes(const conf_conn *c)
@@ -598,9 +630,59 @@ static size_t conf_conn_bytes(const conf_conn *c)
     return b;
 }
 
+/* FNV-1a of a name up to its first NUL: names equal byte for byte, or
+ * equal as C strings (conf_find compares with strcmp), hash the same. */
+static uint64_t conf_name_hash(const char *name, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n && name[i]; i++)
+        h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
+    return h;
+}
+
+/* One side of a conf_addr_key: what addrs_match would make of the list. */
+static void addr_key_side(const nstr *list, uint8_t *kind, uint8_t *len, char *text)
+{
+    const char *s = nstr_c(list);
+    size_t n = list->len;
+    *len = 0;
+    if (!s || !*s) {
+        *kind = CONF_ADDRS_ANY; /* nothing configured = any */
+        return;
+    }
+    *kind = CONF_ADDRS_OTHER;
+    if (n >= CONF_KEY_ADDR || (n == 4 && memcmp(s, "%any", 4) == 0) ||
+        (n == 5 && memcmp(s, "%any6", 5) == 0))
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ',' || s[i] == ' ' || s[i] == '/' || s[i] == '-' || s[i] == '\0')
+            return;
+    *kind = CONF_ADDRS_PLAIN;
+    *len = (uint8_t)n;
+    memcpy(text, s, n);
+}
+
+static void conf_addr_key_fill(conf_addr_key *k, const conf_conn *c)
+{
+    k->version = c->version;
+    addr_key_side(&c->local_addrs, &k->local_kind, &k->local_len, k->local);
+    addr_key_side(&c->remote_addrs, &k->remote_kind, &k->remote_len, k->remote);
+}
+
+void conf_conn_changed(conf_store *cs, const conf_conn *c)
+{
+    cs->generation++;
+    for (size_t i = cs->n; i-- > 0;) /* the one being loaded: the last */
+        if (cs->conns[i] == c) {
+            conf_addr_key_fill(&cs->addr_keys[i], c);
+            return;
+        }
+}
+
 conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
 {
     conf_conn *c = NULL;
+    cs->generation++;
     /* the previous connection is complete: count it */
     if (cs->open) {
         cs->open->bytes = conf_conn_bytes(cs->open);
@@ -608,12 +690,18 @@ conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
         cs->open = NULL;
     }
     /* a connection loaded again replaces the old one */
+    uint64_t h = conf_name_hash(name, n);
     for (size_t i = 0; i < cs->n; i++) {
+        if (cs->name_hash[i] != h)
+            continue;
         conf_conn *o = cs->conns[i];
         if (o->name.len == n && memcmp(o->name.p, name, n) == 0) {
             cs->bytes -= o->bytes;
             conf_conn_free(o);
-            cs->conns[i] = cs->conns[--cs->n];
+            --cs->n;
+            cs->conns[i] = cs->conns[cs->n];
+            cs->name_hash[i] = cs->name_hash[cs->n];
+            cs->addr_keys[i] = cs->addr_keys[cs->n];
             break;
         }
     }
@@ -626,13 +714,22 @@ conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
     }
     if (drop) {
         memmove(&cs->conns[0], &cs->conns[drop], (cs->n - drop) * sizeof cs->conns[0]);
+        memmove(&cs->name_hash[0], &cs->name_hash[drop], (cs->n - drop) * sizeof cs->name_hash[0]);
+        memmove(&cs->addr_keys[0], &cs->addr_keys[drop], (cs->n - drop) * sizeof cs->addr_keys[0]);
         cs->n -= drop;
     }
     if (cs->n == cs->cap) {
         size_t cap = cs->cap ? cs->cap * 2 : 16;
         if (cap > CONF_MAX_CONNS)
             cap = CONF_MAX_CONNS;
-        conf_conn **t = realloc(cs->conns, cap * sizeof *t);
+        /* the side arrays first: if conns cannot grow, they are merely roomier */
+        uint64_t *hashes = realloc(cs->name_hash, cap * sizeof *hashes);
+        if (hashes)
+            cs->name_hash = hashes;
+        conf_addr_key *keys = hashes ? realloc(cs->addr_keys, cap * sizeof *keys) : NULL;
+        if (keys)
+            cs->addr_keys = keys;
+        conf_conn **t = keys ? realloc(cs->conns, cap * sizeof *t) : NULL;
         if (!t) {
             cs->cur = NULL;
             cs->cur_child = NULL;
@@ -649,6 +746,8 @@ conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread)
     nstr_set(&c->name, name, n);
     c->version = -1;
     c->aggressive = -1;
+    cs->name_hash[cs->n] = conf_name_hash(c->name.p, c->name.len);
+    conf_addr_key_fill(&cs->addr_keys[cs->n], c);
     cs->conns[cs->n++] = c;
     cs->open = c;
     cs->cur = c;
@@ -662,29 +761,41 @@ const conf_conn *conf_find(const conf_store *cs, const char *name)
 {
     if (!name)
         return NULL;
-    for (size_t i = 0; i < cs->n; i++)
-        if (cs->conns[i]->name.len && strcmp(cs->conns[i]->name.p, name) == 0)
+    /* the hashes first, then the terminating NUL at the name's length:
+     * strcmp's result without reading every connection */
+    size_t len = strlen(name);
+    uint64_t h = conf_name_hash(name, len);
+    for (size_t i = 0; i < cs->n; i++) {
+        if (cs->name_hash[i] != h)
+            continue;
+        const nstr *cn = &cs->conns[i]->name;
+        if (cn->len && cn->len >= len && cn->p[len] == '\0' && memcmp(cn->p, name, len) == 0)
             return cs->conns[i];
+    }
     return NULL;
 }
 
-static int addr_entry_match(const char *e, size_t n, const char *addr)
+/* al: strlen(addr), measured once per list (or per scan of the loaded
+ * connections) rather than per entry; ranged: the entry holds a '/' or a
+ * '-' (a CIDR or a range), noted while the list was split */
+static int addr_entry_match(const char *e, size_t n, const char *addr, size_t al, int ranged)
 {
     if (n == 0)
         return 0;
     if ((n == 4 && memcmp(e, "%any", 4) == 0) || (n == 5 && memcmp(e, "%any6", 5) == 0))
         return 1;
-    size_t al = strlen(addr);
     if (n == al && memcmp(e, addr, n) == 0)
         return 1;
     /* CIDR or range */
-    if (memchr(e, '/', n) || memchr(e, '-', n)) {
+    if (ranged) {
         traffic_selector net, host;
         char buf[80];
-        if (al + 4 > sizeof buf)
-            return 0;
+        const char *prefix = strchr(addr, ':') ? "/128" : "/32";
+        size_t prefix_size = strlen(prefix) + 1;
+        if (al + prefix_size > sizeof buf)
+            return 0; /* (counted "/32" for "/128" too: a 76-byte IPv6 text overran buf) */
         memcpy(buf, addr, al);
-        memcpy(buf + al, strchr(addr, ':') ? "/128" : "/32", strchr(addr, ':') ? 5 : 4);
+        memcpy(buf + al, prefix, prefix_size);
         if (ts_parse(e, n, &net) == 0 && ts_parse(buf, strlen(buf), &host) == 0 &&
             net.family && net.family == host.family)
             return ts_contains(&net, &host);
@@ -692,7 +803,7 @@ static int addr_entry_match(const char *e, size_t n, const char *addr)
     return 0;
 }
 
-int conf_addrs_match(const char *list, const char *addr)
+static int addrs_match(const char *list, const char *addr, size_t al)
 {
     if (!list || !*list)
         return 1; /* nothing configured = any */
@@ -703,13 +814,30 @@ int conf_addrs_match(const char *list, const char *addr)
         while (*p == ' ' || *p == ',')
             p++;
         const char *e = p;
-        while (*e && *e != ',' && *e != ' ')
-            e++;
-        if (addr_entry_match(p, (size_t)(e - p), addr))
+        int ranged = 0;
+        for (; *e && *e != ',' && *e != ' '; e++)
+            ranged |= *e == '/' || *e == '-';
+        if (addr_entry_match(p, (size_t)(e - p), addr, al, ranged))
             return 1;
         p = e;
     }
     return 0;
+}
+
+int conf_addrs_match(const char *list, const char *addr)
+{
+    return addrs_match(list, addr, addr ? strlen(addr) : 0);
+}
+
+/* addrs_match(list, addr) from a conf_addr_key side. */
+static int key_side_match(uint8_t kind, const char *text, uint8_t len, const nstr *list,
+                          const char *addr, size_t al)
+{
+    if (kind == CONF_ADDRS_ANY)
+        return 1;
+    if (kind == CONF_ADDRS_PLAIN)
+        return al == len && memcmp(text, addr, al) == 0;
+    return addrs_match(nstr_c(list), addr, al);
 }
 
 const conf_conn *conf_match_addrs(const conf_store *cs, const char *local,
@@ -718,12 +846,16 @@ const conf_conn *conf_match_addrs(const conf_store *cs, const char *local,
     const conf_conn *best = NULL;
     int best_score = -1, ties = 0;
     *exact = 0;
+    size_t llen = local ? strlen(local) : 0, rlen = remote ? strlen(remote) : 0;
     for (size_t i = 0; i < cs->n; i++) {
-        const conf_conn *c = cs->conns[i];
-        int lm = local ? conf_addrs_match(nstr_c(&c->local_addrs), local) : 0;
-        int rm = remote ? conf_addrs_match(nstr_c(&c->remote_addrs), remote) : 0;
+        const conf_conn *c = cs->conns[i]; /* read only for a list of CONF_ADDRS_OTHER */
+        const conf_addr_key *k = &cs->addr_keys[i];
+        int lm = local ? key_side_match(k->local_kind, k->local, k->local_len, &c->local_addrs,
+                                        local, llen) : 0;
+        int rm = remote ? key_side_match(k->remote_kind, k->remote, k->remote_len, &c->remote_addrs,
+                                         remote, rlen) : 0;
         int score = lm * 2 + rm * 3;
-        if (score == 5 && version > 0 && c->version > 0 && c->version != version)
+        if (score == 5 && version > 0 && k->version > 0 && k->version != version)
             score = 4; /* these addresses, but the other IKE version */
         if (score > best_score) {
             best = c;

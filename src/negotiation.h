@@ -35,8 +35,24 @@ typedef struct nstr {
     char *p;      /* NUL-terminated when len > 0 */
     uint32_t len; /* <= NEG_STR_CAP: 32-bit sizes keep the ~60 of them in a
                    * negotiation at 16 bytes each (1,400 are open at once) */
-    uint32_t cap;
+    uint32_t cap; /* bytes at p; the NSTR_INLINE bit set: p is a buffer
+                   * inside the owner (nstr_inline), not from malloc */
 } nstr;
+
+/* A few strings read on nearly every line (the connection name and the
+ * addresses, compared with each line's prefix and packet addresses) start
+ * in a buffer inside their negotiation (nstr_inline), so that comparing
+ * them touches no other cache line; one that outgrows it moves to the
+ * heap. */
+#define NSTR_INLINE 0x80000000u
+#define NEG_INLINE_STR 32
+static inline void nstr_inline(nstr *s, char *buf, size_t size)
+{
+    s->p = buf;
+    s->p[0] = '\0';
+    s->len = 0;
+    s->cap = (uint32_t)size | NSTR_INLINE;
+}
 
 void nstr_set(nstr *s, const char *p, size_t n);
 void nstr_append(nstr *s, const char *p, size_t n);
@@ -137,6 +153,10 @@ typedef struct neg_evidence {
 #define NEG_MAX_MSGIDS 16
 
 typedef struct negotiation {
+    /* What nearly every line of the SA reads or writes comes first, in a
+     * few adjacent cache lines: with ~1,400 negotiations open, each line
+     * otherwise touched a dozen lines of its negotiation scattered over
+     * 1.5 KB (the identity, exchange state, evidence bookkeeping). */
     int64_t id;                /* IKE_SA unique id, or negative synthetic */
     int synthetic;             /* id not (yet) known from the log */
     uint64_t first_line, last_line;
@@ -146,33 +166,30 @@ typedef struct negotiation {
     uint64_t pend_deadline;    /* global line number */
     int pend_own_lines;        /* own lines left in the grace window */
 
-    /* identity of the SA */
+    /* identity of the SA (the rest below) */
     nstr conn;                 /* peer config name */
     int conn_prio;             /* 0 none, 1 from text name[id], 2 prefix/selected */
-    nstr child;                /* CHILD_SA (child config) name */
-    int ike_version;           /* 0 unknown, 1, 2 */
-    idg_role ike_role;         /* original role of this end */
-    int mode;                  /* 0 unknown, 1 main, 2 aggressive (v1) */
-    nstr local_addr, remote_addr;
-    int remote_port;
-    nstr local_id, remote_id;  /* from established / auth lines */
-    nstr my_auth;              /* "pre-shared key", "RSA signature", ... */
-    int nat_local, nat_remote, nat_fake;
-    int sent_cert, unknown_ca;
-
-    /* lifecycle */
+    /* conn's inline buffer (see nstr_inline); the addresses' are below */
+    char conn_inline[NEG_INLINE_STR];
+    /* facts of the current episode */
+    uint64_t facts;
+    nstr time;                 /* time of the concluding (terminal) line */
+    uint64_t terminal_line;
     int ike_established;       /* 1 established, 2 via rekey */
-    int ike_established_reported;
-    int ike_state_destroying;
     int child_established_pending; /* CHILD_SAs established, not yet reported */
-    nstr child_est_name, child_est_ts_local, child_est_ts_remote;
-    int64_t child_est_id;
-    int child_ever_established;
-    int p1_failure_emitted;
-    int dpd_emitted;
-    uint32_t p2_emitted_msgid;
-    int p2_emitted_any;
-    int invalid_ke_warned;
+    int retransmits;           /* of the current request */
+    int ts_listing;            /* 1 = us, 2 = other: TS lines follow */
+    int ts_listing_thread;
+    int ts_listing_cand;       /* candidate the TS lines go to, -1 none */
+
+    /* evidence */
+    size_t n_ev_cap;           /* allocated slots */
+    size_t n_ev_max;           /* the most slots kept */
+    size_t n_ev;               /* used slots, kept dense at the front */
+    neg_evidence *ev;
+    char *ev_text;             /* evidence arena */
+    size_t ev_text_len, ev_text_cap;
+    size_t ev_text_live;       /* bytes of it still referenced (with NULs) */
 
     /* current exchange */
     exch_type exch;
@@ -196,10 +213,31 @@ typedef struct negotiation {
     int p2_open;               /* that attempt has not established its CHILD_SA */
     uint64_t established_line; /* engine line at which the IKE_SA came up */
 
-    /* facts of the current episode */
-    uint64_t facts;
-    nstr time;                 /* time of the concluding (terminal) line */
-    uint64_t terminal_line;
+    /* identity of the SA */
+    nstr child;                /* CHILD_SA (child config) name */
+    int ike_version;           /* 0 unknown, 1, 2 */
+    idg_role ike_role;         /* original role of this end */
+    int mode;                  /* 0 unknown, 1 main, 2 aggressive (v1) */
+    nstr local_addr, remote_addr;
+    int remote_port;
+    /* the inline buffers of local_addr and remote_addr */
+    char local_addr_inline[NEG_INLINE_STR], remote_addr_inline[NEG_INLINE_STR];
+    nstr local_id, remote_id;  /* from established / auth lines */
+    nstr my_auth;              /* "pre-shared key", "RSA signature", ... */
+    int nat_local, nat_remote, nat_fake;
+    int sent_cert, unknown_ca;
+
+    /* lifecycle */
+    int ike_established_reported;
+    int ike_state_destroying;
+    nstr child_est_name, child_est_ts_local, child_est_ts_remote;
+    int64_t child_est_id;
+    int child_ever_established;
+    int p1_failure_emitted;
+    int dpd_emitted;
+    uint32_t p2_emitted_msgid;
+    int p2_emitted_any;
+    int invalid_ke_warned;
 
     /* proposals: IKE (phase 1) and ESP/AH (phase 2) */
     nstr p1_received, p1_configured, p1_proposed; /* proposed: initiator's own */
@@ -222,9 +260,6 @@ typedef struct negotiation {
 #define NEG_TS_CAND 6
     nstr ts_cand_us[NEG_TS_CAND], ts_cand_other[NEG_TS_CAND];
     int n_ts_cand;
-    int ts_listing;            /* 1 = us, 2 = other: TS lines follow */
-    int ts_listing_thread;
-    int ts_listing_cand;       /* candidate the TS lines go to, -1 none */
 
     /* identities in peer config lookup / mismatches */
     nstr lookup_local_host, lookup_remote_host, lookup_local_id, lookup_remote_id;
@@ -236,7 +271,6 @@ typedef struct negotiation {
     int notify_phase;
     nstr ke_offered, ke_requested;
     idg_role ke_role;
-    int retransmits;
     int64_t retransmit_msgid;
     int giving_up_count;
     nstr cert_detail, cert_issuer;
@@ -247,25 +281,24 @@ typedef struct negotiation {
     /* message ids seen */
     size_t n_msgids;
     uint32_t msgids[NEG_MAX_MSGIDS];
-
-    /* evidence */
-    size_t n_ev_cap;           /* allocated slots */
-    size_t n_ev_max;           /* the most slots kept */
-    size_t n_ev;               /* used slots, kept dense at the front */
-    neg_evidence *ev;
-    char *ev_text;             /* evidence arena */
-    size_t ev_text_len, ev_text_cap;
-    size_t ev_text_live;       /* bytes of it still referenced (with NULs) */
 } negotiation;
 
 /* ---- the store ------------------------------------------------------------ */
+
+/* A hash slot holds the id beside the pointer: a probe reads no
+ * negotiation but the one it finds (with ~1,400 open, each read of one is
+ * a likely cache miss). */
+typedef struct neg_slot {
+    int64_t id;
+    negotiation *neg;          /* NULL = empty */
+} neg_slot;
 
 typedef struct neg_store {
     size_t max;                /* max open negotiations */
     size_t max_evidence;
     size_t count;
     size_t hcap;               /* hash slots (power of 2) */
-    negotiation **slots;       /* open addressing by id */
+    neg_slot *slots;           /* open addressing by id */
     negotiation *lru_head, *lru_tail; /* head = most recent */
     negotiation *free_list;    /* released negotiations kept for reuse */
     size_t n_free;
@@ -330,9 +363,28 @@ typedef struct conf_conn {
     size_t bytes;              /* counted in conf_store.bytes (0 while open) */
 } conf_conn;
 
+/* What conf_match_addrs reads of a loaded connection, kept in an array
+ * beside the table: a peer that matches no connection (an unknown gateway)
+ * is compared with every one of hundreds, and reading each connection's
+ * lists cost a cache miss or three per connection. A list that is one
+ * plain address is held here; any other (several entries, %any, a CIDR, a
+ * range, a long IPv6 text) is read from the connection. */
+#define CONF_KEY_ADDR 24
+enum { CONF_ADDRS_ANY, CONF_ADDRS_PLAIN, CONF_ADDRS_OTHER };
+typedef struct conf_addr_key {
+    int version;               /* the connection's */
+    uint8_t local_kind, remote_kind; /* CONF_ADDRS_ANY: nothing configured */
+    uint8_t local_len, remote_len;   /* of a CONF_ADDRS_PLAIN text */
+    char local[CONF_KEY_ADDR], remote[CONF_KEY_ADDR];
+} conf_addr_key;
+
 typedef struct conf_store {
     size_t n, cap;
     conf_conn **conns;         /* oldest first */
+    uint64_t *name_hash;       /* conf_name_hash of conns[i]'s name, beside
+                                * it: finding a name reads no other
+                                * connection (hundreds are loaded) */
+    conf_addr_key *addr_keys;  /* of conns[i], beside it (conf_conn_changed) */
     size_t bytes;              /* of the counted connections */
     conf_conn *open;           /* the newest, not counted until the next begins */
     /* dump parser state */
@@ -340,12 +392,19 @@ typedef struct conf_store {
     conf_child *cur_child;
     int section;               /* 0 conn, 1 local, 2 remote, 3 child */
     int thread;
+    /* changes with every change of the loaded set (a connection begun,
+     * a key of the dump stored, the store cleared): the rules remember
+     * their last match by addresses until it moves */
+    uint64_t generation;
 } conf_store;
 
 void conf_store_init(conf_store *cs);
 void conf_store_free(conf_store *cs);
 void conf_store_clear(conf_store *cs);
 conf_conn *conf_begin(conf_store *cs, const char *name, size_t n, int thread);
+/* To be called after changing a loaded connection's version or address
+ * lists: keeps its conf_addr_key in step. */
+void conf_conn_changed(conf_store *cs, const conf_conn *c);
 const conf_conn *conf_find(const conf_store *cs, const char *name);
 /* The loaded connection best matching these addresses (either may be NULL)
  * and IKE version (0 = unknown); *exact is set when exactly one connection

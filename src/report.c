@@ -32,15 +32,26 @@ typedef struct report_source {
 /* Evidence lines kept for an info diagnosis (an established SA). */
 #define REPORT_INFO_EVIDENCE 4
 
+struct report_slot {
+    uint64_t hash;
+    uint32_t item;            /* item number + 1; 0 = empty */
+};
+
 struct idg_report {
     report_source *sources;
     size_t n_sources, cap_sources;
     idg_diagnosis **items;
     size_t n_items, cap_items;
-    /* Open-addressing index of items by fold_key hash, for folding repeats. */
-    uint32_t *index;          /* item number + 1; 0 = empty */
-    uint64_t *index_hash;
+    /* Open-addressing index of items by fold_key hash, for folding repeats;
+     * each slot holds the hash beside the item number, so that a probe
+     * reads one cache line */
+    struct report_slot *index;
     size_t index_cap;         /* power of two, > 2 * n_items */
+    /* fold_hash's first step for the current source's name, done once
+     * per source instead of once per diagnosis (the name is often the
+     * longest string hashed: a path) */
+    const char *hashed_source;
+    uint64_t source_hash;
     uint64_t dropped;
     uint64_t dropped_errors;  /* dropped ones of error severity: still a failure */
     /* The kept diagnoses' copies, packed in 64 KiB chunks: the report
@@ -100,7 +111,6 @@ void idg_report_free(idg_report *r)
         idg_diagnosis_free(r->items[i]);
     free(r->items);
     free(r->index);
-    free(r->index_hash);
     while (r->chunks) {
         item_chunk *next = r->chunks->next;
         free(r->chunks);
@@ -124,6 +134,9 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
+#define HASH_SEED 1469598103934665603ull
+static uint64_t hash_str(uint64_t h, const char *s);
+
 int idg_report_begin_source(idg_report *r, const char *name)
 {
     report_source *s;
@@ -135,6 +148,8 @@ int idg_report_begin_source(idg_report *r, const char *name)
     if (s->name == NULL)
         return -1;
     r->n_sources++;
+    r->hashed_source = s->name;
+    r->source_hash = hash_str(HASH_SEED, s->name);
     return 0;
 }
 
@@ -147,38 +162,50 @@ static const char *current_source(const idg_report *r)
 
 /* ---- folding repeats -------------------------------------------------- */
 
-static uint64_t fnv_str(uint64_t h, const char *s)
+/* Folds a string into the hash eight bytes at a time (a report of a long
+ * log hashes every diagnosis the engine makes, ~a dozen strings each). Any
+ * mix would do: the index only finds candidates, fold_equal decides. */
+static uint64_t hash_str(uint64_t h, const char *s)
 {
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
     if (s == NULL)
         return (h ^ 0xff) * 1099511628211ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (h ^ 0xfe) * 1099511628211ull;
+    size_t n = strlen(s);
+    for (; n >= 8; s += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 32;
+    }
+    uint64_t w = (uint64_t)n << 56;
+    memcpy(&w, s, n); /* the rest, beside the length in the top byte */
+    h = (h ^ w ^ 0xfe) * k;
+    return h ^ (h >> 32);
 }
 
 static int same_or_both_null(const char *a, const char *b)
 {
-    return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+    return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
 /* Two diagnoses are "the same" when they would read the same to a person:
  * same log, class, severity, connection, child, role, addresses and
- * offending values. Times, IKE_SA ids and evidence may differ. */
-static uint64_t fold_hash(const idg_diagnosis *d, const char *source)
+ * offending values. Times, IKE_SA ids and evidence may differ.
+ * source_hash: hash_str(HASH_SEED, the diagnosis's source name). */
+static uint64_t fold_hash(const idg_diagnosis *d, uint64_t source_hash)
 {
-    uint64_t h = 1469598103934665603ull;
-    h = fnv_str(h, source);
+    uint64_t h = source_hash;
     h = (h ^ (uint64_t)d->cls) * 1099511628211ull;
     h = (h ^ (uint64_t)d->severity) * 1099511628211ull;
     h = (h ^ (uint64_t)d->role) * 1099511628211ull;
-    h = fnv_str(h, d->connection);
-    h = fnv_str(h, d->child_name);
-    h = fnv_str(h, d->local_addr);
-    h = fnv_str(h, d->remote_addr);
+    h = hash_str(h, d->connection);
+    h = hash_str(h, d->child_name);
+    h = hash_str(h, d->local_addr);
+    h = hash_str(h, d->remote_addr);
     for (size_t i = 0; i < d->n_offending; i++) {
-        h = fnv_str(h, d->offending[i].field);
-        h = fnv_str(h, d->offending[i].local);
-        h = fnv_str(h, d->offending[i].peer);
+        h = hash_str(h, d->offending[i].field);
+        h = hash_str(h, d->offending[i].local);
+        h = hash_str(h, d->offending[i].peer);
     }
     return h;
 }
@@ -203,26 +230,19 @@ static int fold_equal(const idg_diagnosis *a, const idg_diagnosis *b, const char
 static int index_grow(idg_report *r)
 {
     size_t ncap = r->index_cap ? r->index_cap * 2 : 64;
-    uint32_t *idx = calloc(ncap, sizeof *idx);
-    uint64_t *hashes = calloc(ncap, sizeof *hashes);
-    if (idx == NULL || hashes == NULL) {
-        free(idx);
-        free(hashes);
+    struct report_slot *idx = calloc(ncap, sizeof *idx);
+    if (idx == NULL)
         return -1;
-    }
     for (size_t i = 0; i < r->index_cap; i++) {
         size_t j;
-        if (r->index[i] == 0)
+        if (r->index[i].item == 0)
             continue;
-        for (j = r->index_hash[i] & (ncap - 1); idx[j] != 0; j = (j + 1) & (ncap - 1))
+        for (j = r->index[i].hash & (ncap - 1); idx[j].item != 0; j = (j + 1) & (ncap - 1))
             ;
         idx[j] = r->index[i];
-        hashes[j] = r->index_hash[i];
     }
     free(r->index);
-    free(r->index_hash);
     r->index = idx;
-    r->index_hash = hashes;
     r->index_cap = ncap;
     return 0;
 }
@@ -232,8 +252,8 @@ static size_t index_slot(const idg_report *r, uint64_t h, const idg_diagnosis *d
                          const char *source)
 {
     size_t j = h & (r->index_cap - 1);
-    while (r->index[j] != 0) {
-        if (r->index_hash[j] == h && fold_equal(r->items[r->index[j] - 1], d, source))
+    while (r->index[j].item != 0) {
+        if (r->index[j].hash == h && fold_equal(r->items[r->index[j].item - 1], d, source))
             return j;
         j = (j + 1) & (r->index_cap - 1);
     }
@@ -244,14 +264,15 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
 {
     idg_diagnosis *c;
     const char *src = d->source ? d->source : current_source(r);
-    uint64_t h = fold_hash(d, src);
+    uint64_t h = fold_hash(d, src != NULL && src == r->hashed_source ? r->source_hash
+                                                                     : hash_str(HASH_SEED, src));
     size_t slot;
 
     if ((r->n_items + 1) * 2 >= r->index_cap && index_grow(r) < 0)
         return -1;
     slot = index_slot(r, h, d, src);
-    if (r->index[slot] != 0) {
-        idg_diagnosis *kept = r->items[r->index[slot] - 1];
+    if (r->index[slot].item != 0) {
+        idg_diagnosis *kept = r->items[r->index[slot].item - 1];
         kept->occurrences = (kept->occurrences ? kept->occurrences : 1) +
                             (d->occurrences ? d->occurrences : 1);
         const char *lt = d->last_time ? d->last_time : d->time;
@@ -292,8 +313,8 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
     if (c->occurrences == 0)
         c->occurrences = 1;
     r->items[r->n_items++] = c;
-    r->index[slot] = (uint32_t)r->n_items;
-    r->index_hash[slot] = h;
+    r->index[slot].item = (uint32_t)r->n_items;
+    r->index[slot].hash = h;
     return 0;
 }
 

@@ -7,6 +7,11 @@
  * the phase's diagnosis. Success (phase1_established, phase2_established)
  * and dead-peer detection are concluded besides. At most one failure
  * diagnosis is made per phase 1 of an IKE_SA and per phase 2 exchange.
+ *
+ * A long log concludes thousands of times, mostly successes: their texts
+ * are joined without vsnprintf (arena_join), the evidence is sorted once
+ * when all of it is kept, and the match of a negotiation's addresses
+ * against the loaded connections is remembered (addr_match_memo).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +27,20 @@
 #define ARENA_SIZE (64 * 1024)
 #define MAX_OFF 8
 #define MAX_EV 64
+
+/* conn_conf's last match by addresses and what it was asked: the rules ask
+ * it several times per conclusion, and a tunnel that keeps failing asks the
+ * same again, while each answer scans hundreds of loaded connections.
+ * Valid while the loaded set's generation stays. */
+typedef struct addr_match_memo {
+    int valid;
+    uint64_t generation;
+    int version;
+    int has_local, has_remote;
+    char local[NEG_SMALL_CAP + 1], remote[NEG_SMALL_CAP + 1];
+    const conf_conn *conn;
+    int exact;
+} addr_match_memo;
 
 struct rules_ctx {
     idg_options opts;
@@ -42,6 +61,7 @@ struct rules_ctx {
     idg_evidence ev[MAX_EV];
     /* per-diagnosis extras for the recommendation */
     const proposal *rec_local, *rec_peer;
+    addr_match_memo addr_match;
 };
 
 /* ---- arena ------------------------------------------------------------------ */
@@ -133,6 +153,39 @@ void rules_free(rules_ctx *rc)
     free(rc);
 }
 
+/* The texts of the routine diagnoses (an SA is up) joined without
+ * vsnprintf, which cost more than the rest of their conclusion: the same
+ * bytes as arena_printf with a format of these parts and %s. */
+static const char *arena_join(arena *a, const char *const *parts, size_t n_parts)
+{
+    if (a->used >= a->cap)
+        return "";
+    size_t room = a->cap - a->used;
+    char *p = a->buf + a->used;
+    size_t n = 0;
+    for (size_t i = 0; i < n_parts; i++) {
+        size_t len = strlen(parts[i]);
+        if (n < room - 1)
+            memcpy(p + n, parts[i], len < room - 1 - n ? len : room - 1 - n);
+        n += len;
+    }
+    if (n >= room) {
+        /* cut at a UTF-8 boundary, as arena_printf does */
+        size_t k = room - 1;
+        p[k] = '\0';
+        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+            k--;
+        p[k] = '\0';
+        utf8_replace_invalid(p, k, UTF8_NUL_INVALID);
+        a->used = a->cap;
+        return p;
+    }
+    p[n] = '\0';
+    utf8_replace_invalid(p, n, UTF8_NUL_INVALID);
+    a->used += n + 1;
+    return p;
+}
+
 /* ---- helpers ------------------------------------------------------------------------ */
 
 static const char *S(const nstr *s)
@@ -184,17 +237,47 @@ static const char *mode_name(const negotiation *n)
     return n->mode == 2 ? "Aggressive Mode" : n->mode == 1 ? "Main Mode" : NULL;
 }
 
+static int addr_match_known(const rules_ctx *rc, const char *la, const char *ra, int version)
+{
+    const addr_match_memo *m = &rc->addr_match;
+    return m->valid && m->generation == rc->conf->generation && m->version == version &&
+           m->has_local == (la != NULL) && m->has_remote == (ra != NULL) &&
+           (!la || strcmp(m->local, la) == 0) && (!ra || strcmp(m->remote, ra) == 0);
+}
+
+static void addr_match_keep(rules_ctx *rc, const char *la, const char *ra, int version,
+                            const conf_conn *c, int exact)
+{
+    addr_match_memo *m = &rc->addr_match;
+    size_t ll = la ? strlen(la) : 0, rl = ra ? strlen(ra) : 0;
+    m->valid = ll < sizeof m->local && rl < sizeof m->remote;
+    if (!m->valid)
+        return;
+    m->generation = rc->conf->generation;
+    m->version = version;
+    m->has_local = la != NULL;
+    m->has_remote = ra != NULL;
+    memcpy(m->local, la ? la : "", ll + 1);
+    memcpy(m->remote, ra ? ra : "", rl + 1);
+    m->conn = c;
+    m->exact = exact;
+}
+
 static const conf_conn *conn_conf(rules_ctx *rc, const negotiation *n)
 {
     const conf_conn *c = conf_find(rc->conf, S(&n->conn));
     if (c)
         return c;
-    int exact = 0;
     const char *la = S(&n->local_addr), *ra = S(&n->remote_addr);
     if (!la && !ra)
         return NULL;
-    c = conf_match_addrs(rc->conf, la, ra, n->ike_version, &exact);
-    return exact ? c : NULL;
+    if (!addr_match_known(rc, la, ra, n->ike_version)) {
+        int exact = 0;
+        c = conf_match_addrs(rc->conf, la, ra, n->ike_version, &exact);
+        addr_match_keep(rc, la, ra, n->ike_version, c, exact);
+        return exact ? c : NULL;
+    }
+    return rc->addr_match.exact ? rc->addr_match.conn : NULL;
 }
 
 static const conf_child *child_conf(const conf_conn *c, const char *child)
@@ -385,6 +468,23 @@ static void ev_sort_line(const neg_evidence **a, size_t k)
     }
 }
 
+/* By line, then by priority (highest first); equal keys stay in input
+ * order: the order ev_sort_prio then ev_sort_line give a list they keep
+ * whole. */
+static void ev_sort_line_prio(const neg_evidence **a, size_t k)
+{
+    for (size_t i = 1; i < k; i++) {
+        const neg_evidence *v = a[i];
+        size_t j = i;
+        while (j > 0 && (v->line < a[j - 1]->line ||
+                         (v->line == a[j - 1]->line && v->prio > a[j - 1]->prio))) {
+            a[j] = a[j - 1];
+            j--;
+        }
+        a[j] = v;
+    }
+}
+
 static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
 {
     const neg_evidence *sel[MAX_EV];
@@ -397,13 +497,19 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
             continue;
         sel[k++] = e;
     }
-    ev_sort_prio(sel, k);
     size_t max = rc->opts.max_evidence ? rc->opts.max_evidence : 16;
     if (max > MAX_EV)
         max = MAX_EV;
-    if (k > max)
+    if (k > max) {
+        /* keep the max most relevant, then put them in log order */
+        ev_sort_prio(sel, k);
         k = max;
-    ev_sort_line(sel, k);
+        ev_sort_line(sel, k);
+    } else {
+        /* all are kept: the same order in one pass over slots that are
+         * nearly in log order already */
+        ev_sort_line_prio(sel, k);
+    }
     for (size_t i = 0; i < k; i++) {
         rc->ev[i].line = sel[i]->line;
         rc->ev[i].text = neg_ev_text(n, sel[i]);
@@ -1493,13 +1599,16 @@ static void p1_success(rules_ctx *rc, negotiation *n)
     v.ev_phase = 1;
     v.role = n->ike_role;
     v.confidence = 1.0;
-    v.detail = arena_printf(&rc->a, "%s SA%s%s is up between %s [%s] (this end) and %s [%s]%s%s.",
-                            version_name(n->ike_version), n->conn.len ? " " : "",
-                            n->conn.len ? n->conn.p : "",
-                            n->local_addr.len ? n->local_addr.p : "?", n->local_id.len ? n->local_id.p : "?",
-                            n->remote_addr.len ? n->remote_addr.p : "?", n->remote_id.len ? n->remote_id.p : "?",
-                            mode_name(n) && n->ike_version == 1 ? ", " : "",
-                            mode_name(n) && n->ike_version == 1 ? mode_name(n) : "");
+    /* "%s SA%s%s is up between %s [%s] (this end) and %s [%s]%s%s." */
+    const char *parts[] = {
+        version_name(n->ike_version), " SA", n->conn.len ? " " : "", n->conn.len ? n->conn.p : "",
+        " is up between ", n->local_addr.len ? n->local_addr.p : "?",
+        " [", n->local_id.len ? n->local_id.p : "?", "] (this end) and ",
+        n->remote_addr.len ? n->remote_addr.p : "?", " [", n->remote_id.len ? n->remote_id.p : "?", "]",
+        mode_name(n) && n->ike_version == 1 ? ", " : "",
+        mode_name(n) && n->ike_version == 1 ? mode_name(n) : "", ".",
+    };
+    v.detail = arena_join(&rc->a, parts, sizeof parts / sizeof parts[0]);
     emit(rc, n, &v);
 }
 
@@ -1516,9 +1625,13 @@ static void p2_success(rules_ctx *rc, negotiation *n)
     const char *name = n->child_est_name.len ? n->child_est_name.p : "";
     if (n->child_est_name.len)
         v.child = n->child_est_name.p;
-    v.detail = arena_printf(&rc->a, "CHILD_SA %s is up with traffic selectors %s (this end) === %s (peer).",
-                            name, n->child_est_ts_local.len ? n->child_est_ts_local.p : "?",
-                            n->child_est_ts_remote.len ? n->child_est_ts_remote.p : "?");
+    /* "CHILD_SA %s is up with traffic selectors %s (this end) === %s (peer)." */
+    const char *parts[] = {
+        "CHILD_SA ", name, " is up with traffic selectors ",
+        n->child_est_ts_local.len ? n->child_est_ts_local.p : "?", " (this end) === ",
+        n->child_est_ts_remote.len ? n->child_est_ts_remote.p : "?", " (peer).",
+    };
+    v.detail = arena_join(&rc->a, parts, sizeof parts / sizeof parts[0]);
     emit(rc, n, &v);
 }
 

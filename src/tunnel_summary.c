@@ -41,23 +41,64 @@ static uint64_t count_of(const idg_diagnosis *d)
     return d->occurrences ? d->occurrences : 1;
 }
 
+/* The rows are found by hash, not by comparing each diagnosis with every
+ * row so far: a log of hundreds of tunnels has thousands of distinct
+ * diagnoses, and the pairwise scan was quadratic in them. A row's key is
+ * what same_tunnel compares -- source and connection, or source and both
+ * addresses when neither has a connection -- and it never changes once
+ * the row exists (a row without a connection only takes in diagnoses with
+ * the same addresses), so one key maps to one row, the first-seen one. */
+static uint64_t str_hash(uint64_t h, const char *s)
+{
+    if (s == NULL)
+        return (h ^ 0xff) * 1099511628211ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xfe) * 1099511628211ull;
+}
+
+static uint64_t tunnel_key_hash(const char *source, const char *connection, const char *local,
+                                const char *remote)
+{
+    uint64_t h = str_hash(1469598103934665603ull, source);
+    if (connection)
+        return str_hash(h ^ 'c', connection);
+    return str_hash(str_hash(h ^ 'a', local), remote);
+}
+
 /* Builds the rows in first-seen order; returns their number (0 on OOM). */
 static size_t build_rows(const idg_report *r, tunnel_row **out)
 {
     size_t n = idg_report_count(r), rows = 0;
     tunnel_row *t = n ? calloc(n, sizeof *t) : NULL;
+    /* open addressing: row number + 1, 0 = empty; at most half full */
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slots = t ? calloc(cap, sizeof *slots) : NULL;
     *out = t;
     if (t == NULL)
         return 0;
+    if (slots == NULL) {
+        free(t);
+        *out = NULL;
+        return 0;
+    }
     for (size_t i = 0; i < n; i++) {
         const idg_diagnosis *d = idg_report_get(r, i);
         tunnel_row *row = NULL;
         phase_counts *pc;
-        for (size_t j = 0; j < rows && row == NULL; j++)
-            if (same_tunnel(&t[j], d))
-                row = &t[j];
+        size_t j = (size_t)tunnel_key_hash(d->source, d->connection, d->local_addr,
+                                           d->remote_addr) & (cap - 1);
+        for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
+            if (same_tunnel(&t[slots[j] - 1], d)) {
+                row = &t[slots[j] - 1];
+                break;
+            }
+        }
         if (row == NULL) {
             row = &t[rows++];
+            slots[j] = (uint32_t)rows;
             row->source = d->source;
             row->connection = d->connection;
             row->local = d->local_addr;
@@ -83,6 +124,7 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
             row->warnings += count_of(d);
         }
     }
+    free(slots);
     return rows;
 }
 

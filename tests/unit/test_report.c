@@ -276,6 +276,67 @@ START_TEST(tunnel_summary_states)
 }
 END_TEST
 
+/* Rows are found by hash (hundreds of tunnels): first-seen order, one row
+ * per connection and log, and by both addresses when no connection is
+ * named (a named and an unnamed diagnosis with the same addresses are two
+ * rows, as before). */
+START_TEST(tunnel_rows_of_many_tunnels)
+{
+    enum { TUNNELS = 300 };
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = initiator_view();
+    char names[TUNNELS][16];
+    char *s;
+    json_t *j, *t;
+    d.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    d.severity = IDG_SEVERITY_INFO;
+    idg_report_begin_source(r, "a.log");
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < TUNNELS; i++) {
+            snprintf(names[i], sizeof names[i], "con%d", i);
+            d.connection = names[i];
+            d.ike_sa_id = round * TUNNELS + i; /* not part of the key */
+            d.cls = round == 2 && i % 2 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH
+                                        : IDG_CLASS_PHASE1_ESTABLISHED;
+            d.severity = d.cls == IDG_CLASS_PHASE1_ESTABLISHED ? IDG_SEVERITY_INFO
+                                                               : IDG_SEVERITY_ERROR;
+            idg_report_add(r, &d);
+        }
+    }
+    /* no connection: identified by the addresses */
+    d.connection = NULL;
+    idg_report_add(r, &d);
+    d.remote_addr = "203.0.113.9";
+    idg_report_add(r, &d);
+    /* the same connection in another log: another row */
+    idg_report_begin_source(r, "b.log");
+    d.connection = "con7";
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    ck_assert_ptr_nonnull(j);
+    t = json_object_get(j, "tunnels");
+    ck_assert_uint_eq(json_array_size(t), TUNNELS + 3);
+    for (int i = 0; i < TUNNELS; i++) {
+        json_t *row = json_array_get(t, (size_t)i);
+        json_t *p1 = json_object_get(row, "phase1");
+        ck_assert_str_eq(json_string_value(json_object_get(row, "connection")), names[i]);
+        ck_assert_int_eq(json_integer_value(json_object_get(p1, "established")), i % 2 ? 2 : 3);
+        ck_assert_int_eq(json_integer_value(json_object_get(p1, "failures")), i % 2 ? 1 : 0);
+    }
+    ck_assert(json_is_null(json_object_get(json_array_get(t, TUNNELS), "connection")));
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, TUNNELS), "remote")),
+                     "203.0.113.2");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, TUNNELS + 1), "remote")),
+                     "203.0.113.9");
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, TUNNELS + 2), "source")),
+                     "b.log");
+    json_decref(j);
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
 START_TEST(repeats_are_folded)
 {
     idg_report *r = idg_report_new();
@@ -427,6 +488,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, document_outcomes);
     tcase_add_test(tc, markdown_escapes_markup);
     tcase_add_test(tc, tunnel_summary_states);
+    tcase_add_test(tc, tunnel_rows_of_many_tunnels);
     tcase_add_test(tc, repeats_are_folded);
     tcase_add_test(tc, streamed_render_equals_whole);
     tcase_add_test(tc, append_equals_to_json);
