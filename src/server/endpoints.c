@@ -8,10 +8,12 @@
  * the engine's options, not by the upload.
  *
  * Large bodies are diagnosed in libuv's thread pool (offload.h): /rpc
- * hands its whole body to one job; /v1/diagnose, once its body passes
- * --offload-above, feeds the engine in jobs of whatever arrived while the
- * previous job ran, so reading the socket and diagnosing overlap, and holds
- * the body (stops reading) while more than UPLOAD_HOLD_BYTES wait.
+ * hands its whole body to one job; /v1/diagnose and /v1/stream, once their
+ * body passes --offload-above, go through a body_pipe (offload.h): the loop
+ * reads, a pool thread feeds the engine what has arrived, so reading the
+ * socket and diagnosing overlap on two cores, with at most about two
+ * PIPE_HOLD_BYTES buffers per upload (the body is held, reading stops,
+ * beyond that).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,10 +157,6 @@ static int raw_log_type(const char *ct)
            media_type_is(ct, "application/x-www-form-urlencoded");
 }
 
-/* Bytes of body waiting for the thread pool before the connection stops
- * reading (the pool is behind the peer). */
-#define UPLOAD_HOLD_BYTES (1024u * 1024u)
-
 typedef struct upload {
     diag_job job;
     idg_format fmt;
@@ -168,16 +166,12 @@ typedef struct upload {
     size_t fmt_len;
     int fmt_from_query;
 
-    /* thread pool mode (pc != NULL), once the body passed offload_bytes */
+    /* thread pool mode (pc and bp != NULL), once the body passed
+     * offload_bytes; while a job runs only it touches job/mp */
     pool_ctx *pc;
+    body_pipe *bp;
     http_req *r;            /* NULL once the request is gone while a job runs */
-    uv_work_t work;
-    int running;            /* a job is in the pool: only it touches job/mp */
-    int ended;              /* the whole body is in */
-    int final;              /* the running job also finishes and renders */
-    sbuf in;                /* arrived, for the next job (loop thread) */
-    sbuf feeding;           /* what the running job feeds */
-    int feed_status;        /* the job failed feeding: answer this and close */
+    int feed_status;        /* feeding failed: answer this and close */
     int end_status;         /* the final job has no document: answer this */
     char msg[160];          /* ... with this message */
     char *doc;              /* the final job's document */
@@ -242,9 +236,8 @@ static void upload_free(upload *u)
         return;
     diag_job_free(&u->job);
     multipart_free(u->mp);
+    body_pipe_free(u->bp);
     pool_ctx_free(u->pc);
-    sbuf_free(&u->in);
-    sbuf_free(&u->feeding);
     free(u->doc);
     free(u);
 }
@@ -254,8 +247,8 @@ static void diagnose_abort(http_req *r)
     upload *u = r->state;
 
     r->state = NULL;
-    if (u && u->running)
-        u->r = NULL; /* the running job frees it */
+    if (u && u->bp && u->bp->running)
+        u->r = NULL; /* the running job's after() frees it */
     else
         upload_free(u);
 }
@@ -317,48 +310,30 @@ static void upload_answer(http_req *r, upload *u)
         http_respond_error(r, status, msg, NULL);
 }
 
-static void upload_work(uv_work_t *wk)
+/* The body_pipe's side (offload.h). */
+static int upload_pipe_feed(void *user, const char *p, size_t n)
 {
-    upload *u = wk->data;
-
-    if (u->feeding.len && upload_feed(u, u->feeding.data, u->feeding.len) != 0)
-        return;
-    if (u->final)
-        u->doc = upload_finish(u);
+    return upload_feed(user, p, n);
 }
 
-static void upload_after(uv_work_t *wk, int status);
-
-/* Hands what has arrived (and, once the body is in, the finish) to a job. */
-static int upload_start_job(upload *u)
+static void upload_pipe_finish(void *user)
 {
-    sbuf t = u->feeding;
+    upload *u = user;
 
-    u->feeding = u->in;
-    u->in = t;
-    sbuf_reset(&u->in);
-    u->final = u->ended;
-    u->running = 1;
-    if (uv_queue_work(u->pc->w->loop, &u->work, upload_work, upload_after) != 0) {
-        u->running = 0;
-        return -1;
-    }
-    return 0;
+    u->doc = upload_finish(u);
 }
 
-static void upload_after(uv_work_t *wk, int status)
+static void upload_pipe_after(void *user, int status)
 {
-    upload *u = wk->data;
+    upload *u = user;
     http_req *r = u->r;
     char msg[sizeof u->msg];
 
-    u->running = 0;
-    sbuf_reset(&u->feeding);
     if (r == NULL) { /* the request is gone */
         upload_free(u);
         return;
     }
-    if (status != 0 || u->feed_status) {
+    if (status != 0 || u->bp->failed) {
         int st = u->feed_status ? u->feed_status : 500;
         snprintf(msg, sizeof msg, "%s", u->feed_status ? u->msg : "the log could not be processed");
         r->state = NULL;
@@ -366,19 +341,32 @@ static void upload_after(uv_work_t *wk, int status)
         http_abort(r, st, msg);
         return;
     }
-    if (u->final) {
+    if (u->bp->done) {
         upload_answer(r, u);
         http_defer_end(r);
         return;
     }
-    if ((u->in.len || u->ended) && upload_start_job(u) != 0) {
+    if (body_pipe_next(u->bp) != 0) {
         r->state = NULL;
         upload_free(u);
         http_abort(r, 500, "out of memory");
-        return;
     }
-    http_body_hold(r, 0);
 }
+
+static void upload_pipe_unhold(void *user)
+{
+    upload *u = user;
+
+    if (u->r)
+        http_body_hold(u->r, 0);
+}
+
+static const body_pipe_ops upload_pipe_ops = {
+    .feed = upload_pipe_feed,
+    .finish = upload_pipe_finish,
+    .after = upload_pipe_after,
+    .unhold = upload_pipe_unhold,
+};
 
 /* ?format=json|text|markdown; 0, or -1 if unknown. */
 static int query_format(http_req *r, idg_format *fmt, int *given)
@@ -433,23 +421,23 @@ static void diagnose_data(http_req *r, const char *p, size_t n)
     upload *u = r->state;
 
     if (u->pc == NULL && offload_wanted(r->w, r->has_length ? r->content_length : r->body_bytes)) {
-        if ((u->pc = pool_ctx_new(r->w)) == NULL) {
+        if ((u->pc = pool_ctx_new(r->w)) == NULL ||
+            (u->bp = body_pipe_new(r->w->loop, &upload_pipe_ops, u)) == NULL) {
+            pool_ctx_free(u->pc);
+            u->pc = NULL;
             http_fail(r, 500, "out of memory");
             return;
         }
         u->job.w = &u->pc->ctx; /* from now on the job counts in the pool's metrics */
         u->r = r;
-        u->work.data = u;
     }
     if (u->pc) {
-        if (sbuf_add(&u->in, p, n) != 0) {
+        int rc = body_pipe_push(u->bp, p, n);
+
+        if (rc < 0)
             http_fail(r, 500, "out of memory");
-        } else if (!u->running) {
-            if (upload_start_job(u) != 0)
-                http_fail(r, 500, "out of memory");
-        } else if (u->in.len >= UPLOAD_HOLD_BYTES) {
+        else if (rc > 0)
             http_body_hold(r, 1);
-        }
         return;
     }
     if (upload_feed(u, p, n) != 0)
@@ -470,9 +458,8 @@ static void diagnose_end(http_req *r)
     upload *u = r->state;
 
     if (u->pc) {
-        u->ended = 1;
         http_defer(r);
-        if (!u->running && upload_start_job(u) != 0) {
+        if (body_pipe_end(u->bp) != 0) {
             r->state = NULL;
             upload_free(u);
             http_fail(r, 500, "out of memory");
@@ -497,39 +484,67 @@ const endpoint ep_diagnose = {
 
 /* ---- POST|PUT /v1/stream ----------------------------------------------- */
 
-/* One engine; each diagnosis leaves as an NDJSON line in its own chunk the
- * moment the engine concludes it (inside idg_engine_feed, i.e. while the
- * upload is still arriving). The response head goes out with the first
- * body bytes, after any "100 Continue". */
+/* One engine; each diagnosis leaves as an NDJSON line the moment the engine
+ * concludes it (inside idg_engine_feed, i.e. while the upload is still
+ * arriving). The response head goes out with the first body bytes, after
+ * any "100 Continue".
+ *
+ * The first --offload-above bytes are fed on the loop, each line in its own
+ * chunk. Past that the engine runs in the pool through a body_pipe (like
+ * /v1/diagnose): alone, the loop thread read, diagnosed, rendered and sent
+ * everything and was the bottleneck of a large upload, with a core left to
+ * the client. Lines made in the pool gather in `out` while the engine
+ * feeds a piece (what had arrived, at most about PIPE_HOLD_BYTES, a few ms
+ * of work) and leave after it, several lines to a chunk (offload.h).
+ * Backpressure is unchanged: once the output queue passes --write-queue
+ * the connection stops reading (http_stream_write), so a slow reader slows
+ * the upload. */
+
 typedef struct stream {
-    http_req *r;
+    http_req *r;            /* NULL once the request is gone while a job runs */
+    srv_worker_ctx *w;      /* whose counters: the worker's, or the pool_ctx's */
     idg_engine *eng;
     uint64_t n, errors, established;
     sbuf line;
+    /* thread pool mode (pc and bp != NULL) */
+    pool_ctx *pc;
+    body_pipe *bp;
+    sbuf out;               /* lines made by the running job (body_pipe_ops.output) */
 } stream;
 
-/* The diagnosis is rendered straight into s->line (malloc'd and grown
- * with realloc like any sbuf, which idg_diagnosis_json_append extends the
- * same way), reused from one diagnosis to the next: no allocation and no
- * copy per diagnosis but the one into the connection's output. */
+/* The diagnosis is rendered straight into an sbuf (malloc'd and grown with
+ * realloc like any sbuf, which idg_diagnosis_json_append extends the same
+ * way): s->line, reused from one diagnosis to the next on the loop, or the
+ * end of s->out in the pool. No allocation and no copy per diagnosis but
+ * the one into the connection's output. */
 static void stream_on_diagnosis(void *user, const idg_diagnosis *d)
 {
     static const char head[] = "{\"type\":\"diagnosis\",\"diagnosis\":";
     stream *s = user;
+    sbuf *b = s->pc ? &s->out : &s->line;
+    size_t mark;
 
     s->n++;
     if (d->severity == IDG_SEVERITY_ERROR)
         s->errors++;
     else if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED)
         s->established++;
-    srv_metrics_diagnosis(s->r->w->metrics, d->cls);
-    sbuf_reset(&s->line);
-    if (sbuf_add(&s->line, head, sizeof head - 1) != 0 ||
-        idg_diagnosis_json_append(d, &s->line.data, &s->line.len, &s->line.cap) != 0 ||
-        sbuf_add(&s->line, "}\n", 2) != 0)
+    srv_metrics_diagnosis(s->w->metrics, d->cls);
+    if (!s->pc)
+        sbuf_reset(b);
+    mark = b->len;
+    if (sbuf_add(b, head, sizeof head - 1) != 0 ||
+        idg_diagnosis_json_append(d, &b->data, &b->len, &b->cap) != 0 ||
+        sbuf_add(b, "}\n", 2) != 0) {
+        b->len = mark; /* no half line */
+        if (b->data)
+            b->data[mark] = '\0';
+        return;
+    }
+    if (s->pc)
         return;
     http_stream_begin(s->r, 200, "application/x-ndjson");
-    http_stream_write(s->r, s->line.data, s->line.len);
+    http_stream_write(s->r, b->data, b->len);
 }
 
 static void stream_free(stream *s)
@@ -539,13 +554,21 @@ static void stream_free(stream *s)
     if (s->eng)
         idg_engine_free(s->eng);
     sbuf_free(&s->line);
+    sbuf_free(&s->out);
+    body_pipe_free(s->bp);
+    pool_ctx_free(s->pc);
     free(s);
 }
 
 static void stream_abort(http_req *r)
 {
-    stream_free(r->state);
+    stream *s = r->state;
+
     r->state = NULL;
+    if (s && s->bp && s->bp->running)
+        s->r = NULL; /* the running job's after() frees it */
+    else
+        stream_free(s);
 }
 
 static void stream_begin(http_req *r)
@@ -566,28 +589,17 @@ static void stream_begin(http_req *r)
         return;
     }
     s->r = r;
+    s->w = r->w;
     r->state = s;
 }
 
-static void stream_data(http_req *r, const char *p, size_t n)
+/* After the engine's finish: the summary line, the end of the stream, and
+ * s is freed. On the loop. */
+static void stream_summary(http_req *r, stream *s)
 {
-    stream *s = r->state;
+    const idg_stats *st = idg_engine_stats(s->eng);
+    const char *outcome = s->errors ? "failed" : s->established ? "established" : "no_conclusion";
 
-    http_stream_begin(r, 200, "application/x-ndjson");
-    if (idg_engine_feed(s->eng, p, n) != 0)
-        http_fail(r, 500, "the log could not be processed");
-}
-
-static void stream_end(http_req *r)
-{
-    stream *s = r->state;
-    const idg_stats *st;
-    const char *outcome;
-
-    http_stream_begin(r, 200, "application/x-ndjson");
-    idg_engine_finish(s->eng);
-    st = idg_engine_stats(s->eng);
-    outcome = s->errors ? "failed" : s->established ? "established" : "no_conclusion";
     sbuf_reset(&s->line);
     sbuf_printf(&s->line, "{\"type\":\"summary\",\"outcome\":\"%s\",\"diagnoses\":%llu", outcome,
                 (unsigned long long)s->n);
@@ -608,7 +620,127 @@ static void stream_end(http_req *r)
     sbuf_puts(&s->line, "}\n");
     http_stream_write(r, s->line.data, s->line.len);
     http_stream_end(r);
-    stream_abort(r);
+    r->state = NULL;
+    stream_free(s);
+}
+
+/* The body_pipe's side (offload.h). */
+static int stream_pipe_feed(void *user, const char *p, size_t n)
+{
+    stream *s = user;
+
+    return idg_engine_feed(s->eng, p, n) == 0 ? 0 : -1;
+}
+
+static void stream_pipe_finish(void *user)
+{
+    stream *s = user;
+
+    idg_engine_finish(s->eng);
+}
+
+static sbuf *stream_pipe_output(void *user)
+{
+    stream *s = user;
+
+    return &s->out;
+}
+
+static void stream_pipe_send(void *user, const char *p, size_t n)
+{
+    stream *s = user;
+
+    if (s->r)
+        http_stream_write(s->r, p, n);
+}
+
+static void stream_pipe_after(void *user, int status)
+{
+    stream *s = user;
+    http_req *r = s->r;
+
+    if (r == NULL) { /* the request is gone */
+        stream_free(s);
+        return;
+    }
+    if (status != 0 || s->bp->failed) {
+        r->state = NULL;
+        stream_free(s);
+        http_abort(r, 500, "the log could not be processed");
+        return;
+    }
+    if (s->bp->done) {
+        stream_summary(r, s);
+        http_defer_end(r);
+        return;
+    }
+    if (body_pipe_next(s->bp) != 0) {
+        r->state = NULL;
+        stream_free(s);
+        http_abort(r, 500, "out of memory");
+    }
+}
+
+static void stream_pipe_unhold(void *user)
+{
+    stream *s = user;
+
+    if (s->r)
+        http_body_hold(s->r, 0);
+}
+
+static const body_pipe_ops stream_pipe_ops = {
+    .feed = stream_pipe_feed,
+    .finish = stream_pipe_finish,
+    .after = stream_pipe_after,
+    .unhold = stream_pipe_unhold,
+    .output = stream_pipe_output,
+    .send = stream_pipe_send,
+};
+
+static void stream_data(http_req *r, const char *p, size_t n)
+{
+    stream *s = r->state;
+
+    http_stream_begin(r, 200, "application/x-ndjson");
+    if (s->pc == NULL && offload_wanted(r->w, r->body_bytes)) {
+        if ((s->pc = pool_ctx_new(r->w)) == NULL ||
+            (s->bp = body_pipe_new(r->w->loop, &stream_pipe_ops, s)) == NULL) {
+            pool_ctx_free(s->pc);
+            s->pc = NULL;
+            http_fail(r, 500, "out of memory");
+            return;
+        }
+        s->w = &s->pc->ctx; /* from now on diagnoses count in the pool's metrics */
+    }
+    if (s->pc) {
+        int rc = body_pipe_push(s->bp, p, n);
+
+        if (rc < 0)
+            http_fail(r, 500, "out of memory");
+        else if (rc > 0)
+            http_body_hold(r, 1);
+        return;
+    }
+    if (idg_engine_feed(s->eng, p, n) != 0)
+        http_fail(r, 500, "the log could not be processed");
+}
+
+static void stream_end(http_req *r)
+{
+    stream *s = r->state;
+
+    http_stream_begin(r, 200, "application/x-ndjson");
+    if (s->pc) {
+        http_defer(r);
+        if (body_pipe_end(s->bp) != 0) {
+            stream_abort(r);
+            http_fail(r, 500, "out of memory");
+        }
+        return;
+    }
+    idg_engine_finish(s->eng);
+    stream_summary(r, s);
 }
 
 const endpoint ep_stream = {

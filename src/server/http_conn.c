@@ -76,6 +76,7 @@ struct http_conn {
 };
 
 static void finish_request(http_conn *c, http_req *r);
+static void stop_reading(http_conn *c);
 
 /* ---- small helpers --------------------------------------------------- */
 
@@ -378,6 +379,12 @@ void http_stream_write(http_req *r, const char *data, size_t len)
     r->resp_bytes += c->out.len - before;
     if (c->out.len >= 64 * 1024)
         flush_out(c);
+    /* Lines made in the thread pool are written from outside
+     * http_conn_feed, which checks this after every read: a stream's
+     * output outruns its reader, stop reading (resume() starts again once
+     * the peer has read). */
+    if (c->queued > c->w->cfg->write_queue_max)
+        stop_reading(c);
 }
 
 void http_stream_end(http_req *r)

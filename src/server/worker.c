@@ -35,7 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define READ_BUF_SIZE (64 * 1024)
+/* One read takes up to this much (one buffer per worker, the bytes are
+ * parsed before the next read). Large uploads arrive faster than 64 KiB a
+ * read could take them: each read is a syscall, a loop iteration and, on
+ * loopback, the window update that makes the kernel push the client's next
+ * segments in our thread; 256 KiB a read cut the server's CPU time for a
+ * 500 MiB POST /v1/diagnose by about a tenth. */
+#define READ_BUF_SIZE (256 * 1024)
 #define LINGER_MS 2000
 
 typedef struct uconn uconn;

@@ -877,6 +877,33 @@ def test_offload(binary):
         check("offload: /v1/diagnose of %d MiB in the pool = inline" % (len(big) >> 20),
               st == 200 and st2 == 200 and pooled == inline and json.loads(pooled)["sources"][0]["bytes"] == len(big),
               (st, st2, len(pooled), len(inline)))
+        # /v1/stream past --offload-above: the engine runs in the pool (its
+        # lines leave several to a chunk); the same records, in the same
+        # order, as an inline run, and the summary counts every one
+        def stream_all(srv, body):
+            # reads the answer while sending: a stream whose reader waits
+            # for the end of its upload is held back (backpressure)
+            r = Raw(srv.host, srv.port, timeout=120)
+            t = threading.Thread(target=r.send, args=(
+                b"POST /v1/stream HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body) + body,))
+            t.start()
+            resp = r.read_response(timeout=120)
+            t.join(120)
+            r.close()
+            return resp
+        pooled = stream_all(s, big)
+        ref = Server(binary, ["--workers", "1", "--offload-above", "1G"]).start()
+        try:
+            inline = stream_all(ref, big)
+        finally:
+            ref.stop()
+        recs = [json.loads(x) for x in pooled[2].splitlines()] if pooled and pooled[0] == 200 else []
+        check("offload: /v1/stream of %d MiB in the pool = inline, every record and the summary" % (len(big) >> 20),
+              inline is not None and pooled[2] == inline[2] and len(recs) > 1
+              and all(x.get("type") == "diagnosis" for x in recs[:-1]) and recs[-1].get("type") == "summary"
+              and recs[-1]["diagnoses"] == len(recs) - 1 and recs[-1]["stats"]["bytes"] == len(big),
+              (pooled and pooled[0], inline and inline[0], len(recs)))
         form, ctype = multipart([("a", "a.log", big), ("b", "b.log", lab_log(FAIL_CASE))])
         st, _, body = s.request("POST", "/v1/diagnose", form, {"Content-Type": ctype}, timeout=120)
         doc = json.loads(body) if st == 200 else {}
