@@ -183,7 +183,8 @@ void idg_diagnosis_free(idg_diagnosis *d)
  * jw_str_or_null: NULL is null, and text that is not valid UTF-8 (which
  * the engine never hands out, but a caller-built diagnosis might carry)
  * has each non-ASCII byte replaced with '?', so the output is always
- * valid JSON.
+ * valid JSON. A change of shape here must be made in write_compact below
+ * too (the unit test compact_diagnosis_as_jsonw holds them together).
  */
 void diagnosis_write_json(jsonw *w, const idg_diagnosis *d)
 {
@@ -278,6 +279,103 @@ void diagnosis_write_json(jsonw *w, const idg_diagnosis *d)
     jw_obj_end(w);
 }
 
+/*
+ * The same document, compact (idg_diagnosis_to_json, and the stream's
+ * idg_diagnosis_json_append: tens of thousands per large log), written
+ * without the jsonw layer: every key with the punctuation around it is
+ * one literal copy, each value one jw_put_* call, and no nesting state is
+ * kept. It must stay byte for byte what diagnosis_write_json gives with a
+ * compact jsonw (same members, order, and dropped members);
+ * tests/unit/test_jsonw.c compares the two.
+ */
+static void write_compact(strbuf *sb, const idg_diagnosis *d)
+{
+    const idg_class_info *ci = idg_class_get(d->cls);
+    JW_LIT(sb, "{\"class\":");
+    jw_put_str(sb, ci ? ci->name : "unknown");
+    JW_LIT(sb, ",\"phase\":");
+    jw_put_int(sb, d->phase);
+    JW_LIT(sb, ",\"severity\":");
+    jw_put_str(sb, idg_severity_name(d->severity));
+    JW_LIT(sb, ",\"title\":");
+    jw_put_str_or_null(sb, d->title ? d->title : (ci ? ci->title : NULL));
+    JW_LIT(sb, ",\"detail\":");
+    jw_put_str_or_null(sb, d->detail);
+    JW_LIT(sb, ",\"ike_version\":");
+    if (d->ike_version)
+        jw_put_int(sb, d->ike_version);
+    else
+        JW_LIT(sb, "null");
+    JW_LIT(sb, ",\"role\":");
+    jw_put_str_or_null(sb, idg_role_name(d->role));
+
+    JW_LIT(sb, ",\"connection\":{\"name\":");
+    jw_put_str_or_null(sb, d->connection);
+    JW_LIT(sb, ",\"ike_sa_id\":");
+    if (d->ike_sa_id >= 0)
+        jw_put_int(sb, d->ike_sa_id);
+    else
+        JW_LIT(sb, "null");
+    JW_LIT(sb, ",\"child\":");
+    jw_put_str_or_null(sb, d->child_name);
+
+    JW_LIT(sb, "},\"local\":");
+    jw_put_str_or_null(sb, d->local_addr);
+    JW_LIT(sb, ",\"remote\":");
+    jw_put_str_or_null(sb, d->remote_addr);
+    JW_LIT(sb, ",\"time\":");
+    jw_put_str_or_null(sb, d->time);
+    double conf = (double)((int)(d->confidence * 100 + 0.5)) / 100.0;
+    if (isfinite(conf)) { /* as diagnosis_write_json */
+        JW_LIT(sb, ",\"confidence\":");
+        jw_put_real(sb, conf);
+    }
+
+    JW_LIT(sb, ",\"offending\":[");
+    for (size_t i = 0; i < d->n_offending; i++) {
+        if (i > 0)
+            JW_LIT(sb, ",");
+        JW_LIT(sb, "{\"field\":");
+        jw_put_str_or_null(sb, d->offending[i].field);
+        JW_LIT(sb, ",\"local\":");
+        jw_put_str_or_null(sb, d->offending[i].local);
+        JW_LIT(sb, ",\"peer\":");
+        jw_put_str_or_null(sb, d->offending[i].peer);
+        JW_LIT(sb, "}");
+    }
+
+    JW_LIT(sb, "],\"recommendation\":{\"summary\":");
+    jw_put_str_or_null(sb, d->summary);
+    JW_LIT(sb, ",\"change_side\":");
+    jw_put_str_or_null(sb, d->change_side);
+    JW_LIT(sb, ",\"pfsense\":");
+    jw_put_str_or_null(sb, d->pfsense);
+    JW_LIT(sb, ",\"strongswan\":");
+    jw_put_str_or_null(sb, d->strongswan);
+
+    /* most of a diagnosis (~16 of them): an item's closing brace goes
+     * with the next one's opening, in one literal */
+    JW_LIT(sb, "},\"evidence\":[");
+    for (size_t i = 0; i < d->n_evidence; i++) {
+        if (i > 0)
+            JW_LIT(sb, "},{\"line\":");
+        else
+            JW_LIT(sb, "{\"line\":");
+        jw_put_int(sb, (int64_t)d->evidence[i].line);
+        JW_LIT(sb, ",\"text\":");
+        jw_put_str_or_null(sb, d->evidence[i].text);
+    }
+    if (d->n_evidence > 0)
+        JW_LIT(sb, "}");
+    JW_LIT(sb, "],\"source\":");
+    jw_put_str_or_null(sb, d->source);
+    jw_put_key_str(sb, ",\"peer_source\":", sizeof ",\"peer_source\":" - 1, d->peer_source);
+    JW_LIT(sb, ",\"occurrences\":");
+    jw_put_int(sb, (int64_t)(d->occurrences ? d->occurrences : 1));
+    jw_put_key_str(sb, ",\"last_time\":", sizeof ",\"last_time\":" - 1, d->last_time);
+    JW_LIT(sb, "}");
+}
+
 /* Room for one diagnosis' JSON, taken once: its text plus ~1 KB of keys
  * and layout (the buffer still grows if escapes need more). */
 static size_t json_estimate(const idg_diagnosis *d)
@@ -288,10 +386,8 @@ static size_t json_estimate(const idg_diagnosis *d)
 char *idg_diagnosis_to_json(const idg_diagnosis *d)
 {
     strbuf sb = STRBUF_INIT;
-    jsonw w;
     strbuf_reserve(&sb, json_estimate(d));
-    jw_init(&w, &sb, 0);
-    diagnosis_write_json(&w, d);
+    write_compact(&sb, d);
     return strbuf_steal(&sb);
 }
 
@@ -299,11 +395,9 @@ int idg_diagnosis_json_append(const idg_diagnosis *d, char **buf, size_t *len, s
 {
     /* the caller's buffer, lent to a strbuf (both grow with realloc) */
     strbuf sb = {*buf, *len, *cap, 0, NULL, NULL};
-    jsonw w;
     if (sb.data == NULL)
         sb.len = sb.cap = 0;
-    jw_init(&w, &sb, 0);
-    diagnosis_write_json(&w, d);
+    write_compact(&sb, d);
     *buf = sb.data;
     *cap = sb.cap;
     if (sb.failed) {

@@ -114,6 +114,22 @@ static const unsigned char attention_byte[256] = {
 #undef A16
 };
 
+#if defined(__SSE2__)
+/* One bit per byte of the 16 at p that needs a look (non-ASCII bytes are
+ * negative, so below 0x20 as signed bytes, like the controls); the bytes
+ * are also stored at out when out is not NULL. */
+static inline unsigned sse_attention(const char *p, char *out)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    if (out != NULL)
+        _mm_storeu_si128((__m128i *)(void *)out, v);
+    __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+    return (unsigned)_mm_movemask_epi8(m);
+}
+#endif
+
 /* The index of the first byte of s[i..n) that needs a look, or n.
  * With SSE2, 16 bytes at a time: a signed compare with 0x20 is true for
  * the controls and for every byte >= 0x80 at once. Otherwise 8 at a time
@@ -125,15 +141,18 @@ static const unsigned char attention_byte[256] = {
 static inline size_t next_attention(const char *s, size_t i, size_t n)
 {
 #if defined(__SSE2__)
-    const __m128i ctl = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
-                  bslash = _mm_set1_epi8('\\');
     for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        __m128i m = _mm_or_si128(_mm_cmplt_epi8(v, ctl),
-                                 _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        unsigned bits = sse_attention(s + i, NULL);
         if (bits)
             return i + (size_t)__builtin_ctz(bits);
+    }
+    /* The last 1..15 bytes in one more load, the 16 that end at the
+     * string's end (never past it): the bytes before i in it were looked
+     * at already and are masked off (SSE2 compares are exact per byte). */
+    if (i < n && n >= 16) {
+        size_t b = n - 16;
+        unsigned bits = sse_attention(s + b, NULL) & (0xFFFFu << (i - b));
+        return bits ? b + (size_t)__builtin_ctz(bits) : n;
     }
 #endif
     for (; i + 8 <= n; i += 8) {
@@ -141,8 +160,59 @@ static inline size_t next_attention(const char *s, size_t i, size_t n)
         if (m)
             return i + swar_first(m);
     }
+    /* The last 1..7 bytes of a string of 8 or more: the word that ends at
+     * its end, shifted so that s[i] is its lowest byte. Shifting (rather
+     * than masking the flags of the bytes before i) matters: a borrow from
+     * a byte before i, say a control byte, would flag a following space
+     * falsely. The zeros shifted in at the top are flagged too and are
+     * masked off; their borrows only run upwards. */
+    if (i < n && n >= 8) {
+        size_t b = n - 8, left = n - i; /* 1 <= left <= 7 */
+        uint64_t v = swar_load(s + b) >> (8 * (i - b));
+        uint64_t m = swar_json_attention(v) & ((1ull << (8 * left)) - 1);
+        return m ? i + swar_first(m) : n;
+    }
     while (i < n && !attention_byte[(unsigned char)s[i]])
         i++;
+    return i;
+}
+
+/* The bytes at the start of s[0..n) that need no look, copied to o (room
+ * for n bytes) as they are scanned: returns how many (n if none needs a
+ * look). Most strings need nothing but this one pass, with no separate
+ * memcpy. Bytes after those may be copied too (never past s[n - 1], so
+ * never past o[n - 1]); the caller writes over them. The loads and the
+ * checks are next_attention's (see there for the tails). */
+static inline size_t copy_plain(const char *s, size_t n, char *o)
+{
+    size_t i = 0;
+#if defined(__SSE2__)
+    for (; i + 16 <= n; i += 16) {
+        unsigned bits = sse_attention(s + i, o + i);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+    if (i < n && n >= 16) {
+        size_t b = n - 16;
+        unsigned bits = sse_attention(s + b, o + b) & (0xFFFFu << (i - b));
+        return bits ? b + (size_t)__builtin_ctz(bits) : n;
+    }
+#endif
+    for (; i + 8 <= n; i += 8) {
+        memcpy(o + i, s + i, 8);
+        uint64_t m = swar_json_attention(swar_load(s + i));
+        if (m)
+            return i + swar_first(m);
+    }
+    if (i < n && n >= 8) {
+        size_t b = n - 8, left = n - i;
+        memcpy(o + b, s + b, 8);
+        uint64_t v = swar_load(s + b) >> (8 * (i - b));
+        uint64_t m = swar_json_attention(v) & ((1ull << (8 * left)) - 1);
+        return m ? i + swar_first(m) : n;
+    }
+    for (; i < n && !attention_byte[(unsigned char)s[i]]; i++)
+        o[i] = s[i];
     return i;
 }
 
@@ -162,18 +232,22 @@ static int room(strbuf *sb, char **o, size_t need)
 
 /* jansson's dump_string: '"' and '\\' escaped, control bytes as \b \f \n
  * \r \t or \u00XX (upper-case hex), everything else (including '/' and
- * non-ASCII) as is. Runs of bytes that need no escape are one memcpy into
- * room reserved for the whole string; an escape grows it. Returns 0, or
+ * non-ASCII) as is. The leading bytes that need no look are copied as
+ * they are scanned (copy_plain: for most strings, all of them); after
+ * that, runs of bytes that need no escape are one memcpy each, into room
+ * reserved for the whole string; an escape grows it. Returns 0, or
  * -1 (nothing written) when mode is STR_CHECKED and s is not valid UTF-8. */
 static int put_string(strbuf *sb, const char *s, size_t n, int mode)
 {
     static const char hex[] = "0123456789ABCDEF";
     if ((n + 2 >= sb->cap - sb->len || sb->failed) && strbuf_reserve(sb, n + 2) < 0)
         return 0;
-    size_t start = sb->len, run = 0, i = 0;
+    size_t start = sb->len;
     char *o = sb->data + start;
     *o++ = '"';
-    for (;;) {
+    size_t i = copy_plain(s, n, o), run = i;
+    o += i;
+    while (i < n) {
         i = next_attention(s, i, n);
         if (i >= n)
             break;
@@ -221,8 +295,10 @@ static int put_string(strbuf *sb, const char *s, size_t n, int mode)
             o += 5;
         }
     }
-    memcpy(o, s + run, n - run);
-    o += n - run;
+    if (n > run) { /* the run after the last escape */
+        memcpy(o, s + run, n - run);
+        o += n - run;
+    }
     *o++ = '"';
     sb->len = start;
     strbuf_commit(sb, (size_t)(o - (sb->data + start)));
@@ -259,18 +335,50 @@ void jw_bool(jsonw *w, int v)
         strbuf_append(w->sb, "false", 5);
 }
 
-void jw_int(jsonw *w, int64_t v)
+/* Two digits per division (the numbers here are mostly 5 to 8 digits). */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+/* Written straight into room for the longest ("-9223372036854775808",
+ * 20 bytes): its length counted first, then the digits from the right. */
+void jw_put_int(strbuf *sb, int64_t v)
 {
-    char buf[24], *e = buf + sizeof buf, *p = e;
+    if ((20 >= sb->cap - sb->len || sb->failed) && strbuf_reserve(sb, 20) < 0)
+        return;
+    static const uint64_t pow10[19] = {
+        10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+        100000000ull, 1000000000ull, 10000000000ull, 100000000000ull,
+        1000000000000ull, 10000000000000ull, 100000000000000ull,
+        1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+        1000000000000000000ull, 10000000000000000000ull};
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        *--p = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
+    size_t digits = 1;
+    while (digits < 20 && u >= pow10[digits - 1])
+        digits++;
+    size_t len = digits + (v < 0);
+    char *o = strbuf_room(sb), *p = o + len;
+    while (u >= 100) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * (u % 100), 2);
+        u /= 100;
+    }
+    if (u >= 10) {
+        p -= 2;
+        memcpy(p, digit_pairs + 2 * u, 2);
+    } else {
+        *--p = (char)('0' + u);
+    }
     if (v < 0)
         *--p = '-';
+    strbuf_commit(sb, len);
+}
+
+void jw_int(jsonw *w, int64_t v)
+{
     member(w);
-    strbuf_append(w->sb, p, (size_t)(e - p));
+    jw_put_int(w->sb, v);
 }
 
 /* "%.6g" of v when v is k/100 for an integer 0 <= k < 100000 (at most
@@ -302,20 +410,17 @@ static size_t real_hundredths(double v, char *buf)
     return (size_t)(e - p);
 }
 
-int jw_real(jsonw *w, double v)
+/* The text of jw_real's number into buf (64 bytes): its length, or 0. */
+static size_t format_real(double v, char *buf)
 {
-    char buf[64];
     if (!isfinite(v))
-        return -1;
-    size_t fast = real_hundredths(v, buf);
-    if (fast) {
-        member(w);
-        strbuf_append(w->sb, buf, fast);
         return 0;
-    }
-    int n = snprintf(buf, sizeof buf, "%.6g", v);
-    if (n < 0 || (size_t)n >= sizeof buf - 3)
-        return -1;
+    size_t fast = real_hundredths(v, buf);
+    if (fast)
+        return fast;
+    int n = snprintf(buf, 64, "%.6g", v);
+    if (n < 0 || (size_t)n >= 64 - 3)
+        return 0;
     size_t len = (size_t)n;
     /* a locale's decimal comma: jansson writes '.' */
     for (size_t i = 0; i < len; i++)
@@ -338,29 +443,67 @@ int jw_real(jsonw *w, double v)
             len -= (size_t)(end - start);
         }
     }
+    return len;
+}
+
+int jw_put_real(strbuf *sb, double v)
+{
+    char buf[64];
+    size_t len = format_real(v, buf);
+    if (len == 0)
+        return -1;
+    strbuf_append(sb, buf, len);
+    return 0;
+}
+
+int jw_real(jsonw *w, double v)
+{
+    char buf[64];
+    size_t len = format_real(v, buf);
+    if (len == 0)
+        return -1;
     member(w);
     strbuf_append(w->sb, buf, len);
     return 0;
 }
 
+void jw_put_str(strbuf *sb, const char *s)
+{
+    put_string(sb, s, strlen(s), STR_TRUSTED);
+}
+
 void jw_str(jsonw *w, const char *s)
 {
     member(w);
-    put_string(w->sb, s, strlen(s), STR_TRUSTED);
+    jw_put_str(w->sb, s);
+}
+
+void jw_put_str_or_null(strbuf *sb, const char *s)
+{
+    if (s == NULL) {
+        JW_LIT(sb, "null");
+        return;
+    }
+    size_t n = strlen(s);
+    /* validated as it is escaped; as the report always did, text that is
+     * not valid UTF-8 has every non-ASCII byte replaced by '?' */
+    if (put_string(sb, s, n, STR_CHECKED) < 0)
+        put_string(sb, s, n, STR_ASCII);
 }
 
 void jw_str_or_null(jsonw *w, const char *s)
 {
-    if (s == NULL) {
-        jw_null(w);
-        return;
-    }
-    size_t n = strlen(s);
     member(w);
-    /* validated as it is escaped; as the report always did, text that is
-     * not valid UTF-8 has every non-ASCII byte replaced by '?' */
-    if (put_string(w->sb, s, n, STR_CHECKED) < 0)
-        put_string(w->sb, s, n, STR_ASCII);
+    jw_put_str_or_null(w->sb, s);
+}
+
+void jw_put_key_str(strbuf *sb, const char *q, size_t n, const char *s)
+{
+    size_t len;
+    if (s == NULL || !utf8_valid(s, len = strlen(s)))
+        return;
+    strbuf_append(sb, q, n);
+    put_string(sb, s, len, STR_TRUSTED);
 }
 
 void jw_key_str(jsonw *w, const char *key, const char *s)

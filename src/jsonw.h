@@ -19,10 +19,13 @@
  * Cost: strings are scanned 16 bytes at a time (SSE2; 8 in a 64-bit word
  * elsewhere) for what needs a look ('"', '\\', control bytes, and
  * non-ASCII, which is validated in the same pass) and copied in runs
- * straight into room reserved once; a separator and its
- * indentation, or a literal key with its quotes and colon (JW_KEY), are
- * one copy each; numbers are formatted without printf. A diagnosis of
- * ~2.7 KB renders in ~18k instructions (it took ~93k byte by byte).
+ * straight into room reserved once (the leading run of a string, for most
+ * strings all of it, is copied by the same loads that scan it); a
+ * separator and its indentation, or a literal key with its quotes and
+ * colon (JW_KEY), are one copy each; numbers are formatted without
+ * printf, straight into the buffer. A diagnosis of ~2.7 KB renders in
+ * ~18k instructions through jw_* (it took ~93k byte by byte), and in ~9k
+ * through the compact pieces below (diagnosis.c, for the stream).
  */
 #ifndef IDG_JSONW_H
 #define IDG_JSONW_H
@@ -68,5 +71,24 @@ void jw_str_or_null(jsonw *w, const char *s);
 /* key: s, or nothing at all when s is NULL or not valid UTF-8 (jansson's
  * json_object_set_new(o, key, json_string(s)) drops the member then). */
 void jw_key_str(jsonw *w, const char *key, const char *s);
+
+/* ---- compact pieces ------------------------------------------------------
+ * For a writer that knows the shape of its document and wants it compact
+ * (diagnosis.c renders one diagnosis per NDJSON line this way): it writes
+ * the punctuation and keys itself as literals (JW_LIT: one constant-size
+ * copy, e.g. ",\"phase\":"), and each value with one of these, which write
+ * exactly the bytes of the jw_* function of the same value and track no
+ * nesting state. */
+#define JW_LIT(sb, lit) strbuf_append((sb), lit, sizeof(lit) - 1)
+void jw_put_int(strbuf *sb, int64_t v);
+/* As jw_real: -1 (nothing written) for NaN and infinities. */
+int jw_put_real(strbuf *sb, double v);
+/* As jw_str: s is known to be valid UTF-8. */
+void jw_put_str(strbuf *sb, const char *s);
+/* As jw_str_or_null. */
+void jw_put_str_or_null(strbuf *sb, const char *s);
+/* As jw_key_str: q[0..n) (a literal such as ",\"key\":") and the string,
+ * or nothing at all when s is NULL or not valid UTF-8. */
+void jw_put_key_str(strbuf *sb, const char *q, size_t n, const char *s);
 
 #endif

@@ -2,9 +2,12 @@
  * test_jsonw.c - the JSON writer (src/jsonw.c) against jansson, which it
  * replaced byte for byte: string escapes (word-at-a-time scan, runs, room
  * grown by escapes), invalid UTF-8 repair, numbers, indentation deeper
- * than one copy of spaces, compact layout. (The compact document and
- * idg_diagnosis_json_append are in test_report.c.)
+ * than one copy of spaces, compact layout; the jw_put_* pieces and the
+ * compact diagnosis written with them (diagnosis.c) against the jsonw
+ * writer. (The compact document and idg_diagnosis_json_append are also in
+ * test_report.c.)
  */
+#include <math.h>
 #include <check.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diagnosis_json.h"
 #include "jsonw.h"
 #include "utf8.h"
 
@@ -212,6 +216,198 @@ START_TEST(layout_as_jansson)
 }
 END_TEST
 
+START_TEST(two_specials_at_every_offset)
+{
+    /* two bytes that need a look (or a plain one right after one that
+     * does: a control byte's borrow must not flag the space after it) at
+     * every pair of positions of strings of every length up to 34, so the
+     * last byte falls at every place of a 16- and an 8-byte word and the
+     * tail loads overlap bytes already escaped */
+    static const char first[] = {'\x01', '"', '\x1f', '\xff', '\x0a'};
+    static const char second[] = {' ', '!', '\\', '\x1f', '\xc3'};
+    char buf[35];
+    for (int len = 1; len <= 34; len++)
+        for (int p = 0; p < len; p++)
+            for (int q = p + 1; q <= len; q++)
+                for (size_t a = 0; a < sizeof first; a++)
+                    for (size_t b = 0; b < sizeof second; b++) {
+                        memset(buf, (len & 1) ? ' ' : 'y', (size_t)len);
+                        buf[len] = '\0';
+                        buf[p] = first[a];
+                        if (q < len)
+                            buf[q] = second[b];
+                        char *want = reference_string(buf), *got = written_string(buf);
+                        ck_assert_msg(strcmp(got, want) == 0, "len %d at %d,%d: %s, want %s",
+                                      len, p, q, got, want);
+                        free(want);
+                        free(got);
+                    }
+}
+END_TEST
+
+/* The compact text of one value written by jsonw (in an array, so it is
+ * a member) or by a jw_put_* function, for comparing the two. */
+static char *in_array(void (*put)(jsonw *w, strbuf *sb, const void *arg), const void *arg,
+                      int through_jsonw)
+{
+    strbuf sb = STRBUF_INIT;
+    jsonw w;
+    jw_init(&w, &sb, 0);
+    if (through_jsonw) {
+        jw_arr_begin(&w);
+        put(&w, NULL, arg);
+        jw_arr_end(&w);
+    } else {
+        JW_LIT(&sb, "[");
+        put(NULL, &sb, arg);
+        JW_LIT(&sb, "]");
+    }
+    return strbuf_steal(&sb);
+}
+
+static void put_str_or_null(jsonw *w, strbuf *sb, const void *arg)
+{
+    if (w)
+        jw_str_or_null(w, arg);
+    else
+        jw_put_str_or_null(sb, arg);
+}
+
+static void put_int(jsonw *w, strbuf *sb, const void *arg)
+{
+    if (w)
+        jw_int(w, *(const int64_t *)arg);
+    else
+        jw_put_int(sb, *(const int64_t *)arg);
+}
+
+static void put_real(jsonw *w, strbuf *sb, const void *arg)
+{
+    if (w)
+        jw_real(w, *(const double *)arg);
+    else
+        jw_put_real(sb, *(const double *)arg);
+}
+
+static void put_key_str(jsonw *w, strbuf *sb, const void *arg)
+{
+    if (w) {
+        jw_obj_begin(w);
+        jw_key_str(w, "k", arg);
+        jw_obj_end(w);
+    } else {
+        JW_LIT(sb, "{");
+        jw_put_key_str(sb, "\"k\":", 4, arg);
+        JW_LIT(sb, "}");
+    }
+}
+
+static void same_in_both(void (*put)(jsonw *w, strbuf *sb, const void *arg), const void *arg)
+{
+    char *a = in_array(put, arg, 1), *b = in_array(put, arg, 0);
+    ck_assert_str_eq(b, a);
+    free(a);
+    free(b);
+}
+
+START_TEST(put_pieces_as_jsonw)
+{
+    static const char *const strs[] = {NULL, "", "plain", "tab\there \"q\" \\",
+                                       "caf\xc3\xa9", "bad \xff utf-8 \xc3\xa9"};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        same_in_both(put_str_or_null, strs[i]);
+        same_in_both(put_key_str, strs[i]);
+    }
+    static const int64_t ints[] = {0, 7, 10, 99, 100, 101, 999, 1000, 123456789,
+                                   -1, -10, -100, INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
+        same_in_both(put_int, &ints[i]);
+    for (int64_t v = 1; v > 0 && v < INT64_MAX / 7; v = v * 7 + 3) {
+        same_in_both(put_int, &v);
+        int64_t m = -v;
+        same_in_both(put_int, &m);
+    }
+    static const double reals[] = {0, 0.5, 0.95, 1, 1e-7, 123456789.0, -2.5};
+    for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
+        same_in_both(put_real, &reals[i]);
+    strbuf sb = STRBUF_INIT;
+    ck_assert_int_eq(jw_put_real(&sb, NAN), -1);
+    ck_assert_int_eq(jw_put_real(&sb, INFINITY), -1);
+    ck_assert_uint_eq(sb.len, 0);
+    strbuf_free(&sb);
+}
+END_TEST
+
+/* idg_diagnosis_to_json and idg_diagnosis_json_append (diagnosis.c's
+ * compact writer) against diagnosis_write_json through a compact jsonw. */
+static void diagnosis_as_jsonw(const idg_diagnosis *d)
+{
+    strbuf sb = STRBUF_INIT;
+    jsonw w;
+    jw_init(&w, &sb, 0);
+    diagnosis_write_json(&w, d);
+    char *want = strbuf_steal(&sb), *got = idg_diagnosis_to_json(d);
+    ck_assert_str_eq(got, want);
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    ck_assert_int_eq(idg_diagnosis_json_append(d, &buf, &len, &cap), 0);
+    ck_assert_int_eq(idg_diagnosis_json_append(d, &buf, &len, &cap), 0);
+    ck_assert_uint_eq(len, 2 * strlen(want));
+    ck_assert(memcmp(buf, want, len / 2) == 0 && memcmp(buf + len / 2, want, len / 2) == 0);
+    free(buf);
+    free(want);
+    free(got);
+}
+
+START_TEST(compact_diagnosis_as_jsonw)
+{
+    static const idg_offending off[] = {
+        {"phase1.encryption", "aes128", "aes256"},
+        {NULL, "x\"y", NULL},
+        {"f", "bad \xff", "\x01\x02"},
+    };
+    static const idg_evidence ev[] = {
+        {1, "Nov 27 10:00:00 charon: 09[IKE] <c|1> initiating"},
+        {18446744073709551615ull, NULL},
+        {42, "tab\there"},
+    };
+    idg_diagnosis d;
+    memset(&d, 0, sizeof d);
+    d.ike_sa_id = -1;
+    diagnosis_as_jsonw(&d); /* every string NULL, no arrays */
+    for (int round = 0; round < 64; round++) {
+        memset(&d, 0, sizeof d);
+        d.cls = (idg_class)(round % 3 == 2 ? IDG_CLASS__COUNT + 1 : round % IDG_CLASS__COUNT);
+        d.phase = 1 + round % 2;
+        d.severity = (idg_severity)(round % 3);
+        d.title = round & 1 ? "A title" : NULL;
+        d.detail = round & 2 ? "detail \xc3\xa9 \"quoted\"" : round & 4 ? "bad \xc3" : NULL;
+        d.ike_version = round % 3;
+        d.role = (idg_role)(round % 3);
+        d.connection = round & 8 ? "conn-1" : NULL;
+        d.ike_sa_id = round & 16 ? (int64_t)round * 1000003 : -1;
+        d.child_name = round & 4 ? "child" : NULL;
+        d.local_addr = "192.0.2.1";
+        d.remote_addr = round & 1 ? "198.51.100.7" : NULL;
+        d.time = round & 2 ? "Nov 27 10:00:01" : NULL;
+        d.confidence = round % 5 == 4 ? NAN : round / 64.0;
+        d.n_offending = (size_t)round % 4;
+        d.offending = off;
+        d.summary = round & 32 ? "Change it" : NULL;
+        d.change_side = "peer";
+        d.pfsense = round & 8 ? "VPN > IPsec" : NULL;
+        d.strongswan = round & 16 ? "proposals = aes256" : NULL;
+        d.n_evidence = (size_t)round % 4;
+        d.evidence = ev;
+        d.source = round & 1 ? "a.log" : NULL;
+        d.peer_source = round % 3 == 0 ? "b.log" : round % 3 == 1 ? "bad \xff" : NULL;
+        d.occurrences = (uint64_t)round % 3;
+        d.last_time = round & 4 ? "Nov 27 10:05:00" : round & 8 ? "bad \xe2\x82" : NULL;
+        diagnosis_as_jsonw(&d);
+    }
+}
+END_TEST
+
 static Suite *jsonw_suite(void)
 {
     Suite *s = suite_create("jsonw");
@@ -222,6 +418,9 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, escapes_grow_the_room);
     tcase_add_test(tc, numbers_as_jansson);
     tcase_add_test(tc, layout_as_jansson);
+    tcase_add_test(tc, two_specials_at_every_offset);
+    tcase_add_test(tc, put_pieces_as_jsonw);
+    tcase_add_test(tc, compact_diagnosis_as_jsonw);
     suite_add_tcase(s, tc);
     return s;
 }
