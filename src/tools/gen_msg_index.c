@@ -115,6 +115,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < MSG_MAX_ROWS; i++)
         printf("%s0x%x", i ? (i % 8 ? ", " : ",\n        ") : "", (unsigned)idx->subsys_code[i]);
     printf("},\n");
+    printf("    .fills = {");
+    for (size_t i = 0; i < MSG_MAX_ROWS; i++)
+        printf("%s0x%x", i ? (i % 8 ? ", " : ",\n        ") : "", (unsigned)idx->fills[i]);
+    printf("},\n");
     printf("    .field = {\n");
     for (size_t i = 0; i < rows; i++) {
         printf("        {");
@@ -126,6 +130,7 @@ int main(int argc, char **argv)
     put_u8s("nconv", idx->nconv, MSG_MAX_ROWS);
     put_u8s("slow", idx->slow, MSG_MAX_ROWS);
     put_u8s("checked_convs", idx->checked_convs, MSG_MAX_ROWS);
+    put_u8s("nonempty_convs", idx->nonempty_convs, MSG_MAX_ROWS);
     printf("    .conv = {\n");
     for (size_t i = 0; i < rows; i++) {
         printf("        {");
