@@ -25,9 +25,12 @@
  * source may hand in a line it does not own as long as it is not JSON).
  * The usual line costs little more than a compare: the header cache
  * (envelope_classify_cached) matches the bytes before the message, and
- * parse_core_fast checks "TT[GRP] " as one 64-bit word and reads a
- * "<NAME|ID>" context with a vector search and eight digits at a time;
- * anything else on those paths falls back to the general parsers, which
+ * envelope_prefix_fast checks "TT[GRP] " as one 64-bit word and reads a
+ * "<NAME|ID>" context with a vector search and its digits as one word;
+ * both are inline in envelope.h, where the line source runs them itself
+ * (envelope_classify_fast). A header whose time moved on only in its clock
+ * (nearly every change) is re-read by new_clock without the time parser.
+ * Anything else on those paths falls back to the general parsers, which
  * decide the same way.
  */
 #include <limits.h>
@@ -36,10 +39,7 @@
 #include <string.h>
 #include <strings.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
+#include "envelope.h"
 #include "line_source.h"
 #include "paste_repair.h"
 #include "swar.h"
@@ -302,35 +302,9 @@ static int64_t digits_value(const char *p, const char *e)
  * Returns the char after '>' (conn and sa_id set), or NULL if this is no
  * context (nothing set).
  */
-/* The first '|' or '>' in [q, end), or end: eight bytes at a time, as
- * every prefixed line has a context to read. */
-static inline char *find_bar_or_gt(char *q, const char *end)
-{
-#if defined(__SSE2__)
-    /* a connection name is short: one vector load usually finds it */
-    if (end - q >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
-        int hit = _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('|')),
-                                                 _mm_cmpeq_epi8(v, _mm_set1_epi8('>'))));
-        if (hit)
-            return q + __builtin_ctz((unsigned)hit);
-        q += 16;
-    }
-#endif
-    for (; end - q >= 8; q += 8) {
-        uint64_t v = swar_load(q);
-        uint64_t hit = swar_bytes_equal(v, '|') | swar_bytes_equal(v, '>');
-        if (hit)
-            return q + swar_first(hit);
-    }
-    while (q < end && *q != '|' && *q != '>')
-        q++;
-    return q;
-}
-
 static inline char *parse_context(char *p, const char *end, span *conn, int64_t *sa_id)
 {
-    char *q = find_bar_or_gt(p, end);
+    char *q = envelope_find_bar_or_gt(p, end);
     if (q >= end)
         return NULL;
     if (*q == '>') {
@@ -410,76 +384,12 @@ static inline bool finish_prefix(char *q, char *end, const char *group, int thre
     return true;
 }
 
-/*
- * The usual shape, "TT[GRP] ", checked as one word: two digits, '[', three
- * capitals, ']', a space (a three-digit thread or a level digit takes the
- * general path). Returns false if the word is not of that shape.
- */
-static inline bool core_word(uint64_t w)
-{
-    /* the fixed bytes: '[' at 2, ']' at 6, ' ' at 7 */
-    const uint64_t fixed_mask = 0xFFFF000000FF0000ull;
-    const uint64_t fixed = 0x205D0000005B0000ull;
-    /* the digits at 0 and 1: 0x30..0x39 (adding 6 keeps them below 0x40;
-     * no carry crosses a byte once the high nibbles are 3) */
-    const uint64_t digits_mask = 0xF0F0ull;
-    /* the capitals at 3..5: 0x41..0x5A, ASCII */
-    const uint64_t caps = 0x0000808080000000ull;
-    uint64_t c = w & 0x00007F7F7F000000ull;
-    return (w & fixed_mask) == fixed && (w & digits_mask) == 0x3030 &&
-           ((w + 0x0606) & digits_mask) == 0x3030 && (w & caps) == 0 &&
-           ((c + 0x00003F3F3F000000ull) & caps) == caps &&
-           ((c + 0x0000252525000000ull) & caps) == 0;
-}
-
-/*
- * The common prefixes, "TT[GRP] message" and "TT[GRP] <NAME|ID> message"
- * with an ID of 1 to 7 digits, read without a branch per byte. Returns
- * true with every prefix field of out set, or false (nothing set) for the
- * general parser to decide, which gives the same result on these shapes.
- */
-static inline bool parse_core_fast(char *p, char *end, charon_line *out)
-{
-    if (end - p < 8 || !core_word(swar_load(p)))
-        return false;
-    span conn = empty_span();
-    int64_t sa_id = -1;
-    char *msg = p + 8;
-    if (msg < end && *msg == '<') {
-        char *name = msg + 1, *bar = find_bar_or_gt(name, end);
-        if (bar >= end || *bar != '|' || end - bar < 9)
-            return false;
-        char *id = bar + 1;
-        uint64_t non_digits = swar_non_digits(swar_load(id));
-        if (!non_digits)
-            return false;
-        unsigned n = swar_first(non_digits);
-        char *gt = id + n;
-        if (n == 0 || *gt != '>' || (gt + 1 < end && gt[1] != ' '))
-            return false;
-        sa_id = 0;
-        for (unsigned i = 0; i < n; i++)
-            sa_id = sa_id * 10 + (id[i] - '0');
-        if (bar > name)
-            conn = make_span(name, bar);
-        msg = gt + 2;
-    }
-    out->thread = (p[0] - '0') * 10 + (p[1] - '0');
-    out->level = -1;
-    memcpy(out->subsys, p + 3, 3);
-    out->subsys[3] = '\0';
-    out->conn = conn;
-    out->sa_id = sa_id;
-    out->msg = msg <= end ? make_span(msg, end) : empty_span();
-    return true;
-}
-
 static bool parse_core_general(char *p, char *end, charon_line *out);
 
 /* "TT[GRP(L)]( <NAME|ID>)? message" with a 2 or 3 digit thread. */
 static inline bool parse_core(char *p, char *end, charon_line *out)
 {
-    return parse_core_fast(p, end, out) || parse_core_general(p, end, out);
+    return envelope_prefix_fast(p, end, out) || parse_core_general(p, end, out);
 }
 
 static __attribute__((noinline)) bool parse_core_general(char *p, char *end, charon_line *out)
@@ -1147,11 +1057,36 @@ static span cached_span(char *line, uint16_t off, uint16_t len)
 }
 
 /*
+ * A new time in the cached header that differs from the cached one only in
+ * the digits of its clock ("14:07:52" -> "14:07:53", nearly every change):
+ * the time is the cached one moved by the difference, as every time parser
+ * adds the clock's seconds of the day to the rest. The clock must read as
+ * parse_clock reads it; anything else returns false for the time parser.
+ */
+static bool new_clock(const envelope_cache *c, const char *line, int64_t *ts)
+{
+    size_t k = c->clock_off;
+    if (k == ENVELOPE_NO_CLOCK || memcmp(line, c->head, k) != 0 ||
+        memcmp(line + k + 8, c->head + k + 8, c->head_len - k - 8) != 0)
+        return false;
+    const char *a = line + k, *b = c->head + k;
+    if (a[2] != ':' || a[5] != ':')
+        return false;
+    int h = two_digits(a), m = two_digits(a + 3), s = two_digits(a + 6);
+    if (h < 0 || m < 0 || s < 0 || h > 24 || m > 59 || s > 60)
+        return false;
+    int64_t was = (int64_t)two_digits(b) * 3600 + two_digits(b + 3) * 60 + two_digits(b + 6);
+    *ts = c->ts + ((int64_t)h * 3600 + m * 60 + s - was) * 1000;
+    return true;
+}
+
+/*
  * The line read with the cached header: its bytes must equal the header's,
  * or equal it around a time that the same time parser reads to the same
  * length. Only a charon result is trusted (a header of a file logger,
  * "Nov 27 13:18:09 ", is also the start of a syslog line); anything else is
- * left to the full parse.
+ * left to the full parse. (envelope_classify_fast, envelope.h, is the part
+ * of this for an unchanged header and the usual prefix.)
  */
 static bool classify_from_cache(envelope_cache *c, char *line, char *end,
                                 uint64_t lineno, charon_line *out)
@@ -1160,9 +1095,10 @@ static bool classify_from_cache(envelope_cache *c, char *line, char *end,
         return false;
     int64_t ts = c->ts;
     if (memcmp(line, c->head, c->head_len) != 0) {
-        if (memcmp(line, c->head, c->time_off) != 0 ||
-            stamp_parsers[c->stamp](line + c->time_off, end, &ts) != line + c->time_end ||
-            memcmp(line + c->time_end, c->head + c->time_end, c->head_len - c->time_end) != 0)
+        if (!new_clock(c, line, &ts) &&
+            (memcmp(line, c->head, c->time_off) != 0 ||
+             stamp_parsers[c->stamp](line + c->time_off, end, &ts) != line + c->time_end ||
+             memcmp(line + c->time_end, c->head + c->time_end, c->head_len - c->time_end) != 0))
             return false;
         /* a new time, same header: the next lines will have this time */
         memcpy(c->head + c->time_off, line + c->time_off, c->time_end - c->time_off);
@@ -1206,6 +1142,7 @@ static void fill_cache(envelope_cache *c, char *line, char *end, const parser *p
     const charon_line *l = ps->out;
     size_t head_len = ps->body ? (size_t)(ps->body - line) : 0;
     c->stamp = STAMP_NONE;
+    c->head_len = 0;
     /* a header that does not end with a blank is no boundary the next line
      * can be cut at: "- -\b\b 12[ENC]" read its body from the control bytes
      * on, while the next line's "- - 05[IKE]" must be parsed on its own */
@@ -1217,12 +1154,28 @@ static void fill_cache(envelope_cache *c, char *line, char *end, const parser *p
     c->head_len = (uint16_t)head_len;
     c->time_off = offset_in(line, l->time);
     c->time_end = (uint16_t)(c->time_off + l->time.n);
+    c->time_len = l->time.n;
     c->host_off = offset_in(line, l->host);
     c->host_len = (uint16_t)l->host.n;
     c->program_off = offset_in(line, l->program);
     c->program_len = (uint16_t)l->program.n;
+    c->host_mask = l->host.n ? UINTPTR_MAX : 0;
+    c->host_add = l->host.n ? c->host_off : (uintptr_t)EMPTY;
+    c->program_mask = l->program.n ? UINTPTR_MAX : 0;
+    c->program_add = l->program.n ? c->program_off : (uintptr_t)EMPTY;
     c->ts = l->ts;
     c->stamp = (uint8_t)ps->stamp;
+    /* the clock "HH:MM:SS" in the time, for new_clock: the first such
+     * pattern, as no date a time parser reads has a ':' */
+    c->clock_off = ENVELOPE_NO_CLOCK;
+    for (size_t k = c->time_off; k + 8 <= c->time_end; k++) {
+        const char *h = c->head + k;
+        if (h[2] == ':' && h[5] == ':' && two_digits(h) >= 0 && two_digits(h + 3) >= 0 &&
+            two_digits(h + 6) >= 0) {
+            c->clock_off = (uint16_t)k;
+            break;
+        }
+    }
 }
 
 /* A line the cache could not read: the full parse, which then fills the
@@ -1242,7 +1195,8 @@ classify_and_cache(envelope_cache *cache, char *line, size_t len, uint64_t linen
 envelope_kind envelope_classify_cached(envelope_cache *cache, char *line, size_t len,
                                        uint64_t lineno, charon_line *out)
 {
-    if (classify_from_cache(cache, line, line + len, lineno, out))
+    if (envelope_classify_fast(cache, line, len, lineno, out) ||
+        classify_from_cache(cache, line, line + len, lineno, out))
         return ENVELOPE_CHARON;
     return classify_and_cache(cache, line, len, lineno, out);
 }

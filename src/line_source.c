@@ -4,13 +4,16 @@
  * Why it is shaped this way: the whole pipeline has to read a gigabyte a
  * second on one core, yet it also has to cope with pasted logs that were
  * wrapped, escaped, doubled and reversed on their way to us. So the common
- * case (ascending syslog or filelog lines, plain ASCII) is one tight scan:
- * a vector search for the next byte that needs a decision (a control byte
- * such as LF, CR or NUL, '&', a non-ASCII byte; AVX2 when the CPU has it),
- * the envelope parser run on the line where it lies in the caller's buffer
- * (it reuses the previous line's header when the bytes match), a length
- * check against a few recent lines, and the callback. Every repair costs
- * only when its trigger byte or shape is seen.
+ * case (ascending syslog or filelog lines, plain ASCII) is one tight loop:
+ * the bytes that need a decision (a control byte such as LF, CR or NUL,
+ * '&', a non-ASCII byte) found 64 at a time as a bit mask, each line's end
+ * taken from it with a bit pop (AVX2 when the CPU has it), the envelope's
+ * fast path (envelope.h) run inline on the line where it lies in the
+ * caller's buffer (the previous line's header compared in 16-byte pieces,
+ * the usual prefix read in a few word operations), a length check against
+ * a few recent lines, and the callback. Anything else takes the general
+ * routes (take_line_slow, the envelope parsers), which decide the same
+ * way. Every repair costs only when its trigger byte or shape is seen.
  *
  * In place or copied: a line that lies whole in the buffer given to feed()
  * and needs no rewrite (no '&', no non-ASCII byte, no NUL, not JSON, not
@@ -57,6 +60,7 @@
 #include <immintrin.h>
 #endif
 
+#include "envelope.h"
 #include "line_source.h"
 #include "paste_repair.h"
 
@@ -87,8 +91,12 @@ typedef enum order_state {
     ORDER_REVERSING /* newest-first: lines buffered until finish */
 } order_state;
 
-/* A scan for the next byte that needs a decision (see find_special). */
-typedef const char *(*special_scan)(const char *p, const char *end);
+/* The bytes needing a decision among the 64 at p, as a bit mask (bit i:
+ * p[i]); see special_mask. */
+typedef uint64_t (*special_block)(const char *p, const char *consts);
+
+/* The in-place loop for whole lines (lines_in_place_with), for this CPU. */
+typedef const char *(*in_place_loop)(line_source *ls, const char *p, const char *end, int *rc);
 
 typedef struct line_buf {
     char *p;
@@ -98,7 +106,8 @@ typedef struct line_buf {
 struct line_source {
     idg_stats *stats;
     idg_stats own_stats; /* used when the caller passed no stats */
-    special_scan scan;   /* find_special for whole lines, for this CPU */
+    in_place_loop in_place; /* lines_in_place_with for this CPU */
+    char scan_consts[64];   /* 32 bytes 0x0E, 32 bytes '&' (the block scan's) */
     charon_line_cb cb;
     void *user;
     size_t max_line;
@@ -199,40 +208,65 @@ static const char *find_special(const char *p, const char *end)
 #endif
 
 /*
- * The scan for whole lines, which is most of the bytes, picked once per
- * line source for the CPU at hand: with AVX2 (x86-64 hosts from 2013 on) a
- * three-operand compare takes 32 bytes at once, half the instructions of
- * the SSE2 loop. The result is the same either way.
+ * The scan for whole lines, which is most of the bytes: the bytes needing
+ * a decision in 64 at a time, as a bit mask the in-place loop
+ * (lines_in_place_with) takes line ends from one by one, so a line costs a
+ * bit pop rather than a scan of its own. With AVX2 (x86-64 hosts from 2013
+ * on) a block is two compares of 32 bytes; the loop is compiled once per
+ * block scan, with the scan inlined, and picked once per line source for
+ * the CPU at hand. The result is the same either way.
  */
-static const char *find_special_baseline(const char *p, const char *end)
+static uint64_t special_block_baseline(const char *p, const char *consts)
 {
-    return find_special(p, end);
-}
-
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__)
-#define HAVE_AVX2_SCAN 1
-__attribute__((target("avx2"))) static const char *find_special_avx2(const char *p,
-                                                                    const char *end)
-{
-    const __m256i below = _mm256_set1_epi8(0x0E), amp = _mm256_set1_epi8('&');
-    for (; end - p >= 32; p += 32) {
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-        __m256i hit = _mm256_or_si256(_mm256_cmpgt_epi8(below, v), _mm256_cmpeq_epi8(v, amp));
-        unsigned mask = (unsigned)_mm256_movemask_epi8(hit);
-        if (mask)
-            return p + __builtin_ctz(mask);
+    (void)consts;
+    uint64_t mask = 0;
+#if defined(__SSE2__)
+    const __m128i below = _mm_set1_epi8(0x0E), amp = _mm_set1_epi8('&');
+    for (int i = 0; i < 4; i++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+        __m128i hit = _mm_or_si128(_mm_cmplt_epi8(v, below), _mm_cmpeq_epi8(v, amp));
+        mask |= (uint64_t)(unsigned)_mm_movemask_epi8(hit) << (16 * i);
     }
-    return find_special(p, end);
+#else
+    for (int i = 0; i < 64; i++)
+        mask |= (uint64_t)is_special((unsigned char)p[i]) << i;
+#endif
+    return mask;
+}
+
+/* (IDG_NO_AVX2_SCAN builds the baseline alone, to test it on an AVX2 host) */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__SSE2__) && !defined(IDG_NO_AVX2_SCAN)
+#define HAVE_AVX2_SCAN 1
+__attribute__((target("avx2"))) static uint64_t special_block_avx2(const char *p,
+                                                                   const char *consts)
+{
+    /* the constants from the line source (scan_consts), not written here:
+     * a broadcast would be redone after every call the loop makes (a call
+     * may change every vector register), and a load of bytes the compiler
+     * knows is made one */
+    const __m256i below = _mm256_loadu_si256((const __m256i *)(const void *)consts);
+    const __m256i amp = _mm256_loadu_si256((const __m256i *)(const void *)(consts + 32));
+    __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+    __m256i b = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+    __m256i hit_a = _mm256_or_si256(_mm256_cmpgt_epi8(below, a), _mm256_cmpeq_epi8(a, amp));
+    __m256i hit_b = _mm256_or_si256(_mm256_cmpgt_epi8(below, b), _mm256_cmpeq_epi8(b, amp));
+    return (uint64_t)(unsigned)_mm256_movemask_epi8(hit_a) |
+           (uint64_t)(unsigned)_mm256_movemask_epi8(hit_b) << 32;
 }
 #endif
 
-static special_scan pick_special_scan(void)
+/* The bytes needing a decision in [p, min(p + 64, end)), bit i for p[i]
+ * (the last, short block of a buffer is scanned from a padded copy). */
+static inline __attribute__((always_inline)) uint64_t
+special_mask(special_block block, const line_source *ls, const char *p, const char *end)
 {
-#if defined(HAVE_AVX2_SCAN)
-    if (__builtin_cpu_supports("avx2"))
-        return find_special_avx2;
-#endif
-    return find_special_baseline;
+    if (end - p >= 64)
+        return block(p, ls->scan_consts);
+    char tail[64];
+    size_t n = (size_t)(end - p);
+    memcpy(tail, p, n);
+    memset(tail + n, 'x', sizeof tail - n);
+    return block(tail, ls->scan_consts);
 }
 
 /* ---- line buffers ------------------------------------------------------ */
@@ -435,7 +469,7 @@ static inline int release(line_source *ls, const charon_line *l)
     return submit(ls, l) < 0 ? -1 : 1;
 }
 
-static int release_held(line_source *ls)
+static inline __attribute__((always_inline)) int release_held(line_source *ls)
 {
     if (!ls->holding)
         return 0;
@@ -584,16 +618,48 @@ static void append(line_source *ls, const char *p, size_t n)
     ls->cur_len += n;
 }
 
+/* A line the envelope's fast path did not take: the full parse and every
+ * route (out of line: the usual line stays on the short path below). */
+static __attribute__((noinline)) int take_line_slow(line_source *ls, char *line, size_t len,
+                                                    size_t phys_len)
+{
+    charon_line *l = &ls->line[ls->cur];
+    envelope_kind kind =
+        envelope_classify_cached(&ls->headers, line ? line : "", len, ls->lineno, l);
+    return route_line(ls, kind, l, phys_len);
+}
+
+/*
+ * The usual line: the previous line's header and the usual prefix, read by
+ * envelope_classify_fast. That makes it a charon line whose message runs
+ * to its end, so route_line's way for it is known: it is no continuation,
+ * the held line is released, and it is held in turn.
+ */
+static inline int route_usual(line_source *ls, size_t phys_len)
+{
+    if (phys_len > ls->max_phys_len)
+        ls->max_phys_len = phys_len;
+    if (release_held(ls) < 0)
+        return -1;
+    ls->stats->charon_lines++;
+    hold(ls, phys_len);
+    return 0;
+}
+
 /* One physical line, in slot[cur] or (read in place) in the caller's
- * buffer: parsed into line[cur] and routed. */
-static int take_line(line_source *ls, char *line, size_t len, size_t phys_len)
+ * buffer: parsed into line[cur] and routed (inline: this is the per-line
+ * work of the in-place loop). */
+static inline __attribute__((always_inline)) int take_line(line_source *ls, char *line, size_t len,
+                                                           size_t phys_len)
 {
     ls->stats->lines++;
-    ls->lineno++;
-    charon_line *l = &ls->line[ls->cur];
-    envelope_kind kind = envelope_classify_cached(&ls->headers, line ? line : "", len,
-                                                  ls->lineno, l);
-    if (route_line(ls, kind, l, phys_len) < 0)
+    uint64_t lineno = ++ls->lineno;
+    int rc;
+    if (line && envelope_classify_fast(&ls->headers, line, len, lineno, &ls->line[ls->cur]))
+        rc = route_usual(ls, phys_len);
+    else
+        rc = take_line_slow(ls, line, len, phys_len);
+    if (rc < 0)
         return -1;
     if (ls->order == ORDER_DECIDING && ++ls->deciding_lines >= ORDER_LOOKAHEAD)
         decide_order(ls, votes_say_newest_first(ls));
@@ -621,35 +687,13 @@ static int end_line(line_source *ls)
  * JSON string's escapes, so a JSON line (first byte after blanks '{') is
  * not taken this way. The text is the caller's only during feed();
  * own_kept_lines copies what outlives it. */
-static int line_in_place(line_source *ls, const char *p, size_t len)
+static inline __attribute__((always_inline)) int line_in_place(line_source *ls, const char *p,
+                                                              size_t len)
 {
     ls->borrowed |= 1u << ls->cur;
     /* the parser takes char * for the JSON rewrite, which a line here never
      * reaches */
     return take_line(ls, (char *)(uintptr_t)p, len, len);
-}
-
-/* Where the line starting at p ends if it can be read in place: the LF or
- * CR that ends it (control bytes that are plain text, such as a tab, are
- * passed over), or NULL if a byte needs a repair ('&', non-ASCII, NUL), the
- * line would be cut, it is JSON, or its end is not in this buffer. */
-static const char *in_place_end(const line_source *ls, const char *p, const char *end)
-{
-    const char *q = p;
-    for (;;) {
-        q = ls->scan(q, end);
-        if (q == end || (size_t)(q - p) > ls->max_line)
-            return NULL;
-        if (*q == '\n' || *q == '\r')
-            break;
-        if (*q == '\0' || *q == '&' || (unsigned char)*q >= 0x80)
-            return NULL;
-        q++;
-    }
-    const char *s = p;
-    while (s < q && *s == ' ')
-        s++;
-    return s < q && *s == '{' ? NULL : q;
 }
 
 /* After the LF, CR or CRLF at q that ended a line. */
@@ -661,6 +705,80 @@ static const char *after_line_end(line_source *ls, const char *q, const char *en
         return q[1] == '\n' ? q + 2 : q + 1;
     ls->after_cr = true;
     return q + 1;
+}
+
+/*
+ * Whole lines at p read in place while they come: each one's end is the
+ * next LF or CR in the block masks (control bytes that are plain text,
+ * such as a tab, are passed over). Returns where the in-place reading
+ * stopped: at end, or at the start of a line that is not taken this way
+ * because a byte needs a repair ('&', non-ASCII, NUL), the line would be
+ * cut, it is JSON, or its end is not in this buffer (or *rc is non-zero).
+ * Written once and compiled per block scan (lines_in_place_avx2 and
+ * _baseline), so that the scan is inlined into the loop.
+ */
+static inline __attribute__((always_inline)) const char *
+lines_in_place_with(special_block block, line_source *ls, const char *p, const char *end,
+                    int *rc)
+{
+    const char *base = p;
+    uint64_t mask = special_mask(block, ls, base, end);
+    while (p < end) {
+        const char *q;
+        for (;;) {
+            while (!mask) {
+                base += 64;
+                if (base >= end)
+                    return p;
+                mask = special_mask(block, ls, base, end);
+            }
+            q = base + __builtin_ctzll(mask);
+            mask &= mask - 1;
+            if (q < p) /* the LF of a CRLF already passed */
+                continue;
+            if (*q == '\n' || *q == '\r')
+                break;
+            if (*q == '\0' || *q == '&' || (unsigned char)*q >= 0x80)
+                return p;
+        }
+        if ((size_t)(q - p) > ls->max_line)
+            return p;
+        if (*p == ' ' || *p == '{') { /* JSON, after blanks or not */
+            const char *s = p;
+            while (s < q && *s == ' ')
+                s++;
+            if (s < q && *s == '{')
+                return p;
+        }
+        *rc = line_in_place(ls, p, (size_t)(q - p));
+        p = after_line_end(ls, q, end);
+        if (*rc != 0)
+            break;
+    }
+    return p;
+}
+
+static const char *lines_in_place_baseline(line_source *ls, const char *p, const char *end,
+                                           int *rc)
+{
+    return lines_in_place_with(special_block_baseline, ls, p, end, rc);
+}
+
+#if defined(HAVE_AVX2_SCAN)
+__attribute__((target("avx2"))) static const char *
+lines_in_place_avx2(line_source *ls, const char *p, const char *end, int *rc)
+{
+    return lines_in_place_with(special_block_avx2, ls, p, end, rc);
+}
+#endif
+
+static in_place_loop pick_in_place_loop(void)
+{
+#if defined(HAVE_AVX2_SCAN)
+    if (__builtin_cpu_supports("avx2"))
+        return lines_in_place_avx2;
+#endif
+    return lines_in_place_baseline;
 }
 
 /* A byte find_special stopped at; returns where scanning resumes. */
@@ -706,11 +824,7 @@ int line_source_feed(line_source *ls, const void *buf, size_t len)
     while (p < end && rc == 0 && !ls->failed) {
         if (ls->cur_len == 0 && !ls->cutting && !ls->cur_flags) {
             /* at a line start: whole lines in place while they come */
-            const char *q;
-            while (rc == 0 && p < end && (q = in_place_end(ls, p, end)) != NULL) {
-                rc = line_in_place(ls, p, (size_t)(q - p));
-                p = after_line_end(ls, q, end);
-            }
+            p = ls->in_place(ls, p, end, &rc);
             if (rc != 0 || p == end)
                 break;
         }
@@ -757,7 +871,9 @@ line_source *line_source_new(const idg_options *opts, idg_stats *stats,
     ls->stats = stats ? stats : &ls->own_stats;
     ls->cb = cb;
     ls->user = user;
-    ls->scan = pick_special_scan();
+    ls->in_place = pick_in_place_loop();
+    memset(ls->scan_consts, 0x0E, 32);
+    memset(ls->scan_consts + 32, '&', 32);
     ls->last_ts = -1;
     size_t reorder_bytes = opts ? opts->reorder_bytes : DEFAULT_REORDER_BYTES;
     reorder_init(&ls->reorder, reorder_bytes);

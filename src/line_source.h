@@ -93,9 +93,17 @@ typedef struct envelope_cache {
     uint16_t time_off, time_end;
     uint16_t host_off, host_len;
     uint16_t program_off, program_len;
-    uint8_t stamp; /* which time parser read the header; 0: nothing cached */
+    uint16_t clock_off; /* where "HH:MM:SS" is in the time, or ENVELOPE_NO_CLOCK */
+    uint8_t stamp;      /* which time parser read the header; 0: nothing cached */
     int64_t ts;
+    /* host and program as envelope_classify_fast makes them: the pointer
+     * is (line & mask) + add, that is line + offset, or the static "" of
+     * an empty span (mask 0, add its address) */
+    uintptr_t host_mask, host_add, program_mask, program_add;
+    size_t time_len; /* time_end - time_off */
 } envelope_cache;
+
+#define ENVELOPE_NO_CLOCK 0xFFFF
 
 envelope_kind envelope_classify_cached(envelope_cache *cache, char *line, size_t len,
                                        uint64_t lineno, charon_line *out);

@@ -300,6 +300,132 @@ START_TEST(test_cache_new_time)
 }
 END_TEST
 
+/* Every field of two parses of the same text (in different buffers). */
+static void assert_same_parse(const charon_line *a, const charon_line *b, const char *what)
+{
+    const span *sa[] = {&a->raw, &a->time, &a->host, &a->program, &a->conn, &a->msg};
+    const span *sb[] = {&b->raw, &b->time, &b->host, &b->program, &b->conn, &b->msg};
+    for (size_t i = 0; i < sizeof sa / sizeof *sa; i++) {
+        ck_assert_ptr_nonnull(sb[i]->p);
+        ck_assert_msg(sa[i]->n == sb[i]->n && memcmp(sa[i]->p, sb[i]->p, sa[i]->n) == 0,
+                      "%s: span %zu is [%.*s], want [%.*s]", what, i, (int)sb[i]->n,
+                      sb[i]->p, (int)sa[i]->n, sa[i]->p);
+        /* a span read from the line lies at the same offset in it */
+        if (sa[i]->n)
+            ck_assert_int_eq(sa[i]->p - a->raw.p, sb[i]->p - b->raw.p);
+    }
+    ck_assert_uint_eq(a->lineno, b->lineno);
+    ck_assert_msg(a->ts == b->ts, "%s: ts %lld, want %lld", what, (long long)b->ts,
+                  (long long)a->ts);
+    ck_assert_msg(a->sa_id == b->sa_id, "%s: sa_id %lld, want %lld", what,
+                  (long long)b->sa_id, (long long)a->sa_id);
+    ck_assert_int_eq(a->thread, b->thread);
+    ck_assert_int_eq(a->level, b->level);
+    ck_assert_str_eq(a->subsys, b->subsys);
+}
+
+/* One line through the cache and through the plain parse: the same kind
+ * and, for a charon line, the same fields. */
+static void check_cached(envelope_cache *cache, const char *text, uint64_t lineno)
+{
+    char a[512], b[512];
+    size_t n = strlen(text);
+    ck_assert_uint_lt(n, sizeof a);
+    memcpy(a, text, n);
+    memcpy(b, text, n);
+    charon_line la, lb;
+    envelope_kind ka = envelope_classify(a, n, lineno, &la);
+    envelope_kind kb = envelope_classify_cached(cache, b, n, lineno, &lb);
+    ck_assert_msg(ka == kb, "[%s]: kind %d, want %d", text, kb, ka);
+    if (ka == ENVELOPE_CHARON)
+        assert_same_parse(&la, &lb, text);
+}
+
+/*
+ * A cached header whose clock moves on (envelope.c's new_clock): seconds,
+ * minutes, hours, the day's end, a leap second, and clocks that are no
+ * clock, each after a line that filled the cache, in every time format the
+ * cache keeps.
+ */
+START_TEST(test_cache_clock)
+{
+    static const char *const clocks[] = {
+        "13:18:09", "13:18:10", "13:18:59", "13:19:00", "13:59:59", "14:00:00", "23:59:59",
+        "00:00:00", "24:00:00", "23:59:60", "25:00:00", "13:60:00", "13:18:61", "1x:18:09",
+        "13:1x:09", "13:18:0x", "13-18-09", "13:18:09", "09:05:03", "13:18:09",
+    };
+    static const char *const formats[] = {
+        "Nov 27 %s fw charon[1]: 09[IKE] <con1|5> msg",
+        "Nov  7 %s fw charon: 09[IKE] msg",
+        "2026 Nov 27 %s 09[IKE] filelog, year first",
+        "Nov 27 2026 %s 09[IKE] filelog, year before the clock",
+        "Nov 27 %s 2026 09[IKE] filelog, year after the clock",
+        "Nov 27 %s.123 fw charon: 09[IKE] fraction",
+        "<30>1 2026-11-27T%s.5+01:00 fw charon 123 - - 09[IKE] rfc 5424",
+        "2026-11-27 %s 09[IKE] iso filelog",
+        "11-27 %s.123  1234  5678 I charon  : 09[IKE] logcat",
+    };
+    char line[256];
+    uint64_t lineno = 1;
+    for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
+        envelope_cache cache;
+        memset(&cache, 0, sizeof cache);
+        for (size_t i = 0; i < sizeof clocks / sizeof *clocks; i++) {
+            snprintf(line, sizeof line, formats[f], clocks[i]);
+            check_cached(&cache, line, lineno++);
+            /* the same line again: now from the cache as it is */
+            check_cached(&cache, line, lineno++);
+        }
+    }
+}
+END_TEST
+
+/*
+ * The fast path for the usual prefix (envelope.h) against the plain parse:
+ * every prefix shape at its edges behind a cached header, so that the fast
+ * path sees each line first and hands what it does not take to the general
+ * parsers.
+ */
+START_TEST(test_cache_prefixes)
+{
+    static const char *const prefixes[] = {
+        "09[IKE] plain", "09[IKE] <con1|5> one digit", "09[IKE] <con1|1234567> seven digits",
+        "09[IKE] <con1|12345678> eight digits", "09[IKE] <con1|123456789012> twelve digits",
+        "09[IKE] <con1|0000012> leading zeros", "09[IKE] <|5> no name", "09[IKE] <con1|> no id",
+        "09[IKE] <5> id only", "09[IKE] <con1|5>x no space", "09[IKE] <con1|5>",
+        "09[IKE] <con1|5", "09[IKE] <con1|5a> letter", "09[IKE] <con1>> two",
+        "09[IKE] <a-very-long-connection-name-of-many-bytes|77> long name",
+        "09[IKE] <name with space|7> spaces", "09[IKE] <con1|7> <con2|8> two contexts",
+        "09[IKE]", "09[IKE] ", "09[IKE]  two spaces", "09[IKE2] level", "099[IKE] three digits",
+        "09[ike] lower", "09[IK1] digit", "9[IKE] one digit", "09[IKE]x no space",
+        "[IKE] console", "09[IKE] <", "09[IKE] <c|", "09[IKE] <c|1", "09[IKE] <c|12>",
+        "\xEF\xBB\xBF" "09[IKE] byte-order mark", "09[IKE] \xc3\xa9 non-ASCII",
+        "99[ZZZ] <\x7f|9> edges", "00[AAA] <c|9999999> edges",
+    };
+    static const char *const heads[] = {
+        "Nov 27 13:18:09 fw charon[4242]: ",
+        "Nov 27 13:18:09 charon: ",
+        "Nov 27 13:18:09 ",
+        "<30>1 2026-11-27T13:18:09.123+01:00 fw charon 123 - - ",
+        "Nov 27 13:18:09 a-host-name-long-enough-to-need-six-vector-loads charon[1]: ",
+    };
+    char line[512];
+    uint64_t lineno = 1;
+    for (size_t h = 0; h < sizeof heads / sizeof *heads; h++) {
+        envelope_cache cache;
+        memset(&cache, 0, sizeof cache);
+        for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++) {
+            /* a line that fills the cache, then the one to test */
+            snprintf(line, sizeof line, "%s09[IKE] <con1|5> fill", heads[h]);
+            check_cached(&cache, line, lineno++);
+            snprintf(line, sizeof line, "%s%s", heads[h], prefixes[i]);
+            check_cached(&cache, line, lineno++);
+            check_cached(&cache, line, lineno++);
+        }
+    }
+}
+END_TEST
+
 /* Lines of other programs: a log line, but not charon's. */
 static const char *const other_lines[] = {
     "Nov 27 13:18:09 fw php-fpm[123]: /index.php: Successful login for user 'admin'",
@@ -392,6 +518,8 @@ static Suite *envelope_suite(void)
     tcase_add_loop_test(tc, test_form, 0, (int)(sizeof cases / sizeof *cases));
     tcase_add_test(tc, test_cache_agrees);
     tcase_add_test(tc, test_cache_new_time);
+    tcase_add_test(tc, test_cache_clock);
+    tcase_add_test(tc, test_cache_prefixes);
     tcase_add_loop_test(tc, test_other_program, 0,
                         (int)(sizeof other_lines / sizeof *other_lines));
     tcase_add_loop_test(tc, test_prose, 0, (int)(sizeof prose_lines / sizeof *prose_lines));

@@ -436,6 +436,64 @@ START_TEST(test_in_place_lines_outlive_the_buffer)
 }
 END_TEST
 
+/*
+ * Whole lines are found 64 bytes at a time (line_source.c, lines_in_place):
+ * lines of every length put their ends (LF, CRLF with the pair split
+ * across two blocks or not, lone CR) and the bytes that need a repair at
+ * every place in a block, and the last block of a buffer is short. Fed
+ * whole, every line is read in place where it can be; fed a byte at a
+ * time, none is: both must give the same lines, and so must the chunk
+ * sizes around the block size.
+ */
+START_TEST(test_block_boundaries)
+{
+    static const char *const ends[] = {"\n", "\r\n", "\r"};
+    static const char *const fillers[] = {"x", "\t", "&amp;", "\xc3\xa9", " "};
+    size_t cap = 1 << 16, len = 0;
+    char *text = malloc(cap);
+    ck_assert_ptr_nonnull(text);
+    for (size_t i = 0; i < 200; i++) {
+        char line[256];
+        int n = snprintf(line, sizeof line, "Nov 27 13:18:%02zu fw charon[1]: %02zu[IKE] <c|%zu> m",
+                         i % 60, i % 100, i);
+        /* the message grows a byte a line, with a repair byte now and then */
+        for (size_t k = 0; k < i % 97 && n < 200; k++)
+            n += snprintf(line + n, sizeof line - (size_t)n, "%s",
+                          k == i % 13 ? fillers[i % 5] : "y");
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s", ends[i % 3]);
+        ck_assert_uint_lt(len + (size_t)n, cap);
+        memcpy(text + len, line, (size_t)n);
+        len += (size_t)n;
+        if (i % 17 == 0) { /* prose and JSON between them */
+            const char *other = i % 2 ? "prose between lines\n"
+                                      : "{\"thread\":3,\"group\":\"NET\",\"msg\":\"j\"}\r\n";
+            memcpy(text + len, other, strlen(other));
+            len += strlen(other);
+        }
+    }
+    idg_options o = default_opts();
+    idg_stats ref_st, st;
+    got ref = run_opts(text, len, 1, &o, &ref_st);
+    ck_assert_uint_ge(ref.n, 200);
+    size_t chunks[] = {0, 2, 63, 64, 65, 127, 128, 129, 1000};
+    for (size_t c = 0; c < sizeof chunks / sizeof *chunks; c++) {
+        got g = run_scribbled(text, len, chunks[c], &o, &st);
+        assert_same_lines(&ref, &g);
+        got_free(&g);
+        /* and the line starts at other places in the blocks */
+        for (size_t skip = 1; chunks[c] == 0 && skip < 64; skip += 9) {
+            got a = run_opts(text + skip, len - skip, 3, &o, &st);
+            got b = run_opts(text + skip, len - skip, 0, &o, &st);
+            assert_same_lines(&a, &b);
+            got_free(&a);
+            got_free(&b);
+        }
+    }
+    got_free(&ref);
+    free(text);
+}
+END_TEST
+
 /* ---- paste repairs ----------------------------------------------------- */
 
 START_TEST(test_html_unescape)
@@ -825,6 +883,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(split, test_bad_bytes);
     tcase_add_test(split, test_chunking_equivalence);
     tcase_add_test(split, test_in_place_lines_outlive_the_buffer);
+    tcase_add_test(split, test_block_boundaries);
     suite_add_tcase(s, split);
 
     TCase *repair = tcase_create("repair");
