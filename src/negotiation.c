@@ -431,14 +431,14 @@ void neg_drop_evidence(negotiation *n, neg_evidence *e)
     e->len = 0;
 }
 
-void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
-                      const char *text, size_t len)
+/* Everything but the usual case of neg_add_evidence: a slot array to grow
+ * or full (eviction), an arena to grow or compact, a text to cut or none.
+ * Kept out of line so the usual case saves and restores few registers. */
+static __attribute__((noinline)) void add_evidence_slow(negotiation *n, uint64_t line,
+                                                        int prio, int phase,
+                                                        const char *text, size_t len)
 {
-    if (prio <= 0)
-        return;
     neg_evidence *slot = NULL;
-    if (n->n_ev > 0 && n->ev[n->n_ev - 1].line == line)
-        return; /* one entry per line */
     if (n->n_ev == n->n_ev_cap && n->n_ev_cap < n->n_ev_max) {
         size_t cap = n->n_ev_cap ? n->n_ev_cap * 2 : 4;
         if (cap > n->n_ev_max)
@@ -486,6 +486,34 @@ void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
     slot->phase = (int16_t)phase;
     if (slot == &n->ev[n->n_ev])
         n->n_ev++;
+}
+
+void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
+                      const char *text, size_t len)
+{
+    if (prio <= 0)
+        return;
+    if (n->n_ev > 0 && n->ev[n->n_ev - 1].line == line)
+        return; /* one entry per line */
+    /* The usual case: a free slot (slots past n_ev hold prio 0, so no live
+     * text is given up), a whole text that fits the arena as it is. Does
+     * exactly what add_evidence_slow would. */
+    if (n->n_ev < n->n_ev_cap && text && len > 0 && len <= EVIDENCE_TEXT_MAX &&
+        n->ev_text_len + len + 1 <= n->ev_text_cap) {
+        neg_evidence *slot = &n->ev[n->n_ev++];
+        char *dst = n->ev_text + n->ev_text_len;
+        memcpy(dst, text, len);
+        dst[len] = '\0';
+        slot->off = (uint32_t)n->ev_text_len;
+        n->ev_text_len += len + 1;
+        n->ev_text_live += len + 1;
+        slot->len = (uint32_t)len;
+        slot->line = line;
+        slot->prio = (int16_t)prio;
+        slot->phase = (int16_t)phase;
+        return;
+    }
+    add_evidence_slow(n, line, prio, phase, text, len);
 }
 
 /* An arena with no live text is given back: most open negotiations are
