@@ -97,8 +97,11 @@ static inline bool envelope_prefix_fast(char *p, char *end, charon_line *out)
     uint64_t w = swar_load(p);
     if (!envelope_core_word(w))
         return false;
-    span conn = {"", 0};
-    int64_t sa_id = -1;
+    /* conn and sa_id are stored in each branch once it cannot fail (false
+     * still leaves out untouched) rather than carried in locals to one
+     * store at the end: three fewer live values across the thread and
+     * subsystem arithmetic, which otherwise go to the stack and back in
+     * the in-place loop this is inlined into */
     char *msg = p + 8;
     if (msg < end && *msg == '<') {
         char *name = msg + 1, *bar = envelope_find_bar_or_gt(name, end);
@@ -113,10 +116,12 @@ static inline bool envelope_prefix_fast(char *p, char *end, charon_line *out)
         char *gt = id + n;
         if (n == 0 || *gt != '>' || (gt + 1 < end && gt[1] != ' '))
             return false;
-        sa_id = envelope_digits_value(idw, n);
-        if (bar > name)
-            conn = (span){name, (size_t)(bar - name)};
+        out->sa_id = envelope_digits_value(idw, n);
+        out->conn = bar > name ? (span){name, (size_t)(bar - name)} : (span){"", 0};
         msg = gt + 2;
+    } else {
+        out->conn = (span){"", 0};
+        out->sa_id = -1;
     }
     out->thread = (int)((w & 0x0F) * 10 + ((w >> 8) & 0x0F));
     out->level = -1;
@@ -128,8 +133,6 @@ static inline bool envelope_prefix_fast(char *p, char *end, charon_line *out)
     memcpy(out->subsys, p + 3, 3);
     out->subsys[3] = '\0';
 #endif
-    out->conn = conn;
-    out->sa_id = sa_id;
     out->msg = msg <= end ? (span){msg, (size_t)(end - msg)} : (span){"", 0};
     return true;
 }

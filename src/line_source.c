@@ -121,10 +121,11 @@ struct line_source {
     line_buf slot[SLOTS];
     charon_line line[SLOTS];
     unsigned busy; /* bit per slot */
-    /* bit per slot: its line's text is still in the caller's buffer (read
-     * in place), to be copied into the slot before feed() returns if the
-     * line is kept */
-    unsigned borrowed;
+    /* the caller's buffer during feed() (empty otherwise): a line whose
+     * text lies in it was read in place, and is copied into its slot
+     * before feed() returns if it is kept. Told by address rather than
+     * marked per line: the usual line then costs nothing here. */
+    uintptr_t lent, lent_len;
     unsigned cur;
 
     /* the physical line being read, in slot[cur] */
@@ -335,20 +336,27 @@ static void keep_current_slot(line_source *ls)
     ls->cur = (ls->held_slot + 1) % SLOTS;
 }
 
-static void free_slot_of(line_source *ls, const charon_line *l)
+/* Slot i is free again (i is DUP_NO_TAG when the duplicate window let go
+ * of nothing: bit 31 is never busy, so that costs no branch). */
+static inline void free_slot(line_source *ls, unsigned i)
 {
-    if (l)
-        ls->busy &= ~(1u << (unsigned)(l - ls->line));
+    ls->busy &= ~(1u << i);
 }
 
 /* A line read in place (its text in the caller's buffer) moves its text
  * into its own slot: it is kept past the feed() call that brought it, or
  * is about to be joined to. */
+static bool is_borrowed(const line_source *ls, const charon_line *l)
+{
+    /* (unsigned: below lent wraps around to a large difference) */
+    return (uintptr_t)l->raw.p - ls->lent < ls->lent_len;
+}
+
 static bool own_text(line_source *ls, unsigned i)
 {
-    if (!(ls->borrowed & (1u << i)))
-        return true;
     charon_line *l = &ls->line[i];
+    if (!is_borrowed(ls, l))
+        return true;
     line_buf *b = &ls->slot[i];
     size_t off[LINE_SPANS];
     spans_to_offsets(l, l->raw.p, off);
@@ -356,7 +364,6 @@ static bool own_text(line_source *ls, unsigned i)
         return false;
     memcpy(b->p, l->raw.p, l->raw.n);
     offsets_to_spans(l, b->p, off);
-    ls->borrowed &= ~(1u << i);
     return true;
 }
 
@@ -365,17 +372,15 @@ static bool own_text(line_source *ls, unsigned i)
  * lines are forgotten rather than left pointing at the caller's buffer. */
 static bool own_kept_lines(line_source *ls)
 {
-    unsigned pending = ls->busy & ls->borrowed;
+    unsigned pending = ls->busy;
     for (; pending; pending &= pending - 1) {
         if (!own_text(ls, (unsigned)__builtin_ctz(pending))) {
             memset(&ls->dups, 0, sizeof ls->dups);
             ls->holding = false;
             ls->busy = 0;
-            ls->borrowed = 0;
             return false;
         }
     }
-    ls->borrowed = 0;
     return true;
 }
 
@@ -457,11 +462,12 @@ static inline int submit(line_source *ls, const charon_line *l)
 
 /* Returns 1 if the line was kept by the duplicate window (it must stay in
  * its slot), 0 if it was a copy and dropped, -1 on failure. */
-static inline int release(line_source *ls, const charon_line *l)
+static inline int release(line_source *ls, unsigned slot)
 {
-    const charon_line *evicted;
-    bool repeat = dup_window_is_repeat(&ls->dups, l, &evicted);
-    free_slot_of(ls, evicted);
+    const charon_line *l = &ls->line[slot];
+    unsigned evicted;
+    bool repeat = dup_window_is_repeat(&ls->dups, l, slot, &evicted);
+    free_slot(ls, evicted);
     if (repeat) {
         ls->stats->duplicate_lines++;
         return 0;
@@ -474,10 +480,10 @@ static inline __attribute__((always_inline)) int release_held(line_source *ls)
     if (!ls->holding)
         return 0;
     ls->holding = false;
-    const charon_line *l = &ls->line[ls->held_slot];
-    int rc = release(ls, l);
+    unsigned slot = ls->held_slot;
+    int rc = release(ls, slot);
     if (rc == 0)
-        free_slot_of(ls, l);
+        free_slot(ls, slot);
     return rc < 0 ? -1 : 0;
 }
 
@@ -591,7 +597,7 @@ static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
         hold(ls, phys_len);
         return 0;
     }
-    int rc = release(ls, l);
+    int rc = release(ls, ls->cur); /* l is line[cur] (take_line_slow) */
     if (rc > 0)
         keep_current_slot(ls);
     return rc < 0 ? -1 : 0;
@@ -652,8 +658,7 @@ static inline int route_usual(line_source *ls, size_t phys_len)
 static inline __attribute__((always_inline)) int take_line(line_source *ls, char *line, size_t len,
                                                            size_t phys_len)
 {
-    ls->stats->lines++;
-    uint64_t lineno = ++ls->lineno;
+    uint64_t lineno = ++ls->lineno; /* stats->lines: see count_lines */
     int rc;
     if (line && envelope_classify_fast(&ls->headers, line, len, lineno, &ls->line[ls->cur]))
         rc = route_usual(ls, phys_len);
@@ -678,7 +683,6 @@ static int end_line(line_source *ls)
     ls->cur_len = 0;
     ls->cur_flags = 0;
     ls->cutting = false;
-    ls->borrowed &= ~(1u << ls->cur);
     return take_line(ls, line, len, phys_len);
 }
 
@@ -690,7 +694,6 @@ static int end_line(line_source *ls)
 static inline __attribute__((always_inline)) int line_in_place(line_source *ls, const char *p,
                                                               size_t len)
 {
-    ls->borrowed |= 1u << ls->cur;
     /* the parser takes char * for the JSON rewrite, which a line here never
      * reaches */
     return take_line(ls, (char *)(uintptr_t)p, len, len);
@@ -811,11 +814,23 @@ static const char *special_byte(line_source *ls, const char *q, const char *end,
     return r;
 }
 
+/* stats->lines is added per feed() and finish() call, from how far lineno
+ * moved, rather than per line (an increment through the stats pointer on
+ * every line). Nothing reads the stats during feed(): the engine and the
+ * callers read them between calls (idg_engine_stats). */
+static void count_lines(line_source *ls, uint64_t lineno_before)
+{
+    ls->stats->lines += ls->lineno - lineno_before;
+}
+
 int line_source_feed(line_source *ls, const void *buf, size_t len)
 {
     const char *p = buf, *end = p + len;
     int rc = 0;
+    uint64_t lineno_before = ls->lineno;
     ls->stats->bytes += len;
+    ls->lent = (uintptr_t)p;
+    ls->lent_len = len;
     if (ls->after_cr && p < end) {
         ls->after_cr = false;
         if (*p == '\n')
@@ -834,7 +849,10 @@ int line_source_feed(line_source *ls, const void *buf, size_t len)
             break;
         p = special_byte(ls, q, end, &rc);
     }
-    if (!own_kept_lines(ls) || ls->failed || rc < 0) {
+    count_lines(ls, lineno_before);
+    bool owned = own_kept_lines(ls);
+    ls->lent = ls->lent_len = 0; /* nothing is borrowed between calls */
+    if (!owned || ls->failed || rc < 0) {
         ls->failed = true;
         return -1;
     }
@@ -844,8 +862,10 @@ int line_source_feed(line_source *ls, const void *buf, size_t len)
 int line_source_finish(line_source *ls)
 {
     int rc = ls->failed ? -1 : 0;
+    uint64_t lineno_before = ls->lineno;
     if (!ls->failed && (ls->cur_len > 0 || ls->cutting || ls->cur_flags))
         rc = end_line(ls);
+    count_lines(ls, lineno_before);
     ls->after_cr = false;
     if (release_held(ls) < 0)
         rc = -1;

@@ -28,7 +28,9 @@ typedef void (*charon_line_cb)(void *user, const charon_line *line);
 
 /* opts must be non-NULL (filled by idg_options_init); stats is updated in
  * place (bytes, lines, charon_lines, skipped_lines, cut_lines, joined_lines,
- * duplicate_lines, reversed). */
+ * duplicate_lines, reversed), and is complete when feed() or finish()
+ * returns: lines is added once per call, so the callback must not rely on
+ * it during feed(). */
 line_source *line_source_new(const idg_options *opts, idg_stats *stats,
                              charon_line_cb cb, void *user);
 /* 0, or -1 on allocation failure. */

@@ -157,14 +157,17 @@ static void dup_window_go_multi(dup_window *w)
     w->multi = true;
     w->solo_len_plus1 = 0;
     memset(w->bucket, 0, sizeof w->bucket);
-    for (unsigned i = 0; i < w->used; i++) {
+    for (unsigned i = 0; i < DUP_WINDOW; i++) {
+        if (!w->tag_x[i]) /* not filled yet */
+            continue;
         unsigned b = (unsigned)(w->line[i]->msg.n % DUP_BUCKETS);
         w->bucket_of[i] = b;
         w->bucket[b] |= 1u << i;
     }
 }
 
-bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon_line **evicted)
+bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, unsigned tag,
+                               unsigned *evicted)
 {
     if (!w->multi) {
         /* a program other than the first (or the first line, or a name too
@@ -178,7 +181,7 @@ bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon
                                                : (((uint64_t)1 << (8 * l->program.n)) - 1);
             w->have_prog0 = true;
             w->solo_len_plus1 = l->program.n + 1;
-            return dup_window_remember(w, l, evicted);
+            return dup_window_remember(w, l, tag, evicted);
         }
         dup_window_go_multi(w);
     }
@@ -187,28 +190,27 @@ bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon
         unsigned i = (unsigned)__builtin_ctz(set);
         if (w->line[i]->msg.n == l->msg.n && same_event(w->line[i], l)) {
             w->bucket[b] = same_bucket & ~(1u << i); /* spent: one copy per line */
-            *evicted = NULL;
+            *evicted = DUP_NO_TAG;
             return true;
         }
     }
     /* the bucket words are updated from registers: a store and a reload of
      * what may be the same word would stall */
     unsigned i = w->next, bit = 1u << i;
-    const charon_line *old = NULL;
-    if (i < w->used) {
+    unsigned old = DUP_NO_TAG;
+    if (w->tag_x[i]) { /* filled: its line leaves */
         unsigned ob = w->bucket_of[i];
         if (ob == b)
             same_bucket &= ~bit;
         else
             w->bucket[ob] &= ~bit;
-        old = w->line[i];
+        old = w->tag_x[i] ^ DUP_NO_TAG;
     }
     w->line[i] = l;
+    w->tag_x[i] = tag ^ DUP_NO_TAG;
     w->bucket_of[i] = b;
     w->bucket[b] = same_bucket | bit;
     w->next = (i + 1) % DUP_WINDOW;
-    if (w->used < DUP_WINDOW)
-        w->used++;
     *evicted = old;
     return false;
 }

@@ -83,8 +83,21 @@ bool wrap_append(char *line, size_t *len, size_t floor, size_t cap,
  */
 #define DUP_BUCKETS 64
 
+/* The tag given back for no line (one the caller never uses as a slot
+ * index: the line source clears bit tag of its busy mask, and bit 31 is
+ * never set there, so "nothing evicted" needs no branch). */
+#define DUP_NO_TAG 31u
+
 typedef struct dup_window {
     const charon_line *line[DUP_WINDOW];
+    /* the caller's tag for line[i] (the line source: its slot index), given
+     * back when the line leaves the window, so the caller need not work it
+     * out from the pointer (a pointer difference divides by the struct
+     * size: a multiply on every line). Stored XOR DUP_NO_TAG, so that an
+     * entry of the zero-initialised window reads as DUP_NO_TAG: evicting
+     * from a window not yet full needs no test, and tag_x[i] != 0 tells
+     * that line[i] holds a line (no count of used entries to keep). */
+    unsigned tag_x[DUP_WINDOW];
     /* by message length modulo DUP_BUCKETS, the kept lines (bit i = line[i])
      * not yet matched: finding the candidates for a line is one load.
      * (unsigned, not uint8_t: char-typed stores would alias everything and
@@ -92,7 +105,6 @@ typedef struct dup_window {
     unsigned bucket[DUP_BUCKETS];
     unsigned bucket_of[DUP_WINDOW]; /* the bucket line[i] is in */
     unsigned next;
-    unsigned used;
     /* Until a line from a second program name arrives, no line can be a
      * copy (a copy comes from another program): the window only remembers
      * its lines, the buckets stay empty and nothing is compared. The first
@@ -116,27 +128,28 @@ typedef struct dup_window {
  * both have a time. The matched line is spent, so one line cancels at most
  * one copy. A line that is not a copy is kept (by address: the line and
  * its text must stay where they are until DUP_WINDOW more lines have been
- * kept). *evicted is set to the line the window let go of to make room,
- * or NULL. Zero-initialise the window before use.
+ * kept). `tag` is the caller's name for the line (below 31); *evicted is
+ * set to the tag of the line the window let go of to make room, or
+ * DUP_NO_TAG. Zero-initialise the window before use.
  */
-bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, const charon_line **evicted);
+bool dup_window_is_repeat_slow(dup_window *w, const charon_line *l, unsigned tag,
+                               unsigned *evicted);
 
 /* One program so far: the line is only remembered (inline: the common case
  * costs a name compare and a ring store). */
-static inline bool dup_window_remember(dup_window *w, const charon_line *l,
-                                       const charon_line **evicted)
+static inline bool dup_window_remember(dup_window *w, const charon_line *l, unsigned tag,
+                                       unsigned *evicted)
 {
     unsigned i = w->next;
-    *evicted = i < w->used ? w->line[i] : NULL;
+    *evicted = w->tag_x[i] ^ DUP_NO_TAG;
     w->line[i] = l;
+    w->tag_x[i] = tag ^ DUP_NO_TAG;
     w->next = (i + 1) % DUP_WINDOW;
-    if (w->used < DUP_WINDOW)
-        w->used++;
     return false;
 }
 
-static inline bool dup_window_is_repeat(dup_window *w, const charon_line *l,
-                                        const charon_line **evicted)
+static inline bool dup_window_is_repeat(dup_window *w, const charon_line *l, unsigned tag,
+                                        unsigned *evicted)
 {
     size_t n = l->program.n;
     if (__builtin_expect(n + 1 == w->solo_len_plus1, 1)) {
@@ -147,16 +160,16 @@ static inline bool dup_window_is_repeat(dup_window *w, const charon_line *l,
             uint64_t a;
             memcpy(&a, l->program.p, 8);
             if (((a ^ w->prog0_word) & w->prog0_mask) == 0) /* little-endian: the first n bytes */
-                return dup_window_remember(w, l, evicted);
+                return dup_window_remember(w, l, tag, evicted);
         } else {
             size_t k = 0;
             while (k < n && l->program.p[k] == w->prog0[k])
                 k++;
             if (k == n)
-                return dup_window_remember(w, l, evicted);
+                return dup_window_remember(w, l, tag, evicted);
         }
     }
-    return dup_window_is_repeat_slow(w, l, evicted);
+    return dup_window_is_repeat_slow(w, l, tag, evicted);
 }
 
 /* ---- newest-first pastes ---------------------------------------------- */
