@@ -177,116 +177,19 @@ void idg_diagnosis_free(idg_diagnosis *d)
 }
 
 /*
- * The JSON shape of a diagnosis (api/schemas/diagnosis.schema.json),
- * written straight into the output (jsonw.c) rather than through a jansson
- * tree; the text is byte for byte what the tree gave. Strings go through
- * jw_str_or_null: NULL is null, and text that is not valid UTF-8 (which
- * the engine never hands out, but a caller-built diagnosis might carry)
- * has each non-ASCII byte replaced with '?', so the output is always
- * valid JSON. A change of shape here must be made in write_compact below
- * too (the unit test compact_diagnosis_as_jsonw holds them together).
- */
-void diagnosis_write_json(jsonw *w, const idg_diagnosis *d)
-{
-    const idg_class_info *ci = idg_class_get(d->cls);
-    jw_obj_begin(w);
-    JW_KEY(w, "class");
-    jw_str(w, ci ? ci->name : "unknown");
-    JW_KEY(w, "phase");
-    jw_int(w, d->phase);
-    JW_KEY(w, "severity");
-    jw_str(w, idg_severity_name(d->severity));
-    JW_KEY(w, "title");
-    jw_str_or_null(w, d->title ? d->title : (ci ? ci->title : NULL));
-    JW_KEY(w, "detail");
-    jw_str_or_null(w, d->detail);
-    JW_KEY(w, "ike_version");
-    if (d->ike_version)
-        jw_int(w, d->ike_version);
-    else
-        jw_null(w);
-    JW_KEY(w, "role");
-    jw_str_or_null(w, idg_role_name(d->role));
-
-    JW_KEY(w, "connection");
-    jw_obj_begin(w);
-    JW_KEY(w, "name");
-    jw_str_or_null(w, d->connection);
-    JW_KEY(w, "ike_sa_id");
-    if (d->ike_sa_id >= 0)
-        jw_int(w, d->ike_sa_id);
-    else
-        jw_null(w);
-    JW_KEY(w, "child");
-    jw_str_or_null(w, d->child_name);
-    jw_obj_end(w);
-
-    JW_KEY(w, "local");
-    jw_str_or_null(w, d->local_addr);
-    JW_KEY(w, "remote");
-    jw_str_or_null(w, d->remote_addr);
-    JW_KEY(w, "time");
-    jw_str_or_null(w, d->time);
-    double conf = (double)((int)(d->confidence * 100 + 0.5)) / 100.0;
-    if (isfinite(conf)) { /* jansson holds no NaN: the member was left out */
-        JW_KEY(w, "confidence");
-        jw_real(w, conf);
-    }
-
-    JW_KEY(w, "offending");
-    jw_arr_begin(w);
-    for (size_t i = 0; i < d->n_offending; i++) {
-        jw_obj_begin(w);
-        JW_KEY(w, "field");
-        jw_str_or_null(w, d->offending[i].field);
-        JW_KEY(w, "local");
-        jw_str_or_null(w, d->offending[i].local);
-        JW_KEY(w, "peer");
-        jw_str_or_null(w, d->offending[i].peer);
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
-
-    JW_KEY(w, "recommendation");
-    jw_obj_begin(w);
-    JW_KEY(w, "summary");
-    jw_str_or_null(w, d->summary);
-    JW_KEY(w, "change_side");
-    jw_str_or_null(w, d->change_side);
-    JW_KEY(w, "pfsense");
-    jw_str_or_null(w, d->pfsense);
-    JW_KEY(w, "strongswan");
-    jw_str_or_null(w, d->strongswan);
-    jw_obj_end(w);
-
-    JW_KEY(w, "evidence");
-    jw_arr_begin(w);
-    for (size_t i = 0; i < d->n_evidence; i++) {
-        jw_obj_begin(w);
-        JW_KEY(w, "line");
-        jw_int(w, (int64_t)d->evidence[i].line);
-        JW_KEY(w, "text");
-        jw_str_or_null(w, d->evidence[i].text);
-        jw_obj_end(w);
-    }
-    jw_arr_end(w);
-    JW_KEY(w, "source");
-    jw_str_or_null(w, d->source);
-    jw_key_str(w, "peer_source", d->peer_source);
-    JW_KEY(w, "occurrences");
-    jw_int(w, (int64_t)(d->occurrences ? d->occurrences : 1));
-    jw_key_str(w, "last_time", d->last_time);
-    jw_obj_end(w);
-}
-
-/*
- * The same document, compact (idg_diagnosis_to_json, and the stream's
- * idg_diagnosis_json_append: tens of thousands per large log), written
- * without the jsonw layer: every key with the punctuation around it is
- * one literal copy, each value one jw_put_* call, and no nesting state is
- * kept. It must stay byte for byte what diagnosis_write_json gives with a
- * compact jsonw (same members, order, and dropped members);
- * tests/unit/test_jsonw.c compares the two.
+ * The JSON shape of a diagnosis (api/schemas/diagnosis.schema.json), the
+ * one place it is written. Compact, because that is what the hot users
+ * want (idg_diagnosis_to_json, and the stream's idg_diagnosis_json_append:
+ * tens of thousands per large log): every key with the punctuation around
+ * it is one literal copy, each value one jw_put_* call, and no nesting
+ * state is kept. The report's pretty document takes the same text
+ * re-laid out (diagnosis_write_json). Strings go through
+ * jw_put_str_or_null: NULL is null, and text that is not valid UTF-8
+ * (which the engine never hands out, but a caller-built diagnosis might
+ * carry) has each non-ASCII byte replaced with '?', so the output is
+ * always valid JSON; a member jansson could not hold (a NaN confidence, a
+ * peer_source that is not UTF-8) is left out, as the jansson tree this
+ * replaced did.
  */
 static void write_compact(strbuf *sb, const idg_diagnosis *d)
 {
@@ -326,7 +229,7 @@ static void write_compact(strbuf *sb, const idg_diagnosis *d)
     JW_LIT(sb, ",\"time\":");
     jw_put_str_or_null(sb, d->time);
     double conf = (double)((int)(d->confidence * 100 + 0.5)) / 100.0;
-    if (isfinite(conf)) { /* as diagnosis_write_json */
+    if (isfinite(conf)) { /* jansson holds no NaN: the member is left out */
         JW_LIT(sb, ",\"confidence\":");
         jw_put_real(sb, conf);
     }
@@ -381,6 +284,20 @@ static void write_compact(strbuf *sb, const idg_diagnosis *d)
 static size_t json_estimate(const idg_diagnosis *d)
 {
     return 1024 + 64 * (d->n_offending + d->n_evidence) + strings_size(d);
+}
+
+/* A diagnosis as a member of a larger document (the report), in that
+ * document's layout: the compact text, re-laid out by the writer. */
+void diagnosis_write_json(jsonw *w, const idg_diagnosis *d)
+{
+    strbuf sb = STRBUF_INIT;
+    strbuf_reserve(&sb, json_estimate(d));
+    write_compact(&sb, d);
+    if (sb.failed || sb.data == NULL)
+        w->sb->failed = 1; /* out of memory: the document is incomplete */
+    else
+        jw_compact_value(w, sb.data, sb.len);
+    strbuf_free(&sb);
 }
 
 char *idg_diagnosis_to_json(const idg_diagnosis *d)

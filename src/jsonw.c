@@ -320,6 +320,47 @@ void jw_key_quoted(jsonw *w, const char *q, size_t n)
     w->after_key = 1;
 }
 
+void jw_compact_value(jsonw *w, const char *j, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        switch (j[i]) {
+        case '{':
+        case '[':
+            open_container(w, j[i++]);
+            continue;
+        case '}':
+        case ']':
+            close_container(w, j[i++]);
+            continue;
+        case ',': /* member() writes the separator of the next one */
+            i++;
+            continue;
+        default:
+            break;
+        }
+        /* a scalar or a key: a string to its closing quote, anything else
+         * to the next structural byte */
+        size_t start = i;
+        if (j[i] == '"') {
+            for (i++; i < n && j[i] != '"'; i++)
+                if (j[i] == '\\')
+                    i++;
+            i = i < n ? i + 1 : n;
+        } else {
+            while (i < n && j[i] != ',' && j[i] != '}' && j[i] != ']' && j[i] != ':')
+                i++;
+        }
+        member(w);
+        strbuf_append(w->sb, j + start, i - start);
+        if (i < n && j[i] == ':') {
+            strbuf_append(w->sb, ": ", w->indent > 0 ? 2 : 1);
+            w->after_key = 1;
+            i++;
+        }
+    }
+}
+
 void jw_null(jsonw *w)
 {
     member(w);

@@ -72,6 +72,14 @@ void jw_str_or_null(jsonw *w, const char *s);
  * json_object_set_new(o, key, json_string(s)) drops the member then). */
 void jw_key_str(jsonw *w, const char *key, const char *s);
 
+/* A complete JSON value given as compact text (what the compact pieces
+ * below write), laid out as this writer lays out its own values: in a
+ * pretty writer each member on its own line at its depth. This is how a
+ * document shape written once, compact (diagnosis.c), also goes into a
+ * pretty document (report.c) without being written a second time. The
+ * text must be compact JSON (no whitespace outside strings). */
+void jw_compact_value(jsonw *w, const char *json, size_t n);
+
 /* ---- compact pieces ------------------------------------------------------
  * For a writer that knows the shape of its document and wants it compact
  * (diagnosis.c renders one diagnosis per NDJSON line this way): it writes

@@ -216,6 +216,55 @@ START_TEST(layout_as_jansson)
 }
 END_TEST
 
+/* Compact text of every shape (nesting, empty containers, keys and
+ * strings holding the structural bytes and escaped quotes) comes out of
+ * jw_compact_value as jansson lays out the same value, at every indent,
+ * also as a member inside a document the writer already has open. */
+START_TEST(compact_value_as_jansson)
+{
+    json_t *tricky = json_pack("{s:[s,s,i,f,n,b],s:{},s:[],s:{s:s}}", "a:b,c", "x\"}]", "{[,:]}", -12,
+                               0.25, 1, "e\"mpty", "arr", "o", "k\\\"", "\xc3\xa9\x01");
+    json_t *values[] = {nest_j(6), tricky, json_integer(7), json_string("s"), json_array(),
+                        json_object()};
+    for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+        char *compact = json_dumps(values[v], JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER |
+                                                  JSON_REAL_PRECISION(6));
+        for (int indent = 0; indent <= 8; indent += 2) {
+            size_t flags = indent ? JSON_INDENT(indent) : JSON_COMPACT;
+            strbuf sb = STRBUF_INIT;
+            jsonw w;
+            jw_init(&w, &sb, indent);
+            jw_compact_value(&w, compact, strlen(compact));
+            char *got = strbuf_steal(&sb);
+            json_incref(values[v]);
+            char *want = jansson_text(values[v], flags);
+            ck_assert_str_eq(got, want);
+            free(got);
+            free(want);
+
+            /* inside a document: [1, value, {"k": value}] */
+            jw_init(&w, &sb, indent);
+            jw_arr_begin(&w);
+            jw_int(&w, 1);
+            jw_compact_value(&w, compact, strlen(compact));
+            jw_obj_begin(&w);
+            JW_KEY(&w, "k");
+            jw_compact_value(&w, compact, strlen(compact));
+            jw_obj_end(&w);
+            jw_arr_end(&w);
+            got = strbuf_steal(&sb);
+            json_t *doc = json_pack("[i,O,{s:O}]", 1, values[v], "k", values[v]);
+            want = jansson_text(doc, flags);
+            ck_assert_str_eq(got, want);
+            free(got);
+            free(want);
+        }
+        free(compact);
+        json_decref(values[v]);
+    }
+}
+END_TEST
+
 START_TEST(two_specials_at_every_offset)
 {
     /* two bytes that need a look (or a plain one right after one that
@@ -338,8 +387,10 @@ START_TEST(put_pieces_as_jsonw)
 }
 END_TEST
 
-/* idg_diagnosis_to_json and idg_diagnosis_json_append (diagnosis.c's
- * compact writer) against diagnosis_write_json through a compact jsonw. */
+/* A diagnosis' JSON is written once, compact (diagnosis.c): through a
+ * compact jsonw it is that text, through a pretty one that text laid out
+ * as jansson lays out the same document (jw_compact_value), and
+ * idg_diagnosis_json_append appends the same text. */
 static void diagnosis_as_jsonw(const idg_diagnosis *d)
 {
     strbuf sb = STRBUF_INIT;
@@ -348,6 +399,18 @@ static void diagnosis_as_jsonw(const idg_diagnosis *d)
     diagnosis_write_json(&w, d);
     char *want = strbuf_steal(&sb), *got = idg_diagnosis_to_json(d);
     ck_assert_str_eq(got, want);
+    for (int indent = 2; indent <= 4; indent += 2) {
+        jw_init(&w, &sb, indent);
+        diagnosis_write_json(&w, d);
+        char *pretty = strbuf_steal(&sb);
+        json_error_t err;
+        json_t *parsed = json_loads(want, 0, &err);
+        ck_assert_msg(parsed != NULL, "not JSON: %s (%s)", want, err.text);
+        char *ref = jansson_text(parsed, JSON_INDENT(indent));
+        ck_assert_str_eq(pretty, ref);
+        free(ref);
+        free(pretty);
+    }
     char *buf = NULL;
     size_t len = 0, cap = 0;
     ck_assert_int_eq(idg_diagnosis_json_append(d, &buf, &len, &cap), 0);
@@ -421,6 +484,7 @@ static Suite *jsonw_suite(void)
     tcase_add_test(tc, two_specials_at_every_offset);
     tcase_add_test(tc, put_pieces_as_jsonw);
     tcase_add_test(tc, compact_diagnosis_as_jsonw);
+    tcase_add_test(tc, compact_value_as_jansson);
     suite_add_tcase(s, tc);
     return s;
 }
