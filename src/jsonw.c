@@ -320,8 +320,32 @@ void jw_key_quoted(jsonw *w, const char *q, size_t n)
     w->after_key = 1;
 }
 
+/* Where the string opening at j[i] (a '"') ends: past its closing quote,
+ * found by memchr (a quote is escaped when an odd number of backslashes
+ * stands before it). */
+static size_t string_end(const char *j, size_t i, size_t n)
+{
+    for (size_t k = i + 1; k < n;) {
+        const char *q = memchr(j + k, '"', n - k);
+        if (q == NULL)
+            return n;
+        size_t at = (size_t)(q - j), back = 0;
+        while (at - back > i + 1 && j[at - back - 1] == '\\')
+            back++;
+        if (back % 2 == 0)
+            return at + 1;
+        k = at + 1;
+    }
+    return n;
+}
+
 void jw_compact_value(jsonw *w, const char *j, size_t n)
 {
+    if (w->indent <= 0) { /* the layout it already has: one copy */
+        member(w);
+        strbuf_append(w->sb, j, n);
+        return;
+    }
     size_t i = 0;
     while (i < n) {
         switch (j[i]) {
@@ -343,10 +367,7 @@ void jw_compact_value(jsonw *w, const char *j, size_t n)
          * to the next structural byte */
         size_t start = i;
         if (j[i] == '"') {
-            for (i++; i < n && j[i] != '"'; i++)
-                if (j[i] == '\\')
-                    i++;
-            i = i < n ? i + 1 : n;
+            i = string_end(j, i, n);
         } else {
             while (i < n && j[i] != ',' && j[i] != '}' && j[i] != ']' && j[i] != ':')
                 i++;
