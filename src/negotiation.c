@@ -431,6 +431,25 @@ void neg_drop_evidence(negotiation *n, neg_evidence *e)
     e->len = 0;
 }
 
+/* Stores the text (len bytes, room for them and a NUL already in the
+ * arena; none when len is 0) and the fields in slot. */
+static inline void fill_evidence(negotiation *n, neg_evidence *slot, uint64_t line, int prio,
+                                 int phase, const char *text, size_t len)
+{
+    if (len > 0) {
+        char *dst = n->ev_text + n->ev_text_len;
+        memcpy(dst, text, len);
+        dst[len] = '\0';
+        slot->off = (uint32_t)n->ev_text_len;
+        n->ev_text_len += len + 1;
+        n->ev_text_live += len + 1;
+    }
+    slot->len = (uint32_t)len;
+    slot->line = line;
+    slot->prio = (int16_t)prio;
+    slot->phase = (int16_t)phase;
+}
+
 /* Everything but the usual case of neg_add_evidence: a slot array to grow
  * or full (eviction), an arena to grow or compact, a text to cut or none.
  * Kept out of line so the usual case saves and restores few registers. */
@@ -471,19 +490,9 @@ static __attribute__((noinline)) void add_evidence_slow(negotiation *n, uint64_t
         n->ev_text_live -= slot->len + 1;
     slot->prio = 0;
     slot->len = 0;
-    if (len > 0) {
-        if (ev_arena_reserve(n, len + 1) != 0)
-            return;
-        slot->off = (uint32_t)n->ev_text_len;
-        memcpy(n->ev_text + n->ev_text_len, text, len);
-        n->ev_text[n->ev_text_len + len] = '\0';
-        n->ev_text_len += len + 1;
-        n->ev_text_live += len + 1;
-    }
-    slot->len = (uint32_t)len;
-    slot->line = line;
-    slot->prio = (int16_t)prio;
-    slot->phase = (int16_t)phase;
+    if (len > 0 && ev_arena_reserve(n, len + 1) != 0)
+        return;
+    fill_evidence(n, slot, line, prio, phase, text, len);
     if (slot == &n->ev[n->n_ev])
         n->n_ev++;
 }
@@ -500,17 +509,7 @@ void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
      * exactly what add_evidence_slow would. */
     if (n->n_ev < n->n_ev_cap && text && len > 0 && len <= EVIDENCE_TEXT_MAX &&
         n->ev_text_len + len + 1 <= n->ev_text_cap) {
-        neg_evidence *slot = &n->ev[n->n_ev++];
-        char *dst = n->ev_text + n->ev_text_len;
-        memcpy(dst, text, len);
-        dst[len] = '\0';
-        slot->off = (uint32_t)n->ev_text_len;
-        n->ev_text_len += len + 1;
-        n->ev_text_live += len + 1;
-        slot->len = (uint32_t)len;
-        slot->line = line;
-        slot->prio = (int16_t)prio;
-        slot->phase = (int16_t)phase;
+        fill_evidence(n, &n->ev[n->n_ev++], line, prio, phase, text, len);
         return;
     }
     add_evidence_slow(n, line, prio, phase, text, len);

@@ -92,6 +92,28 @@ const char *arena_str(arena *a, const char *s)
     return s ? arena_strn(a, s, strlen(s)) : NULL;
 }
 
+/* Takes the text of n bytes written at p (the arena's free room of `room`
+ * bytes; whatever did not fit was dropped) into the arena: terminated,
+ * cut at a UTF-8 boundary when it did not fit (the arena is then full),
+ * invalid UTF-8 and NUL replaced. */
+static const char *arena_commit(arena *a, char *p, size_t n, size_t room)
+{
+    if (n >= room) {
+        size_t k = room - 1;
+        p[k] = '\0';
+        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+            k--;
+        p[k] = '\0';
+        utf8_replace_invalid(p, k, UTF8_NUL_INVALID);
+        a->used = a->cap;
+        return p;
+    }
+    p[n] = '\0';
+    utf8_replace_invalid(p, n, UTF8_NUL_INVALID);
+    a->used += n + 1;
+    return p;
+}
+
 const char *arena_printf(arena *a, const char *fmt, ...)
 {
     if (a->used >= a->cap)
@@ -104,19 +126,7 @@ const char *arena_printf(arena *a, const char *fmt, ...)
     if (n < 0)
         return "";
     char *p = a->buf + a->used;
-    if ((size_t)n >= room) {
-        /* cut at a UTF-8 boundary */
-        size_t k = room - 1;
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--;
-        p[k] = '\0';
-        utf8_replace_invalid(p, k, UTF8_NUL_INVALID);
-        a->used = a->cap;
-        return p;
-    }
-    utf8_replace_invalid(p, (size_t)n, UTF8_NUL_INVALID);
-    a->used += (size_t)n + 1;
-    return p;
+    return arena_commit(a, p, (size_t)n, room);
 }
 
 /* ---- context ------------------------------------------------------------------ */
@@ -169,21 +179,7 @@ static const char *arena_join(arena *a, const char *const *parts, size_t n_parts
             memcpy(p + n, parts[i], len < room - 1 - n ? len : room - 1 - n);
         n += len;
     }
-    if (n >= room) {
-        /* cut at a UTF-8 boundary, as arena_printf does */
-        size_t k = room - 1;
-        p[k] = '\0';
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--;
-        p[k] = '\0';
-        utf8_replace_invalid(p, k, UTF8_NUL_INVALID);
-        a->used = a->cap;
-        return p;
-    }
-    p[n] = '\0';
-    utf8_replace_invalid(p, n, UTF8_NUL_INVALID);
-    a->used += n + 1;
-    return p;
+    return arena_commit(a, p, n, room);
 }
 
 /* ---- helpers ------------------------------------------------------------------------ */
