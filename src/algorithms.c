@@ -12,11 +12,21 @@
  * Names that are not in the table (a newer strongSwan, a private ID, a
  * key size we did not list) are still filed under a transform type by a
  * second table of name prefixes, so one unknown name never makes a whole
- * proposal unreadable. All lookups are linear over const tables: the
- * tables are small and lookups happen a few times per log, not per byte.
+ * proposal unreadable.
+ *
+ * An exact name is found through a hash index of the table (open
+ * addressing, ALG_INDEX_SLOTS slots). A diagnosis looks up every transform
+ * of every proposal several times (diff, verdict, recommendation): a scan
+ * of the ~130 rows was 8% of the server's time for a 3 KiB diagnose
+ * request. The index is a pure function of the table, so it is built at
+ * compile time (src/tools/gen_alg_index.c, which calls alg_index_build()
+ * below) and is constant data here: nothing to build per engine, no state
+ * shared between threads. The rarer lookups (by DH group number, by
+ * prefix, the name families) stay linear.
  */
 #include "proposal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 typedef struct alg_entry {
@@ -178,6 +188,54 @@ static const alg_entry alg_table[] = {
 
 #define N_ALGS (sizeof(alg_table) / sizeof(alg_table[0]))
 
+/* alg_index_slots[h]: 1 + the row of a name whose hash probes slot h, 0 for
+ * an empty slot (the generator builds it with alg_index_build()). */
+#ifdef IDG_ALG_INDEX_GENERATOR
+static const uint16_t alg_index_slots[ALG_INDEX_SLOTS]; /* not used by the generator */
+#else
+#include "alg_index_data.h"
+#endif
+
+/* The hash of a logged name: its first and last 8 bytes (they overlap in
+ * names of 9..15 bytes) and its length, mixed by multiplication. */
+static uint32_t alg_name_hash(const char *s, size_t len)
+{
+    uint64_t a = 0, b = 0;
+
+    memcpy(&a, s, len < 8 ? len : 8);
+    if (len > 8)
+        memcpy(&b, s + len - 8, 8);
+    a ^= (b ^ len) * 0x9E3779B97F4A7C15ull;
+    a *= 0xBF58476D1CE4E5B9ull;
+    return (uint32_t)(a >> 40) & (ALG_INDEX_SLOTS - 1);
+}
+
+const alg_info *alg_table_row(size_t i)
+{
+    return i < N_ALGS ? &alg_table[i].info : NULL;
+}
+
+size_t alg_index_build(uint16_t slots[ALG_INDEX_SLOTS])
+{
+    memset(slots, 0, ALG_INDEX_SLOTS * sizeof *slots);
+    if (N_ALGS >= ALG_INDEX_SLOTS / 2 || N_ALGS >= UINT16_MAX)
+        return 0;   /* too full for short probes: raise ALG_INDEX_SLOTS */
+    for (size_t i = 0; i < N_ALGS; i++) {
+        const alg_entry *r = &alg_table[i];
+        uint32_t h = alg_name_hash(r->info.logged, r->len);
+        int dup = 0;
+
+        for (; slots[h]; h = (h + 1) & (ALG_INDEX_SLOTS - 1)) {
+            const alg_entry *o = &alg_table[slots[h] - 1];
+            if (o->len == r->len && memcmp(o->info.logged, r->info.logged, r->len) == 0)
+                dup = 1;   /* the first row of a name is the one found */
+        }
+        if (!dup)
+            slots[h] = (uint16_t)(i + 1);
+    }
+    return N_ALGS;
+}
+
 /* Name families for names the table does not list. A name belongs to an
  * entry if it equals it or continues it with "_" (a key size): "AES_CBC"
  * covers "AES_CBC_512". Entries ending in "_" are plain prefixes. The
@@ -239,14 +297,15 @@ static const alg_entry *entry_lookup(const char *s, size_t len)
 {
     size_t skip = addke_prefix_len(s, len);
 
-    /* every proposal diff looks up each transform: the length (kept in
-     * the table) and first byte reject nearly every row */
     s += skip;
     len -= skip;
-    for (size_t i = 0; i < N_ALGS; i++)
-        if (alg_table[i].len == len && len && alg_table[i].info.logged[0] == s[0] &&
-            memcmp(s, alg_table[i].info.logged, len) == 0)
-            return &alg_table[i];
+    if (len == 0)
+        return NULL;
+    for (uint32_t h = alg_name_hash(s, len); alg_index_slots[h]; h = (h + 1) & (ALG_INDEX_SLOTS - 1)) {
+        const alg_entry *e = &alg_table[alg_index_slots[h] - 1];
+        if (e->len == len && memcmp(s, e->info.logged, len) == 0)
+            return e;
+    }
     return NULL;
 }
 

@@ -17,6 +17,7 @@
 #define IDG_PROPOSAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum transform_type {
     TT_ENCR = 0,
@@ -99,6 +100,15 @@ int alg_info_dh_group_number(const char *logged);
 /* The PRF strongSwan derives from an integrity algorithm when a proposal
  * names none ("HMAC_SHA1_96" -> "PRF_HMAC_SHA1"), NULL if there is none. */
 const char *alg_prf_for_integ(const char *integ);
+
+/* The exact-name index of the algorithm table: ALG_INDEX_SLOTS slots of
+ * 1 + row (0: empty), open addressing. Fills `slots` and returns the number
+ * of rows, or 0 if the table does not fit. Used at build time by
+ * src/tools/gen_alg_index.c; the library uses the constant it generated. */
+#define ALG_INDEX_SLOTS 512
+size_t alg_index_build(uint16_t slots[ALG_INDEX_SLOTS]);
+/* Row i of the algorithm table, NULL past its end (for the tests). */
+const alg_info *alg_table_row(size_t i);
 
 /* 1 if 'name' is not a known name but the beginning of one ("MODP_20",
  * "PRF_HMAC_SH"): the sign of a line cut off by a length limit. */

@@ -592,6 +592,38 @@ START_TEST(test_info_unknown)
 }
 END_TEST
 
+/* Every row of the table is found by its name through the generated
+ * index, as the first row of that name; every beginning of a name is
+ * either not found or found as the row of exactly that name. */
+START_TEST(test_info_every_row)
+{
+    const alg_info *row;
+    uint16_t slots[ALG_INDEX_SLOTS];
+    size_t n = 0;
+
+    for (size_t i = 0; (row = alg_table_row(i)) != NULL; i++, n++) {
+        const alg_info *first = row, *found = alg_info_lookup(row->logged);
+        size_t len = strlen(row->logged);
+        char ke[64];
+
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(alg_table_row(j)->logged, row->logged) == 0) {
+                first = alg_table_row(j);
+                break;
+            }
+        ck_assert_msg(found == first, "%s: row %zu not found by its name", row->logged, i);
+        for (size_t k = 0; k < len; k++) {
+            const alg_info *p = alg_info_lookup_n(row->logged, k);
+            ck_assert_msg(p == NULL || (strlen(p->logged) == k && memcmp(p->logged, row->logged, k) == 0),
+                          "%.*s found as %s", (int)k, row->logged, p ? p->logged : "");
+        }
+        snprintf(ke, sizeof ke, "KE3_%s", row->logged);
+        ck_assert_ptr_eq(alg_info_lookup(ke), first);
+    }
+    ck_assert_uint_eq(alg_index_build(slots), n);
+}
+END_TEST
+
 START_TEST(test_dh_numbers)
 {
     static const struct { int group; const char *logged; } cases[] = {
@@ -862,6 +894,7 @@ static Suite *proposal_suite(void)
     tcase_add_test(diff, test_diff_long_value_lists);
     LOOP(vocab, test_info_lookup, info_cases);
     tcase_add_test(vocab, test_info_unknown);
+    tcase_add_test(vocab, test_info_every_row);
     tcase_add_test(vocab, test_dh_numbers);
     tcase_add_test(vocab, test_prf_for_integ);
     tcase_add_test(vocab, test_name_is_cut);
