@@ -15,6 +15,10 @@ threads, the figure least disturbed by other load), then the verdicts. Exit stat
 connect/read/write errors: the figures are not trustworthy; timeouts are
 counted and shown, not failed), else 3 with --fail-on-miss
 when a target is missed, else 0.
+
+With `meta pin` (run.sh --pin: wrk and the servers on separate CPUs, one
+server worker), the headings say so and show wrk -t1; the Node rows are then
+one plain process each (node_server.js with 1 worker does not fork).
 """
 import statistics
 import sys
@@ -67,6 +71,12 @@ def main():
             uploads[f[1]] = (float(f[2]), int(f[3]), f[4], f[5] if len(f) > 5 else "-")
 
     LABELS["diagnose"] = LABELS["diagnose"] % meta.get("diagnose_log", "3 KiB")
+    pin = meta.get("pin")
+    if pin:
+        LABELS["node"] = "Node.js `http`, 1 worker = 1 process (POST, small body)"
+        LABELS["node1"] = "Node.js `http`, 1 process, a second instance (POST, small body)"
+        LABELS["node_body"] = "Node.js `http`, 1 process (POST of the diagnose body, not diagnosed)"
+    pinned = "; pinned: %s" % pin if pin else ""
     harness_ok = True
     problems = []
     med = {}
@@ -106,8 +116,9 @@ def main():
         return "| " + " | ".join(cells) + " |"
 
     rounds = meta.get("rounds", "1")
-    print("\n## %s connections (wrk -t2 -c%s -d%ss --latency; median of %s round(s))\n"
-          % (meta.get("conns_main", "64"), meta.get("conns_main", "64"), meta.get("duration", "?"), rounds))
+    print("\n## %s connections (wrk -t%d -c%s -d%ss --latency; median of %s round(s)%s)\n"
+          % (meta.get("conns_main", "64"), 1 if pin else 2, meta.get("conns_main", "64"), meta.get("duration", "?"),
+             rounds, pinned))
     print("| request | req/s | req/s min–max | p50 ms | p99 ms | server CPU µs/req | x nginx | x node | errors | timeouts |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     cm = int(meta.get("conns_main", "64"))
@@ -117,7 +128,7 @@ def main():
 
     conns_all = sorted({c for (_, c) in runs})
     if len(conns_all) > 1:
-        print("\n## Connection scaling (same rounds; x nginx / x node at the same connection count)\n")
+        print("\n## Connection scaling (same rounds; x nginx / x node at the same connection count%s)\n" % pinned)
         print("| request | connections | req/s | req/s min–max | p50 ms | p99 ms | server CPU µs/req | x nginx | x node | errors | timeouts |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for key in SCALING:
@@ -151,10 +162,11 @@ def main():
         verdict("`version` req/s >= nginx static", v["rps"] >= n["rps"], "%.2f x nginx" % (v["rps"] / n["rps"]))
     else:
         verdict("`version` req/s >= nginx static", None, "-")
+    node_name = "`version` req/s ahead of Node (%s)" % ("1 process" if pin else "cluster")
     if v and node:
-        verdict("`version` req/s ahead of Node (cluster)", v["rps"] > node["rps"], "%.2f x node" % (v["rps"] / node["rps"]))
+        verdict(node_name, v["rps"] > node["rps"], "%.2f x node" % (v["rps"] / node["rps"]))
     else:
-        verdict("`version` req/s ahead of Node (cluster)", None, "-")
+        verdict(node_name, None, "-")
     if d and n:
         verdict("`diagnose` req/s >= nginx / 2", d["rps"] >= n["rps"] / 2, "%.2f x nginx" % (d["rps"] / n["rps"]))
     else:

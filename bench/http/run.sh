@@ -7,6 +7,7 @@
 #            build-bench/) --duration S --rounds N --upload-mib N --upload-runs N --no-upload
 #            --workers N (all three servers; default nproc) --conns "1 64 1000"
 #            --fail-on-miss (exit 3 when a target is missed)
+#            --pin (pinned cores: see below)
 #
 # 1. wrk -t2 --latency (-t1 at 1 connection), at each of --conns connections (64 is the main table), against
 #      nginx serving a small static JSON file (GET)           (the yardstick),
@@ -37,6 +38,15 @@
 # Exit status: 0 (figures printed, targets met or not), 1 harness failure
 # (a server did not start or died, a wrong answer, wrk errors), 2 usage,
 # 3 a target missed with --fail-on-miss.
+#
+# --pin: the load generator isolated from the server under test (by default
+# wrk and the servers share every CPU, and the contention shows in every
+# server's p99). Every server runs under `taskset -c S` with 1 worker (nginx
+# worker_processes 1, Node 1 process for both `node` and `node1`,
+# `serve --workers 1`; --workers is refused), every wrk under `taskset -c W`
+# with -t1; W is the first CPU of run.sh's allowed set, S the last (at least 2
+# CPUs needed). The uploads: the server and the CLI on CPU S, curl unpinned.
+# The mode is recorded (a `meta pin` line) and shown in the tables' headings.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -49,6 +59,8 @@ UPLOAD_RUNS=3
 WORKERS=$(nproc 2>/dev/null || echo 2)
 CONNS="1 64 1000"
 FAIL_ON_MISS=""
+PIN=""
+WORKERS_SET=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --bin) BIN=$2; shift 2 ;;
@@ -56,16 +68,20 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --upload-mib) UPLOAD_MIB=$2; shift 2 ;;
         --no-upload) UPLOAD_MIB=0; shift ;;
-        --workers) WORKERS=$2; shift 2 ;;
+        --workers) WORKERS=$2; WORKERS_SET=1; shift 2 ;;
         --conns) CONNS=$2; shift 2 ;;
         --upload-runs) UPLOAD_RUNS=$2; shift 2 ;;
         --quick) DURATION=3; ROUNDS=1; UPLOAD_MIB=50; UPLOAD_RUNS=2; shift ;;
         --fail-on-miss) FAIL_ON_MISS=--fail-on-miss; shift ;;
-        -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --pin) PIN=1; shift ;;
+        -h|--help) sed -n '2,49p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
 case " $CONNS " in *" 64 "*) ;; *) echo "run.sh: --conns must include 64 (the main table)" >&2; exit 2 ;; esac
+if [ -n "$PIN" ] && [ -n "$WORKERS_SET" ] && [ "$WORKERS" != 1 ]; then
+    echo "run.sh: --pin runs every server with 1 worker; --workers $WORKERS conflicts with it" >&2; exit 2
+fi
 
 say() { printf '\n== %s\n' "$*"; }
 die() { echo "run.sh: $*" >&2; exit 1; }
@@ -80,6 +96,24 @@ need curl curl
 command -v node >/dev/null 2>&1 || command -v nodejs >/dev/null 2>&1 || need node nodejs
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 NODE=$(command -v node || command -v nodejs)
+
+# ---- --pin: wrk on the first allowed CPU, the servers on the last --------------
+# SRV_PIN / WRK_PIN: command prefixes (empty without --pin).
+SRV_PIN=()
+WRK_PIN=()
+WRK_THREADS=""   # wrk -t at every connection count (empty: 2, 1 at one connection)
+if [ -n "$PIN" ]; then
+    need taskset util-linux
+    # the allowed set, e.g. "0-3,6", one CPU a line
+    mapfile -t ALLOWED < <(taskset -pc $$ | sed 's/.*: *//' | tr ',' '\n' \
+        | awk -F- 'NF { hi = (NF > 1) ? $2 : $1; for (i = $1; i <= hi; i++) print i }')
+    [ "${#ALLOWED[@]}" -ge 2 ] || die "--pin needs at least 2 CPUs (one for wrk, one for the server); this process may use only: ${ALLOWED[*]:-none}"
+    WRK_CPU=${ALLOWED[0]}
+    SRV_CPU=${ALLOWED[${#ALLOWED[@]} - 1]}
+    SRV_PIN=(taskset -c "$SRV_CPU")
+    WRK_PIN=(taskset -c "$WRK_CPU")
+    WRK_THREADS=1
+fi
 
 # 1000 connections: wrk, nginx and the servers need descriptors.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -100,6 +134,7 @@ if [ -z "$BIN" ]; then
     BIN=$BUILD_DIR/ipsec-diag
 fi
 [ -x "$BIN" ] || { echo "run.sh: no binary at $BIN" >&2; exit 2; }
+[ -z "$PIN" ] || WORKERS=1   # (after the build, which keeps its -j)
 
 OUT=${BENCH_DIR:-/tmp/ipsec-diag-bench}/http
 mkdir -p "$OUT"
@@ -134,6 +169,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 meta duration "$DURATION"
 meta rounds "$ROUNDS"
 meta conns_main 64
+[ -z "$PIN" ] || meta pin "wrk on CPU $WRK_CPU (-t1), servers on CPU $SRV_CPU with 1 worker each"
 
 # ---- ipsec-diag serve ------------------------------------------------------------
 # A fresh one per upload, so that each peak RSS is that upload's own (freed
@@ -141,7 +177,7 @@ meta conns_main 64
 SPID=""
 start_server() {
     SPORT=$(free_port)
-    "$BIN" serve --listen "127.0.0.1:$SPORT" --workers "$WORKERS" --no-access-log \
+    "${SRV_PIN[@]}" "$BIN" serve --listen "127.0.0.1:$SPORT" --workers "$WORKERS" --no-access-log \
            --max-body 4G --max-log 4G 2>>"$OUT/serve.err" &
     SPID=$!
     PIDS+=("$SPID")
@@ -189,7 +225,7 @@ mkdir -p "$TMP/nginx/html" "$TMP/nginx/tmp"
 sed -e "s/__PORT__/$NPORT/" -e "s/__WORKERS__/$WORKERS/" "$HERE/nginx.conf" > "$TMP/nginx/nginx.conf"
 cp "$TMP/answer.json" "$TMP/nginx/html/version.json"
 chmod -R a+rX "$TMP/nginx"
-"$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2>"$OUT/nginx.err" &
+"${SRV_PIN[@]}" "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" 2>"$OUT/nginx.err" &
 NGPID=$!
 PIDS+=("$NGPID")
 wait_http "http://127.0.0.1:$NPORT/version.json" "$NGPID" || die "nginx did not come up: $(tail -n 3 "$OUT/nginx.err")"
@@ -197,7 +233,7 @@ wait_http "http://127.0.0.1:$NPORT/version.json" "$NGPID" || die "nginx did not 
 # ---- Node.js (cluster, and one process) ------------------------------------------
 start_node() {   # start_node WORKERS -> NODE_PORT, NODE_PID
     NODE_PORT=$(free_port)
-    "$NODE" "$HERE/node_server.js" "$NODE_PORT" "$TMP/answer.json" "$1" 2>>"$OUT/node.err" &
+    "${SRV_PIN[@]}" "$NODE" "$HERE/node_server.js" "$NODE_PORT" "$TMP/answer.json" "$1" 2>>"$OUT/node.err" &
     NODE_PID=$!
     PIDS+=("$NODE_PID")
     wait_http "http://127.0.0.1:$NODE_PORT/" "$NODE_PID" || die "node_server.js did not come up: $(tail -n 3 "$OUT/node.err")"
@@ -229,7 +265,7 @@ HARNESS=0
 # wrk leaves them out of its percentiles).
 wrk_run() {
     local name=$1 c=$2 d=$3 out rc=0
-    local args=(wrk -t"$(( c < 2 ? 1 : 2 ))" -c"$c" -d"${d}s" --latency --timeout 5s)
+    local args=("${WRK_PIN[@]}" wrk -t"${WRK_THREADS:-$(( c < 2 ? 1 : 2 ))}" -c"$c" -d"${d}s" --latency --timeout 5s)
     [ "${T_BODY[$name]}" != - ] && args+=(-s "$TMP/post.lua")
     out=$(IDG_BENCH_BODY=${T_BODY[$name]} timeout $((d + 30)) "${args[@]}" "${T_URL[$name]}" 2>&1) || rc=$?
     printf '### %s -c%s -d%ss (rc %s, load average %s)\n%s\n\n' "$name" "$c" "$d" "$rc" \
@@ -272,7 +308,7 @@ record() {   # record NAME CONNS ROUND
 }
 
 NRUNS=$(( ROUNDS * ( $(wc -w <<<"$CONNS") * 4 + 2 ) ))
-say "wrk: 2 threads, ${DURATION} s per run, $ROUNDS round(s) of $((NRUNS / ROUNDS)) runs (~$(( (NRUNS * DURATION + 12) / 60 + 1 )) min); $WORKERS workers each"
+say "wrk: $( [ -n "$PIN" ] && echo "1 thread on CPU $WRK_CPU, servers on CPU $SRV_CPU" || echo "2 threads"), ${DURATION} s per run, $ROUNDS round(s) of $((NRUNS / ROUNDS)) runs (~$(( (NRUNS * DURATION + 12) / 60 + 1 )) min); $WORKERS workers each"
 echo "  warm-up (2 s each, not recorded)"
 for name in nginx node node1 version diagnose; do
     wrk_run "$name" 64 2 > /dev/null
@@ -311,7 +347,7 @@ with open(out, "wb") as f:
 PY
     SIZE=$(stat -c %s "$BIG")
     cat "$BIG" > /dev/null   # into the page cache, so no run pays for the disk
-    meta upload_desc "a $((SIZE / 1024 / 1024)) MiB log, the lab corpus repeated; best of $UPLOAD_RUNS run(s), file in the page cache"
+    meta upload_desc "a $((SIZE / 1024 / 1024)) MiB log, the lab corpus repeated; best of $UPLOAD_RUNS run(s), file in the page cache$( [ -z "$PIN" ] || echo "; server and CLI pinned to CPU $SRV_CPU, curl unpinned")"
     say "uploads: $((SIZE / 1024 / 1024)) MiB (the lab corpus repeated)"
 
     now() { date +%s.%N; }
@@ -334,9 +370,9 @@ PY
     for _ in $(seq "$UPLOAD_RUNS"); do
         t0=$(now)
         if [ -x /usr/bin/time ]; then
-            /usr/bin/time -f '%U %S' -o "$TMP/cli.time" "$BIN" diagnose "$BIG" > "$TMP/cli.out" || true
+            /usr/bin/time -f '%U %S' -o "$TMP/cli.time" "${SRV_PIN[@]}" "$BIN" diagnose "$BIG" > "$TMP/cli.out" || true
         else
-            "$BIN" diagnose "$BIG" > "$TMP/cli.out" || true
+            "${SRV_PIN[@]}" "$BIN" diagnose "$BIG" > "$TMP/cli.out" || true
         fi
         t1=$(now)
         # (its last line: the first says "Command exited with non-zero status 1" when diagnoses were found)
