@@ -21,6 +21,7 @@
 #include "proposal.h"
 #include "recommend.h"
 #include "rules.h"
+#include "strfmt.h"
 #include "traffic_selector.h"
 #include "utf8.h"
 
@@ -121,7 +122,7 @@ const char *arena_printf(arena *a, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     size_t room = a->cap - a->used;
-    int n = vsnprintf(a->buf + a->used, room, fmt, ap);
+    int n = strfmt_v(a->buf + a->used, room, fmt, ap);
     va_end(ap);
     if (n < 0)
         return "";

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "strbuf.h"
+#include "strfmt.h"
 
 int strbuf_reserve(strbuf *sb, size_t extra)
 {
@@ -80,23 +81,27 @@ void strbuf_printf(strbuf *sb, const char *fmt, ...)
 {
     va_list ap;
     int n;
-    char small[256];
+
+    /* straight into the free room; only an output that does not fit is
+     * formatted twice (strfmt_v: the common conversions without libc's
+     * FILE set-up) */
+    if (sb->failed || (sb->cap - sb->len < 256 && strbuf_reserve(sb, 256) < 0))
+        return;
     va_start(ap, fmt);
-    n = vsnprintf(small, sizeof small, fmt, ap);
+    n = strfmt_v(sb->data + sb->len, sb->cap - sb->len, fmt, ap);
     va_end(ap);
     if (n < 0) {
+        sb->data[sb->len] = '\0';
         sb->failed = 1;
         return;
     }
-    if ((size_t)n < sizeof small) {
-        strbuf_append(sb, small, (size_t)n);
-        return;
+    if ((size_t)n >= sb->cap - sb->len) {
+        if (strbuf_reserve(sb, (size_t)n) < 0)
+            return;
+        va_start(ap, fmt);
+        strfmt_v(sb->data + sb->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
     }
-    if (strbuf_reserve(sb, (size_t)n) < 0)
-        return;
-    va_start(ap, fmt);
-    vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
     strbuf_commit(sb, (size_t)n);
 }
 
