@@ -416,9 +416,17 @@ int ts_parse(const char *s, size_t len, traffic_selector *out)
     if (alen == 0 || strip_nat(s, alen, addr, sizeof(addr)) < 0 || !addr[0]
         || parse_addr_part(addr, strlen(addr), out) < 0)
         return -1;
-    /* text: the negotiated address, then "[proto/ports]" as logged */
-    snprintf(out->text, sizeof(out->text), "%s%.*s", addr,
-             open ? (int)(len - (size_t)(open - s)) : 0, open ? open : "");
+    /* text: the negotiated address, then "[proto/ports]" as logged, cut
+     * to the field (the longest IPv6 range with ports is; all of it ASCII) */
+    size_t a = strlen(addr), t = open ? len - (size_t)(open - s) : 0;
+    if (a > sizeof(out->text) - 1)
+        a = sizeof(out->text) - 1;
+    if (t > sizeof(out->text) - 1 - a)
+        t = sizeof(out->text) - 1 - a;
+    memcpy(out->text, addr, a);
+    if (t)
+        memcpy(out->text + a, open, t);
+    out->text[a + t] = '\0';
     return 0;
 }
 

@@ -199,20 +199,20 @@ START_TEST(negotiations_are_bounded)
     const int total = 100000, every = 1000;
     for (int id = 1; id <= total; id++) {
         int t = 1 + id % 16;
-        snprintf(line, sizeof line,
+        ck_assert_int_lt(snprintf(line, sizeof line,
                  "Nov 27 14:07:46 fw charon: %02d[NET] <%d> received packet: from 198.51.100.%d[500] to 203.0.113.2[500] (180 bytes)\n"
                  "Nov 27 14:07:46 fw charon: %02d[ENC] <%d> parsed ID_PROT request 0 [ SA V V V V V ]\n"
                  "Nov 27 14:07:46 fw charon: %02d[IKE] <%d> 198.51.100.%d is initiating a Main Mode IKE_SA\n",
-                 t, id, id % 250 + 1, t, id, t, id, id % 250 + 1);
+                 t, id, id % 250 + 1, t, id, t, id, id % 250 + 1), (int)sizeof line);
         append(&buf, &len, &cap, line);
         if (id % every == 0) {
-            snprintf(line, sizeof line,
+            ck_assert_int_lt(snprintf(line, sizeof line,
                      "Nov 27 14:07:46 fw charon: %02d[CFG] <%d> received proposals: IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048\n"
                      "Nov 27 14:07:46 fw charon: %02d[CFG] <%d> configured proposals: IKE:AES_CBC_256/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_2048\n"
                      "Nov 27 14:07:46 fw charon: %02d[IKE] <%d> no proposal found\n"
                      "Nov 27 14:07:46 fw charon: %02d[ENC] <%d> generating INFORMATIONAL_V1 request %d [ N(NO_PROP) ]\n"
                      "Nov 27 14:07:46 fw charon: %02d[IKE] <%d> IKE_SA (unnamed)[%d] state change: CONNECTING => DESTROYING\n",
-                     t, id, t, id, t, id, t, id, 7000 + id, t, id, id);
+                     t, id, t, id, t, id, t, id, 7000 + id, t, id, id), (int)sizeof line);
             append(&buf, &len, &cap, line);
         }
     }

@@ -14,20 +14,13 @@
 
 #include "strfmt.h"
 
-static int call_strfmt(char *buf, size_t room, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = strfmt_v(buf, room, fmt, ap);
-    va_end(ap);
-    return n;
-}
+typedef int (*vformat_fn)(char *, size_t, const char *, va_list);
 
-static int call_libc(char *buf, size_t room, const char *fmt, ...)
+static int call(vformat_fn f, char *buf, size_t room, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(buf, room, fmt, ap);
+    int n = f(buf, room, fmt, ap);
     va_end(ap);
     return n;
 }
@@ -37,14 +30,14 @@ static int call_libc(char *buf, size_t room, const char *fmt, ...)
 #define SAME(...)                                                               \
     do {                                                                        \
         char want[512], got[512];                                               \
-        int full = call_libc(want, sizeof want, __VA_ARGS__);                   \
+        int full = call(vsnprintf, want, sizeof want, __VA_ARGS__);                   \
         ck_assert_int_ge(full, 0);                                              \
         ck_assert_int_lt(full, 500);                                            \
         for (size_t room = 0; room <= (size_t)full + 2; room++) {               \
             memset(want, '#', sizeof want);                                     \
             memset(got, '#', sizeof got);                                       \
-            int a = call_libc(want, room, __VA_ARGS__);                         \
-            int b = call_strfmt(got, room, __VA_ARGS__);                        \
+            int a = call(vsnprintf, want, room, __VA_ARGS__);                         \
+            int b = call(strfmt_v, got, room, __VA_ARGS__);                        \
             ck_assert_int_eq(a, b);                                             \
             ck_assert_msg(memcmp(want, got, sizeof want) == 0,                  \
                           "room %zu: \"%.*s\" vs \"%.*s\"", room,               \
