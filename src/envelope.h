@@ -105,6 +105,20 @@ static inline bool envelope_prefix_fast(char *p, char *end, charon_line *out)
     char *msg = p + 8;
     if (msg < end && *msg == '<') {
         char *name = msg + 1, *bar = envelope_find_bar_or_gt(name, end);
+        if (bar < end && *bar == '>') {
+            /* "<ID>": an IKE_SA not yet matched to a config (a responder's
+             * IKE_SA_INIT, every line of an unnamed negotiation) */
+            unsigned n = (unsigned)(bar - name);
+            if (n == 0 || n > 7 || end - name < 8)
+                return false;
+            uint64_t idw = swar_load(name);
+            if (swar_first(swar_non_digits(idw)) != n || (bar + 1 < end && bar[1] != ' '))
+                return false;
+            out->sa_id = envelope_digits_value(idw, n);
+            out->conn = (span){"", 0};
+            msg = bar + 2;
+            goto prefix_done;
+        }
         if (bar >= end || *bar != '|' || end - bar < 9)
             return false;
         char *id = bar + 1;
@@ -123,6 +137,7 @@ static inline bool envelope_prefix_fast(char *p, char *end, charon_line *out)
         out->conn = (span){"", 0};
         out->sa_id = -1;
     }
+prefix_done:
     out->thread = (int)((w & 0x0F) * 10 + ((w >> 8) & 0x0F));
     out->level = -1;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__

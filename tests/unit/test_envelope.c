@@ -401,6 +401,12 @@ START_TEST(test_cache_prefixes)
         "[IKE] console", "09[IKE] <", "09[IKE] <c|", "09[IKE] <c|1", "09[IKE] <c|12>",
         "\xEF\xBB\xBF" "09[IKE] byte-order mark", "09[IKE] \xc3\xa9 non-ASCII",
         "99[ZZZ] <\x7f|9> edges", "00[AAA] <c|9999999> edges",
+        "09[IKE] <0> zero", "09[IKE] <1234567> seven digits", "09[IKE] <12345678> eight digits",
+        "09[IKE] <123456789012345678> eighteen", "09[IKE] <1234567890123456789> nineteen",
+        "09[IKE] <5>x no space", "09[IKE] <5>", "09[IKE] <5> ", "09[IKE] <> empty",
+        "09[IKE] <5 1> space", "09[IKE] <12a> letter", "09[IKE] <a12> letter first",
+        "09[IKE] <REDACTED> redacted", "09[IKE] <7> <8> two", "09[IKE] <5",
+        "09[IKE] <1>", "09[IKE] <12>", "09[IKE] <123>", "09[IKE] <1234>",
     };
     static const char *const heads[] = {
         "Nov 27 13:18:09 fw charon[4242]: ",
