@@ -29,6 +29,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "utf8.h"
 
 #define JF_MAX_DEPTH 512
@@ -37,7 +41,7 @@
 typedef struct jf {
     const char *p, *end;
     size_t depth, max_depth;
-    char *scratch;       /* decoded strings with escapes */
+    char *scratch;       /* decoded strings with escapes (see scan_string) */
     size_t scap;
 } jf;
 
@@ -49,11 +53,109 @@ static inline int stops_run(unsigned char c)
     return (unsigned char)(c - 0x20) >= 0x60 || c == '"' || c == '\\';
 }
 
+#if !defined(__SSE2__)
 /* Eight bytes at a time: is any of them one that stops_run()? (A false
  * alarm would only send the word through the byte loop.) */
 static inline int word_stops(const char *p)
 {
     return swar_json_attention(swar_load(p)) != 0;
+}
+#endif
+
+#if defined(__SSE2__)
+/* Bit i set when byte i of v stops_run() (see plain_run). */
+static inline uint32_t stop_mask(__m128i v)
+{
+    __m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                             _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+                                _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+    return (uint32_t)_mm_movemask_epi8(stop);
+}
+
+/* plain_run's answer when the stop byte is k bytes after p (and w). */
+static inline const char *run_end(const char *p, char **wp, char *w, unsigned k)
+{
+    if (wp != NULL)
+        *wp = w + k;
+    return p + k;
+}
+#endif
+
+/*
+ * The first byte in [p, end) that stops_run(), or end: the plain run of a
+ * string's bytes from p. With wp != NULL the run is also copied to *wp,
+ * which is advanced past it (scan_string once it is decoding).
+ *
+ * Why SSE2: a `diagnose` body is one long JSON string (the log), so this
+ * loop sees nearly every byte of a request, and a log line is ~80 bytes
+ * between two "\n" escapes. Sixteen bytes per compare, two blocks (32 bytes)
+ * per iteration with the first stop byte found by one count of trailing
+ * zeros, is several times cheaper than the 8-byte SWAR test that then walks
+ * the word byte by byte (SSE2 is part of x86-64: no run-time dispatch). Bit
+ * i of the mask is set when byte i is '"', '\\', or below 0x20 or at least
+ * 0x80 as an unsigned byte: one signed compare with 0x20 covers both, as
+ * 0x80..0xFF are the negative signed chars. Its lowest set bit is exactly
+ * the first stop byte (its other bits are not looked at).
+ *
+ * A load of 32 (16) bytes is made only while 32 (16) bytes remain, so
+ * nothing past end is read; the last 0..15 go through the byte loop. When
+ * copying, the blocks are stored whole before the mask is looked at, so up
+ * to 31 bytes after the run may be written too, never further than p is
+ * from end: scan_string's scratch buffer has room for them. Elsewhere (no
+ * SSE2), the SWAR test of swar.h, 8 bytes at a time.
+ *
+ * always_inline: each of scan_string's two calls gets its own copy, the
+ * validating one (wp NULL) free of the copying.
+ */
+static inline __attribute__((always_inline)) const char *plain_run(const char *p, const char *end,
+                                                                   char **wp)
+{
+    char *w = wp != NULL ? *wp : NULL;
+
+#if defined(__SSE2__)
+    /* 32 bytes (two blocks, one 32-bit mask) per iteration, then one block */
+    while (end - p >= 32) {
+        __m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+        if (w != NULL) {
+            _mm_storeu_si128((__m128i *)(void *)w, v0);
+            _mm_storeu_si128((__m128i *)(void *)(w + 16), v1);
+        }
+        uint32_t mask = stop_mask(v0) | stop_mask(v1) << 16;
+        if (mask != 0)
+            return run_end(p, wp, w, (unsigned)__builtin_ctz(mask));
+        p += 32;
+        if (w != NULL)
+            w += 32;
+    }
+    if (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        if (w != NULL)
+            _mm_storeu_si128((__m128i *)(void *)w, v);
+        uint32_t mask = stop_mask(v);
+        if (mask != 0)
+            return run_end(p, wp, w, (unsigned)__builtin_ctz(mask));
+        p += 16;
+        if (w != NULL)
+            w += 16;
+    }
+#else
+    while (end - p >= 8 && !word_stops(p)) {
+        if (w != NULL) {
+            memcpy(w, p, 8);
+            w += 8;
+        }
+        p += 8;
+    }
+#endif
+    while (p < end && !stops_run((unsigned char)*p)) {
+        if (w != NULL)
+            *w++ = *p;
+        p++;
+    }
+    if (wp != NULL)
+        *wp = w;
+    return p;
 }
 
 static void skip_ws(jf *j)
@@ -108,45 +210,31 @@ static char *put_utf8(char *w, int32_t cp)
 }
 
 /*
- * A string, j->p just after its opening quote. Pass 1 finds the closing
- * quote and checks the bytes and the escapes' syntax; pass 2, only when
- * there are escapes, decodes into the scratch buffer (never longer than
- * the raw text). *s and *n receive the value (in the input or in scratch).
+ * A string, j->p just after its opening quote. One pass over the raw text
+ * finds the closing quote and checks every byte and escape. Up to the first
+ * escape nothing is copied: a string without one is handed back in the
+ * input itself. From the first escape on, the same checks go on while the
+ * text is decoded into the scratch buffer. *s and *n receive the value (in
+ * the input or in scratch); *has_nul is set when a \u0000 was decoded.
  * Returns 0, or -1 (not parsed here).
  */
 static int scan_string(jf *j, const char **s, size_t *n, int *has_nul)
 {
     const char *start = j->p, *p = j->p, *end = j->end;
-    int escapes = 0;
 
     *has_nul = 0;
     for (;;) {
-        while (end - p >= 8 && !word_stops(p))
-            p += 8;
-        while (p < end && !stops_run((unsigned char)*p))
-            p++;
+        p = plain_run(p, end, NULL);
         if (p >= end)
             return -1;
-        if (*p == '"')
-            break;
-        if (*p == '\\') {
-            if (end - p < 2)
-                return -1;
-            switch (p[1]) {
-            case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-                p += 2;
-                break;
-            case 'u':
-                if (end - p < 6 || hex4(p + 2) < 0)
-                    return -1;
-                p += 6;
-                break;
-            default:
-                return -1;
-            }
-            escapes = 1;
-            continue;
+        if (*p == '"') {
+            j->p = p + 1;
+            *s = start;
+            *n = (size_t)(p - start);
+            return 0;
         }
+        if (*p == '\\')
+            break;
         if ((unsigned char)*p < 0x20)
             return -1;
         size_t k = utf8_seq_len(p, (size_t)(end - p));
@@ -154,58 +242,78 @@ static int scan_string(jf *j, const char **s, size_t *n, int *has_nul)
             return -1;
         p += k;
     }
-    j->p = p + 1;
-    if (!escapes) {
-        *s = start;
-        *n = (size_t)(p - start);
-        return 0;
-    }
 
-    size_t raw = (size_t)(p - start);
-    if (raw > j->scap) {
-        char *ns = realloc(j->scratch, raw);
-        if (ns == NULL)
+    /* Decoding. The output never runs ahead of the input (no escape is
+     * shorter than what it decodes to): with w at scratch + d, p is at or
+     * past start + d. plain_run() stores 32 (16) bytes at w only while 32
+     * (16) bytes of input remain at p, so every store ends within scratch +
+     * (end - start), the room given here (a diagnose body's log is nearly
+     * all of it anyway). The first string with an escape sizes it for the
+     * rest of the input. */
+    size_t room = (size_t)(end - start);
+    if (room > j->scap) {
+        free(j->scratch); /* nothing in it is needed any more */
+        j->scap = 0;
+        if ((j->scratch = malloc(room)) == NULL)
             return -1;
-        j->scratch = ns;
-        j->scap = raw;
+        j->scap = room;
     }
     char *w = j->scratch;
-    const char *q = start;
-    while (q < p) {
-        const char *bs = memchr(q, '\\', (size_t)(p - q));
-        size_t run = bs ? (size_t)(bs - q) : (size_t)(p - q);
-        memcpy(w, q, run);
-        w += run;
-        if (bs == NULL)
+    memcpy(w, start, (size_t)(p - start));
+    w += p - start;
+    for (;;) {
+        /* p is at a byte that stops_run(), inside the input */
+        if (*p == '"')
             break;
-        q = bs + 2;
-        switch (bs[1]) {
-        case 'b': *w++ = '\b'; break;
-        case 'f': *w++ = '\f'; break;
-        case 'n': *w++ = '\n'; break;
-        case 'r': *w++ = '\r'; break;
-        case 't': *w++ = '\t'; break;
-        case 'u': {
-            int32_t cp = hex4(bs + 2);
-            q = bs + 6;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-                int32_t lo = p - q >= 6 && q[0] == '\\' && q[1] == 'u' ? hex4(q + 2) : -1;
-                if (lo < 0xDC00 || lo > 0xDFFF)
-                    return -1; /* no second half: jansson's "invalid Unicode" */
-                cp = ((cp - 0xD800) << 10) + (lo - 0xDC00) + 0x10000;
-                q += 6;
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        if (*p == '\\') {
+            if (end - p < 2)
+                return -1;
+            char c = p[1];
+            p += 2;
+            switch (c) {
+            case '"': case '\\': case '/': *w++ = c; break;
+            case 'b': *w++ = '\b'; break;
+            case 'f': *w++ = '\f'; break;
+            case 'n': *w++ = '\n'; break;
+            case 'r': *w++ = '\r'; break;
+            case 't': *w++ = '\t'; break;
+            case 'u': {
+                int32_t cp = end - p >= 4 ? hex4(p) : -1;
+                if (cp < 0)
+                    return -1;
+                p += 4;
+                if (cp >= 0xD800 && cp <= 0xDBFF) {
+                    int32_t lo = end - p >= 6 && p[0] == '\\' && p[1] == 'u' ? hex4(p + 2) : -1;
+                    if (lo < 0xDC00 || lo > 0xDFFF)
+                        return -1; /* no second half: jansson's "invalid Unicode" */
+                    cp = ((cp - 0xD800) << 10) + (lo - 0xDC00) + 0x10000;
+                    p += 6;
+                } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+                    return -1;
+                }
+                if (cp == 0)
+                    *has_nul = 1;
+                w = put_utf8(w, cp);
+                break;
+            }
+            default:
                 return -1;
             }
-            if (cp == 0)
-                *has_nul = 1;
-            w = put_utf8(w, cp);
-            break;
+        } else {
+            if ((unsigned char)*p < 0x20)
+                return -1;
+            size_t k = utf8_seq_len(p, (size_t)(end - p));
+            if (k == 0)
+                return -1;
+            memcpy(w, p, k);
+            w += k;
+            p += k;
         }
-        default: /* '"', '\\', '/' */
-            *w++ = bs[1];
-        }
+        p = plain_run(p, end, &w);
+        if (p >= end)
+            return -1;
     }
+    j->p = p + 1;
     *s = j->scratch;
     *n = (size_t)(w - j->scratch);
     return 0;
