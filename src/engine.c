@@ -2174,6 +2174,12 @@ static void on_line(void *user, const charon_line *l)
 
 idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *user)
 {
+    /* Zeroed whole, unlike the scratch of the rules and the line source:
+     * threads[] (6 KiB of the 7) is read before a line binds its slot (tb's
+     * callers compare the slot's thread and line, rebind_id scans every
+     * slot's id), and ev must start empty (msg_classify clears only the
+     * fields earlier lines set). What is left, `summary`, is too small to
+     * matter. */
     idg_engine *e = calloc(1, sizeof *e);
     if (!e)
         return NULL;
