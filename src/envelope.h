@@ -177,8 +177,13 @@ static inline bool envelope_same_head(const char *line, const char *head, size_t
  * Anything else returns false (out may be half-written), and the caller
  * asks envelope_classify_cached.
  */
-static inline bool envelope_classify_fast(envelope_cache *c, char *line, size_t len,
-                                          uint64_t lineno, charon_line *out)
+/* always_inline: this is the per-line work of line_source.c's in-place
+ * loop, where a call per line (and the spills around it) costs more than
+ * the parse; gcc's size heuristic no longer inlined it by itself once the
+ * "<ID>" prefix joined the fast path. */
+static inline __attribute__((always_inline)) bool
+envelope_classify_fast(envelope_cache *c, char *line, size_t len, uint64_t lineno,
+                       charon_line *out)
 {
     size_t n = c->head_len;
     /* a cache with nothing in it has head_len 0 (fill_cache clears it with
