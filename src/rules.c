@@ -234,6 +234,67 @@ static int looks_like_ip(const char *s)
     return (dots == 3 && colons == 0) || colons >= 2;
 }
 
+/* One masked group of a redacted IPv4 address: 1-3 digits, or one mask
+ * character repeated ("x", "XXX", "*", "A", "BB"). */
+static int masked_group(const char *s, size_t n)
+{
+    int digits = 1, same = 1;
+
+    if (n == 0 || n > 3)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        digits &= s[i] >= '0' && s[i] <= '9';
+        same &= s[i] == s[0];
+    }
+    return digits || (same && (s[0] == 'x' || s[0] == '*' || (s[0] >= 'A' && s[0] <= 'Z')));
+}
+
+/*
+ * An address redacted the way logs pasted into tickets are: "<REDACTED>",
+ * "x.x.x.x", "A.A.A.A", "10.x.x.x", "***.***.***.***", or IPv6 with x or *
+ * in it. It stands for an address, but which one is unknown, and two equal
+ * tokens may stand for two addresses. Stricter than the traffic selectors'
+ * test: an identity may be an FQDN ("fw-b.example.net"), which is no
+ * address.
+ */
+static int is_redacted_addr(const char *s)
+{
+    size_t n = s ? strlen(s) : 0, groups = 0, masked = 0, colons = 0;
+
+    if (n >= 3 && s[0] == '<' && s[n - 1] == '>')
+        return 1;
+    if (n == 0)
+        return 0;
+    if (strchr(s, ':')) { /* IPv6: hex digits, ':' and at least one mask character */
+        for (const char *p = s; *p; p++) {
+            if (*p == ':')
+                colons++;
+            else if (*p == 'x' || *p == 'X' || *p == '*')
+                masked++;
+            else if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
+                return 0;
+        }
+        return colons >= 2 && masked > 0;
+    }
+    for (const char *g = s;; groups++) { /* IPv4: four groups, some masked */
+        const char *dot = strchr(g, '.');
+        size_t len = dot ? (size_t)(dot - g) : strlen(g);
+        if (!masked_group(g, len))
+            return 0;
+        masked += !(g[0] >= '0' && g[0] <= '9');
+        if (!dot)
+            break;
+        g = dot + 1;
+    }
+    return groups == 3 && masked > 0;
+}
+
+/* An identity that is an address, shown or redacted. */
+static int address_shaped(const char *s)
+{
+    return looks_like_ip(s) || is_redacted_addr(s);
+}
+
 static const char *version_name(int v)
 {
     return v == 1 ? "IKEv1" : v == 2 ? "IKEv2" : "IKE";
@@ -791,12 +852,16 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
     if (f & (FACT(F1_IDIR_MISMATCH) | FACT(F1_IDR_REQUIRE))) {
         const char *recv = S(&n->idir_received), *want = S(&n->idir_configured);
         int mine = (f & FACT(F1_IDR_REQUIRE)) && n->ike_role == IDG_ROLE_RESPONDER;
-        if (!mine && nat && looks_like_ip(recv) && !streq(recv, peer_addr)) {
+        int hidden = is_redacted_addr(recv) || is_redacted_addr(peer_addr);
+        if (!mine && nat && address_shaped(recv) && (hidden || !streq(recv, peer_addr))) {
             v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
             v->detail = arena_printf(&rc->a,
-                "The peer is behind NAT and identifies itself as '%s' (its address before NAT), "
-                "while this end expects the peer identifier '%s'; the peer's address as seen "
-                "here is %s.", recv ? recv : "?", want ? want : "?", peer_addr ? peer_addr : "?");
+                "The peer is behind NAT and identifies itself as '%s' (%s), while this end "
+                "expects the peer identifier '%s'; the peer's address as seen here is %s.",
+                recv ? recv : "?",
+                hidden ? "an address, redacted in this log: most likely its address before NAT"
+                       : "its address before NAT",
+                want ? want : "?", peer_addr ? peer_addr : "?");
         } else {
             v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
             v->detail = mine
@@ -806,7 +871,7 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
                                "peer identifier '%s'.", recv ? recv : "?", want ? want : "?");
         }
         add_off(rc, mine ? "phase1.my_identifier" : "phase1.peer_identifier", want, recv);
-        v->confidence = 0.9;
+        v->confidence = hidden && v->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH ? 0.6 : 0.9;
         return 0;
     }
     if (f & FACT(F1_NO_PEER_CFG)) {
@@ -823,12 +888,14 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
                 "connection for it is configured for %s.", auth, conf_class);
             return 0;
         }
-        if (nat && looks_like_ip(recv) && peer_addr && !streq(recv, peer_addr)) {
+        int hidden = is_redacted_addr(recv) || is_redacted_addr(peer_addr);
+        if (nat && address_shaped(recv) && peer_addr && (hidden || !streq(recv, peer_addr))) {
             v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
             v->detail = arena_printf(&rc->a,
                 "The peer is behind NAT (its address here is %s) and identifies itself as '%s', "
-                "its address before NAT; no peer configuration of this end accepts that "
-                "identity%s%s%s.", peer_addr, recv,
+                "%s; no peer configuration of this end accepts that identity%s%s%s.", peer_addr, recv,
+                hidden ? "an address (redacted in this log), most likely its address before NAT"
+                       : "its address before NAT",
                 conf_remote ? " (the configured peer identifier is '" : "",
                 conf_remote ? conf_remote : "", conf_remote ? "')" : "");
         } else {
@@ -843,7 +910,8 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
         const char *idr = S(&n->lookup_local_id);
         if (idr && conf_local && strcmp(idr, "%any") != 0 && !streq(idr, conf_local))
             add_off(rc, "phase1.my_identifier", conf_local, idr);
-        v->confidence = (recv && conf_remote && streq(recv, conf_remote)) ? 0.6 : 0.9;
+        v->confidence = (recv && conf_remote && streq(recv, conf_remote)) ||
+                        (hidden && v->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH) ? 0.6 : 0.9;
         return 0;
     }
     return -1;
@@ -916,7 +984,10 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
         const conf_conn *cc = conn_conf(rc, n);
         myid = cc ? S(&cc->local_id) : NULL;
     }
-    int nat_id = n->nat_local && looks_like_ip(myid) && streq(myid, S(&n->local_addr));
+    /* this end's identity is its own address (shown, or both redacted) */
+    const char *laddr = S(&n->local_addr);
+    int nat_id = n->nat_local && address_shaped(myid) &&
+                 (streq(myid, laddr) || (is_redacted_addr(myid) && (!laddr || is_redacted_addr(laddr))));
     const char *who = peer_desc(n);
     v->role = p1_role(n);
     v->ev_phase = 1;
@@ -988,7 +1059,7 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
      * identifier types is the usual sign of a peer identifier mistake */
     const char *my_id = n->local_id.len ? S(&n->local_id) : (cc ? S(&cc->local_id) : NULL);
     if (n->ike_role == IDG_ROLE_INITIATOR && want_idr && strcmp(want_idr, "%any") != 0 &&
-        !streq(want_idr, S(&n->remote_addr)) && !looks_like_ip(want_idr) && looks_like_ip(my_id)) {
+        !streq(want_idr, S(&n->remote_addr)) && !address_shaped(want_idr) && address_shaped(my_id)) {
         v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
         add_off(rc, "phase1.peer_identifier", want_idr, NULL);
         v->detail = arena_printf(&rc->a,
