@@ -643,16 +643,17 @@ static int phase1_only_kind(msg_kind k)
            k == EV_INTEGRITY_FAILED || k == EV_MAC_MISMATCH;
 }
 
-/* Our own Main or Aggressive Mode message: an IKE_SA that is up sends
- * none (an IKEv1 SA re-authenticates as a new one), so such a line on a
- * thread last seen with an established SA belongs to another, still in
- * phase 1 (two tunnels with one peer, interleaved, no SA ids). */
-static int generates_phase1(idg_engine *e, const msg_event *ev)
+/* A Main or Aggressive Mode message, generated or parsed: an IKE_SA that
+ * is up sends and receives none (an IKEv1 SA re-authenticates as a new
+ * one), so such a line on a thread last seen with an established SA
+ * belongs to another, still in phase 1 (two tunnels with one peer,
+ * interleaved, no SA ids). */
+static int phase1_message(idg_engine *e, const msg_event *ev)
 {
-    if (ev->kind != EV_GENERATING)
+    if (ev->kind != EV_GENERATING && ev->kind != EV_PARSED)
         return 0;
     const summary *s = line_summary(e, ev);
-    return s && s->request && s->msgid == 0 && (s->x == EX_ID_PROT || s->x == EX_AGGRESSIVE);
+    return s && s->msgid == 0 && (s->x == EX_ID_PROT || s->x == EX_AGGRESSIVE);
 }
 
 /* The negotiation with the same peer still in phase 1 (the oldest). */
@@ -727,7 +728,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             n = neg_find(&e->store, e->last_id);
         if (n && ev->kind == EV_PARSED)
             n = by_sequence(e, n, ev);
-        if (n && n->ike_established && (phase1_only_kind(ev->kind) || generates_phase1(e, ev)))
+        if (n && n->ike_established && (phase1_only_kind(ev->kind) || phase1_message(e, ev)))
             n = unestablished_peer(e, n);
         if (!n && relevant)
             n = get_neg(e, INT64_MIN, 1);
