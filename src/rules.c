@@ -295,6 +295,16 @@ static int address_shaped(const char *s)
     return looks_like_ip(s) || is_redacted_addr(s);
 }
 
+/* Whether a peer's identity `id` is an address other than the one it is
+ * seen from (`seen`), which behind NAT means its address before NAT.
+ * *hidden: one of them is redacted, so the two cannot be compared and the
+ * answer is only the likelier one. */
+static int id_other_address(const char *id, const char *seen, int *hidden)
+{
+    *hidden = is_redacted_addr(id) || is_redacted_addr(seen);
+    return address_shaped(id) && (*hidden || !streq(id, seen));
+}
+
 static const char *version_name(int v)
 {
     return v == 1 ? "IKEv1" : v == 2 ? "IKEv2" : "IKE";
@@ -852,8 +862,8 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
     if (f & (FACT(F1_IDIR_MISMATCH) | FACT(F1_IDR_REQUIRE))) {
         const char *recv = S(&n->idir_received), *want = S(&n->idir_configured);
         int mine = (f & FACT(F1_IDR_REQUIRE)) && n->ike_role == IDG_ROLE_RESPONDER;
-        int hidden = is_redacted_addr(recv) || is_redacted_addr(peer_addr);
-        if (!mine && nat && address_shaped(recv) && (hidden || !streq(recv, peer_addr))) {
+        int hidden;
+        if (id_other_address(recv, peer_addr, &hidden) && !mine && nat) {
             v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
             v->detail = arena_printf(&rc->a,
                 "The peer is behind NAT and identifies itself as '%s' (%s), while this end "
@@ -888,8 +898,8 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
                 "connection for it is configured for %s.", auth, conf_class);
             return 0;
         }
-        int hidden = is_redacted_addr(recv) || is_redacted_addr(peer_addr);
-        if (nat && address_shaped(recv) && peer_addr && (hidden || !streq(recv, peer_addr))) {
+        int hidden;
+        if (id_other_address(recv, peer_addr, &hidden) && nat && peer_addr) {
             v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
             v->detail = arena_printf(&rc->a,
                 "The peer is behind NAT (its address here is %s) and identifies itself as '%s', "
