@@ -516,46 +516,25 @@ static bool ev_before_prio(const neg_evidence *x, const neg_evidence *y)
     return x->line < y->line;
 }
 
+/* Orders by line, then by priority (highest first). */
+static bool ev_before_line(const neg_evidence *x, const neg_evidence *y)
+{
+    if (x->line != y->line)
+        return x->line < y->line;
+    return x->prio > y->prio;
+}
+
 /* At most MAX_EV pointers: an insertion sort beats qsort (which allocates
- * and merge-sorts in glibc). Both orders are total on distinct evidence
- * except for equal keys, which stay in input order, as qsort's merge sort
- * kept them. */
-static void ev_sort_prio(const neg_evidence **a, size_t k)
+ * and merge-sorts in glibc), and on slots nearly in log order already it
+ * is one pass. Stable: equal keys stay in input order, as qsort's merge
+ * sort kept them. Inlined per order, so `before` is a direct call. */
+static inline void ev_sort(const neg_evidence **a, size_t k,
+                           bool (*before)(const neg_evidence *, const neg_evidence *))
 {
     for (size_t i = 1; i < k; i++) {
         const neg_evidence *v = a[i];
         size_t j = i;
-        while (j > 0 && ev_before_prio(v, a[j - 1])) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = v;
-    }
-}
-
-static void ev_sort_line(const neg_evidence **a, size_t k)
-{
-    for (size_t i = 1; i < k; i++) {
-        const neg_evidence *v = a[i];
-        size_t j = i;
-        while (j > 0 && v->line < a[j - 1]->line) {
-            a[j] = a[j - 1];
-            j--;
-        }
-        a[j] = v;
-    }
-}
-
-/* By line, then by priority (highest first); equal keys stay in input
- * order: the order ev_sort_prio then ev_sort_line give a list they keep
- * whole. */
-static void ev_sort_line_prio(const neg_evidence **a, size_t k)
-{
-    for (size_t i = 1; i < k; i++) {
-        const neg_evidence *v = a[i];
-        size_t j = i;
-        while (j > 0 && (v->line < a[j - 1]->line ||
-                         (v->line == a[j - 1]->line && v->prio > a[j - 1]->prio))) {
+        while (j > 0 && before(v, a[j - 1])) {
             a[j] = a[j - 1];
             j--;
         }
@@ -579,15 +558,12 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
     if (max > MAX_EV)
         max = MAX_EV;
     if (k > max) {
-        /* keep the max most relevant, then put them in log order */
-        ev_sort_prio(sel, k);
+        /* keep the max most relevant */
+        ev_sort(sel, k, ev_before_prio);
         k = max;
-        ev_sort_line(sel, k);
-    } else {
-        /* all are kept: the same order in one pass over slots that are
-         * nearly in log order already */
-        ev_sort_line_prio(sel, k);
     }
+    /* then in log order */
+    ev_sort(sel, k, ev_before_line);
     for (size_t i = 0; i < k; i++) {
         rc->ev[i].line = sel[i]->line;
         rc->ev[i].text = neg_ev_text(n, sel[i]);
