@@ -82,7 +82,7 @@ struct idg_engine {
     rules_ctx *rules;
     negotiation *pend_head, *pend_tail;
     int ike_name;                 /* the log carries <name|id> prefixes */
-    thread_bind threads[THREAD_SLOTS];
+    uint64_t thread_used[THREAD_SLOTS / 64]; /* which threads[] slots are bound */
     int64_t last_id;
     uint64_t last_id_line;
     uint64_t line;                /* lines read, in the order read: the clock
@@ -100,6 +100,10 @@ struct idg_engine {
     uint64_t summary_line;        /* the line `summary` was parsed for */
     int summary_ok;               /* it parsed */
     summary summary;              /* see line_summary */
+    /* Last, and left unzeroed at creation (6 KiB, most of the engine, of
+     * which a short log binds a few slots): a slot is read only where
+     * thread_used has its bit; tb gives the others as empty. */
+    thread_bind threads[THREAD_SLOTS];
 };
 
 /* ---- options ---------------------------------------------------------------- */
@@ -363,20 +367,23 @@ static negotiation *get_neg(idg_engine *e, int64_t id, int create)
     }
 }
 
-static thread_bind *tb(idg_engine *e, int thread)
+/* The slot of a thread (NULL for a line without one); a slot never bound
+ * reads as empty: thread 0, id 0, line 0. */
+static const thread_bind *tb(const idg_engine *e, int thread)
 {
+    static const thread_bind unbound;
     if (thread < 0)
         return NULL;
-    return &e->threads[(unsigned)thread % THREAD_SLOTS];
+    unsigned i = (unsigned)thread % THREAD_SLOTS;
+    return (e->thread_used[i / 64] >> (i % 64) & 1) ? &e->threads[i] : &unbound;
 }
 
 static void bind_thread(idg_engine *e, int thread, negotiation *n)
 {
-    thread_bind *b = tb(e, thread);
-    if (b) {
-        b->thread = thread;
-        b->id = n->id;
-        b->line = e->line;
+    if (thread >= 0) {
+        unsigned i = (unsigned)thread % THREAD_SLOTS;
+        e->threads[i] = (thread_bind){.thread = thread, .id = n->id, .line = e->line};
+        e->thread_used[i / 64] |= 1ull << (i % 64);
     }
     e->last_id = n->id;
     e->last_id_line = e->line;
@@ -384,9 +391,12 @@ static void bind_thread(idg_engine *e, int thread, negotiation *n)
 
 static void rebind_id(idg_engine *e, int64_t from, int64_t to)
 {
-    for (size_t i = 0; i < THREAD_SLOTS; i++)
-        if (e->threads[i].id == from)
-            e->threads[i].id = to;
+    for (size_t w = 0; w < THREAD_SLOTS / 64; w++)
+        for (uint64_t used = e->thread_used[w]; used; used &= used - 1) {
+            thread_bind *b = &e->threads[w * 64 + (size_t)__builtin_ctzll(used)];
+            if (b->id == from)
+                b->id = to;
+        }
     if (e->last_id == from)
         e->last_id = to;
 }
@@ -693,7 +703,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         negotiation *n = get_neg(e, (int64_t)tid, 0);
         if (!n) {
             /* a job on this thread may have started it without an id */
-            thread_bind *b = tb(e, l->thread);
+            const thread_bind *b = tb(e, l->thread);
             negotiation *bound = (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
                                      ? neg_find(&e->store, b->id) : NULL;
             if (bound && bound->synthetic) {
@@ -721,7 +731,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         if (!n)
             n = get_neg(e, INT64_MIN, 1);
     } else {
-        thread_bind *b = tb(e, l->thread);
+        const thread_bind *b = tb(e, l->thread);
         if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
             n = neg_find(&e->store, b->id);
         if (!n && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES)
@@ -2114,7 +2124,7 @@ static void on_line(void *user, const charon_line *l)
     case EV_DAEMON_START:
         retire_all(e);
         conf_store_clear(&e->conf);
-        memset(e->threads, 0, sizeof e->threads);
+        memset(e->thread_used, 0, sizeof e->thread_used);
         e->last_id_line = 0;
         return;
     case EV_CONF_CONN:
@@ -2138,7 +2148,7 @@ static void on_line(void *user, const charon_line *l)
             e->ike_name = 1;
             n = get_neg(e, l->sa_id, 0);
         } else {
-            thread_bind *b = tb(e, l->thread);
+            const thread_bind *b = tb(e, l->thread);
             if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
                 n = neg_find(&e->store, b->id);
         }
@@ -2187,15 +2197,13 @@ static void on_line(void *user, const charon_line *l)
 
 idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *user)
 {
-    /* Zeroed whole, unlike the scratch of the rules and the line source:
-     * threads[] (6 KiB of the 7) is read before a line binds its slot (tb's
-     * callers compare the slot's thread and line, rebind_id scans every
-     * slot's id), and ev must start empty (msg_classify clears only the
-     * fields earlier lines set). What is left, `summary`, is too small to
-     * matter. */
-    idg_engine *e = calloc(1, sizeof *e);
+    /* Zeroed up to threads[], which is read only where bound (tb): ev
+     * must start empty (msg_classify clears only the fields earlier lines
+     * set); `summary` is too small to be worth leaving out. */
+    idg_engine *e = malloc(sizeof *e);
     if (!e)
         return NULL;
+    memset(e, 0, offsetof(idg_engine, threads));
     if (opts)
         e->opts = *opts;
     else
