@@ -24,6 +24,7 @@
  * shared between threads. The rarer lookups (by DH group number, by
  * prefix, the name families) stay linear.
  */
+#include "ascii.h"
 #include "proposal.h"
 
 #include <stdint.h>
@@ -279,11 +280,6 @@ static const transform_type iana_types[] = {
     TT_ADDKE, TT_ADDKE, TT_ADDKE, TT_ADDKE, TT_ADDKE, TT_ADDKE, TT_ADDKE,
 };
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 /* Length of a "KE<1-7>_" additional key exchange prefix at s, else 0. */
 static size_t addke_prefix_len(const char *s, size_t len)
 {
@@ -349,7 +345,7 @@ static long parse_number(const char *s, size_t len, size_t *pos)
     long v = 0;
     size_t start = *pos;
 
-    while (*pos < len && is_digit(s[*pos]) && v < 100000)
+    while (*pos < len && ascii_is_digit(s[*pos]) && v < 100000)
         v = v * 10 + (s[(*pos)++] - '0');
     return *pos > start ? v : -1;
 }
@@ -428,7 +424,7 @@ static int is_cut_number(const char *s, size_t len)
 
     if (len == 0 || s[0] != '(')
         return 0;
-    while (pos < len && is_digit(s[pos]))
+    while (pos < len && ascii_is_digit(s[pos]))
         pos++;
     return pos == len;
 }

@@ -39,6 +39,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "envelope.h"
 #include "line_source.h"
 #include "paste_repair.h"
@@ -48,7 +49,6 @@ static const char EMPTY[] = "";
 
 /* ---- small helpers ----------------------------------------------------- */
 
-static inline bool is_digit(char c) { return (unsigned char)(c - '0') < 10; }
 static inline bool is_upper(char c) { return (unsigned char)(c - 'A') < 26; }
 static inline bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
@@ -75,7 +75,7 @@ static char *token_end(char *p, const char *end)
 
 static inline int two_digits(const char *p)
 {
-    if (!is_digit(p[0]) || !is_digit(p[1]))
+    if (!ascii_is_digit(p[0]) || !ascii_is_digit(p[1]))
         return -1;
     return (p[0] - '0') * 10 + (p[1] - '0');
 }
@@ -129,9 +129,9 @@ static char *parse_clock(char *p, const char *end, int64_t *ms_of_day)
         return NULL;
     p += 8;
     int64_t ms = 0;
-    if (end - p >= 2 && (*p == '.' || *p == ',') && is_digit(p[1])) {
+    if (end - p >= 2 && (*p == '.' || *p == ',') && ascii_is_digit(p[1])) {
         int digits = 0;
-        for (p++; p < end && is_digit(*p); p++, digits++)
+        for (p++; p < end && ascii_is_digit(*p); p++, digits++)
             if (digits < 3)
                 ms = ms * 10 + (*p - '0');
         for (; digits < 3; digits++)
@@ -144,8 +144,8 @@ static char *parse_clock(char *p, const char *end, int64_t *ms_of_day)
 /* A 4-digit year followed by a space (or, when at_end_ok, the end). */
 static int parse_year(const char *p, const char *end, bool at_end_ok)
 {
-    if (end - p < 4 || !is_digit(p[0]) || !is_digit(p[1]) || !is_digit(p[2]) ||
-        !is_digit(p[3]))
+    if (end - p < 4 || !ascii_is_digit(p[0]) || !ascii_is_digit(p[1]) || !ascii_is_digit(p[2]) ||
+        !ascii_is_digit(p[3]))
         return -1;
     if (end - p == 4 ? !at_end_ok : p[4] != ' ')
         return -1;
@@ -168,7 +168,7 @@ static char *parse_bsd_stamp(char *p, const char *end, int64_t *ts)
         return NULL;
     p = skip_spaces(p + 3, end);
     int day = 0, digits = 0;
-    for (; p < end && is_digit(*p) && digits < 2; p++, digits++)
+    for (; p < end && ascii_is_digit(*p) && digits < 2; p++, digits++)
         day = day * 10 + (*p - '0');
     if (digits == 0 || day < 1 || day > 31 || p >= end || *p != ' ')
         return NULL;
@@ -288,7 +288,7 @@ static int64_t digits_value(const char *p, const char *e)
         return -1;
     int64_t v = 0;
     for (; p < e; p++) {
-        if (!is_digit(*p))
+        if (!ascii_is_digit(*p))
             return -1;
         v = v * 10 + (*p - '0');
     }
@@ -320,7 +320,7 @@ static inline char *parse_context(char *p, const char *end, span *conn, int64_t 
     char *id_start = q + 1, *id_end = id_start;
     const char *digits_end = end - id_start > 18 ? id_start + 18 : end;
     int64_t id = 0;
-    for (; id_end < digits_end && is_digit(*id_end); id_end++)
+    for (; id_end < digits_end && ascii_is_digit(*id_end); id_end++)
         id = id * 10 + (*id_end - '0');
     bool number = id_end > id_start;
     if (id_end >= end || *id_end != '>') {
@@ -345,7 +345,7 @@ static inline char *parse_group(char *p, const char *end, int *level)
         return NULL;
     char *q = p + 4;
     *level = -1;
-    if (is_digit(*q)) {
+    if (ascii_is_digit(*q)) {
         *level = *q - '0';
         q++;
     }
@@ -394,11 +394,11 @@ static inline bool parse_core(char *p, char *end, charon_line *out)
 
 static __attribute__((noinline)) bool parse_core_general(char *p, char *end, charon_line *out)
 {
-    if (end - p < 7 || !is_digit(p[0]) || !is_digit(p[1]))
+    if (end - p < 7 || !ascii_is_digit(p[0]) || !ascii_is_digit(p[1]))
         return false;
     int thread = two_digits(p), level;
     char *g = p + 2;
-    if (is_digit(*g)) {
+    if (ascii_is_digit(*g)) {
         thread = thread * 10 + (*g - '0');
         g++;
     }
@@ -601,10 +601,10 @@ static envelope_kind parse_rfc5424(char *p, char *end, parser *ps)
  * option) or "<30>Nov 27 13:18:09 ..." (RFC 3164 as sent on the wire). */
 static envelope_kind form_pri(char *p, char *end, parser *ps)
 {
-    if (end - p < 4 || p[0] != '<' || !is_digit(p[1]))
+    if (end - p < 4 || p[0] != '<' || !ascii_is_digit(p[1]))
         return ENVELOPE_NONE;
     char *q = p + 1;
-    while (q < end && is_digit(*q) && q - p <= 3)
+    while (q < end && ascii_is_digit(*q) && q - p <= 3)
         q++;
     if (q >= end || *q != '>')
         return ENVELOPE_NONE;
@@ -621,9 +621,9 @@ static envelope_kind parse_logcat_tail(char *p, char *end, parser *ps)
 {
     charon_line *out = ps->out;
     p = skip_spaces(p, end);
-    if (p < end && is_digit(*p)) {
-        for (int ids = 0; ids < 2 && p < end && is_digit(*p); ids++) {
-            while (p < end && is_digit(*p))
+    if (p < end && ascii_is_digit(*p)) {
+        for (int ids = 0; ids < 2 && p < end && ascii_is_digit(*p); ids++) {
+            while (p < end && ascii_is_digit(*p))
                 p++;
             p = skip_spaces(p, end);
         }
@@ -767,7 +767,7 @@ static envelope_kind form_columns(char *p, char *end, parser *ps)
 
 static int hex_value(char c)
 {
-    if (is_digit(c))
+    if (ascii_is_digit(c))
         return c - '0';
     c = (char)(c | 0x20);
     return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;

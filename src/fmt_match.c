@@ -3,19 +3,10 @@
  */
 #include <string.h>
 
+#include "ascii.h"
 #include "fmt_match.h"
 
 #define LIT_MAX 256
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
 
 /* f points just after '%'; skips flags, width, precision and length
  * modifiers and returns the position after the conversion letter. */
@@ -33,11 +24,11 @@ static const char *parse_conv(const char *f, char *letter)
 {
     while (is_flag(*f))
         f++;
-    while (is_digit(*f) || *f == '*')
+    while (ascii_is_digit(*f) || *f == '*')
         f++;
     if (*f == '.') {
         f++;
-        while (is_digit(*f) || *f == '*')
+        while (ascii_is_digit(*f) || *f == '*')
             f++;
     }
     while (is_length(*f))
@@ -94,13 +85,13 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
     int nconv = 0;
     char lit[LIT_MAX];
 
-    while (is_space(*f))
+    while (ascii_is_space(*f))
         f++;
-    while (n > 0 && is_space(msg[0])) {
+    while (n > 0 && ascii_is_space(msg[0])) {
         msg++;
         n--;
     }
-    while (n > 0 && is_space(msg[n - 1]))
+    while (n > 0 && ascii_is_space(msg[n - 1]))
         n--;
 
     for (;;) {
@@ -114,9 +105,9 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
             }
             if (pos >= n) {
                 /* trailing spaces of the format match the trimmed end */
-                if (is_space(ch)) {
+                if (ascii_is_space(ch)) {
                     const char *t = f;
-                    while (is_space(*t))
+                    while (ascii_is_space(*t))
                         t++;
                     if (*t == '\0')
                         return nconv;
@@ -153,7 +144,7 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
         int final = (*g == '\0');
         span cap;
         if (final) {
-            while (ln > 0 && is_space(lit[ln - 1]))
+            while (ln > 0 && ascii_is_space(lit[ln - 1]))
                 ln--;
             if (n - pos < ln || memcmp(msg + n - ln, lit, ln) != 0)
                 return -1;

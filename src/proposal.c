@@ -18,6 +18,7 @@
  * proposal cut off in the middle of a name is dropped and the list marked
  * truncated rather than compared as if it were complete.
  */
+#include "ascii.h"
 #include "proposal.h"
 
 #include <string.h>
@@ -72,25 +73,9 @@ static const protocol_rule *protocol_rule_of(const char *protocol)
     return &any_protocol;
 }
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 static int is_protocol_char(char c)
 {
     return (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-/* Trims blanks on both ends of [*s, *s + *len). */
-static void trim(const char **s, size_t *len)
-{
-    while (*len && is_space(**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && is_space((*s)[*len - 1]))
-        (*len)--;
 }
 
 /* Copies at most cap-1 bytes and terminates; 1 if everything fit. */
@@ -262,7 +247,7 @@ size_t proposal_list_parse(const char *s, size_t len, proposal_list *out)
     out->truncated = 0;
     if (!s)
         return 0;
-    trim(&s, &len);
+    ascii_trim(&s, &len);
     while (start < len) {
         const char *end = memchr(s + start, ',', len - start);
         size_t stop = end ? (size_t)(end - s) : len;
@@ -270,7 +255,7 @@ size_t proposal_list_parse(const char *s, size_t len, proposal_list *out)
         size_t seglen = stop - start;
         int rc;
 
-        trim(&seg, &seglen);
+        ascii_trim(&seg, &seglen);
         start = stop + 1;
         if (seglen == 0)
             continue;

@@ -16,6 +16,7 @@
  * ("x.x.x.x/24", "<REDACTED>"), which we keep as opaque text compared
  * byte for byte; strongSwan up to 5.3.3 left a space after each selector.
  */
+#include "ascii.h"
 #include "traffic_selector.h"
 
 #include <arpa/inet.h>
@@ -53,31 +54,6 @@ static const name_number service_names[] = {
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alpha(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static void trim(const char **s, size_t *len)
-{
-    while (*len && is_space(**s)) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && is_space((*s)[*len - 1]))
-        (*len)--;
-}
-
 /* Copies n bytes into a NUL-terminated buffer; -1 if they do not fit. */
 static int copy_exact(char *dst, size_t cap, const char *src, size_t n)
 {
@@ -96,7 +72,7 @@ static long parse_decimal(const char *s, size_t n, long max)
     if (n == 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (!is_digit(s[i]))
+        if (!ascii_is_digit(s[i]))
             return -1;
         v = v * 10 + (s[i] - '0');
         if (v > max)
@@ -229,11 +205,11 @@ static int looks_redacted(const char *s, size_t n)
         return 1;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (c == '*' || (is_alpha(c) && !(v6 && is_hex_letter(c))))
+        if (c == '*' || (ascii_is_alpha(c) && !(v6 && is_hex_letter(c))))
             masked = 1;
         else if (c == '.' || c == ':')
             separators = 1;
-        else if (!is_digit(c) && !is_alpha(c) && c != '_' && c != '-')
+        else if (!ascii_is_digit(c) && !ascii_is_alpha(c) && c != '_' && c != '-')
             return 0;
     }
     return masked && separators;
@@ -304,7 +280,7 @@ static int strip_nat(const char *s, size_t n, char *buf, size_t cap)
 
 static int is_port_char(char c)
 {
-    return is_alpha(c) || is_digit(c) || c == '-' || c == '_' || c == '.'
+    return ascii_is_alpha(c) || ascii_is_digit(c) || c == '-' || c == '_' || c == '.'
            || c == '(' || c == ')';
 }
 
@@ -403,7 +379,7 @@ int ts_parse(const char *s, size_t len, traffic_selector *out)
     out->prefix = -1;
     if (!s)
         return -1;
-    trim(&s, &len);
+    ascii_trim(&s, &len);
     if (len == 0)
         return -1;
     if (s[len - 1] == ']') {
@@ -432,7 +408,7 @@ int ts_parse(const char *s, size_t len, traffic_selector *out)
 
 static int is_list_separator(char c)
 {
-    return is_space(c) || c == ',';
+    return ascii_is_space(c) || c == ',';
 }
 
 size_t ts_list_parse(const char *s, size_t len, ts_list *out)
