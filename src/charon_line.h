@@ -38,6 +38,12 @@ typedef struct charon_line {
     span msg;            /* the message text after the prefix; leading
                             spaces of charon's own (e.g. "  no acceptable")
                             are kept */
+    int bare;            /* no envelope and no prefix was recognised (the
+                            output of `ipsec up`, a message pasted alone):
+                            msg is the whole line, and it is a charon line
+                            only if the message table knows it. The line
+                            layer counts such a line neither as a charon
+                            line nor as skipped; the event layer does. */
 } charon_line;
 
 #endif

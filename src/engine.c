@@ -2113,13 +2113,19 @@ static void on_line(void *user, const charon_line *l)
 {
     idg_engine *e = user;
     msg_event *const ev = &e->ev;
-    e->line++;
     if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, ev)) {
         ev->kind = EV_NONE;
         ev->pat = NULL;
         ev->f[MF_ID] = SPAN_NULL;
         ev->f[MF_RHOST] = SPAN_NULL;
+        if (l->bare) { /* prose, or a message the table does not know */
+            e->stats.skipped_lines++;
+            return;
+        }
     }
+    if (l->bare)
+        e->stats.charon_lines++;
+    e->line++;
     switch (ev->kind) {
     case EV_DAEMON_START:
         retire_all(e);
