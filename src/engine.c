@@ -218,6 +218,11 @@ static inline __attribute__((always_inline)) span host_of(span s, int *port)
             }
             s.n = i - 1;
         }
+    } else if (s.n > 2 && (unsigned)(unsigned char)s.p[s.n - 1] - '0' <= 9) {
+        /* "host[45": a line cut inside the port (the last line of a paste) */
+        const char *open = memchr(s.p, '[', s.n);
+        if (open)
+            s.n = (size_t)(open - s.p);
     }
     return s;
 }
@@ -650,7 +655,7 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
 static int phase1_only_kind(msg_kind k)
 {
     return k == EV_DECRYPT_FAILED || k == EV_COULD_NOT_DECRYPT || k == EV_HASH_MISMATCH ||
-           k == EV_INTEGRITY_FAILED || k == EV_MAC_MISMATCH;
+           k == EV_INTEGRITY_FAILED || k == EV_MAC_MISMATCH || k == EV_NOT_ENCRYPTED;
 }
 
 /* A Main or Aggressive Mode message, generated or parsed: an IKE_SA that
@@ -1958,6 +1963,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_DECRYPT_FAILED, F1_DECRYPT_FAILED),
     FAILURE_BEFORE_IKE_SA(EV_COULD_NOT_DECRYPT, F1_DECRYPT_FAILED),
     FAILURE_BEFORE_IKE_SA(EV_INTEGRITY_FAILED, F1_DECRYPT_FAILED),
+    FAILURE_BEFORE_IKE_SA(EV_NOT_ENCRYPTED, F1_NOT_ENCRYPTED),
     FAILURE_BEFORE_IKE_SA(EV_HASH_MISMATCH, F1_HASH_MISMATCH),
     ON(EV_NO_SHARED_KEY, fold_no_shared_key),
     ON(EV_MAC_MISMATCH, fold_mac_mismatch),

@@ -95,6 +95,8 @@ enum {
     F1_HALF_OPEN,
     F1_SENT_NO_PROP,        /* this end answered NO_PROPOSAL_CHOSEN (reason not logged) */
     F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */
+    F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
+                             * the encryption (an unprotected error notify) */
     /* phase 2 */
     F2_NO_CHILD_CFG,
     F2_TS_UNACCEPTABLE,
@@ -112,6 +114,7 @@ enum {
     F__COUNT
 };
 
+_Static_assert(F__COUNT <= 64, "facts are bits of a uint64_t");
 #define FACT(f) ((uint64_t)1 << (f))
 #define F1_MASK (FACT(F2_NO_CHILD_CFG) - 1)
 #define F2_MASK ((FACT(FD_DPD_TIMEOUT) - 1) & ~F1_MASK)

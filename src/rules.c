@@ -1151,6 +1151,26 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
     } else if (p1_identifier(rc, n, &v) == 0) {
         /* filled */
+    } else if (n->ike_version == 2 && (f & (FACT(F1_DECRYPT_FAILED) | FACT(F1_NOT_ENCRYPTED))) &&
+               !(f & (FACT(F1_MAC_MISMATCH) | FACT(F1_NO_SHARED_KEY) | FACT(F1_NOTIFY_PSK)))) {
+        /* IKEv2's keys come from the DH exchange alone: a pre-shared key
+         * that differs fails AUTH (AUTHENTICATION_FAILED, MAC mismatched),
+         * never the decryption */
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.confidence = 0.5;
+        v.detail = (f & FACT(F1_NOT_ENCRYPTED))
+            ? arena_printf(&rc->a,
+                  "The peer %s answered this end's IKE_AUTH request with an unprotected message (a "
+                  "payload that was not encrypted, usually an error notify sent before or instead of "
+                  "authentication), which this end discards. Charon does not log the notify, so the "
+                  "reason is on the peer: its log says why it rejected IKE_AUTH (identities, "
+                  "authentication method, certificate or proposals). In IKEv2 a different pre-shared "
+                  "key shows as AUTHENTICATION_FAILED, not as a decryption failure.", peer_desc(n))
+            : arena_printf(&rc->a,
+                  "This end cannot decrypt or verify the peer's IKEv2 messages (integrity check "
+                  "failed). In IKEv2 the keys come from the DH exchange, not from the pre-shared key, "
+                  "so this is not a pre-shared key mismatch: the message was damaged on the way (a "
+                  "middlebox, fragments reassembled wrong) or the peer derived other keys.");
     } else if (f & (FACT(F1_MAC_MISMATCH) | FACT(F1_DECRYPT_FAILED) | FACT(F1_HASH_MISMATCH) |
                     FACT(F1_NO_SHARED_KEY) | FACT(F1_NOTIFY_PSK))) {
         v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
