@@ -1713,8 +1713,19 @@ static void fold_looking_peer_cfg(const fold_in *in, negotiation *n, fold_result
 static void fold_no_alt_config(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->ike_established && !(n->facts & F1_MASK))
-        fact(n, F1_NO_PEER_CFG);
+        fact(n, n->peer_wants_eap ? F1_EAP_UNCONFIGURED : F1_NO_PEER_CFG);
     r->terminal = 1;
+    r->phase = 1;
+}
+
+/* The peer's IKE_AUTH has no AUTH payload (it wants EAP) and the selected
+ * config authenticates it otherwise: no failure while charon still looks
+ * for another config, one if it finds none (fold_no_alt_config). */
+static void fold_eap_cfg_unacceptable(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    set_version(n, 2);
+    n->peer_wants_eap = 1;
     r->phase = 1;
 }
 
@@ -1972,6 +1983,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE(EV_NO_PEER_CFG_V1, F1_NO_PEER_CFG, 1),
     FAILURE(EV_NO_PEER_CFG_V2, F1_NO_PEER_CFG, 1),
     ON(EV_NO_ALT_CONFIG, fold_no_alt_config),
+    ON(EV_EAP_CFG_UNACCEPTABLE, fold_eap_cfg_unacceptable),
     ON(EV_NO_AUTH_MODE, fold_no_auth_mode),
     ON_FACT(EV_IDIR_MISMATCH, fold_identity_mismatch, F1_IDIR_MISMATCH, 1),
     ON_FACT(EV_IDR_REQUIRE, fold_identity_mismatch, F1_IDR_REQUIRE, 1),

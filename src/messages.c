@@ -292,8 +292,10 @@ static const msg_pattern TABLE[] = {
     R(EV_EAP_FAILED, "IKE", "%N method failed", MF_TYPE),  /* eap_authenticator.c: "EAP_MSCHAPV2 method failed" */
     R(EV_EAP_FAILED, "IKE", "EAP-MS-CHAPv2 failed with error %N: '%s'", MF_TYPE, MF_TEXT),
     R(EV_EAP_FAILED, "IKE", "verification of AUTH payload with%s EAP MSK failed", MF_SKIP),
-    R(EV_EAP_FAILED, "IKE", "peer requested EAP, config unacceptable", NOF),  /* 5.7.0+ */
-    R(EV_EAP_FAILED, "IKE", "peer requested EAP, config inacceptable", NOF),  /* <= 5.6.3 */
+    /* the selected config does not authenticate the peer by EAP: another
+     * is tried ("switching to peer config", "no alternative config found") */
+    R(EV_EAP_CFG_UNACCEPTABLE, "IKE", "peer requested EAP, config unacceptable", NOF),  /* 5.7.0+ */
+    R(EV_EAP_CFG_UNACCEPTABLE, "IKE", "peer requested EAP, config inacceptable", NOF),  /* <= 5.6.3 */
     R(EV_EAP_FAILED, "IKE", "no EAP key found for hosts '%Y' - '%Y'", MF_LID, MF_RID),
     R(EV_EAP_FAILED, "IKE", "EAP-only authentication requires a mutual and MSK deriving EAP method, but %N is not",
       MF_TYPE),
@@ -976,7 +978,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_AUTH_MODE), N(EV_IDIR_MISMATCH), N(EV_LOOKING_PEER_CFG_V2),
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
-        N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED),
+        N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),

@@ -101,6 +101,7 @@ typedef enum msg_kind {
     EV_LOOKING_PEER_CFG_V1,
     EV_NO_PEER_CFG_V1,
     EV_NO_ALT_CONFIG,        /* no alternative config found */
+    EV_EAP_CFG_UNACCEPTABLE, /* peer requested EAP, config unacceptable */
     EV_NO_AUTH_MODE,
     EV_IDIR_MISMATCH,
     EV_LOOKING_PEER_CFG_V2,

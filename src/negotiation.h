@@ -95,6 +95,7 @@ enum {
     F1_HALF_OPEN,
     F1_SENT_NO_PROP,        /* this end answered NO_PROPOSAL_CHOSEN (reason not logged) */
     F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */
+    F1_EAP_UNCONFIGURED,    /* the peer requests EAP, no config of this end has it */
     F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
                              * the encryption (an unprotected error notify) */
     /* phase 2 */
@@ -280,6 +281,7 @@ typedef struct negotiation {
     nstr knl_error, install_detail;
     nstr eap_detail;
     nstr peer_cfg_unacceptable;
+    int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
 
     /* message ids seen */
     size_t n_msgids;

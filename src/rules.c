@@ -1215,6 +1215,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "decrypt or verify them, which points to different pre-shared keys.",
                 n->notify.len ? n->notify.p : "an error", mode_name(n) ? mode_name(n) : "phase 1");
         }
+    } else if (f & FACT(F1_EAP_UNCONFIGURED)) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.role = IDG_ROLE_RESPONDER;
+        v.confidence = 0.85;
+        const char *cfg = S(&n->conn);
+        add_off(rc, "phase1.authentication_method", NULL, "EAP");
+        v.detail = arena_printf(&rc->a,
+            "The peer %s requests EAP authentication (its IKE_AUTH carries no AUTH payload), but "
+            "every peer configuration this end tried%s%s%s authenticates it otherwise (pre-shared key "
+            "or certificate): no EAP exchange took place. Give this end a "
+            "configuration with EAP for remote clients, or set the client to the method this end "
+            "expects.", peer_desc(n), cfg ? " (the last: '" : "", cfg ? cfg : "", cfg ? "')" : "");
     } else if (f & FACT(F1_EAP_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.85;
