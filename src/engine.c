@@ -314,9 +314,12 @@ static void pend_add(idg_engine *e, negotiation *n)
     e->pend_tail = n;
 }
 
+static void apply_payload_notify(negotiation *n);
+
 static void conclude(idg_engine *e, negotiation *n)
 {
     pend_remove(e, n);
+    apply_payload_notify(n);
     rules_conclude(e->rules, n);
 }
 
@@ -366,8 +369,7 @@ static negotiation *get_neg(idg_engine *e, int64_t id, int create)
         if (!old)
             return NULL;
         e->stats.evicted++;
-        pend_remove(e, old);
-        rules_conclude(e->rules, old);
+        conclude(e, old);
         release(e, old);
     }
 }
@@ -1049,6 +1051,8 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
     }
 }
 
+static void on_received_notifies(negotiation *n, const summary *s, fold_result *r);
+
 static void on_summary(negotiation *n, const summary *sum, int generating, fold_result *r)
 {
     if (!sum)
@@ -1112,18 +1116,65 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
         r->prio = 2;
         if (generating)
             on_sent_notify(n, &s, r);
-        else if (s.x == EX_INFORMATIONAL && s.request && span_has(s.payloads, "N(AUTH_FAILED)") &&
-                 !n->ike_established) {
-            n->facts |= FACT(F1_NOTIFY_AUTH_FAILED);
-            nstr_set(&n->notify, "AUTHENTICATION_FAILED", 21);
-            r->terminal = 1;
+        else
+            on_received_notifies(n, &s, r);
+    }
+}
+
+/* The error notifies of a received message, read from its payload list
+ * (charon's short names): the "received ... notify" line that usually
+ * follows says the same and is often cut from a paste, and for an
+ * unprotected IKEv1 notify charon logs none ("ignoring unprotected
+ * INFORMATIONAL"). IKEv2's INVALID_KE is left to its own lines (a retry
+ * with the group asked for is routine). */
+static void on_received_notifies(negotiation *n, const summary *s, fold_result *r)
+{
+#define SHORT(abbr, name) {abbr ")", sizeof(abbr), {name, sizeof(name) - 1}}
+    static const struct {
+        const char *abbr; /* after "N(", with its ')' */
+        size_t len;
+        span name;        /* as "received %N notify" prints it */
+    } errs[] = {
+        SHORT("NO_PROP", "NO_PROPOSAL_CHOSEN"), SHORT("AUTH_FAILED", "AUTHENTICATION_FAILED"),
+        SHORT("INVAL_ID", "INVALID_ID_INFORMATION"), SHORT("TS_UNACCEPT", "TS_UNACCEPTABLE"),
+        SHORT("INVAL_KE", "INVALID_KE_PAYLOAD"), SHORT("PLD_MAL", "PAYLOAD_MALFORMED"),
+        SHORT("INVAL_HASH", "INVALID_HASH_INFORMATION"), SHORT("INVAL_SYN", "INVALID_SYNTAX"),
+        SHORT("INVAL_MAJOR", "INVALID_MAJOR_VERSION"), SHORT("INVAL_SEL", "INVALID_SELECTORS"),
+        SHORT("SINGLE_PAIR", "SINGLE_PAIR_REQUIRED"), SHORT("INT_ADDR_FAIL", "INTERNAL_ADDRESS_FAILURE"),
+        SHORT("FAIL_CP_REQ", "FAILED_CP_REQUIRED"), SHORT("INVAL_CERT", "INVALID_CERTIFICATE"),
+        SHORT("(29)", "(29)"),
+    };
+#undef SHORT
+    /* an IKE_AUTH answer that authenticated the IKE_SA: its error is the
+     * CHILD_SA's */
+    int child = s->version == 2 && s->x == EX_IKE_AUTH && span_has(s->payloads, " AUTH ");
+    const char *q = s->payloads.p, *end = s->payloads.p + s->payloads.n;
+    while (end - q >= 2 && (q = memchr(q, 'N', (size_t)(end - q - 1))) != NULL) {
+        q++;
+        if (*q != '(')
+            continue;
+        const char *abbr = q + 1;
+        for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
+            if (errs[k].len > (size_t)(end - abbr) || memcmp(abbr, errs[k].abbr, errs[k].len) != 0)
+                continue;
+            if (!n->payload_notify &&
+                !(s->version == 2 && errs[k].name.p[0] == 'I' && span_eq(errs[k].name, "INVALID_KE_PAYLOAD"))) {
+                n->payload_notify = errs[k].name.p;
+                n->payload_notify_len = errs[k].name.n;
+                n->payload_notify_version = s->version;
+                n->payload_notify_child = child;
+                n->payload_notify_p2 = child || n->ike_established;
+                n->payload_notify_child_est = n->child_est_count;
+            }
+            break;
         }
     }
 }
 
-static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r)
+/* An error notify the peer sent (nt as charon names it; child: it is
+ * about the CHILD_SA alone) as a fact of the negotiation. */
+static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
 {
-    span nt = ev->f[MF_NOTIFY];
     int est = n->ike_established != 0;
     /* IKEv1: a Quick Mode in progress makes a notify a phase 2 answer,
      * also in excerpts that do not show the IKE_SA coming up */
@@ -1133,7 +1184,7 @@ static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r
         est = 1;
     int f = -1;
     set_version(n, v);
-    if (ev->kind == EV_NOTIFY_CHILD) {
+    if (child) {
         if (span_eq(nt, "NO_PROPOSAL_CHOSEN"))
             f = F2_NOTIFY_NO_PROP;
         else if (span_eq(nt, "TS_UNACCEPTABLE") || span_eq(nt, "INVALID_SELECTORS") ||
@@ -1164,6 +1215,10 @@ static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r
          * INVALID_KEY_INFORMATION prints as INVALID_KE_PAYLOAD: the Main
          * Mode responder could not derive keys (no pre-shared key found) */
         f = est ? F2_NOTIFY_NO_PROP : (v == 1 ? F1_NOTIFY_PSK : -1);
+    } else if (v == 1 && !est && (span_eq(nt, "(29)") || span_eq(nt, "UNSUPPORTED_EXCHANGE_TYPE"))) {
+        /* RFC 2408's UNSUPPORTED-EXCHANGE-TYPE, which charon prints as a
+         * number: the peer does not do this mode */
+        f = F1_NOTIFY_EXCHANGE;
     } else if (span_eq(nt, "INTERNAL_ADDRESS_FAILURE") || span_eq(nt, "FAILED_CP_REQUIRED")) {
         f = F2_NOTIFY_OTHER;
     } else if (!est && (nt.n && (nt.p[0] == '(' || span_eq(nt, "UNSUPPORTED_CRITICAL_PAYLOAD") ||
@@ -1180,6 +1235,24 @@ static void on_notify(negotiation *n, const msg_event *ev, int v, fold_result *r
     n->notify_phase = (FACT(f) & F1_MASK) ? 1 : 2;
     r->phase = n->notify_phase;
     r->terminal = 1;
+}
+
+/* An error notify seen only in a received payload list (on_received_notifies)
+ * counts when nothing else explains the end of the negotiation and what it
+ * was about did not come up after all: the notify line that usually follows
+ * may be cut from the paste, and without SA ids a payload list can be read
+ * into the wrong one of two negotiations with the same peer, whose own
+ * lines then show it succeed. */
+static void apply_payload_notify(negotiation *n)
+{
+    if (!n->payload_notify || (n->facts & (F1_MASK | F2_MASK)))
+        return;
+    if (n->payload_notify_p2 ? n->child_est_count != n->payload_notify_child_est
+                             : n->ike_established != 0)
+        return;
+    fold_result r = {0};
+    on_notify(n, (span){n->payload_notify, n->payload_notify_len}, n->payload_notify_version,
+              n->payload_notify_child, &r);
 }
 
 /* ---- the fold table: what each event kind does to its negotiation ------------------------ */
@@ -1347,6 +1420,7 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
     n->child_established_pending++;
     n->child_ever_established = 1;
+    n->child_est_count++;
     n->p2_open = 0;
     n->p2_auth_child_ok = 1;
     r->phase = 2;
@@ -1559,12 +1633,12 @@ static void fold_v1_no_proposal(const fold_in *in, negotiation *n, fold_result *
 
 static void fold_error_notify_v1(const fold_in *in, negotiation *n, fold_result *r)
 {
-    on_notify(n, in->ev, 1, r);
+    on_notify(n, in->ev->f[MF_NOTIFY], 1, 0, r);
 }
 
 static void fold_error_notify_v2(const fold_in *in, negotiation *n, fold_result *r)
 {
-    on_notify(n, in->ev, 2, r);
+    on_notify(n, in->ev->f[MF_NOTIFY], 2, in->ev->kind == EV_NOTIFY_CHILD, r);
 }
 
 /* INVALID_KE_PAYLOAD, either end: the DH group offered and the one asked

@@ -85,6 +85,7 @@ enum {
     F1_NOTIFY_PSK,          /* PAYLOAD_MALFORMED / INVALID_HASH_INFORMATION */
     F1_NOTIFY_VERSION,      /* INVALID_MAJOR_VERSION ... */
     F1_NOTIFY_CERT,         /* INVALID_CERTIFICATE ... */
+    F1_NOTIFY_EXCHANGE,     /* IKEv1 UNSUPPORTED_EXCHANGE_TYPE ("(29)") */
     F1_NOTIFY_OTHER,
     F1_INVALID_KE,          /* INVALID_KE exchanged (retry expected) */
     F1_KE_FAILED,           /* INVALID_KE retries failed */
@@ -237,6 +238,17 @@ typedef struct negotiation {
     nstr child_est_name, child_est_ts_local, child_est_ts_remote;
     int64_t child_est_id;
     int child_ever_established;
+    int child_est_count;       /* CHILD_SAs established so far */
+    /* An error notify read only from a received message's payload list
+     * (the "received ... notify" line is cut from the paste, or charon
+     * logs none): a fact only if the negotiation concludes with no other
+     * (engine.c, apply_payload_notify). */
+    const char *payload_notify;
+    size_t payload_notify_len;
+    int payload_notify_version;
+    int payload_notify_child;     /* about the CHILD_SA of an IKE_AUTH */
+    int payload_notify_p2;        /* about a CHILD_SA (or Quick Mode) */
+    int payload_notify_child_est; /* child_est_count when it was read */
     int p1_failure_emitted;
     int dpd_emitted;
     uint32_t p2_emitted_msgid;

@@ -1350,7 +1350,17 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "This end rejected the peer's authentication (it sent AUTHENTICATION_FAILED) without "
             "logging why at the enabled log level: the usual causes are a peer identifier, "
             "pre-shared key, certificate or negotiation mode mismatch.");
-    } else if (f & FACT(F1_NOTIFY_OTHER)) {
+    } else if ((f & FACT(F1_NOTIFY_EXCHANGE)) && n->mode) {
+        v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
+        v.confidence = 0.7;
+        int aggr = n->mode == 2;
+        add_off(rc, "phase1.mode", aggr ? "aggressive" : "main", aggr ? "main" : "aggressive");
+        v.detail = arena_printf(&rc->a,
+            "The peer %s answered this end's %s request with UNSUPPORTED-EXCHANGE-TYPE (notify %s): "
+            "it does not accept %s for this end, so it is set to %s Mode (or refuses %s Mode "
+            "altogether).", peer_desc(n), mode_name(n), n->notify.len ? n->notify.p : "(29)",
+            mode_name(n), aggr ? "Main" : "Aggressive", aggr ? "Aggressive" : "Main");
+    } else if (f & (FACT(F1_NOTIFY_OTHER) | FACT(F1_NOTIFY_EXCHANGE))) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.confidence = 0.3;
         v.detail = arena_printf(&rc->a, "The peer %s answered with %s during phase 1.",
