@@ -314,12 +314,12 @@ static void pend_add(idg_engine *e, negotiation *n)
     e->pend_tail = n;
 }
 
-static void apply_payload_notify(negotiation *n);
+static void conclude_unfinished(negotiation *n);
 
 static void conclude(idg_engine *e, negotiation *n)
 {
     pend_remove(e, n);
-    apply_payload_notify(n);
+    conclude_unfinished(n);
     rules_conclude(e->rules, n);
 }
 
@@ -1237,15 +1237,26 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
     r->terminal = 1;
 }
 
-/* An error notify seen only in a received payload list (on_received_notifies)
- * counts when nothing else explains the end of the negotiation and what it
- * was about did not come up after all: the notify line that usually follows
+/* What a negotiation that ends without a failure line still tells (a
+ * paste is often cut before charon concludes): this end's request still
+ * unanswered after retransmits; an error notify seen only in a received
+ * payload list (on_received_notifies), when what it was about did not come
+ * up after all: the notify line that usually follows
  * may be cut from the paste, and without SA ids a payload list can be read
  * into the wrong one of two negotiations with the same peer, whose own
  * lines then show it succeed. */
-static void apply_payload_notify(negotiation *n)
+static void conclude_unfinished(negotiation *n)
 {
-    if (!n->payload_notify || (n->facts & (F1_MASK | F2_MASK)))
+    if (n->facts & (F1_MASK | F2_MASK))
+        return;
+    /* a paste cut while charon retransmits its phase 1 request: two
+     * retransmits unanswered is what a reader concludes from */
+    if (!n->ike_established && n->awaiting && n->retransmits >= 2 &&
+        n->retransmit_msgid == (int64_t)n->last_gen_msgid) {
+        fact(n, F1_RETRANSMITTING);
+        return;
+    }
+    if (!n->payload_notify)
         return;
     if (n->payload_notify_p2 ? n->child_est_count != n->payload_notify_child_est
                              : n->ike_established != 0)

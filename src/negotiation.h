@@ -93,6 +93,7 @@ enum {
     F1_XAUTH_FAILED,
     F1_GIVING_UP,
     F1_NOT_RESPONDING,
+    F1_RETRANSMITTING,      /* the log ends with this end's request unanswered */
     F1_HALF_OPEN,
     F1_SENT_NO_PROP,        /* this end answered NO_PROPOSAL_CHOSEN (reason not logged) */
     F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */

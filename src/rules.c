@@ -790,7 +790,7 @@ static idg_role p1_role(const negotiation *n)
         return IDG_ROLE_RESPONDER;
     if (f & (FACT(F1_NOTIFY_NO_PROP) | FACT(F1_NOTIFY_AUTH_FAILED) | FACT(F1_NOTIFY_PSK) |
              FACT(F1_NOTIFY_VERSION) | FACT(F1_NOTIFY_CERT) | FACT(F1_IDIR_MISMATCH) |
-             FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING)))
+             FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING) | FACT(F1_RETRANSMITTING)))
         return IDG_ROLE_INITIATOR;
     return IDG_ROLE_UNKNOWN;
 }
@@ -1264,9 +1264,11 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.5;
         v.detail = arena_printf(&rc->a, "The peer %s answered with %s: it does not speak %s as "
                                 "configured here.", peer_desc(n), n->notify.len ? n->notify.p : "an error", ver);
-    } else if (f & (FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING))) {
+    } else if (f & (FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING) | FACT(F1_RETRANSMITTING))) {
         v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
-        v.confidence = 0.85;
+        int cut = !(f & (FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING)));
+        v.confidence = cut ? 0.6 : 0.85;
+        const char *gave = cut ? "and the log ends before it gives up" : "then gave up";
         int tries = n->giving_up_count ? n->giving_up_count : n->retransmits;
         if (n->ike_version == 2 && n->retransmit_msgid >= 1) {
             /* IKE_SA_INIT (message ID 0) was answered: the later request
@@ -1275,28 +1277,28 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             const char *x = n->main_exch == EX_IKE_INTERMEDIATE ? "IKE_INTERMEDIATE" : "IKE_AUTH";
             v.detail = arena_printf(&rc->a,
                 "The peer %s answered IKE_SA_INIT, but never answered the following %s request "
-                "(message ID %lld%s): this end sent it with %d retransmit%s, then gave up. UDP 4500 "
+                "(message ID %lld%s): this end sent it with %d retransmit%s, %s. UDP 4500 "
                 "is blocked on the path (IKE moves to port 4500 after IKE_SA_INIT), or the large %s "
                 "message is fragmented and the fragments are dropped (check the MTU and enable IKE "
                 "fragmentation on both ends), or the peer silently drops it.", peer_desc(n), x,
                 (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
-                tries, tries == 1 ? "" : "s", x);
+                tries, tries == 1 ? "" : "s", gave, x);
         } else if (n->ike_version == 1 && n->remote_port == 4500) {
             /* Main/Aggressive Mode moves to port 4500 after NAT-D: the
              * first messages were answered */
             v.detail = arena_printf(&rc->a,
                 "The peer %s stopped answering: the first %s messages got through, then this end "
                 "moved to UDP port 4500 (NAT traversal) and its request there got %d retransmit%s "
-                "without an answer. UDP 4500 is blocked on the path, or the peer silently drops the "
-                "request.", peer_desc(n), mode_name(n) ? mode_name(n) : "phase 1", tries,
-                tries == 1 ? "" : "s");
+                "without an answer%s. UDP 4500 is blocked on the path, or the peer silently drops "
+                "the request.", peer_desc(n), mode_name(n) ? mode_name(n) : "phase 1", tries,
+                tries == 1 ? "" : "s", cut ? " (the log ends before charon gives up)" : "");
         } else {
             v.detail = arena_printf(&rc->a,
                 "The peer %s never answered: this end sent its %s %s request and %d retransmit%s, "
-                "then gave up. The peer is down or unreachable, UDP 500/4500 is blocked on the path, "
+                "%s. The peer is down or unreachable, UDP 500/4500 is blocked on the path, "
                 "or the peer silently drops the request.", peer_desc(n), ver,
                 n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "phase 1"),
-                tries, tries == 1 ? "" : "s");
+                tries, tries == 1 ? "" : "s", gave);
         }
         if (n->remote_addr.len)
             add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
