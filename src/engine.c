@@ -1760,10 +1760,14 @@ static void fold_no_acceptable_ts(const fold_in *in, negotiation *n, fold_result
 static void fold_no_shared_key(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_NO_SHARED_KEY);
-    if (in->f[MF_LID].n)
-        set_span(&n->lookup_local_id, in->f[MF_LID]);
-    if (in->f[MF_RID].n)
-        set_span(&n->lookup_remote_id, in->f[MF_RID]);
+    /* IKEv1 by address pair ("for %H - %H"): the addresses are what the
+     * secret was looked up for */
+    span lid = in->f[MF_LID].n ? in->f[MF_LID] : host_of(in->f[MF_LHOST], NULL);
+    span rid = in->f[MF_RID].n ? in->f[MF_RID] : host_of(in->f[MF_RHOST], NULL);
+    if (lid.n)
+        set_span(&n->lookup_local_id, lid);
+    if (rid.n)
+        set_span(&n->lookup_remote_id, rid);
     r->terminal = 1;
     r->phase = 1;
 }
