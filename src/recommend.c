@@ -424,9 +424,15 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         break;
     case IDG_CLASS_PHASE1_MODE_MISMATCH:
         o = find_off(in, "phase1.mode");
-        d->summary = arena_printf(a, "Use the same negotiation mode on both ends (Main Mode is preferred): "
-                                  "this end uses %s, the peer %s.",
-                                  o && o->local ? o->local : "?", o && o->peer ? o->peer : "?");
+        if (o && o->local)
+            d->summary = arena_printf(a, "Use the same negotiation mode on both ends (Main Mode is "
+                                      "preferred): this end uses %s, the peer %s.", o->local,
+                                      o->peer ? o->peer : "?");
+        else /* this end's setting is not in the log */
+            d->summary = arena_printf(a, "Use the same negotiation mode and authentication method on "
+                                      "both ends (Main Mode is preferred)%s%s%s.",
+                                      o && o->peer ? ": the peer uses " : "", o && o->peer ? o->peer : "",
+                                      o && o->peer ? " mode" : "");
         d->change_side = o && o->local && strcmp(o->local, "main") == 0 ? "peer" : "local";
         d->pfsense = arena_printf(a, "%s > Negotiation mode: Main on both ends (Aggressive with a "
                                   "pre-shared key exposes the key to offline attacks).", P1_PATH);

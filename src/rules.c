@@ -1104,10 +1104,22 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             v.confidence = 0.8;
             v.detail = arena_printf(&rc->a, "The peer uses %s authentication, but the matching connection "
                                     "of this end is configured for %s.", auth, conf_class);
+        } else if (!cc || cc->aggressive < 0) {
+            /* the connection's settings are not in the log: its mode or
+             * its authentication method, either can be the one */
+            v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
+            add_off(rc, "phase1.mode", NULL, peer_aggr ? "aggressive" : "main");
+            v.confidence = 0.6;
+            v.detail = arena_printf(&rc->a,
+                "The peer %s negotiates IKEv1 %s Mode with %s authentication, and the connection of "
+                "this end that matches it does not allow that: it is set to %s Mode, or it "
+                "authenticates the peer by another method (certificates, XAuth, hybrid). Its "
+                "settings are not in this log; compare both with the peer's.", peer_desc(n),
+                peer_aggr ? "Aggressive" : "Main", auth ? auth : "this", peer_aggr ? "Main" : "Aggressive");
         } else {
             v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
             add_off(rc, "phase1.mode", peer_aggr ? "main" : "aggressive", peer_aggr ? "aggressive" : "main");
-            v.confidence = (cc && cc->aggressive >= 0) ? 0.9 : 0.8;
+            v.confidence = 0.9;
             v.detail = arena_printf(&rc->a,
                 "The peer %s negotiates IKEv1 %s Mode, but the matching connection of this end does not "
                 "allow %s authentication in %s Mode (it is set to %s Mode).", peer_desc(n),
