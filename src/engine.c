@@ -974,6 +974,7 @@ static int evidence_prio(msg_kind k)
     case EV_UNKNOWN_CA_REQ:
     case EV_CERT_ISSUER:
     case EV_KNL_FAILED:
+    case EV_POLICY_CONFLICT:
     case EV_KNL_ERROR:
     case EV_INVALID_KE_I:
     case EV_INVALID_KE_R:
@@ -1966,6 +1967,10 @@ static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *
 static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
+    if (in->ev->kind == EV_POLICY_CONFLICT && !n->policy_conflict) {
+        n->policy_conflict = 1;
+        set_span(&n->knl_error, in->l->msg); /* it names both reqids */
+    }
     if (!n->knl_error.len)
         set_span(&n->knl_error, in->l->msg);
     r->phase = 2;
@@ -2099,6 +2104,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     /* kernel */
     ON(EV_INSTALL_FAILED, fold_install_failed),
     ON(EV_KNL_FAILED, fold_kernel_failed),
+    ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
     /* rekey / delete */
     FAILURE(EV_CHILD_REKEY_FAILED, F2_REKEY_FAILED, 2),

@@ -325,10 +325,12 @@ static const msg_pattern TABLE[] = {
     R(EV_KNL_FAILED, "KNL", "unable to add SAD entry with SPI %.8x: %s (%d)", MF_SKIP, MF_TEXT, MF_SKIP),  /* pfkey */
     R(EV_KNL_FAILED, "KNL", "unable to add SAD entry with SPI %.8x%s (%N)", MF_SKIP, MF_SKIP, MF_TEXT),  /* netlink */
     R(EV_KNL_FAILED, "KNL", "unable to add SAD entry with SPI %.8x", MF_SKIP),
+    /* before the general "unable to %s policy" rows, which also match it
+     * when the subsystem is not logged (journald) */
+    R(EV_POLICY_CONFLICT, "CFG", "unable to install policy %R === %R %N%s for reqid %u, the same policy for reqid %u exists",
+      MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N%s%s", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
-    R(EV_KNL_FAILED, "CFG", "unable to install policy %R === %R %N%s for reqid %u, the same policy for reqid %u exists",
-      MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_KNL_FAILED, "KNL", "allocating SPI failed: %s (%d)", MF_TEXT, MF_SKIP),
     R(EV_KNL_ERROR, "KNL", "received netlink error: %s (%d)", MF_TEXT, MF_SKIP),
 
@@ -982,7 +984,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_KNL_ERROR),
+        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY),

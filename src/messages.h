@@ -130,6 +130,7 @@ typedef enum msg_kind {
     /* kernel / CHILD_SA install */
     EV_INSTALL_FAILED,
     EV_KNL_FAILED,
+    EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */
     EV_KNL_ERROR,
     /* rekey / delete */
     EV_CHILD_REKEY_FAILED,

@@ -292,6 +292,7 @@ typedef struct negotiation {
     int giving_up_count;
     nstr cert_detail, cert_issuer;
     nstr knl_error, install_detail;
+    int policy_conflict;       /* another CHILD_SA holds the same policy */
     nstr eap_detail;
     nstr peer_cfg_unacceptable;
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */

@@ -502,6 +502,19 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "connections.%s.remote.auth = eap-<method>.", conn_or(in));
         break;
     case IDG_CLASS_PHASE2_INSTALL_FAILURE:
+        if (in->policy_conflict) {
+            d->summary = "Another CHILD_SA already has a kernel policy for the same networks: remove "
+                         "the duplicate phase 2 or give each its own networks.";
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "VPN > IPsec > Tunnels: find the other Phase 2 (in this or "
+                                      "another tunnel) with the same Local Network and Remote Network, "
+                                      "and delete or change one; Status > IPsec > SPDs shows the "
+                                      "installed policies.");
+            d->strongswan = arena_printf(a, "connections.*.children.*.local_ts / remote_ts: no two "
+                                         "children may have the same pair (swanctl --list-sas, "
+                                         "ip xfrm policy show the installed ones).");
+            break;
+        }
         d->summary = "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel "
                      "supports and check its IPsec support.";
         d->change_side = "local";

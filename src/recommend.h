@@ -23,6 +23,7 @@ typedef struct rec_input {
     int nat;                    /* a NAT was detected */
     int psk;                    /* PSK authentication (1), certificates (2), unknown (0) */
     int rekey;                  /* the failure happened at a rekey */
+    int policy_conflict;        /* install failure: the same policy exists for another SA */
 } rec_input;
 
 /* Fills d->summary, d->change_side, d->pfsense and d->strongswan. */

@@ -625,6 +625,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.nat = n->nat_local || n->nat_remote;
         in.psk = n->my_auth.len ? (strstr(n->my_auth.p, "pre-shared") ? 1 : 2) : 0;
         in.rekey = v->rekey;
+        in.policy_conflict = n->policy_conflict;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
@@ -1564,7 +1565,15 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         neg_clear_facts(n, F2_MASK);
         return;
     }
-    if (f & FACT(F2_INSTALL_FAILED)) {
+    if ((f & FACT(F2_INSTALL_FAILED)) && n->policy_conflict) {
+        v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
+        v.confidence = 0.9;
+        v.detail = arena_printf(&rc->a,
+            "The CHILD_SA%s was negotiated, but its kernel policy could not be installed because "
+            "another CHILD_SA already holds the same one (%s): two phase 2 entries, in this tunnel "
+            "or another, have the same local and remote networks, or an old SA of this tunnel is "
+            "still installed under another reqid.", n->p2_rekey ? " (a rekey)" : "", S(&n->knl_error));
+    } else if (f & FACT(F2_INSTALL_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = 0.9;
         v.detail = arena_printf(&rc->a,
