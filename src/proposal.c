@@ -323,6 +323,14 @@ static int type_overlaps(const proposal *r, const proposal *c, transform_type t)
     return 0;
 }
 
+int proposal_pair_matches(const proposal *a, const proposal *b)
+{
+    for (int t = 0; t < TT__COUNT; t++)
+        if (!type_overlaps(a, b, (transform_type)t))
+            return 0;
+    return 1;
+}
+
 static int same_protocol(const proposal *r, const proposal *c)
 {
     return strcmp(r->protocol, c->protocol) == 0;

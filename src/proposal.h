@@ -119,4 +119,8 @@ int alg_name_is_cut(const char *name, size_t len);
  * are written lower-cased. Returns the length written (truncated to n-1). */
 size_t proposal_to_swanctl(const proposal *p, char *buf, size_t n);
 
+/* Whether a and b share a value of every transform type (ESN only when
+ * both carry it): the pair charon would accept, protocols aside. */
+int proposal_pair_matches(const proposal *a, const proposal *b);
+
 #endif

@@ -117,6 +117,11 @@ static const char *swanctl_mix(arena *a, const proposal *base, const proposal *f
             }
         }
     }
+    /* this end's first proposal with the peer's values for what differs
+     * is the smallest change, but only if the peer offers that
+     * combination: otherwise the peer's first proposal itself */
+    if (from && !proposal_pair_matches(&p, from))
+        p = *from;
     char buf[512];
     proposal_to_swanctl(&p, buf, sizeof buf);
     return arena_str(a, buf);

@@ -516,6 +516,28 @@ START_TEST(strongswan_5_3_responder_without_ike_name)
 }
 END_TEST
 
+/* The fix "accepts the peer's proposal" only with a proposal the peer
+ * offers: this end's first proposal with the peer's DH group would be
+ * aes128-sha256-modp2048, which the peer (aes256 with sha256) does not. */
+START_TEST(recommended_proposal_is_one_the_peer_offers)
+{
+    collected c = run_text(
+        "Dec 26 06:12:16 gw charon[8544]: 13[IKE] 192.0.2.7 is initiating an IKE_SA\n"
+        "Dec 26 06:12:16 gw charon[8544]: 13[CFG] received proposals: "
+        "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048, "
+        "IKE:AES_CBC_128/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024\n"
+        "Dec 26 06:12:16 gw charon[8544]: 13[CFG] configured proposals: "
+        "IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072\n"
+        "Dec 26 06:12:16 gw charon[8544]: 13[IKE] received proposals unacceptable\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_DH_GROUP_MISMATCH);
+    ck_assert_ptr_nonnull(d->strongswan);
+    ck_assert_msg(strstr(d->strongswan, "proposals = aes256-sha256-modp2048 ") != NULL, "%s", d->strongswan);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(strongswan_6_key_exchange_wordings)
 {
     /* 6.0: key exchange method wording; the retries fail for good */
@@ -614,6 +636,7 @@ int main(void)
     tcase_add_test(tc, strings_are_valid);
     tcase_add_test(tc, strongswan_5_3_responder_without_ike_name);
     tcase_add_test(tc, strongswan_6_key_exchange_wordings);
+    tcase_add_test(tc, recommended_proposal_is_one_the_peer_offers);
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
     suite_add_tcase(s, tc);

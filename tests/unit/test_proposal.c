@@ -455,6 +455,33 @@ START_TEST(test_diff_strings_all_types)
 }
 END_TEST
 
+START_TEST(test_pair_matches)
+{
+    static const struct {
+        const char *a, *b;
+        int want;
+    } cases[] = {
+        {"IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+         "IKE:AES_CBC_128/AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_1024/MODP_2048", 1},
+        /* every type must overlap: the encryption differs */
+        {"IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048",
+         "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", 0},
+        /* an absent KE is "none", which a KE does not share */
+        {"ESP:AES_GCM_16_128/NO_EXT_SEQ", "ESP:AES_GCM_16_128/MODP_2048/NO_EXT_SEQ", 0},
+        {"ESP:AES_GCM_16_128/NO_EXT_SEQ", "ESP:AES_GCM_16_128/MODP_NONE/NO_EXT_SEQ", 1},
+        /* ESN is compared only when both carry it */
+        {"ESP:AES_CBC_128/HMAC_SHA1_96", "ESP:AES_CBC_128/HMAC_SHA1_96/NO_EXT_SEQ", 1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        proposal_list a, b;
+        ck_assert_uint_eq(parse(cases[i].a, &a), 1);
+        ck_assert_uint_eq(parse(cases[i].b, &b), 1);
+        ck_assert_msg(proposal_pair_matches(&a.items[0], &b.items[0]) == cases[i].want, "case %zu", i);
+        ck_assert_msg(proposal_pair_matches(&b.items[0], &a.items[0]) == cases[i].want, "case %zu reversed", i);
+    }
+}
+END_TEST
+
 START_TEST(test_diff_empty)
 {
     proposal_list r, c;
@@ -891,6 +918,7 @@ static Suite *proposal_suite(void)
     LOOP(diff, test_diff, diff_cases);
     tcase_add_test(diff, test_diff_strings_all_types);
     tcase_add_test(diff, test_diff_empty);
+    tcase_add_test(diff, test_pair_matches);
     tcase_add_test(diff, test_diff_long_value_lists);
     LOOP(vocab, test_info_lookup, info_cases);
     tcase_add_test(vocab, test_info_unknown);
