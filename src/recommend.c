@@ -419,6 +419,18 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         break;
     }
     case IDG_CLASS_PHASE1_PSK_MISMATCH:
+        if (in->psk_missing) {
+            d->summary = "Add a pre-shared key for this peer on this end (the same key as the peer's).";
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "%s > Pre-Shared Key: enter the peer's key (mobile clients: VPN > "
+                                      "IPsec > Pre-Shared Keys, an entry for the client's identifier); "
+                                      "check My / Peer identifier, which the key is looked up by.", P1_PATH);
+            d->strongswan = arena_printf(a, "secrets { ike-%s { secret = <the peer's key>; id-1 = %s } } "
+                                         "(id-N: the identities or addresses the key is for) and reload "
+                                         "with swanctl --load-creds.", conn_or(in),
+                                         in->remote_addr ? in->remote_addr : "<peer id>");
+            break;
+        }
         d->summary = "Enter the same pre-shared key on both ends.";
         d->change_side = "either";
         d->pfsense = arena_printf(a, "%s > Pre-Shared Key: enter the identical key on both firewalls "
@@ -467,8 +479,13 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      conn_or(in), o && o->peer ? o->peer : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_PEER_UNREACHABLE:
-        d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP 500 and 4500.",
-                                  in->remote_addr ? in->remote_addr : "");
+        if (in->remote_port > 0)
+            d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP port %d, the "
+                                      "port this end sends to (IKE uses 500 and 4500 unless configured "
+                                      "otherwise).", in->remote_addr ? in->remote_addr : "", in->remote_port);
+        else
+            d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP 500 and 4500.",
+                                      in->remote_addr ? in->remote_addr : "");
         d->change_side = "either";
         d->pfsense = arena_printf(a, "%s > Remote Gateway: check it is %s's correct address; allow UDP 500 "
                                   "and 4500 (and ESP) from this end in the peer's Firewall > Rules > WAN, and "

@@ -24,6 +24,8 @@ typedef struct rec_input {
     int psk;                    /* PSK authentication (1), certificates (2), unknown (0) */
     int rekey;                  /* the failure happened at a rekey */
     int policy_conflict;        /* install failure: the same policy exists for another SA */
+    int psk_missing;            /* this end found no pre-shared key for the peer */
+    int remote_port;            /* the peer's IKE port when it is neither 500 nor 4500, else 0 */
 } rec_input;
 
 /* Fills d->summary, d->change_side, d->pfsense and d->strongswan. */

@@ -626,6 +626,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.psk = n->my_auth.len ? (strstr(n->my_auth.p, "pre-shared") ? 1 : 2) : 0;
         in.rekey = v->rekey;
         in.policy_conflict = n->policy_conflict;
+        in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
+        in.remote_port = n->remote_port != 500 && n->remote_port != 4500 ? n->remote_port : 0;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
