@@ -135,6 +135,68 @@ START_TEST(table_is_well_formed)
 }
 END_TEST
 
+/* A message as charon would print row f: each conversion replaced by a
+ * value of its kind. */
+static void sample_of(const char *f, char *out, size_t cap)
+{
+    size_t o = 0;
+    while (*f && o + 48 < cap) {
+        if (*f != '%') {
+            out[o++] = *f++;
+            continue;
+        }
+        f++;
+        if (*f == '%') {
+            out[o++] = *f++;
+            continue;
+        }
+        int alt = 0;
+        for (; *f && strchr("#-+ 0123456789.*lhzj", *f); f++)
+            alt |= *f == '#';
+        const char *v;
+        switch (*f) {
+        case 's': v = "some text"; break;
+        case 'd': case 'u': case 'i': v = "7"; break;
+        case 'x': case 'X': v = "c1d0e2f3"; break;
+        case 'H': v = alt ? "192.0.2.1[500]" : "192.0.2.1"; break;
+        case 'Y': v = "gw.example.net"; break;
+        case 'N': v = "SOME_NAME"; break;
+        case 'R': v = "10.0.0.0/24"; break;
+        case 'B': v = "0a:0b:0c"; break;
+        case 'V': v = "3 seconds"; break;
+        case 'T': v = "Nov 01 00:00:00 2026"; break;
+        case 'P': v = "ESP:AES_CBC_128/HMAC_SHA1_96/NO_EXT_SEQ"; break;
+        default: v = "x"; break;
+        }
+        if (*f)
+            f++;
+        size_t n = strlen(v);
+        memcpy(out + o, v, n);
+        o += n;
+    }
+    out[o] = '\0';
+}
+
+/* Every row's own message is read as its kind, with its subsystem and
+ * with none (journald and `ipsec up` output log none): a general row put
+ * ahead of a specific one it also matches would take its lines. */
+START_TEST(every_row_reads_its_own_message)
+{
+    size_t n;
+    const msg_pattern *t = msg_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        char m[1024];
+        msg_event ev = MSG_EVENT_INIT;
+        sample_of(t[i].fmt, m, sizeof m);
+        msg_kind k = classify(t[i].subsys, m, &ev);
+        ck_assert_msg(k == t[i].kind, "row %zu '%s': '%s' read as %s", i, t[i].fmt, m, msg_kind_name(k));
+        k = classify("", m, &ev);
+        ck_assert_msg(k == t[i].kind, "row %zu '%s' without subsystem: read as %s (%s)", i, t[i].fmt,
+                      msg_kind_name(k), k != EV_NONE && ev.pat ? ev.pat->fmt : "no row");
+    }
+}
+END_TEST
+
 /* ---- version wordings ---- */
 
 START_TEST(proposal_rejection_wordings)
@@ -414,6 +476,7 @@ int main(void)
     tcase_add_test(tc, generated_index_matches_table);
     tcase_add_test(tc, matcher_captures_up_to_literals);
     tcase_add_test(tc, table_is_well_formed);
+    tcase_add_test(tc, every_row_reads_its_own_message);
     tcase_add_test(tc, proposal_rejection_wordings);
     tcase_add_test(tc, invalid_ke_wordings);
     tcase_add_test(tc, traffic_selector_wordings);
