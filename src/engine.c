@@ -983,6 +983,7 @@ static int evidence_prio(msg_kind k)
     case EV_RETRANSMIT_V2:
     case EV_NO_ALT_CONFIG:
     case EV_PEER_RETRY:
+    case EV_RESOLVE_FAILED:
         return 2;
     case EV_NONE:
     case EV__COUNT:
@@ -1923,6 +1924,20 @@ static void fold_retransmit(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = n->ike_established ? 0 : 1;
 }
 
+/* The remote gateway is a host name charon cannot resolve: "initiate
+ * aborted" ends the attempt, "retrying in %ds" is the same failure while
+ * charon keeps trying (keyingtries). */
+static void fold_resolve_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (n->ike_established)
+        return;
+    fact(n, F1_UNRESOLVED);
+    set_role(n, IDG_ROLE_INITIATOR);
+    set_span(&n->unresolved_host, in->f[MF_TEXT]);
+    r->phase = 1;
+    r->terminal = 1;
+}
+
 static void fold_giving_up(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t c;
@@ -2097,6 +2112,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_GIVING_UP, fold_giving_up),
     FAILURE_BEFORE_IKE_SA(EV_PEER_NOT_RESPONDING, F1_NOT_RESPONDING),
     FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
+    ON(EV_RESOLVE_FAILED, fold_resolve_failed),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),
     PHASE(EV_DPD_REQUEST, 0),
     FAILURE(EV_DPD_TIMEOUT, FD_DPD_TIMEOUT, 0),

@@ -94,6 +94,7 @@ enum {
     F1_GIVING_UP,
     F1_NOT_RESPONDING,
     F1_RETRANSMITTING,      /* the log ends with this end's request unanswered */
+    F1_UNRESOLVED,          /* the peer's host name does not resolve */
     F1_HALF_OPEN,
     F1_SENT_NO_PROP,        /* this end answered NO_PROPOSAL_CHOSEN (reason not logged) */
     F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */
@@ -295,6 +296,7 @@ typedef struct negotiation {
     int policy_conflict;       /* another CHILD_SA holds the same policy */
     nstr eap_detail;
     nstr peer_cfg_unacceptable;
+    nstr unresolved_host;      /* "unable to resolve %s" */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
 
     /* message ids seen */

@@ -479,13 +479,25 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      conn_or(in), o && o->peer ? o->peer : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_PEER_UNREACHABLE:
+        if (in->unresolved_host) {
+            d->summary = arena_printf(a, "Make the peer's host name %s resolve on this end, or use the "
+                                      "peer's IP address.", in->unresolved_host);
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "%s > Remote Gateway: check the name %s (Diagnostics > DNS "
+                                      "Lookup), its dynamic DNS record, and System > General Setup > DNS "
+                                      "Servers; or enter the peer's IP address.", P1_PATH, in->unresolved_host);
+            d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s: check that it resolves on "
+                                         "this host (DNS, /etc/resolv.conf), or use the address.",
+                                         conn_or(in), in->unresolved_host);
+            break;
+        }
         if (in->remote_port > 0)
             d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP port %d, the "
                                       "port this end sends to (IKE uses 500 and 4500 unless configured "
                                       "otherwise).", in->remote_addr ? in->remote_addr : "", in->remote_port);
         else
-            d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP 500 and 4500.",
-                                      in->remote_addr ? in->remote_addr : "");
+            d->summary = arena_printf(a, "Make sure the peer%s%s is up and reachable on UDP 500 and 4500.",
+                                      in->remote_addr ? " " : "", in->remote_addr ? in->remote_addr : "");
         d->change_side = "either";
         d->pfsense = arena_printf(a, "%s > Remote Gateway: check it is %s's correct address; allow UDP 500 "
                                   "and 4500 (and ESP) from this end in the peer's Firewall > Rules > WAN, and "

@@ -628,6 +628,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.policy_conflict = n->policy_conflict;
         in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
         in.remote_port = n->remote_port != 500 && n->remote_port != 4500 ? n->remote_port : 0;
+        in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
@@ -1279,6 +1280,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.5;
         v.detail = arena_printf(&rc->a, "The peer %s answered with %s: it does not speak %s as "
                                 "configured here.", peer_desc(n), n->notify.len ? n->notify.p : "an error", ver);
+    } else if (f & FACT(F1_UNRESOLVED)) {
+        v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
+        v.confidence = 0.95;
+        const char *host = S(&n->unresolved_host);
+        add_off(rc, "phase1.remote_gateway", host, NULL);
+        v.detail = arena_printf(&rc->a,
+            "This end cannot resolve the peer's host name '%s' (DNS), so it cannot send it anything: "
+            "the name is misspelt, its dynamic DNS record is not up to date, or this end's DNS "
+            "servers do not answer.", host ? host : "?");
     } else if (f & (FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING) | FACT(F1_RETRANSMITTING))) {
         v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
         int cut = !(f & (FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING)));
