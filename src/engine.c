@@ -65,6 +65,17 @@ struct summary {
 };
 typedef struct summary summary;
 
+/* An SA that re-establishes itself (DPD or close action restart, keyingtries)
+ * logs "initiating IKE_SA name[NEW]" and the new SA's first request under its
+ * own "<name|OLD>" prefix: those few lines on that thread go to NEW. */
+typedef struct handoff {
+    int64_t from, to;
+    int thread;
+    uint64_t line;
+    int request_sent; /* the new SA's first request was generated */
+} handoff;
+#define HANDOFF_LINES 4
+
 typedef struct thread_bind {
     int thread;
     int64_t id;
@@ -85,6 +96,7 @@ struct idg_engine {
     uint64_t thread_used[THREAD_SLOTS / 64]; /* which threads[] slots are bound */
     int64_t last_id;
     uint64_t last_id_line;
+    handoff handoff;              /* see handoff; from -1: none */
     uint64_t line;                /* lines read, in the order read: the clock
                                    * of proximity and idle expiry (a
                                    * newest-first paste arrives reordered, so
@@ -690,6 +702,26 @@ static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
 
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
  * the negotiation of the line's context when it differs (IKE rekey). */
+/* Whether a line of a handoff's old SA is the new SA's: the initial
+ * IKE_SA_INIT / Main / Aggressive Mode request and the packet that carries
+ * it. The rekey of an IKE_SA, also announced as "initiating IKE_SA
+ * name[NEW]", runs on the old SA (CREATE_CHILD_SA) and stays there. */
+static int handed_off(idg_engine *e, const msg_event *ev)
+{
+    if (ev->kind == EV_PACKET_SEND && e->handoff.request_sent) {
+        e->handoff.from = -1; /* done */
+        return 1;
+    }
+    if (ev->kind != EV_GENERATING)
+        return 0;
+    const summary *s = line_summary(e, ev);
+    if (!s || !s->request || s->msgid != 0 ||
+        (s->x != EX_IKE_SA_INIT && s->x != EX_ID_PROT && s->x != EX_AGGRESSIVE))
+        return 0;
+    e->handoff.request_sent = 1;
+    return 1;
+}
+
 static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event *ev,
                             int relevant, negotiation **ctx_neg)
 {
@@ -699,9 +731,14 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
 
     if (l->sa_id >= 0) {
         e->ike_name = 1;
+        if (!has_tid && l->sa_id == e->handoff.from && l->thread == e->handoff.thread &&
+            e->line - e->handoff.line <= HANDOFF_LINES && handed_off(e, ev))
+            return get_neg(e, e->handoff.to, 1);
         negotiation *ctx = get_neg(e, l->sa_id, relevant || has_tid);
         if (has_tid && (int64_t)tid != l->sa_id) {
             *ctx_neg = ctx;
+            if (ev->kind == EV_INITIATING_V2 || ev->kind == EV_INITIATING_MM || ev->kind == EV_INITIATING_AM)
+                e->handoff = (handoff){l->sa_id, (int64_t)tid, l->thread, e->line, 0};
             return get_neg(e, (int64_t)tid, 1);
         }
         return ctx;
@@ -1938,6 +1975,13 @@ static void fold_resolve_failed(const fold_in *in, negotiation *n, fold_result *
     r->terminal = 1;
 }
 
+static void fold_restarting_child(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    n->restarting = 1;
+    r->phase = 0;
+}
+
 static void fold_giving_up(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t c;
@@ -2113,6 +2157,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_PEER_NOT_RESPONDING, F1_NOT_RESPONDING),
     FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
+    ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),
     PHASE(EV_DPD_REQUEST, 0),
     FAILURE(EV_DPD_TIMEOUT, FD_DPD_TIMEOUT, 0),
@@ -2261,6 +2306,7 @@ static void on_line(void *user, const charon_line *l)
         conf_store_clear(&e->conf);
         memset(e->thread_used, 0, sizeof e->thread_used);
         e->last_id_line = 0;
+        e->handoff.from = -1;
         return;
     case EV_CONF_CONN:
     case EV_CONF_CHILD:
@@ -2339,6 +2385,7 @@ idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *u
     if (!e)
         return NULL;
     memset(e, 0, offsetof(idg_engine, threads));
+    e->handoff.from = -1;
     if (opts)
         e->opts = *opts;
     else

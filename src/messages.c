@@ -308,6 +308,9 @@ static const msg_pattern TABLE[] = {
     R(EV_PEER_RETRY, "IKE", "peer not responding, trying again (%d/%d)", MF_COUNT, MF_SKIP),
     /* the remote gateway is a host name that does not resolve (DNS) */
     R(EV_RESOLVE_FAILED, "IKE", "unable to resolve %s, initiate aborted", MF_TEXT),
+    /* ike_sa.c reestablish(): only an IKE_SA that was established restarts
+     * its CHILD_SAs (DPD or close action restart after it died) */
+    R(EV_RESTARTING_CHILD, "IKE", "restarting CHILD_SA %s", MF_CHILD),
     R(EV_RESOLVE_FAILED, "IKE", "unable to resolve %s, retrying in %ds", MF_TEXT, MF_SKIP),
     R(EV_REKEY_NOT_RESPONDING, "IKE", "rekeying IKE_SA failed, peer not responding", NOF),
     R(EV_REKEY_NOT_RESPONDING, "IKE", "proper IKE_SA delete failed, peer not responding", NOF),
@@ -985,7 +988,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
-        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_REKEY_NOT_RESPONDING),
+        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),

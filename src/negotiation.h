@@ -298,6 +298,7 @@ typedef struct negotiation {
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
+    int restarting;            /* "restarting CHILD_SA": it was up, and died */
 
     /* message ids seen */
     size_t n_msgids;

@@ -1793,10 +1793,13 @@ static void dpd(rules_ctx *rc, negotiation *n)
             "mapping) broke.", peer_desc(n));
     else
         v.detail = arena_printf(&rc->a,
-            "The established IKE_SA with %s was declared dead: this end retransmitted a request "
-            "(message ID %lld) %d time%s without an answer and gave up. The peer went down, or the "
-            "path (UDP 500/4500, NAT mapping) broke.", peer_desc(n),
-            (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0), tries, tries == 1 ? "" : "s");
+            "The established IKE_SA with %s was declared dead: this end retransmitted a request%s "
+            "%d time%s without an answer and gave up. The peer went down, or the path (UDP "
+            "500/4500, NAT mapping) broke.", peer_desc(n),
+            n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
+                                              (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
+                               : "",
+            tries, tries == 1 ? "" : "s");
     if (n->remote_addr.len)
         add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
     emit(rc, n, &v);
@@ -1822,7 +1825,7 @@ static void clear_evidence_phase(negotiation *n, int phase)
  * only EAP or IKE_INTERMEDIATE rounds go past 1 before the SA is up. */
 static int gave_up_on_established(const negotiation *n)
 {
-    if (n->ike_established)
+    if (n->ike_established || n->restarting)
         return 1;
     if (n->retransmit_msgid <= 0)
         return 0;
