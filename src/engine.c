@@ -2292,13 +2292,12 @@ static void on_line(void *user, const charon_line *l)
         ev->pat = NULL;
         ev->f[MF_ID] = SPAN_NULL;
         ev->f[MF_RHOST] = SPAN_NULL;
-        if (l->bare) { /* prose, or a message the table does not know */
+        if (__builtin_expect(l->bare, 0)) { /* prose, or a message the table does not know */
             e->stats.skipped_lines++;
             return;
         }
     }
-    if (l->bare)
-        e->stats.charon_lines++;
+    e->stats.charon_lines += (unsigned)l->bare; /* a bare line the table knows */
     e->line++;
     switch (ev->kind) {
     case EV_DAEMON_START:

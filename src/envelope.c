@@ -10,14 +10,25 @@
  * wins.
  *
  * A parser answers ENVELOPE_NONE ("not my shape"), ENVELOPE_OTHER ("a log
- * line, but not charon's") or ENVELOPE_CHARON. NONE and OTHER differ for
- * the line source: only a NONE line can be the tail of a hard-wrapped line.
+ * line, but not charon's") or ENVELOPE_CHARON. When none claims the line,
+ * form_unknown looks for the core prefix behind an envelope nobody knows
+ * (OpenWrt's logread, a clock alone), and failing that the text is a bare
+ * line (ENVELOPE_BARE: `ipsec up` output, a message pasted alone, prose;
+ * only the message table can tell which) unless it is blank or punctuation
+ * (NONE). NONE and BARE differ from OTHER for the line source: only such a
+ * line can be the tail of a hard-wrapped line.
  *
- * Strictness, so that prose stays prose: the charon prefix must be
- * \d{2,3}\[[A-Z]{3}\d?\] or \[[A-Z]{3}\] followed by a space (or the end of
- * the line). A message without that prefix (journald's MESSAGE never has
- * one) is accepted only behind a timestamp and only from a program known to
- * be charon.
+ * Strictness, so that prose is not mistaken for a prefixed line: the
+ * charon prefix must be \d{2,3}\[[A-Z]{3}\d?\] or \[[A-Z]{3}\] followed by a
+ * space (or the end of the line), and behind an unknown envelope it must
+ * follow a blank or ':'. A message without that prefix (journald's MESSAGE
+ * never has one) is a charon line only behind a timestamp and only from a
+ * program known to be charon; anywhere else it is a bare line.
+ *
+ * Pasted decoration is looked through before the forms run: mail quote
+ * markers and emphasis or code marks around the whole line (raw keeps
+ * them), and around the message of a line without a time (a time-stamped
+ * line is taken as logged, as the header cache takes it).
  *
  * Speed: this runs once per line on the hot path. Every parser is a forward
  * scan over the line by hand: no sscanf, no regex, no allocation. The one
@@ -336,6 +347,34 @@ static inline char *parse_context(char *p, const char *end, span *conn, int64_t 
     return id_end + 1;
 }
 
+/*
+ * "[NAME|ID]" in place of "<NAME|ID>", p just after '[': what a user types
+ * back when a Markdown renderer (GitHub's) dropped the angle brackets. Only
+ * the exact shape, a name without blanks, brackets or bars, a bar and 1 to
+ * 18 digits: "[12]" or "[con1]" may be message text. Returns the char after
+ * ']' (conn and sa_id set), or NULL (nothing set).
+ */
+static char *parse_bracket_context(char *p, const char *end, span *conn, int64_t *sa_id)
+{
+    char *bar = p;
+    while (bar < end && *bar != '|' && *bar != ']' && *bar != '[' && *bar != '<' &&
+           *bar != '>' && !is_blank(*bar))
+        bar++;
+    if (bar == p || bar >= end || *bar != '|')
+        return NULL;
+    char *close = bar + 1;
+    while (close < end && ascii_is_digit(*close))
+        close++;
+    if (close >= end || *close != ']')
+        return NULL;
+    int64_t id = digits_value(bar + 1, close);
+    if (id < 0)
+        return NULL;
+    *conn = make_span(p, bar);
+    *sa_id = id;
+    return close + 1;
+}
+
 /* "[GRP]" or "[GRP2]" at p: returns the char after ']' or NULL; the group
  * is p[1..3]. */
 static inline char *parse_group(char *p, const char *end, int *level)
@@ -365,6 +404,14 @@ static inline bool finish_prefix(char *q, char *end, const char *group, int thre
     int64_t sa_id = -1;
     if (end - q >= 2 && q[0] == ' ' && q[1] == '<') {
         char *c = parse_context(q + 2, end, &conn, &sa_id);
+        if (c && (c == end || *c == ' ')) {
+            q = c;
+        } else {
+            conn = empty_span();
+            sa_id = -1;
+        }
+    } else if (end - q >= 2 && q[0] == ' ' && q[1] == '[') {
+        char *c = parse_bracket_context(q + 2, end, &conn, &sa_id);
         if (c && (c == end || *c == ' ')) {
             q = c;
         } else {
@@ -986,6 +1033,165 @@ static envelope_kind form_json(char *line, char *p, char *end, charon_line *out)
                                                            : ENVELOPE_OTHER;
 }
 
+/* ---- an unknown envelope around the charon core ----------------------- */
+
+static const char weekday_names[7][3] = {
+    {'M', 'o', 'n'}, {'T', 'u', 'e'}, {'W', 'e', 'd'}, {'T', 'h', 'u'},
+    {'F', 'r', 'i'}, {'S', 'a', 't'}, {'S', 'u', 'n'}};
+
+/* "Tue " or "Sun, " (a weekday before the date: OpenWrt's logread, a
+ * locale's date); returns the char after it, or p. */
+static char *skip_weekday(char *p, const char *end)
+{
+    if (end - p < 4)
+        return p;
+    for (int i = 0; i < 7; i++) {
+        if (memcmp(p, weekday_names[i], 3) != 0)
+            continue;
+        if (p[3] == ' ')
+            return p + 4;
+        if (p[3] == ',' && end - p >= 5 && p[4] == ' ')
+            return p + 5;
+    }
+    return p;
+}
+
+/* "HH:MM:SS[.f]" as parse_clock reads it, or a clock to the minute "HH:MM"
+ * that no digit or ':' follows. */
+static char *parse_clock_or_minute(char *p, const char *end, int64_t *ms_of_day)
+{
+    char *q = parse_clock(p, end, ms_of_day);
+    if (q)
+        return q;
+    if (end - p < 5 || p[2] != ':')
+        return NULL;
+    int h = two_digits(p), m = two_digits(p + 3);
+    if (h < 0 || m < 0 || h > 24 || m > 59 || (end - p > 5 && (ascii_is_digit(p[5]) || p[5] == ':')))
+        return NULL;
+    *ms_of_day = ((int64_t)h * 3600 + m * 60) * 1000;
+    return p + 5;
+}
+
+/* "2017-04-16 19:11" (an ISO date with a clock to the minute, no zone). */
+static char *parse_iso_minute_stamp(char *p, const char *end, int64_t *ts)
+{
+    if (end - p < 16 || p[4] != '-' || p[7] != '-' || (p[10] != 'T' && p[10] != ' '))
+        return NULL;
+    int yh = two_digits(p), yl = two_digits(p + 2);
+    int mon = two_digits(p + 5), day = two_digits(p + 8);
+    int64_t ms;
+    if (yh < 0 || yl < 0 || mon < 1 || mon > 12 || day < 1 || day > 31)
+        return NULL;
+    char *q = parse_clock_or_minute(p + 11, end, &ms);
+    if (!q)
+        return NULL;
+    *ts = days_from_civil(yh * 100 + yl, mon, day) * 86400000 + ms;
+    return q;
+}
+
+/* A time at the start of an unknown envelope, in any shape a time parser
+ * knows, after an optional weekday, or a clock alone ("17:10:22", "17:10":
+ * the milliseconds of the day); it must end at a blank or at `end`. */
+static char *parse_lead_stamp(char *p, const char *end, int64_t *ts)
+{
+    char *s = skip_weekday(p, end), *q;
+    if (!(q = parse_bsd_stamp(s, end, ts)) && !(q = parse_iso_stamp(s, end, ts)) &&
+        !(q = parse_month_day_stamp(s, end, ts)) && !(q = parse_iso_minute_stamp(s, end, ts)) &&
+        !(q = parse_clock_or_minute(s, end, ts)))
+        return NULL;
+    return q == end || is_blank(*q) ? q : NULL;
+}
+
+/*
+ * The last resort before a bare line: the first charon core prefix
+ * ("05[KNL] ...", as parse_core reads it) that starts the text or follows
+ * a blank or ':', behind an envelope no form knows (OpenWrt's logread
+ * "Tue Dec 27 12:48:55 2020 daemon.info : ", a clock alone "17:10:22
+ * charon: ", "Sun, 2017-04-16 19:11 ", Turris' "... info []: "). With
+ * after_colon, only a core right after ": " counts (a log line of another
+ * shape that some form took for another program's: the message of a
+ * syslog-like line starting with the core is charon's). The time is read
+ * if a time parser reads one at the start; the rest of the envelope is
+ * not taken apart. Never cached (ps->stamp stays STAMP_NONE).
+ */
+static envelope_kind form_unknown(char *p, char *end, parser *ps, bool after_colon)
+{
+    charon_line *out = ps->out;
+    for (char *q = p; end - q >= 7; q++) {
+        if (!ascii_is_digit(*q) || !ascii_is_digit(q[1]))
+            continue;
+        if (after_colon ? (q - p < 2 || q[-1] != ' ' || q[-2] != ':')
+                        : (q > p && !is_blank(q[-1]) && q[-1] != ':'))
+            continue;
+        if (!parse_core(q, end, out))
+            continue;
+        int64_t ts;
+        char *t = parse_lead_stamp(p, q, &ts);
+        if (t) {
+            out->time = make_span(p, t);
+            out->ts = ts;
+        }
+        return ENVELOPE_CHARON;
+    }
+    return ENVELOPE_NONE;
+}
+
+/* ---- pasted decoration ------------------------------------------------- */
+
+/* A mark a paste wraps a line or a message in: "**", "__", or a run of
+ * backticks (a code span); its length at p, or 0. */
+static size_t mark_len(const char *p, const char *end)
+{
+    if (end - p >= 2 && (p[0] == '*' || p[0] == '_') && p[1] == p[0])
+        return 2;
+    size_t n = 0;
+    while (p + n < end && p[n] == '`')
+        n++;
+    return n;
+}
+
+/* Whether [p, end) is wrapped in the same mark at both ends, with text
+ * between; the mark's length, or 0. */
+static size_t wrapping_mark(const char *p, const char *end)
+{
+    size_t k = mark_len(p, end);
+    if (k == 0 || (size_t)(end - p) <= 2 * k || memcmp(p, end - k, k) != 0)
+        return 0;
+    /* the closing run is exactly as long (no "`a``") */
+    if (end - k - 1 >= p + k && end[-(ptrdiff_t)k - 1] == *p)
+        return 0;
+    return k;
+}
+
+/* A byte a wrapped message ends with. */
+static inline bool is_mark_byte(char c) { return c == '*' || c == '_' || c == '`'; }
+
+/* The message of a charon line wrapped in emphasis or code marks. */
+static void strip_msg_marks(charon_line *out)
+{
+    const char *b = out->msg.p, *e = b + out->msg.n;
+    size_t k = out->msg.n > 2 && is_mark_byte(e[-1]) ? wrapping_mark(b, e) : 0;
+    if (k)
+        out->msg = make_span(b + k, e - k);
+}
+
+static char *trim_end(char *p, char *end)
+{
+    while (end > p && is_blank(end[-1]))
+        end--;
+    return end;
+}
+
+/* Whether the text has a letter or a digit (a line of only punctuation,
+ * "```" or "-----", is no message). */
+static bool has_alnum(const char *p, const char *end)
+{
+    for (; p < end; p++)
+        if (ascii_is_digit(*p) || (unsigned char)((*p | 0x20) - 'a') < 26)
+            return true;
+    return false;
+}
+
 /* ---- dispatch ---------------------------------------------------------- */
 
 typedef envelope_kind (*form_parser)(char *p, char *end, parser *ps);
@@ -1013,7 +1219,63 @@ static void reset_line(charon_line *out, char *line, size_t len, uint64_t lineno
         .conn = empty_span(),
         .sa_id = -1,
         .msg = empty_span(),
+        .bare = 0,
     };
+}
+
+/*
+ * A pasted line's decoration, before the forms see it: mail quote markers
+ * ("> ", ">> ", "| ") and emphasis or code marks wrapping the whole line
+ * ("**...**", "__...__", "`...`"). *end moves in past a closing mark;
+ * returns the start of the text. (raw stays the line as read.)
+ */
+static char *strip_decoration(char *p, char **end, bool *wrapped)
+{
+    for (;;) {
+        if (p < *end && *p == '>') {
+            while (p < *end && *p == '>')
+                p++;
+            p = skip_spaces(p, *end);
+        } else if (*end - p >= 2 && *p == '|' && p[1] == ' ') {
+            p = skip_spaces(p + 1, *end);
+        } else {
+            break;
+        }
+    }
+    char *e = trim_end(p, *end);
+    size_t k = wrapping_mark(p, e);
+    if (k) {
+        *wrapped = true;
+        *end = trim_end(p + k, e - k);
+        p = skip_spaces(p + k, *end);
+    }
+    return p;
+}
+
+/* The forms in turn on [p, end), then an unknown envelope around the core. */
+static envelope_kind classify_forms(char *line, size_t len, char *p, char *end, parser *ps)
+{
+    uint64_t lineno = ps->out->lineno;
+    envelope_kind other = ENVELOPE_NONE;
+    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
+        ps->body = NULL;
+        ps->stamp = STAMP_NONE;
+        envelope_kind kind = forms[i](p, end, ps);
+        if (kind == ENVELOPE_CHARON)
+            return kind;
+        reset_line(ps->out, line, len, lineno);
+        if (kind != ENVELOPE_NONE) {
+            other = kind;
+            break;
+        }
+    }
+    ps->body = NULL;
+    ps->stamp = STAMP_NONE;
+    envelope_kind kind = form_unknown(p, end, ps, other != ENVELOPE_NONE);
+    if (kind == ENVELOPE_CHARON)
+        return kind;
+    reset_line(ps->out, line, len, lineno);
+    return other;
 }
 
 static envelope_kind classify(char *line, size_t len, uint64_t lineno, parser *ps)
@@ -1029,17 +1291,35 @@ static envelope_kind classify(char *line, size_t len, uint64_t lineno, parser *p
         envelope_kind kind = form_json(line, p, end, ps->out);
         if (kind != ENVELOPE_CHARON)
             reset_line(ps->out, line, ps->out->raw.n, lineno);
+        else
+            strip_msg_marks(ps->out);
         return kind;
     }
-    for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
-        ps->body = NULL;
-        ps->stamp = STAMP_NONE;
-        envelope_kind kind = forms[i](p, end, ps);
-        if (kind != ENVELOPE_NONE)
-            return kind;
-        reset_line(ps->out, line, len, lineno);
+    /* (after decoration no JSON: the line source hands lines it does not
+     * own to this parser unless they start with '{') */
+    bool wrapped = false;
+    p = strip_decoration(p, &end, &wrapped);
+    envelope_kind kind = classify_forms(line, len, p, end, ps);
+    if (kind == ENVELOPE_CHARON) {
+        /* marks around the message of a pasted fragment; a line with a
+         * time is taken as logged (as the header cache takes it) */
+        if (ps->stamp == STAMP_NONE)
+            strip_msg_marks(ps->out);
+        if (wrapped) /* the header is not the line's start: not cached */
+            ps->body = NULL;
+        return kind;
     }
-    return ENVELOPE_NONE;
+    if (kind != ENVELOPE_NONE)
+        return kind;
+    /* no envelope, no prefix: a bare message if there is text */
+    while (p < end && is_blank(*p))
+        p++;
+    end = trim_end(p, end);
+    if (!has_alnum(p, end))
+        return ENVELOPE_NONE;
+    ps->out->msg = make_span(p, end);
+    ps->out->bare = 1;
+    return ENVELOPE_BARE;
 }
 
 envelope_kind envelope_classify(char *line, size_t len, uint64_t lineno,
@@ -1117,6 +1397,7 @@ static bool classify_from_cache(envelope_cache *c, char *line, char *end,
     out->ts = ts;
     out->host = cached_span(line, c->host_off, c->host_len);
     out->program = cached_span(line, c->program_off, c->program_len);
+    out->bare = 0;
     if (parse_core(body, end, out))
         return true;
     /* parse_body's other charon case: a bare message from a charon program */

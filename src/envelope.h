@@ -134,6 +134,10 @@ static inline bool envelope_prefix_fast(char *p, char *end, charon_line *out)
         out->conn = bar > name ? (span){name, (size_t)(bar - name)} : (span){"", 0};
         msg = gt + 2;
     } else {
+        /* "[NAME|ID]" (a context retyped after Markdown ate the '<'): the
+         * general parser's */
+        if (msg < end && *msg == '[')
+            return false;
         out->conn = (span){"", 0};
         out->sa_id = -1;
     }
@@ -198,6 +202,7 @@ envelope_classify_fast(envelope_cache *c, char *line, size_t len, uint64_t linen
     char *body = line + n, *end = line + len;
     if (!envelope_prefix_fast(body, end, out))
         return false;
+    out->bare = 0; /* the slot may have held a bare line */
     out->lineno = lineno;
     out->raw = (span){line, len};
     out->time = (span){line + c->time_off, c->time_len};

@@ -34,7 +34,10 @@
  *   -> repair text (invalid UTF-8 and NUL -> '?', HTML entities decoded)
  *   -> envelope_classify_cached
  *   -> hold: a long charon line waits for the next physical line, which is
- *      joined to it if it is the tail of a hard wrap (wrap_append)
+ *      joined to it if it is the tail of a hard wrap (wrap_append); a bare
+ *      line (no envelope, no prefix: charon_line.bare) may be such a tail,
+ *      else it passes on unheld (two bare lines are never joined) and is
+ *      counted by the event layer, not here
  *   -> drop the second copy of an event logged twice (dup_window)
  *   -> order: the first lines are looked at (ORDER_LOOKAHEAD physical lines
  *      at most, fewer once ORDER_VOTES time steps were seen) to tell a
@@ -52,6 +55,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -502,6 +506,38 @@ static bool has_text(span s)
     return false;
 }
 
+/* A line that marks lines left out of a paste: "...", "[...]", "(…)",
+ * "[snip]", "<cut>". It ends the line above rather than continuing it (the
+ * pfSense documentation's own excerpts carry "[...]" between lines). */
+static bool is_elision(span s)
+{
+    size_t i = 0, n = s.n;
+    while (i < n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    while (n > i && (s.p[n - 1] == ' ' || s.p[n - 1] == '\t'))
+        n--;
+    if (n - i >= 2 && strchr("[(<{", s.p[i]) && strchr("])>}", s.p[n - 1])) {
+        i++;
+        n--;
+    }
+    size_t dots = 0, k = i;
+    for (; k < n; k++) {
+        if (s.p[k] == '.')
+            dots++;
+        else if (n - k >= 3 && memcmp(s.p + k, "\xE2\x80\xA6", 3) == 0) /* U+2026 */
+            dots += 3, k += 2;
+        else if (s.p[k] != ' ')
+            break;
+    }
+    if (k == n)
+        return dots >= 2;
+    static const char *const words[] = {"snip", "snipped", "cut", "truncated", "omitted"};
+    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++)
+        if (n - i == strlen(words[w]) && strncasecmp(s.p + i, words[w], n - i) == 0)
+            return true;
+    return false;
+}
+
 /* The length of the first word of s (after leading blanks). */
 static size_t first_word_len(span s)
 {
@@ -526,7 +562,8 @@ static size_t first_word_len(span s)
  */
 static bool is_continuation(const line_source *ls, envelope_kind kind, const charon_line *l)
 {
-    if (!ls->holding || kind != ENVELOPE_NONE || !has_text(l->raw))
+    if (!ls->holding || (kind != ENVELOPE_NONE && kind != ENVELOPE_BARE) || !has_text(l->raw) ||
+        is_elision(l->raw))
         return false;
     return ls->held_tail_len >= WRAP_MIN_LEN ||
            ls->held_tail_len + 1 + first_word_len(l->raw) >
@@ -586,6 +623,15 @@ static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
         ls->max_phys_len = phys_len;
     if (release_held(ls) < 0)
         return -1;
+    if (kind == ENVELOPE_BARE) {
+        /* counted by the event layer (a charon line if the message table
+         * knows it, else skipped); never held: the next bare line would
+         * pass for its wrapped tail */
+        int rc = release(ls, ls->cur);
+        if (rc > 0)
+            keep_current_slot(ls);
+        return rc < 0 ? -1 : 0;
+    }
     if (kind != ENVELOPE_CHARON) {
         ls->stats->skipped_lines++;
         return 0;

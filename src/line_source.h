@@ -54,6 +54,11 @@ void line_source_free(line_source *ls);
  *   OPNsense export  tab-separated columns (time, [severity,] process, message)
  *   Android / logcat "... charon  : 09[IKE] msg", "I/charon ( 123): 09[IKE] msg"
  *   JSON filelog     {"time":..,"thread":9,"group":"IKE",...,"msg":".."} (6.0+)
+ *   unknown envelope "Tue Dec 27 12:48:55 2020 daemon.info : 05[KNL] msg",
+ *                    "17:10:22 charon: 11[IKE] msg": the first core prefix
+ *                    after a blank or ':' (the time read if it leads)
+ * The IKE_SA context may also be "[NAME|ID]" ("[IKE] [gw-4|16] msg": a
+ * paste whose Markdown renderer dropped the angle brackets).
  * `line` may be rewritten in place (HTML unescape never grows it).
  * Returns 1 for a charon line, 0 otherwise.
  */
@@ -64,16 +69,25 @@ int envelope_parse(char *line, size_t len, uint64_t lineno, charon_line *out);
  * have already repaired the text (valid UTF-8, HTML entities decoded; the
  * line source does both). Besides charon lines it tells apart a log line of
  * another program (ENVELOPE_OTHER: "Nov 27 ... fw sshd[1]: ...") from text
- * that is not a log line at all (ENVELOPE_NONE: prose, blank, the tail of a
- * hard-wrapped line). out->raw always covers the line as rewritten (a JSON
- * line shrinks when its escapes are decoded in place); the other fields are
- * meaningful for ENVELOPE_CHARON only. Every non-empty span lies inside raw;
- * empty spans point at a static "".
+ * in no envelope at all: a bare line (ENVELOPE_BARE: a message pasted
+ * alone, `ipsec up` output, prose; out->bare = 1 and msg the text trimmed
+ * of blanks, which only the message table can tell apart) or nothing
+ * (ENVELOPE_NONE: blank, punctuation only). Both NONE and BARE may be the
+ * tail of a hard-wrapped line. out->raw always covers the line as
+ * rewritten (a JSON line shrinks when its escapes are decoded in place);
+ * the other fields are meaningful for ENVELOPE_CHARON and ENVELOPE_BARE
+ * only, and out->bare is 0 but for ENVELOPE_BARE. Every non-empty span
+ * lies inside raw; empty spans point at a static "".
+ *
+ * Decoration a paste adds is looked through: mail quote markers ("> ",
+ * ">> ", "| ") before the line, and emphasis or code marks wrapping the
+ * line or the message ("**...**", "__...__", "`...`"); raw keeps them.
  */
 typedef enum envelope_kind {
     ENVELOPE_NONE = 0,
     ENVELOPE_CHARON = 1,
-    ENVELOPE_OTHER = 2
+    ENVELOPE_OTHER = 2,
+    ENVELOPE_BARE = 3
 } envelope_kind;
 
 envelope_kind envelope_classify(char *line, size_t len, uint64_t lineno,

@@ -236,6 +236,7 @@ typedef struct reorder_rec {
     int32_t level;
     uint32_t raw_len;
     char subsys[4];
+    int32_t bare;
     rec_span time, host, program, conn, msg;
 } reorder_rec;
 
@@ -300,6 +301,7 @@ int reorder_push(reorder_buf *b, const charon_line *l)
         .thread = l->thread,
         .level = l->level,
         .raw_len = (uint32_t)l->raw.n,
+        .bare = l->bare,
         .time = to_rec_span(l->time, l->raw),
         .host = to_rec_span(l->host, l->raw),
         .program = to_rec_span(l->program, l->raw),
@@ -334,6 +336,7 @@ static void emit_record(const unsigned char *at, charon_line_cb cb, void *user)
         .conn = from_rec_span(rec.conn, base),
         .sa_id = rec.sa_id,
         .msg = from_rec_span(rec.msg, base),
+        .bare = rec.bare,
     };
     memcpy(l.subsys, rec.subsys, sizeof l.subsys);
     cb(user, &l);

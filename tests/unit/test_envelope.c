@@ -197,6 +197,78 @@ static const envelope_case cases[] = {
     {"html-escaped paste",
      "Nov 27 13:18:09 fw charon: 09&#91;IKE&#93; &lt;con1|3&gt; it&#39;s &quot;x&quot; &amp; y",
      "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "con1", 3, "it's \"x\" & y"},
+    /* unknown envelopes: the first core prefix after a blank or ':', the
+     * time read when it leads */
+    {"openwrt logread, empty program",
+     "Tue Dec 27 12:48:55 2020 daemon.info : 05[KNL] unable to add SAD entry with SPI c0ffee01",
+     "Tue Dec 27 12:48:55 2020", 1609073335000LL, "", "", 5, "KNL", -1, "", -1,
+     "unable to add SAD entry with SPI c0ffee01"},
+    {"openwrt logread with program",
+     "Tue Dec 27 12:48:55 2020 daemon.info charon: 05[IKE] <gw|4> received DELETE",
+     "Tue Dec 27 12:48:55 2020", 1609073335000LL, "", "", 5, "IKE", -1, "gw", 4,
+     "received DELETE"},
+    {"clock alone",
+     "17:10:22 charon: 11[IKE] DH group MODP_2048 inacceptable, requesting MODP_1024",
+     "17:10:22", 61822000LL, "", "", 11, "IKE", -1, "", -1,
+     "DH group MODP_2048 inacceptable, requesting MODP_1024"},
+    {"clock to the minute",
+     "17:10 11[IKE] to the minute", "17:10", 61800000LL, "", "", 11, "IKE", -1, "", -1,
+     "to the minute"},
+    {"weekday, iso date, no seconds",
+     "Sun, 2017-04-16 19:11 27[CFG] <drop-test|12>   no acceptable DIFFIE_HELLMAN_GROUP found",
+     "Sun, 2017-04-16 19:11", 1492369860000LL, "", "", 27, "CFG", -1, "drop-test", 12,
+     "  no acceptable DIFFIE_HELLMAN_GROUP found"},
+    {"turris: iso time, a severity and an empty tag",
+     "2016-12-02T20:26:42+02:00 info []: 05[KNL] received netlink error: No such file",
+     "2016-12-02T20:26:42+02:00", 1480703202000LL, "", "", 5, "KNL", -1, "", -1,
+     "received netlink error: No such file"},
+    {"unknown words before the core, no time",
+     "vpn-box daemon.notice ipsec: 13[CFG] looking for peer configs",
+     "", -1, "", "", 13, "CFG", -1, "", -1, "looking for peer configs"},
+    /* "[NAME|ID]": the context retyped after Markdown dropped the '<' */
+    {"console line with a bracket context",
+     "[IKE] [gw-4|16] no acceptable traffic selectors found",
+     "", -1, "", "", -1, "IKE", -1, "gw-4", 16, "no acceptable traffic selectors found"},
+    {"core with a bracket context",
+     "09[IKE] [con1|3] IKE_SA con1[3] established",
+     "", -1, "", "", 9, "IKE", -1, "con1", 3, "IKE_SA con1[3] established"},
+    {"syslog with a bracket context",
+     "Nov 27 13:18:09 fw charon: 09[IKE] [con1|3] deleting IKE_SA",
+     "Nov 27 13:18:09", TS_BSD, "fw", "charon", 9, "IKE", -1, "con1", 3, "deleting IKE_SA"},
+    {"a bracket without a bar is message text",
+     "09[IKE] [12] twelve", "", -1, "", "", 9, "IKE", -1, "", -1, "[12] twelve"},
+    {"a bracket with a name only is message text",
+     "09[IKE] [con1] x", "", -1, "", "", 9, "IKE", -1, "", -1, "[con1] x"},
+    {"a bracket whose id is no number is message text",
+     "09[IKE] [con1|x] y", "", -1, "", "", 9, "IKE", -1, "", -1, "[con1|x] y"},
+    {"a bracket context not followed by a space is message text",
+     "09[IKE] [con1|3]x", "", -1, "", "", 9, "IKE", -1, "", -1, "[con1|3]x"},
+    /* a paste's decoration: raw keeps it, the fields do not */
+    {"mail quote",
+     "> Nov 27 13:18:09 fw charon: 09[IKE] quoted", "Nov 27 13:18:09", TS_BSD, "fw", "charon",
+     9, "IKE", -1, "", -1, "quoted"},
+    {"nested mail quote",
+     ">> > 09[IKE] <con1|2> twice quoted", "", -1, "", "", 9, "IKE", -1, "con1", 2,
+     "twice quoted"},
+    {"bar quote",
+     "| 14[IKE] bar quoted", "", -1, "", "", 14, "IKE", -1, "", -1, "bar quoted"},
+    {"bold line",
+     "**Nov 27 13:18:09 fw charon: 09[IKE] no proposal chosen**  ", "Nov 27 13:18:09", TS_BSD,
+     "fw", "charon", 9, "IKE", -1, "", -1, "no proposal chosen"},
+    {"code span line",
+     "`09[IKE] in backticks`", "", -1, "", "", 9, "IKE", -1, "", -1, "in backticks"},
+    {"bold message of a pasted fragment",
+     "charon: 09[IKE] **no shared key found**", "", -1, "", "charon", 9, "IKE", -1, "", -1,
+     "no shared key found"},
+    {"a line with a time is taken as logged",
+     "Nov 27 13:18:09 fw charon: 09[IKE] **no shared key found**", "Nov 27 13:18:09", TS_BSD,
+     "fw", "charon", 9, "IKE", -1, "", -1, "**no shared key found**"},
+    {"underlined message, quoted",
+     "> 09[CFG] __no acceptable proposal found__", "", -1, "", "", 9, "CFG", -1, "", -1,
+     "no acceptable proposal found"},
+    {"a message that only ends with a mark keeps it",
+     "09[CFG] selected ESP_* proposals: AES_*", "", -1, "", "", 9, "CFG", -1, "", -1,
+     "selected ESP_* proposals: AES_*"},
 };
 
 static void assert_span(span s, const char *want, const char *field, const char *name)
@@ -216,6 +288,9 @@ START_TEST(test_form)
     charon_line l;
     ck_assert_msg(envelope_parse(buf, n, 42, &l) == 1, "%s: not a charon line", c->name);
     ck_assert_uint_eq(l.lineno, 42);
+    ck_assert_int_eq(l.bare, 0);
+    if (c->line[0] != '{' && !strchr(c->line, '&')) /* (those shrink) */
+        ck_assert_uint_eq(l.raw.n, n);
     ck_assert_ptr_eq(l.raw.p, buf);
     assert_span(l.time, c->time, "time", c->name);
     if (c->ts != ANY_TS)
@@ -407,6 +482,10 @@ START_TEST(test_cache_prefixes)
         "09[IKE] <5 1> space", "09[IKE] <12a> letter", "09[IKE] <a12> letter first",
         "09[IKE] <REDACTED> redacted", "09[IKE] <7> <8> two", "09[IKE] <5",
         "09[IKE] <1>", "09[IKE] <12>", "09[IKE] <123>", "09[IKE] <1234>",
+        "09[IKE] [con1|3] bracket", "09[IKE] [con1|3]", "09[IKE] [12] no bar", "09[IKE] [c|x] x",
+        "09[IKE] [", "09[IKE] [a|1]x", "09[IKE] **bold**", "09[IKE] `code`", "09[IKE] __u__",
+        "09[IKE] ends with a star *", "09[IKE] x_", "09[IKE] **", "09[IKE] ``", "09[IKE] `",
+        "09[IKE] **bold** ", "09[IKE] <con1|5> **bold**", "no prefix at all", "09[IKE]*",
     };
     static const char *const heads[] = {
         "Nov 27 13:18:09 fw charon[4242]: ",
@@ -482,14 +561,114 @@ static const char *const prose_lines[] = {
     "charon: initiating without a time is prose",
 };
 
+/* Prose is a bare line: the text trimmed, nothing else set (the message
+ * table tells whether it is charon's); blank text is nothing. */
 START_TEST(test_prose)
 {
     char buf[512];
     size_t n = strlen(prose_lines[_i]);
     memcpy(buf, prose_lines[_i], n);
     charon_line l;
-    ck_assert_msg(envelope_classify(buf, n, 1, &l) == ENVELOPE_NONE, "[%s]", prose_lines[_i]);
+    envelope_kind kind = envelope_classify(buf, n, 1, &l);
     ck_assert_uint_eq(l.raw.n, n);
+    size_t b = 0, e = n;
+    while (b < e && (buf[b] == ' ' || buf[b] == '\t'))
+        b++;
+    while (e > b && (buf[e - 1] == ' ' || buf[e - 1] == '\t'))
+        e--;
+    if (b == e || buf[b] == '{') { /* JSON that is not charon's is nothing */
+        ck_assert_msg(kind == ENVELOPE_NONE, "[%s]", prose_lines[_i]);
+        ck_assert_int_eq(l.bare, 0);
+        return;
+    }
+    ck_assert_msg(kind == ENVELOPE_BARE, "[%s]: kind %d", prose_lines[_i], kind);
+    ck_assert_int_eq(l.bare, 1);
+    ck_assert_ptr_eq(l.msg.p, buf + b);
+    ck_assert_uint_eq(l.msg.n, e - b);
+    ck_assert_int_eq(l.thread, -1);
+    ck_assert_int_eq(l.level, -1);
+    ck_assert_int_eq(l.ts, -1);
+    ck_assert_int_eq(l.sa_id, -1);
+    ck_assert_str_eq(l.subsys, "");
+    ck_assert_uint_eq(l.time.n + l.host.n + l.program.n + l.conn.n, 0);
+    memcpy(buf, prose_lines[_i], n);
+    ck_assert_int_eq(envelope_parse(buf, n, 1, &l), 0);
+}
+END_TEST
+
+/* Bare lines as pasted: the message alone, the decoration around it
+ * stripped, the blanks around it trimmed. */
+static const struct {
+    const char *line, *msg;
+} bare_lines[] = {
+    {"no shared key found for 192.0.2.8 - 203.0.113.93",
+     "no shared key found for 192.0.2.8 - 203.0.113.93"},
+    {"IDir '192.0.2.254' does not match to 'vpn.example.net'",
+     "IDir '192.0.2.254' does not match to 'vpn.example.net'"},
+    {"initiating Main Mode IKE_SA vpn[1] to 198.51.100.4",
+     "initiating Main Mode IKE_SA vpn[1] to 198.51.100.4"},
+    {"generating ID_PROT request 0 [ SA V V V V ]", "generating ID_PROT request 0 [ SA V V V V ]"},
+    {"  \tsending packet: from 192.0.2.1[500] to 198.51.100.4[500] (212 bytes) \t ",
+     "sending packet: from 192.0.2.1[500] to 198.51.100.4[500] (212 bytes)"},
+    {"> no shared key found", "no shared key found"},
+    {">>  | no shared key found", "no shared key found"},
+    {"**no shared key found for 192.0.2.8 - 203.0.113.93**",
+     "no shared key found for 192.0.2.8 - 203.0.113.93"},
+    {"__received AUTHENTICATION_FAILED notify error__",
+     "received AUTHENTICATION_FAILED notify error"},
+    {"`peer not responding, trying again (2/3)`", "peer not responding, trying again (2/3)"},
+    {"``` establishing connection 'vpn' failed ```", "establishing connection 'vpn' failed"},
+    {"> `** ** x`", "** ** x"},
+    {"**unbalanced", "**unbalanced"},
+    {"`a``", "`a``"},
+    {"9[IKE] one digit", "9[IKE] one digit"},
+    {"root@gw:~# ipsec up vpn", "root@gw:~# ipsec up vpn"},
+};
+
+START_TEST(test_bare)
+{
+    char buf[512];
+    size_t n = strlen(bare_lines[_i].line);
+    memcpy(buf, bare_lines[_i].line, n);
+    charon_line l;
+    ck_assert_msg(envelope_classify(buf, n, 7, &l) == ENVELOPE_BARE, "[%s]", bare_lines[_i].line);
+    ck_assert_int_eq(l.bare, 1);
+    ck_assert_ptr_eq(l.raw.p, buf);
+    ck_assert_uint_eq(l.raw.n, n);
+    ck_assert_uint_eq(l.lineno, 7);
+    assert_span(l.msg, bare_lines[_i].msg, "msg", bare_lines[_i].line);
+    ck_assert_int_eq(l.thread, -1);
+    ck_assert_int_eq(l.ts, -1);
+    ck_assert_int_eq(l.sa_id, -1);
+    ck_assert_str_eq(l.subsys, "");
+    /* the cache reads it the same way, and a bare line leaves no trace in
+     * the next line's fields */
+    envelope_cache cache;
+    memset(&cache, 0, sizeof cache);
+    char fill[] = "Nov 27 13:18:09 fw charon: 09[IKE] <con1|5> fill";
+    ck_assert_int_eq(envelope_classify_cached(&cache, fill, strlen(fill), 1, &l), ENVELOPE_CHARON);
+    memcpy(buf, bare_lines[_i].line, n);
+    ck_assert_int_eq(envelope_classify_cached(&cache, buf, n, 2, &l), ENVELOPE_BARE);
+    assert_span(l.msg, bare_lines[_i].msg, "msg", bare_lines[_i].line);
+    ck_assert_int_eq(envelope_classify_cached(&cache, fill, strlen(fill), 3, &l), ENVELOPE_CHARON);
+    ck_assert_int_eq(l.bare, 0);
+}
+END_TEST
+
+/* Nothing to read: blank, or punctuation only (a code fence, a rule). */
+static const char *const empty_lines[] = {
+    "", "   ", "\t", "```", "  ```  ", "-----", "====", "...", "> ", ">", "**", "`` ``", "* * *",
+    "[ ]", "|",
+};
+
+START_TEST(test_nothing)
+{
+    char buf[64];
+    size_t n = strlen(empty_lines[_i]);
+    memcpy(buf, empty_lines[_i], n);
+    charon_line l;
+    ck_assert_msg(envelope_classify(buf, n, 1, &l) == ENVELOPE_NONE, "[%s]", empty_lines[_i]);
+    ck_assert_int_eq(l.bare, 0);
 }
 END_TEST
 
@@ -529,6 +708,8 @@ static Suite *envelope_suite(void)
     tcase_add_loop_test(tc, test_other_program, 0,
                         (int)(sizeof other_lines / sizeof *other_lines));
     tcase_add_loop_test(tc, test_prose, 0, (int)(sizeof prose_lines / sizeof *prose_lines));
+    tcase_add_loop_test(tc, test_bare, 0, (int)(sizeof bare_lines / sizeof *bare_lines));
+    tcase_add_loop_test(tc, test_nothing, 0, (int)(sizeof empty_lines / sizeof *empty_lines));
     tcase_add_test(tc, test_bad_bytes);
     tcase_add_test(tc, test_json_raw);
     suite_add_tcase(s, tc);

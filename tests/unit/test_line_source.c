@@ -24,14 +24,19 @@ typedef struct got_line {
     uint64_t lineno;
     char *raw, *time, *host, *program, *conn, *msg;
     int64_t ts, sa_id;
-    int thread, level;
+    int thread, level, bare;
     char subsys[4];
 } got_line;
 
 typedef struct got {
     got_line *v;
     size_t n, cap;
+    size_t n_bare; /* bare lines seen (stored only with keep_bare) */
 } got;
+
+/* Whether collect stores bare lines (charon_line.bare) along with the
+ * others; the tests written before bare lines count them only. */
+static int keep_bare;
 
 /* Well-formed UTF-8 without NUL (the contract of every span). */
 static int valid_utf8(const unsigned char *p, size_t n)
@@ -65,6 +70,15 @@ static char *copy_span(span s)
 static void collect(void *user, const charon_line *l)
 {
     got *g = user;
+    ck_assert(l->bare == 0 || l->bare == 1);
+    if (l->bare) {
+        g->n_bare++;
+        /* no envelope: the message is the whole text, nothing else is set */
+        ck_assert(l->msg.n > 0 && l->thread == -1 && l->subsys[0] == '\0' && l->ts == -1 &&
+                  l->sa_id == -1 && l->time.n == 0 && l->conn.n == 0);
+        if (!keep_bare)
+            return;
+    }
     if (g->n == g->cap) {
         g->cap = g->cap ? 2 * g->cap : 64;
         g->v = realloc(g->v, g->cap * sizeof *g->v);
@@ -82,6 +96,7 @@ static void collect(void *user, const charon_line *l)
     o->sa_id = l->sa_id;
     o->thread = l->thread;
     o->level = l->level;
+    o->bare = l->bare;
     memcpy(o->subsys, l->subsys, sizeof o->subsys);
     ck_assert(l->msg.n == 0 || (l->msg.p >= l->raw.p && l->msg.p + l->msg.n <= l->raw.p + l->raw.n));
 }
@@ -124,9 +139,17 @@ static got run_opts(const char *text, size_t len, size_t chunk, const idg_option
     ck_assert_int_eq(line_source_finish(ls), 0);
     line_source_free(ls);
     ck_assert_uint_eq(st->bytes, len);
-    /* every physical line is a charon line, skipped, or joined */
-    ck_assert_uint_eq(st->lines, st->charon_lines + st->skipped_lines + st->joined_lines);
-    ck_assert_uint_eq(g.n, st->charon_lines - st->duplicate_lines);
+    /* every physical line is a charon line, a bare line (counted by the
+     * event layer, not here), skipped, or joined; a copy of either kind is
+     * dropped */
+    size_t charon_out = g.n - (keep_bare ? g.n_bare : 0);
+    ck_assert_uint_eq(st->lines, charon_out + g.n_bare + st->duplicate_lines +
+                                     st->skipped_lines + st->joined_lines);
+    ck_assert_uint_le(charon_out, st->charon_lines);
+    if (g.n_bare == 0) {
+        ck_assert_uint_eq(st->lines, st->charon_lines + st->skipped_lines + st->joined_lines);
+        ck_assert_uint_eq(g.n, st->charon_lines - st->duplicate_lines);
+    }
     return g;
 }
 
@@ -258,7 +281,7 @@ START_TEST(test_lines_and_skips)
     ck_assert_str_eq(g.v[2].raw, "Nov 27 13:18:11 fw charon[1]: 11[NET] three");
     ck_assert_uint_eq(st.lines, 6);
     ck_assert_uint_eq(st.charon_lines, 3);
-    ck_assert_uint_eq(st.skipped_lines, 3);
+    ck_assert_uint_eq(st.skipped_lines + g.n_bare, 3);
     ck_assert_uint_eq(st.reversed, 0);
     got_free(&g);
 }
@@ -277,7 +300,7 @@ START_TEST(test_line_ends)
         ck_assert_str_eq(g.v[3].raw, "09[IKE] last");
         ck_assert_uint_eq(g.v[3].lineno, 5);
         ck_assert_uint_eq(st.lines, 5);
-        ck_assert_uint_eq(st.skipped_lines, 1);
+        ck_assert_uint_eq(st.skipped_lines + g.n_bare, 1);
         got_free(&g);
     }
 }
@@ -568,7 +591,7 @@ START_TEST(test_wrap_mail_client)
                                  "10.42.42.0/24|/0 === 192.168.48.0/24|/0");
     ck_assert_str_eq(g.v[2].msg, "no proposal found");
     ck_assert_uint_eq(st.joined_lines, 3);
-    ck_assert_uint_eq(st.skipped_lines, 2);
+    ck_assert_uint_eq(st.skipped_lines + g.n_bare, 2);
     got_free(&g);
 }
 END_TEST
@@ -616,8 +639,142 @@ START_TEST(test_wrap_not_prose)
     ck_assert_str_eq(g.v[1].msg, "received NO_PROPOSAL_CHOSEN notify");
     ck_assert_str_eq(g.v[2].msg, "received NO_PROPOSAL_CHOSEN notify");
     ck_assert_uint_eq(st.joined_lines, 0);
-    ck_assert_uint_eq(st.skipped_lines, 4);
+    ck_assert_uint_eq(st.skipped_lines + g.n_bare, 4);
     got_free(&g);
+}
+END_TEST
+
+/* An elision marker between pasted lines ends the line above instead of
+ * being joined to it as a wrapped tail, however long that line is. */
+START_TEST(test_elision_not_a_tail)
+{
+    static const char *const marks[] = {"  [...]", "...", "(\xE2\x80\xA6)", "[snip]", "<cut>", "  . . ."};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "  charon: 10[IKE] IDir '192.0.2.10' does not match to '203.0.113.245'\n"
+                 "%s\n"
+                 "  charon: 10[CFG] looking for pre-shared key peer configs matching "
+                 "198.51.100.50...203.0.113.245[192.0.2.10]\n", marks[i]);
+        idg_stats st;
+        got g = run(text, 0, &st);
+        ck_assert_uint_eq(g.n, 2);
+        ck_assert_str_eq(g.v[0].msg, "IDir '192.0.2.10' does not match to '203.0.113.245'");
+        ck_assert_uint_eq(st.joined_lines, 0);
+        got_free(&g);
+    }
+}
+END_TEST
+
+/*
+ * Bare lines (no envelope, no prefix: `ipsec up` output, a message pasted
+ * alone) come out with bare = 1 and the text as the message, counted
+ * neither as charon lines nor as skipped; blank and punctuation-only
+ * lines stay skipped; a bare line after a long charon line is still its
+ * wrapped tail, but a bare line takes no tail of its own; the slot that
+ * held one never hands out a stale bare flag. The same in every chunking.
+ */
+START_TEST(test_bare_lines)
+{
+    const char *text =
+        "root@gw:~# ipsec up vpn\n"
+        "initiating Main Mode IKE_SA vpn[1] to 203.0.113.9\n"
+        "generating ID_PROT request 0 [ SA V V V V V ]\n"
+        "sending packet: from 192.0.2.10[500] to 203.0.113.9[500] (212 bytes)\n"
+        "received packet: from 203.0.113.9[500] to 192.0.2.10[500] (144 bytes)\n"
+        "```\n"
+        "\n"
+        "-----\n"
+        "> **no shared key found for 192.0.2.10 - 203.0.113.9**\n"
+        "Nov 27 13:18:09 fw charon[1]: 09[CFG] <con1|1> received proposals: IKE:AES_CBC_128/HMAC_SHA1_96/\n"
+        "PRF_HMAC_SHA1/MODP_2048, IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+        "Nov 27 13:18:09 fw charon[1]: 09[IKE] <con1|1> one\n"
+        "Nov 27 13:18:09 fw charon[1]: 09[IKE] <con1|1> two\n"
+        "Tue Dec 27 12:48:55 2020 daemon.info : 05[KNL] unable to add SAD entry\n"
+        "Nov 27 13:18:10 fw charon[1]: 10[IKE] <con1|1> three\n"
+        "establishing connection 'vpn' failed";
+    idg_options o = default_opts();
+    idg_stats st, whole_st;
+    keep_bare = 1;
+    got whole = run_opts(text, strlen(text), 0, &o, &whole_st);
+    ck_assert_uint_eq(whole.n, 12);
+    ck_assert_uint_eq(whole.n_bare, 7);
+    ck_assert_uint_eq(whole_st.charon_lines, 5);
+    ck_assert_uint_eq(whole_st.skipped_lines, 3);
+    ck_assert_uint_eq(whole_st.joined_lines, 1);
+    static const char *const bare_msgs[] = {
+        "root@gw:~# ipsec up vpn", "initiating Main Mode IKE_SA vpn[1] to 203.0.113.9",
+        "generating ID_PROT request 0 [ SA V V V V V ]",
+        "sending packet: from 192.0.2.10[500] to 203.0.113.9[500] (212 bytes)",
+        "received packet: from 203.0.113.9[500] to 192.0.2.10[500] (144 bytes)",
+        "no shared key found for 192.0.2.10 - 203.0.113.9"};
+    for (size_t i = 0; i < 6; i++) {
+        ck_assert_int_eq(whole.v[i].bare, 1);
+        ck_assert_uint_eq(whole.v[i].lineno, i < 5 ? i + 1 : 9);
+        ck_assert_str_eq(whole.v[i].msg, bare_msgs[i]);
+        ck_assert_str_eq(whole.v[i].subsys, "");
+        ck_assert_int_eq(whole.v[i].thread, -1);
+    }
+    ck_assert_str_eq(whole.v[5].raw, "> **no shared key found for 192.0.2.10 - 203.0.113.9**");
+    ck_assert_int_eq(whole.v[6].bare, 0);
+    ck_assert_str_eq(whole.v[6].msg, "received proposals: IKE:AES_CBC_128/HMAC_SHA1_96/"
+                                     "PRF_HMAC_SHA1/MODP_2048, IKE:AES_CBC_256/HMAC_SHA2_256_128/"
+                                     "PRF_HMAC_SHA2_256/MODP_2048");
+    for (size_t i = 6; i < 11; i++)
+        ck_assert_int_eq(whole.v[i].bare, 0);
+    ck_assert_str_eq(whole.v[9].msg, "unable to add SAD entry");
+    ck_assert_str_eq(whole.v[9].subsys, "KNL");
+    ck_assert_str_eq(whole.v[9].time, "Tue Dec 27 12:48:55 2020");
+    ck_assert_int_eq(whole.v[11].bare, 1);
+    ck_assert_str_eq(whole.v[11].msg, "establishing connection 'vpn' failed");
+    size_t chunks[] = {1, 2, 3, 5, 7, 16, 64, 100, 101, 4093};
+    for (size_t i = 0; i < sizeof chunks / sizeof *chunks; i++) {
+        got g = run_scribbled(text, strlen(text), chunks[i], &o, &st);
+        assert_same_lines(&whole, &g);
+        for (size_t k = 0; k < g.n; k++)
+            ck_assert_int_eq(g.v[k].bare, whole.v[k].bare);
+        ck_assert_uint_eq(st.charon_lines, whole_st.charon_lines);
+        ck_assert_uint_eq(st.skipped_lines, whole_st.skipped_lines);
+        ck_assert_uint_eq(st.joined_lines, whole_st.joined_lines);
+        got_free(&g);
+    }
+    got_free(&whole);
+
+    /* a newest-first paste keeps the flag through the reorder buffer */
+    const char *rev = "Nov 27 13:18:12 fw charon[1]: 09[IKE] <con1|1> c\n"
+                      "no shared key found for 192.0.2.10 - 203.0.113.9\n"
+                      "Nov 27 13:18:11 fw charon[1]: 09[IKE] <con1|1> b\n"
+                      "Nov 27 13:18:10 fw charon[1]: 09[IKE] <con1|1> a\n"
+                      "Nov 27 13:18:09 fw charon[1]: 09[IKE] <con1|1> z\n";
+    got r = run_opts(rev, strlen(rev), 0, &o, &st);
+    ck_assert_uint_eq(st.reversed, 1);
+    ck_assert_uint_eq(r.n, 5);
+    ck_assert_int_eq(r.v[3].bare, 1);
+    ck_assert_str_eq(r.v[3].msg, "no shared key found for 192.0.2.10 - 203.0.113.9");
+    for (size_t k = 0; k < 5; k++)
+        ck_assert_int_eq(r.v[k].bare, k == 3);
+    got_free(&r);
+    keep_bare = 0;
+}
+END_TEST
+
+/* A bare line copies a charon line of the same event (the `ipsec up`
+ * output and the log pasted together): the second copy is dropped. */
+START_TEST(test_bare_duplicate)
+{
+    /* (a short charon line: a long one would take the next as its tail) */
+    const char *text = "Nov 27 13:18:09 fw charon: 09[IKE] no shared key found\n"
+                       "no shared key found\n"
+                       "no shared key found\n";
+    idg_stats st;
+    keep_bare = 1;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(st.duplicate_lines, 1);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_int_eq(g.v[0].bare, 0);
+    ck_assert_int_eq(g.v[1].bare, 1);
+    got_free(&g);
+    keep_bare = 0;
 }
 END_TEST
 
@@ -892,7 +1049,10 @@ static Suite *line_source_suite(void)
     tcase_add_test(repair, test_wrap_mail_client);
     tcase_add_test(repair, test_wrap_words);
     tcase_add_test(repair, test_wrap_not_prose);
+    tcase_add_test(repair, test_elision_not_a_tail);
     tcase_add_test(repair, test_duplicates);
+    tcase_add_test(repair, test_bare_lines);
+    tcase_add_test(repair, test_bare_duplicate);
     tcase_add_test(repair, test_newest_first);
     tcase_add_test(repair, test_newest_first_bounded);
     tcase_add_test(repair, test_ascending_not_delayed);
