@@ -215,6 +215,23 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
                                  : arena_printf(a, "connections.%s.children.%s.esp_proposals",
                                                 conn_or(in), child_or(in));
     const char *ours = swanctl_of(a, in->local_prop);
+    const idg_offending *pe = find_off(in, "phase1.encryption");
+    if (phase == 1 && o && o->local && is_none(o->peer) && strcmp(o->field, "phase1.integrity") == 0 &&
+        !has_aead(pe ? pe->peer : NULL) &&
+        !(in->peer_prop && in->peer_prop->count[TT_ENCR] > 0 && has_aead(in->peer_prop->alg[TT_ENCR][0]))) {
+        /* an IKE proposal with a CBC cipher and no hash: the peer's hash is
+         * one charon did not recognise, not "off" (phase 1 has no such
+         * setting) */
+        const char *lg = rec_gui_values(a, o->local);
+        d->summary = arena_printf(a, "Use the same hash algorithm on both ends: this end allows %s; the "
+                                  "peer's proposal carries no hash this end recognises.", o->local);
+        d->change_side = "peer";
+        d->pfsense = arena_printf(a, "%s > %s: set the peer to %s (this end's), or choose a hash both "
+                                  "ends support on both.", path, gui_field, lg ? lg : o->local);
+        d->strongswan = arena_printf(a, "change the peer to %s, or set %s to a proposal with a hash both "
+                                     "ends support.", ours ? ours : "this end's proposal", key);
+        return;
+    }
     if (o && o->local && o->peer) {
         const char *lg = rec_gui_values(a, o->local), *pg = rec_gui_values(a, o->peer);
         d->summary = arena_printf(a, "Use the same %s on both ends: this end allows %s, the peer offers %s.",

@@ -519,6 +519,23 @@ END_TEST
 /* The fix "accepts the peer's proposal" only with a proposal the peer
  * offers: this end's first proposal with the peer's DH group would be
  * aes128-sha256-modp2048, which the peer (aes256 with sha256) does not. */
+/* The reference's phase 1 hash case: the peer's IKEv1 proposal carries no
+ * hash charon recognised ("IKE:AES_CBC_256/MODP_1024"); phase 1 has no
+ * hash "off", so the fix never proposes one without it. */
+START_TEST(phase1_unrecognised_peer_hash_is_not_off)
+{
+    collected c;
+    run_file("tests/corpus/reference/p1-hash-mismatch/responder.log", &c);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_HASH_MISMATCH);
+    ck_assert_msg(strstr(d->pfsense, "off") == NULL, "%s", d->pfsense);
+    ck_assert_msg(strstr(d->strongswan, "aes256-modp1024") == NULL, "%s", d->strongswan);
+    ck_assert_msg(strstr(d->strongswan, "aes256-sha1-modp1024") != NULL, "%s", d->strongswan);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(recommended_proposal_is_one_the_peer_offers)
 {
     collected c = run_text(
@@ -637,6 +654,7 @@ int main(void)
     tcase_add_test(tc, strongswan_5_3_responder_without_ike_name);
     tcase_add_test(tc, strongswan_6_key_exchange_wordings);
     tcase_add_test(tc, recommended_proposal_is_one_the_peer_offers);
+    tcase_add_test(tc, phase1_unrecognised_peer_hash_is_not_off);
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
     suite_add_tcase(s, tc);
