@@ -1418,6 +1418,16 @@ static const char *ts_text(rules_ctx *rc, const ts_list *l)
     return arena_str(&rc->a, buf);
 }
 
+/* A logged traffic selector list as ts_list_format writes it (the "|/0"
+ * of any protocol and port dropped, as in the other fields), or the text
+ * as logged when it does not parse. */
+static const char *ts_canon(rules_ctx *rc, const char *logged)
+{
+    if (!logged || !ts_list_parse(logged, strlen(logged), &rc->ts_a))
+        return logged;
+    return ts_text(rc, &rc->ts_a);
+}
+
 /* Compares the peer's proposal for both sides with this end's configured
  * selectors. charon narrows each side to the intersection and fails only
  * when a side has none: when one side has no overlap at all, that side is
@@ -1626,9 +1636,9 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         const char *cl, *cr;
         p2_conf_ts(rc, n, &cl, &cr);
         if (cl || n->ts_peer_local.len)
-            add_off(rc, "phase2.local_network", cl, S(&n->ts_peer_local));
+            add_off(rc, "phase2.local_network", ts_canon(rc, cl), ts_canon(rc, S(&n->ts_peer_local)));
         if (cr || n->ts_peer_remote.len)
-            add_off(rc, "phase2.remote_network", cr, S(&n->ts_peer_remote));
+            add_off(rc, "phase2.remote_network", ts_canon(rc, cr), ts_canon(rc, S(&n->ts_peer_remote)));
         v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
         v.confidence = 0.7;
         v.detail = (cl || cr)
@@ -1641,9 +1651,9 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         const char *cl, *cr;
         p2_conf_ts(rc, n, &cl, &cr);
         if (cl)
-            add_off(rc, "phase2.local_network", cl, NULL);
+            add_off(rc, "phase2.local_network", ts_canon(rc, cl), NULL);
         if (cr)
-            add_off(rc, "phase2.remote_network", cr, NULL);
+            add_off(rc, "phase2.remote_network", ts_canon(rc, cr), NULL);
         v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
         v.confidence = 0.65;
         v.detail = (cl || cr)
