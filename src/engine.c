@@ -702,6 +702,32 @@ static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
 
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
  * the negotiation of the line's context when it differs (IKE rekey). */
+/* The negotiation a "<NAME|ID>" prefix names. The first prefix of a log
+ * adopts the negotiation that lines without one opened just before it (a
+ * paste that mixes a journald copy of a line with charon's own, an excerpt
+ * whose first lines lost their prefix): without SA ids those lines had no
+ * other place to go. */
+static negotiation *sa_of_prefix(idg_engine *e, int64_t id, int create)
+{
+    int first = !e->ike_name;
+    e->ike_name = 1;
+    negotiation *n = get_neg(e, id, 0);
+    if (!n && first && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES) {
+        negotiation *unnamed = neg_find(&e->store, e->last_id);
+        if (unnamed && unnamed->synthetic) {
+            int64_t old = unnamed->id;
+            if (neg_rekey(&e->store, unnamed, id) == 0) {
+                rebind_id(e, old, id);
+                e->cache = NULL;
+                n = unnamed;
+            }
+        }
+    }
+    if (!n && create)
+        n = get_neg(e, id, 1);
+    return n;
+}
+
 /* Whether a line of a handoff's old SA is the new SA's: the initial
  * IKE_SA_INIT / Main / Aggressive Mode request and the packet that carries
  * it. The rekey of an IKE_SA, also announced as "initiating IKE_SA
@@ -730,11 +756,10 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     *ctx_neg = NULL;
 
     if (l->sa_id >= 0) {
-        e->ike_name = 1;
         if (!has_tid && l->sa_id == e->handoff.from && l->thread == e->handoff.thread &&
             e->line - e->handoff.line <= HANDOFF_LINES && handed_off(e, ev))
             return get_neg(e, e->handoff.to, 1);
-        negotiation *ctx = get_neg(e, l->sa_id, relevant || has_tid);
+        negotiation *ctx = sa_of_prefix(e, l->sa_id, relevant || has_tid);
         if (has_tid && (int64_t)tid != l->sa_id) {
             *ctx_neg = ctx;
             if (ev->kind == EV_INITIATING_V2 || ev->kind == EV_INITIATING_MM || ev->kind == EV_INITIATING_AM)
@@ -2325,8 +2350,7 @@ static void on_line(void *user, const charon_line *l)
         if (relevant || ev->kind == EV_KNL_ERROR) {
             n = resolve(e, l, ev, relevant, &ctx);
         } else if (l->sa_id >= 0) {
-            e->ike_name = 1;
-            n = get_neg(e, l->sa_id, 0);
+            n = sa_of_prefix(e, l->sa_id, 0);
         } else {
             const thread_bind *b = tb(e, l->thread);
             if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
