@@ -658,6 +658,8 @@ static void begin(rules_ctx *rc, verdict *v)
 
 /* Fills v and the offending list from the received/configured lists of a
  * phase. Returns 0 if a conclusion was made. */
+/* ignore_ke: 1, the KE type is not negotiated (IKEv2's IKE_AUTH); 2, the
+ * exchange is unknown (see below); 0, it counts. */
 static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore_ke, verdict *v)
 {
     const char *recv = phase == 1 ? S(&n->p1_received) : S(&n->p2_received);
@@ -681,15 +683,21 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
         proposal_diff *d = &rc->diff;
         unsigned mask = 0;
         for (int t = 0; t < TT__COUNT; t++) {
-            if (t == TT_KE && ignore_ke)
+            if (t == TT_KE && ignore_ke == 1)
                 continue;
             if (d->mismatch[t])
                 mask |= 1u << t;
         }
+        /* 2: the exchange is not in the log; a peer proposing no KE at all
+         * may be in IKE_AUTH, where the KE is not negotiated: with another
+         * type differing, that one is the failure */
+        if (ignore_ke == 2 && (mask & (1u << TT_KE)) && (mask & ~(1u << TT_KE)) &&
+            strcmp(d->peer[TT_KE], "NONE") == 0)
+            mask &= ~(1u << TT_KE);
         if (!mask) {
             /* every type overlaps somewhere: the combination differs */
             for (int t = 0; t < TT__COUNT; t++) {
-                if (t == TT_KE && ignore_ke)
+                if (t == TT_KE && ignore_ke == 1)
                     continue;
                 if (strcmp(d->local[t], d->peer[t]) != 0)
                     add_off(rc, field_name(phase, (transform_type)t), d->local[t], d->peer[t]);
@@ -1623,7 +1631,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 "end matches. The networks themselves are logged only at the Diag level of the "
                 "Configuration backend (CFG 2); compare both ends' phase 2 Local and Remote Networks.");
     } else if (f & FACT(F2_PROPOSAL_REJECT)) {
-        int ignore_ke = n->p2_exch == EX_IKE_AUTH;
+        int ignore_ke = n->p2_exch == EX_IKE_AUTH ? 1 : n->p2_exch == EX_NONE && n->ike_version == 2 ? 2 : 0;
         proposal_verdict(rc, n, 2, ignore_ke, &v);
         v.detail = arena_printf(&rc->a,
             "This end rejected the peer's %s proposals in %s%s: %s. Received: %s; configured here: %s.",

@@ -36,6 +36,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_corpus  # noqa: E402  (its run(): the binary on log files -> (document, error))
 
 CORE = re.compile(r"(\d\d\d?\[[A-Z]{3}\d?\] .*)$")
+# a charon line without a core ("charon-systemd[9]: message"): the variants,
+# made of cores, would lose it
+CORELESS_CHARON = re.compile(r"\bcharon(-systemd)?(\[\d+\])?: (?!\d\d\d?\[[A-Z]{3}\d?\] )")
 BSD_TIME = re.compile(r"^([A-Z][a-z]{2}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)")
 ISO_TIME = re.compile(r"(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)")
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -232,6 +235,11 @@ def main():
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
         lines = parse(text)
+        if lines and any(CORELESS_CHARON.search(l) for l in text.splitlines()):
+            # a paste that mixes both shapes is itself the variant
+            if args.v:
+                print("skip %s: charon lines with and without a thread prefix" % path)
+            continue
         if lines:
             jobs.append((os.path.relpath(path, args.corpus), "original", text))
             jobs += [(os.path.relpath(path, args.corpus), v, t) for v, t in variants(lines).items()]
