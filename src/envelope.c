@@ -1114,13 +1114,26 @@ static char *parse_lead_stamp(char *p, const char *end, int64_t *ts)
  * if a time parser reads one at the start; the rest of the envelope is
  * not taken apart. Never cached (ps->stamp stays STAMP_NONE).
  */
+/* Whether [p, q) holds the word "charon" (charon, charon-systemd,
+ * charon-nm): a program column of a syslog shape no form knows
+ * ("Nov 27 13:18:10 charon 58961 09[IKE] ...", a GUI table copied with its
+ * tabs turned to spaces). */
+static bool names_charon(const char *p, const char *q)
+{
+    for (const char *c = p; q - c >= 6; c++)
+        if (memcmp(c, "charon", 6) == 0 && (c == p || is_blank(c[-1])) &&
+            (q - c == 6 || is_blank(c[6]) || c[6] == '[' || c[6] == '-' || c[6] == ':'))
+            return true;
+    return false;
+}
+
 static envelope_kind form_unknown(char *p, char *end, parser *ps, bool after_colon)
 {
     charon_line *out = ps->out;
     for (char *q = p; end - q >= 7; q++) {
         if (!ascii_is_digit(*q) || !ascii_is_digit(q[1]))
             continue;
-        if (after_colon ? (q - p < 2 || q[-1] != ' ' || q[-2] != ':')
+        if (after_colon ? (q - p < 2 || !is_blank(q[-1]) || (q[-2] != ':' && !names_charon(p, q)))
                         : (q > p && !is_blank(q[-1]) && q[-1] != ':'))
             continue;
         if (!parse_core(q, end, out))

@@ -222,6 +222,12 @@ static const envelope_case cases[] = {
      "2016-12-02T20:26:42+02:00 info []: 05[KNL] received netlink error: No such file",
      "2016-12-02T20:26:42+02:00", 1480703202000LL, "", "", 5, "KNL", -1, "", -1,
      "received netlink error: No such file"},
+    {"a GUI table copied with spaces for its tabs",
+     "Nov 27 13:18:09 charon 58961 09[IKE] <con1|5> spaces for tabs",
+     "Nov 27 13:18:09", TS_BSD, "", "", 9, "IKE", -1, "con1", 5, "spaces for tabs"},
+    {"charon[pid] without its colon",
+     "Nov 27 13:18:09 charon[58961] 09[IKE] no colon", "Nov 27 13:18:09", TS_BSD, "", "", 9, "IKE",
+     -1, "", -1, "no colon"},
     {"unknown words before the core, no time",
      "vpn-box daemon.notice ipsec: 13[CFG] looking for peer configs",
      "", -1, "", "", 13, "CFG", -1, "", -1, "looking for peer configs"},
@@ -515,6 +521,9 @@ END_TEST
 static const char *const other_lines[] = {
     "Nov 27 13:18:09 fw php-fpm[123]: /index.php: Successful login for user 'admin'",
     "Nov 27 13:18:09 fw kernel: pflog0: promiscuous mode enabled",
+    /* a core after a blank counts only where the words before name charon */
+    "Nov 27 13:18:09 fw kernel 09[IKE] not charon's",
+    "Nov 27 13:18:09 fw charonX 09[IKE] not charon's either",
     "Nov 27 13:18:09 fw sshd[4321]: Accepted publickey for root from 192.0.2.9",
     "Nov 27 13:18:09 fw charon[1]:",
     "Nov 27 13:18:09 fw ipsec_starter[1]: charon (4567) started after 20 ms",
