@@ -496,6 +496,19 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      conn_or(in), o && o->peer ? o->peer : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_PEER_UNREACHABLE:
+        if (in->half_open) {
+            /* the peer reached this end: what it did with the answer is in its log */
+            d->summary = "The peer started an IKE_SA and stopped: check its log for why (it may reject this "
+                         "end's certificate or identity), and that this end's answers reach it.";
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > My identifier / My Certificate: what the peer expects; for "
+                                      "large answers (certificates) enable IKE fragmentation on both ends "
+                                      "and check the path MTU.", P1_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.local.id / local.certs: what the peer expects; "
+                                         "connections.%s.fragmentation = yes on both ends.", conn_or(in),
+                                         conn_or(in));
+            break;
+        }
         if (in->unresolved_host) {
             d->summary = arena_printf(a, "Make the peer's host name %s resolve on this end, or use the "
                                       "peer's IP address.", in->unresolved_host);

@@ -27,6 +27,7 @@ typedef struct rec_input {
     int psk_missing;            /* this end found no pre-shared key for the peer */
     int remote_port;            /* the peer's IKE port when it is neither 500 nor 4500, else 0 */
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
+    int half_open;              /* the peer started an IKE_SA and never completed it */
 } rec_input;
 
 /* Fills d->summary, d->change_side, d->pfsense and d->strongswan. */

@@ -627,8 +627,12 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.rekey = v->rekey;
         in.policy_conflict = n->policy_conflict;
         in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
-        in.remote_port = n->remote_port != 500 && n->remote_port != 4500 ? n->remote_port : 0;
+        /* the port this end sends to, when it initiates (a responder sees
+         * the client's NAT mapping, not a setting) */
+        in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
+                             ? n->remote_port : 0;
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
+        in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
