@@ -1908,6 +1908,8 @@ static void fold_identity_mismatch(const fold_in *in, negotiation *n, fold_resul
 static void fold_constraint_id(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_CONSTRAINT_ID);
+    if (in->ev->kind == EV_CERT_ID_UNCONFIRMED)
+        n->cert_id_unconfirmed = 1;
     set_span(&n->constraint_required, in->f[MF_VALUE]);
     set_span(&n->constraint_got, in->f[MF_RID]);
     r->terminal = 1;
@@ -2166,6 +2168,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_IDIR_MISMATCH, fold_identity_mismatch, F1_IDIR_MISMATCH, 1),
     ON_FACT(EV_IDR_REQUIRE, fold_identity_mismatch, F1_IDR_REQUIRE, 1),
     ON(EV_CONSTRAINT_ID, fold_constraint_id),
+    ON(EV_CERT_ID_UNCONFIRMED, fold_constraint_id),
     ON(EV_PEER_CFG_UNACCEPTABLE, fold_peer_cfg_unacceptable),
     ON(EV_AGGR_PSK_DISABLED, fold_aggr_psk_disabled),
     ON(EV_NO_IKE_CFG, fold_no_ike_cfg),

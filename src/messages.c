@@ -255,8 +255,8 @@ static const msg_pattern TABLE[] = {
     R(EV_CONSTRAINT_ID, "CFG", "constraint check failed: EAP identity '%Y' (%N) required", MF_VALUE, MF_SKIP),
     R(EV_CONSTRAINT_ID, "CFG", "constraint check failed: identity '%Y' required ", MF_VALUE),  /* <= 5.9.13 */
     R(EV_CONSTRAINT_ID, "CFG", "constraint check failed: EAP identity '%Y' required ", MF_VALUE),
-    R(EV_CONSTRAINT_ID, "CFG", "constraint check failed: certificate does not confirm identity '%Y' (%N)",
-      MF_VALUE, MF_SKIP),
+    R(EV_CERT_ID_UNCONFIRMED, "CFG", "constraint check failed: certificate does not confirm identity '%Y' (%N)",
+      MF_VALUE, MF_SKIP),  /* 5.9.14+ */
     R(EV_CERT_FAILURE, "CFG", "constraint check failed: peer not authenticated by CA '%Y'.", MF_VALUE),  /* <= 5.3.2 */
     R(EV_CERT_FAILURE, "CFG", "constraint check failed: peer not authenticated by CA '%Y'", MF_VALUE),
     R(EV_CERT_FAILURE, "CFG", "constraint check failed: peer not authenticated with peer cert '%Y'.", MF_VALUE),
@@ -988,7 +988,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
-        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_REKEY_NOT_RESPONDING),
+        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),

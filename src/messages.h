@@ -124,7 +124,8 @@ typedef enum msg_kind {
     EV_PEER_NOT_RESPONDING,  /* establishing IKE_SA failed, peer not responding */
     EV_PEER_RETRY,           /* peer not responding, trying again (%d/%d) */
     EV_RESOLVE_FAILED,       /* unable to resolve %s, initiate aborted */
-    EV_RESTARTING_CHILD,     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
+    EV_RESTARTING_CHILD,
+    EV_CERT_ID_UNCONFIRMED,  /* certificate does not confirm identity '%Y' */     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
     EV_REKEY_NOT_RESPONDING,
     EV_DPD_REQUEST,
     EV_DPD_TIMEOUT,

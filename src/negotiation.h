@@ -299,6 +299,7 @@ typedef struct negotiation {
     nstr unresolved_host;      /* "unable to resolve %s" */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
     int restarting;            /* "restarting CHILD_SA": it was up, and died */
+    int cert_id_unconfirmed;   /* the identity constraint failed on the peer's certificate */
 
     /* message ids seen */
     size_t n_msgids;

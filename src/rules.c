@@ -846,9 +846,15 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
         v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
         add_off(rc, "phase1.peer_identifier", req, got);
         v->confidence = 0.85;
-        v->detail = arena_printf(&rc->a,
-            "The peer authenticated as '%s', but this end requires the peer identity '%s' "
-            "(identity constraint check failed).", got ? got : "?", req ? req : "?");
+        v->detail = n->cert_id_unconfirmed
+            ? arena_printf(&rc->a,
+                "The peer's certificate does not confirm the identity '%s' this end expects of it (it "
+                "is neither the certificate's subject nor one of its subjectAltNames): the certificate "
+                "was issued for another name or address, or this end expects the wrong peer identity.",
+                req ? req : "?")
+            : arena_printf(&rc->a,
+                "The peer authenticated as '%s', but this end requires the peer identity '%s' "
+                "(identity constraint check failed).", got ? got : "?", req ? req : "?");
         return 0;
     }
     if (f & (FACT(F1_IDIR_MISMATCH) | FACT(F1_IDR_REQUIRE))) {
