@@ -88,7 +88,15 @@ static int copy_text(char *dst, size_t cap, const char *src, size_t n)
     return k == n;
 }
 
-/* Splits "a/b/c" into typed tokens; returns how many (capped). */
+/* Markdown emphasis or code marks a paste put around part of a proposal
+ * (two asterisks around HMAC_SHA2_256_128): no algorithm name has them. */
+static int is_paste_mark(char c)
+{
+    return c == '*' || c == '`';
+}
+
+/* Splits "a/b/c" into typed tokens, paste marks trimmed; returns how many
+ * (capped). */
 static size_t tokenize(const char *s, size_t len, token *toks, int *capped)
 {
     size_t n = 0, start = 0;
@@ -100,8 +108,13 @@ static size_t tokenize(const char *s, size_t len, token *toks, int *capped)
             *capped = 1;
             break;
         }
-        toks[n].p = s + start;
-        toks[n].n = i - start;
+        size_t b = start, e = i;
+        while (b < e && is_paste_mark(s[b]))
+            b++;
+        while (e > b && is_paste_mark(s[e - 1]))
+            e--;
+        toks[n].p = s + b;
+        toks[n].n = e - b;
         toks[n].type = transform_type_of(toks[n].p, toks[n].n);
         n++;
         start = i + 1;
@@ -217,6 +230,10 @@ static int parse_proposal(const char *s, size_t len, int last, proposal *p,
     memset(p, 0, sizeof(*p));
     if (!colon)
         return last ? -1 : 0;
+    while (s < colon && is_paste_mark(*s)) {
+        s++;
+        len--;
+    }
     plen = (size_t)(colon - s);
     if (plen == 0)
         return 0;

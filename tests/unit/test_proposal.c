@@ -252,6 +252,20 @@ START_TEST(test_parse_limits)
 }
 END_TEST
 
+/* Markdown marks a paste put into a list are not part of the names. */
+START_TEST(test_parse_paste_marks)
+{
+    proposal_list l;
+    ck_assert_uint_eq(parse("**ESP:AES_CBC_256/**HMAC_SHA2_256_128**/NO_EXT_SEQ**, `ESP:AES_GCM_16_128/NO_EXT_SEQ`", &l), 2);
+    ck_assert_str_eq(l.items[0].protocol, "ESP");
+    ck_assert_uint_eq(l.items[0].count[TT_INTEG], 1);
+    ck_assert_str_eq(l.items[0].alg[TT_INTEG][0], "HMAC_SHA2_256_128");
+    ck_assert_uint_eq(l.items[0].count[TT_ESN], 1);
+    ck_assert_str_eq(l.items[1].alg[TT_ENCR][0], "AES_GCM_16_128");
+    ck_assert_uint_eq(l.items[1].count[TT_ESN], 1);
+}
+END_TEST
+
 START_TEST(test_parse_garbage)
 {
     proposal_list l;
@@ -915,6 +929,7 @@ static Suite *proposal_suite(void)
     tcase_add_test(parsing, test_parse_cut_off);
     tcase_add_test(parsing, test_parse_limits);
     tcase_add_test(parsing, test_parse_garbage);
+    tcase_add_test(parsing, test_parse_paste_marks);
     LOOP(diff, test_diff, diff_cases);
     tcase_add_test(diff, test_diff_strings_all_types);
     tcase_add_test(diff, test_diff_empty);
