@@ -529,7 +529,10 @@ static envelope_kind parse_syslog_tail(char *p, char *end, parser *ps)
         out->host = make_span(p, host_end);
         body = parse_program_token(skip_spaces(host_end, end), end, &out->program);
         if (!body) {
+            /* a time and words with no program: the words are the body
+             * (a paste with the envelope cut down to its time) */
             out->host = empty_span();
+            ps->body = p;
             return ENVELOPE_OTHER;
         }
     }
@@ -1270,6 +1273,7 @@ static envelope_kind classify_forms(char *line, size_t len, char *p, char *end, 
 {
     uint64_t lineno = ps->out->lineno;
     envelope_kind other = ENVELOPE_NONE;
+    size_t other_form = 0;
     for (size_t i = 0; i < sizeof forms / sizeof *forms; i++) {
         ps->body = NULL;
         ps->stamp = STAMP_NONE;
@@ -1279,6 +1283,7 @@ static envelope_kind classify_forms(char *line, size_t len, char *p, char *end, 
         reset_line(ps->out, line, len, lineno);
         if (kind != ENVELOPE_NONE) {
             other = kind;
+            other_form = i;
             break;
         }
     }
@@ -1288,7 +1293,37 @@ static envelope_kind classify_forms(char *line, size_t len, char *p, char *end, 
     if (kind == ENVELOPE_CHARON)
         return kind;
     reset_line(ps->out, line, len, lineno);
+    ps->body = NULL;
+    ps->stamp = STAMP_NONE;
+    if (other != ENVELOPE_NONE) /* its time, program and body, for classify */
+        forms[other_form](p, end, ps);
     return other;
+}
+
+/* The message after a "name[pid]: " head in the first bytes of a line no
+ * form reads (a date in another language: "тра 29 10:31:37 host
+ * NetworkManager[975]: parsed ..."), with the name as the program; NULL
+ * if there is none. */
+static char *after_program_head(char *p, char *end, span *program)
+{
+    const char *limit = end - p > 96 ? p + 96 : end;
+    for (char *q = p; q + 3 <= limit; q++) {
+        if (q[0] != ']' || q[1] != ':' || q[2] != ' ')
+            continue;
+        char *d = q;
+        while (d > p && ascii_is_digit(d[-1]))
+            d--;
+        if (d == q || d == p || d[-1] != '[')
+            return NULL;
+        char *name = d - 1;
+        while (name > p && !is_blank(name[-1]))
+            name--;
+        if (name == d - 1)
+            return NULL;
+        *program = make_span(name, d - 1);
+        return q + 3;
+    }
+    return NULL;
 }
 
 static envelope_kind classify(char *line, size_t len, uint64_t lineno, parser *ps)
@@ -1322,11 +1357,30 @@ static envelope_kind classify(char *line, size_t len, uint64_t lineno, parser *p
             ps->body = NULL;
         return kind;
     }
-    if (kind != ENVELOPE_NONE)
+    /* another program's line ("NetworkManager[975]: parsed ..." relaying
+     * charon, a time and a message with no program): its message is a
+     * bare one, a charon line only if the table knows it */
+    if (kind == ENVELOPE_OTHER && ps->body && ps->body < end) {
+        char *b = ps->body, *e = trim_end(b, end);
+        while (b < e && is_blank(*b))
+            b++;
+        if (has_alnum(b, e)) {
+            ps->out->msg = make_span(b, e);
+            ps->out->bare = 1;
+            ps->body = NULL; /* never cached */
+            return ENVELOPE_BARE;
+        }
+    }
+    if (kind != ENVELOPE_NONE) {
+        reset_line(ps->out, line, len, lineno);
         return kind;
+    }
     /* no envelope, no prefix: a bare message if there is text */
     while (p < end && is_blank(*p))
         p++;
+    char *after = after_program_head(p, end, &ps->out->program);
+    if (after)
+        p = after;
     end = trim_end(p, end);
     if (!has_alnum(p, end))
         return ENVELOPE_NONE;

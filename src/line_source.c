@@ -565,6 +565,10 @@ static bool is_continuation(const line_source *ls, envelope_kind kind, const cha
     if (!ls->holding || (kind != ENVELOPE_NONE && kind != ENVELOPE_BARE) || !has_text(l->raw) ||
         is_elision(l->raw))
         return false;
+    /* a bare message in an envelope (another program's line, a time) is a
+     * line of its own */
+    if (kind == ENVELOPE_BARE && (l->ts >= 0 || l->time.n || l->program.n))
+        return false;
     return ls->held_tail_len >= WRAP_MIN_LEN ||
            ls->held_tail_len + 1 + first_word_len(l->raw) >
                (ls->max_phys_len > WRAP_MIN_LEN ? ls->max_phys_len : WRAP_MIN_LEN);
