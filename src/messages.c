@@ -130,6 +130,12 @@ static const msg_pattern TABLE[] = {
     R(EV_AUTH_PEER_OK, "IKE", "authentication of '%Y' with %N successful", MF_RID, MF_TYPE),
     R(EV_XAUTH_FAILED, "IKE", "XAuth authentication of '%Y' (myself) failed", MF_LID),
     R(EV_XAUTH_FAILED, "IKE", "XAuth authentication of '%Y' failed", MF_RID),
+    /* xauth-generic, the server's side: the user's secret is missing or
+     * the password given does not match it */
+    R(EV_XAUTH_FAILED, "IKE", "no XAuth secret found for '%Y' - '%Y'", MF_LID, MF_RID),
+    R(EV_XAUTH_FAILED, "IKE", "none of %d found XAuth secrets for '%Y' - '%Y' matched", MF_SKIP, MF_LID, MF_RID),
+    R(EV_XAUTH_FAILED, "IKE", "no XAuth %s found for '%Y' - '%Y'", MF_SKIP, MF_LID, MF_RID),  /* 5.1.1+ */
+    R(EV_XAUTH_FAILED, "IKE", "peer did not respond to our XAuth request", NOF),
 
     /* ---- configuration selection ------------------------------------------------------ */
     /* ike_auth.c update_cfg_candidates: unacceptable 5.7.0+, inacceptable 5.0.3-5.6.3 */

@@ -538,6 +538,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      in->remote_addr ? in->remote_addr : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE:
+        if (in->xauth) {
+            d->summary = "Check the XAuth user name and password (the pre-shared key or certificate was accepted).";
+            d->change_side = "either";
+            d->pfsense = "System > User Manager: the user, its password and the 'User - VPN: IPsec xauth Dialin' "
+                         "privilege; VPN > IPsec > Mobile Clients > User Authentication: the source "
+                         "(Local Database or RADIUS) that holds the user.";
+            d->strongswan = arena_printf(a, "secrets { xauth-<user> { id = <user>; secret = <password> } } "
+                                         "(or the RADIUS server), connections.%s.remote-xauth.auth = xauth.",
+                                         conn_or(in));
+            break;
+        }
         d->summary = "Compare the authentication settings of both ends: method, identifiers and the "
                      "pre-shared key or certificates.";
         d->change_side = "either";

@@ -28,6 +28,7 @@ typedef struct rec_input {
     int remote_port;            /* the peer's IKE port when it is neither 500 nor 4500, else 0 */
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
     int half_open;              /* the peer started an IKE_SA and never completed it */
+    int xauth;                  /* IKEv1 XAuth (user name and password) failed */
 } rec_input;
 
 /* Fills d->summary, d->change_side, d->pfsense and d->strongswan. */

@@ -633,6 +633,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                              ? n->remote_port : 0;
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
+        in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) != 0;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
