@@ -1664,12 +1664,24 @@ static void fold_selected_proposal(const fold_in *in, negotiation *n, fold_resul
     r->phase = ph;
 }
 
+/* This end rejected the peer's proposals: a "configured proposals" list
+ * logged without a "received proposals" line before it (cut from the
+ * paste) was read as this end's offer, but it is its configuration. */
+static void rejecting_keeps_configured(negotiation *n, int phase)
+{
+    nstr *conf = phase == 1 ? &n->p1_configured : &n->p2_configured;
+    nstr *offer = phase == 1 ? &n->p1_proposed : &n->p2_proposed;
+    if (!conf->len && offer->len)
+        nstr_set(conf, offer->p, offer->len);
+}
+
 static void fold_p1_unacceptable(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_version(n, 2);
     set_role(n, IDG_ROLE_RESPONDER);
     fact(n, F1_PROPOSAL_REJECT);
     take_sel_type(n, 1);
+    rejecting_keeps_configured(n, 1);
     r->terminal = 1;
     r->phase = 1;
 }
@@ -1683,10 +1695,12 @@ static void fold_no_acceptable_proposal(const fold_in *in, negotiation *n, fold_
         (n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
         fact(n, F2_PROPOSAL_REJECT);
         take_sel_type(n, 2);
+        rejecting_keeps_configured(n, 2);
         r->phase = 2;
     } else {
         fact(n, F1_PROPOSAL_REJECT);
         take_sel_type(n, 1);
+        rejecting_keeps_configured(n, 1);
         r->phase = 1;
     }
     r->terminal = 1;
@@ -1700,6 +1714,7 @@ static void fold_v1_no_proposal(const fold_in *in, negotiation *n, fold_result *
     set_version(n, 1);
     fact(n, in->entry->fact);
     take_sel_type(n, ph);
+    rejecting_keeps_configured(n, ph);
     r->terminal = 1;
     r->phase = ph;
 }

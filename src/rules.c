@@ -1155,7 +1155,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         proposal_verdict(rc, n, 1, 0, &v);
         v.detail = arena_printf(&rc->a,
             "This end rejected the peer's %s proposals (%s%s): %s. Received: %s; configured here: %s.",
-            ver, mode_name(n) ? mode_name(n) : "phase 1", "", rc->n_off ? offending_text(rc) : "no single transform explains it",
+            ver, mode_name(n) ? mode_name(n) : "phase 1", "",
+            rc->n_off ? offending_text(rc)
+                      : n->p1_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p1_received.len ? n->p1_received.p : "(not logged)",
             n->p1_configured.len ? n->p1_configured.p : "(not logged)");
     } else if (f & FACT(F1_KE_FAILED)) {
@@ -1648,7 +1650,8 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             "This end rejected the peer's %s proposals in %s%s: %s. Received: %s; configured here: %s.",
             n->p2_received.len && strstr(n->p2_received.p, "AH:") ? "AH" : "ESP", ex,
             n->p2_rekey ? " (rekey)" : "",
-            rc->n_off ? offending_text(rc) : "no single transform explains it",
+            rc->n_off ? offending_text(rc)
+                      : n->p2_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p2_received.len ? n->p2_received.p : "(not logged)",
             n->p2_configured.len ? n->p2_configured.p : "(not logged)");
     } else if (f & FACT(F2_NO_ACCEPTABLE_TS)) {
