@@ -1111,6 +1111,10 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
         r->terminal = 1;
     } else if (span_has(p, "N(AUTH_FAILED)") && !n->ike_established) {
         n->facts |= FACT(F1_SENT_AUTH_FAILED);
+        /* IKEv2: a responder rejects in its IKE_AUTH response; an INFORMATIONAL
+         * request is the initiator rejecting the responder's AUTH */
+        if (s->version == 2 && s->x == EX_INFORMATIONAL && s->request)
+            set_role(n, IDG_ROLE_INITIATOR);
         r->terminal = 1;
     }
 }
