@@ -702,17 +702,16 @@ static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
 
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
  * the negotiation of the line's context when it differs (IKE rekey). */
-/* The negotiation a "<NAME|ID>" prefix names. The first prefix of a log
- * adopts the negotiation that lines without one opened just before it (a
+/* The negotiation the log's first "<NAME|ID>" prefix names: it adopts the
+ * negotiation that lines without one opened just before it (a
  * paste that mixes a journald copy of a line with charon's own, an excerpt
  * whose first lines lost their prefix): without SA ids those lines had no
  * other place to go. */
-static negotiation *sa_of_prefix(idg_engine *e, int64_t id, int create)
+static __attribute__((noinline)) negotiation *first_prefix(idg_engine *e, int64_t id, int create)
 {
-    int first = !e->ike_name;
     e->ike_name = 1;
     negotiation *n = get_neg(e, id, 0);
-    if (!n && first && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES) {
+    if (!n && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES) {
         negotiation *unnamed = neg_find(&e->store, e->last_id);
         if (unnamed && unnamed->synthetic) {
             int64_t old = unnamed->id;
@@ -726,6 +725,14 @@ static negotiation *sa_of_prefix(idg_engine *e, int64_t id, int create)
     if (!n && create)
         n = get_neg(e, id, 1);
     return n;
+}
+
+/* The negotiation of a "<NAME|ID>" prefix (first_prefix for the log's first). */
+static inline negotiation *sa_of_prefix(idg_engine *e, int64_t id, int create)
+{
+    if (__builtin_expect(e->ike_name, 1))
+        return get_neg(e, id, create);
+    return first_prefix(e, id, create);
 }
 
 /* Whether a line of a handoff's old SA is the new SA's: the initial
