@@ -369,13 +369,27 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                 want = d->role == IDG_ROLE_RESPONDER ? o->local : o->peer;
             }
             const char *g = rec_gui_values(a, want);
-            d->summary = arena_printf(a, "Optional: let the initiator propose DH group %s first to save a "
-                                      "round trip.", want ? want : "the responder's group");
+            /* the initiator's own first group, which the responder could
+             * prefer instead (a client such as macOS's cannot be set) */
+            const char *first = o && o->local && o->peer ? (d->role == IDG_ROLE_RESPONDER ? o->peer : o->local)
+                                                         : NULL;
+            const char *fg = first ? rec_gui_values(a, first) : NULL;
+            d->summary = first
+                ? arena_printf(a, "Optional: let the initiator propose DH group %s first, or let the "
+                               "responder prefer the initiator's %s, to save a round trip.",
+                               want ? want : "the responder's group", first)
+                : arena_printf(a, "Optional: let the initiator propose DH group %s first to save a "
+                               "round trip.", want ? want : "the responder's group");
             d->change_side = d->role == IDG_ROLE_RESPONDER ? "peer" : "local";
             d->pfsense = arena_printf(a, "%s > Encryption Algorithm > DH Group: on the initiator, put %s "
-                                      "first (or use only it).", P1_PATH, g ? g : "the group the responder requests");
-            d->strongswan = arena_printf(a, "connections.%s.proposals: on the initiator, list %s first.",
-                                         conn_or(in), want ? want : "the requested group");
+                                      "first (or use only it)%s%s%s.", P1_PATH,
+                                      g ? g : "the group the responder requests",
+                                      fg ? "; or, on the responder (for clients whose settings cannot be "
+                                           "changed), put " : "", fg ? fg : "", fg ? " first" : "");
+            d->strongswan = arena_printf(a, "connections.%s.proposals: on the initiator, list %s first%s%s%s.",
+                                         conn_or(in), want ? want : "the requested group",
+                                         first ? "; or on the responder list " : "", first ? first : "",
+                                         first ? " first" : "");
         } else {
             rec_proposal(a, in, d, 1);
         }
