@@ -454,36 +454,56 @@ static const struct {
 };
 #undef EXCH
 
-/* Every error notify starts with "N(", so one pass over the payload list
- * visits each "N(" and compares the names after it with the table (the
- * payload lists of routine messages hold none or one or two status
- * notifies). */
+/* The error notifies of a payload list by charon's short names (after
+ * "N(", with their ')' except INVAL_CERT's, whose variants share the
+ * prefix), and the name "received %N notify" prints. */
+#define ERRN(abbr, full) {abbr, sizeof(abbr) - 1, {full, sizeof(full) - 1}}
+static const struct error_notify {
+    const char *abbr;
+    size_t len;
+    span name;
+} error_notifies[] = {
+    ERRN("NO_PROP)", "NO_PROPOSAL_CHOSEN"), ERRN("AUTH_FAILED)", "AUTHENTICATION_FAILED"),
+    ERRN("INVAL_ID)", "INVALID_ID_INFORMATION"), ERRN("TS_UNACCEPT)", "TS_UNACCEPTABLE"),
+    ERRN("INVAL_KE)", "INVALID_KE_PAYLOAD"), ERRN("PLD_MAL)", "PAYLOAD_MALFORMED"),
+    ERRN("INVAL_HASH)", "INVALID_HASH_INFORMATION"), ERRN("INVAL_SYN)", "INVALID_SYNTAX"),
+    ERRN("INVAL_MAJOR)", "INVALID_MAJOR_VERSION"), ERRN("INVAL_SEL)", "INVALID_SELECTORS"),
+    ERRN("SINGLE_PAIR)", "SINGLE_PAIR_REQUIRED"), ERRN("INT_ADDR_FAIL)", "INTERNAL_ADDRESS_FAILURE"),
+    ERRN("FAIL_CP_REQ)", "FAILED_CP_REQUIRED"), ERRN("INVAL_CERT", "INVALID_CERTIFICATE"),
+};
+#undef ERRN
+
+/* The next error notify of the payload list [*q, end), or NULL; *q moves
+ * past it. Every notify starts with "N(", so one pass visits each and
+ * compares the name after it with the table (the payload lists of routine
+ * messages hold none or one or two status notifies). Inlined: the test of
+ * summary_has_error_notify runs for every message line. */
+static inline __attribute__((always_inline)) const struct error_notify *
+next_error_notify(const char **q, const char *end)
+{
+    const char *c = *q;
+    while (end - c >= 2 && (c = memchr(c, 'N', (size_t)(end - c - 1))) != NULL) {
+        c++;
+        if (*c != '(')
+            continue;
+        const char *name = c + 1;
+        size_t room = (size_t)(end - name);
+        for (size_t k = 0; k < sizeof error_notifies / sizeof error_notifies[0]; k++) {
+            const struct error_notify *en = &error_notifies[k];
+            if (en->len <= room && name[0] == en->abbr[0] && memcmp(name, en->abbr, en->len) == 0) {
+                *q = name + en->len;
+                return en;
+            }
+        }
+    }
+    *q = end;
+    return NULL;
+}
+
 static int summary_has_error_notify(span p)
 {
-#define ERRN(s) {s, sizeof(s) - 1}
-    static const struct {
-        const char *name; /* after "N(" */
-        size_t len;
-    } errs[] = {
-        ERRN("NO_PROP)"), ERRN("AUTH_FAILED)"), ERRN("INVAL_ID)"), ERRN("TS_UNACCEPT)"),
-        ERRN("INVAL_KE)"), ERRN("PLD_MAL)"), ERRN("INVAL_HASH)"), ERRN("INVAL_SYN)"),
-        ERRN("INVAL_MAJOR)"), ERRN("INVAL_SEL)"), ERRN("SINGLE_PAIR)"), ERRN("INT_ADDR_FAIL)"),
-        ERRN("FAIL_CP_REQ)"), ERRN("INVAL_CERT"),
-    };
-#undef ERRN
-    const char *q = p.p, *end = p.p + p.n;
-    while (end - q >= 2 && (q = memchr(q, 'N', (size_t)(end - q - 1))) != NULL) {
-        if (q[1] == '(') {
-            const char *name = q + 2;
-            size_t room = (size_t)(end - name);
-            for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++)
-                if (errs[k].len <= room && name[0] == errs[k].name[0] &&
-                    memcmp(name, errs[k].name, errs[k].len) == 0)
-                    return 1;
-        }
-        q++;
-    }
-    return 0;
+    const char *q = p.p;
+    return next_error_notify(&q, p.p + p.n) != NULL;
 }
 
 static int parse_summary(span s, struct summary *out)
@@ -700,8 +720,6 @@ static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
     return best ? best : bound;
 }
 
-/* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
- * the negotiation of the line's context when it differs (IKE rekey). */
 /* The negotiation the log's first "<NAME|ID>" prefix names: it adopts the
  * negotiation that lines without one opened just before it (a
  * paste that mixes a journald copy of a line with charon's own, an excerpt
@@ -755,6 +773,8 @@ static int handed_off(idg_engine *e, const msg_event *ev)
     return 1;
 }
 
+/* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
+ * the negotiation of the line's context when it differs (IKE rekey). */
 static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event *ev,
                             int relevant, negotiation **ctx_neg)
 {
@@ -1126,7 +1146,7 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
     }
 }
 
-static void on_received_notifies(negotiation *n, const summary *s, fold_result *r);
+static void on_received_notifies(negotiation *n, const summary *s);
 
 static void on_summary(negotiation *n, const summary *sum, int generating, fold_result *r)
 {
@@ -1192,7 +1212,7 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
         if (generating)
             on_sent_notify(n, &s, r);
         else
-            on_received_notifies(n, &s, r);
+            on_received_notifies(n, &s);
     }
 }
 
@@ -1202,47 +1222,22 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
  * unprotected IKEv1 notify charon logs none ("ignoring unprotected
  * INFORMATIONAL"). IKEv2's INVALID_KE is left to its own lines (a retry
  * with the group asked for is routine). */
-static void on_received_notifies(negotiation *n, const summary *s, fold_result *r)
+static void on_received_notifies(negotiation *n, const summary *s)
 {
-#define SHORT(abbr, name) {abbr ")", sizeof(abbr), {name, sizeof(name) - 1}}
-    static const struct {
-        const char *abbr; /* after "N(", with its ')' */
-        size_t len;
-        span name;        /* as "received %N notify" prints it */
-    } errs[] = {
-        SHORT("NO_PROP", "NO_PROPOSAL_CHOSEN"), SHORT("AUTH_FAILED", "AUTHENTICATION_FAILED"),
-        SHORT("INVAL_ID", "INVALID_ID_INFORMATION"), SHORT("TS_UNACCEPT", "TS_UNACCEPTABLE"),
-        SHORT("INVAL_KE", "INVALID_KE_PAYLOAD"), SHORT("PLD_MAL", "PAYLOAD_MALFORMED"),
-        SHORT("INVAL_HASH", "INVALID_HASH_INFORMATION"), SHORT("INVAL_SYN", "INVALID_SYNTAX"),
-        SHORT("INVAL_MAJOR", "INVALID_MAJOR_VERSION"), SHORT("INVAL_SEL", "INVALID_SELECTORS"),
-        SHORT("SINGLE_PAIR", "SINGLE_PAIR_REQUIRED"), SHORT("INT_ADDR_FAIL", "INTERNAL_ADDRESS_FAILURE"),
-        SHORT("FAIL_CP_REQ", "FAILED_CP_REQUIRED"), SHORT("INVAL_CERT", "INVALID_CERTIFICATE"),
-        SHORT("(29)", "(29)"),
-    };
-#undef SHORT
     /* an IKE_AUTH answer that authenticated the IKE_SA: its error is the
      * CHILD_SA's */
     int child = s->version == 2 && s->x == EX_IKE_AUTH && span_has(s->payloads, " AUTH ");
     const char *q = s->payloads.p, *end = s->payloads.p + s->payloads.n;
-    while (end - q >= 2 && (q = memchr(q, 'N', (size_t)(end - q - 1))) != NULL) {
-        q++;
-        if (*q != '(')
+    const struct error_notify *en;
+    while (!n->payload_notify && (en = next_error_notify(&q, end)) != NULL) {
+        if (s->version == 2 && span_eq(en->name, "INVALID_KE_PAYLOAD"))
             continue;
-        const char *abbr = q + 1;
-        for (size_t k = 0; k < sizeof errs / sizeof errs[0]; k++) {
-            if (errs[k].len > (size_t)(end - abbr) || memcmp(abbr, errs[k].abbr, errs[k].len) != 0)
-                continue;
-            if (!n->payload_notify &&
-                !(s->version == 2 && errs[k].name.p[0] == 'I' && span_eq(errs[k].name, "INVALID_KE_PAYLOAD"))) {
-                n->payload_notify = errs[k].name.p;
-                n->payload_notify_len = errs[k].name.n;
-                n->payload_notify_version = s->version;
-                n->payload_notify_child = child;
-                n->payload_notify_p2 = child || n->ike_established;
-                n->payload_notify_child_est = n->child_est_count;
-            }
-            break;
-        }
+        n->payload_notify = en->name.p;
+        n->payload_notify_len = en->name.n;
+        n->payload_notify_version = s->version;
+        n->payload_notify_child = child;
+        n->payload_notify_p2 = child || n->ike_established;
+        n->payload_notify_child_est = n->child_est_count;
     }
 }
 

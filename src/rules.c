@@ -662,9 +662,9 @@ static void begin(rules_ctx *rc, verdict *v)
 /* ---- proposals ------------------------------------------------------------------------------ */
 
 /* Fills v and the offending list from the received/configured lists of a
- * phase. Returns 0 if a conclusion was made. */
-/* ignore_ke: 1, the KE type is not negotiated (IKEv2's IKE_AUTH); 2, the
- * exchange is unknown (see below); 0, it counts. */
+ * phase. Returns 0 if a conclusion was made. ignore_ke: 1, the KE type is
+ * not negotiated (IKEv2's IKE_AUTH); 2, the exchange is unknown (see
+ * below); 0, it counts. */
 static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore_ke, verdict *v)
 {
     const char *recv = phase == 1 ? S(&n->p1_received) : S(&n->p2_received);
