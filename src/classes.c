@@ -132,6 +132,14 @@
     "('unable to install ... IPsec SA (SAD) in kernel', 'unable to install " \
     "IPsec policies (SPD) in kernel'): an algorithm the kernel lacks, a " \
     "conflicting policy, or missing ESP support."
+#define TITLE_PHASE2_VIRTUAL_IP_FAILURE "Virtual IP (configuration payload) assignment failed"
+#define DESC_PHASE2_VIRTUAL_IP_FAILURE \
+    "The IKE SA came up, but no CHILD SA, because the virtual IP did not " \
+    "work out: this end had no address for the peer ('no virtual IP found " \
+    "for ...', a full pool, a silent DHCP server) and sent " \
+    "INTERNAL_ADDRESS_FAILURE, or it has a pool and the peer asked for no " \
+    "address (FAILED_CP_REQUIRED), or the peer answered so, or the address " \
+    "received could not be installed."
 #define TITLE_PHASE2_REKEY_FAILURE "Phase 2 rekey failed"
 #define DESC_PHASE2_REKEY_FAILURE \
     "The CHILD SA came up but its rekey failed (often a PFS group " \

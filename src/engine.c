@@ -1115,6 +1115,24 @@ typedef struct fold_result {
 
 /* An error notify this end sends says what it rejected, also when the
  * reason itself was logged at a level not enabled. */
+/* This end could not give the peer a virtual IP, or install its own: the
+ * cause, kept when a later line says less ("no virtual IP found" after
+ * "pool ... is full"; the notify it sends after either). What this end
+ * learnt before about its pool or DHCP server explains a bare "no virtual
+ * IP found". */
+static void vip_failed(negotiation *n, vip_cause c)
+{
+    fact(n, F2_VIP_FAILED);
+    if (c == VIP_NO_ADDRESS || c == VIP_UNKNOWN) {
+        if (n->vip_pool.len)
+            c = VIP_POOL_FULL;
+        else if (n->dhcp_discovers && !n->dhcp_offered)
+            c = VIP_DHCP_NO_ANSWER;
+    }
+    if (n->vip_cause == VIP_UNKNOWN || (n->vip_cause == VIP_NO_ADDRESS && c != VIP_UNKNOWN))
+        n->vip_cause = (uint8_t)c;
+}
+
 static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
 {
     span p = s->payloads;
@@ -1135,6 +1153,9 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
         r->terminal = 1;
     } else if (span_has(p, "N(TS_UNACCEPT)") || (span_has(p, "N(INVAL_ID)") && !p1x)) {
         n->facts |= FACT(F2_TS_UNACCEPTABLE);
+        r->terminal = 1;
+    } else if (span_has(p, "N(INT_ADDR_FAIL)") || span_has(p, "N(FAIL_CP_REQ)")) {
+        vip_failed(n, span_has(p, "N(FAIL_CP_REQ)") ? VIP_NOT_REQUESTED : VIP_NO_ADDRESS);
         r->terminal = 1;
     } else if (span_has(p, "N(AUTH_FAILED)") && !n->ike_established) {
         n->facts |= FACT(F1_SENT_AUTH_FAILED);
@@ -1254,7 +1275,11 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
         est = 1;
     int f = -1;
     set_version(n, v);
-    if (child) {
+    if (span_eq(nt, "INTERNAL_ADDRESS_FAILURE") || span_eq(nt, "FAILED_CP_REQUIRED")) {
+        /* about the virtual IP, whatever the exchange */
+        f = F2_NOTIFY_VIP;
+        n->vip_cause = nt.p[0] == 'I' ? VIP_PEER_NO_ADDRESS : VIP_PEER_REQUIRES;
+    } else if (child) {
         if (span_eq(nt, "NO_PROPOSAL_CHOSEN"))
             f = F2_NOTIFY_NO_PROP;
         else if (span_eq(nt, "TS_UNACCEPTABLE") || span_eq(nt, "INVALID_SELECTORS") ||
@@ -1289,8 +1314,6 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
         /* RFC 2408's UNSUPPORTED-EXCHANGE-TYPE, which charon prints as a
          * number: the peer does not do this mode */
         f = F1_NOTIFY_EXCHANGE;
-    } else if (span_eq(nt, "INTERNAL_ADDRESS_FAILURE") || span_eq(nt, "FAILED_CP_REQUIRED")) {
-        f = F2_NOTIFY_OTHER;
     } else if (!est && (nt.n && (nt.p[0] == '(' || span_eq(nt, "UNSUPPORTED_CRITICAL_PAYLOAD") ||
                                  span_eq(nt, "INVALID_IKE_SPI") || span_eq(nt, "INVALID_MESSAGE_ID") ||
                                  span_eq(nt, "NO_ADDITIONAL_SAS") || span_eq(nt, "TEMPORARY_FAILURE")))) {
@@ -1324,6 +1347,12 @@ static void conclude_unfinished(negotiation *n)
     if (!n->ike_established && n->awaiting && n->retransmits >= 2 &&
         n->retransmit_msgid == (int64_t)n->last_gen_msgid) {
         fact(n, F1_RETRANSMITTING);
+        return;
+    }
+    /* a paste cut while this end waits for its DHCP server to offer the
+     * peer an address (the peer retransmits meanwhile) */
+    if (n->dhcp_discovers >= 2 && !n->dhcp_offered) {
+        vip_failed(n, VIP_DHCP_NO_ANSWER);
         return;
     }
     if (!n->payload_notify)
@@ -2060,6 +2089,71 @@ static void fold_half_open_timeout(const fold_in *in, negotiation *n, fold_resul
     r->phase = 1;
 }
 
+/* ---- virtual IPs ---- */
+
+static void fold_vip_not_found(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (in->f[MF_VALUE].n && !n->vip_requested.len)
+        set_span(&n->vip_requested, in->f[MF_VALUE]);
+    vip_failed(n, VIP_NO_ADDRESS);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+static void fold_vip_not_requested(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    vip_failed(n, VIP_NOT_REQUESTED);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+/* child_create's summary of either: the cause came on the lines before */
+static void fold_cp_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    vip_failed(n, VIP_UNKNOWN);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+/* A pool may be full while another of the connection's pools has room:
+ * not a failure until "no virtual IP found" follows. */
+static void fold_pool_exhausted(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->vip_pool.len)
+        set_span(&n->vip_pool, in->f[MF_TEXT].n ? in->f[MF_TEXT] : (span){"(unnamed)", 9});
+    r->phase = 2;
+}
+
+static void fold_vip_install_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (in->f[MF_VALUE].n && !n->vip_requested.len)
+        set_span(&n->vip_requested, in->f[MF_VALUE]);
+    vip_failed(n, VIP_INSTALL);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+static void fold_dhcp(const fold_in *in, negotiation *n, fold_result *r)
+{
+    switch (in->ev->kind) {
+    case EV_DHCP_DISCOVER:
+        if (n->dhcp_discovers < UINT8_MAX)
+            n->dhcp_discovers++;
+        break;
+    case EV_DHCP_OFFER:
+        n->dhcp_offered = 1;
+        break;
+    default: /* timed out, or could not send */
+        if (!n->dhcp_discovers)
+            n->dhcp_discovers = 1;
+        n->dhcp_offered = 0;
+        break;
+    }
+    r->phase = 2;
+}
+
 /* ---- kernel ---- */
 
 static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *r)
@@ -2212,6 +2306,14 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE(EV_DPD_TIMEOUT, FD_DPD_TIMEOUT, 0),
     ON(EV_HALF_OPEN_TIMEOUT, fold_half_open_timeout),
     /* kernel */
+    ON(EV_VIP_NOT_FOUND, fold_vip_not_found),
+    ON(EV_VIP_NOT_REQUESTED, fold_vip_not_requested),
+    ON(EV_CP_FAILED, fold_cp_failed),
+    ON(EV_POOL_EXHAUSTED, fold_pool_exhausted),
+    ON(EV_VIP_INSTALL_FAILED, fold_vip_install_failed),
+    ON(EV_DHCP_DISCOVER, fold_dhcp),
+    ON(EV_DHCP_OFFER, fold_dhcp),
+    ON(EV_DHCP_TIMEOUT, fold_dhcp),
     ON(EV_INSTALL_FAILED, fold_install_failed),
     ON(EV_KNL_FAILED, fold_kernel_failed),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),

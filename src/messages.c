@@ -328,6 +328,27 @@ static const msg_pattern TABLE[] = {
     R(EV_HALF_OPEN_TIMEOUT, NULL, "deleting half open IKE_SA with %H after timeout", MF_RHOST),
     R(EV_HALF_OPEN_TIMEOUT, NULL, "deleting half open IKE_SA after timeout", NOF),
 
+    /* ---- virtual IPs: the responder's pool or DHCP server, the initiator's install ------------ */
+    /* ike_config.c (v2) and mode_config.c (v1); "sending %N" is INTERNAL_ADDRESS_FAILURE
+     * or FAILED_CP_REQUIRED */
+    R(EV_VIP_NOT_FOUND, "IKE", "no virtual IP found for %H requested by '%Y'", MF_VALUE, MF_RID),
+    R(EV_VIP_NOT_FOUND, "IKE", "no virtual IP found, sending %N", MF_NOTIFY),
+    R(EV_VIP_NOT_FOUND, "IKE", "no virtual IP found, sending empty config payload", NOF), /* v1 */
+    R(EV_VIP_NOT_REQUESTED, "IKE", "expected a virtual IP request, sending %N", MF_NOTIFY),
+    R(EV_CP_FAILED, "IKE", "configuration payload negotiation failed, no CHILD_SA built", NOF),
+    /* mem_pool.c, attr_sql_provider.c */
+    R(EV_POOL_EXHAUSTED, "CFG", "pool '%s' is full, unable to assign address", MF_TEXT),
+    R(EV_POOL_EXHAUSTED, "CFG", "no available address found in pool '%s'", MF_TEXT),
+    /* ike_sa.c: the initiator could not put the address it got on an interface */
+    R(EV_VIP_INSTALL_FAILED, "IKE", "installing virtual IP %H failed", MF_VALUE),
+    R(EV_VIP_INSTALL_FAILED, "IKE", "looking up interface for virtual IP %H failed", MF_VALUE),
+    /* dhcp_socket.c: the responder asks a DHCP server for the peer's address */
+    R(EV_DHCP_DISCOVER, "CFG", "sending DHCP DISCOVER for %#B to %H", MF_SKIP, MF_VALUE),
+    R(EV_DHCP_OFFER, "CFG", "received DHCP OFFER %H from %H", MF_VALUE, MF_SKIP),
+    R(EV_DHCP_TIMEOUT, "CFG", "DHCP DISCOVER timed out", NOF),
+    R(EV_DHCP_TIMEOUT, "CFG", "DHCP REQUEST timed out", NOF),
+    R(EV_DHCP_TIMEOUT, "CFG", "sending DHCP DISCOVER failed: %s", MF_TEXT),
+
     /* ---- CHILD_SA installation (§2.12) -------------------------------------------------------- */
     R(EV_INSTALL_FAILED, "IKE", "unable to install %s%s%sIPsec SA (SAD) in kernel", MF_SKIP, MF_SKIP, MF_TEXT),
     R(EV_INSTALL_FAILED, "IKE", "unable to install IPsec policies (SPD) in kernel", NOF),
@@ -996,6 +1017,8 @@ const char *msg_kind_name(msg_kind k)
         N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
+        N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
+        N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
         N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),

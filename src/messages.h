@@ -124,12 +124,21 @@ typedef enum msg_kind {
     EV_PEER_NOT_RESPONDING,  /* establishing IKE_SA failed, peer not responding */
     EV_PEER_RETRY,           /* peer not responding, trying again (%d/%d) */
     EV_RESOLVE_FAILED,       /* unable to resolve %s, initiate aborted */
-    EV_RESTARTING_CHILD,
-    EV_CERT_ID_UNCONFIRMED,  /* certificate does not confirm identity '%Y' */     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
+    EV_RESTARTING_CHILD,     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
+    EV_CERT_ID_UNCONFIRMED,  /* certificate does not confirm identity '%Y' */
     EV_REKEY_NOT_RESPONDING,
     EV_DPD_REQUEST,
     EV_DPD_TIMEOUT,
     EV_HALF_OPEN_TIMEOUT,
+    /* virtual IPs: configuration payload (v2), mode config (v1), pools, DHCP */
+    EV_VIP_NOT_FOUND,        /* no virtual IP found for %H requested by '%Y' */
+    EV_VIP_NOT_REQUESTED,    /* expected a virtual IP request, sending %N */
+    EV_CP_FAILED,            /* configuration payload negotiation failed, no CHILD_SA built */
+    EV_POOL_EXHAUSTED,       /* pool '%s' is full, unable to assign address */
+    EV_VIP_INSTALL_FAILED,   /* installing virtual IP %H failed */
+    EV_DHCP_DISCOVER,        /* sending DHCP DISCOVER for %#B to %H */
+    EV_DHCP_OFFER,           /* received DHCP OFFER %H from %H */
+    EV_DHCP_TIMEOUT,         /* DHCP DISCOVER timed out */
     /* kernel / CHILD_SA install */
     EV_INSTALL_FAILED,
     EV_KNL_FAILED,

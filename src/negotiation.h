@@ -112,6 +112,8 @@ enum {
     F2_REKEY_FAILED,
     F2_CHILD_FAILED,
     F2_NOTIFY_OTHER,
+    F2_VIP_FAILED,          /* no virtual IP for the peer, or none installed here */
+    F2_NOTIFY_VIP,          /* the peer answered INTERNAL_ADDRESS_FAILURE / FAILED_CP_REQUIRED */
     /* established SA */
     FD_DPD_TIMEOUT,
     FD_GIVING_UP,           /* retransmits on an established SA gave up */
@@ -123,6 +125,19 @@ _Static_assert(F__COUNT <= 64, "facts are bits of a uint64_t");
 #define F1_MASK (FACT(F2_NO_CHILD_CFG) - 1)
 #define F2_MASK ((FACT(FD_DPD_TIMEOUT) - 1) & ~F1_MASK)
 #define FD_MASK (FACT(FD_DPD_TIMEOUT) | FACT(FD_GIVING_UP))
+
+/* Why a virtual IP (IKEv2 configuration payload, IKEv1 mode config) failed,
+ * as far as the log says (negotiation.vip_cause). */
+typedef enum vip_cause {
+    VIP_UNKNOWN = 0,
+    VIP_NO_ADDRESS,        /* this end found no address for the peer */
+    VIP_POOL_FULL,         /* ... because its pool is exhausted */
+    VIP_DHCP_NO_ANSWER,    /* ... because its DHCP server did not answer */
+    VIP_NOT_REQUESTED,     /* this end has a pool, the peer requested no address */
+    VIP_INSTALL,           /* this end got an address and could not install it */
+    VIP_PEER_NO_ADDRESS,   /* the peer had no address for this end */
+    VIP_PEER_REQUIRES      /* the peer requires this end to request one */
+} vip_cause;
 
 /* ---- exchanges ------------------------------------------------------------ */
 
@@ -300,6 +315,11 @@ typedef struct negotiation {
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
     int restarting;            /* "restarting CHILD_SA": it was up, and died */
     int cert_id_unconfirmed;   /* the identity constraint failed on the peer's certificate */
+    uint8_t vip_cause;         /* vip_cause, for F2_VIP_FAILED / F2_NOTIFY_VIP */
+    uint8_t dhcp_discovers;    /* DHCP DISCOVERs sent for the peer (saturates) */
+    uint8_t dhcp_offered;      /* a DHCP OFFER came back */
+    nstr vip_requested;        /* the address the peer asked for ("0.0.0.0": any) */
+    nstr vip_pool;             /* the exhausted pool's name */
 
     /* message ids seen */
     size_t n_msgids;

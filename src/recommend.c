@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "negotiation.h"
 #include "recommend.h"
 
 #define P1_PATH "VPN > IPsec > Tunnels > Edit Phase 1"
@@ -350,6 +351,82 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
     d->strongswan = arena_printf(a, "%s", sw);
 }
 
+/* The virtual IP: the end that assigns addresses (a pfSense with mobile
+ * clients, a swanctl connection with pools) or the end that must request
+ * one, by in->vip_cause. */
+static void recommend_virtual_ip(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    static const char pool_gui[] = "VPN > IPsec > Mobile Clients > Virtual Address Pool: check "
+                                   "'Provide a virtual IP address to clients' and give it a network "
+                                   "with an address for every client";
+    switch (in->vip_cause) {
+    case VIP_NOT_REQUESTED:
+        d->summary = "This end hands out virtual IPs on this connection and the peer requested none: "
+                     "make the peer request one, or, for a site-to-site peer, use a connection "
+                     "without an address pool.";
+        d->change_side = "either";
+        d->pfsense = "A site-to-site peer must match a tunnel phase 1 (VPN > IPsec > Tunnels: Remote "
+                     "Gateway set to its address), not the mobile client one; a remote-access client "
+                     "must request an address (mode config / configuration payload).";
+        d->strongswan = arena_printf(a, "connections.%s.pools: remove it for a site-to-site peer; or on "
+                                     "the peer connections.<conn>.vips = 0.0.0.0 (ipsec.conf "
+                                     "leftsourceip=%%config).", conn_or(in));
+        break;
+    case VIP_PEER_REQUIRES:
+        d->summary = "The peer is set up for remote-access clients: request a virtual IP from it, or "
+                     "have the peer configure a site-to-site connection for this end.";
+        d->change_side = "either";
+        d->pfsense = "pfSense as a site-to-site gateway requests no virtual IP: the peer must match it "
+                     "with a connection that has no address pool (on a pfSense peer, a tunnel phase 1 "
+                     "rather than the mobile client one).";
+        d->strongswan = arena_printf(a, "connections.%s.vips = 0.0.0.0 (ipsec.conf "
+                                     "leftsourceip=%%config), or on the peer no pools on its "
+                                     "connection.", conn_or(in));
+        break;
+    case VIP_INSTALL:
+        d->summary = "This end received a virtual IP and could not install it: let charon add the "
+                     "address to an interface.";
+        d->change_side = "local";
+        d->pfsense = "Status > System Logs > System: the kernel's error for the address; a pfSense "
+                     "client installs virtual IPs on its IPsec interface.";
+        d->strongswan = "strongswan.conf: charon.install_virtual_ip = yes, charon.install_virtual_ip_on "
+                        "= <an existing interface> (charon needs CAP_NET_ADMIN).";
+        break;
+    case VIP_PEER_NO_ADDRESS:
+        d->summary = "The peer has no virtual IP for this end: its pool is full or missing, or this "
+                     "end asks for an address the peer cannot give.";
+        d->change_side = "peer";
+        d->pfsense = arena_printf(a, "On the peer, %s.", pool_gui);
+        d->strongswan = arena_printf(a, "On the peer: pools { <pool> { addrs = <range> } } with room, "
+                                     "named in its connection's pools; here connections.%s.vips = "
+                                     "0.0.0.0 to accept any address.", conn_or(in));
+        break;
+    case VIP_DHCP_NO_ANSWER:
+        d->summary = "This end gets client addresses by DHCP and its DHCP server did not answer: check "
+                     "the dhcp plugin's server and interface, or assign addresses from a pool.";
+        d->change_side = "local";
+        d->pfsense = arena_printf(a, "%s: then no DHCP server is asked.", pool_gui);
+        d->strongswan = "strongswan.conf: charon.plugins.dhcp.server = <the DHCP server's address> "
+                        "(or the broadcast address of its network), charon.plugins.dhcp.interface = "
+                        "<the interface towards it>; or pools { <pool> { addrs = <range> } } in "
+                        "swanctl.conf.";
+        break;
+    default: /* no address here, a full pool, or not logged which */
+        d->summary = in->vip_cause == VIP_POOL_FULL
+                         ? arena_printf(a, "The address pool '%s' is full: enlarge it, or free the "
+                                        "leases of clients that are gone.", in->vip_pool)
+                         : "This end has no virtual IP for the peer: give the connection an address "
+                           "pool with room for every client.";
+        d->change_side = "local";
+        d->pfsense = arena_printf(a, "%s (a larger network if it is full); with RADIUS, check the "
+                                  "Framed-IP-Address it returns.", pool_gui);
+        d->strongswan = arena_printf(a, "pools { <pool> { addrs = <a large enough range> } } and "
+                                     "connections.%s.pools = <pool>; swanctl --list-pools --leases "
+                                     "shows the leases.", conn_or(in));
+        break;
+    }
+}
+
 void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     const idg_offending *o;
@@ -613,6 +690,9 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         d->strongswan = arena_printf(a, "connections.%s.children.%s.esp_proposals: use kernel-supported "
                                      "algorithms; on Linux load ESP/XFRM support (esp4, xfrm_user) or use "
                                      "the kernel-libipsec plugin.", conn_or(in), child_or(in));
+        break;
+    case IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE:
+        recommend_virtual_ip(a, in, d);
         break;
     case IDG_CLASS_PHASE2_REKEY_FAILURE:
         d->summary = "Rekeying the phase 2 fails: make the PFS key group and the phase 2 algorithms "

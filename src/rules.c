@@ -634,6 +634,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) != 0;
+        in.vip_cause = n->vip_cause;
+        in.vip_pool = S(&n->vip_pool);
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
@@ -820,8 +822,10 @@ static idg_role p2_role(const negotiation *n)
     if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE) | FACT(F2_PROPOSAL_REJECT)))
         return IDG_ROLE_RESPONDER;
     if (f & (FACT(F2_NOTIFY_NO_PROP) | FACT(F2_NOTIFY_TS) | FACT(F2_NOTIFY_OTHER) |
-             FACT(F2_NO_ACCEPTABLE_TS)))
+             FACT(F2_NO_ACCEPTABLE_TS) | FACT(F2_NOTIFY_VIP)))
         return IDG_ROLE_INITIATOR;
+    if (f & FACT(F2_VIP_FAILED))
+        return n->vip_cause == VIP_INSTALL ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
     return n->ike_role;
 }
 
@@ -1593,6 +1597,74 @@ static const char *exch_label(exch_type x)
     }
 }
 
+/* The virtual IP's part in a CHILD_SA that did not come up: which end had
+ * no address, or did not ask for one (negotiation.vip_cause). */
+static void p2_virtual_ip(rules_ctx *rc, negotiation *n, verdict *v)
+{
+    const char *req = S(&n->vip_requested), *pool = S(&n->vip_pool);
+    int any = !req || streq(req, "0.0.0.0") || streq(req, "::") || streq(req, "%any") ||
+              streq(req, "%any6");
+    const char *asked = any ? "an address" : arena_printf(&rc->a, "the address %s", req);
+    v->cls = IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE;
+    v->confidence = 0.9;
+    switch (n->vip_cause) {
+    case VIP_POOL_FULL:
+        v->role = IDG_ROLE_RESPONDER;
+        add_off(rc, "phase2.virtual_ip", arena_printf(&rc->a, "pool %s full", pool), req);
+        v->detail = arena_printf(&rc->a, "The peer %s asked for %s, but this end's address pool '%s' "
+                                 "is full, so no CHILD_SA was built (INTERNAL_ADDRESS_FAILURE).",
+                                 peer_desc(n), asked, pool);
+        break;
+    case VIP_DHCP_NO_ANSWER:
+        v->role = IDG_ROLE_RESPONDER;
+        v->confidence = (n->facts & FACT(F2_VIP_FAILED)) && n->dhcp_discovers < 2 ? 0.8 : 0.6;
+        add_off(rc, "phase2.virtual_ip", "DHCP: no offer", req);
+        v->detail = arena_printf(&rc->a, "This end asked a DHCP server for the peer's virtual IP (%u "
+                                 "DHCP DISCOVER sent) and received no offer, so the peer %s got no "
+                                 "address and no CHILD_SA.", (unsigned)n->dhcp_discovers, peer_desc(n));
+        break;
+    case VIP_NOT_REQUESTED:
+        v->role = IDG_ROLE_RESPONDER;
+        add_off(rc, "phase2.virtual_ip", "required (address pool)", "not requested");
+        v->detail = arena_printf(&rc->a, "This end's connection assigns virtual IPs, but the peer %s "
+                                 "requested none (no configuration payload), so this end answered "
+                                 "FAILED_CP_REQUIRED and built no CHILD_SA.", peer_desc(n));
+        break;
+    case VIP_INSTALL:
+        v->role = IDG_ROLE_INITIATOR;
+        add_off(rc, "phase2.virtual_ip", req, NULL);
+        v->detail = arena_printf(&rc->a, "The peer %s assigned this end the virtual IP %s, but it "
+                                 "could not be installed on a local interface.",
+                                 peer_desc(n), req ? req : "(not logged)");
+        break;
+    case VIP_PEER_NO_ADDRESS:
+        v->role = IDG_ROLE_INITIATOR;
+        add_off(rc, "phase2.virtual_ip", req ? req : "requested", "no address available");
+        v->detail = arena_printf(&rc->a, "The peer %s had no virtual IP to give this end "
+                                 "(INTERNAL_ADDRESS_FAILURE): its pool is full or missing, or it "
+                                 "cannot give the address this end asked for.", peer_desc(n));
+        break;
+    case VIP_PEER_REQUIRES:
+        v->role = IDG_ROLE_INITIATOR;
+        add_off(rc, "phase2.virtual_ip", "not requested", "required");
+        v->detail = arena_printf(&rc->a, "The peer %s requires this end to request a virtual IP "
+                                 "(FAILED_CP_REQUIRED): it treats this end as a remote-access "
+                                 "client, and this end's connection asks for no address.",
+                                 peer_desc(n));
+        break;
+    default: /* VIP_NO_ADDRESS, or only the summary line */
+        v->role = IDG_ROLE_RESPONDER;
+        if (n->vip_cause == VIP_UNKNOWN)
+            v->confidence = 0.7;
+        add_off(rc, "phase2.virtual_ip", "no address", req);
+        v->detail = arena_printf(&rc->a, "The peer %s asked for %s and this end found no virtual IP "
+                                 "for it (no pool on the connection, a full pool, or a requested "
+                                 "address outside it), so no CHILD_SA was built.",
+                                 peer_desc(n), asked);
+        break;
+    }
+}
+
 static void p2_failure(rules_ctx *rc, negotiation *n)
 {
     uint64_t f = n->facts & F2_MASK;
@@ -1625,6 +1697,8 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             "modules on Linux) and that no conflicting policy exists.",
             n->install_detail.len ? n->install_detail.p : "SA installation failed",
             n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "");
+    } else if (f & (FACT(F2_VIP_FAILED) | FACT(F2_NOTIFY_VIP))) {
+        p2_virtual_ip(rc, n, &v);
     } else if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE))) {
         const char *cl, *cr;
         p2_best_child(rc, n, &cl, &cr);

@@ -67,6 +67,7 @@ extern "C" {
     X(PHASE2_PFS_MISMATCH,          "phase2_pfs_mismatch",          2, ERROR)   \
     X(PHASE2_PROPOSAL_MISMATCH,     "phase2_proposal_mismatch",     2, ERROR)   \
     X(PHASE2_INSTALL_FAILURE,       "phase2_install_failure",       2, ERROR)   \
+    X(PHASE2_VIRTUAL_IP_FAILURE,    "phase2_virtual_ip_failure",    2, ERROR)   \
     X(PHASE2_REKEY_FAILURE,         "phase2_rekey_failure",         2, ERROR)   \
     X(DPD_TIMEOUT,                  "dpd_timeout",                  1, ERROR)
 

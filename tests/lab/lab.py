@@ -360,6 +360,7 @@ def build_end(inst, role):
     secrets_extra = ov.pop("secrets", {})
     charon_extra = ov.pop("strongswan", {})
     plugins_extra = ov.pop("plugins", [])
+    vip_pools = ov.pop("vip_pools", None)
     conn_name = ov.pop("name", "con1")
     conns = {conn_name: build_conn(inst, role, ov)}
     for name, cov in extra_conns.items():
@@ -371,6 +372,8 @@ def build_end(inst, role):
                             "id-1": conns[conn_name]["remote"].get("id", "%any")}
     secrets.update(secrets_extra)
     swanctl = {"connections": conns}
+    if vip_pools:
+        swanctl["pools"] = vip_pools
     if secrets:
         swanctl["secrets"] = secrets
     kernel = "kernel-libipsec kernel-netlink" if inst.kernel == "libipsec" else "kernel-netlink"

@@ -18,7 +18,7 @@ An entry is a dict:
                "remote" (auth round keys: id, auth, certs, eap_id, ...),
                "child" (keys of the CHILD_SA: esp_proposals, local_ts, ...),
                plus "psk" (the IKE secret; None for none), "secrets" (more
-               swanctl secrets), "conns" (more connections, each a dict of the
+               swanctl secrets), "vip_pools" (swanctl's pools section), "conns" (more connections, each a dict of the
                same kind), "strongswan" (charon.* settings), "plugins" (more
                plugins to load)
   certs        certificates to make with `pki` (see cert scenarios)
@@ -724,6 +724,34 @@ SCENARIOS = [
                                             r"built"]}},
         "expect": {"responder": failed("phase2_network_mismatch"),
                    "initiator": failed("phase2_network_mismatch")},
+    },
+    # ------------------------------------------------------------------ virtual IPs
+    {
+        "name": "vip-not-requested", "versions": (2,), "phase": 2,
+        "class": "phase2_virtual_ip_failure",
+        "description": "the responder assigns virtual IPs from a pool on this connection (a "
+        "remote-access setup); the initiator, a site-to-site gateway, requests none",
+        "r": {"pools": "vip4", "vip_pools": {"vip4": {"addrs": "10.99.0.0/24"}}},
+        "misconfigured": {"setting": "phase2.virtual_ip", "initiator": "no vips",
+                          "responder": "pools = vip4"},
+        "log_expect": {"responder": [r"expected a virtual IP request, sending FAILED_CP_REQUIRED"],
+                       "initiator": [r"received FAILED_CP_REQUIRED notify, no CHILD_SA built"]},
+        "expect": {"responder": failed("phase2_virtual_ip_failure"),
+                   "initiator": failed("phase2_virtual_ip_failure")},
+    },
+    {
+        "name": "vip-no-pool", "versions": (2,), "phase": 2,
+        "class": "phase2_virtual_ip_failure",
+        "description": "the initiator requests a virtual IP (vips = 0.0.0.0); the responder's "
+        "connection has no pool",
+        "i": {"vips": "0.0.0.0"},
+        "misconfigured": {"setting": "phase2.virtual_ip", "initiator": "vips = 0.0.0.0",
+                          "responder": "no pools"},
+        "log_expect": {"responder": [r"no virtual IP found for \S+ requested by"],
+                       "initiator": [r"received INTERNAL_ADDRESS_FAILURE notify, no CHILD_SA "
+                                     r"built"]},
+        "expect": {"responder": failed("phase2_virtual_ip_failure"),
+                   "initiator": failed("phase2_virtual_ip_failure")},
     },
     {
         "name": "ipv6-p2-ts-mismatch", "family": 6, "phase": 2,
