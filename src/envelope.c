@@ -1552,7 +1552,9 @@ envelope_kind envelope_classify_cached(envelope_cache *cache, char *line, size_t
 int envelope_parse(char *line, size_t len, uint64_t lineno, charon_line *out)
 {
     utf8_repair(line, len);
-    if (memchr(line, '&', len))
+    if (memchr(line, '&', len) || (len > 1 && line[0] == '<' && line[1] > '9')) {
+        len = html_strip_tags(line, len);
         len = html_unescape(line, len);
+    }
     return envelope_classify(line, len, lineno, out) == ENVELOPE_CHARON;
 }

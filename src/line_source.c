@@ -728,6 +728,13 @@ static int end_line(line_source *ls)
     size_t phys_len = ls->cur_len, len = ls->cur_len;
     if (ls->cur_flags & LINE_HAS_HIGH)
         utf8_repair(line, len);
+    /* markup: on a line with entities, or one that starts with a tag
+     * (lines_in_place leaves both to this path) */
+    size_t lead = 0;
+    while (lead < len && line[lead] == ' ')
+        lead++;
+    if ((ls->cur_flags & LINE_HAS_AMP) || (len - lead > 1 && line[lead] == '<' && line[lead + 1] > '9'))
+        len = html_strip_tags(line, len);
     if (ls->cur_flags & LINE_HAS_AMP)
         len = html_unescape(line, len);
     ls->cur_len = 0;
@@ -796,11 +803,12 @@ lines_in_place_with(special_block block, line_source *ls, const char *p, const c
         }
         if ((size_t)(q - p) > ls->max_line)
             return p;
-        if (*p == ' ' || *p == '{') { /* JSON, after blanks or not */
+        if ((unsigned char)(*p - ' ') <= '<' - ' ' || *p == '{') { /* ' ' .. '<', '{' */
+            /* JSON, or HTML markup (end_line strips it), after blanks or not */
             const char *s = p;
             while (s < q && *s == ' ')
                 s++;
-            if (s < q && *s == '{')
+            if (s < q && (*s == '{' || (*s == '<' && q - s > 1 && s[1] > '9')))
                 return p;
         }
         *rc = line_in_place(ls, p, (size_t)(q - p));

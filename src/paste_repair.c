@@ -96,6 +96,63 @@ size_t html_unescape(char *s, size_t n)
     return (size_t)(w - s);
 }
 
+/* ---- HTML markup -------------------------------------------------------- */
+
+/* The elements a ticket system or wiki wraps a pasted log in (Jira's
+ * "<p>...</p>" and "<span class=\"error\">&#91;IKE&#93;</span>", mail
+ * bodies, forum posts). Only these are taken for markup: the log's own
+ * angle brackets ("<con1|3>", "<REDACTED>", "<30>1 ...") are never a known
+ * name followed by '>', ' ' or '/'. */
+static const char *const markup_tags[] = {
+    "a", "b", "i", "u", "p", "br", "hr", "em", "tt", "li", "ol", "ul", "td", "th", "tr",
+    "pre", "div", "code", "font", "span", "nobr", "samp", "small", "table", "tbody",
+    "thead", "strong", "blockquote",
+};
+
+/* The length of the tag at r ('<'), or 0 when it is not one of ours. */
+static size_t markup_tag_len(const char *r, const char *end)
+{
+    const char *name = r + 1;
+    if (name < end && *name == '/')
+        name++;
+    const char *e = name;
+    while (e < end && e - name < 12 && (*e | 0x20) >= 'a' && (*e | 0x20) <= 'z')
+        e++;
+    if (e == name || e >= end || (*e != '>' && *e != ' ' && *e != '/'))
+        return 0;
+    size_t n = (size_t)(e - name);
+    size_t k = 0, count = sizeof markup_tags / sizeof *markup_tags;
+    for (; k < count; k++) {
+        if (strlen(markup_tags[k]) != n)
+            continue;
+        size_t j = 0;
+        while (j < n && (name[j] | 0x20) == markup_tags[k][j])
+            j++;
+        if (j == n)
+            break;
+    }
+    if (k == count)
+        return 0;
+    const char *gt = memchr(e, '>', (size_t)(end - e) < 256 ? (size_t)(end - e) : 256);
+    return gt ? (size_t)(gt + 1 - r) : 0;
+}
+
+size_t html_strip_tags(char *s, size_t n)
+{
+    char *r = memchr(s, '<', n), *end = s + n;
+    if (!r)
+        return n;
+    char *w = r;
+    while (r < end) {
+        size_t used = *r == '<' ? markup_tag_len(r, end) : 0;
+        if (used)
+            r += used;
+        else
+            *w++ = *r++;
+    }
+    return (size_t)(w - s);
+}
+
 /* ---- hard-wrapped lines ------------------------------------------------ */
 
 bool wrap_append(char *line, size_t *len, size_t floor, size_t cap,

@@ -6,7 +6,8 @@
  * with the pieces declared here, each small and independently testable:
  *
  *   - text repairs done in place, never growing the text: invalid UTF-8 and
- *     NUL become '?', HTML entities from ticket systems are decoded;
+ *     NUL become '?', HTML markup and entities from ticket systems are
+ *     removed and decoded;
  *   - the join rule for a hard-wrapped line (where the break was, whether a
  *     space was lost);
  *   - a small window of recent lines that recognises the second copy of an
@@ -43,6 +44,13 @@ static inline void utf8_repair(char *s, size_t n)
  * &apos; &nbsp; &#NN; &#xHH;) in place; returns the new length. Unknown or
  * malformed entities are left as they are; &#0; and surrogates become '?'. */
 size_t html_unescape(char *s, size_t n);
+
+/* Removes the HTML markup a ticket system or wiki wraps a log in (<p>,
+ * </span>, <br/>, ...: a fixed list of element names) in place; returns the
+ * new length. Angle brackets that are not such a tag stay: "<con1|3>",
+ * "<REDACTED>", a syslog "<30>". Run before html_unescape, so that an
+ * escaped "&lt;p&gt;" stays text. */
+size_t html_strip_tags(char *s, size_t n);
 
 /* ---- hard-wrapped lines ----------------------------------------------- */
 

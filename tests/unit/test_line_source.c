@@ -537,6 +537,38 @@ START_TEST(test_html_unescape)
 }
 END_TEST
 
+/* A log pasted into Jira or a wiki comes wrapped in HTML: the markup goes,
+ * whether the line has entities or not, while the log's own angle
+ * brackets (the <conn|id> prefix, a redaction, a syslog priority) stay. */
+START_TEST(test_html_markup)
+{
+    const char *text =
+        "<p>Jun 16 10:24:53 gw charon: 12<span class=\"error\">&#91;IKE&#93;</span> "
+        "failed to establish CHILD_SA, keeping IKE_SA</p>\n"
+        "\n"
+        "<p>Jun 16 10:24:53 gw charon: 12[ENC] <con1|7> generating IKE_AUTH response 1 "
+        "[ IDr AUTH N(FAIL_CP_REQ) ]</p>\n"
+        " <br/>\n"
+        "<30>Jun 16 10:24:54 gw charon: 12[CFG] <REDACTED|2> looking for peer configs\n";
+    for (size_t chunk = 0; chunk <= 7; chunk += 7) {
+        idg_stats st;
+        got g = run(text, chunk, &st);
+        ck_assert_uint_eq(g.n, 3);
+        ck_assert_str_eq(g.v[0].subsys, "IKE");
+        ck_assert_str_eq(g.v[0].msg, "failed to establish CHILD_SA, keeping IKE_SA");
+        ck_assert_str_eq(g.v[1].conn, "con1");
+        ck_assert_int_eq(g.v[1].sa_id, 7);
+        ck_assert_str_eq(g.v[1].msg, "generating IKE_AUTH response 1 [ IDr AUTH N(FAIL_CP_REQ) ]");
+        ck_assert_str_eq(g.v[2].conn, "REDACTED");
+        ck_assert_str_eq(g.v[2].msg, "looking for peer configs");
+        got_free(&g);
+    }
+    char tags[] = "a<b>c</B><br/><bx>< p><font color=red>d</font><con1|3>";
+    size_t n = html_strip_tags(tags, strlen(tags));
+    ck_assert_str_eq((tags[n] = 0, tags), "ac<bx>< p>d<con1|3>");
+}
+END_TEST
+
 /* Long corpus lines hard-wrapped at a fixed column (a terminal, fold -w;
  * terminals are 80 columns or wider): the pieces are joined back directly. */
 START_TEST(test_wrap_fixed_width)
@@ -1046,6 +1078,7 @@ static Suite *line_source_suite(void)
 
     TCase *repair = tcase_create("repair");
     tcase_add_test(repair, test_html_unescape);
+    tcase_add_test(repair, test_html_markup);
     tcase_add_test(repair, test_wrap_fixed_width);
     tcase_add_test(repair, test_wrap_mail_client);
     tcase_add_test(repair, test_wrap_words);
