@@ -53,6 +53,9 @@
  * tunnels of the generated benchmark logs already came back). */
 #define IDLE_EXPIRE_LINES 200000
 #define ADDR_SCAN_MAX 64
+/* "error writing to socket" follows the "sending packet" it is about
+ * within this many lines (other threads' lines may come between) */
+#define SEND_ERROR_LINES 16
 
 /* A parsed message summary: "IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]". */
 struct summary {
@@ -96,6 +99,8 @@ struct idg_engine {
     uint64_t thread_used[THREAD_SLOTS / 64]; /* which threads[] slots are bound */
     int64_t last_id;
     uint64_t last_id_line;
+    int64_t last_send_id;         /* the SA that logged the last "sending packet" */
+    uint64_t last_send_line;
     handoff handoff;              /* see handoff; from -1: none */
     uint64_t line;                /* lines read, in the order read: the clock
                                    * of proximity and idle expiry (a
@@ -815,6 +820,12 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         if (n)
             bind_thread(e, l->thread, n);
         return n;
+    }
+    if (__builtin_expect(ev->kind == EV_SEND_ERROR, 0)) {
+        /* the sender thread, in no SA's context: the packet it failed to
+         * send is the one logged just before */
+        return e->last_send_line && e->line - e->last_send_line <= SEND_ERROR_LINES
+                   ? neg_find(&e->store, e->last_send_id) : NULL;
     }
     if (e->ike_name)
         return NULL; /* a line without SA context in a log that has them */
@@ -1565,6 +1576,22 @@ static void fold_packet_addresses(const fold_in *in, negotiation *n, fold_result
     set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
 }
 
+static void fold_packet_sent(const fold_in *in, negotiation *n, fold_result *r)
+{
+    in->e->last_send_id = n->id;
+    in->e->last_send_line = in->e->line;
+    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+}
+
+/* Kept once per negotiation: the first error says it. Evidence of a phase
+ * 1 that is not up (the peer never answers what never left). */
+static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->send_error.len)
+        set_span(&n->send_error, in->f[MF_TEXT]);
+    r->phase = n->ike_established ? 0 : 1;
+}
+
 static void fold_generating(const fold_in *in, negotiation *n, fold_result *r)
 {
     on_summary(n, line_summary(in->e, in->ev), 1, r);
@@ -2220,7 +2247,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_FOUND_CHILD_CFG, fold_child_named),
     ON(EV_CHILD_STATE, fold_child_state),
     ON(EV_PACKET_RECV, fold_packet_addresses),
-    ON(EV_PACKET_SEND, fold_packet_addresses),
+    ON(EV_PACKET_SEND, fold_packet_sent),
+    ON(EV_SEND_ERROR, fold_send_error),
     ON(EV_GENERATING, fold_generating),
     ON(EV_PARSED, fold_parsed),
     ON(EV_NAT_REMOTE, fold_nat_remote),

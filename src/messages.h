@@ -43,6 +43,7 @@ typedef enum msg_kind {
     EV_IKE_REKEYED,
     EV_PACKET_RECV,
     EV_PACKET_SEND,
+    EV_SEND_ERROR,           /* error writing to socket: %s (the sender thread, no SA context) */
     EV_GENERATING,
     EV_PARSED,
     EV_NAT_REMOTE,

@@ -612,6 +612,21 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                          conn_or(in), in->unresolved_host);
             break;
         }
+        if (in->send_error) {
+            d->summary = arena_printf(a, "This end cannot send to the peer%s%s (%s): fix this end's "
+                                      "route to it, or the local address the connection uses.",
+                                      in->remote_addr ? " " : "", in->remote_addr ? in->remote_addr : "",
+                                      in->send_error);
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "Diagnostics > Routes: a route (or the default gateway) towards "
+                                      "%s; %s > Interface: the interface that reaches it.",
+                                      in->remote_addr ? in->remote_addr : "the peer", P1_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.local_addrs: an address of this host that "
+                                         "can reach %s; check ip route get %s.", conn_or(in),
+                                         in->remote_addr ? in->remote_addr : "the peer",
+                                         in->remote_addr ? in->remote_addr : "<peer address>");
+            break;
+        }
         if (in->remote_port > 0)
             d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP port %d, the "
                                       "port this end sends to (IKE uses 500 and 4500 unless configured "

@@ -634,6 +634,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) != 0;
+        in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
         recommend(&rc->a, &in, &d);
@@ -1320,35 +1321,46 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = cut ? 0.6 : 0.85;
         const char *gave = cut ? "and the log ends before it gives up" : "then gave up";
         int tries = n->giving_up_count ? n->giving_up_count : n->retransmits;
-        if (n->ike_version == 2 && n->retransmit_msgid >= 1) {
+        /* "%d retransmit%s": none logged is not none sent */
+        const char *sent = tries ? arena_printf(&rc->a, "%d retransmit%s", tries, tries == 1 ? "" : "s")
+                                 : "its retransmits (not in this log)";
+        if (n->send_error.len) {
+            /* the kernel refused to send: nothing reached the path */
+            v.confidence = 0.9;
+            v.detail = arena_printf(&rc->a,
+                "This end could not send its %s request to the peer %s: the kernel refused it "
+                "(\"error writing to socket: %s\"), so the packets never left this host. Check "
+                "this end's route to the peer, its outgoing interface and the local address "
+                "the connection uses.", ver, peer_desc(n), n->send_error.p);
+        } else if (n->ike_version == 2 && n->retransmit_msgid >= 1) {
             /* IKE_SA_INIT (message ID 0) was answered: the later request
              * is lost on the way (UDP 4500 after NAT detection, or the
              * fragments of a large IKE_AUTH / IKE_INTERMEDIATE message) */
             const char *x = n->main_exch == EX_IKE_INTERMEDIATE ? "IKE_INTERMEDIATE" : "IKE_AUTH";
             v.detail = arena_printf(&rc->a,
                 "The peer %s answered IKE_SA_INIT, but never answered the following %s request "
-                "(message ID %lld%s): this end sent it with %d retransmit%s, %s. UDP 4500 "
+                "(message ID %lld%s): this end sent it with %s, %s. UDP 4500 "
                 "is blocked on the path (IKE moves to port 4500 after IKE_SA_INIT), or the large %s "
                 "message is fragmented and the fragments are dropped (check the MTU and enable IKE "
                 "fragmentation on both ends), or the peer silently drops it.", peer_desc(n), x,
                 (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
-                tries, tries == 1 ? "" : "s", gave, x);
+                sent, gave, x);
         } else if (n->ike_version == 1 && n->remote_port == 4500) {
             /* Main/Aggressive Mode moves to port 4500 after NAT-D: the
              * first messages were answered */
             v.detail = arena_printf(&rc->a,
                 "The peer %s stopped answering: the first %s messages got through, then this end "
-                "moved to UDP port 4500 (NAT traversal) and its request there got %d retransmit%s "
+                "moved to UDP port 4500 (NAT traversal) and its request there got %s "
                 "without an answer%s. UDP 4500 is blocked on the path, or the peer silently drops "
-                "the request.", peer_desc(n), mode_name(n) ? mode_name(n) : "phase 1", tries,
-                tries == 1 ? "" : "s", cut ? " (the log ends before charon gives up)" : "");
+                "the request.", peer_desc(n), mode_name(n) ? mode_name(n) : "phase 1", sent,
+                cut ? " (the log ends before charon gives up)" : "");
         } else {
             v.detail = arena_printf(&rc->a,
-                "The peer %s never answered: this end sent its %s %s request and %d retransmit%s, "
+                "The peer %s never answered: this end sent its %s %s request and %s, "
                 "%s. The peer is down or unreachable, UDP 500/4500 is blocked on the path, "
                 "or the peer silently drops the request.", peer_desc(n), ver,
                 n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "phase 1"),
-                tries, tries == 1 ? "" : "s", gave);
+                sent, gave);
         }
         if (n->remote_addr.len)
             add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);

@@ -95,6 +95,10 @@ def check_side(doc, exp):
             ok, msg = check_offending(errs, want)
             if not ok:
                 return False, msg
+        side = exp.get("change_side")
+        got_side = (first.get("recommendation") or {}).get("change_side")
+        if side and got_side != side:
+            return False, "recommendation's change_side is %s, want %s" % (got_side, side)
         return True, first.get("class")
     if outcome == "established":
         if errs:
