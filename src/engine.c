@@ -847,7 +847,9 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             n = by_sequence(e, n, ev);
         if (n && n->ike_established && (phase1_only_kind(ev->kind) || phase1_message(e, ev)))
             n = unestablished_peer(e, n);
-        if (!n && relevant)
+        /* a kernel error can come first, before the "unable to install"
+         * lines of its SA (swanctl --initiate output) */
+        if (!n && (relevant || ev->kind == EV_KNL_ERROR))
             n = get_neg(e, INT64_MIN, 1);
     }
     if (n)

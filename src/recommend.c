@@ -696,6 +696,18 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                          "ip xfrm policy show the installed ones).");
             break;
         }
+        if (in->knl_error && strstr(in->knl_error, "offload")) {
+            /* the NIC's driver refused the SA (hw_offload) */
+            d->summary = "The network card refused to offload the SA: turn hardware offload off for "
+                         "this phase 2, or use a mode and algorithms the card can offload.";
+            d->change_side = "local";
+            d->pfsense = "System > Advanced > Networking: disable hardware crypto / IPsec offload for the "
+                         "interface (and the cryptographic hardware option under Miscellaneous).";
+            d->strongswan = arena_printf(a, "connections.%s.children.%s.hw_offload = no (or auto, which "
+                                         "falls back to software), or a mode the card supports "
+                                         "(e.g. transport).", conn_or(in), child_or(in));
+            break;
+        }
         d->summary = "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel "
                      "supports and check its IPsec support.";
         d->change_side = "local";

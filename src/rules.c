@@ -634,6 +634,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) != 0;
+        in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
@@ -1704,11 +1705,13 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = 0.9;
         v.detail = arena_printf(&rc->a,
-            "The CHILD_SA was negotiated, but the kernel refused to install it: %s%s%s%s. Check "
-            "that the kernel supports the negotiated ESP algorithms and IPsec (e.g. the ESP/XFRM "
-            "modules on Linux) and that no conflicting policy exists.",
+            "The CHILD_SA was negotiated, but the kernel refused to install it: %s%s%s%s. %s",
             n->install_detail.len ? n->install_detail.p : "SA installation failed",
-            n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "");
+            n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "",
+            n->knl_error.len && strstr(n->knl_error.p, "offload")
+                ? "The network card's driver refused to offload the SA (hardware offload is on)."
+                : "Check that the kernel supports the negotiated ESP algorithms and IPsec (e.g. the "
+                  "ESP/XFRM modules on Linux) and that no conflicting policy exists.");
     } else if (f & (FACT(F2_VIP_FAILED) | FACT(F2_NOTIFY_VIP))) {
         p2_virtual_ip(rc, n, &v);
     } else if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE))) {

@@ -99,6 +99,9 @@ def check_side(doc, exp):
         got_side = (first.get("recommendation") or {}).get("change_side")
         if side and got_side != side:
             return False, "recommendation's change_side is %s, want %s" % (got_side, side)
+        for text in exp.get("detail_contains") or []:
+            if text not in (first.get("detail") or ""):
+                return False, "detail does not say %r" % text
         return True, first.get("class")
     if outcome == "established":
         if errs:
