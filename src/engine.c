@@ -807,6 +807,9 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             const thread_bind *b = tb(e, l->thread);
             negotiation *bound = (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
                                      ? neg_find(&e->store, b->id) : NULL;
+            /* no thread (ipsec up, swanctl output): the lines just before */
+            if (!b && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES)
+                bound = neg_find(&e->store, e->last_id);
             if (bound && bound->synthetic) {
                 int64_t old = bound->id;
                 if (neg_rekey(&e->store, bound, (int64_t)tid) == 0) {
@@ -2222,6 +2225,18 @@ static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *
         r->terminal = 1;
 }
 
+/* The peer deletes the IKE_SA: IKEv1 peers that reject a Quick Mode
+ * without a notify answer this end's first request that way. */
+static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (n->ike_version == 1 && n->awaiting && n->last_gen_request && n->last_gen_x == EX_QUICK_MODE &&
+        !n->child_ever_established && !(n->facts & F2_MASK)) { /* not a rekey racing a delete */
+        fact(n, F2_PEER_DELETED);
+        r->phase = 2;
+    }
+    fold_ike_going_away(in, n, r);
+}
+
 /* ---- the table ---- */
 
 #define ON(kind, fn) [kind] = {fn, 0, 0}
@@ -2351,7 +2366,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     /* rekey / delete */
     FAILURE(EV_CHILD_REKEY_FAILED, F2_REKEY_FAILED, 2),
     FAILURE(EV_CHILD_CREATE_RETRY, F2_CHILD_FAILED, 2),
-    ON(EV_RECV_DELETE_IKE, fold_ike_going_away),
+    ON(EV_RECV_DELETE_IKE, fold_peer_deletes_ike),
     ON(EV_DELETING_IKE, fold_ike_going_away),
     ON(EV_SEND_DELETE_IKE, fold_ike_going_away),
     ON(EV_IKE_DELETED, fold_ike_going_away),

@@ -154,6 +154,8 @@ typedef enum msg_kind {
     EV_SEND_DELETE_IKE,
     EV_IKE_DELETED,
     EV_DESTROY_NO_NOTIFY,
+    /* the stroke plugin's answer to "ipsec up", printed on the console */
+    EV_CONN_RESULT,
     EV__COUNT
 } msg_kind;
 

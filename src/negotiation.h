@@ -114,6 +114,7 @@ enum {
     F2_NOTIFY_OTHER,
     F2_VIP_FAILED,          /* no virtual IP for the peer, or none installed here */
     F2_NOTIFY_VIP,          /* the peer answered INTERNAL_ADDRESS_FAILURE / FAILED_CP_REQUIRED */
+    F2_PEER_DELETED,        /* IKEv1: the peer deleted the IKE_SA in answer to our Quick Mode */
     /* established SA */
     FD_DPD_TIMEOUT,
     FD_GIVING_UP,           /* retransmits on an established SA gave up */

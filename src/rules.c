@@ -824,7 +824,7 @@ static idg_role p2_role(const negotiation *n)
     if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE) | FACT(F2_PROPOSAL_REJECT)))
         return IDG_ROLE_RESPONDER;
     if (f & (FACT(F2_NOTIFY_NO_PROP) | FACT(F2_NOTIFY_TS) | FACT(F2_NOTIFY_OTHER) |
-             FACT(F2_NO_ACCEPTABLE_TS) | FACT(F2_NOTIFY_VIP)))
+             FACT(F2_NO_ACCEPTABLE_TS) | FACT(F2_NOTIFY_VIP) | FACT(F2_PEER_DELETED)))
         return IDG_ROLE_INITIATOR;
     if (f & FACT(F2_VIP_FAILED))
         return n->vip_cause == VIP_INSTALL ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
@@ -1835,6 +1835,16 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         v.detail = arena_printf(&rc->a, "The peer rejected the CHILD_SA with %s%s.",
                                 n->notify.len ? n->notify.p : "an error",
                                 vip ? " (virtual IP / configuration payload assignment failed)" : "");
+    } else if (f & FACT(F2_PEER_DELETED)) {
+        v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+        v.confidence = 0.4;
+        own_proposal_offending(rc, n, 2);
+        v.detail = arena_printf(&rc->a,
+            "The peer %s answered this end's Quick Mode request by deleting the IKE_SA, without a "
+            "notify: it rejected phase 2 (most often the proposals, the networks or PFS%s%s). The "
+            "peer's log names the reason.", peer_desc(n),
+            n->p2_proposed.len || n->p2_configured.len ? "; this end proposed " : "",
+            n->p2_proposed.len ? n->p2_proposed.p : (n->p2_configured.len ? n->p2_configured.p : ""));
     } else if (f & FACT(F2_CHILD_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
         v.confidence = 0.3;
