@@ -1489,6 +1489,7 @@ static void fold_ike_established(const fold_in *in, negotiation *n, fold_result 
         n->ike_established_reported = 0;
         n->established_line = in->e->line;
     }
+    n->ike_est_seq = (uint32_t)in->e->line;
     r->phase = 1;
     r->terminal = 1;
 }
@@ -1545,6 +1546,7 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     set_big(&n->child_est_ts_remote, in->f[MF_TS_REMOTE]);
     n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
     n->child_established_pending++;
+    n->child_est_seq = (uint32_t)in->e->line;
     n->child_ever_established = 1;
     n->child_est_count++;
     n->p2_open = 0;
@@ -2475,7 +2477,7 @@ static int try_ts_line(idg_engine *e, negotiation *n, const charon_line *l)
             nstr_append(c, " ", 1);
         nstr_append(c, m.p + s, t - s);
     }
-    neg_add_evidence(n, l->lineno, 2, 2, l->raw.p, l->raw.n);
+    neg_add_evidence(n, l->lineno, (uint32_t)e->line, 2, 2, l->raw.p, l->raw.n);
     return 1;
 }
 
@@ -2560,7 +2562,7 @@ static void on_line(void *user, const charon_line *l)
         (n->ike_established || n->main_exch == EX_NONE))
         r.prio = 0;
     if (r.prio > 0)
-        neg_add_evidence(n, l->lineno, r.prio, r.phase, l->raw.p, l->raw.n);
+        neg_add_evidence(n, l->lineno, (uint32_t)e->line, r.prio, r.phase, l->raw.p, l->raw.n);
     if (r.terminal && !n->time.len)
         nstr_set(&n->time, l->time.p, l->time.n);
     if (r.terminal)

@@ -434,8 +434,8 @@ void neg_drop_evidence(negotiation *n, neg_evidence *e)
 
 /* Stores the text (len bytes, room for them and a NUL already in the
  * arena; none when len is 0) and the fields in slot. */
-static inline void fill_evidence(negotiation *n, neg_evidence *slot, uint64_t line, int prio,
-                                 int phase, const char *text, size_t len)
+static inline void fill_evidence(negotiation *n, neg_evidence *slot, uint64_t line, uint32_t seq,
+                                 int prio, int phase, const char *text, size_t len)
 {
     if (len > 0) {
         char *dst = n->ev_text + n->ev_text_len;
@@ -447,6 +447,7 @@ static inline void fill_evidence(negotiation *n, neg_evidence *slot, uint64_t li
     }
     slot->len = (uint32_t)len;
     slot->line = line;
+    slot->seq = seq;
     slot->prio = (int16_t)prio;
     slot->phase = (int16_t)phase;
 }
@@ -455,7 +456,7 @@ static inline void fill_evidence(negotiation *n, neg_evidence *slot, uint64_t li
  * or full (eviction), an arena to grow or compact, a text to cut or none.
  * Kept out of line so the usual case saves and restores few registers. */
 static __attribute__((noinline)) void add_evidence_slow(negotiation *n, uint64_t line,
-                                                        int prio, int phase,
+                                                        uint32_t seq, int prio, int phase,
                                                         const char *text, size_t len)
 {
     neg_evidence *slot = NULL;
@@ -479,7 +480,7 @@ static __attribute__((noinline)) void add_evidence_slow(negotiation *n, uint64_t
             if (e->prio >= prio)
                 continue;
             if (!slot || e->prio < slot->prio ||
-                (e->prio == slot->prio && e->line < slot->line))
+                (e->prio == slot->prio && (int32_t)(e->seq - slot->seq) < 0))
                 slot = e;
         }
         if (!slot)
@@ -493,12 +494,12 @@ static __attribute__((noinline)) void add_evidence_slow(negotiation *n, uint64_t
     slot->len = 0;
     if (len > 0 && ev_arena_reserve(n, len + 1) != 0)
         return;
-    fill_evidence(n, slot, line, prio, phase, text, len);
+    fill_evidence(n, slot, line, seq, prio, phase, text, len);
     if (slot == &n->ev[n->n_ev])
         n->n_ev++;
 }
 
-void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
+void neg_add_evidence(negotiation *n, uint64_t line, uint32_t seq, int prio, int phase,
                       const char *text, size_t len)
 {
     if (prio <= 0)
@@ -510,10 +511,10 @@ void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
      * exactly what add_evidence_slow would. */
     if (n->n_ev < n->n_ev_cap && text && len > 0 && len <= EVIDENCE_TEXT_MAX &&
         n->ev_text_len + len + 1 <= n->ev_text_cap) {
-        fill_evidence(n, &n->ev[n->n_ev++], line, prio, phase, text, len);
+        fill_evidence(n, &n->ev[n->n_ev++], line, seq, prio, phase, text, len);
         return;
     }
-    add_evidence_slow(n, line, prio, phase, text, len);
+    add_evidence_slow(n, line, seq, prio, phase, text, len);
 }
 
 /* An arena with no live text is given back: most open negotiations are

@@ -169,6 +169,8 @@ typedef struct neg_evidence {
     uint32_t off, len; /* text: ev_text + off, len bytes, NUL-terminated */
     int16_t prio;      /* 0 = free slot */
     int16_t phase;     /* 1, 2, or 0 = both */
+    uint32_t seq;      /* when it was read: the engine's line count (wraps),
+                        * which a newest-first paste does not share with line */
 } neg_evidence;
 
 /* ---- a negotiation -------------------------------------------------------- */
@@ -257,6 +259,8 @@ typedef struct negotiation {
     int64_t child_est_id;
     int child_ever_established;
     int child_est_count;       /* CHILD_SAs established so far */
+    uint32_t ike_est_seq;      /* when the lines that said so were read (neg_evidence.seq): */
+    uint32_t child_est_seq;    /* a success's evidence ends there */
     /* An error notify read only from a received message's payload list
      * (the "received ... notify" line is cut from the paste, or charon
      * logs none): a fact only if the negotiation concludes with no other
@@ -366,8 +370,9 @@ void neg_release(neg_store *st, negotiation *n);
 /* Oldest-first iteration over open negotiations (by LRU order). */
 negotiation *neg_oldest(neg_store *st);
 
-/* Evidence: adds a line with a priority; keeps the most relevant. */
-void neg_add_evidence(negotiation *n, uint64_t line, int prio, int phase,
+/* Evidence: adds a line (its number in the log, and seq: the order read)
+ * with a priority; keeps the most relevant. */
+void neg_add_evidence(negotiation *n, uint64_t line, uint32_t seq, int prio, int phase,
                       const char *text, size_t len);
 void neg_clear_evidence(negotiation *n);
 /* Frees one slot (its text becomes arena garbage); compact afterwards. */

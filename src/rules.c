@@ -503,24 +503,27 @@ typedef struct verdict {
     idg_role role;
     const char *detail;
     int ev_phase;        /* 1, 2, or 0 = all evidence */
+    uint32_t ev_last;    /* evidence read after this (neg_evidence.seq) is left out: a
+                          * success ends at the line that says so; 0 = no end */
     int phase;
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
 } verdict;
 
-/* Orders by priority (highest first), then by line. */
+/* Orders by priority (highest first), then as read. */
 static bool ev_before_prio(const neg_evidence *x, const neg_evidence *y)
 {
     if (x->prio != y->prio)
         return x->prio > y->prio;
-    return x->line < y->line;
+    return (int32_t)(x->seq - y->seq) < 0;
 }
 
-/* Orders by line, then by priority (highest first). */
-static bool ev_before_line(const neg_evidence *x, const neg_evidence *y)
+/* Orders as read (time order: a newest-first paste is read from its end),
+ * then by priority (highest first). */
+static bool ev_before_read(const neg_evidence *x, const neg_evidence *y)
 {
-    if (x->line != y->line)
-        return x->line < y->line;
+    if (x->seq != y->seq)
+        return (int32_t)(x->seq - y->seq) < 0;
     return x->prio > y->prio;
 }
 
@@ -542,7 +545,7 @@ static inline void ev_sort(const neg_evidence **a, size_t k,
     }
 }
 
-static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
+static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase, uint32_t last)
 {
     const neg_evidence *sel[MAX_EV];
     size_t k = 0;
@@ -552,6 +555,8 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
             continue;
         if (phase && e->phase && e->phase != phase)
             continue;
+        if (last && (int32_t)(e->seq - last) > 0)
+            continue; /* the established SA's traffic since */
         sel[k++] = e;
     }
     size_t max = rc->opts.max_evidence ? rc->opts.max_evidence : 16;
@@ -562,8 +567,8 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase)
         ev_sort(sel, k, ev_before_prio);
         k = max;
     }
-    /* then in log order */
-    ev_sort(sel, k, ev_before_line);
+    /* then in the order read */
+    ev_sort(sel, k, ev_before_read);
     for (size_t i = 0; i < k; i++) {
         rc->ev[i].line = sel[i]->line;
         rc->ev[i].text = neg_ev_text(n, sel[i]);
@@ -644,7 +649,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                  : "No change needed: the phase 2 SA is up.";
     }
 
-    d.n_evidence = pick_evidence(rc, n, v->ev_phase);
+    d.n_evidence = pick_evidence(rc, n, v->ev_phase, v->ev_last);
     d.evidence = d.n_evidence ? rc->ev : NULL;
     d.n_msgids = n->n_msgids;
     d.msgids = n->n_msgids ? n->msgids : NULL;
@@ -1869,6 +1874,7 @@ static void p1_success(rules_ctx *rc, negotiation *n)
     v.cls = IDG_CLASS_PHASE1_ESTABLISHED;
     v.phase = 1;
     v.ev_phase = 1;
+    v.ev_last = n->ike_est_seq;
     v.role = n->ike_role;
     v.confidence = 1.0;
     /* "%s SA%s%s is up between %s [%s] (this end) and %s [%s]%s%s." */
@@ -1891,6 +1897,7 @@ static void p2_success(rules_ctx *rc, negotiation *n)
     v.cls = IDG_CLASS_PHASE2_ESTABLISHED;
     v.phase = 2;
     v.ev_phase = 2;
+    v.ev_last = n->child_est_seq;
     v.role = n->p2_exch != EX_NONE ? (n->p2_we_initiated ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER)
                                    : n->ike_role;
     v.confidence = 1.0;
