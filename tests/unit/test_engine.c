@@ -492,6 +492,53 @@ static collected run_text(const char *text)
     return c;
 }
 
+/* A success's evidence ends with the line that says so, however much of
+ * the established SA's traffic follows, and in a newest-first paste too
+ * (its last lines in the file are its first in time). */
+static void check_success_evidence(const collected *c)
+{
+    int seen = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const idg_diagnosis *d = c->d[i];
+        if (d->cls != IDG_CLASS_PHASE1_ESTABLISHED && d->cls != IDG_CLASS_PHASE2_ESTABLISHED)
+            continue;
+        seen++;
+        ck_assert_uint_gt(d->n_evidence, 0);
+        ck_assert_ptr_nonnull(strstr(d->evidence[d->n_evidence - 1].text, " established "));
+    }
+    ck_assert_int_eq(seen, 2);
+}
+
+START_TEST(success_evidence_ends_at_the_established_line)
+{
+    static const char *const fwd[] = {
+        "Jul 06 15:47:06 gw charon[1]: 09[IKE] <rw|1> IKE_SA rw[1] established between 192.0.2.1[gw]...198.51.100.9[phone]",
+        "Jul 06 15:47:07 gw charon[1]: 09[CFG] <rw|1> selected proposal: ESP:AES_GCM_16_256/NO_EXT_SEQ",
+        "Jul 06 15:47:07 gw charon[1]: 09[IKE] <rw|1> CHILD_SA rw{1} established with SPIs c0fdc545_i 075798ab_o and TS 0.0.0.0/0 === 10.19.48.1/32",
+        "Jul 06 15:47:07 gw charon[1]: 09[ENC] <rw|1> generating IKE_AUTH response 1 [ IDr AUTH CPRP(ADDR) SA TSi TSr ]",
+        "Jul 06 15:47:07 gw charon[1]: 09[NET] <rw|1> sending packet: from 192.0.2.1[4500] to 198.51.100.9[4500] (300 bytes)",
+        "Jul 06 15:47:17 gw charon[1]: 12[NET] <rw|1> received packet: from 198.51.100.9[4500] to 192.0.2.1[4500] (80 bytes)",
+        "Jul 06 15:47:17 gw charon[1]: 12[ENC] <rw|1> parsed INFORMATIONAL request 2 [ ]",
+        "Jul 06 15:47:17 gw charon[1]: 12[ENC] <rw|1> generating INFORMATIONAL response 2 [ ]",
+        "Jul 06 15:47:17 gw charon[1]: 12[NET] <rw|1> sending packet: from 192.0.2.1[4500] to 198.51.100.9[4500] (80 bytes)",
+        "Jul 06 15:47:27 gw charon[1]: 14[NET] <rw|1> received packet: from 198.51.100.9[4500] to 192.0.2.1[4500] (80 bytes)",
+    };
+    size_t n = sizeof fwd / sizeof fwd[0];
+    char text[4096], rev[4096];
+    size_t tl = 0, rl = 0;
+    for (size_t i = 0; i < n; i++) {
+        tl += (size_t)sprintf(text + tl, "%s\n", fwd[i]);
+        rl += (size_t)sprintf(rev + rl, "%s\n", fwd[n - 1 - i]);
+    }
+    collected c = run_text(text);
+    check_success_evidence(&c);
+    collected_free(&c);
+    c = run_text(rev);
+    check_success_evidence(&c);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(strongswan_5_3_responder_without_ike_name)
 {
     /* 5.3: "inacceptable", no <con|id>, syslog with a PID */
@@ -657,6 +704,7 @@ int main(void)
     tcase_add_test(tc, phase1_unrecognised_peer_hash_is_not_off);
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
+    tcase_add_test(tc, success_evidence_ends_at_the_established_line);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
