@@ -2275,7 +2275,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NAT_FAKE, fold_nat_fake),
     ON(EV_AUTH_MYSELF, fold_auth_myself),
     ON(EV_AUTH_MYSELF_OK, fold_auth_myself_ok),
-    FAILURE(EV_AUTH_MYSELF_FAILED, F1_NO_PRIVATE_KEY, 1),
+    ON_FACT(EV_AUTH_MYSELF_FAILED, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON(EV_AUTH_PEER_OK, fold_auth_peer_ok),
     ON(EV_SELECTED_PEER_CFG, fold_selected_peer_cfg),
     ON(EV_IKE_CFG_LOOKUP, fold_ike_cfg_lookup),

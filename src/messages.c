@@ -126,6 +126,8 @@ static const msg_pattern TABLE[] = {
 
     /* ---- authentication outcome lines --------------------------------------------- */
     R(EV_AUTH_MYSELF, "IKE", "authentication of '%Y' (myself) with %N successful", MF_LID, MF_TYPE),
+    /* pubkey_authenticator.c "... with %N %s": "failed" when signing fails */
+    R(EV_AUTH_MYSELF_FAILED, "IKE", "authentication of '%Y' (myself) with %N failed", MF_LID, MF_TYPE),
     R(EV_AUTH_MYSELF, "IKE", "authentication of '%Y' (myself) with %N", MF_LID, MF_TYPE),
     R(EV_AUTH_MYSELF_OK, "IKE", "authentication of '%Y' (myself) successful", MF_LID),  /* v1 pubkey */
     R(EV_AUTH_MYSELF_FAILED, "IKE", "authentication of '%Y' (myself) failed", MF_LID),

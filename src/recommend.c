@@ -665,6 +665,20 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "aggressive and the secrets must match the peer's.", conn_or(in));
         break;
     case IDG_CLASS_PHASE1_CERTIFICATE_FAILURE:
+        if (in->own_key) {
+            d->summary = "Give this end the private key of its own certificate (or authenticate it "
+                         "with a pre-shared key, if the peer expects that).";
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "System > Cert. Manager > Certificates: this end's certificate "
+                                      "must have its private key (import the key with it); %s > My "
+                                      "Certificate: select it, or Authentication Method: Mutual PSK if "
+                                      "the peer uses a pre-shared key.", P1_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.local.certs = <this end's certificate>, its "
+                                         "key in /etc/swanctl/private/ (RSA, ECDSA or PKCS#8) and swanctl "
+                                         "--load-creds; check that key and certificate match and that "
+                                         "the crypto policy allows the signature scheme.", conn_or(in));
+            break;
+        }
         d->summary = "Make the peer's certificate verifiable here: import and select the CA that issued it.";
         d->change_side = "local";
         d->pfsense = arena_printf(a, "System > Cert. Manager > CAs: import the CA that issued the peer's "

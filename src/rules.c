@@ -640,6 +640,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) != 0;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
+                     (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
@@ -1193,10 +1195,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             ? arena_printf(&rc->a, "Certificate authentication of the peer failed: %s%s%s%s.",
                            n->cert_detail.len ? n->cert_detail.p : "the peer's certificate is not trusted",
                            issuer ? " (issuer \"" : "", issuer ? issuer : "", issuer ? "\" is not a trusted CA here)" : "")
-            : arena_printf(&rc->a, "This end cannot authenticate itself: %s.",
+            : arena_printf(&rc->a, "This end cannot authenticate itself (\"%s\"): it has no usable "
+                           "private key for its own identity and certificate, the key does not match "
+                           "the certificate, or its crypto library refuses the signature scheme. "
+                           "The peer's certificate is not the problem.",
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate");
         if (issuer)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
+        if (!(f & FACT(F1_CERT)))
+            add_off(rc, "phase1.my_certificate", "no usable private key", NULL);
     } else if (p1_identifier(rc, n, &v) == 0) {
         /* filled */
     } else if (n->ike_version == 2 && (f & (FACT(F1_DECRYPT_FAILED) | FACT(F1_NOT_ENCRYPTED))) &&
