@@ -1356,6 +1356,12 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
  * lines then show it succeed. */
 static void conclude_unfinished(negotiation *n)
 {
+    /* a client that refused the server's EAP method and never got in:
+     * that, rather than the retransmits or the EAP_FAILURE that follow */
+    if (n->eap_nak == 1 && !n->ike_established && !(n->facts & F2_MASK)) {
+        fact(n, F1_EAP_FAILED);
+        return;
+    }
     if (n->facts & (F1_MASK | F2_MASK))
         return;
     /* a paste cut while charon retransmits its phase 1 request: two
@@ -2060,6 +2066,37 @@ static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result
     r->phase = 1;
 }
 
+static void fold_eap_method(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    set_span(&n->eap_method, in->f[MF_TYPE]); /* the latest: a server may try another */
+    r->phase = 1;
+}
+
+/* A client that refuses the server's method: not final, the server may
+ * offer another (conclude_unfinished decides). */
+static void fold_eap_nak_sent(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    n->eap_nak = 1;
+    if (in->f[MF_VALUE].n)
+        set_span(&n->eap_wanted, in->f[MF_VALUE]);
+    set_role(n, IDG_ROLE_INITIATOR);
+    r->phase = 1;
+}
+
+static void fold_eap_nak_received(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    n->eap_nak = 2;
+    fact(n, F1_EAP_FAILED);
+    if (!n->eap_detail.len)
+        set_span(&n->eap_detail, in->l->msg);
+    set_role(n, IDG_ROLE_RESPONDER);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
 /* ---- timeouts ---- */
 
 static void fold_retransmit(const fold_in *in, negotiation *n, fold_result *r)
@@ -2339,6 +2376,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_RETRY, fold_user_auth_failed, F1_EAP_FAILED, 1),
+    ON(EV_EAP_METHOD, fold_eap_method),
+    ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
+    ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     /* timeouts */
     ON(EV_RETRANSMIT_V1, fold_retransmit),

@@ -294,6 +294,14 @@ static const msg_pattern TABLE[] = {
 
     /* ---- EAP ---------------------------------------------------------------------------------- */
     R(EV_EAP_FAILED, "IKE", "EAP method %N failed for peer %Y", MF_TYPE, MF_RID),
+    /* eap_authenticator.c: the method, and a client that refuses it */
+    R(EV_EAP_METHOD, "IKE", "server requested %N authentication (id 0x%02X)", MF_TYPE, MF_SKIP),
+    R(EV_EAP_METHOD, "IKE", "initiating %N method (id 0x%02X)", MF_TYPE, MF_SKIP),
+    R(EV_EAP_NAK_SENT, "IKE", "EAP method not supported, sending EAP_NAK", NOF),
+    R(EV_EAP_NAK_SENT, "IKE", "requesting %N authentication, sending EAP_NAK", MF_VALUE),
+    R(EV_EAP_NAK_SENT, "IKE", "requesting EAP method %d-%N, sending EAP_NAK", MF_SKIP, MF_VALUE),
+    R(EV_EAP_NAK_SENT, "IKE", "%N not supported, sending EAP_NAK", MF_SKIP),
+    R(EV_EAP_NAK_RECEIVED, "IKE", "received EAP_NAK, sending EAP_FAILURE", NOF),
     R(EV_EAP_FAILED, "IKE", "EAP vendor specific method %d-%N failed for peer %Y", MF_SKIP, MF_TYPE, MF_RID),
     R(EV_EAP_FAILED, "IKE", "RADIUS authentication of '%Y' failed", MF_RID),
     R(EV_EAP_FAILED, "IKE", "EAP-MS-CHAPv2 verification failed: maximum number of retries reached", NOF),
@@ -1021,7 +1029,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
-        N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
+        N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),

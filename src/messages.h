@@ -117,7 +117,10 @@ typedef enum msg_kind {
     EV_NO_PRIVATE_KEY,
     EV_EAP_FAILED,
     EV_XAUTH_FAILED,
-    EV_EAP_RETRY,            /* an EAP round failed, the server retries */
+    EV_EAP_RETRY,
+    EV_EAP_METHOD,           /* server requested %N authentication / initiating %N method */
+    EV_EAP_NAK_SENT,         /* the client refuses the method the server requested */
+    EV_EAP_NAK_RECEIVED,     /* the server: received EAP_NAK, sending EAP_FAILURE */            /* an EAP round failed, the server retries */
     /* timeouts */
     EV_RETRANSMIT_V2,
     EV_RETRANSMIT_V1,

@@ -315,6 +315,9 @@ typedef struct negotiation {
     nstr knl_error, install_detail;
     int policy_conflict;       /* another CHILD_SA holds the same policy */
     nstr eap_detail;
+    nstr eap_method;           /* the EAP method the server requested (or this server initiated) */
+    nstr eap_wanted;           /* the method a client that refused it asked for instead */
+    uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */

@@ -688,6 +688,21 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
         break;
     case IDG_CLASS_PHASE1_EAP_FAILURE:
+        if (in->eap_nak) {
+            const char *m = in->eap_method ? in->eap_method : "the server's method";
+            d->summary = arena_printf(a, "Use one EAP method on both ends: the server requests %s, "
+                                      "which the client refuses.", m);
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > Authentication Method (EAP-MSCHAPv2, EAP-TLS or "
+                                      "EAP-RADIUS): one the clients support; on the client, the same "
+                                      "method (its EAP type and, for %s, its plugin or profile).",
+                                      P1_PATH, m);
+            d->strongswan = arena_printf(a, "server: connections.%s.remote.auth = eap-<method> (or "
+                                         "eap-dynamic with the methods clients use); client: load the "
+                                         "plugin of %s (e.g. eap-peap, eap-mschapv2) or select its "
+                                         "method.", conn_or(in), m);
+            break;
+        }
         d->summary = "Check the EAP user's credentials and the EAP method on both ends.";
         d->change_side = "either";
         d->pfsense = "VPN > IPsec > Pre-Shared Keys (EAP identities) or the RADIUS server: check the "

@@ -29,6 +29,8 @@ typedef struct rec_input {
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
     int half_open;              /* the peer started an IKE_SA and never completed it */
     int xauth;                  /* IKEv1 XAuth (user name and password) failed */
+    int eap_nak;                /* EAP failure: 1 this end (client) refused the method, 2 the peer did */
+    const char *eap_method;     /* ... the method the server requested */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
     const char *send_error;     /* "error writing to socket: %s": this end could not send */

@@ -642,6 +642,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
+        in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
+        in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
@@ -1282,6 +1284,27 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "or certificate): no EAP exchange took place. Give this end a "
             "configuration with EAP for remote clients, or set the client to the method this end "
             "expects.", peer_desc(n), cfg ? " (the last: '" : "", cfg ? cfg : "", cfg ? "')" : "");
+    } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_nak) {
+        /* the two ends do not share an EAP method */
+        const char *m = S(&n->eap_method), *w = S(&n->eap_wanted);
+        v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v.confidence = 0.9;
+        if (n->eap_nak == 1) {
+            v.role = IDG_ROLE_INITIATOR;
+            add_off(rc, "phase1.eap_method", w, m);
+            v.detail = arena_printf(&rc->a,
+                "The server %s requested EAP method %s, which this end (the client) does not support: "
+                "it answered EAP_NAK%s%s%s, and the server did not offer another method.",
+                peer_desc(n), m ? m : "(not logged)", w ? ", asking for " : "", w ? w : "",
+                w ? " instead" : "");
+        } else {
+            v.role = IDG_ROLE_RESPONDER;
+            add_off(rc, "phase1.eap_method", m, NULL);
+            v.detail = arena_printf(&rc->a,
+                "The client %s refused this end's EAP method%s%s (EAP_NAK): it is not configured or "
+                "not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
+                m ? " " : "", m ? m : "");
+        }
     } else if (f & FACT(F1_EAP_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.85;
