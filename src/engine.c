@@ -117,6 +117,8 @@ struct idg_engine {
     uint64_t summary_line;        /* the line `summary` was parsed for */
     int summary_ok;               /* it parsed */
     summary summary;              /* see line_summary */
+    char *recased;                /* a message with its first letter lowered */
+    size_t recased_cap;
     /* Last, and left unzeroed at creation (6 KiB, most of the engine, of
      * which a short log binds a few slots): a slot is read only where
      * thread_used has its bit; tb gives the others as empty. */
@@ -2106,6 +2108,7 @@ static void fold_retransmit(const fold_in *in, negotiation *n, fold_result *r)
         n->retransmits = (int)c;
     if (span_u64(in->f[MF_MSGID], &m) == 0)
         n->retransmit_msgid = (int64_t)m;
+    set_version(n, in->ev->kind == EV_RETRANSMIT_V1 ? 1 : 2); /* each has its own wording */
     r->phase = n->ike_established ? 0 : 1;
 }
 
@@ -2521,11 +2524,38 @@ static int try_ts_line(idg_engine *e, negotiation *n, const charon_line *l)
     return 1;
 }
 
+/* A message the table does not know that starts like a sentence
+ * ("Sending packet: ...": a log viewer that capitalises messages) is tried
+ * again with its first letter lowered: charon's messages start in lower
+ * case, except names ("IKE_SA", "DPD", "XAuth") and the two rows that start
+ * "Starting" and "Aggressive", which matched as they are. The copy holds the
+ * event's fields until the next line. */
+static __attribute__((noinline)) int classify_recased(idg_engine *e, const charon_line *l,
+                                                     msg_event *ev)
+{
+    const char *m = l->msg.p;
+    size_t n = l->msg.n;
+    if (m[1] < 'a' || m[1] > 'z')
+        return 0;
+    if (n > e->recased_cap) {
+        char *p = realloc(e->recased, n);
+        if (!p)
+            return 0;
+        e->recased = p;
+        e->recased_cap = n;
+    }
+    memcpy(e->recased, m, n);
+    e->recased[0] = (char)(m[0] - 'A' + 'a');
+    return msg_classify(e->idx, l->subsys, e->recased, n, ev);
+}
+
 static void on_line(void *user, const charon_line *l)
 {
     idg_engine *e = user;
     msg_event *const ev = &e->ev;
-    if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, ev)) {
+    if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, ev) &&
+        !(__builtin_expect(l->msg.n >= 2 && (unsigned char)(l->msg.p[0] - 'A') < 26u, 0) &&
+          classify_recased(e, l, ev))) {
         ev->kind = EV_NONE;
         ev->pat = NULL;
         ev->f[MF_ID] = SPAN_NULL;
@@ -2685,5 +2715,6 @@ void idg_engine_free(idg_engine *e)
     if (e->store.slots)
         neg_store_free(&e->store);
     conf_store_free(&e->conf);
+    free(e->recased);
     free(e);
 }
