@@ -258,6 +258,8 @@ static void set_conn(negotiation *n, span name, int prio)
     if (is_unnamed(name) || prio < n->conn_prio)
         return;
     size_t len = utf8_cut(name.p, name.n, NEG_SMALL_CAP);
+    if (len > 1 && name.p[len - 1] == '\\')
+        len--; /* "<con1\|3>": the bar escaped for a Markdown table */
     if (len == 0 || n->conn.len != len || memcmp(n->conn.p, name.p, len) != 0)
         nstr_set(&n->conn, name.p, len);
     n->conn_prio = prio;
@@ -2061,6 +2063,11 @@ static void fold_cert_issuer(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, in->entry->fact);
+    /* a missing secret says why, whatever line came first */
+    if (in->ev->kind == EV_XAUTH_NO_SECRET && !n->xauth_no_secret) {
+        n->xauth_no_secret = 1;
+        set_span(&n->eap_detail, in->l->msg);
+    }
     if (!n->eap_detail.len)
         set_span(&n->eap_detail, in->l->msg);
     if (in->ev->kind != EV_EAP_RETRY)
@@ -2383,6 +2390,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
+    ON_FACT(EV_XAUTH_NO_SECRET, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     /* timeouts */
     ON(EV_RETRANSMIT_V1, fold_retransmit),
     ON(EV_RETRANSMIT_V2, fold_retransmit),

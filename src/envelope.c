@@ -1241,12 +1241,14 @@ static void reset_line(charon_line *out, char *line, size_t len, uint64_t lineno
 
 /*
  * A pasted line's decoration, before the forms see it: mail quote markers
- * ("> ", ">> ", "| ") and emphasis or code marks wrapping the whole line
+ * ("> ", ">> ", "| ", with a closing " |" a Markdown table's row) and
+ * emphasis or code marks wrapping the whole line
  * ("**...**", "__...__", "`...`"). *end moves in past a closing mark;
  * returns the start of the text. (raw stays the line as read.)
  */
 static char *strip_decoration(char *p, char **end, bool *wrapped)
 {
+    bool bar = false;
     for (;;) {
         if (p < *end && *p == '>') {
             while (p < *end && *p == '>')
@@ -1254,11 +1256,17 @@ static char *strip_decoration(char *p, char **end, bool *wrapped)
             p = skip_spaces(p, *end);
         } else if (*end - p >= 2 && *p == '|' && p[1] == ' ') {
             p = skip_spaces(p + 1, *end);
+            bar = true;
         } else {
             break;
         }
     }
     char *e = trim_end(p, *end);
+    if (bar && e - p >= 2 && e[-1] == '|' && e[-2] == ' ') {
+        /* a Markdown table's row: "| ... |" */
+        e = trim_end(p, e - 1);
+        *end = e;
+    }
     size_t k = wrapping_mark(p, e);
     if (k) {
         *wrapped = true;

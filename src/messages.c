@@ -136,7 +136,7 @@ static const msg_pattern TABLE[] = {
     R(EV_XAUTH_FAILED, "IKE", "XAuth authentication of '%Y' failed", MF_RID),
     /* xauth-generic, the server's side: the user's secret is missing or
      * the password given does not match it */
-    R(EV_XAUTH_FAILED, "IKE", "no XAuth secret found for '%Y' - '%Y'", MF_LID, MF_RID),
+    R(EV_XAUTH_NO_SECRET, "IKE", "no XAuth secret found for '%Y' - '%Y'", MF_LID, MF_RID),
     R(EV_XAUTH_FAILED, "IKE", "none of %d found XAuth secrets for '%Y' - '%Y' matched", MF_SKIP, MF_LID, MF_RID),
     R(EV_XAUTH_FAILED, "IKE", "no XAuth %s found for '%Y' - '%Y'", MF_SKIP, MF_LID, MF_RID),  /* 5.1.1+ */
     R(EV_XAUTH_FAILED, "IKE", "peer did not respond to our XAuth request", NOF),
@@ -1029,7 +1029,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
-        N(EV_XAUTH_FAILED), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
+        N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),

@@ -117,6 +117,7 @@ typedef enum msg_kind {
     EV_NO_PRIVATE_KEY,
     EV_EAP_FAILED,
     EV_XAUTH_FAILED,
+    EV_XAUTH_NO_SECRET,      /* the server has no XAuth secret for the user */
     EV_EAP_RETRY,
     EV_EAP_METHOD,           /* server requested %N authentication / initiating %N method */
     EV_EAP_NAK_SENT,         /* the client refuses the method the server requested */

@@ -644,6 +644,18 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      in->remote_addr ? in->remote_addr : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE:
+        if (in->xauth == 2) {
+            d->summary = "This end has no XAuth password for the user: add the user (or its secret) on "
+                         "this end.";
+            d->change_side = "local";
+            d->pfsense = "System > User Manager: add the user with its password and the 'User - VPN: "
+                         "IPsec xauth Dialin' privilege; VPN > IPsec > Mobile Clients > User "
+                         "Authentication: the source (Local Database or RADIUS) that holds it.";
+            d->strongswan = "secrets { xauth-<user> { id = <user>; secret = <password> } } and "
+                            "swanctl --load-creds (or an XAuth backend: xauth-eap, xauth-pam with "
+                            "RADIUS).";
+            break;
+        }
         if (in->xauth) {
             d->summary = "Check the XAuth user name and password (the pre-shared key or certificate was accepted).";
             d->change_side = "either";

@@ -28,7 +28,7 @@ typedef struct rec_input {
     int remote_port;            /* the peer's IKE port when it is neither 500 nor 4500, else 0 */
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
     int half_open;              /* the peer started an IKE_SA and never completed it */
-    int xauth;                  /* IKEv1 XAuth (user name and password) failed */
+    int xauth;                  /* IKEv1 XAuth failed: 1 the password, 2 no secret here for the user */
     int eap_nak;                /* EAP failure: 1 this end (client) refused the method, 2 the peer did */
     const char *eap_method;     /* ... the method the server requested */
     int own_key;                /* certificate failure: this end has no usable private key */

@@ -638,7 +638,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                              ? n->remote_port : 0;
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
-        in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) != 0;
+        in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
