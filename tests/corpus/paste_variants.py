@@ -48,6 +48,8 @@ def parse(text):
     """[(seconds since Jan 1 or None, core)] for the charon lines."""
     out = []
     for line in text.splitlines():
+        if line.startswith("| ") and line.rstrip().endswith(" |"):
+            line = line.rstrip()[:-2].rstrip()  # a Markdown table's row: its closing bar is decoration
         m = CORE.search(line)
         if not m:
             continue
