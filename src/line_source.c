@@ -77,8 +77,11 @@
  * (joined without a space: the cut may fall inside a word) only from this
  * width on: terminals are 80 columns and wider, while mail clients wrap at
  * a word boundary before 72-78 columns and drop the space there, so a
- * shorter head was wrapped at a space even when it is the longest line. */
-#define TERMINAL_MIN_WIDTH 79
+ * shorter head was wrapped at a space even when it is the longest line.
+ * A 79-column head is an 80-column cut whose last column, a space, was
+ * trimmed ("No such file" / "or directory"), as long as no 80-column line
+ * has been seen. */
+#define TERMINAL_MIN_WIDTH 80
 /* The reorder buffer stores spans as 32-bit offsets. */
 #define MAX_LINE_CAP ((size_t)1 << 30)
 #define DEFAULT_MAX_LINE ((size_t)65536)

@@ -537,6 +537,24 @@ START_TEST(test_html_unescape)
 }
 END_TEST
 
+/* An 80-column terminal cut whose 80th column was a space: the paste
+ * trimmed it, so the head is 79 columns and the space is put back. */
+START_TEST(test_wrap_trimmed_space_at_80)
+{
+    const char *text =
+        "2016-12-02T20:26:42+02:00 info []: 05[KNL] received netlink error: No such file\n"
+        "or directory (2)\n"
+        "2016-12-02T20:26:42+02:00 info []: 05[KNL] unable to add SAD entry with SPI cf22\n"
+        "1b54\n";
+    idg_stats st;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.v[0].msg, "received netlink error: No such file or directory (2)");
+    ck_assert_str_eq(g.v[1].msg, "unable to add SAD entry with SPI cf221b54");
+    got_free(&g);
+}
+END_TEST
+
 /* A log pasted into Jira or a wiki comes wrapped in HTML: the markup goes,
  * whether the line has entities or not, while the log's own angle
  * brackets (the <conn|id> prefix, a redaction, a syslog priority) stay. */
@@ -1079,6 +1097,7 @@ static Suite *line_source_suite(void)
     TCase *repair = tcase_create("repair");
     tcase_add_test(repair, test_html_unescape);
     tcase_add_test(repair, test_html_markup);
+    tcase_add_test(repair, test_wrap_trimmed_space_at_80);
     tcase_add_test(repair, test_wrap_fixed_width);
     tcase_add_test(repair, test_wrap_mail_client);
     tcase_add_test(repair, test_wrap_words);
