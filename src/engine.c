@@ -1207,6 +1207,8 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     } else if (s.version == 2) {
         n->next_peer_msgid = s.msgid + 1;
     }
+    if (!generating && s.request && s.x == EX_IKE_AUTH && span_has(s.payloads, "CPRQ("))
+        n->peer_wants_vip = 1;
     n->exch = s.x;
     if (s.x != EX_INFORMATIONAL && s.x != EX_INFORMATIONAL_V1 && s.x != EX_OTHER)
         n->main_exch = s.x;

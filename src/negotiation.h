@@ -317,6 +317,7 @@ typedef struct negotiation {
     nstr eap_detail;
     nstr eap_method;           /* the EAP method the server requested (or this server initiated) */
     nstr eap_wanted;           /* the method a client that refused it asked for instead */
+    uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
     uint8_t xauth_no_secret;   /* the XAuth server has no secret for the user */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;

@@ -490,7 +490,24 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         int nat = in->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
         const idg_offending *po = find_off(in, "phase1.peer_identifier");
         const idg_offending *mo = find_off(in, "phase1.my_identifier");
-        if (po && po->peer) {
+        if (in->remote_access && po && po->peer) {
+            /* a client's identity is not pinned to one address: accept the
+             * clients, and be who they ask for */
+            const char *want = mo && mo->peer ? mo->peer : NULL;
+            d->summary = arena_printf(a, "Accept the remote-access clients' identities on this end (any "
+                                      "identity, the clients authenticated by EAP or certificate)%s%s%s, "
+                                      "or set the client's identities to what this end expects.",
+                                      want ? " and make this end's identity '" : "", want ? want : "",
+                                      want ? "', which the client asks for" : "");
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "VPN > IPsec > Mobile Clients: enabled; its Phase 1: Peer "
+                                      "identifier Any%s%s%s (the server certificate must carry that name).",
+                                      want ? ", My identifier " : "", want ? id_type_label(want) : "",
+                                      want ? arena_printf(a, " %s", want) : "");
+            d->strongswan = arena_printf(a, "connections.%s.remote.id = %%any (with remote.auth = eap-... "
+                                         "or pubkey)%s%s; or on the client its local id and remote id.",
+                                         conn_or(in), want ? ", local.id = " : "", want ? want : "");
+        } else if (po && po->peer) {
             d->summary = po->local
                 ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
                                "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "", po->local)

@@ -640,6 +640,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.remote_access = n->peer_wants_vip;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
@@ -932,8 +933,14 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
         }
         add_off(rc, "phase1.peer_identifier", conf_remote, recv);
         const char *idr = S(&n->lookup_local_id);
-        if (idr && conf_local && strcmp(idr, "%any") != 0 && !streq(idr, conf_local))
+        if (idr && strcmp(idr, "%any") != 0 && !streq(idr, conf_local) && (conf_local || n->peer_wants_vip))
             add_off(rc, "phase1.my_identifier", conf_local, idr);
+        if (n->peer_wants_vip)
+            v->detail = arena_printf(&rc->a, "%s The peer is a remote-access client (it requests a "
+                                     "virtual IP)%s%s%s.", v->detail,
+                                     idr && strcmp(idr, "%any") ? " and asks for this end's identity '" : "",
+                                     idr && strcmp(idr, "%any") ? idr : "",
+                                     idr && strcmp(idr, "%any") ? "'" : "");
         v->confidence = (recv && conf_remote && streq(recv, conf_remote)) ||
                         (hidden && v->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH) ? 0.6 : 0.9;
         return 0;
