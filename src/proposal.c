@@ -309,10 +309,15 @@ static const char *normalised(const char *name)
     return name;
 }
 
-/* The values of type t in p, normalised; {"NONE"} when the type is absent. */
+/* The values of type t in p, normalised; {"NONE"} when the type is absent,
+ * except an IKE proposal's key exchange: an IKE_SA cannot go without one,
+ * so such a proposal (a cut line, a broken config) offers no group at all
+ * rather than "none". */
 static size_t type_values(const proposal *p, transform_type t,
                           const char *vals[PROPOSAL_MAX_ALGS])
 {
+    if (p->count[t] == 0 && t == TT_KE && strcmp(p->protocol, "IKE") == 0)
+        return 0;
     if (p->count[t] == 0) {
         vals[0] = none_value;
         return 1;

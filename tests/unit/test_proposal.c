@@ -469,6 +469,27 @@ START_TEST(test_diff_strings_all_types)
 }
 END_TEST
 
+/* An IKE proposal without a key exchange (a cut line) offers no group:
+ * "NONE" would read as "DH off", which no IKE_SA can be. ESP keeps it
+ * (no PFS). */
+START_TEST(test_diff_ike_without_ke)
+{
+    proposal_list r, c;
+    proposal_diff d;
+
+    parse("IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048", &r);
+    parse("IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_3072, "
+          "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256", &c);
+    ck_assert_int_eq(proposal_diff_compute(&r, &c, &d), 0);
+    ck_assert_str_eq(d.local[TT_KE], "MODP_3072");
+    ck_assert_int_eq(d.mismatch[TT_KE], 1);
+    parse("ESP:AES_GCM_16_256/NO_EXT_SEQ", &c);
+    parse("ESP:AES_GCM_16_256/MODP_2048/NO_EXT_SEQ", &r);
+    ck_assert_int_eq(proposal_diff_compute(&r, &c, &d), 0);
+    ck_assert_str_eq(d.local[TT_KE], "NONE");
+}
+END_TEST
+
 START_TEST(test_pair_matches)
 {
     static const struct {
@@ -932,6 +953,7 @@ static Suite *proposal_suite(void)
     tcase_add_test(parsing, test_parse_paste_marks);
     LOOP(diff, test_diff, diff_cases);
     tcase_add_test(diff, test_diff_strings_all_types);
+    tcase_add_test(diff, test_diff_ike_without_ke);
     tcase_add_test(diff, test_diff_empty);
     tcase_add_test(diff, test_pair_matches);
     tcase_add_test(diff, test_diff_long_value_lists);
