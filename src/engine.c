@@ -2267,6 +2267,16 @@ static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 2;
 }
 
+/* Not a failure of the negotiation: a warning once the CHILD_SA is up
+ * (rules: p2_route_warning). The kernel's error, if logged just before,
+ * is in knl_error. */
+static void fold_route_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->route_error.len)
+        set_span(&n->route_error, in->l->msg);
+    r->phase = 2;
+}
+
 /* ---- delete ---- */
 
 /* The IKE_SA is being deleted: terminal once anything went wrong. */
@@ -2418,6 +2428,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_KNL_FAILED, fold_kernel_failed),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
+    ON(EV_ROUTE_FAILED, fold_route_failed),
     /* rekey / delete */
     FAILURE(EV_CHILD_REKEY_FAILED, F2_REKEY_FAILED, 2),
     FAILURE(EV_CHILD_CREATE_RETRY, F2_CHILD_FAILED, 2),

@@ -377,6 +377,9 @@ static const msg_pattern TABLE[] = {
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N%s%s", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
     R(EV_KNL_FAILED, "KNL", "allocating SPI failed: %s (%d)", MF_TEXT, MF_SKIP),
+    /* kernel_netlink/_pfkey: the CHILD_SA is installed, the route for its traffic is not */
+    R(EV_ROUTE_FAILED, "KNL", "unable to install source route for %H", MF_VALUE),
+    R(EV_ROUTE_FAILED, "KNL", "installing route failed: %R via %H src %H dev %s", MF_TS_REMOTE, MF_SKIP, MF_VALUE, MF_SKIP),
     R(EV_KNL_ERROR, "KNL", "received netlink error: %s (%d)", MF_TEXT, MF_SKIP),
 
     /* ---- delete (§2.13) -------------------------------------------------------------------------- */
@@ -1034,7 +1037,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR),
+        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT),

@@ -149,6 +149,7 @@ typedef enum msg_kind {
     EV_KNL_FAILED,
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */
     EV_KNL_ERROR,
+    EV_ROUTE_FAILED,         /* unable to install source route for %H: the SA is up, its route not */
     /* rekey / delete */
     EV_CHILD_REKEY_FAILED,
     EV_IKE_REKEY_FAILED,

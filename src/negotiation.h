@@ -330,7 +330,9 @@ typedef struct negotiation {
     uint8_t dhcp_offered;      /* a DHCP OFFER came back */
     nstr vip_requested;        /* the address the peer asked for ("0.0.0.0": any) */
     nstr vip_pool;             /* the exhausted pool's name */
-    nstr send_error;           /* "error writing to socket: %s": the packets never left */
+    nstr send_error;
+    nstr route_error;          /* the route of an installed CHILD_SA failed ("unable to install source route") */
+    uint8_t route_warned;           /* "error writing to socket: %s": the packets never left */
 
     /* message ids seen */
     size_t n_msgids;

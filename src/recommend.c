@@ -754,6 +754,19 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                          "ip xfrm policy show the installed ones).");
             break;
         }
+        if (in->route_failed) {
+            d->summary = "Give this host an address in the tunnel's local network (the source of the "
+                         "route charon installs), or let traffic reach the tunnel without that route.";
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "%s > Local Network: a network this firewall has an interface "
+                                      "address in (Interfaces > assign one, or use the LAN subnet).",
+                                      P2_PATH);
+            d->strongswan = arena_printf(a, "an address of connections.%s.children.%s.local_ts on an "
+                                         "interface of this host (ip addr add), or strongswan.conf "
+                                         "charon.install_routes = no with routes of your own.",
+                                         conn_or(in), child_or(in));
+            break;
+        }
         if (in->knl_error && strstr(in->knl_error, "offload")) {
             /* the NIC's driver refused the SA (hw_offload) */
             d->summary = "The network card refused to offload the SA: turn hardware offload off for "

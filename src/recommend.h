@@ -33,7 +33,8 @@ typedef struct rec_input {
     const char *eap_method;     /* ... the method the server requested */
     int remote_access;          /* the peer is a remote-access client (it requests a virtual IP) */
     int own_key;                /* certificate failure: this end has no usable private key */
-    const char *knl_error;      /* install failure: the kernel's error text, or NULL */
+    const char *knl_error;
+    int route_failed;           /* install warning: the CHILD_SA is up, its route is not */      /* install failure: the kernel's error text, or NULL */
     const char *send_error;     /* "error writing to socket: %s": this end could not send */
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */
     const char *vip_pool;       /* the full address pool's name, or NULL */

@@ -640,6 +640,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
+                          v->sev == IDG_SEVERITY_WARNING && n->route_error.len;
         in.remote_access = n->peer_wants_vip;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
@@ -1951,6 +1953,28 @@ static void p2_success(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* The CHILD_SA is up but its route is not: traffic may never enter the
+ * tunnel ("it connects but I cannot ping"). A warning, not a failure. */
+static void p2_route_warning(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
+    v.sev = IDG_SEVERITY_WARNING;
+    v.sev_set = 1;
+    v.phase = 2;
+    v.ev_phase = 2;
+    v.role = n->ike_role;
+    v.confidence = 0.6;
+    v.detail = arena_printf(&rc->a,
+        "The CHILD_SA is up, but charon could not install the route for its traffic (\"%s\"%s%s%s): "
+        "packets for the remote network may not enter the tunnel. This host needs an address "
+        "inside the local traffic selector on one of its interfaces (the route's source) and a "
+        "route towards the peer.", n->route_error.p, n->knl_error.len ? ", the kernel said: " : "",
+        n->knl_error.len ? n->knl_error.p : "", "");
+    emit(rc, n, &v);
+}
+
 static void dpd(rules_ctx *rc, negotiation *n)
 {
     verdict v;
@@ -2043,6 +2067,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     if (n->child_established_pending) {
         p2_success(rc, n);
         n->child_established_pending = 0;
+        p2 = 1;
+    }
+    if (n->route_error.len && !n->route_warned && n->child_ever_established) {
+        p2_route_warning(rc, n);
+        n->route_warned = 1;
         p2 = 1;
     }
     if (n->facts & FD_MASK) {

@@ -108,6 +108,10 @@ def check_side(doc, exp):
             return False, "unexpected error %s" % errs[0].get("class")
         if "phase1_established" not in classes:
             return False, "no phase1_established (got %s)" % (classes or "nothing")
+        want_warn = exp.get("warning_class")
+        if want_warn and not any(d.get("severity") == "warning" and d.get("class") in want_warn
+                                 for d in diags):
+            return False, "no warning of class %s" % want_warn
         return True, "established"
     if outcome in ("not_determinable", "no_conclusion"):
         bad = [d for d in errs if (d.get("confidence") or 0) >= HIGH_CONFIDENCE]
