@@ -2277,6 +2277,13 @@ static void fold_route_failed(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 2;
 }
 
+static void fold_remote_id_match(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->peer_id_type.len)
+        set_span(&n->peer_id_type, in->f[MF_TYPE]);
+    r->phase = 1;
+}
+
 /* ---- delete ---- */
 
 /* The IKE_SA is being deleted: terminal once anything went wrong. */
@@ -2429,6 +2436,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
     ON(EV_ROUTE_FAILED, fold_route_failed),
+    ON(EV_REMOTE_ID_MATCH, fold_remote_id_match),
     /* rekey / delete */
     FAILURE(EV_CHILD_REKEY_FAILED, F2_REKEY_FAILED, 2),
     FAILURE(EV_CHILD_CREATE_RETRY, F2_CHILD_FAILED, 2),

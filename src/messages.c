@@ -147,6 +147,8 @@ static const msg_pattern TABLE[] = {
     R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "selected peer config '%s' inacceptable: %s", MF_NAME, MF_TEXT),
     R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "selected peer config '%s' inacceptable", MF_NAME),
     R(EV_SELECTED_PEER_CFG, "CFG", "selected peer config \"%s\"", MF_NAME),  /* v1 phase1.c */
+    /* backend_manager.c at level 3, per candidate config: the identity the peer sent, typed */
+    R(EV_REMOTE_ID_MATCH, "CFG", "  remote id match: %d (%N: %#B)", MF_SKIP, MF_TYPE, MF_VALUE),
     R(EV_SELECTED_PEER_CFG, "CFG", "selected peer config '%s'", MF_NAME),    /* v2 ike_auth.c */
     R(EV_SELECTED_PEER_CFG, "CFG", "switching to peer config '%s'", MF_NAME),
     R(EV_FOUND_CHILD_CFG, "CFG", "found matching child config \"%s\" with prio %d", MF_CHILD, MF_SKIP),
@@ -1013,7 +1015,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_IKE_REKEYED), N(EV_PACKET_RECV),
         N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
-        N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG),
+        N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),
         N(EV_FOUND_CHILD_CFG), N(EV_IKE_CFG_LOOKUP), N(EV_SEND_CERT),
         N(EV_UNKNOWN_CA_REQ), N(EV_SELECTING_PROPOSAL), N(EV_NO_ACCEPTABLE_TYPE),
         N(EV_PROPOSAL_MATCHES), N(EV_RECEIVED_PROPOSALS), N(EV_CONFIGURED_PROPOSALS),

@@ -54,6 +54,7 @@ typedef enum msg_kind {
     EV_AUTH_MYSELF_FAILED,
     EV_AUTH_PEER_OK,
     EV_SELECTED_PEER_CFG,
+    EV_REMOTE_ID_MATCH,      /* DBG3 "  remote id match: %d (%N: %#B)": the type of the id the peer sent */
     EV_FOUND_CHILD_CFG,
     EV_IKE_CFG_LOOKUP,
     EV_SEND_CERT,

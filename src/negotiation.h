@@ -331,7 +331,8 @@ typedef struct negotiation {
     nstr vip_requested;        /* the address the peer asked for ("0.0.0.0": any) */
     nstr vip_pool;             /* the exhausted pool's name */
     nstr send_error;
-    nstr route_error;          /* the route of an installed CHILD_SA failed ("unable to install source route") */
+    nstr route_error;
+    nstr peer_id_type;         /* "ID_KEY_ID", ...: the type of the identity the peer sent (level 3) */          /* the route of an installed CHILD_SA failed ("unable to install source route") */
     uint8_t route_warned;           /* "error writing to socket: %s": the packets never left */
 
     /* message ids seen */

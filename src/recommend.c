@@ -507,6 +507,15 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
             d->strongswan = arena_printf(a, "connections.%s.remote.id = %%any (with remote.auth = eap-... "
                                          "or pubkey)%s%s; or on the client its local id and remote id.",
                                          conn_or(in), want ? ", local.id = " : "", want ? want : "");
+        } else if (po && po->peer && in->peer_id_type && strcmp(in->peer_id_type, "ID_KEY_ID") == 0) {
+            /* a key ID (Android's built-in client sends its IPsec identifier as one) matches
+             * only a key ID */
+            d->summary = arena_printf(a, "Set this end's Peer identifier to the key ID '%s' (the peer "
+                                      "sends it as ID_KEY_ID, which no other identifier type matches), "
+                                      "or make the peer send the identifier this end expects.", po->peer);
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > Peer identifier: KeyID tag, value %s.", P1_PATH, po->peer);
+            d->strongswan = arena_printf(a, "connections.%s.remote.id = keyid:%s", conn_or(in), po->peer);
         } else if (po && po->peer) {
             d->summary = po->local
                 ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
@@ -515,11 +524,19 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                "identifier this end expects.", po->peer,
                                nat ? " (the peer's address before NAT)" : "");
             d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s.", P1_PATH,
+            /* a bare word may be a key ID (Android's built-in client), which
+             * only a key ID matches; without charon's level-3 lines the log
+             * does not say */
+            int word = !strpbrk(po->peer, ".@=:/ ") && !in->peer_id_type;
+            d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s%s.", P1_PATH,
                                       id_type_label(po->peer), po->peer,
                                       nat ? " (the peer is behind NAT and identifies itself with its "
-                                            "private address)" : "");
-            d->strongswan = arena_printf(a, "connections.%s.remote.id = %s", conn_or(in), po->peer);
+                                            "private address)" : "",
+                                      word ? " (KeyID tag if the peer sends it as a key ID, as "
+                                             "Android's built-in client does)" : "");
+            d->strongswan = arena_printf(a, "connections.%s.remote.id = %s%s%s%s", conn_or(in), po->peer,
+                                         word ? " (or keyid:" : "", word ? po->peer : "",
+                                         word ? " if the peer sends a key ID)" : "");
         } else if (mo) {
             d->summary = nat
                 ? arena_printf(a, "This end is behind NAT: make the peer's Peer identifier match this end's "

@@ -31,6 +31,7 @@ typedef struct rec_input {
     int xauth;                  /* IKEv1 XAuth failed: 1 the password, 2 no secret here for the user */
     int eap_nak;                /* EAP failure: 1 this end (client) refused the method, 2 the peer did */
     const char *eap_method;     /* ... the method the server requested */
+    const char *peer_id_type;   /* the type of the identity the peer sent ("ID_KEY_ID"), or NULL */
     int remote_access;          /* the peer is a remote-access client (it requests a virtual IP) */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;

@@ -643,6 +643,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
                           v->sev == IDG_SEVERITY_WARNING && n->route_error.len;
         in.remote_access = n->peer_wants_vip;
+        in.peer_id_type = S(&n->peer_id_type);
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;

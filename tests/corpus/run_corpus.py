@@ -102,6 +102,11 @@ def check_side(doc, exp):
         for text in exp.get("detail_contains") or []:
             if text not in (first.get("detail") or ""):
                 return False, "detail does not say %r" % text
+        rec = first.get("recommendation") or {}
+        advice = " ".join(rec.get(k) or "" for k in ("summary", "pfsense", "strongswan"))
+        for text in exp.get("advice_contains") or []:
+            if text not in advice:
+                return False, "recommendation does not say %r" % text
         return True, first.get("class")
     if outcome == "established":
         if errs:
