@@ -1379,6 +1379,11 @@ static void conclude_unfinished(negotiation *n)
     }
     /* a paste cut while this end waits for its DHCP server to offer the
      * peer an address (the peer retransmits meanwhile) */
+    /* a paste cut after a rekey collision's TEMPORARY_FAILURE */
+    if (n->rekey_collision) {
+        fact(n, F2_REKEY_FAILED);
+        return;
+    }
     if (n->dhcp_discovers >= 2 && !n->dhcp_offered) {
         vip_failed(n, VIP_DHCP_NO_ANSWER);
         return;
@@ -1558,6 +1563,7 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     set_big(&n->child_est_ts_remote, in->f[MF_TS_REMOTE]);
     n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
     n->child_established_pending++;
+    n->rekey_collision = 0; /* a collision resolves into the new SA */
     n->child_est_seq = (uint32_t)in->e->line;
     n->child_ever_established = 1;
     n->child_est_count++;
@@ -2284,6 +2290,17 @@ static void fold_remote_id_match(const fold_in *in, negotiation *n, fold_result 
     r->phase = 1;
 }
 
+/* "received %N notify, will retry later": TEMPORARY_FAILURE is the
+ * answer to a CHILD_SA rekey that collided with the peer's own. */
+static void fold_notify_status(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (span_eq(in->f[MF_NOTIFY], "TEMPORARY_FAILURE") &&
+        (n->child_ever_established || n->exch == EX_CREATE_CHILD_SA)) {
+        n->rekey_collision = 1;
+        r->phase = 2;
+    }
+}
+
 /* ---- delete ---- */
 
 /* The IKE_SA is being deleted: terminal once anything went wrong. */
@@ -2439,6 +2456,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_REMOTE_ID_MATCH, fold_remote_id_match),
     /* rekey / delete */
     FAILURE(EV_CHILD_REKEY_FAILED, F2_REKEY_FAILED, 2),
+    ON(EV_NOTIFY_STATUS, fold_notify_status),
     FAILURE(EV_CHILD_CREATE_RETRY, F2_CHILD_FAILED, 2),
     ON(EV_RECV_DELETE_IKE, fold_peer_deletes_ike),
     ON(EV_DELETING_IKE, fold_ike_going_away),

@@ -333,7 +333,8 @@ typedef struct negotiation {
     nstr send_error;
     nstr route_error;
     nstr peer_id_type;         /* "ID_KEY_ID", ...: the type of the identity the peer sent (level 3) */          /* the route of an installed CHILD_SA failed ("unable to install source route") */
-    uint8_t route_warned;           /* "error writing to socket: %s": the packets never left */
+    uint8_t route_warned;
+    uint8_t rekey_collision;   /* the peer answered a rekey with TEMPORARY_FAILURE: it was rekeying too */           /* "error writing to socket: %s": the packets never left */
 
     /* message ids seen */
     size_t n_msgids;

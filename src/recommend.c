@@ -810,6 +810,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         recommend_virtual_ip(a, in, d);
         break;
     case IDG_CLASS_PHASE2_REKEY_FAILURE:
+        if (in->rekey_collision) {
+            d->summary = "Nothing to change for one collision; if it repeats, give the ends different "
+                         "or randomised phase 2 lifetimes so that one rekeys first.";
+            d->change_side = "either";
+            d->pfsense = arena_printf(a, "%s > Life Time / Rekey Time / Rand Time: different on the two "
+                                      "ends, or a Rand Time so the rekeys do not coincide.", P2_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.children.%s.rekey_time and rand_time: "
+                                         "rand_time > 0 (the default) and not the same rekey_time on "
+                                         "both ends.", conn_or(in), child_or(in));
+            break;
+        }
         d->summary = "Rekeying the phase 2 fails: make the PFS key group and the phase 2 algorithms "
                      "identical on both ends.";
         d->change_side = "either";

@@ -32,6 +32,7 @@ typedef struct rec_input {
     int eap_nak;                /* EAP failure: 1 this end (client) refused the method, 2 the peer did */
     const char *eap_method;     /* ... the method the server requested */
     const char *peer_id_type;   /* the type of the identity the peer sent ("ID_KEY_ID"), or NULL */
+    int rekey_collision;        /* rekey failure: the peer answered TEMPORARY_FAILURE (both rekeyed) */
     int remote_access;          /* the peer is a remote-access client (it requests a virtual IP) */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;

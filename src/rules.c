@@ -643,6 +643,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
                           v->sev == IDG_SEVERITY_WARNING && n->route_error.len;
         in.remote_access = n->peer_wants_vip;
+        in.rekey_collision = v->cls == IDG_CLASS_PHASE2_REKEY_FAILURE && n->rekey_collision;
         in.peer_id_type = S(&n->peer_id_type);
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
@@ -1867,6 +1868,16 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 peer_desc(n), ex,
                 n->p2_proposed.len ? n->p2_proposed.p : (n->p2_configured.len ? n->p2_configured.p : "not logged"));
         }
+    } else if ((f & FACT(F2_REKEY_FAILED)) && n->rekey_collision) {
+        v.cls = IDG_CLASS_PHASE2_REKEY_FAILURE;
+        v.sev = IDG_SEVERITY_WARNING;
+        v.sev_set = 1;
+        v.confidence = 0.7;
+        v.detail = arena_printf(&rc->a, "The peer answered this end's rekey of the CHILD_SA%s%s with "
+                                "TEMPORARY_FAILURE: both ends were rekeying it at the same time (a rekey "
+                                "collision), and charon retries. Harmless once; if it repeats, the ends' "
+                                "rekey times are too close (no randomisation).",
+                                n->child.len ? " " : "", n->child.len ? n->child.p : "");
     } else if (f & FACT(F2_REKEY_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_REKEY_FAILURE;
         v.confidence = 0.6;
@@ -1874,12 +1885,10 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                                 "phase 2 settings (PFS key group in particular) of both ends.",
                                 n->child.len ? " " : "", n->child.len ? n->child.p : "");
     } else if (f & FACT(F2_NOTIFY_OTHER)) {
-        int vip = n->notify.len && (strstr(n->notify.p, "ADDRESS") || strstr(n->notify.p, "CP_REQ"));
-        v.cls = vip ? IDG_CLASS_PHASE2_NETWORK_MISMATCH : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
-        v.confidence = vip ? 0.4 : 0.3;
-        v.detail = arena_printf(&rc->a, "The peer rejected the CHILD_SA with %s%s.",
-                                n->notify.len ? n->notify.p : "an error",
-                                vip ? " (virtual IP / configuration payload assignment failed)" : "");
+        v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+        v.confidence = 0.3;
+        v.detail = arena_printf(&rc->a, "The peer rejected the CHILD_SA with %s.",
+                                n->notify.len ? n->notify.p : "an error");
     } else if (f & FACT(F2_PEER_DELETED)) {
         v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
         v.confidence = 0.4;
