@@ -1384,6 +1384,11 @@ static void conclude_unfinished(negotiation *n)
         fact(n, F2_REKEY_FAILED);
         return;
     }
+    /* IKEv1 mode config found none of the addresses, and no CHILD_SA came */
+    if (n->vip_missing && !n->vip_assigned && !n->child_est_count) {
+        vip_failed(n, VIP_NO_ADDRESS);
+        return;
+    }
     if (n->dhcp_discovers >= 2 && !n->dhcp_offered) {
         vip_failed(n, VIP_DHCP_NO_ANSWER);
         return;
@@ -2180,12 +2185,32 @@ static void fold_half_open_timeout(const fold_in *in, negotiation *n, fold_resul
 
 /* ---- virtual IPs ---- */
 
+/* "no virtual IP found, sending %N": none of the addresses the peer
+ * requested could be given */
 static void fold_vip_not_found(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    vip_failed(n, VIP_NO_ADDRESS);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
+/* One requested address not found: a dual-stack client asks for an IPv4
+ * and an IPv6 address, and one of them is enough. A failure only when none
+ * is assigned (IKEv2 says so in "no virtual IP found, sending %N";
+ * conclude_unfinished for IKEv1's mode config). */
+static void fold_vip_not_found_for(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (in->f[MF_VALUE].n && !n->vip_requested.len)
         set_span(&n->vip_requested, in->f[MF_VALUE]);
-    vip_failed(n, VIP_NO_ADDRESS);
-    r->terminal = 1;
+    n->vip_missing = 1;
+    r->phase = 2;
+}
+
+static void fold_vip_assigned(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    n->vip_assigned = 1;
     r->phase = 2;
 }
 
@@ -2441,6 +2466,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_HALF_OPEN_TIMEOUT, fold_half_open_timeout),
     /* kernel */
     ON(EV_VIP_NOT_FOUND, fold_vip_not_found),
+    ON(EV_VIP_NOT_FOUND_FOR, fold_vip_not_found_for),
+    ON(EV_VIP_ASSIGNED, fold_vip_assigned),
     ON(EV_VIP_NOT_REQUESTED, fold_vip_not_requested),
     ON(EV_CP_FAILED, fold_cp_failed),
     ON(EV_POOL_EXHAUSTED, fold_pool_exhausted),

@@ -345,7 +345,8 @@ static const msg_pattern TABLE[] = {
     /* ---- virtual IPs: the responder's pool or DHCP server, the initiator's install ------------ */
     /* ike_config.c (v2) and mode_config.c (v1); "sending %N" is INTERNAL_ADDRESS_FAILURE
      * or FAILED_CP_REQUIRED */
-    R(EV_VIP_NOT_FOUND, "IKE", "no virtual IP found for %H requested by '%Y'", MF_VALUE, MF_RID),
+    R(EV_VIP_NOT_FOUND_FOR, "IKE", "no virtual IP found for %H requested by '%Y'", MF_VALUE, MF_RID),
+    R(EV_VIP_ASSIGNED, "IKE", "assigning virtual IP %H to peer '%Y'", MF_VALUE, MF_RID),
     R(EV_VIP_NOT_FOUND, "IKE", "no virtual IP found, sending %N", MF_NOTIFY),
     R(EV_VIP_NOT_FOUND, "IKE", "no virtual IP found, sending empty config payload", NOF), /* v1 */
     R(EV_VIP_NOT_REQUESTED, "IKE", "expected a virtual IP request, sending %N", MF_NOTIFY),
@@ -1037,7 +1038,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
-        N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
+        N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
         N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),

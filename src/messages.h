@@ -137,7 +137,9 @@ typedef enum msg_kind {
     EV_DPD_TIMEOUT,
     EV_HALF_OPEN_TIMEOUT,
     /* virtual IPs: configuration payload (v2), mode config (v1), pools, DHCP */
-    EV_VIP_NOT_FOUND,        /* no virtual IP found for %H requested by '%Y' */
+    EV_VIP_NOT_FOUND,        /* no virtual IP found, sending %N: none of the requested */
+    EV_VIP_NOT_FOUND_FOR,    /* no virtual IP found for %H requested by '%Y': one of them */
+    EV_VIP_ASSIGNED,         /* assigning virtual IP %H to peer '%Y' */
     EV_VIP_NOT_REQUESTED,    /* expected a virtual IP request, sending %N */
     EV_CP_FAILED,            /* configuration payload negotiation failed, no CHILD_SA built */
     EV_POOL_EXHAUSTED,       /* pool '%s' is full, unable to assign address */

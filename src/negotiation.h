@@ -328,6 +328,8 @@ typedef struct negotiation {
     uint8_t vip_cause;         /* vip_cause, for F2_VIP_FAILED / F2_NOTIFY_VIP */
     uint8_t dhcp_discovers;    /* DHCP DISCOVERs sent for the peer (saturates) */
     uint8_t dhcp_offered;      /* a DHCP OFFER came back */
+    uint8_t vip_missing;       /* an address the peer requested was not found (one of several, maybe) */
+    uint8_t vip_assigned;      /* an address was assigned to the peer */
     nstr vip_requested;        /* the address the peer asked for ("0.0.0.0": any) */
     nstr vip_pool;             /* the exhausted pool's name */
     nstr send_error;
