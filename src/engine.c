@@ -1062,6 +1062,8 @@ static int evidence_prio(msg_kind k)
     case EV_NOTIFY_STATUS:
     case EV_IKE_REKEY_FAILED:
     case EV_CHILD_CREATE_RETRY:
+    case EV_VIP_ASSIGNED:
+    case EV_DHCP_OFFER:
         return 1;
     case EV_INITIATING_V2:
     case EV_INITIATING_MM:
@@ -1093,6 +1095,13 @@ static int evidence_prio(msg_kind k)
     case EV_NO_ALT_CONFIG:
     case EV_PEER_RETRY:
     case EV_RESOLVE_FAILED:
+    case EV_PEER_CERT:
+    case EV_EAP_METHOD:
+    case EV_EAP_SUCCEEDED:
+    case EV_REMOTE_ID_MATCH:
+    case EV_DHCP_DISCOVER:
+    case EV_VIP_NOT_FOUND_FOR:
+    case EV_CONN_RESULT:
         return 2;
     case EV_NONE:
     case EV__COUNT:
@@ -2057,8 +2066,11 @@ static void fold_no_ike_cfg(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_cert_problem(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, in->entry->fact);
-    if (!n->cert_detail.len)
+    if (!n->cert_detail.len) {
         set_span(&n->cert_detail, in->l->msg);
+        if (in->ev->kind == EV_CERT_FAILURE)
+            set_span(&n->cert_for, in->f[MF_RID]);
+    }
     r->terminal = 1;
     r->phase = 1;
 }
@@ -2077,8 +2089,9 @@ static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result
 {
     fact(n, in->entry->fact);
     /* a missing secret says why, whatever line came first */
-    if (in->ev->kind == EV_XAUTH_NO_SECRET && !n->xauth_no_secret) {
-        n->xauth_no_secret = 1;
+    if ((in->ev->kind == EV_XAUTH_NO_SECRET || in->ev->kind == EV_XAUTH_SCRIPT_FAILED) &&
+        !n->xauth_no_secret) {
+        n->xauth_no_secret = in->ev->kind == EV_XAUTH_NO_SECRET ? 1 : 2;
         set_span(&n->eap_detail, in->l->msg);
     }
     if (!n->eap_detail.len)
@@ -2116,6 +2129,22 @@ static void fold_eap_nak_received(const fold_in *in, negotiation *n, fold_result
         set_span(&n->eap_detail, in->l->msg);
     set_role(n, IDG_ROLE_RESPONDER);
     r->terminal = 1;
+    r->phase = 1;
+}
+
+/* "no MSK": the method (RADIUS) gave no key, so AUTH cannot be verified */
+static void fold_eap_succeeded(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_span(&n->eap_method, in->f[MF_TYPE]);
+    if (span_eq(in->f[MF_TEXT], "no "))
+        n->eap_no_msk = 1;
+    r->phase = 1;
+}
+
+static void fold_peer_cert(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->peer_cert.len)
+        set_span(&n->peer_cert, in->f[MF_VALUE]);
     r->phase = 1;
 }
 
@@ -2452,6 +2481,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     ON_FACT(EV_XAUTH_NO_SECRET, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
+    ON_FACT(EV_XAUTH_SCRIPT_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
+    ON(EV_EAP_SUCCEEDED, fold_eap_succeeded),
+    ON(EV_PEER_CERT, fold_peer_cert),
     /* timeouts */
     ON(EV_RETRANSMIT_V1, fold_retransmit),
     ON(EV_RETRANSMIT_V2, fold_retransmit),

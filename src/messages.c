@@ -137,6 +137,8 @@ static const msg_pattern TABLE[] = {
     /* xauth-generic, the server's side: the user's secret is missing or
      * the password given does not match it */
     R(EV_XAUTH_NO_SECRET, "IKE", "no XAuth secret found for '%Y' - '%Y'", MF_LID, MF_RID),
+    /* OPNsense's xauth-script plugin (not upstream): the script itself failed */
+    R(EV_XAUTH_SCRIPT_FAILED, "IKE", "XAUTH-SCRIPT failed to execute script '%s'.", MF_TEXT),
     R(EV_XAUTH_FAILED, "IKE", "none of %d found XAuth secrets for '%Y' - '%Y' matched", MF_SKIP, MF_LID, MF_RID),
     R(EV_XAUTH_FAILED, "IKE", "no XAuth %s found for '%Y' - '%Y'", MF_SKIP, MF_LID, MF_RID),  /* 5.1.1+ */
     R(EV_XAUTH_FAILED, "IKE", "peer did not respond to our XAuth request", NOF),
@@ -290,12 +292,14 @@ static const msg_pattern TABLE[] = {
     R(EV_NO_PRIVATE_KEY, "IKE", "no private key found for '%Y'", MF_LID),
     R(EV_NO_PRIVATE_KEY, "IKE", "no %N private key found for '%Y'", MF_TYPE, MF_LID),
     R(EV_SEND_CERT, "IKE", "sending end entity cert \"%Y\"", MF_LID),
+    R(EV_PEER_CERT, "IKE", "received end entity cert \"%Y\"", MF_VALUE),
     R(EV_UNKNOWN_CA_REQ, "IKE", "received cert request for unknown ca with keyid %Y", MF_VALUE),
     R(EV_UNKNOWN_CA_REQ, "IKE", "received cert request for unknown ca '%Y'", MF_VALUE),
     R(EV_UNKNOWN_CA_REQ, "IKE", "received %u cert requests for an unknown ca", MF_COUNT),
 
     /* ---- EAP ---------------------------------------------------------------------------------- */
     R(EV_EAP_FAILED, "IKE", "EAP method %N failed for peer %Y", MF_TYPE, MF_RID),
+    R(EV_EAP_SUCCEEDED, "IKE", "EAP method %N succeeded, %sMSK established", MF_TYPE, MF_TEXT),
     /* eap_authenticator.c: the method, and a client that refuses it */
     R(EV_EAP_METHOD, "IKE", "server requested %N authentication (id 0x%02X)", MF_TYPE, MF_SKIP),
     R(EV_EAP_METHOD, "IKE", "initiating %N method (id 0x%02X)", MF_TYPE, MF_SKIP),
@@ -1035,7 +1039,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
-        N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
+        N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),

@@ -119,6 +119,9 @@ typedef enum msg_kind {
     EV_EAP_FAILED,
     EV_XAUTH_FAILED,
     EV_XAUTH_NO_SECRET,      /* the server has no XAuth secret for the user */
+    EV_XAUTH_SCRIPT_FAILED,  /* OPNsense's xauth-script: the script did not run */
+    EV_EAP_SUCCEEDED,        /* EAP method %N succeeded, %sMSK established */
+    EV_PEER_CERT,            /* received end entity cert "%Y" */
     EV_EAP_RETRY,
     EV_EAP_METHOD,           /* server requested %N authentication / initiating %N method */
     EV_EAP_NAK_SENT,         /* the client refuses the method the server requested */

@@ -318,7 +318,10 @@ typedef struct negotiation {
     nstr eap_method;           /* the EAP method the server requested (or this server initiated) */
     nstr eap_wanted;           /* the method a client that refused it asked for instead */
     uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
-    uint8_t xauth_no_secret;   /* the XAuth server has no secret for the user */
+    uint8_t xauth_no_secret;   /* the XAuth server: 1 has no secret for the user, 2 its script failed */
+    uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
+    nstr peer_cert;            /* the subject of the peer's end entity certificate */
+    nstr cert_for;             /* the identity "no trusted %N public key found for '%Y'" names */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */

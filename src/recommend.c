@@ -678,6 +678,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      in->remote_addr ? in->remote_addr : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE:
+        if (in->xauth == 3) {
+            d->summary = "This end's XAuth script failed to run: repair it (the user's password was "
+                         "never checked).";
+            d->change_side = "local";
+            d->pfsense = "OPNsense: the script /usr/local/etc/inc/ipsec.auth-user.php must exist and run "
+                         "(reinstall or update the firmware; check the system log for its errors); pfSense "
+                         "has no such script.";
+            d->strongswan = "charon.plugins.xauth-generic or an XAuth backend that works (xauth-eap, "
+                            "xauth-pam); fix or remove the xauth-script plugin's script.";
+            break;
+        }
         if (in->xauth == 2) {
             d->summary = "This end has no XAuth password for the user: add the user (or its secret) on "
                          "this end.";
@@ -711,6 +722,21 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "aggressive and the secrets must match the peer's.", conn_or(in));
         break;
     case IDG_CLASS_PHASE1_CERTIFICATE_FAILURE:
+        if (in->cert_id_mismatch) {
+            const idg_offending *po = find_off(in, "phase1.peer_identifier");
+            d->summary = arena_printf(a, "Expect an identity the peer's certificate carries (%s), not "
+                                      "'%s'; if the certificate is right and only untrusted, import the "
+                                      "CA that issued it.", po && po->peer ? po->peer : "its subject or a SAN",
+                                      po && po->local ? po->local : "the address");
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "%s > Peer identifier: Distinguished name or FQDN, a name in the "
+                                      "peer's certificate; Peer Certificate Authority: the CA that issued "
+                                      "it.", P1_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.remote.id = <a name in the peer's certificate "
+                                         "(a SAN, or its subject DN)>, remote.cacerts = <its CA>.",
+                                         conn_or(in));
+            break;
+        }
         if (in->own_key) {
             d->summary = "Give this end the private key of its own certificate (or authenticate it "
                          "with a pre-shared key, if the peer expects that).";
@@ -734,6 +760,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
         break;
     case IDG_CLASS_PHASE1_EAP_FAILURE:
+        if (in->eap_no_msk) {
+            d->summary = "Make the EAP server return the MSK: with RADIUS, the MS-MPPE-Send-Key and "
+                         "MS-MPPE-Recv-Key attributes in its Access-Accept.";
+            d->change_side = "local"; /* this end's authentication backend */
+            d->pfsense = "System > User Manager > Authentication Servers: the RADIUS server must answer "
+                         "EAP-MSCHAPv2 with MPPE keys (Windows NPS: a network policy with EAP/MS-CHAP v2 "
+                         "authentication; FreeRADIUS: mschap use_mppe = yes).";
+            d->strongswan = "charon.plugins.eap-radius: the server must send MS-MPPE keys; or use an EAP "
+                            "method that derives an MSK (EAP-MSCHAPv2, EAP-TLS) end to end.";
+            break;
+        }
         if (in->eap_nak) {
             const char *m = in->eap_method ? in->eap_method : "the server's method";
             d->summary = arena_printf(a, "Use one EAP method on both ends: the server requests %s, "

@@ -28,12 +28,15 @@ typedef struct rec_input {
     int remote_port;            /* the peer's IKE port when it is neither 500 nor 4500, else 0 */
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
     int half_open;              /* the peer started an IKE_SA and never completed it */
-    int xauth;                  /* IKEv1 XAuth failed: 1 the password, 2 no secret here for the user */
+    int xauth;                  /* IKEv1 XAuth failed: 1 the password, 2 no secret here for the user,
+                                 * 3 this end's XAuth script failed */
+    int eap_no_msk;             /* EAP failure: the method succeeded without an MSK (RADIUS keys) */
     int eap_nak;                /* EAP failure: 1 this end (client) refused the method, 2 the peer did */
     const char *eap_method;     /* ... the method the server requested */
     const char *peer_id_type;   /* the type of the identity the peer sent ("ID_KEY_ID"), or NULL */
     int rekey_collision;        /* rekey failure: the peer answered TEMPORARY_FAILURE (both rekeyed) */
     int remote_access;          /* the peer is a remote-access client (it requests a virtual IP) */
+    int cert_id_mismatch;       /* certificate failure: the peer's certificate lacks the expected identity */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;
     int route_failed;           /* install warning: the CHILD_SA is up, its route is not */      /* install failure: the kernel's error text, or NULL */

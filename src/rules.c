@@ -218,6 +218,14 @@ static void add_off(rules_ctx *rc, const char *field, const char *local, const c
     o->peer = peer && *peer ? arena_str(&rc->a, peer) : NULL;
 }
 
+static int find_off_rc(const rules_ctx *rc, const char *field)
+{
+    for (size_t i = 0; i < rc->n_off; i++)
+        if (streq(rc->off[i].field, field))
+            return 1;
+    return 0;
+}
+
 static int looks_like_ip(const char *s)
 {
     if (!s || !*s)
@@ -639,6 +647,9 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
+        in.cert_id_mismatch = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE &&
+                              find_off_rc(rc, "phase1.peer_identifier");
+        in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
                           v->sev == IDG_SEVERITY_WARNING && n->route_error.len;
@@ -1217,6 +1228,17 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
         if (!(f & FACT(F1_CERT)))
             add_off(rc, "phase1.my_certificate", "no usable private key", NULL);
+        /* "no trusted key for '<id>'" while the certificate the peer sent
+         * names something else: the identity is not in the certificate */
+        const char *id = S(&n->cert_for), *cert = S(&n->peer_cert);
+        if ((f & FACT(F1_CERT)) && id && cert && !strstr(cert, id) && strcmp(id, "%any") != 0) {
+            v.detail = arena_printf(&rc->a, "%s The certificate the peer sent (\"%s\") does not carry "
+                                    "the identity '%s' it authenticates as (not its subject, and "
+                                    "unless a subjectAltName lists it): if that is the peer's "
+                                    "certificate, expect an identity it carries (the peer identifier "
+                                    "here, the remote ID on a client).", v.detail, cert, id);
+            add_off(rc, "phase1.peer_identifier", id, cert);
+        }
     } else if (p1_identifier(rc, n, &v) == 0) {
         /* filled */
     } else if (n->ike_version == 2 && (f & (FACT(F1_DECRYPT_FAILED) | FACT(F1_NOT_ENCRYPTED))) &&
@@ -1316,6 +1338,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
                 m ? " " : "", m ? m : "");
         }
+    } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_no_msk) {
+        v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v.confidence = 0.85;
+        v.detail = arena_printf(&rc->a,
+            "The EAP method%s%s succeeded (the user's credentials are right) but derived no MSK, the "
+            "key both ends sign IKE_AUTH with, so the AUTH payload could not be verified (\"%s\"). "
+            "With RADIUS, the server did not return the MS-MPPE-Send-Key / MS-MPPE-Recv-Key "
+            "attributes.", n->eap_method.len ? " " : "", n->eap_method.len ? n->eap_method.p : "",
+            n->eap_detail.len ? n->eap_detail.p : "no MSK established");
     } else if (f & FACT(F1_EAP_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.85;
