@@ -101,6 +101,12 @@
     "The EAP exchange (EAP-MSCHAPv2, EAP-TLS, EAP-RADIUS, ...) failed: " \
     "wrong user credentials, method mismatch, or the RADIUS server " \
     "rejected the user."
+#define TITLE_PHASE1_CONNECTION_NOT_LOADED "Connection not loaded"
+#define DESC_PHASE1_CONNECTION_NOT_LOADED \
+    "charon was asked to start a connection it does not have ('no config " \
+    "named ...', swanctl's 'config ... not found'): the configuration was " \
+    "never loaded (a syntax error, a config the GUI did not write) or the " \
+    "name is wrong. No packet was sent."
 #define TITLE_PHASE2_NETWORK_MISMATCH "Phase 2 network (traffic selector) mismatch"
 #define DESC_PHASE2_NETWORK_MISMATCH \
     "The local/remote networks of the phase 2 entries do not mirror each " \

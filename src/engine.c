@@ -828,6 +828,8 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             bind_thread(e, l->thread, n);
         return n;
     }
+    if (__builtin_expect(ev->kind == EV_NO_CONFIG_NAMED, 0))
+        return get_neg(e, INT64_MIN, 1); /* no SA: a negotiation of its own */
     if (__builtin_expect(ev->kind == EV_SEND_ERROR, 0)) {
         /* the sender thread, in no SA's context: the packet it failed to
          * send is the one logged just before */
@@ -2175,6 +2177,15 @@ static void fold_resolve_failed(const fold_in *in, negotiation *n, fold_result *
     r->terminal = 1;
 }
 
+static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_CONFIG_NOT_LOADED);
+    set_conn(n, in->f[MF_NAME], 2);
+    set_role(n, IDG_ROLE_INITIATOR);
+    r->phase = 1;
+    r->terminal = 1;
+}
+
 static void fold_restarting_child(const fold_in *in, negotiation *n, fold_result *r)
 {
     (void)in;
@@ -2491,6 +2502,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_PEER_NOT_RESPONDING, F1_NOT_RESPONDING),
     FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
+    ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),
     PHASE(EV_DPD_REQUEST, 0),

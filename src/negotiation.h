@@ -99,6 +99,7 @@ enum {
     F1_SENT_NO_PROP,        /* this end answered NO_PROPOSAL_CHOSEN (reason not logged) */
     F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */
     F1_EAP_UNCONFIGURED,    /* the peer requests EAP, no config of this end has it */
+    F1_CONFIG_NOT_LOADED,   /* asked to start a connection charon does not have */
     F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
                              * the encryption (an unprotected error notify) */
     /* phase 2 */

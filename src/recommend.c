@@ -759,6 +759,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         d->strongswan = arena_printf(a, "connections.%s.remote.cacerts = <that CA> (or put it in "
                                      "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
         break;
+    case IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED:
+        d->summary = arena_printf(a, "Load the connection '%s' into charon: fix what keeps the "
+                                  "configuration from loading, then reload it.",
+                                  in->conn ? in->conn : "?");
+        d->change_side = "local";
+        d->pfsense = "VPN > IPsec > Tunnels: the phase 1 enabled, Save and Apply Changes; Status > IPsec "
+                     "lists the loaded connections and Status > System Logs > IPsec the load errors "
+                     "(on OPNsense: VPN > IPsec > Tunnel Settings, Apply).";
+        d->strongswan = "swanctl --load-all (ipsec reload for ipsec.conf) and read its errors; swanctl "
+                        "--list-conns shows what is loaded.";
+        break;
     case IDG_CLASS_PHASE1_EAP_FAILURE:
         if (in->eap_no_msk) {
             d->summary = "Make the EAP server return the MSK: with RADIUS, the MS-MPPE-Send-Key and "

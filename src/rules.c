@@ -1384,6 +1384,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.5;
         v.detail = arena_printf(&rc->a, "The peer %s answered with %s: it does not speak %s as "
                                 "configured here.", peer_desc(n), n->notify.len ? n->notify.p : "an error", ver);
+    } else if (f & FACT(F1_CONFIG_NOT_LOADED)) {
+        v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
+        v.confidence = 0.9;
+        v.role = IDG_ROLE_INITIATOR;
+        v.detail = arena_printf(&rc->a,
+            "charon was asked to start the connection '%s', which it does not have: the "
+            "configuration was never loaded (a syntax error in it, a connection the GUI did not "
+            "write, a reload that failed) or the name is wrong. Nothing was sent to the peer.",
+            n->conn.len ? n->conn.p : "?");
     } else if (f & FACT(F1_UNRESOLVED)) {
         v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
         v.confidence = 0.95;
