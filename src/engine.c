@@ -1167,7 +1167,7 @@ static void vip_failed(negotiation *n, vip_cause c)
 static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
 {
     span p = s->payloads;
-    int p2ctx = n->ike_established || n->main_exch == EX_QUICK_MODE ||
+    int p2ctx = n->ike_established || n->main_exch == EX_QUICK_MODE || n->info_protected ||
                 n->main_exch == EX_CREATE_CHILD_SA ||
                 (n->main_exch == EX_NONE && n->last_prop_phase == 2) ||
                 (s->x == EX_INFORMATIONAL_V1 && span_has(p, "HASH") && n->facts & F2_MASK) ||
@@ -1220,6 +1220,8 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     }
     if (!generating && s.request && s.x == EX_IKE_AUTH && span_has(s.payloads, "CPRQ("))
         n->peer_wants_vip = 1;
+    if (s.x == EX_INFORMATIONAL_V1)
+        n->info_protected = span_has(s.payloads, "HASH") && s.msgid != 0;
     n->exch = s.x;
     if (s.x != EX_INFORMATIONAL && s.x != EX_INFORMATIONAL_V1 && s.x != EX_OTHER)
         n->main_exch = s.x;
@@ -1304,8 +1306,8 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
      * also in excerpts that do not show the IKE_SA coming up */
     int qm = n->main_exch == EX_QUICK_MODE ||
              (n->main_exch == EX_NONE && n->last_prop_phase == 2);
-    if (v == 1 && qm)
-        est = 1;
+    if (v == 1 && (qm || (n->exch == EX_INFORMATIONAL_V1 && n->info_protected)))
+        est = 1; /* a notify under the ISAKMP SA's protection (HASH): after Main Mode */
     int f = -1;
     set_version(n, v);
     if (span_eq(nt, "INTERNAL_ADDRESS_FAILURE") || span_eq(nt, "FAILED_CP_REQUIRED")) {
@@ -1383,8 +1385,9 @@ static void conclude_unfinished(negotiation *n)
         return;
     /* a paste cut while charon retransmits its phase 1 request: two
      * retransmits unanswered is what a reader concludes from */
-    if (!n->ike_established && n->awaiting && n->retransmits >= 2 &&
-        n->retransmit_msgid == (int64_t)n->last_gen_msgid) {
+    if (!n->ike_established &&
+        ((n->awaiting && n->retransmits >= 2 && n->retransmit_msgid == (int64_t)n->last_gen_msgid) ||
+         n->send_error.len)) { /* or this end could not even send it */
         fact(n, F1_RETRANSMITTING);
         return;
     }
@@ -2168,7 +2171,10 @@ static void fold_retransmit(const fold_in *in, negotiation *n, fold_result *r)
  * charon keeps trying (keyingtries). */
 static void fold_resolve_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
-    if (n->ike_established)
+    /* "%any": a connection without a peer address (a server's) was started
+     * by hand; it can only respond. No DNS involved, and no tunnel failed. */
+    span h = in->f[MF_TEXT];
+    if (n->ike_established || span_eq(h, "%any") || span_eq(h, "%any6"))
         return;
     fact(n, F1_UNRESOLVED);
     set_role(n, IDG_ROLE_INITIATOR);

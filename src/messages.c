@@ -890,6 +890,15 @@ static inline int is_trailing_space(char c)
     return c == ' ' || c == '\r' || c == '\t';
 }
 
+/* Whether msg[0..n) holds an odd number of '"'. */
+static int unbalanced_quote(const char *msg, size_t n)
+{
+    size_t count = 0;
+    for (const char *p = msg, *end = msg + n; (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+        count++;
+    return count & 1;
+}
+
 /* The message's first and last eight bytes, loaded once for all the rows
  * it is compared against. */
 typedef struct msg_ends {
@@ -985,7 +994,7 @@ int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
      * white space; most messages have none and are 8 bytes or longer */
     size_t s = 0, t = n;
     msg_ends m;
-    if (n >= 8 && msg[0] != ' ' && !is_trailing_space(msg[n - 1])) {
+    if (n >= 8 && msg[0] != ' ' && !is_trailing_space(msg[n - 1]) && msg[n - 1] != '"') {
         m.head = swar_load(msg);
         m.tail = swar_load(msg + n - 8);
     } else {
@@ -993,6 +1002,13 @@ int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
             s++;
         while (t > s && is_trailing_space(msg[t - 1]))
             t--;
+        if (t > s && msg[t - 1] == '"' && unbalanced_quote(msg + s, t - s)) {
+            /* the closing quote of a quoted paste ("May 6 ... (464 bytes)"),
+             * not one of the message's own pairs (cert "CN=...") */
+            t--;
+            while (t > s && is_trailing_space(msg[t - 1]))
+                t--;
+        }
         if (t == s)
             return 0;
         m.head = load_upto8(msg + s, t - s);
