@@ -141,6 +141,7 @@ struct line_source {
     bool cutting;  /* past max_line: dropping bytes up to the line end */
     bool after_cr; /* the last byte fed was a CR: a following LF is its pair */
     bool failed;   /* out of memory: the rest of the input is ignored */
+    bool splitting; /* reading the lines of a JSON string (split_escaped) */
     uint64_t lineno;
     envelope_cache headers;
 
@@ -618,6 +619,70 @@ static void hold(line_source *ls, size_t phys_len)
     keep_current_slot(ls);
 }
 
+static int take_line_slow(line_source *ls, char *line, size_t len, size_t phys_len);
+
+/* Whether a line that is no log line holds a log as a JSON string: two or
+ * more escaped line breaks ("\n"), as Ansible's stdout or an API answer
+ * carries swanctl's output. */
+static bool has_escaped_lines(span raw)
+{
+    const char *p = raw.p, *end = raw.p + raw.n;
+    if (memchr(p, '\n', raw.n))
+        return true; /* decoded by the JSON parser (a line that starts with '{') */
+    int found = 0;
+    while (found < 2 && p < end && (p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+        if (p + 1 < end && p[1] == 'n')
+            found++;
+        p += 2;
+    }
+    return found >= 2;
+}
+
+/* Reads the lines of such a string, each as a line of its own (numbered
+ * on from the physical line's number), with its JSON escapes undone. */
+static int split_escaped(line_source *ls, span raw)
+{
+    char *copy = malloc(raw.n + 1);
+    if (!copy)
+        return 0;
+    memcpy(copy, raw.p, raw.n);
+    const char *end = copy + raw.n;
+    int rc = 0;
+    ls->splitting = true;
+    ls->lineno--; /* the first of them takes the physical line's number */
+    for (char *seg = copy; seg < end && rc == 0;) {
+        char *w = seg, *r = seg;
+        while (r < end && r[0] != '\n' && !(r[0] == '\\' && r + 1 < end && r[1] == 'n')) {
+            if (r[0] == '\\' && r + 1 < end && (r[1] == '"' || r[1] == '\\' || r[1] == '/')) {
+                *w++ = r[1];
+                r += 2;
+            } else if (r[0] == '\\' && r + 1 < end && r[1] == 't') {
+                *w++ = ' ';
+                r += 2;
+            } else {
+                *w++ = *r++;
+            }
+        }
+        size_t n = (size_t)(w - seg);
+        line_buf *b = &ls->slot[ls->cur];
+        if (n > ls->max_line)
+            n = ls->max_line;
+        if (n > b->cap && !slot_reserve(b, n, ls->max_line)) {
+            ls->failed = true;
+            break;
+        }
+        memcpy(b->p, seg, n);
+        ++ls->lineno;
+        rc = take_line_slow(ls, b->p, n, n);
+        if (r >= end)
+            break;
+        seg = r + (*r == '\n' ? 1 : 2); /* past the "\n" or a decoded line break */
+    }
+    ls->splitting = false;
+    free(copy);
+    return rc;
+}
+
 static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
                       size_t phys_len)
 {
@@ -630,6 +695,8 @@ static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
         ls->max_phys_len = phys_len;
     if (release_held(ls) < 0)
         return -1;
+    if (kind == ENVELOPE_BARE && !ls->splitting && has_escaped_lines(l->raw))
+        return split_escaped(ls, l->raw);
     if (kind == ENVELOPE_BARE) {
         /* counted by the event layer (a charon line if the message table
          * knows it, else skipped); never held: the next bare line would
@@ -640,6 +707,8 @@ static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
         return rc < 0 ? -1 : 0;
     }
     if (kind != ENVELOPE_CHARON) {
+        if (!ls->splitting && has_escaped_lines(l->raw))
+            return split_escaped(ls, l->raw);
         ls->stats->skipped_lines++;
         return 0;
     }

@@ -555,6 +555,29 @@ START_TEST(test_wrap_trimmed_space_at_80)
 }
 END_TEST
 
+/* swanctl's output inside a JSON string (Ansible's stdout): one physical
+ * line, its lines joined by escaped line breaks, quotes escaped. */
+START_TEST(test_json_string_lines)
+{
+    const char *text =
+        "fatal: [gw1]: FAILED! => {\"rc\": 1, \"stdout\": \"[IKE] initiating IKE_SA dc[1] to 198.51.100.9\\n"
+        "[IKE] sending end entity cert \\\"CN=gw\\\"\\n"
+        "[IKE] retransmit 1 of request with message ID 0\\n"
+        "[IKE] giving up after 1 retransmits\"}\n"
+        "not\\na log\n";
+    for (size_t chunk = 0; chunk <= 5; chunk += 5) {
+        idg_stats st;
+        got g = run(text, chunk, &st);
+        ck_assert_uint_ge(g.n, 3);
+        size_t k = g.n - 3;
+        ck_assert_str_eq(g.v[k].msg, "sending end entity cert \"CN=gw\"");
+        ck_assert_str_eq(g.v[k + 1].msg, "retransmit 1 of request with message ID 0");
+        ck_assert_str_eq(g.v[k + 2].msg, "giving up after 1 retransmits\"}");
+        got_free(&g);
+    }
+}
+END_TEST
+
 /* A log pasted into Jira or a wiki comes wrapped in HTML: the markup goes,
  * whether the line has entities or not, while the log's own angle
  * brackets (the <conn|id> prefix, a redaction, a syslog priority) stay. */
@@ -1097,6 +1120,7 @@ static Suite *line_source_suite(void)
     TCase *repair = tcase_create("repair");
     tcase_add_test(repair, test_html_unescape);
     tcase_add_test(repair, test_html_markup);
+    tcase_add_test(repair, test_json_string_lines);
     tcase_add_test(repair, test_wrap_trimmed_space_at_80);
     tcase_add_test(repair, test_wrap_fixed_width);
     tcase_add_test(repair, test_wrap_mail_client);
