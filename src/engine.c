@@ -1766,6 +1766,8 @@ static void fold_selected_proposal(const fold_in *in, negotiation *n, fold_resul
     int ph = proposals_phase(in->f[MF_PROPOSALS]);
     if (ph == 2)
         n->p2_selected_ok = 1;
+    else if (ph == 1)
+        set_big(&n->p1_selected, in->f[MF_PROPOSALS]);
     n->sel_failed = 0;
     r->phase = ph;
 }
@@ -2183,6 +2185,16 @@ static void fold_resolve_failed(const fold_in *in, negotiation *n, fold_result *
     r->terminal = 1;
 }
 
+static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    if (!n->ike_established) {
+        fact(n, F1_KE_MALFORMED);
+        r->terminal = 1;
+    }
+    r->phase = 1;
+}
+
 static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_CONFIG_NOT_LOADED);
@@ -2509,6 +2521,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
+    ON(EV_KE_MALFORMED, fold_ke_malformed),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),
     PHASE(EV_DPD_REQUEST, 0),

@@ -216,6 +216,16 @@ static const msg_pattern TABLE[] = {
     R(EV_INVALID_KE_R, "IKE", "DH group %N inacceptable, requesting %N", MF_ALG1, MF_ALG2),  /* <= 5.6.3 */
     R(EV_INVALID_KE_R, "IKE", "DH group %N unacceptable, requesting %N", MF_ALG1, MF_ALG2),  /* 5.7.0-5.9.14 */
     R(EV_INVALID_KE_R, "IKE", "key exchange method %N unacceptable, requesting %N", MF_ALG1, MF_ALG2), /* 6.0+ */
+    /* the crypto plugins (openssl, gmp, curve25519, ...): the peer's public value does not fit the
+     * group; ike_init then fails to apply it */
+    R(EV_KE_MALFORMED, "LIB", "ECDH public value is malformed", NOF),
+    R(EV_KE_MALFORMED, "LIB", "ECDH public value is invalid", NOF),
+    R(EV_KE_MALFORMED, "LIB", "DH public value is malformed", NOF),
+    R(EV_KE_MALFORMED, "LIB", "DH public key value invalid", NOF),
+    R(EV_KE_MALFORMED, "LIB", "%N public value is malformed", MF_TYPE),
+    R(EV_KE_MALFORMED, "IKE", "applying DH public value failed", NOF),        /* <= 5.9.14 */
+    R(EV_KE_MALFORMED, "IKE", "applying KE public value failed", NOF),        /* 6.0 */
+    R(EV_KE_MALFORMED, "IKE", "applying key exchange public value failed", NOF),
     R(EV_KE_FAILED, "IKE", "giving up after %d retries", MF_COUNT),
     R(EV_KE_FAILED, "IKE", "already retried with DH group %N, ignore requested %N", MF_ALG1, MF_ALG2),
     R(EV_KE_FAILED, "IKE", "already retried with DH group %N, ignorerequested %N", MF_ALG1, MF_ALG2),
@@ -1046,7 +1056,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_SELECTED_PROPOSAL), N(EV_P1_UNACCEPTABLE), N(EV_NO_ACCEPTABLE_PROPOSAL),
         N(EV_V1_NO_PROPOSAL), N(EV_QM_NO_PROPOSAL), N(EV_PEER_PROPOSAL_INVALID),
         N(EV_NOTIFY_ERROR_V1), N(EV_NOTIFY_ERROR_V2), N(EV_NOTIFY_CHILD),
-        N(EV_NOTIFY_STATUS), N(EV_INVALID_KE_I), N(EV_INVALID_KE_R), N(EV_KE_FAILED),
+        N(EV_NOTIFY_STATUS), N(EV_INVALID_KE_I), N(EV_INVALID_KE_R), N(EV_KE_FAILED), N(EV_KE_MALFORMED),
         N(EV_LOOKING_CHILD_CFG), N(EV_TS_HEADER_PROPOSE_US), N(EV_TS_HEADER_PROPOSE_OTHER),
         N(EV_TS_HEADER_SELECT_US), N(EV_TS_HEADER_SELECT_OTHER), N(EV_TS_NARROW),
         N(EV_NO_CHILD_CFG), N(EV_TS_UNACCEPTABLE), N(EV_NO_ACCEPTABLE_TS),

@@ -77,7 +77,8 @@ typedef enum msg_kind {
     EV_NOTIFY_STATUS,        /* received %N notify */
     EV_INVALID_KE_I,         /* peer didn't accept DH group %N, it requested %N */
     EV_INVALID_KE_R,         /* DH group %N unacceptable, requesting %N */
-    EV_KE_FAILED,            /* giving up after %d retries / selection invalid ... */
+    EV_KE_FAILED,
+    EV_KE_MALFORMED,         /* the peer's key exchange value is malformed (crypto plugin) */            /* giving up after %d retries / selection invalid ... */
     /* traffic selectors */
     EV_LOOKING_CHILD_CFG,
     EV_TS_HEADER_PROPOSE_US,

@@ -1384,6 +1384,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.5;
         v.detail = arena_printf(&rc->a, "The peer %s answered with %s: it does not speak %s as "
                                 "configured here.", peer_desc(n), n->notify.len ? n->notify.p : "an error", ver);
+    } else if (f & FACT(F1_KE_MALFORMED)) {
+        const char *sel = S(&n->p1_selected);
+        v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+        v.confidence = 0.5;
+        v.detail = arena_printf(&rc->a,
+            "The peer's key exchange value does not fit the DH group%s%s: it is malformed (wrong "
+            "length, or not a point of the curve). The peer implements the group differently or "
+            "wrongly, or it is a scanner (ike-scan) rather than a VPN peer; another DH group on both "
+            "ends avoids it.", sel ? " selected (" : "", sel ? arena_printf(&rc->a, "%s)", sel) : "");
     } else if (f & FACT(F1_CONFIG_NOT_LOADED)) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
         v.confidence = 0.9;
@@ -1921,8 +1930,10 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
     } else if (f & FACT(F2_REKEY_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_REKEY_FAILURE;
         v.confidence = 0.6;
-        v.detail = arena_printf(&rc->a, "Rekeying the CHILD_SA%s%s failed; charon retries. Compare the "
-                                "phase 2 settings (PFS key group in particular) of both ends.",
+        v.detail = arena_printf(&rc->a, "Rekeying the CHILD_SA%s%s failed; charon retries. This log "
+                                "does not say why: most often the PFS key groups differ (IKEv2 "
+                                "negotiates PFS only when rekeying), else the peer or this end's "
+                                "kernel refused the new SA. Compare the phase 2 settings of both ends.",
                                 n->child.len ? " " : "", n->child.len ? n->child.p : "");
     } else if (f & FACT(F2_NOTIFY_OTHER)) {
         v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
