@@ -1222,6 +1222,13 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
         n->peer_wants_vip = 1;
     if (s.x == EX_INFORMATIONAL_V1)
         n->info_protected = span_has(s.payloads, "HASH") && s.msgid != 0;
+    /* IKEv1 XAuth: the peer's TRANSACTION asks for a user and password; an
+     * answer whose CP carries no attributes ("[ HASH CP ]") has none */
+    if (s.x == EX_TRANSACTION && !generating && s.request && span_has(s.payloads, "X_USER"))
+        n->xauth_asked = 1;
+    else if (s.x == EX_TRANSACTION && generating && !s.request && n->xauth_asked == 1 &&
+             span_has(s.payloads, " CP ]"))
+        n->xauth_asked = 2;
     n->exch = s.x;
     if (s.x != EX_INFORMATIONAL && s.x != EX_INFORMATIONAL_V1 && s.x != EX_OTHER)
         n->main_exch = s.x;
@@ -2397,8 +2404,17 @@ static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *
  * without a notify answer this end's first request that way. */
 static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result *r)
 {
-    if (n->ike_version == 1 && n->awaiting && n->last_gen_request && n->last_gen_x == EX_QUICK_MODE &&
-        !n->child_ever_established && !(n->facts & F2_MASK)) { /* not a rekey racing a delete */
+    if (n->xauth_asked == 2 && !(n->facts & F1_MASK)) {
+        /* it asked for XAuth credentials, got none, and gave up on this end */
+        fact(n, F1_XAUTH_FAILED);
+        if (!n->eap_detail.len)
+            nstr_set(&n->eap_detail, "the peer asked for XAuth credentials and this end sent none",
+                     sizeof "the peer asked for XAuth credentials and this end sent none" - 1);
+        n->xauth_no_secret = 3;
+        r->phase = 1;
+    } else if (n->ike_version == 1 && n->awaiting && n->last_gen_request &&
+               n->last_gen_x == EX_QUICK_MODE && !n->child_ever_established &&
+               !(n->facts & F2_MASK)) { /* not a rekey racing a delete */
         fact(n, F2_PEER_DELETED);
         r->phase = 2;
     }

@@ -319,9 +319,11 @@ typedef struct negotiation {
     nstr eap_detail;
     nstr eap_method;           /* the EAP method the server requested (or this server initiated) */
     nstr eap_wanted;           /* the method a client that refused it asked for instead */
+    uint8_t xauth_asked;       /* 1: the peer asked this end for XAuth credentials; 2: and got none */
     uint8_t info_protected;    /* the last IKEv1 INFORMATIONAL carried a HASH: sent under the ISAKMP SA */
     uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
-    uint8_t xauth_no_secret;   /* the XAuth server: 1 has no secret for the user, 2 its script failed */
+    uint8_t xauth_no_secret;   /* XAuth: 1 the server has no secret for the user, 2 its script
+                                * failed, 3 this end (the client) had no credentials to send */
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */
     nstr cert_for;

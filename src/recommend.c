@@ -678,6 +678,19 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      in->remote_addr ? in->remote_addr : "<peer address>");
         break;
     case IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE:
+        if (in->xauth == 4) {
+            d->summary = "The peer requires XAuth (IKEv1 user name and password) and this end sent "
+                         "none: configure the XAuth user on this end, or turn XAuth off on the peer.";
+            d->change_side = "either";
+            d->pfsense = "The peer's Mobile Clients / Phase 1 Authentication Method: Mutual PSK without "
+                         "XAuth for clients that cannot do it; on a client that can, its XAuth user "
+                         "name and password.";
+            d->strongswan = arena_printf(a, "connections.%s: a second local round local-xauth { auth = "
+                                         "xauth; xauth_id = <user> } and secrets { xauth-<user> { secret "
+                                         "= <password> } }; some clients (NetworkManager-l2tp) cannot do "
+                                         "XAuth at all.", conn_or(in));
+            break;
+        }
         if (in->xauth == 3) {
             d->summary = "This end's XAuth script failed to run: repair it (the user's password was "
                          "never checked).";

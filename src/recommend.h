@@ -29,7 +29,7 @@ typedef struct rec_input {
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
     int half_open;              /* the peer started an IKE_SA and never completed it */
     int xauth;                  /* IKEv1 XAuth failed: 1 the password, 2 no secret here for the user,
-                                 * 3 this end's XAuth script failed */
+                                 * 3 this end's XAuth script failed, 4 this end sent no credentials */
     int eap_no_msk;             /* EAP failure: the method succeeded without an MSK (RADIUS keys) */
     int eap_nak;                /* EAP failure: 1 this end (client) refused the method, 2 the peer did */
     const char *eap_method;     /* ... the method the server requested */
