@@ -1624,6 +1624,10 @@ static void fold_child_state(const fold_in *in, negotiation *n, fold_result *r)
 
 static void fold_packet_addresses(const fold_in *in, negotiation *n, fold_result *r)
 {
+    /* a packet from the peer: sending works (again), an earlier
+     * "error writing to socket" was passing (an address not up yet) */
+    if (__builtin_expect(n->send_error.len != 0, 0))
+        nstr_clear(&n->send_error);
     set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
 }
 
@@ -1836,13 +1840,17 @@ static void fold_v1_no_proposal(const fold_in *in, negotiation *n, fold_result *
 
 /* ---- notifies ---- */
 
+/* The "received %N notify" line tells what the payload list said: the
+ * list's notify (on_received_notifies) is not applied a second time. */
 static void fold_error_notify_v1(const fold_in *in, negotiation *n, fold_result *r)
 {
+    n->payload_notify = NULL;
     on_notify(n, in->ev->f[MF_NOTIFY], 1, 0, r);
 }
 
 static void fold_error_notify_v2(const fold_in *in, negotiation *n, fold_result *r)
 {
+    n->payload_notify = NULL;
     on_notify(n, in->ev->f[MF_NOTIFY], 2, in->ev->kind == EV_NOTIFY_CHILD, r);
 }
 
