@@ -1221,7 +1221,8 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     if (!generating && s.request && s.x == EX_IKE_AUTH && span_has(s.payloads, "CPRQ("))
         n->peer_wants_vip = 1;
     if (s.x == EX_INFORMATIONAL_V1)
-        n->info_protected = span_has(s.payloads, "HASH") && s.msgid != 0;
+        n->info_protected = s.msgid != 0 && s.payloads.n >= 7 &&
+                            memcmp(s.payloads.p, " [ HASH", 7) == 0; /* HASH comes first */
     /* IKEv1 XAuth: the peer's TRANSACTION asks for a user and password; an
      * answer whose CP carries no attributes ("[ HASH CP ]") has none */
     if (s.x == EX_TRANSACTION && !generating && s.request && span_has(s.payloads, "X_USER"))
