@@ -150,6 +150,13 @@
 #define DESC_PHASE2_REKEY_FAILURE \
     "The CHILD SA came up but its rekey failed (often a PFS group " \
     "mismatch, which IKEv2 only negotiates at rekey)."
+#define TITLE_CHARON_CRASHED "charon crashed"
+#define DESC_CHARON_CRASHED \
+    "The IKE daemon died on a signal ('thread %u received %d', 'killing " \
+    "ourself, received critical signal', the starter's 'charon has died -- " \
+    "restart scheduled'): every tunnel drops and is set up again after the " \
+    "restart. A bug (or a plugin that does not fit the system) to report " \
+    "with the version and the backtrace charon logs."
 #define TITLE_DPD_TIMEOUT "Dead peer detected (DPD timeout)"
 #define DESC_DPD_TIMEOUT \
     "The established peer stopped answering dead peer detection or other " \

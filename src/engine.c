@@ -99,6 +99,7 @@ struct idg_engine {
     uint64_t thread_used[THREAD_SLOTS / 64]; /* which threads[] slots are bound */
     int64_t last_id;
     uint64_t last_id_line;
+    int64_t crash_id;             /* the negotiation collecting a crash's lines (0: none) */
     int64_t last_send_id;         /* the SA that logged the last "sending packet" */
     uint64_t last_send_line;
     handoff handoff;              /* see handoff; from -1: none */
@@ -830,6 +831,13 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     }
     if (__builtin_expect(ev->kind == EV_NO_CONFIG_NAMED, 0))
         return get_neg(e, INT64_MIN, 1); /* no SA: a negotiation of its own */
+    if (__builtin_expect(ev->kind == EV_DAEMON_CRASH, 0)) {
+        /* one negotiation for a crash's few lines */
+        negotiation *c = e->crash_id ? neg_find(&e->store, e->crash_id) : NULL;
+        if (!c && (c = get_neg(e, INT64_MIN, 1)) != NULL)
+            e->crash_id = c->id;
+        return c;
+    }
     if (__builtin_expect(ev->kind == EV_SEND_ERROR, 0)) {
         /* the sender thread, in no SA's context: the packet it failed to
          * send is the one logged just before */
@@ -2211,6 +2219,15 @@ static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_DAEMON_CRASH);
+    if (in->f[MF_VALUE].n && !n->crash_signal.len)
+        set_span(&n->crash_signal, in->f[MF_VALUE]);
+    r->phase = 1;
+    r->terminal = 1;
+}
+
 static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_CONFIG_NOT_LOADED);
@@ -2546,6 +2563,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
+    ON(EV_DAEMON_CRASH, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),

@@ -100,6 +100,7 @@ enum {
     F1_SENT_AUTH_FAILED,    /* this end answered AUTHENTICATION_FAILED */
     F1_EAP_UNCONFIGURED,    /* the peer requests EAP, no config of this end has it */
     F1_CONFIG_NOT_LOADED,
+    F1_DAEMON_CRASH,        /* charon died on a signal */
     F1_KE_MALFORMED,        /* the peer's key exchange value does not fit the selected group */   /* asked to start a connection charon does not have */
     F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
                              * the encryption (an unprotected error notify) */
@@ -327,7 +328,8 @@ typedef struct negotiation {
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */
     nstr cert_for;
-    nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */             /* the identity "no trusted %N public key found for '%Y'" names */
+    nstr p1_selected;
+    nstr crash_signal;         /* the signal charon died of ("11") */          /* the IKE proposal selected ("selected proposal: IKE:...") */             /* the identity "no trusted %N public key found for '%Y'" names */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */

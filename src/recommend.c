@@ -772,6 +772,16 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         d->strongswan = arena_printf(a, "connections.%s.remote.cacerts = <that CA> (or put it in "
                                      "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
         break;
+    case IDG_CLASS_CHARON_CRASHED:
+        d->summary = "Update strongSwan (or the firmware that ships it); if the crash remains, report it "
+                     "with the version, the loaded plugins and the stack frames charon logged.";
+        d->change_side = "local";
+        d->pfsense = "System > Update: the current release; Status > System Logs > IPsec: the lines "
+                     "before the crash (the connection and exchange that triggered it).";
+        d->strongswan = "the strongSwan version (ipsec version / swanctl --version), charon.load of the "
+                        "plugins actually needed, and a backtrace (charon logs 'dumping N stack frame "
+                        "addresses') for the bug report.";
+        break;
     case IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED:
         d->summary = arena_printf(a, "Load the connection '%s' into charon: fix what keeps the "
                                   "configuration from loading, then reload it.",

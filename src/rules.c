@@ -1393,6 +1393,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "length, or not a point of the curve). The peer implements the group differently or "
             "wrongly, or it is a scanner (ike-scan) rather than a VPN peer; another DH group on both "
             "ends avoids it.", sel ? " selected (" : "", sel ? arena_printf(&rc->a, "%s)", sel) : "");
+    } else if (f & FACT(F1_DAEMON_CRASH)) {
+        const char *sig = S(&n->crash_signal);
+        const char *name = !sig ? NULL : streq(sig, "11") ? "SIGSEGV" : streq(sig, "6") ? "SIGABRT"
+                         : streq(sig, "7") ? "SIGBUS" : streq(sig, "4") ? "SIGILL" : NULL;
+        v.cls = IDG_CLASS_CHARON_CRASHED;
+        v.confidence = 0.95;
+        v.role = IDG_ROLE_UNKNOWN;
+        v.detail = arena_printf(&rc->a,
+            "charon, the IKE daemon, crashed%s%s%s%s: every tunnel dropped and is set up again after "
+            "the restart. Not a configuration mismatch; a crash that repeats is a bug in the strongSwan "
+            "version or a plugin that does not fit this system.", sig ? " (signal " : "",
+            sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "");
     } else if (f & FACT(F1_CONFIG_NOT_LOADED)) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
         v.confidence = 0.9;
