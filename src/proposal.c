@@ -338,6 +338,8 @@ static int type_overlaps(const proposal *r, const proposal *c, transform_type t)
         return 1;
     rn = type_values(r, t, rv);
     cn = type_values(c, t, cv);
+    if (rn == 0 && cn == 0)
+        return 1; /* both IKE proposals lack a key exchange: no difference */
     for (size_t i = 0; i < rn; i++)
         for (size_t j = 0; j < cn; j++)
             if (strcmp(rv[i], cv[j]) == 0)
