@@ -675,9 +675,11 @@ static void render_text_one(strbuf *sb, const idg_diagnosis *d)
     }
     if (d->time)
         strbuf_printf(sb, "  at %s\n", d->time);
-    if (d->occurrences > 1)
+    if (d->occurrences > 1 && d->last_time)
         strbuf_printf(sb, "  seen %llu times, last at %s\n", (unsigned long long)d->occurrences,
-                      or_dash(d->last_time));
+                      d->last_time);
+    else if (d->occurrences > 1)
+        strbuf_printf(sb, "  seen %llu times\n", (unsigned long long)d->occurrences);
     if (d->detail)
         strbuf_printf(sb, "  %s\n", d->detail);
     if (d->n_offending) {
