@@ -156,7 +156,9 @@
     "ourself, received critical signal', the starter's 'charon has died -- " \
     "restart scheduled'): every tunnel drops and is set up again after the " \
     "restart. A bug (or a plugin that does not fit the system) to report " \
-    "with the version and the backtrace charon logs."
+    "with the version and the backtrace charon logs. Also a charon that " \
+    "never started ('initialization failed - aborting charon', 'charon has " \
+    "quit: initialization failed'): a plugin it needs did not load."
 #define TITLE_DPD_TIMEOUT "Dead peer detected (DPD timeout)"
 #define DESC_DPD_TIMEOUT \
     "The established peer stopped answering dead peer detection or other " \

@@ -831,7 +831,8 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     }
     if (__builtin_expect(ev->kind == EV_NO_CONFIG_NAMED, 0))
         return get_neg(e, INT64_MIN, 1); /* no SA: a negotiation of its own */
-    if (__builtin_expect(ev->kind == EV_DAEMON_CRASH, 0)) {
+    if (__builtin_expect(ev->kind == EV_DAEMON_CRASH || ev->kind == EV_DAEMON_INIT_FAILED ||
+                         ev->kind == EV_DAEMON_GAVE_UP, 0)) {
         /* one negotiation for a crash's few lines */
         negotiation *c = e->crash_id ? neg_find(&e->store, e->crash_id) : NULL;
         if (!c && (c = get_neg(e, INT64_MIN, 1)) != NULL)
@@ -2222,7 +2223,11 @@ static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_DAEMON_CRASH);
-    if (in->f[MF_VALUE].n && !n->crash_signal.len)
+    if (in->ev->kind == EV_DAEMON_INIT_FAILED)
+        n->daemon_init_failed = 1;
+    else if (in->ev->kind == EV_DAEMON_GAVE_UP)
+        n->daemon_gave_up = 1;
+    if (in->f[MF_VALUE].n && in->ev->kind == EV_DAEMON_CRASH && !n->crash_signal.len)
         set_span(&n->crash_signal, in->f[MF_VALUE]);
     r->phase = 1;
     r->terminal = 1;
@@ -2564,6 +2569,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
     ON(EV_DAEMON_CRASH, fold_daemon_crash),
+    ON(EV_DAEMON_INIT_FAILED, fold_daemon_crash),
+    ON(EV_DAEMON_GAVE_UP, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),

@@ -135,7 +135,9 @@ typedef enum msg_kind {
     EV_PEER_RETRY,           /* peer not responding, trying again (%d/%d) */
     EV_RESOLVE_FAILED,
     EV_NO_CONFIG_NAMED,
-    EV_DAEMON_CRASH,         /* thread %u received %d / killing ourself, received critical signal */      /* no config named '%s': asked to start a connection it does not have */       /* unable to resolve %s, initiate aborted */
+    EV_DAEMON_CRASH,
+    EV_DAEMON_INIT_FAILED,   /* initialization failed - aborting charon / charon has quit */
+    EV_DAEMON_GAVE_UP,       /* the starter no longer restarts charon */         /* thread %u received %d / killing ourself, received critical signal */      /* no config named '%s': asked to start a connection it does not have */       /* unable to resolve %s, initiate aborted */
     EV_RESTARTING_CHILD,     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
     EV_CERT_ID_UNCONFIRMED,  /* certificate does not confirm identity '%Y' */
     EV_REKEY_NOT_RESPONDING,

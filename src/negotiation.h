@@ -329,7 +329,9 @@ typedef struct negotiation {
     nstr peer_cert;            /* the subject of the peer's end entity certificate */
     nstr cert_for;
     nstr p1_selected;
-    nstr crash_signal;         /* the signal charon died of ("11") */          /* the IKE proposal selected ("selected proposal: IKE:...") */             /* the identity "no trusted %N public key found for '%Y'" names */
+    nstr crash_signal;
+    uint8_t daemon_init_failed;  /* charon did not start at all */
+    uint8_t daemon_gave_up;      /* the starter stopped restarting it */         /* the signal charon died of ("11") */          /* the IKE proposal selected ("selected proposal: IKE:...") */             /* the identity "no trusted %N public key found for '%Y'" names */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */

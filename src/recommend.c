@@ -773,6 +773,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
         break;
     case IDG_CLASS_CHARON_CRASHED:
+        if (in->daemon_init_failed) {
+            d->summary = "Let charon start: load the plugins it needs (the log names the unmet "
+                         "dependency), and in a container give it the kernel's IPsec support.";
+            d->change_side = "local";
+            d->pfsense = "Status > System Logs > IPsec: the plugin load errors before 'initialization "
+                         "failed'; reinstall or update the IPsec package.";
+            d->strongswan = "strongswan.conf charon.load (or the plugins' load settings) with the kernel "
+                            "interface a host needs (kernel-netlink, or kernel-libipsec); in Docker: "
+                            "--cap-add NET_ADMIN, the host's xfrm/esp modules loaded.";
+            break;
+        }
         d->summary = "Update strongSwan (or the firmware that ships it); if the crash remains, report it "
                      "with the version, the loaded plugins and the stack frames charon logged.";
         d->change_side = "local";

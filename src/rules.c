@@ -660,6 +660,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
         in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
+        in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED && n->daemon_init_failed &&
+                                !n->crash_signal.len;
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
@@ -1400,11 +1402,20 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_CHARON_CRASHED;
         v.confidence = 0.95;
         v.role = IDG_ROLE_UNKNOWN;
-        v.detail = arena_printf(&rc->a,
-            "charon, the IKE daemon, crashed%s%s%s%s: every tunnel dropped and is set up again after "
-            "the restart. Not a configuration mismatch; a crash that repeats is a bug in the strongSwan "
-            "version or a plugin that does not fit this system.", sig ? " (signal " : "",
-            sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "");
+        if (n->daemon_init_failed && !sig)
+            v.detail = arena_printf(&rc->a,
+                "charon, the IKE daemon, did not start: its initialization failed%s. A plugin it needs "
+                "did not load (the 'unmet dependency' and 'failed to load' lines before name it), or, in "
+                "a container, it has no access to the kernel's IPsec support (xfrm, NET_ADMIN). No "
+                "tunnel can come up.", n->daemon_gave_up ? " and the starter gave up" : "");
+        else
+            v.detail = arena_printf(&rc->a,
+                "charon, the IKE daemon, crashed%s%s%s%s: every tunnel dropped%s. Not a configuration "
+                "mismatch; a crash that repeats is a bug in the strongSwan version or a plugin that does "
+                "not fit this system.", sig ? " (signal " : "",
+                sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "",
+                n->daemon_gave_up ? ", and the starter gave up restarting it: charon stays down"
+                                  : " and is set up again after the restart");
     } else if (f & FACT(F1_CONFIG_NOT_LOADED)) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
         v.confidence = 0.9;
