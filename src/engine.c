@@ -2438,9 +2438,9 @@ static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result
     if (n->xauth_asked == 2 && !(n->facts & F1_MASK)) {
         /* it asked for XAuth credentials, got none, and gave up on this end */
         fact(n, F1_XAUTH_FAILED);
+        static const char none_sent[] = "the peer asked for XAuth credentials and this end sent none";
         if (!n->eap_detail.len)
-            nstr_set(&n->eap_detail, "the peer asked for XAuth credentials and this end sent none",
-                     sizeof "the peer asked for XAuth credentials and this end sent none" - 1);
+            nstr_set(&n->eap_detail, none_sent, sizeof none_sent - 1);
         n->xauth_no_secret = 3;
         r->phase = 1;
     } else if (n->ike_version == 1 && n->awaiting && n->last_gen_request &&
