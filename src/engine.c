@@ -30,6 +30,7 @@
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ipsecdiag/ipsecdiag.h"
@@ -2107,6 +2108,29 @@ static void fold_cert_problem(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+/* The peer's certificate refused by its dates or by revocation: a
+ * certificate failure whose fix is a new certificate (or this end's clock),
+ * not a CA to import. The first such line says which. */
+static void fold_cert_refused(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_cert_problem(in, n, r);
+    if (n->cert_validity.len)
+        return;
+    char buf[NEG_SMALL_CAP];
+    int len;
+    if (in->ev->kind == EV_CERT_REVOKED) {
+        n->cert_cause = CERT_REVOKED;
+        len = snprintf(buf, sizeof buf, "revoked on %.*s (%.*s)", (int)in->f[MF_VALUE].n,
+                       in->f[MF_VALUE].p, (int)in->f[MF_TEXT].n, in->f[MF_TEXT].p);
+    } else {
+        n->cert_cause = in->ev->kind == EV_CERT_ISSUER_DATES ? CERT_ISSUER_DATES : CERT_SUBJECT_DATES;
+        len = snprintf(buf, sizeof buf, "valid from %.*s to %.*s", (int)in->f[MF_FROM].n,
+                       in->f[MF_FROM].p, (int)in->f[MF_TO].n, in->f[MF_TO].p);
+    }
+    if (len > 0)
+        set_span(&n->cert_validity, (span){buf, len < (int)sizeof buf ? (size_t)len : sizeof buf - 1});
+}
+
 static void fold_cert_issuer(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->cert_issuer.len)
@@ -2548,6 +2572,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_AGGR_PSK_DISABLED, fold_aggr_psk_disabled),
     ON(EV_NO_IKE_CFG, fold_no_ike_cfg),
     ON_FACT(EV_CERT_FAILURE, fold_cert_problem, F1_CERT, 1),
+    ON_FACT(EV_CERT_SUBJECT_DATES, fold_cert_refused, F1_CERT, 1),
+    ON_FACT(EV_CERT_ISSUER_DATES, fold_cert_refused, F1_CERT, 1),
+    ON_FACT(EV_CERT_REVOKED, fold_cert_refused, F1_CERT, 1),
     ON(EV_CERT_ISSUER, fold_cert_issuer),
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),

@@ -114,7 +114,10 @@ typedef enum msg_kind {
     EV_CONSTRAINT_ID,
     EV_AGGR_PSK_DISABLED,
     EV_NO_IKE_CFG,
-    EV_CERT_FAILURE,         /* no trusted key, no issuer, expired, revoked, CA constraint */
+    EV_CERT_FAILURE,         /* no trusted key, no issuer, CA constraint */
+    EV_CERT_SUBJECT_DATES,   /* subject certificate invalid (valid from %T to %T) */
+    EV_CERT_ISSUER_DATES,    /* issuer certificate invalid (valid from %T to %T) */
+    EV_CERT_REVOKED,         /* certificate was revoked on %T, reason: %N */
     EV_CERT_ISSUER,          /* "  issuer is %Y" */
     EV_NO_PRIVATE_KEY,
     EV_EAP_FAILED,

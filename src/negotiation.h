@@ -143,6 +143,15 @@ typedef enum vip_cause {
     VIP_PEER_REQUIRES      /* the peer requires this end to request one */
 } vip_cause;
 
+/* Why the peer's certificate was refused, when charon says more than "not
+ * trusted" (negotiation.cert_cause). */
+typedef enum cert_cause {
+    CERT_UNTRUSTED = 0,    /* no trusted CA, no issuer, a constraint: the trust chain */
+    CERT_SUBJECT_DATES,    /* the peer's certificate is outside its validity period */
+    CERT_ISSUER_DATES,     /* a CA certificate of its chain is outside its validity period */
+    CERT_REVOKED           /* a CRL or OCSP answer says it was revoked */
+} cert_cause;
+
 /* ---- exchanges ------------------------------------------------------------ */
 
 typedef enum exch_type {
@@ -327,11 +336,14 @@ typedef struct negotiation {
                                 * failed, 3 this end (the client) had no credentials to send */
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */
-    nstr cert_for;
-    nstr p1_selected;
-    nstr crash_signal;
+    nstr cert_for;             /* the identity "no trusted %N public key found for '%Y'" names */
+    nstr cert_validity;        /* why a certificate was refused by date or revocation ("valid from
+                                * .. to ..", "revoked on .. (reason)"), per cert_cause */
+    uint8_t cert_cause;        /* cert_cause of the first certificate failure */
+    nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */
+    nstr crash_signal;         /* the signal charon died of ("11") */
     uint8_t daemon_init_failed;  /* charon did not start at all */
-    uint8_t daemon_gave_up;      /* the starter stopped restarting it */         /* the signal charon died of ("11") */          /* the IKE proposal selected ("selected proposal: IKE:...") */             /* the identity "no trusted %N public key found for '%Y'" names */
+    uint8_t daemon_gave_up;      /* the starter stopped restarting it */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */

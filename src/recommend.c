@@ -764,6 +764,44 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                          "the crypto policy allows the signature scheme.", conn_or(in));
             break;
         }
+        if (in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES) {
+            int ca = in->cert_cause == CERT_ISSUER_DATES;
+            const idg_offending *dates = find_off(in, ca ? "phase1.peer_certificate_authority"
+                                                     : "phase1.peer_certificate");
+            d->summary = arena_printf(a, "%s is outside its validity period (%s): %s, or correct "
+                                      "the clock of the end whose date is wrong.",
+                                      ca ? "A CA certificate of the peer's chain" : "The peer's certificate",
+                                      dates && dates->peer ? dates->peer : "dates not logged",
+                                      ca ? "renew that CA (or intermediate) and import the new one on both ends"
+                                         : "issue the peer a current certificate");
+            d->change_side = "peer";
+            d->pfsense = ca ? "System > Cert. Manager > CAs: renew the expired CA (or import its "
+                              "successor) on both ends, then reissue the certificates it signed; "
+                              "System > General Setup and Services > NTP: this end's date."
+                            : "System > Cert. Manager > Certificates (on the end that issues them): "
+                              "renew the peer's certificate and install it on the peer; System > "
+                              "General Setup and Services > NTP: this end's date.";
+            d->strongswan = ca ? "pki --self (or --issue) for a new CA certificate in "
+                                 "/etc/swanctl/x509ca/ on both ends and swanctl --load-creds; this "
+                                 "host's clock (timedatectl, NTP)."
+                               : "pki --issue a new certificate for the peer (its "
+                                 "/etc/swanctl/x509/, then swanctl --load-creds there); this host's "
+                                 "clock (timedatectl, NTP).";
+            break;
+        }
+        if (in->cert_cause == CERT_REVOKED) {
+            const idg_offending *revoked = find_off(in, "phase1.peer_certificate");
+            d->summary = arena_printf(a, "The peer's certificate was %s: issue the peer a new "
+                                      "certificate (or, if the revocation was a mistake, publish a "
+                                      "CRL without it).", revoked && revoked->peer ? revoked->peer : "revoked");
+            d->change_side = "peer";
+            d->pfsense = "System > Cert. Manager > Certificates: a new certificate for the peer, "
+                         "installed on the peer; System > Cert. Manager > Certificate Revocation: the "
+                         "CRL that lists the old one.";
+            d->strongswan = "pki --issue a new certificate for the peer and swanctl --load-creds "
+                            "there; the CRL (pki --signcrl) or OCSP responder this end consults.";
+            break;
+        }
         d->summary = "Make the peer's certificate verifiable here: import and select the CA that issued it.";
         d->change_side = "local";
         d->pfsense = arena_printf(a, "System > Cert. Manager > CAs: import the CA that issued the peer's "

@@ -656,6 +656,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.remote_access = n->peer_wants_vip;
         in.rekey_collision = v->cls == IDG_CLASS_PHASE2_REKEY_FAILURE && n->rekey_collision;
         in.peer_id_type = S(&n->peer_id_type);
+        in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
@@ -1228,6 +1229,11 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate");
         if (issuer)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
+        const char *validity = (f & FACT(F1_CERT)) ? S(&n->cert_validity) : NULL;
+        if (validity)
+            add_off(rc, n->cert_cause == CERT_ISSUER_DATES ? "phase1.peer_certificate_authority"
+                                                           : "phase1.peer_certificate",
+                    NULL, validity);
         if (!(f & FACT(F1_CERT)))
             add_off(rc, "phase1.my_certificate", "no usable private key", NULL);
         /* "no trusted key for '<id>'" while the certificate the peer sent

@@ -364,8 +364,16 @@ START_TEST(authentication_wordings)
     assert_field(&ev, MF_RID, "203.0.113.2");
     ck_assert_int_eq(classify("CFG", "constraint check failed: peer not authenticated by CA 'C=XX, O=Lab, CN=Lab CA'.", NULL), EV_CERT_FAILURE);
     ck_assert_int_eq(classify("IKE", "no trusted ECDSA public key found for '198.51.100.2'", NULL), EV_CERT_FAILURE);
-    ck_assert_int_eq(classify("CFG", "subject certificate invalid (valid from Jan 01 00:00:00 2020 to Jan 01 00:00:00 2021)", NULL),
-                     EV_CERT_FAILURE);
+    ck_assert_int_eq(classify("CFG", "subject certificate invalid (valid from Jan 01 00:00:00 2020 to Jan 01 00:00:00 2021)", &ev),
+                     EV_CERT_SUBJECT_DATES);
+    assert_field(&ev, MF_FROM, "Jan 01 00:00:00 2020");
+    assert_field(&ev, MF_TO, "Jan 01 00:00:00 2021");
+    ck_assert_int_eq(classify("CFG", "issuer certificate invalid (valid from Jan 01 00:00:00 2020 to Jan 01 00:00:00 2021)", NULL),
+                     EV_CERT_ISSUER_DATES);
+    ck_assert_int_eq(classify("CFG", "certificate was revoked on Sep 28 11:05:12 UTC 2026, reason: superseded", &ev),
+                     EV_CERT_REVOKED);
+    assert_field(&ev, MF_VALUE, "Sep 28 11:05:12 UTC 2026");
+    assert_field(&ev, MF_TEXT, "superseded");
     ck_assert_int_eq(classify("IKE", "Aggressive Mode PSK disabled for security reasons", NULL), EV_AGGR_PSK_DISABLED);
     ck_assert_int_eq(classify("IKE", "no IKE config found for 203.0.113.2...198.51.100.2, sending NO_PROPOSAL_CHOSEN", &ev), EV_NO_IKE_CFG);
     assert_field(&ev, MF_LHOST, "203.0.113.2");
