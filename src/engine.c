@@ -1109,6 +1109,7 @@ static int evidence_prio(msg_kind k)
     case EV_RESOLVE_FAILED:
     case EV_PEER_CERT:
     case EV_EAP_METHOD:
+    case EV_EAP_IDENTITY_SENT:
     case EV_EAP_SUCCEEDED:
     case EV_REMOTE_ID_MATCH:
     case EV_DHCP_DISCOVER:
@@ -2166,10 +2167,22 @@ static void fold_eap_method(const fold_in *in, negotiation *n, fold_result *r)
 
 /* A client that refuses the server's method: not final, the server may
  * offer another (conclude_unfinished decides). */
+/* The client answers the server's EAP-Identity request: EAP is under way,
+ * with this identity. */
+static void fold_eap_identity_sent(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 2);
+    set_span(&n->eap_identity, in->f[MF_LID]);
+    set_role(n, IDG_ROLE_INITIATOR);
+    r->phase = 1;
+}
+
 static void fold_eap_nak_sent(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_version(n, 2);
     n->eap_nak = 1;
+    if (in->f[MF_TYPE].n) /* "%N not supported, sending EAP_NAK" */
+        set_span(&n->eap_method, in->f[MF_TYPE]);
     if (in->f[MF_VALUE].n)
         set_span(&n->eap_wanted, in->f[MF_VALUE]);
     set_role(n, IDG_ROLE_INITIATOR);
@@ -2581,6 +2594,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_EAP_RETRY, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON(EV_EAP_METHOD, fold_eap_method),
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
+    ON(EV_EAP_IDENTITY_SENT, fold_eap_identity_sent),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     ON_FACT(EV_XAUTH_NO_SECRET, fold_user_auth_failed, F1_XAUTH_FAILED, 1),

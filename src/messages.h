@@ -128,6 +128,7 @@ typedef enum msg_kind {
     EV_PEER_CERT,            /* received end entity cert "%Y" */
     EV_EAP_RETRY,
     EV_EAP_METHOD,           /* server requested %N authentication / initiating %N method */
+    EV_EAP_IDENTITY_SENT,    /* server requested %N (id 0x%02X), sending '%Y': the client's EAP identity */
     EV_EAP_NAK_SENT,         /* the client refuses the method the server requested */
     EV_EAP_NAK_RECEIVED,     /* the server: received EAP_NAK, sending EAP_FAILURE */            /* an EAP round failed, the server retries */
     /* timeouts */

@@ -854,6 +854,18 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                             "method that derives an MSK (EAP-MSCHAPv2, EAP-TLS) end to end.";
             break;
         }
+        if (in->eap_nak && in->eap_method && strcmp(in->eap_method, "EAP_IDENTITY") == 0) {
+            /* not a method: the client's eap-identity plugin is missing */
+            d->summary = "Load the eap-identity plugin on the client: it cannot answer the server's "
+                         "EAP-Identity request without it.";
+            d->change_side = in->eap_nak == 1 ? "local" : "peer";
+            d->pfsense = "On the client: install or enable strongSwan's eap-identity plugin (on "
+                         "Debian/Ubuntu the libcharon-extra-plugins package, or "
+                         "libstrongswan-extra-plugins on older releases).";
+            d->strongswan = "client: charon.load with eap-identity (or the plugin's load = yes in "
+                            "strongswan.d/charon/eap-identity.conf), then restart charon.";
+            break;
+        }
         if (in->eap_nak) {
             const char *m = in->eap_method ? in->eap_method : "the server's method";
             d->summary = arena_printf(a, "Use one EAP method on both ends: the server requests %s, "

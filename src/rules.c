@@ -584,6 +584,30 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase, uint
     return k;
 }
 
+/* "The peer %s" (or "The server %s", "The client %s") with the address
+ * unknown reads "The peer the peer": the second "the peer " goes. */
+static const char *without_doubled_peer(arena *a, const char *detail)
+{
+    static const char *const nouns[] = {"peer the peer ", "server the peer ", "client the peer "};
+    if (!detail || !strstr(detail, " the peer "))
+        return detail;
+    char *t = NULL;
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++) {
+        size_t noun = strlen(nouns[i]) - strlen("the peer ");
+        char *hit;
+        while ((hit = strstr(t ? t : detail, nouns[i])) != NULL) {
+            if (!t) { /* copy on the first hit */
+                t = (char *)arena_str(a, detail);
+                if (!t)
+                    return detail;
+                continue;
+            }
+            memmove(hit + noun, hit + noun + 9, strlen(hit + noun + 9) + 1);
+        }
+    }
+    return t ? t : detail;
+}
+
 static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
 {
     idg_diagnosis d;
@@ -596,15 +620,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
     d.severity = v->sev_set ? v->sev : (ci ? ci->severity : IDG_SEVERITY_ERROR);
     d.title = ci ? ci->title : NULL;
     d.detail = v->detail;
-    /* "The peer %s" with the address unknown reads "The peer the peer" */
-    if (d.detail && strstr(d.detail, "peer the peer ")) {
-        char *t = (char *)arena_str(&rc->a, d.detail);
-        char *hit;
-        while (t && (hit = strstr(t, "peer the peer ")) != NULL)
-            memmove(hit + 5, hit + 14, strlen(hit + 14) + 1);
-        if (t)
-            d.detail = t;
-    }
+    d.detail = without_doubled_peer(&rc->a, v->detail);
     d.ike_version = n->ike_version;
     if (!d.ike_version) {
         const conf_conn *cc = conn_conf(rc, n);
@@ -1027,7 +1043,8 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
 {
     const char *my_auth = S(&n->my_auth);
     int cert = n->sent_cert || (my_auth && !strstr(my_auth, "pre-shared") && !strstr(my_auth, "EAP"));
-    int eap = my_auth && strstr(my_auth, "EAP");
+    const char *eap_id = S(&n->eap_identity);
+    int eap = (my_auth && strstr(my_auth, "EAP")) || eap_id;
     const char *myid = S(&n->local_id);
     if (!myid) {
         const conf_conn *cc = conn_conf(rc, n);
@@ -1052,8 +1069,14 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
     }
     if (eap) {
         v->cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v->confidence = 0.7;
+        if (eap_id)
+            add_off(rc, "phase1.eap_identity", eap_id, NULL);
         v->detail = arena_printf(&rc->a, "The peer %s rejected the EAP authentication of this end "
-                                 "(AUTHENTICATION_FAILED).", who);
+                                 "(AUTHENTICATION_FAILED)%s%s%s: it does not accept the user name or "
+                                 "its password (or EAP certificate); the server's log, or its RADIUS "
+                                 "server's, says which.", who, eap_id ? " for the EAP identity '" : "",
+                                 eap_id ? eap_id : "", eap_id ? "'" : "");
         return 0;
     }
     if (nat_id) {
@@ -1333,18 +1356,30 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         if (n->eap_nak == 1) {
             v.role = IDG_ROLE_INITIATOR;
             add_off(rc, "phase1.eap_method", w, m);
-            v.detail = arena_printf(&rc->a,
-                "The server %s requested EAP method %s, which this end (the client) does not support: "
-                "it answered EAP_NAK%s%s%s, and the server did not offer another method.",
-                peer_desc(n), m ? m : "(not logged)", w ? ", asking for " : "", w ? w : "",
-                w ? " instead" : "");
+            if (m && strcmp(m, "EAP_IDENTITY") == 0)
+                v.detail = arena_printf(&rc->a,
+                    "The server %s asked for this end's EAP identity (EAP-Identity), and this end "
+                    "(the client) could not answer it: charon has no eap-identity plugin loaded, so "
+                    "it sent EAP_NAK and the server ended the EAP exchange.", peer_desc(n));
+            else
+                v.detail = arena_printf(&rc->a,
+                    "The server %s requested EAP method %s, which this end (the client) does not "
+                    "support: it answered EAP_NAK%s%s%s, and the server did not offer another method.",
+                    peer_desc(n), m ? m : "(not logged)", w ? ", asking for " : "", w ? w : "",
+                    w ? " instead" : "");
         } else {
             v.role = IDG_ROLE_RESPONDER;
             add_off(rc, "phase1.eap_method", m, NULL);
-            v.detail = arena_printf(&rc->a,
-                "The client %s refused this end's EAP method%s%s (EAP_NAK): it is not configured or "
-                "not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
-                m ? " " : "", m ? m : "");
+            if (m && strcmp(m, "EAP_IDENTITY") == 0)
+                v.detail = arena_printf(&rc->a,
+                    "The client %s answered this end's EAP-Identity request with EAP_NAK: it cannot "
+                    "send an EAP identity (a strongSwan client without the eap-identity plugin), so "
+                    "this end sent EAP_FAILURE.", peer_desc(n));
+            else
+                v.detail = arena_printf(&rc->a,
+                    "The client %s refused this end's EAP method%s%s (EAP_NAK): it is not configured "
+                    "or not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
+                    m ? " " : "", m ? m : "");
         }
     } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_no_msk) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;

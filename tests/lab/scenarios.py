@@ -862,6 +862,23 @@ SCENARIOS = [
                    "initiator": failed("phase1_eap_failure", "phase1_authentication_failure")},
     },
     {
+        "name": "eap-identity-plugin-missing", "versions": (2,), "phase": 1,
+        "class": "phase1_eap_failure",
+        "description": "EAP-MD5 client (initiator, user alice) without the eap-identity plugin: "
+        "it answers the server's EAP-Identity request with EAP_NAK",
+        "i": {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
+              "plugins": ["eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "r": {"remote": {"auth": "eap-md5", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "misconfigured": {"setting": "client plugin eap-identity", "initiator": "not loaded",
+                          "responder": "loaded"},
+        "log_expect": {"initiator": [r"EAP_IDENTITY not supported, sending EAP_NAK"]},
+        "expect": {"initiator": failed("phase1_eap_failure"),
+                   "responder": failed("phase1_eap_failure", "phase1_authentication_failure")},
+    },
+    {
         "name": "eap-md5-success", "versions": (2,), "kernel": "libipsec",
         "description": "control: EAP-MD5 client (initiator, user alice) with the right "
         "password; the responder authenticates with the PSK",
