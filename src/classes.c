@@ -150,7 +150,7 @@
 #define DESC_PHASE2_REKEY_FAILURE \
     "The CHILD SA came up but its rekey failed (often a PFS group " \
     "mismatch, which IKEv2 only negotiates at rekey)."
-#define TITLE_CHARON_CRASHED "charon crashed"
+#define TITLE_CHARON_CRASHED "charon crashed or did not start"
 #define DESC_CHARON_CRASHED \
     "The IKE daemon died on a signal ('thread %u received %d', 'killing " \
     "ourself, received critical signal', the starter's 'charon has died -- " \
@@ -158,7 +158,10 @@
     "restart. A bug (or a plugin that does not fit the system) to report " \
     "with the version and the backtrace charon logs. Also a charon that " \
     "never started ('initialization failed - aborting charon', 'charon has " \
-    "quit: initialization failed'): a plugin it needs did not load."
+    "quit: initialization failed', a critical plugin feature with an unmet " \
+    "dependency): a plugin it needs did not load, or the kernel (or the " \
+    "container) refused its netlink socket and has no IPsec (xfrm) support; " \
+    "that refusal alone is a warning."
 #define TITLE_DPD_TIMEOUT "Dead peer detected (DPD timeout)"
 #define DESC_DPD_TIMEOUT \
     "The established peer stopped answering dead peer detection or other " \

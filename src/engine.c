@@ -833,6 +833,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     if (__builtin_expect(ev->kind == EV_NO_CONFIG_NAMED, 0))
         return get_neg(e, INT64_MIN, 1); /* no SA: a negotiation of its own */
     if (__builtin_expect(ev->kind == EV_DAEMON_CRASH || ev->kind == EV_DAEMON_INIT_FAILED ||
+                         ev->kind == EV_DAEMON_INIT_CAUSE || ev->kind == EV_NETLINK_UNAVAILABLE ||
                          ev->kind == EV_DAEMON_GAVE_UP, 0)) {
         /* one negotiation for a crash's few lines */
         negotiation *c = e->crash_id ? neg_find(&e->store, e->crash_id) : NULL;
@@ -840,7 +841,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             e->crash_id = c->id;
         return c;
     }
-    if (__builtin_expect(ev->kind == EV_SEND_ERROR, 0)) {
+    if (__builtin_expect(ev->kind == EV_SEND_ERROR || ev->kind == EV_NO_SOCKET, 0)) {
         /* the sender thread, in no SA's context: the packet it failed to
          * send is the one logged just before */
         return e->last_send_line && e->line - e->last_send_line <= SEND_ERROR_LINES
@@ -1654,8 +1655,10 @@ static void fold_packet_sent(const fold_in *in, negotiation *n, fold_result *r)
  * 1 that is not up (the peer never answers what never left). */
 static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
 {
-    if (!n->send_error.len)
-        set_span(&n->send_error, in->f[MF_TEXT]);
+    if (!n->send_error.len) {
+        n->send_no_socket = in->ev->kind == EV_NO_SOCKET;
+        set_span(&n->send_error, n->send_no_socket ? in->l->msg : in->f[MF_TEXT]);
+    }
     r->phase = n->ike_established ? 0 : 1;
 }
 
@@ -2260,8 +2263,15 @@ static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_DAEMON_CRASH);
-    if (in->ev->kind == EV_DAEMON_INIT_FAILED)
+    if (in->ev->kind == EV_DAEMON_INIT_FAILED || in->ev->kind == EV_DAEMON_INIT_CAUSE)
         n->daemon_init_failed = 1;
+    /* why it cannot start: the first unmet dependency, or the kernel's
+     * refusal of the netlink xfrm socket (without which kernel-netlink
+     * provides no kernel-ipsec) */
+    if (in->ev->kind == EV_DAEMON_INIT_CAUSE && !n->init_cause.len)
+        set_span(&n->init_cause, in->f[MF_TEXT]);
+    if (in->ev->kind == EV_NETLINK_UNAVAILABLE && !n->netlink_error.len)
+        set_span(&n->netlink_error, in->f[MF_TEXT].n ? in->f[MF_TEXT] : in->l->msg);
     else if (in->ev->kind == EV_DAEMON_GAVE_UP)
         n->daemon_gave_up = 1;
     if (in->f[MF_VALUE].n && in->ev->kind == EV_DAEMON_CRASH && !n->crash_signal.len)
@@ -2518,6 +2528,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_PACKET_RECV, fold_packet_addresses),
     ON(EV_PACKET_SEND, fold_packet_sent),
     ON(EV_SEND_ERROR, fold_send_error),
+    ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_GENERATING, fold_generating),
     ON(EV_PARSED, fold_parsed),
     ON(EV_NAT_REMOTE, fold_nat_remote),
@@ -2611,6 +2622,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
     ON(EV_DAEMON_CRASH, fold_daemon_crash),
     ON(EV_DAEMON_INIT_FAILED, fold_daemon_crash),
+    ON(EV_DAEMON_INIT_CAUSE, fold_daemon_crash),
+    ON(EV_NETLINK_UNAVAILABLE, fold_daemon_crash),
     ON(EV_DAEMON_GAVE_UP, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),

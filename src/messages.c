@@ -116,6 +116,7 @@ static const msg_pattern TABLE[] = {
     R(EV_PACKET_SEND, "NET", "sending packet: from %#H to %#H", MF_LHOST, MF_RHOST),
     /* socket_default / socket_dynamic: the kernel refused the packet just sent */
     R(EV_SEND_ERROR, "NET", "error writing to socket: %s", MF_TEXT),
+    R(EV_NO_SOCKET, "NET", "no socket implementation registered, sending failed", NOF),
     R(EV_GENERATING, "ENC", "generating %s", MF_TEXT),
     R(EV_PARSED, "ENC", "parsed %s", MF_TEXT),
 
@@ -353,6 +354,10 @@ static const msg_pattern TABLE[] = {
     R(EV_DAEMON_INIT_FAILED, "DMN", "initialization failed - aborting %s", MF_SKIP),
     R(EV_DAEMON_INIT_FAILED, NULL, "charon has quit: initialization failed", NOF),
     R(EV_DAEMON_GAVE_UP, NULL, "charon refused to be started", NOF),
+    R(EV_DAEMON_INIT_CAUSE, "LIB", "feature %s in critical plugin '%s' has unmet dependency: %s", MF_SKIP, MF_NAME, MF_TEXT),
+    R(EV_DAEMON_INIT_FAILED, "LIB", "failed to load %d critical plugin feature%s", MF_COUNT, MF_SKIP),
+    R(EV_NETLINK_UNAVAILABLE, "KNL", "unable to create netlink socket: %s (%d)", MF_TEXT, MF_SKIP),  /* 5.5.0+ */
+    R(EV_NETLINK_UNAVAILABLE, "KNL", "unable to create netlink socket", NOF),
     R(EV_NO_CONFIG_NAMED, NULL, "initiate failed: %s config '%s' not found", MF_SKIP, MF_NAME),
     /* ike_sa.c reestablish(): only an IKE_SA that was established restarts
      * its CHILD_SAs (DPD or close action restart after it died) */
@@ -1056,7 +1061,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
         N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_IKE_REKEYED), N(EV_PACKET_RECV),
-        N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
+        N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),
         N(EV_FOUND_CHILD_CFG), N(EV_IKE_CFG_LOOKUP), N(EV_SEND_CERT),
@@ -1078,7 +1083,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
-        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_GAVE_UP), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
+        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),

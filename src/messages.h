@@ -43,7 +43,8 @@ typedef enum msg_kind {
     EV_IKE_REKEYED,
     EV_PACKET_RECV,
     EV_PACKET_SEND,
-    EV_SEND_ERROR,           /* error writing to socket: %s (the sender thread, no SA context) */
+    EV_SEND_ERROR,
+    EV_NO_SOCKET,            /* no socket implementation registered, sending failed: no socket plugin */           /* error writing to socket: %s (the sender thread, no SA context) */
     EV_GENERATING,
     EV_PARSED,
     EV_NAT_REMOTE,
@@ -137,11 +138,13 @@ typedef enum msg_kind {
     EV_GIVING_UP,
     EV_PEER_NOT_RESPONDING,  /* establishing IKE_SA failed, peer not responding */
     EV_PEER_RETRY,           /* peer not responding, trying again (%d/%d) */
-    EV_RESOLVE_FAILED,
-    EV_NO_CONFIG_NAMED,
-    EV_DAEMON_CRASH,
+    EV_RESOLVE_FAILED,       /* unable to resolve %s, initiate aborted */
+    EV_NO_CONFIG_NAMED,      /* no config named '%s': asked to start a connection it does not have */
+    EV_DAEMON_CRASH,         /* thread %u received %d / killing ourself, received critical signal */
     EV_DAEMON_INIT_FAILED,   /* initialization failed - aborting charon / charon has quit */
-    EV_DAEMON_GAVE_UP,       /* the starter no longer restarts charon */         /* thread %u received %d / killing ourself, received critical signal */      /* no config named '%s': asked to start a connection it does not have */       /* unable to resolve %s, initiate aborted */
+    EV_DAEMON_INIT_CAUSE,    /* feature %s in critical plugin '%s' has unmet dependency: %s */
+    EV_NETLINK_UNAVAILABLE,  /* unable to create netlink socket: the kernel has no xfrm (IPsec) */
+    EV_DAEMON_GAVE_UP,       /* the starter no longer restarts charon */
     EV_RESTARTING_CHILD,     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
     EV_CERT_ID_UNCONFIRMED,  /* certificate does not confirm identity '%Y' */
     EV_REKEY_NOT_RESPONDING,

@@ -335,6 +335,7 @@ typedef struct negotiation {
     uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
     uint8_t xauth_no_secret;   /* XAuth: 1 the server has no secret for the user, 2 its script
                                 * failed, 3 this end (the client) had no credentials to send */
+    uint8_t send_no_socket;    /* send_error: charon has no socket plugin, nothing was sent */
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */
     nstr cert_for;             /* the identity "no trusted %N public key found for '%Y'" names */
@@ -344,6 +345,8 @@ typedef struct negotiation {
     nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */
     nstr crash_signal;         /* the signal charon died of ("11") */
     uint8_t daemon_init_failed;  /* charon did not start at all */
+    nstr init_cause;           /* the unmet dependency of a critical plugin ("CUSTOM:kernel-ipsec") */
+    nstr netlink_error;        /* why the kernel refused the netlink socket ("Protocol not supported") */
     uint8_t daemon_gave_up;      /* the starter stopped restarting it */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;

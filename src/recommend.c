@@ -646,6 +646,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                          conn_or(in), in->unresolved_host);
             break;
         }
+        if (in->send_no_socket) {
+            d->summary = "Load a socket plugin into charon (socket-default): without one it sends "
+                         "and receives no IKE packets.";
+            d->change_side = "local";
+            d->pfsense = "Status > System Logs > IPsec: the plugin load errors at charon's start; "
+                         "reinstall or update the IPsec package.";
+            d->strongswan = "strongswan.conf charon.load (or charon.plugins.socket-default.load = "
+                            "yes): include socket-default (or socket-dynamic), then restart charon; "
+                            "the 'loaded plugins:' line at start lists what is loaded.";
+            break;
+        }
         if (in->send_error) {
             d->summary = arena_printf(a, "This end cannot send to the peer%s%s (%s): fix this end's "
                                       "route to it, or the local address the connection uses.",
@@ -811,6 +822,19 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
         break;
     case IDG_CLASS_CHARON_CRASHED:
+        if (in->kernel_no_xfrm) {
+            d->summary = "Give charon a kernel with IPsec (xfrm) support: load the xfrm and ESP "
+                         "modules on the host (a container shares the host's kernel), or run charon "
+                         "with kernel-libipsec instead.";
+            d->change_side = "local";
+            d->pfsense = "Status > System Logs > IPsec: the kernel errors at charon's start; a "
+                         "pfSense kernel has IPsec, so check the platform it runs on.";
+            d->strongswan = "on the host: modprobe xfrm_user xfrm4_tunnel esp4 (esp6, af_key); a "
+                            "container needs --cap-add NET_ADMIN and a host kernel with XFRM "
+                            "(Docker Desktop's VM kernel has none: use kernel-libipsec, i.e. "
+                            "charon.plugins.kernel-libipsec.load = yes).";
+            break;
+        }
         if (in->daemon_init_failed) {
             d->summary = "Let charon start: load the plugins it needs (the log names the unmet "
                          "dependency), and in a container give it the kernel's IPsec support.";

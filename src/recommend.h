@@ -37,6 +37,8 @@ typedef struct rec_input {
     int rekey_collision;        /* rekey failure: the peer answered TEMPORARY_FAILURE (both rekeyed) */
     int remote_access;          /* the peer is a remote-access client (it requests a virtual IP) */
     int cert_id_mismatch;       /* certificate failure: the peer's certificate lacks the expected identity */
+    int kernel_no_xfrm;         /* charon failed to start: the kernel refused its netlink socket */
+    int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
     int own_key;                /* certificate failure: this end has no usable private key */

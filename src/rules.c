@@ -677,9 +677,11 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
         in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
-        in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED && n->daemon_init_failed &&
-                                !n->crash_signal.len;
+        in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED &&
+                                (n->daemon_init_failed || n->netlink_error.len) && !n->crash_signal.len;
+        in.kernel_no_xfrm = in.daemon_init_failed && n->netlink_error.len;
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
+        in.send_no_socket = in.send_error && n->send_no_socket;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
         recommend(&rc->a, &in, &d);
@@ -1443,12 +1445,29 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_CHARON_CRASHED;
         v.confidence = 0.95;
         v.role = IDG_ROLE_UNKNOWN;
-        if (n->daemon_init_failed && !sig)
+        const char *dep = S(&n->init_cause), *nl = S(&n->netlink_error);
+        const char *no_xfrm = nl ? arena_printf(&rc->a,
+            "the kernel refused its netlink socket (\"%s\"): this kernel, or the container charon "
+            "runs in, gives it no IPsec (xfrm) support, so kernel-netlink provides no kernel-ipsec", nl)
+            : NULL;
+        if (!sig && !n->daemon_init_failed && nl) {
+            /* fatal unless another kernel interface (kernel-libipsec) is loaded */
+            v.sev = IDG_SEVERITY_WARNING;
+            v.sev_set = 1;
+            v.confidence = 0.6;
             v.detail = arena_printf(&rc->a,
-                "charon, the IKE daemon, did not start: its initialization failed%s. A plugin it needs "
-                "did not load (the 'unmet dependency' and 'failed to load' lines before name it), or, in "
-                "a container, it has no access to the kernel's IPsec support (xfrm, NET_ADMIN). No "
-                "tunnel can come up.", n->daemon_gave_up ? " and the starter gave up" : "");
+                "At charon's start %s. Unless kernel-libipsec is loaded instead, charon's initialization "
+                "fails (a critical plugin feature has the unmet dependency CUSTOM:kernel-ipsec) and "
+                "no tunnel can come up.", no_xfrm);
+        } else if (n->daemon_init_failed && !sig)
+            v.detail = arena_printf(&rc->a,
+                "charon, the IKE daemon, did not start: its initialization failed%s%s%s%s. %s No "
+                "tunnel can come up.", dep ? " (a critical plugin feature has the unmet dependency " : "",
+                dep ? dep : "", dep ? ")" : "", n->daemon_gave_up ? " and the starter gave up" : "",
+                no_xfrm ? arena_printf(&rc->a, "The cause: %s.", no_xfrm)
+                        : "A plugin it needs did not load (the 'unmet dependency' and 'failed to load' "
+                          "lines before name it), or, in a container, it has no access to the "
+                          "kernel's IPsec support (xfrm, NET_ADMIN).");
         else
             v.detail = arena_printf(&rc->a,
                 "charon, the IKE daemon, crashed%s%s%s%s: every tunnel dropped%s. Not a configuration "
@@ -1484,7 +1503,14 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         /* "%d retransmit%s": none logged is not none sent */
         const char *sent = tries ? arena_printf(&rc->a, "%d retransmit%s", tries, tries == 1 ? "" : "s")
                                  : "its retransmits (not in this log)";
-        if (n->send_error.len) {
+        if (n->send_error.len && n->send_no_socket) {
+            v.confidence = 0.9;
+            v.detail = arena_printf(&rc->a,
+                "This end could not send its %s request to the peer %s at all: charon has no socket "
+                "plugin loaded (\"%s\"), so it can neither send nor receive IKE packets. This is "
+                "this host's charon configuration, not the peer or the network.", ver, peer_desc(n),
+                n->send_error.p);
+        } else if (n->send_error.len) {
             /* the kernel refused to send: nothing reached the path */
             v.confidence = 0.9;
             v.detail = arena_printf(&rc->a,

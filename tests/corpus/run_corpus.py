@@ -124,6 +124,10 @@ def check_side(doc, exp):
             return False, "unexpected error %s" % errs[0].get("class")
         if bad:
             return False, "claims %s with confidence %.2f" % (bad[0].get("class"), bad[0].get("confidence"))
+        want_warn = exp.get("warning_class")
+        if want_warn and not any(d.get("severity") == "warning" and d.get("class") in want_warn
+                                 for d in diags):
+            return False, "no warning of class %s" % want_warn
         return True, "honest (%s)" % (", ".join(classes) or "no conclusion")
     return False, "unknown outcome %r in expected.json" % outcome
 
