@@ -1232,6 +1232,10 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     }
     if (!generating && s.request && s.x == EX_IKE_AUTH && span_has(s.payloads, "CPRQ("))
         n->peer_wants_vip = 1;
+    /* Main Mode message 5, the first encrypted one: [ ID HASH ] with a
+     * pre-shared key, [ ID CERT SIG ] with certificates */
+    if (generating && s.request && s.x == EX_ID_PROT && span_has(s.payloads, " ID "))
+        n->v1_id_sent = span_has(s.payloads, " HASH ") ? 2 : 1;
     if (s.x == EX_INFORMATIONAL_V1)
         n->info_protected = s.msgid != 0 && s.payloads.n >= 7 &&
                             memcmp(s.payloads.p, " [ HASH", 7) == 0; /* HASH comes first */
@@ -1404,9 +1408,14 @@ static void conclude_unfinished(negotiation *n)
     if (n->facts & (F1_MASK | F2_MASK))
         return;
     /* a paste cut while charon retransmits its phase 1 request: two
-     * retransmits unanswered is what a reader concludes from */
+     * retransmits unanswered is what a reader concludes from; one, when
+     * the peer answered the messages before it (IKE_AUTH after IKE_SA_INIT,
+     * Main Mode message 5 after 1-4) and the SA then ended or the log did */
+    int answered_before = (n->ike_version == 2 && n->retransmit_msgid >= 1) ||
+                          (n->v1_id_sent && n->last_gen_x == EX_ID_PROT);
     if (!n->ike_established &&
-        ((n->awaiting && n->retransmits >= 2 && n->retransmit_msgid == (int64_t)n->last_gen_msgid) ||
+        ((n->awaiting && n->retransmits >= (answered_before ? 1 : 2) &&
+          n->retransmit_msgid == (int64_t)n->last_gen_msgid) ||
          n->send_error.len)) { /* or this end could not even send it */
         fact(n, F1_RETRANSMITTING);
         return;

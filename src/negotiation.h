@@ -335,6 +335,8 @@ typedef struct negotiation {
     uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
     uint8_t xauth_no_secret;   /* XAuth: 1 the server has no secret for the user, 2 its script
                                 * failed, 3 this end (the client) had no credentials to send */
+    uint8_t v1_id_sent;        /* this end sent its Main Mode identification (message 5):
+                                * 1, or 2 with a HASH payload (pre-shared key auth) */
     uint8_t send_no_socket;    /* send_error: charon has no socket plugin, nothing was sent */
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */

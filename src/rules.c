@@ -1531,6 +1531,22 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "fragmentation on both ends), or the peer silently drops it.", peer_desc(n), x,
                 (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
                 sent, gave, x);
+        } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT) {
+            /* messages 1-4 (SA, KE) were answered, the encrypted 5th not */
+            int nat = n->remote_port == 4500;
+            if (!nat && n->v1_id_sent == 2) {
+                v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
+                v.confidence = 0.5;
+                add_off(rc, "phase1.psk", NULL, NULL);
+            }
+            v.detail = arena_printf(&rc->a,
+                "The peer %s answered this end's first Main Mode messages (SA and KE), but not its "
+                "identification message (message 5, the first encrypted one)%s: this end sent it "
+                "with %s, %s. Most often the %s differ (the peer cannot decrypt the message and "
+                "drops it), or the peer does not accept this end's identity%s; the peer's log says "
+                "which.", peer_desc(n), nat ? ", sent to UDP port 4500 after NAT detection" : "",
+                sent, gave, n->v1_id_sent == 2 ? "pre-shared keys" : "keys or certificates",
+                nat ? ", or UDP 4500 is blocked on the path" : "");
         } else if (n->ike_version == 1 && n->remote_port == 4500) {
             /* Main/Aggressive Mode moves to port 4500 after NAT-D: the
              * first messages were answered */
@@ -1548,7 +1564,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 n->ike_version == 2 ? "IKE_SA_INIT" : (mode_name(n) ? mode_name(n) : "phase 1"),
                 sent, gave);
         }
-        if (n->remote_addr.len)
+        if (n->remote_addr.len && v.cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE)
             add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
     } else if (f & FACT(F1_INVALID_KE)) {
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
