@@ -248,9 +248,14 @@ static inline __attribute__((always_inline)) span host_of(span s, int *port)
     return s;
 }
 
+/* No name: none logged, charon's "(unnamed)", or a poster's "..." where
+ * the name was elided. */
 static int is_unnamed(span s)
 {
-    return s.n == 0 || span_eq(s, "(unnamed)");
+    size_t dots = 0;
+    while (dots < s.n && s.p[dots] == '.')
+        dots++;
+    return dots == s.n || span_eq(s, "(unnamed)");
 }
 
 /* Every line of a log with <NAME|ID> prefixes names its connection: the
@@ -1625,7 +1630,8 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
  * config": the CHILD_SA being negotiated. */
 static void fold_child_named(const fold_in *in, negotiation *n, fold_result *r)
 {
-    set_span(&n->child, in->f[MF_CHILD]);
+    if (!is_unnamed(in->f[MF_CHILD]))
+        set_span(&n->child, in->f[MF_CHILD]);
     n->child_fresh = 1;
     if (in->ev->kind == EV_ESTABLISHING_CHILD)
         n->child_announced = 1;
@@ -1799,8 +1805,10 @@ static void fold_configured_proposals(const fold_in *in, negotiation *n, fold_re
 static void fold_selected_proposal(const fold_in *in, negotiation *n, fold_result *r)
 {
     int ph = proposals_phase(in->f[MF_PROPOSALS]);
-    if (ph == 2)
+    if (ph == 2) {
         n->p2_selected_ok = 1;
+        n->p2_ah = in->f[MF_PROPOSALS].n >= 3 && memcmp(in->f[MF_PROPOSALS].p, "AH:", 3) == 0;
+    }
     else if (ph == 1)
         set_big(&n->p1_selected, in->f[MF_PROPOSALS]);
     n->sel_failed = 0;
@@ -2434,6 +2442,9 @@ static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *
 static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
+    /* "unable to add SAD entry with SPI %.8x%s (%N)": status ALREADY_DONE */
+    if (in->ev->kind == EV_KNL_FAILED && span_eq(in->f[MF_TEXT], "ALREADY_DONE") && !n->install_cause)
+        n->install_cause = INSTALL_SA_EXISTS;
     if (in->ev->kind == EV_POLICY_CONFLICT && !n->policy_conflict) {
         n->policy_conflict = 1;
         set_span(&n->knl_error, in->l->msg); /* it names both reqids */
@@ -2447,6 +2458,10 @@ static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->knl_error.len)
         set_span(&n->knl_error, in->f[MF_TEXT]);
+    /* the driver's own words (netlink extended ack), e.g. "mlx5_core:
+     * Device failed to offload this state" */
+    if (!n->install_cause && span_has(in->f[MF_TEXT], "offload"))
+        n->install_cause = INSTALL_OFFLOAD;
     r->phase = 2;
 }
 

@@ -152,6 +152,14 @@ typedef enum cert_cause {
     CERT_REVOKED           /* a CRL or OCSP answer says it was revoked */
 } cert_cause;
 
+/* Why the kernel refused a negotiated CHILD_SA, where the log says more
+ * than "unable to install" (negotiation.install_cause). */
+typedef enum install_cause {
+    INSTALL_UNKNOWN = 0,
+    INSTALL_OFFLOAD,       /* the NIC's driver refused to offload it (the kernel's extended ack) */
+    INSTALL_SA_EXISTS      /* an SA with that SPI is already installed (ALREADY_DONE) */
+} install_cause;
+
 /* ---- exchanges ------------------------------------------------------------ */
 
 typedef enum exch_type {
@@ -337,6 +345,8 @@ typedef struct negotiation {
                                 * failed, 3 this end (the client) had no credentials to send */
     uint8_t v1_id_sent;        /* this end sent its Main Mode identification (message 5):
                                 * 1, or 2 with a HASH payload (pre-shared key auth) */
+    uint8_t install_cause;     /* install_cause, for F2_INSTALL_FAILED */
+    uint8_t p2_ah;             /* the phase 2 proposal selected is AH, not ESP */
     uint8_t send_no_socket;    /* send_error: charon has no socket plugin, nothing was sent */
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */

@@ -940,7 +940,30 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                          conn_or(in), child_or(in));
             break;
         }
-        if (in->knl_error && strstr(in->knl_error, "offload")) {
+        if (in->install_cause == INSTALL_SA_EXISTS) {
+            d->summary = "Find what already installed an SA with that SPI on this host: a second IKE "
+                         "daemon or charon instance, a stale SA, or a tunnel to this host itself.";
+            d->change_side = "local";
+            d->pfsense = "Status > IPsec > SADs: the SAs installed; Status > Services: one IPsec "
+                         "service only; VPN > IPsec > Tunnels: no Phase 1 whose Remote Gateway is this "
+                         "firewall.";
+            d->strongswan = "ip xfrm state (and ip xfrm state flush for stale ones); one charon per "
+                            "host (no second ipsec starter, charon-systemd or charon-nm running); "
+                            "remote_addrs is not this host.";
+            break;
+        }
+        if (in->p2_ah) {
+            d->summary = "The kernel refused the AH SA: load AH support in the kernel, or use ESP "
+                         "for this phase 2.";
+            d->change_side = "local";
+            d->pfsense = arena_printf(a, "%s > Protocol: ESP (AH is rarely needed and not supported "
+                                      "everywhere).", P2_PATH);
+            d->strongswan = arena_printf(a, "connections.%s.children.%s: esp_proposals instead of "
+                                         "ah_proposals, or load ah4/ah6 and xfrm_user on the host "
+                                         "(a container uses the host's kernel).", conn_or(in), child_or(in));
+            break;
+        }
+        if (in->install_cause == INSTALL_OFFLOAD) {
             /* the NIC's driver refused the SA (hw_offload) */
             d->summary = "The network card refused to offload the SA: turn hardware offload off for "
                          "this phase 2, or use a mode and algorithms the card can offload.";

@@ -667,6 +667,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                               find_off_rc(rc, "phase1.peer_identifier");
         in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.install_cause = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? n->install_cause : INSTALL_UNKNOWN;
+        in.p2_ah = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && n->p2_ah;
         in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
                           v->sev == IDG_SEVERITY_WARNING && n->route_error.len;
         in.remote_access = n->peer_wants_vip;
@@ -1909,8 +1911,16 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             "The CHILD_SA was negotiated, but the kernel refused to install it: %s%s%s%s. %s",
             n->install_detail.len ? n->install_detail.p : "SA installation failed",
             n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "",
-            n->knl_error.len && strstr(n->knl_error.p, "offload")
+            n->install_cause == INSTALL_OFFLOAD
                 ? "The network card's driver refused to offload the SA (hardware offload is on)."
+            : n->install_cause == INSTALL_SA_EXISTS
+                ? "The kernel already holds an SA with that SPI (ALREADY_DONE): another IKE daemon "
+                  "or a second charon installs SAs on this host, an old SA was left behind, or the "
+                  "tunnel connects this host to itself (ip xfrm state lists them)."
+            : n->p2_ah
+                ? "The negotiated protocol is AH: check that the kernel supports AH and its "
+                  "algorithms (the ah4/ah6 and XFRM modules on Linux; some kernels, WSL's among "
+                  "them, have none), or use ESP."
                 : "Check that the kernel supports the negotiated ESP algorithms and IPsec (e.g. the "
                   "ESP/XFRM modules on Linux) and that no conflicting policy exists.");
     } else if (f & (FACT(F2_VIP_FAILED) | FACT(F2_NOTIFY_VIP))) {
