@@ -1092,6 +1092,49 @@ static char *parse_iso_minute_stamp(char *p, const char *end, int64_t *ts)
     return q;
 }
 
+/* 1 or 2 digits at *pp, their value (and *pp moved past them), or -1. */
+static int one_or_two_digits(char **pp, const char *end)
+{
+    char *p = *pp;
+    if (p >= end || !ascii_is_digit(*p))
+        return -1;
+    int v = *p++ - '0';
+    if (p < end && ascii_is_digit(*p))
+        v = v * 10 + (*p++ - '0');
+    *pp = p;
+    return v;
+}
+
+/* "4/18/2017 1:42:46 PM" (a US locale's M/D/YYYY and 12-hour clock, as
+ * Rancher's log view shows it, the thread glued to "PM"). */
+static char *parse_us_stamp(char *p, const char *end, int64_t *ts)
+{
+    int mon = one_or_two_digits(&p, end);
+    if (mon < 1 || mon > 12 || p >= end || *p++ != '/')
+        return NULL;
+    int day = one_or_two_digits(&p, end);
+    if (day < 1 || day > 31 || p >= end || *p++ != '/')
+        return NULL;
+    int year = parse_year(p, end, false);
+    if (year < 0)
+        return NULL;
+    p += 5;
+    int h = one_or_two_digits(&p, end);
+    if (h < 1 || h > 12 || end - p < 6 || *p != ':')
+        return NULL;
+    int m = two_digits(p + 1), s = p[3] == ':' ? two_digits(p + 4) : -1;
+    if (m < 0 || m > 59 || s < 0 || s > 60)
+        return NULL;
+    p += 6;
+    if (p < end && *p == ' ')
+        p++;
+    if (end - p < 2 || (p[0] != 'A' && p[0] != 'P') || p[1] != 'M')
+        return NULL;
+    int h24 = h % 12 + (p[0] == 'P' ? 12 : 0);
+    *ts = days_from_civil(year, mon, day) * 86400000 + ((int64_t)h24 * 3600 + m * 60 + s) * 1000;
+    return p + 2;
+}
+
 /* A time at the start of an unknown envelope, in any shape a time parser
  * knows, after an optional weekday, or a clock alone ("17:10:22", "17:10":
  * the milliseconds of the day); it must end at a blank or at `end`. */
@@ -1133,6 +1176,18 @@ static bool names_charon(const char *p, const char *q)
 static envelope_kind form_unknown(char *p, char *end, parser *ps, bool after_colon)
 {
     charon_line *out = ps->out;
+    int64_t us_ts;
+    char *us = ascii_is_digit(*p) ? parse_us_stamp(p, end, &us_ts) : NULL;
+    if (us) { /* the core right after "PM", or after a blank */
+        char *c = us;
+        while (c < end && is_blank(*c))
+            c++;
+        if (parse_core(c, end, out)) {
+            out->time = make_span(p, us);
+            out->ts = us_ts;
+            return ENVELOPE_CHARON;
+        }
+    }
     for (char *q = p; end - q >= 7; q++) {
         if (!ascii_is_digit(*q) || !ascii_is_digit(q[1]))
             continue;
@@ -1339,7 +1394,8 @@ static envelope_kind classify(char *line, size_t len, uint64_t lineno, parser *p
     char *end = line + len, *p = line;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3;
-    p = skip_spaces(p, end);
+    while (p < end && is_blank(*p)) /* an indented paste: spaces or tabs */
+        p++;
     reset_line(ps->out, line, len, lineno);
     if (p == end)
         return ENVELOPE_NONE;
