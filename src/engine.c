@@ -2166,9 +2166,10 @@ static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result
 {
     fact(n, in->entry->fact);
     /* a missing secret says why, whatever line came first */
-    if ((in->ev->kind == EV_XAUTH_NO_SECRET || in->ev->kind == EV_XAUTH_SCRIPT_FAILED) &&
+    msg_kind k = in->ev->kind;
+    if ((k == EV_XAUTH_NO_SECRET || k == EV_XAUTH_SCRIPT_FAILED || k == EV_XAUTH_CLIENT_NO_SECRET) &&
         !n->xauth_no_secret) {
-        n->xauth_no_secret = in->ev->kind == EV_XAUTH_NO_SECRET ? 1 : 2;
+        n->xauth_no_secret = k == EV_XAUTH_NO_SECRET ? 1 : k == EV_XAUTH_SCRIPT_FAILED ? 2 : 3;
         set_span(&n->eap_detail, in->l->msg);
     }
     if (!n->eap_detail.len)
@@ -2633,6 +2634,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     ON_FACT(EV_XAUTH_NO_SECRET, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
+    ON_FACT(EV_XAUTH_CLIENT_NO_SECRET, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     ON_FACT(EV_XAUTH_SCRIPT_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     ON(EV_EAP_SUCCEEDED, fold_eap_succeeded),
     ON(EV_PEER_CERT, fold_peer_cert),
