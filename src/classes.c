@@ -168,6 +168,14 @@
     "requests, and the SA was deleted ('DPD check timed out', or " \
     "retransmits of an INFORMATIONAL request followed by 'giving up')."
 
+#define TITLE_TUNNEL_CLOSED_EARLY "Tunnel closed by the peer right after it came up"
+#define DESC_TUNNEL_CLOSED_EARLY \
+    "The IKE SA came up and the peer deleted it within 20 seconds ('received " \
+    "DELETE for IKE_SA'): it closed the tunnel on purpose. A client does so " \
+    "when it cannot use what it got (virtual IP, DNS, routes), a gateway " \
+    "when a later check fails (a phase 2 policy, a user or licence limit). " \
+    "A warning: the peer's log says why."
+
 static const idg_class_info class_catalogue[IDG_CLASS__COUNT] = {
 #define IDG__CLASS_ENTRY(id, name, phase, sev)                              \
     [IDG_CLASS_##id] = {IDG_CLASS_##id, name, phase, IDG_SEVERITY_##sev,    \

@@ -1270,7 +1270,7 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
         if (span_has(s.payloads, "REKEY_SA"))
             n->exch_rekey = 1;
         else if (!span_has(s.payloads, "TSi") && span_has(s.payloads, " SA "))
-            n->exch_ike_rekey = 1;
+            n->exch_ike_rekey = n->ike_rekeyed = 1;
     }
     if (s.x == EX_QUICK_MODE || s.x == EX_IKE_AUTH ||
         (s.x == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
@@ -1558,6 +1558,7 @@ static void fold_ike_established(const fold_in *in, negotiation *n, fold_result 
         n->ike_established = 1;
         n->ike_established_reported = 0;
         n->established_line = in->e->line;
+        n->established_ts = in->l->ts;
     }
     n->ike_est_seq = (uint32_t)in->e->line;
     r->phase = 1;
@@ -1568,6 +1569,7 @@ static void fold_ike_established(const fold_in *in, negotiation *n, fold_result 
  * old one knew. */
 static void fold_ike_rekeyed(const fold_in *in, negotiation *n, fold_result *r)
 {
+    n->ike_rekeyed = 1;
     uint64_t nid;
     negotiation *nn = NULL;
     if (span_u64(in->f[MF_ID], &nid) == 0 && (int64_t)nid != n->id)
@@ -2503,6 +2505,12 @@ static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *
         r->terminal = 1;
 }
 
+/* A peer that deletes the IKE_SA this soon after it came up closed it on
+ * purpose (it rejected something after authentication), not at the end of
+ * a working session. */
+#define CLOSED_EARLY_MS 20000
+#define CLOSED_EARLY_LINES 40
+
 /* The peer deletes the IKE_SA: IKEv1 peers that reject a Quick Mode
  * without a notify answer this end's first request that way. */
 static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result *r)
@@ -2520,6 +2528,18 @@ static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result
                !(n->facts & F2_MASK)) { /* not a rekey racing a delete */
         fact(n, F2_PEER_DELETED);
         r->phase = 2;
+    } else if (n->ike_established == 1 && !n->facts && !n->closed_early && !n->ike_rekeyed) {
+        /* up, and closed by the peer within CLOSED_EARLY_MS (or, with no
+         * time logged, within CLOSED_EARLY_LINES lines) */
+        int64_t ts = in->l->ts, up = n->established_ts;
+        int timed = ts >= 0 && up >= 0 && ts >= up;
+        if (timed ? ts - up <= CLOSED_EARLY_MS
+                  : in->e->line - n->established_line <= CLOSED_EARLY_LINES) {
+            n->closed_early = 1;
+            n->closed_after_ms = timed ? ts - up : -1;
+            r->phase = 1;
+            r->terminal = 1;
+        }
     }
     fold_ike_going_away(in, n, r);
 }

@@ -330,6 +330,7 @@ negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **
     n->ike_role = IDG_ROLE_UNKNOWN;
     n->retransmit_msgid = -1;
     n->child_est_id = -1;
+    n->established_ts = -1;
     hinsert(st, n);
     lru_push_front(st, n);
     st->count++;

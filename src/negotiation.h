@@ -373,11 +373,16 @@ typedef struct negotiation {
     uint8_t vip_assigned;      /* an address was assigned to the peer */
     nstr vip_requested;        /* the address the peer asked for ("0.0.0.0": any) */
     nstr vip_pool;             /* the exhausted pool's name */
-    nstr send_error;
-    nstr route_error;
-    nstr peer_id_type;         /* "ID_KEY_ID", ...: the type of the identity the peer sent (level 3) */          /* the route of an installed CHILD_SA failed ("unable to install source route") */
+    nstr send_error;           /* "error writing to socket: %s": the packets never left */
+    nstr route_error;          /* the route of an installed CHILD_SA failed ("unable to install source route") */
+    nstr peer_id_type;         /* "ID_KEY_ID", ...: the type of the identity the peer sent (level 3) */
     uint8_t route_warned;
-    uint8_t rekey_collision;   /* the peer answered a rekey with TEMPORARY_FAILURE: it was rekeying too */           /* "error writing to socket: %s": the packets never left */
+    uint8_t rekey_collision;   /* the peer answered a rekey with TEMPORARY_FAILURE: it was rekeying too */
+    int64_t established_ts;    /* the line time (charon_line.ts) the IKE_SA came up at, or -1 */
+    int64_t closed_after_ms;   /* the peer deleted the IKE_SA this long after it came up (-1: no time
+                                * logged), when it did so soon (closed_early) */
+    uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned */
+    uint8_t ike_rekeyed;       /* an IKE_SA rekey ran on it: its delete ends the old SA, not the tunnel */
 
     /* message ids seen */
     size_t n_msgids;

@@ -1008,6 +1008,17 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
         d->strongswan = arena_printf(a, "connections.%s.children.%s.esp_proposals: same key exchange group "
                                      "on both ends.", conn_or(in), child_or(in));
         break;
+    case IDG_CLASS_TUNNEL_CLOSED_EARLY:
+        d->summary = "Read the peer's log at the time the tunnel came up: the peer closed it on "
+                     "purpose, and says why there.";
+        d->change_side = "peer";
+        d->pfsense = "Status > System Logs > IPsec on the peer (or the client's own log) at that "
+                     "time; for mobile clients, VPN > IPsec > Mobile Clients: the virtual address "
+                     "pool, DNS and network list the clients receive.";
+        d->strongswan = arena_printf(a, "the peer's charon log around its DELETE; for remote-access "
+                                     "clients, connections.%s.pools and the attributes (DNS, split "
+                                     "networks) they are given.", conn_or(in));
+        break;
     case IDG_CLASS_DPD_TIMEOUT:
         d->summary = arena_printf(a, "The peer %s stopped answering: check that it is up and reachable; "
                                   "DPD then restarts or clears the tunnel as configured.",

@@ -2130,6 +2130,32 @@ static void p2_success(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* The peer deleted the IKE_SA soon after it came up (closed_early). */
+static void p1_closed_early(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_TUNNEL_CLOSED_EARLY;
+    v.phase = 1;
+    v.ev_phase = 1;
+    v.role = n->ike_role;
+    v.confidence = 0.7;
+    const char *after = n->closed_after_ms >= 1000
+        ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
+        : "at once";
+    v.detail = arena_printf(&rc->a,
+        "The IKE_SA with %s came up%s, and the peer deleted it %s (it sent a DELETE for the "
+        "IKE_SA): it closed the tunnel on purpose. A client does so when it cannot use what it got "
+        "(its virtual IP, DNS or routes), a gateway when a later check fails (a phase 2 policy, a "
+        "second authentication round, a user or licence limit)%s. The peer's log says why.",
+        peer_desc(n), n->child_ever_established ? " with its CHILD_SA" : "", after,
+        n->ike_version == 1 && !n->child_ever_established
+            ? "; an IKEv1 peer that deletes the ISAKMP SA at once often did not accept this end's "
+              "identity (its peer identifier expects another)"
+            : "");
+    emit(rc, n, &v);
+}
+
 /* The CHILD_SA is up but its route is not: traffic may never enter the
  * tunnel ("it connects but I cannot ping"). A warning, not a failure. */
 static void p2_route_warning(rules_ctx *rc, negotiation *n)
@@ -2245,6 +2271,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         p2_success(rc, n);
         n->child_established_pending = 0;
         p2 = 1;
+    }
+    if (n->closed_early == 1) {
+        p1_closed_early(rc, n);
+        n->closed_early = 2;
+        p1 = 1;
     }
     if (n->route_error.len && !n->route_warned && n->child_ever_established) {
         p2_route_warning(rc, n);
