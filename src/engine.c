@@ -839,8 +839,10 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         return get_neg(e, INT64_MIN, 1); /* no SA: a negotiation of its own */
     if (__builtin_expect(ev->kind == EV_DAEMON_CRASH || ev->kind == EV_DAEMON_INIT_FAILED ||
                          ev->kind == EV_DAEMON_INIT_CAUSE || ev->kind == EV_NETLINK_UNAVAILABLE ||
-                         ev->kind == EV_DAEMON_GAVE_UP, 0)) {
-        /* one negotiation for a crash's few lines */
+                         ev->kind == EV_DAEMON_GAVE_UP || ev->kind == EV_CRED_LOAD_FAILED ||
+                         ev->kind == EV_CONN_LOAD_FAILED, 0)) {
+        /* one negotiation for the daemon's own few lines: a crash, a start
+         * that failed, what did not load */
         negotiation *c = e->crash_id ? neg_find(&e->store, e->crash_id) : NULL;
         if (!c && (c = get_neg(e, INT64_MIN, 1)) != NULL)
             e->crash_id = c->id;
@@ -2309,6 +2311,29 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
     r->terminal = 1;
 }
 
+/* A credential that did not load: the first one, "<what>: <why>". A
+ * warning of its own, or the cause of a connection that did not load. */
+static void fold_cred_load_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->cred_failed.len)
+        set_span(&n->cred_failed, in->l->msg);
+    if (!n->cred_warned)
+        n->cred_warned = 1;
+    r->phase = 1;
+    r->terminal = 1;
+}
+
+/* swanctl --load-all: charon refused the connection (its answer says why). */
+static void fold_conn_load_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_CONFIG_NOT_LOADED);
+    set_conn(n, in->f[MF_NAME], 2);
+    if (!n->conn_load_error.len)
+        set_span(&n->conn_load_error, in->f[MF_TEXT]);
+    r->phase = 1;
+    r->terminal = 1;
+}
+
 static void fold_restarting_child(const fold_in *in, negotiation *n, fold_result *r)
 {
     (void)in;
@@ -2669,6 +2694,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_DAEMON_CRASH, fold_daemon_crash),
     ON(EV_DAEMON_INIT_FAILED, fold_daemon_crash),
     ON(EV_DAEMON_INIT_CAUSE, fold_daemon_crash),
+    ON(EV_CRED_LOAD_FAILED, fold_cred_load_failed),
+    ON(EV_CONN_LOAD_FAILED, fold_conn_load_failed),
     ON(EV_NETLINK_UNAVAILABLE, fold_daemon_crash),
     ON(EV_DAEMON_GAVE_UP, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),

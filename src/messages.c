@@ -299,6 +299,7 @@ static const msg_pattern TABLE[] = {
     R(EV_CERT_ISSUER_DATES, "CFG", "issuer certificate invalid (valid from %T to %T)", MF_FROM, MF_TO),
     R(EV_CERT_REVOKED, "CFG", "certificate was revoked on %T, reason: %N", MF_VALUE, MF_TEXT),
     R(EV_CERT_FAILURE, "CFG", "maximum path length of %d exceeded", MF_COUNT),
+    R(EV_CERT_FAILURE, "TLS", "no trusted certificate found for '%Y' to verify TLS peer", MF_VALUE),  /* EAP-TLS, EAP-PEAP, EAP-TTLS */
     R(EV_CERT_FAILURE, "IKE", "rejecting certificate without digitalSignature or nonRepudiation keyUsage flags", NOF),
     R(EV_NO_PRIVATE_KEY, "IKE", "no private key found for '%Y'", MF_LID),
     R(EV_NO_PRIVATE_KEY, "IKE", "no %N private key found for '%Y'", MF_TYPE, MF_LID),
@@ -358,6 +359,16 @@ static const msg_pattern TABLE[] = {
     R(EV_DAEMON_INIT_FAILED, "LIB", "failed to load %d critical plugin feature%s", MF_COUNT, MF_SKIP),
     R(EV_NETLINK_UNAVAILABLE, "KNL", "unable to create netlink socket: %s (%d)", MF_TEXT, MF_SKIP),  /* 5.5.0+ */
     R(EV_NETLINK_UNAVAILABLE, "KNL", "unable to create netlink socket", NOF),
+    /* credentials and connections that did not load: charon's stroke
+     * plugin at start (reread), and swanctl --load-all's own output */
+    R(EV_CRED_LOAD_FAILED, "CFG", "  ca certificate \"%Y\" lacks ca basic constraint, discarded", MF_VALUE),
+    R(EV_CRED_LOAD_FAILED, "CFG", "  ca certificate \"%Y\" misses ca basic constraint, discarded", MF_VALUE),  /* <= 5.3.2 */
+    R(EV_CRED_LOAD_FAILED, "CFG", "  loading ca certificate from '%s' failed", MF_VALUE),
+    R(EV_CRED_LOAD_FAILED, "CFG", "  loading certificate from '%s' failed", MF_VALUE),
+    R(EV_CRED_LOAD_FAILED, "CFG", "  loading crl from '%s' failed", MF_VALUE),
+    R(EV_CRED_LOAD_FAILED, NULL, "loading '%s' failed: %s", MF_VALUE, MF_TEXT),
+    R(EV_CRED_LOAD_FAILED, NULL, "loading %s certificate '%s' failed: %s", MF_SKIP, MF_VALUE, MF_TEXT),
+    R(EV_CONN_LOAD_FAILED, NULL, "loading connection '%s' failed: %s", MF_NAME, MF_TEXT),
     R(EV_NO_CONFIG_NAMED, NULL, "initiate failed: %s config '%s' not found", MF_SKIP, MF_NAME),
     /* ike_sa.c reestablish(): only an IKE_SA that was established restarts
      * its CHILD_SAs (DPD or close action restart after it died) */
@@ -1083,7 +1094,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
-        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
+        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_CRED_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),

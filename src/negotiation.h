@@ -382,6 +382,9 @@ typedef struct negotiation {
     int64_t closed_after_ms;   /* the peer deleted the IKE_SA this long after it came up (-1: no time
                                 * logged), when it did so soon (closed_early) */
     uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned */
+    nstr cred_failed;          /* the first credential that did not load (its message) */
+    uint8_t cred_warned;       /* 1: cred_failed to report; 2: reported */
+    nstr conn_load_error;      /* why charon refused the connection swanctl loaded */
     uint8_t ike_rekeyed;       /* an IKE_SA rekey ran on it: its delete ends the old SA, not the tunnel */
 
     /* message ids seen */

@@ -746,6 +746,18 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                      "aggressive and the secrets must match the peer's.", conn_or(in));
         break;
     case IDG_CLASS_PHASE1_CERTIFICATE_FAILURE:
+        if (in->cred_load) {
+            d->summary = "Fix the credential that did not load and load it again: a CA certificate "
+                         "needs the basic constraint CA:TRUE, each file must be a certificate, key "
+                         "or CRL in PEM or DER.";
+            d->change_side = "local";
+            d->pfsense = "System > Cert. Manager > CAs / Certificates: re-import the CA or certificate "
+                         "(a CA must be created or imported as a CA), then Status > IPsec: reload.";
+            d->strongswan = "openssl x509 -in <file> -noout -text (Basic Constraints: CA:TRUE for a "
+                            "CA); the files in /etc/swanctl/x509ca, x509 and private (or "
+                            "/etc/ipsec.d/*), then swanctl --load-creds (ipsec rereadall).";
+            break;
+        }
         if (in->cert_id_mismatch) {
             const idg_offending *po = find_off(in, "phase1.peer_identifier");
             d->summary = arena_printf(a, "Expect an identity the peer's certificate carries (%s), not "

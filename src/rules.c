@@ -516,6 +516,7 @@ typedef struct verdict {
     int phase;
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
+    int cred_load;       /* a credential that did not load (p1_cred_warning) */
 } verdict;
 
 /* Orders by priority (highest first), then as read. */
@@ -675,6 +676,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.rekey_collision = v->cls == IDG_CLASS_PHASE2_REKEY_FAILURE && n->rekey_collision;
         in.peer_id_type = S(&n->peer_id_type);
         in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
+        in.cred_load = v->cred_load;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
@@ -1478,6 +1480,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "",
                 n->daemon_gave_up ? ", and the starter gave up restarting it: charon stays down"
                                   : " and is set up again after the restart");
+    } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->conn_load_error.len) {
+        /* swanctl's own report of the load */
+        v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
+        v.confidence = 0.95;
+        v.role = IDG_ROLE_UNKNOWN;
+        const char *cred = S(&n->cred_failed);
+        v.detail = arena_printf(&rc->a,
+            "charon refused the connection '%s' when swanctl loaded it (\"%s\")%s%s: it is not "
+            "loaded, so it can neither be initiated nor accept its peer.", n->conn.len ? n->conn.p : "?",
+            n->conn_load_error.p, cred ? "; before that, " : "", cred ? cred : "");
+        if (cred)
+            n->cred_warned = 2; /* said here */
     } else if (f & FACT(F1_CONFIG_NOT_LOADED)) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
         v.confidence = 0.9;
@@ -2130,6 +2144,27 @@ static void p2_success(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* A credential that did not load, with no failure of its own yet: every
+ * connection that needs it will fail to authenticate. */
+static void p1_cred_warning(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
+    v.sev = IDG_SEVERITY_WARNING;
+    v.sev_set = 1;
+    v.phase = 1;
+    v.ev_phase = 1;
+    v.role = IDG_ROLE_UNKNOWN;
+    v.confidence = 0.8;
+    v.cred_load = 1;
+    v.detail = arena_printf(&rc->a,
+        "A credential did not load (\"%s\"): the connections that need it cannot authenticate. "
+        "A CA that is discarded verifies no peer certificate; a certificate or key that did not "
+        "load cannot authenticate this end.", n->cred_failed.p);
+    emit(rc, n, &v);
+}
+
 /* The peer deleted the IKE_SA soon after it came up (closed_early). */
 static void p1_closed_early(rules_ctx *rc, negotiation *n)
 {
@@ -2271,6 +2306,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         p2_success(rc, n);
         n->child_established_pending = 0;
         p2 = 1;
+    }
+    if (n->cred_warned == 1) {
+        p1_cred_warning(rc, n);
+        n->cred_warned = 2;
+        p1 = 1;
     }
     if (n->closed_early == 1) {
         p1_closed_early(rc, n);

@@ -394,6 +394,40 @@ START_TEST(kernel_wordings)
     ck_assert_int_eq(classify("KNL", "received netlink error: Protocol not supported (93)", &ev), EV_KNL_ERROR);
     assert_field(&ev, MF_TEXT, "Protocol not supported");
     ck_assert_int_eq(classify("JOB", "DPD check timed out, enforcing DPD action", NULL), EV_DPD_TIMEOUT);
+    ck_assert_int_eq(classify("KNL", "unable to add SAD entry with SPI c2d98fd8 (ALREADY_DONE)", &ev), EV_KNL_FAILED);
+    assert_field(&ev, MF_TEXT, "ALREADY_DONE");
+}
+END_TEST
+
+/* what charon (or swanctl) says when it cannot start, send, or load */
+START_TEST(daemon_wordings)
+{
+    msg_event ev = MSG_EVENT_INIT;
+    ck_assert_int_eq(classify("LIB", "feature CUSTOM:libcharon in critical plugin 'charon' has unmet dependency: CUSTOM:kernel-ipsec", &ev),
+                     EV_DAEMON_INIT_CAUSE);
+    assert_field(&ev, MF_TEXT, "CUSTOM:kernel-ipsec");
+    ck_assert_int_eq(classify("LIB", "failed to load 1 critical plugin feature", NULL), EV_DAEMON_INIT_FAILED);
+    ck_assert_int_eq(classify("LIB", "failed to load 2 critical plugin features", NULL), EV_DAEMON_INIT_FAILED);
+    ck_assert_int_eq(classify("KNL", "unable to create netlink socket: Protocol not supported (93)", &ev), EV_NETLINK_UNAVAILABLE);
+    assert_field(&ev, MF_TEXT, "Protocol not supported");
+    ck_assert_int_eq(classify("KNL", "unable to create netlink socket", NULL), EV_NETLINK_UNAVAILABLE);
+    ck_assert_int_eq(classify("NET", "no socket implementation registered, sending failed", NULL), EV_NO_SOCKET);
+    ck_assert_int_eq(classify("CFG", "  ca certificate \"CN=Lab Root\" lacks ca basic constraint, discarded", &ev), EV_CRED_LOAD_FAILED);
+    assert_field(&ev, MF_VALUE, "CN=Lab Root");
+    ck_assert_int_eq(classify("CFG", "  loading ca certificate from '/etc/ipsec.d/cacerts/a.pem' failed", NULL), EV_CRED_LOAD_FAILED);
+    /* swanctl's own output: no subsystem */
+    ck_assert_int_eq(classify(NULL, "loading '/etc/swanctl/x509/a.crt' failed: parsing X509 certificate failed", &ev), EV_CRED_LOAD_FAILED);
+    assert_field(&ev, MF_TEXT, "parsing X509 certificate failed");
+    ck_assert_int_eq(classify(NULL, "loading connection 'to-b' failed: invalid value for: certs, config discarded", &ev), EV_CONN_LOAD_FAILED);
+    assert_field(&ev, MF_NAME, "to-b");
+    assert_field(&ev, MF_TEXT, "invalid value for: certs, config discarded");
+    ck_assert_int_eq(classify("IKE", "server requested EAP_IDENTITY (id 0x2A), sending 'maria'", &ev), EV_EAP_IDENTITY_SENT);
+    assert_field(&ev, MF_LID, "maria");
+    ck_assert_int_eq(classify("IKE", "EAP_IDENTITY not supported, sending EAP_NAK", &ev), EV_EAP_NAK_SENT);
+    assert_field(&ev, MF_TYPE, "EAP_IDENTITY");
+    ck_assert_int_eq(classify("IKE", "no XAuth password found for 'user' - 'group'", NULL), EV_XAUTH_CLIENT_NO_SECRET);
+    ck_assert_int_eq(classify("IKE", "no XAuth secret found for 'user' - 'group'", NULL), EV_XAUTH_NO_SECRET);
+    ck_assert_int_eq(classify("TLS", "no trusted certificate found for 'CN=x' to verify TLS peer", NULL), EV_CERT_FAILURE);
 }
 END_TEST
 
@@ -492,6 +526,7 @@ int main(void)
     tcase_add_test(tc, lifecycle_wordings);
     tcase_add_test(tc, authentication_wordings);
     tcase_add_test(tc, kernel_wordings);
+    tcase_add_test(tc, daemon_wordings);
     tcase_add_test(tc, subsystems_and_noise);
     tcase_add_test(tc, message_edges);
     suite_add_tcase(s, tc);
