@@ -840,7 +840,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     if (__builtin_expect(ev->kind == EV_DAEMON_CRASH || ev->kind == EV_DAEMON_INIT_FAILED ||
                          ev->kind == EV_DAEMON_INIT_CAUSE || ev->kind == EV_NETLINK_UNAVAILABLE ||
                          ev->kind == EV_DAEMON_GAVE_UP || ev->kind == EV_CRED_LOAD_FAILED ||
-                         ev->kind == EV_CONN_LOAD_FAILED, 0)) {
+                         ev->kind == EV_CONN_LOAD_FAILED || ev->kind == EV_TRAP_NOT_FOUND, 0)) {
         /* one negotiation for the daemon's own few lines: a crash, a start
          * that failed, what did not load */
         negotiation *c = e->crash_id ? neg_find(&e->store, e->crash_id) : NULL;
@@ -2334,6 +2334,19 @@ static void fold_conn_load_failed(const fold_in *in, negotiation *n, fold_result
     r->terminal = 1;
 }
 
+/* The kernel's acquire for a policy charon holds no trap for: no IKE is
+ * started for that traffic. */
+static void fold_trap_not_found(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F1_CONFIG_NOT_LOADED);
+    if (!n->trap_reqid.len && in->f[MF_VALUE].n)
+        set_span(&n->trap_reqid, in->f[MF_VALUE]);
+    n->trap_missing = 1;
+    r->phase = 1;
+    /* the trap manager's line ends it; pfkey's acquire line comes with it */
+    r->terminal = in->f[MF_VALUE].n != 0;
+}
+
 static void fold_restarting_child(const fold_in *in, negotiation *n, fold_result *r)
 {
     (void)in;
@@ -2696,6 +2709,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_DAEMON_INIT_CAUSE, fold_daemon_crash),
     ON(EV_CRED_LOAD_FAILED, fold_cred_load_failed),
     ON(EV_CONN_LOAD_FAILED, fold_conn_load_failed),
+    ON(EV_TRAP_NOT_FOUND, fold_trap_not_found),
     ON(EV_NETLINK_UNAVAILABLE, fold_daemon_crash),
     ON(EV_DAEMON_GAVE_UP, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),

@@ -149,6 +149,7 @@ typedef enum msg_kind {
     EV_CRED_LOAD_FAILED,     /* a certificate, key or CRL not loaded (stroke's "loading ... failed",
                               * swanctl's "loading '%s' failed: %s") */
     EV_CONN_LOAD_FAILED,     /* swanctl: loading connection '%s' failed: %s */
+    EV_TRAP_NOT_FOUND,       /* trap not found, unable to acquire reqid %d: traffic for a policy charon has no connection for */
     EV_RESTARTING_CHILD,     /* restarting CHILD_SA %s (an SA that was up re-establishes) */
     EV_CERT_ID_UNCONFIRMED,  /* certificate does not confirm identity '%Y' */
     EV_REKEY_NOT_RESPONDING,

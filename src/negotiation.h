@@ -385,6 +385,8 @@ typedef struct negotiation {
     nstr cred_failed;          /* the first credential that did not load (its message) */
     uint8_t cred_warned;       /* 1: cred_failed to report; 2: reported */
     nstr conn_load_error;      /* why charon refused the connection swanctl loaded */
+    nstr trap_reqid;           /* "trap not found, unable to acquire reqid %d" */
+    uint8_t trap_missing;      /* the kernel acquired for a policy charon has no trap (connection) for */
     uint8_t ike_rekeyed;       /* an IKE_SA rekey ran on it: its delete ends the old SA, not the tunnel */
 
     /* message ids seen */

@@ -868,6 +868,18 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                         "addresses') for the bug report.";
         break;
     case IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED:
+        if (in->trap_missing) {
+            d->summary = "Find the kernel policy that no connection owns: remove it if it is stale, "
+                         "or load the (VTI) phase 2 that should own it.";
+            d->change_side = "local";
+            d->pfsense = "Status > IPsec > SPDs: the policy and its reqid; VPN > IPsec > Tunnels: the "
+                         "routed (VTI) Phase 2 enabled and applied, or the stale entry gone after "
+                         "Status > IPsec: Disconnect / a restart of the IPsec service.";
+            d->strongswan = "ip xfrm policy (setkey -DP on BSD) for the policy and its reqid; the "
+                            "child that should own it loaded (swanctl --list-conns), or ip xfrm policy "
+                            "delete for a stale one.";
+            break;
+        }
         d->summary = arena_printf(a, "Load the connection '%s' into charon: fix what keeps the "
                                   "configuration from loading, then reload it.",
                                   in->conn ? in->conn : "?");

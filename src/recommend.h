@@ -40,6 +40,7 @@ typedef struct rec_input {
     int kernel_no_xfrm;         /* charon failed to start: the kernel refused its netlink socket */
     int install_cause;          /* install failure: an install_cause (negotiation.h) */
     int p2_ah;                  /* install failure: the phase 2 protocol is AH */
+    int trap_missing;           /* connection not loaded: a kernel acquire found no trap */
     int cred_load;              /* certificate failure: a credential did not load at all */
     int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */

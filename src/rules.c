@@ -677,6 +677,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.peer_id_type = S(&n->peer_id_type);
         in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
         in.cred_load = v->cred_load;
+        in.trap_missing = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->trap_missing;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
@@ -1480,6 +1481,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "",
                 n->daemon_gave_up ? ", and the starter gave up restarting it: charon stays down"
                                   : " and is set up again after the restart");
+    } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->trap_missing) {
+        v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
+        v.confidence = 0.6;
+        v.role = IDG_ROLE_UNKNOWN;
+        const char *reqid = S(&n->trap_reqid);
+        v.detail = arena_printf(&rc->a,
+            "Traffic matched a kernel IPsec policy%s%s%s that no connection of charon's owns ('trap "
+            "not found'): the kernel asks charon to negotiate it, and charon starts no IKE for it. A "
+            "policy left behind by another daemon or an old configuration, or a route-based (VTI) "
+            "tunnel whose phase 2 is not loaded%s.", reqid ? " (reqid " : "", reqid ? reqid : "",
+            reqid ? ")" : "",
+            reqid && streq(reqid, "0") ? " (reqid 0: the policy carries no reqid at all)" : "");
     } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->conn_load_error.len) {
         /* swanctl's own report of the load */
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;

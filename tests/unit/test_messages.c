@@ -428,6 +428,9 @@ START_TEST(daemon_wordings)
     ck_assert_int_eq(classify("IKE", "no XAuth password found for 'user' - 'group'", NULL), EV_XAUTH_CLIENT_NO_SECRET);
     ck_assert_int_eq(classify("IKE", "no XAuth secret found for 'user' - 'group'", NULL), EV_XAUTH_NO_SECRET);
     ck_assert_int_eq(classify("TLS", "no trusted certificate found for 'CN=x' to verify TLS peer", NULL), EV_CERT_FAILURE);
+    ck_assert_int_eq(classify("CFG", "trap not found, unable to acquire reqid 0", &ev), EV_TRAP_NOT_FOUND);
+    assert_field(&ev, MF_VALUE, "0");
+    ck_assert_int_eq(classify("KNL", "received an SADB_ACQUIRE with policy id 52 but no matching policy found", NULL), EV_TRAP_NOT_FOUND);
 }
 END_TEST
 
