@@ -2335,9 +2335,16 @@ static void fold_conn_load_failed(const fold_in *in, negotiation *n, fold_result
 }
 
 /* The kernel's acquire for a policy charon holds no trap for: no IKE is
- * started for that traffic. */
+ * started for that traffic. Only a policy that is not charon's tells
+ * something: reqid 0 (charon gives each of its policies a reqid), or one
+ * pfkey finds no policy for. A policy of charon's own (reqid 1, 2, ...)
+ * whose SA is gone while the tunnel re-establishes logs the same line on
+ * the way, and says nothing the rest of the log does not. */
 static void fold_trap_not_found(const fold_in *in, negotiation *n, fold_result *r)
 {
+    span reqid = in->f[MF_VALUE];
+    if (reqid.n && !span_eq(reqid, "0"))
+        return;
     fact(n, F1_CONFIG_NOT_LOADED);
     if (!n->trap_reqid.len && in->f[MF_VALUE].n)
         set_span(&n->trap_reqid, in->f[MF_VALUE]);

@@ -20,6 +20,7 @@ typedef struct tunnel_row {
     phase_counts phase[2];
     uint64_t warnings;
     const char *first_time, *last_time;
+    int merged;                /* folded into a named row (merge_unnamed) */
 } tunnel_row;
 
 static int eq(const char *a, const char *b)
@@ -64,6 +65,83 @@ static uint64_t tunnel_key_hash(const char *source, const char *connection, cons
     if (connection)
         return str_hash(h ^ 'c', connection);
     return str_hash(str_hash(h ^ 'a', local), remote);
+}
+
+static void add_phase(phase_counts *to, const phase_counts *from, int from_first)
+{
+    to->established += from->established;
+    to->failed += from->failed;
+    if (from->first_failure && (!to->first_failure || from_first))
+        to->first_failure = from->first_failure;
+}
+
+/*
+ * A row without a connection name whose peer address is that of exactly one
+ * named row of the same log is that tunnel before its name was known: a
+ * responder learns the name only with the peer config, so an IKE_SA_INIT
+ * answered with INVALID_KE (and retried under a new IKE_SA id) or an attempt
+ * that failed before the config was chosen shows as "(unnamed)". It is
+ * folded into the named row. The rows keep their first-seen order.
+ */
+static size_t merge_unnamed(tunnel_row *t, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    /* (source, remote) of the named rows -> row number + 1; SIZE_MAX: several */
+    size_t *slots = calloc(cap, sizeof *slots);
+    if (slots == NULL)
+        return n;
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i].connection || !t[i].remote)
+            continue;
+        size_t j = (size_t)tunnel_key_hash(t[i].source, NULL, NULL, t[i].remote) & (cap - 1);
+        for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
+            const tunnel_row *o = slots[j] == SIZE_MAX ? NULL : &t[slots[j] - 1];
+            if (o == NULL || (eq(o->source, t[i].source) && eq(o->remote, t[i].remote)))
+                break;
+        }
+        if (slots[j] == 0)
+            slots[j] = i + 1;
+        else if (slots[j] != SIZE_MAX && slots[j] != i + 1)
+            slots[j] = SIZE_MAX; /* two connections to one peer: no guess */
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        tunnel_row *named = NULL;
+        if (!t[i].connection && t[i].remote) {
+            size_t j = (size_t)tunnel_key_hash(t[i].source, NULL, NULL, t[i].remote) & (cap - 1);
+            for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
+                if (slots[j] == SIZE_MAX)
+                    continue; /* (a collision marker tells nothing about this key) */
+                const tunnel_row *o = &t[slots[j] - 1];
+                if (eq(o->source, t[i].source) && eq(o->remote, t[i].remote)) {
+                    named = &t[slots[j] - 1];
+                    break;
+                }
+            }
+        }
+        if (named && (!t[i].local || !named->local || eq(t[i].local, named->local))) {
+            int first = i < (size_t)(named - t);
+            add_phase(&named->phase[0], &t[i].phase[0], first);
+            add_phase(&named->phase[1], &t[i].phase[1], first);
+            named->warnings += t[i].warnings;
+            if (first && t[i].first_time)
+                named->first_time = t[i].first_time;
+            if (!named->ike_version)
+                named->ike_version = t[i].ike_version;
+            t[i].merged = 1;
+            continue;
+        }
+        kept++;
+    }
+    /* compact, keeping the order; a named row's pointer was taken before */
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!t[i].merged)
+            t[w++] = t[i];
+    free(slots);
+    return kept;
 }
 
 /* Builds the rows in first-seen order; returns their number (0 on OOM). */
@@ -125,7 +203,7 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         }
     }
     free(slots);
-    return rows;
+    return merge_unnamed(t, rows);
 }
 
 static const char *state_word(const phase_counts *pc)

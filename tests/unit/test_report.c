@@ -278,8 +278,8 @@ END_TEST
 
 /* Rows are found by hash (hundreds of tunnels): first-seen order, one row
  * per connection and log, and by both addresses when no connection is
- * named (a named and an unnamed diagnosis with the same addresses are two
- * rows, as before). */
+ * named (the unnamed diagnosis here shares its peer with 300 named rows,
+ * so it stays a row of its own: see unnamed_row_joins_its_named_tunnel). */
 START_TEST(tunnel_rows_of_many_tunnels)
 {
     enum { TUNNELS = 300 };
@@ -331,6 +331,49 @@ START_TEST(tunnel_rows_of_many_tunnels)
                      "203.0.113.9");
     ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, TUNNELS + 2), "source")),
                      "b.log");
+    json_decref(j);
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
+/* An unnamed row whose peer is that of exactly one named row of the same
+ * log is that tunnel before its name was known (a responder's INVALID_KE
+ * round): folded into it, in first-seen place. With two named rows for
+ * that peer it stays. */
+START_TEST(unnamed_row_joins_its_named_tunnel)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = initiator_view();
+    char *s;
+    json_t *j, *t, *p1;
+    idg_report_begin_source(r, "a.log");
+    d.connection = NULL;
+    d.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+    d.severity = IDG_SEVERITY_WARNING;
+    idg_report_add(r, &d);
+    d.connection = "con3";
+    d.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    d.severity = IDG_SEVERITY_INFO;
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    t = json_object_get(j, "tunnels");
+    ck_assert_uint_eq(json_array_size(t), 1);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, 0), "connection")), "con3");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(t, 0), "warnings")), 1);
+    p1 = json_object_get(json_array_get(t, 0), "phase1");
+    ck_assert_str_eq(json_string_value(json_object_get(p1, "state")), "established");
+    json_decref(j);
+    free(s);
+    /* a second connection to the same peer: no guess */
+    d.connection = "con4";
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    t = json_object_get(j, "tunnels");
+    ck_assert_uint_eq(json_array_size(t), 3);
+    ck_assert(json_is_null(json_object_get(json_array_get(t, 0), "connection")));
     json_decref(j);
     free(s);
     idg_report_free(r);
@@ -489,6 +532,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, markdown_escapes_markup);
     tcase_add_test(tc, tunnel_summary_states);
     tcase_add_test(tc, tunnel_rows_of_many_tunnels);
+    tcase_add_test(tc, unnamed_row_joins_its_named_tunnel);
     tcase_add_test(tc, repeats_are_folded);
     tcase_add_test(tc, streamed_render_equals_whole);
     tcase_add_test(tc, append_equals_to_json);
