@@ -1123,6 +1123,7 @@ static int evidence_prio(msg_kind k)
     case EV_DHCP_DISCOVER:
     case EV_VIP_NOT_FOUND_FOR:
     case EV_CONN_RESULT:
+    case EV_CONN_UP:
         return 2;
     case EV_NONE:
     case EV__COUNT:
@@ -1626,6 +1627,34 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     n->child_est_count++;
     n->p2_open = 0;
     n->p2_auth_child_ok = 1;
+    r->phase = 2;
+    r->terminal = 1;
+}
+
+/* ipsec up's "connection '%s' established successfully": stroke reports it
+ * once the CHILD_SA is up, so both phases are, even where the lines that
+ * say so are missing from the paste (cut, or split mid-line). Only what no
+ * line said yet is taken from it. */
+static void fold_conn_up(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_conn(n, in->f[MF_NAME], 1);
+    if (!n->ike_established) {
+        n->ike_established = 1;
+        n->ike_established_reported = 0;
+        n->established_line = in->e->line;
+        n->established_ts = in->l->ts;
+        n->ike_est_seq = (uint32_t)in->e->line;
+    }
+    if (!n->child_ever_established && !(n->facts & F2_MASK)) {
+        set_span(&n->child_est_name, in->f[MF_NAME]);
+        n->child_est_id = -1;
+        n->child_established_pending++;
+        n->child_est_seq = (uint32_t)in->e->line;
+        n->child_ever_established = 1;
+        n->child_est_count++;
+        n->p2_open = 0;
+        n->p2_auth_child_ok = 1;
+    }
     r->phase = 2;
     r->terminal = 1;
 }
@@ -2696,6 +2725,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_METHOD, fold_eap_method),
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
     ON(EV_EAP_IDENTITY_SENT, fold_eap_identity_sent),
+    ON(EV_CONN_UP, fold_conn_up),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
     ON_FACT(EV_XAUTH_NO_SECRET, fold_user_auth_failed, F1_XAUTH_FAILED, 1),

@@ -432,7 +432,7 @@ static const msg_pattern TABLE[] = {
     /* ---- delete (§2.13) -------------------------------------------------------------------------- */
     R(EV_RECV_DELETE_IKE, "IKE", "received DELETE for IKE_SA %s[%u]", MF_NAME, MF_ID),
     /* stroke_control.c, "ipsec up" output: the outcome, already told by charon's lines */
-    R(EV_CONN_RESULT, NULL, "connection '%s' established successfully", MF_NAME),
+    R(EV_CONN_UP, NULL, "connection '%s' established successfully", MF_NAME),
     R(EV_CONN_RESULT, NULL, "establishing connection '%s' failed", MF_NAME),
     R(EV_DELETING_IKE, "IKE", "deleting IKE_SA %s[%u] between %H[%Y]...%H[%Y]",
       MF_NAME, MF_ID, MF_LHOST, MF_LID, MF_RHOST, MF_RID),
@@ -1103,7 +1103,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
-        N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT),
+        N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),
 #undef N
     };
     if ((unsigned)k < sizeof names / sizeof names[0] && names[k])

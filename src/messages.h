@@ -183,7 +183,8 @@ typedef enum msg_kind {
     EV_IKE_DELETED,
     EV_DESTROY_NO_NOTIFY,
     /* the stroke plugin's answer to "ipsec up", printed on the console */
-    EV_CONN_RESULT,
+    EV_CONN_RESULT,          /* establishing connection '%s' failed (stroke's ipsec up) */
+    EV_CONN_UP,              /* connection '%s' established successfully (stroke's ipsec up) */
     EV__COUNT
 } msg_kind;
 

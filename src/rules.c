@@ -2130,6 +2130,11 @@ static void p1_success(rules_ctx *rc, negotiation *n)
         mode_name(n) && n->ike_version == 1 ? mode_name(n) : "", ".",
     };
     v.detail = arena_join(&rc->a, parts, sizeof parts / sizeof parts[0]);
+    if (!n->local_addr.len && !n->remote_addr.len) /* no line with the endpoints */
+        v.detail = arena_printf(&rc->a, "%s SA%s%s is up%s%s%s (its endpoints are not in this log).",
+                                version_name(n->ike_version), n->conn.len ? " " : "",
+                                n->conn.len ? n->conn.p : "", n->remote_id.len ? "; the peer is '" : "",
+                                n->remote_id.len ? n->remote_id.p : "", n->remote_id.len ? "'" : "");
     emit(rc, n, &v);
 }
 
@@ -2154,6 +2159,9 @@ static void p2_success(rules_ctx *rc, negotiation *n)
         n->child_est_ts_remote.len ? n->child_est_ts_remote.p : "?", " (peer).",
     };
     v.detail = arena_join(&rc->a, parts, sizeof parts / sizeof parts[0]);
+    if (!n->child_est_ts_local.len && !n->child_est_ts_remote.len) /* ipsec up's word alone */
+        v.detail = arena_printf(&rc->a, "CHILD_SA %s is up ('connection established successfully'; "
+                                "its traffic selectors are not in this log).", name);
     emit(rc, n, &v);
 }
 
