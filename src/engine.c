@@ -1551,12 +1551,9 @@ static void fold_responding(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
-static void fold_ike_established(const fold_in *in, negotiation *n, fold_result *r)
+/* The IKE_SA is up (again: a report of it is due) as of this line. */
+static void ike_came_up(const fold_in *in, negotiation *n)
 {
-    set_conn(n, in->f[MF_NAME], 1);
-    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
-    set_span(&n->local_id, in->f[MF_LID]);
-    set_span(&n->remote_id, in->f[MF_RID]);
     if (n->ike_established != 1) {
         n->ike_established = 1;
         n->ike_established_reported = 0;
@@ -1564,6 +1561,27 @@ static void fold_ike_established(const fold_in *in, negotiation *n, fold_result 
         n->established_ts = in->l->ts;
     }
     n->ike_est_seq = (uint32_t)in->e->line;
+}
+
+/* A CHILD_SA is up as of this line; its name and selectors are set by the
+ * caller. */
+static void child_came_up(const fold_in *in, negotiation *n)
+{
+    n->child_established_pending++;
+    n->child_est_seq = (uint32_t)in->e->line;
+    n->child_ever_established = 1;
+    n->child_est_count++;
+    n->p2_open = 0;
+    n->p2_auth_child_ok = 1;
+}
+
+static void fold_ike_established(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_conn(n, in->f[MF_NAME], 1);
+    set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+    set_span(&n->local_id, in->f[MF_LID]);
+    set_span(&n->remote_id, in->f[MF_RID]);
+    ike_came_up(in, n);
     r->phase = 1;
     r->terminal = 1;
 }
@@ -1620,13 +1638,8 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     set_big(&n->child_est_ts_local, in->f[MF_TS_LOCAL]);
     set_big(&n->child_est_ts_remote, in->f[MF_TS_REMOTE]);
     n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
-    n->child_established_pending++;
     n->rekey_collision = 0; /* a collision resolves into the new SA */
-    n->child_est_seq = (uint32_t)in->e->line;
-    n->child_ever_established = 1;
-    n->child_est_count++;
-    n->p2_open = 0;
-    n->p2_auth_child_ok = 1;
+    child_came_up(in, n);
     r->phase = 2;
     r->terminal = 1;
 }
@@ -1638,22 +1651,12 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
 static void fold_conn_up(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_conn(n, in->f[MF_NAME], 1);
-    if (!n->ike_established) {
-        n->ike_established = 1;
-        n->ike_established_reported = 0;
-        n->established_line = in->e->line;
-        n->established_ts = in->l->ts;
-        n->ike_est_seq = (uint32_t)in->e->line;
-    }
+    if (!n->ike_established)
+        ike_came_up(in, n);
     if (!n->child_ever_established && !(n->facts & F2_MASK)) {
         set_span(&n->child_est_name, in->f[MF_NAME]);
         n->child_est_id = -1;
-        n->child_established_pending++;
-        n->child_est_seq = (uint32_t)in->e->line;
-        n->child_ever_established = 1;
-        n->child_est_count++;
-        n->p2_open = 0;
-        n->p2_auth_child_ok = 1;
+        child_came_up(in, n);
     }
     r->phase = 2;
     r->terminal = 1;
