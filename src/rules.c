@@ -2165,19 +2165,26 @@ static void p2_success(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* A warning of its own about an SA (not a failure of its negotiation). */
+static void begin_warning(rules_ctx *rc, verdict *v, idg_class cls, int phase, idg_role role,
+                          double confidence)
+{
+    begin(rc, v);
+    v->cls = cls;
+    v->sev = IDG_SEVERITY_WARNING;
+    v->sev_set = 1;
+    v->phase = phase;
+    v->ev_phase = phase;
+    v->role = role;
+    v->confidence = confidence;
+}
+
 /* A credential that did not load, with no failure of its own yet: every
  * connection that needs it will fail to authenticate. */
 static void p1_cred_warning(rules_ctx *rc, negotiation *n)
 {
     verdict v;
-    begin(rc, &v);
-    v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
-    v.sev = IDG_SEVERITY_WARNING;
-    v.sev_set = 1;
-    v.phase = 1;
-    v.ev_phase = 1;
-    v.role = IDG_ROLE_UNKNOWN;
-    v.confidence = 0.8;
+    begin_warning(rc, &v, IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, 1, IDG_ROLE_UNKNOWN, 0.8);
     v.cred_load = 1;
     v.detail = arena_printf(&rc->a,
         "A credential did not load (\"%s\"): the connections that need it cannot authenticate. "
@@ -2190,12 +2197,7 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
 static void p1_closed_early(rules_ctx *rc, negotiation *n)
 {
     verdict v;
-    begin(rc, &v);
-    v.cls = IDG_CLASS_TUNNEL_CLOSED_EARLY;
-    v.phase = 1;
-    v.ev_phase = 1;
-    v.role = n->ike_role;
-    v.confidence = 0.7;
+    begin_warning(rc, &v, IDG_CLASS_TUNNEL_CLOSED_EARLY, 1, n->ike_role, 0.7);
     const char *after = n->closed_after_ms >= 1000
         ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
         : "at once";
@@ -2217,14 +2219,7 @@ static void p1_closed_early(rules_ctx *rc, negotiation *n)
 static void p2_route_warning(rules_ctx *rc, negotiation *n)
 {
     verdict v;
-    begin(rc, &v);
-    v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
-    v.sev = IDG_SEVERITY_WARNING;
-    v.sev_set = 1;
-    v.phase = 2;
-    v.ev_phase = 2;
-    v.role = n->ike_role;
-    v.confidence = 0.6;
+    begin_warning(rc, &v, IDG_CLASS_PHASE2_INSTALL_FAILURE, 2, n->ike_role, 0.6);
     v.detail = arena_printf(&rc->a,
         "The CHILD_SA is up, but charon could not install the route for its traffic (\"%s\"%s%s%s): "
         "packets for the remote network may not enter the tunnel. This host needs an address "
