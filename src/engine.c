@@ -83,7 +83,7 @@ typedef struct handoff {
 typedef struct thread_bind {
     int thread;
     int64_t id;
-    uint64_t line;
+    uint64_t line;    /* engine known_lines when bound */
 } thread_bind;
 
 struct idg_engine {
@@ -99,7 +99,10 @@ struct idg_engine {
     int ike_name;                 /* the log carries <name|id> prefixes */
     uint64_t thread_used[THREAD_SLOTS / 64]; /* which threads[] slots are bound */
     int64_t last_id;
-    uint64_t last_id_line;
+    uint64_t last_id_line;        /* known_lines when last_id was bound */
+    uint64_t known_lines;         /* lines whose message the table knows: the clock of
+                                   * the thread and proximity bindings, so that a debug
+                                   * log's hex dumps (level 4) do not push them apart */
     int64_t crash_id;             /* the negotiation collecting a crash's lines (0: none) */
     int64_t last_send_id;         /* the SA that logged the last "sending packet" */
     uint64_t last_send_line;
@@ -404,6 +407,13 @@ static negotiation *get_neg(idg_engine *e, int64_t id, int create)
 
 /* The slot of a thread (NULL for a line without one); a slot never bound
  * reads as empty: thread 0, id 0, line 0. */
+/* Whether a binding made at known-line `at` is still near enough to
+ * attach the current line. */
+static inline int near(const idg_engine *e, uint64_t at)
+{
+    return e->known_lines - at <= PROXIMITY_LINES;
+}
+
 static const thread_bind *tb(const idg_engine *e, int thread)
 {
     static const thread_bind unbound;
@@ -417,11 +427,11 @@ static void bind_thread(idg_engine *e, int thread, negotiation *n)
 {
     if (thread >= 0) {
         unsigned i = (unsigned)thread % THREAD_SLOTS;
-        e->threads[i] = (thread_bind){.thread = thread, .id = n->id, .line = e->line};
+        e->threads[i] = (thread_bind){.thread = thread, .id = n->id, .line = e->known_lines};
         e->thread_used[i / 64] |= 1ull << (i % 64);
     }
     e->last_id = n->id;
-    e->last_id_line = e->line;
+    e->last_id_line = e->known_lines;
 }
 
 static void rebind_id(idg_engine *e, int64_t from, int64_t to)
@@ -745,7 +755,7 @@ static __attribute__((noinline)) negotiation *first_prefix(idg_engine *e, int64_
 {
     e->ike_name = 1;
     negotiation *n = get_neg(e, id, 0);
-    if (!n && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES) {
+    if (!n && e->last_id_line && near(e, e->last_id_line)) {
         negotiation *unnamed = neg_find(&e->store, e->last_id);
         if (unnamed && unnamed->synthetic) {
             int64_t old = unnamed->id;
@@ -816,10 +826,10 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         if (!n) {
             /* a job on this thread may have started it without an id */
             const thread_bind *b = tb(e, l->thread);
-            negotiation *bound = (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
+            negotiation *bound = (b && b->thread == l->thread && near(e, b->line))
                                      ? neg_find(&e->store, b->id) : NULL;
             /* no thread (ipsec up, swanctl output): the lines just before */
-            if (!b && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES)
+            if (!b && e->last_id_line && near(e, e->last_id_line))
                 bound = neg_find(&e->store, e->last_id);
             if (bound && bound->synthetic) {
                 int64_t old = bound->id;
@@ -866,9 +876,9 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             n = get_neg(e, INT64_MIN, 1);
     } else {
         const thread_bind *b = tb(e, l->thread);
-        if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
+        if (b && b->thread == l->thread && near(e, b->line))
             n = neg_find(&e->store, b->id);
-        if (!n && e->last_id_line && e->line - e->last_id_line <= PROXIMITY_LINES)
+        if (!n && e->last_id_line && near(e, e->last_id_line))
             n = neg_find(&e->store, e->last_id);
         if (n && ev->kind == EV_PARSED)
             n = by_sequence(e, n, ev);
@@ -2935,6 +2945,7 @@ static void on_line(void *user, const charon_line *l)
     }
     e->stats.charon_lines += (unsigned)l->bare; /* a bare line the table knows */
     e->line++;
+    e->known_lines += ev->kind != EV_NONE;
     switch (ev->kind) {
     case EV_DAEMON_START:
         retire_all(e);
@@ -2964,7 +2975,7 @@ static void on_line(void *user, const charon_line *l)
             n = sa_of_prefix(e, l->sa_id, 0);
         } else {
             const thread_bind *b = tb(e, l->thread);
-            if (b && b->thread == l->thread && e->line - b->line <= PROXIMITY_LINES)
+            if (b && b->thread == l->thread && near(e, b->line))
                 n = neg_find(&e->store, b->id);
         }
     }

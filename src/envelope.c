@@ -1177,7 +1177,7 @@ static envelope_kind form_unknown(char *p, char *end, parser *ps, bool after_col
 {
     charon_line *out = ps->out;
     int64_t us_ts;
-    char *us = ascii_is_digit(*p) ? parse_us_stamp(p, end, &us_ts) : NULL;
+    char *us = p < end && ascii_is_digit(*p) ? parse_us_stamp(p, end, &us_ts) : NULL;
     if (us) { /* the core right after "PM", or after a blank */
         char *c = us;
         while (c < end && is_blank(*c))

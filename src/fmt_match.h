@@ -68,6 +68,20 @@ static inline int fmt_capture_ok(char letter, const char *s, size_t n)
     }
 }
 
+/* A host (%H) that is the last conversion of its format captures up to
+ * the message's end, so it could swallow what a later charon version (or
+ * a test harness) appended: "192.0.2.1[500] (XXX bytes)" is no host. A
+ * host has no blank. (Inside a format the next literal bounds it.) */
+static inline int fmt_last_capture_ok(char letter, const char *s, size_t n)
+{
+    if (letter != 'H')
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == ' ')
+            return 0;
+    return 1;
+}
+
 /* Number of conversions in fmt (%% not counted). */
 int fmt_count_conversions(const char *fmt);
 

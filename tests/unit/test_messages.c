@@ -428,6 +428,15 @@ START_TEST(daemon_wordings)
     ck_assert_int_eq(classify("IKE", "no XAuth password found for 'user' - 'group'", NULL), EV_XAUTH_CLIENT_NO_SECRET);
     ck_assert_int_eq(classify("IKE", "no XAuth secret found for 'user' - 'group'", NULL), EV_XAUTH_NO_SECRET);
     ck_assert_int_eq(classify("TLS", "no trusted certificate found for 'CN=x' to verify TLS peer", NULL), EV_CERT_FAILURE);
+    /* a host that ends a format takes no blank: a byte count a harness
+     * replaced is no part of the address */
+    ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500] (XXX bytes)", NULL), EV_NONE);
+    ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500]", &ev), EV_PACKET_RECV);
+    assert_field(&ev, MF_LHOST, "192.1.2.45[500]");
+    /* SPIs are any text (redacted, normalised) */
+    ck_assert_int_eq(classify("IKE", "CHILD_SA lan{1} established with SPIs xxxxxxxx_i yyyyyyyy_o and TS 10.1.0.0/16 === 10.2.0.0/16", &ev),
+                     EV_CHILD_ESTABLISHED);
+    assert_field(&ev, MF_TS_REMOTE, "10.2.0.0/16");
     ck_assert_int_eq(classify("CFG", "trap not found, unable to acquire reqid 0", &ev), EV_TRAP_NOT_FOUND);
     assert_field(&ev, MF_VALUE, "0");
     ck_assert_int_eq(classify("KNL", "received an SADB_ACQUIRE with policy id 52 but no matching policy found", NULL), EV_TRAP_NOT_FOUND);
