@@ -1067,6 +1067,7 @@ static int evidence_prio(msg_kind k)
     case EV_PARSED:
     case EV_IKE_STATE:
     case EV_CHILD_STATE:
+    case EV_CHILD_CLOSING:
     case EV_SELECTING_PROPOSAL:
     case EV_PROPOSAL_MATCHES:
     case EV_SELECTED_PROPOSAL:
@@ -1577,6 +1578,7 @@ static void ike_came_up(const fold_in *in, negotiation *n)
  * caller. */
 static void child_came_up(const fold_in *in, negotiation *n)
 {
+    n->child_closing = 0;
     n->child_established_pending++;
     n->child_est_seq = (uint32_t)in->e->line;
     n->child_ever_established = 1;
@@ -1676,6 +1678,7 @@ static void fold_conn_up(const fold_in *in, negotiation *n, fold_result *r)
  * config": the CHILD_SA being negotiated. */
 static void fold_child_named(const fold_in *in, negotiation *n, fold_result *r)
 {
+    n->child_closing = 0; /* a new CHILD_SA is set up */
     if (!is_unnamed(in->f[MF_CHILD]))
         set_span(&n->child, in->f[MF_CHILD]);
     n->child_fresh = 1;
@@ -2560,8 +2563,17 @@ static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
  * is in knl_error. */
 static void fold_route_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
-    if (!n->route_error.len)
+    /* while a CHILD_SA is torn down, charon re-installs the route of a
+     * policy another CHILD_SA still uses: that failing is no setup's */
+    if (!n->route_error.len && !n->child_closing)
         set_span(&n->route_error, in->l->msg);
+    r->phase = 2;
+}
+
+static void fold_child_closing(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    n->child_closing = 1;
     r->phase = 2;
 }
 
@@ -2738,6 +2750,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_METHOD, fold_eap_method),
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
     ON(EV_EAP_IDENTITY_SENT, fold_eap_identity_sent),
+    ON(EV_CHILD_CLOSING, fold_child_closing),
     ON(EV_CONN_UP, fold_conn_up),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),

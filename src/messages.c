@@ -104,6 +104,10 @@ static const msg_pattern TABLE[] = {
     R(EV_CHILD_ESTABLISHED, "IKE", "inbound CHILD_SA %s{%u} established with SPIs %s_i %s_o and TS %#R === %#R",
       MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_CHILD_STATE, NULL, "CHILD_SA %s{%u} state change: %N => %N", MF_CHILD, MF_CHILD_ID, MF_FROM, MF_TO),
+    R(EV_CHILD_CLOSING, "IKE", "closing CHILD_SA %s{%u} with SPIs %s_i (%llu bytes) %s_o (%llu bytes) and TS %#R === %#R",
+      MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
+    R(EV_CHILD_CLOSING, "IKE", "closing CHILD_SA %s{%u} with SPIs %s_i (%llu bytes) %s_o (%llu bytes) and TS %#R=== %#R",
+      MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),  /* <= 5.3.3 */
     R(EV_CHILD_REKEY_FAILED, "IKE", "CHILD_SA rekeying failed, trying again in %d seconds", MF_COUNT),
     /* child_create.c build_i: 5.6.0+ with {id}, <= 5.5.3 name only */
     R(EV_ESTABLISHING_CHILD, "IKE", "establishing CHILD_SA %s{%u} reqid %d", MF_CHILD, MF_CHILD_ID, MF_SKIP),
@@ -1076,7 +1080,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
-        N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_IKE_REKEYED), N(EV_PACKET_RECV),
+        N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_IKE_REKEYED), N(EV_PACKET_RECV),
         N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),

@@ -40,6 +40,7 @@ typedef enum msg_kind {
     EV_ESTABLISHING_CHILD,
     EV_IKE_STATE,
     EV_CHILD_STATE,
+    EV_CHILD_CLOSING,        /* closing CHILD_SA %s{%u} with SPIs ...: a CHILD_SA is torn down */
     EV_IKE_REKEYED,
     EV_PACKET_RECV,
     EV_PACKET_SEND,

@@ -377,6 +377,7 @@ typedef struct negotiation {
     nstr route_error;          /* the route of an installed CHILD_SA failed ("unable to install source route") */
     nstr peer_id_type;         /* "ID_KEY_ID", ...: the type of the identity the peer sent (level 3) */
     uint8_t route_warned;
+    uint8_t child_closing;     /* a CHILD_SA is being closed (until the next one is set up) */
     uint8_t rekey_collision;   /* the peer answered a rekey with TEMPORARY_FAILURE: it was rekeying too */
     int64_t established_ts;    /* the line time (charon_line.ts) the IKE_SA came up at, or -1 */
     int64_t closed_after_ms;   /* the peer deleted the IKE_SA this long after it came up (-1: no time

@@ -117,6 +117,10 @@ def check_side(doc, exp):
         if want_warn and not any(d.get("severity") == "warning" and d.get("class") in want_warn
                                  for d in diags):
             return False, "no warning of class %s" % want_warn
+        not_warn = exp.get("no_warning_class") or []
+        bad = [d.get("class") for d in diags if d.get("severity") == "warning" and d.get("class") in not_warn]
+        if bad:
+            return False, "unexpected warning %s" % bad[0]
         return True, "established"
     if outcome in ("not_determinable", "no_conclusion"):
         bad = [d for d in errs if (d.get("confidence") or 0) >= HIGH_CONFIDENCE]

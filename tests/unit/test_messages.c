@@ -433,6 +433,9 @@ START_TEST(daemon_wordings)
     ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500] (XXX bytes)", NULL), EV_NONE);
     ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500]", &ev), EV_PACKET_RECV);
     assert_field(&ev, MF_LHOST, "192.1.2.45[500]");
+    ck_assert_int_eq(classify("IKE", "closing CHILD_SA net-a{1} with SPIs c1a2b3c4_i (0 bytes) d5e6f708_o (4504 bytes) and TS 192.168.0.0/24 === 0.0.0.0/0", &ev),
+                     EV_CHILD_CLOSING);
+    assert_field(&ev, MF_CHILD, "net-a");
     /* SPIs are any text (redacted, normalised) */
     ck_assert_int_eq(classify("IKE", "CHILD_SA lan{1} established with SPIs xxxxxxxx_i yyyyyyyy_o and TS 10.1.0.0/16 === 10.2.0.0/16", &ev),
                      EV_CHILD_ESTABLISHED);
