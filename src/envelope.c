@@ -1242,8 +1242,22 @@ static void strip_msg_marks(charon_line *out)
 {
     const char *b = out->msg.p, *e = b + out->msg.n;
     size_t k = out->msg.n > 2 && is_mark_byte(e[-1]) ? wrapping_mark(b, e) : 0;
-    if (k)
+    if (k) {
         out->msg = make_span(b + k, e - k);
+        return;
+    }
+    /* a code fence or span that a paste's last line ends with, opened on
+     * an earlier line ("... failed ```") */
+    size_t trail = 0;
+    while (e - trail > b && e[-1 - (ptrdiff_t)trail] == '`')
+        trail++;
+    if (trail && (size_t)(e - b) > trail && !memchr(b, '`', (size_t)(e - trail - b))) {
+        const char *t = e - trail;
+        while (t > b && is_blank(t[-1]))
+            t--;
+        if (t > b)
+            out->msg = make_span(b, t);
+    }
 }
 
 static char *trim_end(char *p, char *end)
@@ -1312,6 +1326,9 @@ static char *strip_decoration(char *p, char **end, bool *wrapped)
         } else if (*end - p >= 2 && *p == '|' && p[1] == ' ') {
             p = skip_spaces(p + 1, *end);
             bar = true;
+            /* a table row's end may be its closing bar: the header cache,
+             * which reads a body to the line's end, must not take it */
+            *wrapped = true;
         } else {
             break;
         }
@@ -1327,6 +1344,26 @@ static char *strip_decoration(char *p, char **end, bool *wrapped)
         *wrapped = true;
         *end = trim_end(p + k, e - k);
         p = skip_spaces(p + k, *end);
+        return p;
+    }
+    /* a code fence or span glued to the first or last line of a paste
+     * ("```Mar 1 ...", "... failed ```"): a run of backticks at one end
+     * that nothing on the line closes */
+    size_t lead = 0, trail = 0;
+    while (p + lead < e && p[lead] == '`')
+        lead++;
+    if (lead && !memchr(p + lead, '`', (size_t)(e - (p + lead)))) {
+        *wrapped = true;
+        p += lead;
+        while (p < e && is_blank(*p))
+            p++;
+    }
+    if (lead) { /* (an unclosed run at the end: strip_msg_marks) */
+        e = trim_end(p, e);
+        while (e - trail > p && e[-1 - (ptrdiff_t)trail] == '`')
+            trail++;
+        if (trail && !memchr(p, '`', (size_t)(e - trail - p)))
+            *end = trim_end(p, e - trail);
     }
     return p;
 }
@@ -1450,6 +1487,7 @@ static envelope_kind classify(char *line, size_t len, uint64_t lineno, parser *p
         return ENVELOPE_NONE;
     ps->out->msg = make_span(p, end);
     ps->out->bare = 1;
+    strip_msg_marks(ps->out);
     return ENVELOPE_BARE;
 }
 

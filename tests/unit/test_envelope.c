@@ -645,6 +645,9 @@ static const struct {
     {"`peer not responding, trying again (2/3)`", "peer not responding, trying again (2/3)"},
     {"``` establishing connection 'vpn' failed ```", "establishing connection 'vpn' failed"},
     {"> `** ** x`", "** ** x"},
+    /* a code fence glued to a paste's first or last line */
+    {"```initiating Main Mode IKE_SA vpn[1] to 192.0.2.1", "initiating Main Mode IKE_SA vpn[1] to 192.0.2.1"},
+    {"establishing connection 'vpn' failed ```", "establishing connection 'vpn' failed"},
     {"**unbalanced", "**unbalanced"},
     {"`a``", "`a``"},
     {"9[IKE] one digit", "9[IKE] one digit"},
