@@ -2140,6 +2140,7 @@ static void fold_peer_cfg_unacceptable(const fold_in *in, negotiation *n, fold_r
     fact(n, F1_PEER_CFG_UNACCEPTABLE);
     if (!n->peer_cfg_unacceptable.len)
         set_span(&n->peer_cfg_unacceptable, in->l->msg);
+    set_conn(n, in->f[MF_NAME], 1); /* the config charon selected (and then refused) */
     r->phase = 1;
 }
 

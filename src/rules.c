@@ -910,9 +910,15 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
                 "is neither the certificate's subject nor one of its subjectAltNames): the certificate "
                 "was issued for another name or address, or this end expects the wrong peer identity.",
                 req ? req : "?")
-            : arena_printf(&rc->a,
+            : got ? arena_printf(&rc->a,
                 "The peer authenticated as '%s', but this end requires the peer identity '%s' "
-                "(identity constraint check failed).", got ? got : "?", req ? req : "?");
+                "(identity constraint check failed).", got, req ? req : "?")
+                  : arena_printf(&rc->a,
+                "The peer did not authenticate as the identity '%s' this end requires of it "
+                "(identity constraint check failed; the identity it used is not in this log). With "
+                "certificates: the peer's certificate does not carry that name (as subject or "
+                "subjectAltName), so either issue it one that does or expect a name it carries.",
+                req ? req : "?");
         return 0;
     }
     if (f & (FACT(F1_IDIR_MISMATCH) | FACT(F1_IDR_REQUIRE))) {
