@@ -149,8 +149,9 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
             if (n - pos < ln || memcmp(msg + n - ln, lit, ln) != 0)
                 return -1;
             cap = (span){msg + pos, n - pos - ln};
-            if (!fmt_capture_ok(letter, cap.p, cap.n) || !fmt_last_capture_ok(letter, cap.p, cap.n))
+            if (!fmt_capture_ok(letter, cap.p, cap.n))
                 return -1;
+            cap.n = fmt_last_capture_len(letter, cap.p, cap.n);
             if (nconv < maxcaps)
                 caps[nconv] = cap;
             return nconv + 1;

@@ -69,17 +69,18 @@ static inline int fmt_capture_ok(char letter, const char *s, size_t n)
 }
 
 /* A host (%H) that is the last conversion of its format captures up to
- * the message's end, so it could swallow what a later charon version (or
- * a test harness) appended: "192.0.2.1[500] (XXX bytes)" is no host. A
- * host has no blank. (Inside a format the next literal bounds it.) */
-static inline int fmt_last_capture_ok(char letter, const char *s, size_t n)
+ * the message's end, so it would swallow what a later charon version, a
+ * test harness or a paste appended ("192.0.2.1[500] (XXX bytes)"). A host
+ * has no blank: the capture ends at the first one (inside a format the
+ * next literal bounds it). Returns the capture's length. */
+static inline size_t fmt_last_capture_len(char letter, const char *s, size_t n)
 {
     if (letter != 'H')
-        return 1;
+        return n;
     for (size_t i = 0; i < n; i++)
         if (s[i] == ' ')
-            return 0;
-    return 1;
+            return i;
+    return n;
 }
 
 /* Number of conversions in fmt (%% not counted). */

@@ -692,10 +692,9 @@ static inline __attribute__((always_inline)) int run_row(const msg_index *idx, u
         size_t ll = lit_len[last];
         size_t cn = (size_t)(end - pos) - ll;
         if ((size_t)(end - pos) < ll || (cn == 0 && (nonempty >> last & 1)) ||
-            ((checked & ~nonempty) >> last & 1 && !fmt_capture_ok(conv[last], pos, cn)) ||
-            !fmt_last_capture_ok(conv[last], pos, cn))
+            ((checked & ~nonempty) >> last & 1 && !fmt_capture_ok(conv[last], pos, cn)))
             return 0;
-        ev->f[field[last]] = (span){pos, cn};
+        ev->f[field[last]] = (span){pos, fmt_last_capture_len(conv[last], pos, cn)};
     }
     ev->f[MF_SKIP] = (span){NULL, 0};
     keep_fields(ev, idx->fills[i]);

@@ -428,9 +428,10 @@ START_TEST(daemon_wordings)
     ck_assert_int_eq(classify("IKE", "no XAuth password found for 'user' - 'group'", NULL), EV_XAUTH_CLIENT_NO_SECRET);
     ck_assert_int_eq(classify("IKE", "no XAuth secret found for 'user' - 'group'", NULL), EV_XAUTH_NO_SECRET);
     ck_assert_int_eq(classify("TLS", "no trusted certificate found for 'CN=x' to verify TLS peer", NULL), EV_CERT_FAILURE);
-    /* a host that ends a format takes no blank: a byte count a harness
+    /* a host that ends a format ends at a blank: a byte count a harness
      * replaced is no part of the address */
-    ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500] (XXX bytes)", NULL), EV_NONE);
+    ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500] (XXX bytes)", &ev), EV_PACKET_RECV);
+    assert_field(&ev, MF_LHOST, "192.1.2.45[500]");
     ck_assert_int_eq(classify("NET", "received packet: from 192.1.2.23[500] to 192.1.2.45[500]", &ev), EV_PACKET_RECV);
     assert_field(&ev, MF_LHOST, "192.1.2.45[500]");
     ck_assert_int_eq(classify("IKE", "closing CHILD_SA net-a{1} with SPIs c1a2b3c4_i (0 bytes) d5e6f708_o (4504 bytes) and TS 192.168.0.0/24 === 0.0.0.0/0", &ev),
