@@ -758,6 +758,21 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                             "/etc/ipsec.d/*), then swanctl --load-creds (ipsec rereadall).";
             break;
         }
+        if (in->cert_id_mismatch == 2) {
+            const idg_offending *po = find_off(in, "phase1.peer_identifier");
+            d->summary = arena_printf(a, "Give the peer an identity its certificate carries: its own "
+                                      "identifier '%s' is not in it (use the certificate's subject or a "
+                                      "subjectAltName, or issue a certificate with '%s' as "
+                                      "subjectAltName).", po && po->peer ? po->peer : "?",
+                                      po && po->peer ? po->peer : "?");
+            d->change_side = "peer";
+            d->pfsense = "On the peer: VPN > IPsec > Tunnels > Edit Phase 1 > My identifier: "
+                         "Distinguished name, or the FQDN in its certificate's subjectAltName (on a "
+                         "client: its local / remote-access identity setting).";
+            d->strongswan = "on the peer: connections.<conn>.local.id = a name in its certificate "
+                            "(a subjectAltName, or its subject DN), or pki --issue --san <identity>.";
+            break;
+        }
         if (in->cert_id_mismatch) {
             const idg_offending *po = find_off(in, "phase1.peer_identifier");
             d->summary = arena_printf(a, "Expect an identity the peer's certificate carries (%s), not "

@@ -36,7 +36,8 @@ typedef struct rec_input {
     const char *peer_id_type;   /* the type of the identity the peer sent ("ID_KEY_ID"), or NULL */
     int rekey_collision;        /* rekey failure: the peer answered TEMPORARY_FAILURE (both rekeyed) */
     int remote_access;          /* the peer is a remote-access client (it requests a virtual IP) */
-    int cert_id_mismatch;       /* certificate failure: the peer's certificate lacks the expected identity */
+    int cert_id_mismatch;       /* certificate failure: the peer's certificate lacks the expected
+                                 * identity (1), or the identity the peer sent (2, this end responds) */
     int kernel_no_xfrm;         /* charon failed to start: the kernel refused its netlink socket */
     int install_cause;          /* install failure: an install_cause (negotiation.h) */
     int p2_ah;                  /* install failure: the phase 2 protocol is AH */

@@ -665,7 +665,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
         in.cert_id_mismatch = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE &&
-                              find_off_rc(rc, "phase1.peer_identifier");
+                              find_off_rc(rc, "phase1.peer_identifier")
+                                  ? (v->role == IDG_ROLE_RESPONDER ? 2 : 1) : 0;
         in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.install_cause = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? n->install_cause : INSTALL_UNKNOWN;
@@ -880,6 +881,32 @@ static idg_role p2_role(const negotiation *n)
     if (f & FACT(F2_VIP_FAILED))
         return n->vip_cause == VIP_INSTALL ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
     return n->ike_role;
+}
+
+/* Whether a certificate's subject DN ("C=CH, O=strongSwan, CN=moon") names
+ * the identity: the whole DN, or the value of one of its parts (the CN
+ * "moon"). A part that only contains it ("glitch.example.com" for
+ * "glitch") does not: strongSwan matches identities whole. */
+static int dn_names(const char *dn, const char *id)
+{
+    size_t idn = strlen(id);
+    if (strcmp(dn, id) == 0)
+        return 1;
+    for (const char *p = dn; *p;) {
+        const char *end = p;
+        while (*end && *end != ',')
+            end++;
+        const char *eq = memchr(p, '=', (size_t)(end - p));
+        if (eq) {
+            const char *v = eq + 1;
+            if ((size_t)(end - v) == idn && memcmp(v, id, idn) == 0)
+                return 1;
+        }
+        p = *end ? end + 1 : end;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
 }
 
 static const char *peer_desc(const negotiation *n)
@@ -1275,13 +1302,23 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         /* "no trusted key for '<id>'" while the certificate the peer sent
          * names something else: the identity is not in the certificate */
         const char *id = S(&n->cert_for), *cert = S(&n->peer_cert);
-        if ((f & FACT(F1_CERT)) && id && cert && !strstr(cert, id) && strcmp(id, "%any") != 0) {
-            v.detail = arena_printf(&rc->a, "%s The certificate the peer sent (\"%s\") does not carry "
-                                    "the identity '%s' it authenticates as (not its subject, and "
-                                    "unless a subjectAltName lists it): if that is the peer's "
-                                    "certificate, expect an identity it carries (the peer identifier "
-                                    "here, the remote ID on a client).", v.detail, cert, id);
-            add_off(rc, "phase1.peer_identifier", id, cert);
+        if ((f & FACT(F1_CERT)) && id && cert && !dn_names(cert, id) && strcmp(id, "%any") != 0) {
+            if (p1_role(n) == IDG_ROLE_RESPONDER) {
+                /* the identity is the one the peer sent (its IDi) */
+                v.detail = arena_printf(&rc->a, "%s The peer identifies as '%s', but the certificate "
+                                        "it sent (\"%s\") does not carry that identity (not as its "
+                                        "subject, and unless a subjectAltName lists it): the peer's "
+                                        "own identity must be a name in its certificate.", v.detail, id,
+                                        cert);
+                add_off(rc, "phase1.peer_identifier", NULL, id);
+            } else {
+                v.detail = arena_printf(&rc->a, "%s The certificate the peer sent (\"%s\") does not carry "
+                                        "the identity '%s' it authenticates as (not its subject, and "
+                                        "unless a subjectAltName lists it): if that is the peer's "
+                                        "certificate, expect an identity it carries (the peer identifier "
+                                        "here, the remote ID on a client).", v.detail, cert, id);
+                add_off(rc, "phase1.peer_identifier", id, cert);
+            }
         }
     } else if (p1_identifier(rc, n, &v) == 0) {
         /* filled */
