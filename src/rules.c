@@ -797,14 +797,19 @@ static const char *offending_text(rules_ctx *rc)
         const idg_offending *o = &rc->off[i];
         const char *f = strchr(o->field, '.');
         f = f ? f + 1 : o->field;
+        /* an AEAD cipher (AES_GCM, CHACHA20_POLY1305) has no separate
+         * integrity: charon's "NONE" there is no missing setting */
+        int integ = strcmp(f, "integrity") == 0;
+        const char *ol = integ && streq(o->local, "NONE") ? "none (an AEAD cipher)" : o->local;
+        const char *op = integ && streq(o->peer, "NONE") ? "none (an AEAD cipher)" : o->peer;
         int w;
         if (o->local && o->peer)
             w = snprintf(buf + len, sizeof buf - len, "%s%s: this end %s, peer %s",
-                         len ? "; " : "", f, o->local, o->peer);
+                         len ? "; " : "", f, ol, op);
         else if (o->local)
-            w = snprintf(buf + len, sizeof buf - len, "%s%s: this end %s", len ? "; " : "", f, o->local);
+            w = snprintf(buf + len, sizeof buf - len, "%s%s: this end %s", len ? "; " : "", f, ol);
         else if (o->peer)
-            w = snprintf(buf + len, sizeof buf - len, "%s%s: peer %s", len ? "; " : "", f, o->peer);
+            w = snprintf(buf + len, sizeof buf - len, "%s%s: peer %s", len ? "; " : "", f, op);
         else
             w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? "; " : "", f);
         if (w < 0 || (size_t)w >= sizeof buf - len)
