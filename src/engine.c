@@ -1251,6 +1251,9 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     }
     if (!generating && s.request && s.x == EX_IKE_AUTH && span_has(s.payloads, "CPRQ("))
         n->peer_wants_vip = 1;
+    /* a Quick Mode request with a KE payload asks for PFS */
+    if (generating && s.request && s.x == EX_QUICK_MODE)
+        n->qm_sent_ke = span_has(s.payloads, " KE ");
     /* Main Mode message 5, the first encrypted one: [ ID HASH ] with a
      * pre-shared key, [ ID CERT SIG ] with certificates */
     if (generating && s.request && s.x == EX_ID_PROT && span_has(s.payloads, " ID "))

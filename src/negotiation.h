@@ -343,6 +343,7 @@ typedef struct negotiation {
     uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
     uint8_t xauth_no_secret;   /* XAuth: 1 the server has no secret for the user, 2 its script
                                 * failed, 3 this end (the client) had no credentials to send */
+    uint8_t qm_sent_ke;        /* this end's last Quick Mode request carried a KE payload (PFS) */
     uint8_t v1_id_sent;        /* this end sent its Main Mode identification (message 5):
                                 * 1, or 2 with a HASH payload (pre-shared key auth) */
     uint8_t install_cause;     /* install_cause, for F2_INSTALL_FAILED */
