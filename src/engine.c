@@ -100,6 +100,7 @@ struct idg_engine {
     uint64_t thread_used[THREAD_SLOTS / 64]; /* which threads[] slots are bound */
     int64_t last_id;
     uint64_t last_id_line;        /* known_lines when last_id was bound */
+    int in_flat;                  /* reading the pieces of a flattened paste (split_flattened) */
     uint64_t known_lines;         /* lines whose message the table knows: the clock of
                                    * the thread and proximity bindings, so that a debug
                                    * log's hex dumps (level 4) do not push them apart */
@@ -2944,10 +2945,87 @@ static __attribute__((noinline)) int classify_recased(idg_engine *e, const charo
     return msg_classify(e->idx, l->subsys, e->recased, n, ev);
 }
 
+static void on_line(void *user, const charon_line *l);
+
+/*
+ * A paste whose line breaks were lost (a web page turned into text): the
+ * output of `ipsec up`, each message after the last, on one line. Where a
+ * message of the table starts after a blank, a new line starts; the line
+ * is read as those lines when at least FLAT_MIN_PIECES of them, the first
+ * among them, are messages the table knows. Only a bare line (no envelope,
+ * no prefix) of FLAT_MIN_LEN to FLAT_MAX_LEN bytes that starts with such
+ * a message is tried.
+ */
+#define FLAT_MIN_PIECES 3
+#define FLAT_MIN_LEN 160
+#define FLAT_MAX_LEN 16384
+#define FLAT_MAX_PIECES 256
+
+static const char *const flat_starts[] = {
+    "initiating ", "generating ", "sending packet: from ", "received packet: from ", "parsed ",
+    "selected proposal: ", "received ", "establishing ", "IKE_SA ", "CHILD_SA ",
+    "authentication of ", "local host is behind NAT", "remote host is behind NAT", "no ",
+    "peer ", "giving up ", "sending retransmit ", "retransmit ", "connection '", "installing ",
+    "server requested ", "scheduling ", "maximum IKE_SA lifetime ", "deleting ", "closing ",
+};
+
+static int flat_start_at(const char *p, const char *end)
+{
+    for (size_t k = 0; k < sizeof flat_starts / sizeof flat_starts[0]; k++) {
+        size_t n = strlen(flat_starts[k]);
+        if ((size_t)(end - p) > n && memcmp(p, flat_starts[k], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int split_flattened(idg_engine *e, const charon_line *l)
+{
+    const char *b = l->msg.p, *end = b + l->msg.n;
+    if (l->msg.n > FLAT_MAX_LEN || !flat_start_at(b, end))
+        return 0;
+    const char *cut[FLAT_MAX_PIECES + 1];
+    size_t n = 0;
+    cut[n++] = b;
+    for (const char *p = b + 1; p < end && n < FLAT_MAX_PIECES; p++)
+        if (p[-1] == ' ' && flat_start_at(p, end))
+            cut[n++] = p;
+    cut[n] = end;
+    /* the pieces the table knows; a piece that runs on into the next
+     * message is no piece (a start word inside a message is no cut) */
+    size_t known = 0;
+    msg_event probe = MSG_EVENT_INIT;
+    for (size_t i = 0; i < n && known < FLAT_MIN_PIECES; i++) {
+        size_t len = (size_t)(cut[i + 1] - cut[i]);
+        while (len && cut[i][len - 1] == ' ')
+            len--;
+        known += msg_classify(e->idx, NULL, cut[i], len, &probe) != 0;
+    }
+    if (known < FLAT_MIN_PIECES)
+        return 0;
+    e->in_flat = 1; /* a piece is not split again */
+    for (size_t i = 0; i < n; i++) {
+        charon_line piece = *l;
+        size_t len = (size_t)(cut[i + 1] - cut[i]);
+        while (len && cut[i][len - 1] == ' ')
+            len--;
+        piece.msg = (span){cut[i], len};
+        on_line(e, &piece);
+    }
+    e->in_flat = 0;
+    e->stats.charon_lines++; /* the line, once */
+    return 1;
+}
+
 static void on_line(void *user, const charon_line *l)
 {
     idg_engine *e = user;
     msg_event *const ev = &e->ev;
+    /* (a flattened paste classifies as its first message, so it is tried
+     * before the table) */
+    if (__builtin_expect(l->bare && l->msg.n >= FLAT_MIN_LEN, 0) && !e->in_flat &&
+        split_flattened(e, l))
+        return;
     if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, ev) &&
         !(__builtin_expect(l->msg.n >= 2 && (unsigned char)(l->msg.p[0] - 'A') < 26u, 0) &&
           classify_recased(e, l, ev))) {
@@ -2956,11 +3034,11 @@ static void on_line(void *user, const charon_line *l)
         ev->f[MF_ID] = SPAN_NULL;
         ev->f[MF_RHOST] = SPAN_NULL;
         if (__builtin_expect(l->bare, 0)) { /* prose, or a message the table does not know */
-            e->stats.skipped_lines++;
+            e->stats.skipped_lines += (unsigned)!e->in_flat;
             return;
         }
     }
-    e->stats.charon_lines += (unsigned)l->bare; /* a bare line the table knows */
+    e->stats.charon_lines += (unsigned)(l->bare && !e->in_flat); /* a bare line the table knows */
     e->line++;
     e->known_lines += ev->kind != EV_NONE;
     switch (ev->kind) {
