@@ -406,8 +406,25 @@ static negotiation *get_neg(idg_engine *e, int64_t id, int create)
     }
 }
 
-/* The slot of a thread (NULL for a line without one); a slot never bound
- * reads as empty: thread 0, id 0, line 0. */
+/* Kinds the daemon logs about itself, in no SA's context: a crash, a start
+ * that failed, what did not load (resolve gathers them in one negotiation). */
+static int daemon_kind(msg_kind k)
+{
+    switch (k) {
+    case EV_DAEMON_CRASH:
+    case EV_DAEMON_INIT_FAILED:
+    case EV_DAEMON_INIT_CAUSE:
+    case EV_NETLINK_UNAVAILABLE:
+    case EV_DAEMON_GAVE_UP:
+    case EV_CRED_LOAD_FAILED:
+    case EV_CONN_LOAD_FAILED:
+    case EV_TRAP_NOT_FOUND:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 /* Whether a binding made at known-line `at` is still near enough to
  * attach the current line. */
 static inline int near(const idg_engine *e, uint64_t at)
@@ -415,6 +432,8 @@ static inline int near(const idg_engine *e, uint64_t at)
     return e->known_lines - at <= PROXIMITY_LINES;
 }
 
+/* The slot of a thread (NULL for a line without one); a slot never bound
+ * reads as empty: thread 0, id 0, line 0. */
 static const thread_bind *tb(const idg_engine *e, int thread)
 {
     static const thread_bind unbound;
@@ -848,10 +867,7 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     }
     if (__builtin_expect(ev->kind == EV_NO_CONFIG_NAMED, 0))
         return get_neg(e, INT64_MIN, 1); /* no SA: a negotiation of its own */
-    if (__builtin_expect(ev->kind == EV_DAEMON_CRASH || ev->kind == EV_DAEMON_INIT_FAILED ||
-                         ev->kind == EV_DAEMON_INIT_CAUSE || ev->kind == EV_NETLINK_UNAVAILABLE ||
-                         ev->kind == EV_DAEMON_GAVE_UP || ev->kind == EV_CRED_LOAD_FAILED ||
-                         ev->kind == EV_CONN_LOAD_FAILED || ev->kind == EV_TRAP_NOT_FOUND, 0)) {
+    if (__builtin_expect(daemon_kind(ev->kind), 0)) {
         /* one negotiation for the daemon's own few lines: a crash, a start
          * that failed, what did not load */
         negotiation *c = e->crash_id ? neg_find(&e->store, e->crash_id) : NULL;
@@ -2240,8 +2256,6 @@ static void fold_eap_method(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
-/* A client that refuses the server's method: not final, the server may
- * offer another (conclude_unfinished decides). */
 /* The client answers the server's EAP-Identity request: EAP is under way,
  * with this identity. */
 static void fold_eap_identity_sent(const fold_in *in, negotiation *n, fold_result *r)
@@ -2252,6 +2266,8 @@ static void fold_eap_identity_sent(const fold_in *in, negotiation *n, fold_resul
     r->phase = 1;
 }
 
+/* A client that refuses the server's method: not final, the server may
+ * offer another (conclude_unfinished decides). */
 static void fold_eap_nak_sent(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_version(n, 2);
@@ -2344,7 +2360,7 @@ static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
         set_span(&n->init_cause, in->f[MF_TEXT]);
     if (in->ev->kind == EV_NETLINK_UNAVAILABLE && !n->netlink_error.len)
         set_span(&n->netlink_error, in->f[MF_TEXT].n ? in->f[MF_TEXT] : in->l->msg);
-    else if (in->ev->kind == EV_DAEMON_GAVE_UP)
+    if (in->ev->kind == EV_DAEMON_GAVE_UP)
         n->daemon_gave_up = 1;
     if (in->f[MF_VALUE].n && in->ev->kind == EV_DAEMON_CRASH && !n->crash_signal.len)
         set_span(&n->crash_signal, in->f[MF_VALUE]);
@@ -2396,12 +2412,12 @@ static void fold_trap_not_found(const fold_in *in, negotiation *n, fold_result *
     if (reqid.n && !span_eq(reqid, "0"))
         return;
     fact(n, F1_CONFIG_NOT_LOADED);
-    if (!n->trap_reqid.len && in->f[MF_VALUE].n)
-        set_span(&n->trap_reqid, in->f[MF_VALUE]);
+    if (!n->trap_reqid.len && reqid.n)
+        set_span(&n->trap_reqid, reqid);
     n->trap_missing = 1;
     r->phase = 1;
     /* the trap manager's line ends it; pfkey's acquire line comes with it */
-    r->terminal = in->f[MF_VALUE].n != 0;
+    r->terminal = reqid.n != 0;
 }
 
 static void fold_restarting_child(const fold_in *in, negotiation *n, fold_result *r)
@@ -2961,21 +2977,29 @@ static void on_line(void *user, const charon_line *l);
 #define FLAT_MAX_LEN 16384
 #define FLAT_MAX_PIECES 256
 
-static const char *const flat_starts[] = {
-    "initiating ", "generating ", "sending packet: from ", "received packet: from ", "parsed ",
-    "selected proposal: ", "received ", "establishing ", "IKE_SA ", "CHILD_SA ",
-    "authentication of ", "local host is behind NAT", "remote host is behind NAT", "no ",
-    "peer ", "giving up ", "sending retransmit ", "retransmit ", "connection '", "installing ",
-    "server requested ", "scheduling ", "maximum IKE_SA lifetime ", "deleting ", "closing ",
+#define FLAT_START(s) {s, sizeof s - 1}
+static const struct {
+    const char *text;
+    size_t len;
+} flat_starts[] = {
+    FLAT_START("initiating "), FLAT_START("generating "), FLAT_START("sending packet: from "),
+    FLAT_START("received packet: from "), FLAT_START("parsed "), FLAT_START("selected proposal: "),
+    FLAT_START("received "), FLAT_START("establishing "), FLAT_START("IKE_SA "),
+    FLAT_START("CHILD_SA "), FLAT_START("authentication of "),
+    FLAT_START("local host is behind NAT"), FLAT_START("remote host is behind NAT"),
+    FLAT_START("no "), FLAT_START("peer "), FLAT_START("giving up "),
+    FLAT_START("sending retransmit "), FLAT_START("retransmit "), FLAT_START("connection '"),
+    FLAT_START("installing "), FLAT_START("server requested "), FLAT_START("scheduling "),
+    FLAT_START("maximum IKE_SA lifetime "), FLAT_START("deleting "), FLAT_START("closing "),
 };
+#undef FLAT_START
 
 static int flat_start_at(const char *p, const char *end)
 {
-    for (size_t k = 0; k < sizeof flat_starts / sizeof flat_starts[0]; k++) {
-        size_t n = strlen(flat_starts[k]);
-        if ((size_t)(end - p) > n && memcmp(p, flat_starts[k], n) == 0)
+    for (size_t k = 0; k < sizeof flat_starts / sizeof flat_starts[0]; k++)
+        if ((size_t)(end - p) > flat_starts[k].len &&
+            memcmp(p, flat_starts[k].text, flat_starts[k].len) == 0)
             return 1;
-    }
     return 0;
 }
 
@@ -2984,33 +3008,33 @@ static int split_flattened(idg_engine *e, const charon_line *l)
     const char *b = l->msg.p, *end = b + l->msg.n;
     if (l->msg.n > FLAT_MAX_LEN || !flat_start_at(b, end))
         return 0;
-    const char *cut[FLAT_MAX_PIECES + 1];
+    /* the pieces, each up to the next start (its blanks trimmed) */
+    span piece[FLAT_MAX_PIECES];
     size_t n = 0;
-    cut[n++] = b;
-    for (const char *p = b + 1; p < end && n < FLAT_MAX_PIECES; p++)
-        if (p[-1] == ' ' && flat_start_at(p, end))
-            cut[n++] = p;
-    cut[n] = end;
+    const char *from = b;
+    for (const char *p = b + 1; p <= end; p++) {
+        /* (the last piece runs to the end, however many starts follow) */
+        if (p < end && (n + 1 == FLAT_MAX_PIECES || p[-1] != ' ' || !flat_start_at(p, end)))
+            continue;
+        const char *to = p;
+        while (to > from && to[-1] == ' ')
+            to--;
+        piece[n++] = (span){from, (size_t)(to - from)};
+        from = p;
+    }
     /* the pieces the table knows; a piece that runs on into the next
      * message is no piece (a start word inside a message is no cut) */
     size_t known = 0;
     msg_event probe = MSG_EVENT_INIT;
-    for (size_t i = 0; i < n && known < FLAT_MIN_PIECES; i++) {
-        size_t len = (size_t)(cut[i + 1] - cut[i]);
-        while (len && cut[i][len - 1] == ' ')
-            len--;
-        known += msg_classify(e->idx, NULL, cut[i], len, &probe) != 0;
-    }
+    for (size_t i = 0; i < n && known < FLAT_MIN_PIECES; i++)
+        known += msg_classify(e->idx, NULL, piece[i].p, piece[i].n, &probe) != 0;
     if (known < FLAT_MIN_PIECES)
         return 0;
     e->in_flat = 1; /* a piece is not split again */
     for (size_t i = 0; i < n; i++) {
-        charon_line piece = *l;
-        size_t len = (size_t)(cut[i + 1] - cut[i]);
-        while (len && cut[i][len - 1] == ' ')
-            len--;
-        piece.msg = (span){cut[i], len};
-        on_line(e, &piece);
+        charon_line line = *l;
+        line.msg = piece[i];
+        on_line(e, &line);
     }
     e->in_flat = 0;
     e->stats.charon_lines++; /* the line, once */

@@ -1238,6 +1238,22 @@ static size_t wrapping_mark(const char *p, const char *end)
 static inline bool is_mark_byte(char c) { return c == '*' || c == '_' || c == '`'; }
 
 /* The message of a charon line wrapped in emphasis or code marks. */
+/* The end of [b, e) without a run of backticks that ends it and that no
+ * backtick before it opens (and the blanks before the run); e if there is
+ * none. */
+static const char *without_unclosed_ticks(const char *b, const char *e)
+{
+    size_t trail = 0;
+    while (e - trail > b && e[-1 - (ptrdiff_t)trail] == '`')
+        trail++;
+    if (!trail || memchr(b, '`', (size_t)(e - trail - b)))
+        return e;
+    const char *t = e - trail;
+    while (t > b && is_blank(t[-1]))
+        t--;
+    return t;
+}
+
 static void strip_msg_marks(charon_line *out)
 {
     const char *b = out->msg.p, *e = b + out->msg.n;
@@ -1248,16 +1264,9 @@ static void strip_msg_marks(charon_line *out)
     }
     /* a code fence or span that a paste's last line ends with, opened on
      * an earlier line ("... failed ```") */
-    size_t trail = 0;
-    while (e - trail > b && e[-1 - (ptrdiff_t)trail] == '`')
-        trail++;
-    if (trail && (size_t)(e - b) > trail && !memchr(b, '`', (size_t)(e - trail - b))) {
-        const char *t = e - trail;
-        while (t > b && is_blank(t[-1]))
-            t--;
-        if (t > b)
-            out->msg = make_span(b, t);
-    }
+    const char *t = without_unclosed_ticks(b, e);
+    if (t != e && t > b)
+        out->msg = make_span(b, t);
 }
 
 static char *trim_end(char *p, char *end)
@@ -1349,7 +1358,7 @@ static char *strip_decoration(char *p, char **end, bool *wrapped)
     /* a code fence or span glued to the first or last line of a paste
      * ("```Mar 1 ...", "... failed ```"): a run of backticks at one end
      * that nothing on the line closes */
-    size_t lead = 0, trail = 0;
+    size_t lead = 0;
     while (p + lead < e && p[lead] == '`')
         lead++;
     if (lead && !memchr(p + lead, '`', (size_t)(e - (p + lead)))) {
@@ -1358,12 +1367,11 @@ static char *strip_decoration(char *p, char **end, bool *wrapped)
         while (p < e && is_blank(*p))
             p++;
     }
-    if (lead) { /* (an unclosed run at the end: strip_msg_marks) */
+    if (lead) { /* (an unclosed run at the end alone: strip_msg_marks) */
         e = trim_end(p, e);
-        while (e - trail > p && e[-1 - (ptrdiff_t)trail] == '`')
-            trail++;
-        if (trail && !memchr(p, '`', (size_t)(e - trail - p)))
-            *end = trim_end(p, e - trail);
+        const char *t = without_unclosed_ticks(p, e);
+        if (t != e)
+            *end = (char *)(uintptr_t)t;
     }
     return p;
 }

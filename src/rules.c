@@ -590,11 +590,12 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase, uint
 static const char *without_doubled_peer(arena *a, const char *detail)
 {
     static const char *const nouns[] = {"peer the peer ", "server the peer ", "client the peer "};
+    static const size_t doubled = sizeof "the peer " - 1;
     if (!detail || !strstr(detail, " the peer "))
         return detail;
     char *t = NULL;
     for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++) {
-        size_t noun = strlen(nouns[i]) - strlen("the peer ");
+        size_t noun = strlen(nouns[i]) - doubled;
         char *hit;
         while ((hit = strstr(t ? t : detail, nouns[i])) != NULL) {
             if (!t) { /* copy on the first hit */
@@ -603,7 +604,7 @@ static const char *without_doubled_peer(arena *a, const char *detail)
                     return detail;
                 continue;
             }
-            memmove(hit + noun, hit + noun + 9, strlen(hit + noun + 9) + 1);
+            memmove(hit + noun, hit + noun + doubled, strlen(hit + noun + doubled) + 1);
         }
     }
     return t ? t : detail;
@@ -620,7 +621,6 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         d.phase = v->phase ? v->phase : 1;
     d.severity = v->sev_set ? v->sev : (ci ? ci->severity : IDG_SEVERITY_ERROR);
     d.title = ci ? ci->title : NULL;
-    d.detail = v->detail;
     d.detail = without_doubled_peer(&rc->a, v->detail);
     d.ike_version = n->ike_version;
     if (!d.ike_version) {
@@ -1406,12 +1406,14 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_nak) {
         /* the two ends do not share an EAP method */
         const char *m = S(&n->eap_method), *w = S(&n->eap_wanted);
+        /* EAP-Identity is no method: its NAK is a client without the plugin */
+        int identity = streq(m, "EAP_IDENTITY");
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.9;
         if (n->eap_nak == 1) {
             v.role = IDG_ROLE_INITIATOR;
             add_off(rc, "phase1.eap_method", w, m);
-            if (m && strcmp(m, "EAP_IDENTITY") == 0)
+            if (identity)
                 v.detail = arena_printf(&rc->a,
                     "The server %s asked for this end's EAP identity (EAP-Identity), and this end "
                     "(the client) could not answer it: charon has no eap-identity plugin loaded, so "
@@ -1425,7 +1427,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         } else {
             v.role = IDG_ROLE_RESPONDER;
             add_off(rc, "phase1.eap_method", m, NULL);
-            if (m && strcmp(m, "EAP_IDENTITY") == 0)
+            if (identity)
                 v.detail = arena_printf(&rc->a,
                     "The client %s answered this end's EAP-Identity request with EAP_NAK: it cannot "
                     "send an EAP identity (a strongSwan client without the eap-identity plugin), so "

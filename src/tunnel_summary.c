@@ -21,6 +21,7 @@ typedef struct tunnel_row {
     uint64_t warnings;
     const char *first_time, *last_time;
     int merged;                /* folded into a named row (merge_unnamed) */
+    int shares_peer;           /* another named row of the log has the same peer (merge_unnamed) */
 } tunnel_row;
 
 static int eq(const char *a, const char *b)
@@ -88,7 +89,8 @@ static size_t merge_unnamed(tunnel_row *t, size_t n)
     size_t cap = 16;
     while (cap < 2 * n)
         cap *= 2;
-    /* (source, remote) of the named rows -> row number + 1; SIZE_MAX: several */
+    /* (source, remote) of the named rows -> the first such row's number + 1;
+     * a second named row for the same peer marks the first shares_peer */
     size_t *slots = calloc(cap, sizeof *slots);
     if (slots == NULL)
         return n;
@@ -97,14 +99,14 @@ static size_t merge_unnamed(tunnel_row *t, size_t n)
             continue;
         size_t j = (size_t)tunnel_key_hash(t[i].source, NULL, NULL, t[i].remote) & (cap - 1);
         for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
-            const tunnel_row *o = slots[j] == SIZE_MAX ? NULL : &t[slots[j] - 1];
-            if (o == NULL || (eq(o->source, t[i].source) && eq(o->remote, t[i].remote)))
+            tunnel_row *o = &t[slots[j] - 1];
+            if (eq(o->source, t[i].source) && eq(o->remote, t[i].remote)) {
+                o->shares_peer = 1; /* two connections to one peer: no guess */
                 break;
+            }
         }
         if (slots[j] == 0)
             slots[j] = i + 1;
-        else if (slots[j] != SIZE_MAX && slots[j] != i + 1)
-            slots[j] = SIZE_MAX; /* two connections to one peer: no guess */
     }
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
@@ -112,11 +114,9 @@ static size_t merge_unnamed(tunnel_row *t, size_t n)
         if (!t[i].connection && t[i].remote) {
             size_t j = (size_t)tunnel_key_hash(t[i].source, NULL, NULL, t[i].remote) & (cap - 1);
             for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
-                if (slots[j] == SIZE_MAX)
-                    continue; /* (a collision marker tells nothing about this key) */
-                const tunnel_row *o = &t[slots[j] - 1];
+                tunnel_row *o = &t[slots[j] - 1];
                 if (eq(o->source, t[i].source) && eq(o->remote, t[i].remote)) {
-                    named = &t[slots[j] - 1];
+                    named = o->shares_peer ? NULL : o;
                     break;
                 }
             }
