@@ -517,6 +517,7 @@ typedef struct verdict {
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
     int cred_load;       /* a credential that did not load (p1_cred_warning) */
+    const char *title;   /* overrides the catalogue's title (a milder case of the class) */
 } verdict;
 
 /* Orders by priority (highest first), then as read. */
@@ -620,7 +621,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
     if (d.phase != 1 && d.phase != 2)
         d.phase = v->phase ? v->phase : 1;
     d.severity = v->sev_set ? v->sev : (ci ? ci->severity : IDG_SEVERITY_ERROR);
-    d.title = ci ? ci->title : NULL;
+    d.title = v->title ? v->title : ci ? ci->title : NULL;
     d.detail = without_doubled_peer(&rc->a, v->detail);
     d.ike_version = n->ike_version;
     if (!d.ike_version) {
@@ -1649,6 +1650,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
         v.sev = IDG_SEVERITY_WARNING;
         v.sev_set = 1;
+        v.title = "Phase 1 DH group retried (INVALID_KE_PAYLOAD)";
         v.confidence = 0.9;
         int resp = n->ke_role == IDG_ROLE_RESPONDER;
         add_off(rc, "phase1.dh_group", resp ? S(&n->ke_requested) : S(&n->ke_offered),

@@ -353,6 +353,9 @@ START_TEST(ikev2_pfs_fails_only_at_rekey)
     for (size_t i = 0; i < c.n; i++) {
         warn += c.d[i]->severity == IDG_SEVERITY_WARNING;
         est += c.d[i]->cls == IDG_CLASS_PHASE1_ESTABLISHED;
+        /* titled as the retry it is, not as the class's failure */
+        if (c.d[i]->severity == IDG_SEVERITY_WARNING)
+            ck_assert_ptr_nonnull(strstr(c.d[i]->title, "retried"));
     }
     ck_assert_int_eq(warn, 1);
     ck_assert_int_eq(est, 1);
