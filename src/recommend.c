@@ -13,6 +13,7 @@
 
 #include "negotiation.h"
 #include "recommend.h"
+#include "strbuf.h"
 
 #define P1_PATH "VPN > IPsec > Tunnels > Edit Phase 1"
 #define P2_PATH "VPN > IPsec > Tunnels > Edit Phase 2"
@@ -351,727 +352,794 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
     d->strongswan = arena_printf(a, "%s", sw);
 }
 
-/* The virtual IP: the end that assigns addresses (a pfSense with mobile
- * clients, a swanctl connection with pools) or the end that must request
- * one, by in->vip_cause. */
-static void recommend_virtual_ip(arena *a, const rec_input *in, idg_diagnosis *d)
+/* ---- advice computed from the offending values ---- */
+
+/* A retried INVALID_KE_PAYLOAD (a warning): which group to put first, on
+ * which end. */
+static void rec_dh_retry(arena *a, const rec_input *in, idg_diagnosis *d)
 {
-    static const char pool_gui[] = "VPN > IPsec > Mobile Clients > Virtual Address Pool: check "
-                                   "'Provide a virtual IP address to clients' and give it a network "
-                                   "with an address for every client";
-    switch (in->vip_cause) {
-    case VIP_NOT_REQUESTED:
-        d->summary = "This end hands out virtual IPs on this connection and the peer requested none: "
-                     "make the peer request one, or, for a site-to-site peer, use a connection "
-                     "without an address pool.";
-        d->change_side = "either";
-        d->pfsense = "A site-to-site peer must match a tunnel phase 1 (VPN > IPsec > Tunnels: Remote "
-                     "Gateway set to its address), not the mobile client one; a remote-access client "
-                     "must request an address (mode config / configuration payload).";
-        d->strongswan = arena_printf(a, "connections.%s.pools: remove it for a site-to-site peer; or on "
-                                     "the peer connections.<conn>.vips = 0.0.0.0 (ipsec.conf "
-                                     "leftsourceip=%%config).", conn_or(in));
-        break;
-    case VIP_PEER_REQUIRES:
-        d->summary = "The peer is set up for remote-access clients: request a virtual IP from it, or "
-                     "have the peer configure a site-to-site connection for this end.";
-        d->change_side = "either";
-        d->pfsense = "pfSense as a site-to-site gateway requests no virtual IP: the peer must match it "
-                     "with a connection that has no address pool (on a pfSense peer, a tunnel phase 1 "
-                     "rather than the mobile client one).";
-        d->strongswan = arena_printf(a, "connections.%s.vips = 0.0.0.0 (ipsec.conf "
-                                     "leftsourceip=%%config), or on the peer no pools on its "
-                                     "connection.", conn_or(in));
-        break;
-    case VIP_INSTALL:
-        d->summary = "This end received a virtual IP and could not install it: let charon add the "
-                     "address to an interface.";
-        d->change_side = "local";
-        d->pfsense = "Status > System Logs > System: the kernel's error for the address; a pfSense "
-                     "client installs virtual IPs on its IPsec interface.";
-        d->strongswan = "strongswan.conf: charon.install_virtual_ip = yes, charon.install_virtual_ip_on "
-                        "= <an existing interface> (charon needs CAP_NET_ADMIN).";
-        break;
-    case VIP_PEER_NO_ADDRESS:
-        d->summary = "The peer has no virtual IP for this end: its pool is full or missing, or this "
-                     "end asks for an address the peer cannot give.";
-        d->change_side = "peer";
-        d->pfsense = arena_printf(a, "On the peer, %s.", pool_gui);
-        d->strongswan = arena_printf(a, "On the peer: pools { <pool> { addrs = <range> } } with room, "
-                                     "named in its connection's pools; here connections.%s.vips = "
-                                     "0.0.0.0 to accept any address.", conn_or(in));
-        break;
-    case VIP_DHCP_NO_ANSWER:
-        d->summary = "This end gets client addresses by DHCP and its DHCP server did not answer: check "
-                     "the dhcp plugin's server and interface, or assign addresses from a pool.";
-        d->change_side = "local";
-        d->pfsense = arena_printf(a, "%s: then no DHCP server is asked.", pool_gui);
-        d->strongswan = "strongswan.conf: charon.plugins.dhcp.server = <the DHCP server's address> "
-                        "(or the broadcast address of its network), charon.plugins.dhcp.interface = "
-                        "<the interface towards it>; or pools { <pool> { addrs = <range> } } in "
-                        "swanctl.conf.";
-        break;
-    default: /* no address here, a full pool, or not logged which */
-        d->summary = in->vip_cause == VIP_POOL_FULL
-                         ? arena_printf(a, "The address pool '%s' is full: enlarge it, or free the "
-                                        "leases of clients that are gone.", in->vip_pool)
-                         : "This end has no virtual IP for the peer: give the connection an address "
-                           "pool with room for every client.";
-        d->change_side = "local";
-        d->pfsense = arena_printf(a, "%s (a larger network if it is full); with RADIUS, check the "
-                                  "Framed-IP-Address it returns.", pool_gui);
-        d->strongswan = arena_printf(a, "pools { <pool> { addrs = <a large enough range> } } and "
-                                     "connections.%s.pools = <pool>; swanctl --list-pools --leases "
-                                     "shows the leases.", conn_or(in));
-        break;
+    const idg_offending *o = find_off(in, "phase1.dh_group");
+    const char *want = o ? (in->n_off && o->peer ? o->peer : o->local) : NULL;
+    if (o && o->local && o->peer) {
+        /* from the initiator's view: local = offered first, peer = requested */
+        want = d->role == IDG_ROLE_RESPONDER ? o->local : o->peer;
     }
+    const char *g = rec_gui_values(a, want);
+    /* the initiator's own first group, which the responder could
+     * prefer instead (a client such as macOS's cannot be set) */
+    const char *first = o && o->local && o->peer ? (d->role == IDG_ROLE_RESPONDER ? o->peer : o->local)
+                                                 : NULL;
+    const char *fg = first ? rec_gui_values(a, first) : NULL;
+    d->summary = first
+        ? arena_printf(a, "Optional: let the initiator propose DH group %s first, or let the "
+                       "responder prefer the initiator's %s, to save a round trip.",
+                       want ? want : "the responder's group", first)
+        : arena_printf(a, "Optional: let the initiator propose DH group %s first to save a "
+                       "round trip.", want ? want : "the responder's group");
+    d->change_side = d->role == IDG_ROLE_RESPONDER ? "peer" : "local";
+    d->pfsense = arena_printf(a, "%s > Encryption Algorithm > DH Group: on the initiator, put %s "
+                              "first (or use only it)%s%s%s.", P1_PATH,
+                              g ? g : "the group the responder requests",
+                              fg ? "; or, on the responder (for clients whose settings cannot be "
+                                   "changed), put " : "", fg ? fg : "", fg ? " first" : "");
+    d->strongswan = arena_printf(a, "connections.%s.proposals: on the initiator, list %s first%s%s%s.",
+                                 conn_or(in), want ? want : "the requested group",
+                                 first ? "; or on the responder list " : "", first ? first : "",
+                                 first ? " first" : "");
+}
+
+static void rec_phase1_proposal(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    rec_proposal(a, in, d, 1);
+}
+
+static void rec_phase2_proposal(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    rec_proposal(a, in, d, 2);
+}
+
+static void rec_pfs(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    rec_proposal(a, in, d, 2);
+    if (in->rekey || in->ike_version == 2)
+        d->summary = arena_printf(a, "%s IKEv2 negotiates the first CHILD_SA without PFS, so this "
+                                  "shows only at rekey.", d->summary);
+}
+
+static void rec_identifier(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    int nat = in->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
+    const idg_offending *po = find_off(in, "phase1.peer_identifier");
+    const idg_offending *mo = find_off(in, "phase1.my_identifier");
+    d->change_side = "either";
+    if (in->remote_access && po && po->peer) {
+        /* a client's identity is not pinned to one address: accept the
+         * clients, and be who they ask for */
+        const char *want = mo && mo->peer ? mo->peer : NULL;
+        d->summary = arena_printf(a, "Accept the remote-access clients' identities on this end (any "
+                                  "identity, the clients authenticated by EAP or certificate)%s%s%s, "
+                                  "or set the client's identities to what this end expects.",
+                                  want ? " and make this end's identity '" : "", want ? want : "",
+                                  want ? "', which the client asks for" : "");
+        d->pfsense = arena_printf(a, "VPN > IPsec > Mobile Clients: enabled; its Phase 1: Peer "
+                                  "identifier Any%s%s%s (the server certificate must carry that name).",
+                                  want ? ", My identifier " : "", want ? id_type_label(want) : "",
+                                  want ? arena_printf(a, " %s", want) : "");
+        d->strongswan = arena_printf(a, "connections.%s.remote.id = %%any (with remote.auth = eap-... "
+                                     "or pubkey)%s%s; or on the client its local id and remote id.",
+                                     conn_or(in), want ? ", local.id = " : "", want ? want : "");
+    } else if (po && po->peer && in->peer_id_type && strcmp(in->peer_id_type, "ID_KEY_ID") == 0) {
+        /* a key ID (Android's built-in client sends its IPsec identifier as one) matches
+         * only a key ID */
+        d->summary = arena_printf(a, "Set this end's Peer identifier to the key ID '%s' (the peer "
+                                  "sends it as ID_KEY_ID, which no other identifier type matches), "
+                                  "or make the peer send the identifier this end expects.", po->peer);
+        d->pfsense = arena_printf(a, "%s > Peer identifier: KeyID tag, value %s.", P1_PATH, po->peer);
+        d->strongswan = arena_printf(a, "connections.%s.remote.id = keyid:%s", conn_or(in), po->peer);
+    } else if (po && po->peer) {
+        d->summary = po->local
+            ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
+                           "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "", po->local)
+            : arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send the "
+                           "identifier this end expects.", po->peer,
+                           nat ? " (the peer's address before NAT)" : "");
+        /* a bare word may be a key ID (Android's built-in client), which
+         * only a key ID matches; without charon's level-3 lines the log
+         * does not say */
+        int word = !strpbrk(po->peer, ".@=:/ ") && !in->peer_id_type;
+        d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s%s.", P1_PATH,
+                                  id_type_label(po->peer), po->peer,
+                                  nat ? " (the peer is behind NAT and identifies itself with its "
+                                        "private address)" : "",
+                                  word ? " (KeyID tag if the peer sends it as a key ID, as "
+                                         "Android's built-in client does)" : "");
+        d->strongswan = arena_printf(a, "connections.%s.remote.id = %s%s%s%s", conn_or(in), po->peer,
+                                     word ? " (or keyid:" : "", word ? po->peer : "",
+                                     word ? " if the peer sends a key ID)" : "");
+    } else if (mo) {
+        d->summary = nat
+            ? arena_printf(a, "This end is behind NAT: make the peer's Peer identifier match this end's "
+                           "My identifier%s%s%s, or set My identifier to the address the peer expects.",
+                           mo->local ? " ('" : "", mo->local ? mo->local : "", mo->local ? "')" : "")
+            : arena_printf(a, "Make the peer's Peer identifier match this end's My identifier%s%s%s.",
+                           mo->local ? " ('" : "", mo->local ? mo->local : "", mo->local ? "')" : "");
+        d->pfsense = arena_printf(a, "%s > My identifier (here) and Peer identifier (on the peer) must "
+                                  "name the same identity%s%s.", P1_PATH,
+                                  mo->local ? ": " : "", mo->local ? mo->local : "");
+        d->strongswan = arena_printf(a, "connections.%s.local.id here must equal the peer's remote.id%s%s.",
+                                     conn_or(in), mo->local ? ": " : "", mo->local ? mo->local : "");
+    } else {
+        d->summary = "Make each end's Peer identifier match the other end's My identifier.";
+        d->pfsense = arena_printf(a, "%s > My identifier / Peer identifier: each end's Peer identifier "
+                                  "must equal the other end's My identifier.", P1_PATH);
+        d->strongswan = arena_printf(a, "connections.%s.local.id / remote.id must mirror the peer's.",
+                                     conn_or(in));
+    }
+}
+
+static void rec_mode(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *o = find_off(in, "phase1.mode");
+    if (o && o->local)
+        d->summary = arena_printf(a, "Use the same negotiation mode on both ends (Main Mode is "
+                                  "preferred): this end uses %s, the peer %s.", o->local,
+                                  o->peer ? o->peer : "?");
+    else /* this end's setting is not in the log */
+        d->summary = arena_printf(a, "Use the same negotiation mode and authentication method on "
+                                  "both ends (Main Mode is preferred)%s%s%s.",
+                                  o && o->peer ? ": the peer uses " : "", o && o->peer ? o->peer : "",
+                                  o && o->peer ? " mode" : "");
+    d->change_side = o && o->local && strcmp(o->local, "main") == 0 ? "peer" : "local";
+    d->pfsense = arena_printf(a, "%s > Negotiation mode: Main on both ends (Aggressive with a "
+                              "pre-shared key exposes the key to offline attacks).", P1_PATH);
+    d->strongswan = arena_printf(a, "connections.%s.aggressive = no on both ends.", conn_or(in));
+}
+
+static void rec_version(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *o = find_off(in, "phase1.ike_version");
+    d->summary = arena_printf(a, "Use the same IKE version on both ends%s%s%s%s.",
+                              o ? ": this end is set to " : "", o && o->local ? o->local : "",
+                              o ? ", the peer uses " : "", o && o->peer ? o->peer : "");
+    d->change_side = "either";
+    d->pfsense = arena_printf(a, "%s > Key Exchange version: %s on both ends (or Auto on the responder).",
+                              P1_PATH, o && o->peer ? o->peer : "the same version");
+    d->strongswan = arena_printf(a, "connections.%s.version = %s", conn_or(in),
+                                 o && o->peer && strstr(o->peer, "1") ? "1"
+                                 : (o && o->peer ? "2" : "<1|2>, same on both ends"));
+}
+
+static void rec_no_gateway(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *o = find_off(in, "phase1.remote_gateway");
+    const char *seen = o && o->peer ? o->peer : NULL;
+    d->summary = arena_printf(a, "Make this end's Remote Gateway the address the peer really uses%s%s%s, "
+                              "and check the Key Exchange version.",
+                              seen ? " (" : "", seen ? seen : "", seen ? ")" : "");
+    d->change_side = "local";
+    d->pfsense = arena_printf(a, "%s > Remote Gateway: %s; also check Interface (the local address the "
+                              "peer targets) and Key Exchange version.", P1_PATH,
+                              seen ? seen : "the peer's address as seen here");
+    d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s (and local_addrs / version).",
+                                 conn_or(in), seen ? seen : "<peer address>");
+}
+
+static void rec_send_error(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    d->summary = arena_printf(a, "This end cannot send to the peer%s%s (%s): fix this end's "
+                              "route to it, or the local address the connection uses.",
+                              in->remote_addr ? " " : "", in->remote_addr ? in->remote_addr : "",
+                              in->send_error);
+    d->change_side = "local";
+    d->pfsense = arena_printf(a, "Diagnostics > Routes: a route (or the default gateway) towards "
+                              "%s; %s > Interface: the interface that reaches it.",
+                              in->remote_addr ? in->remote_addr : "the peer", P1_PATH);
+    d->strongswan = arena_printf(a, "connections.%s.local_addrs: an address of this host that "
+                                 "can reach %s; check ip route get %s.", conn_or(in),
+                                 in->remote_addr ? in->remote_addr : "the peer",
+                                 in->remote_addr ? in->remote_addr : "<peer address>");
+}
+
+static void rec_unreachable(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    if (in->remote_port > 0)
+        d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP port %d, the "
+                                  "port this end sends to (IKE uses 500 and 4500 unless configured "
+                                  "otherwise).", in->remote_addr ? in->remote_addr : "", in->remote_port);
+    else
+        d->summary = arena_printf(a, "Make sure the peer%s%s is up and reachable on UDP 500 and 4500.",
+                                  in->remote_addr ? " " : "", in->remote_addr ? in->remote_addr : "");
+    d->change_side = "either";
+    d->pfsense = arena_printf(a, "%s > Remote Gateway: check it is %s's correct address; allow UDP 500 "
+                              "and 4500 (and ESP) from this end in the peer's Firewall > Rules > WAN, and "
+                              "check that the peer's IPsec service is running.", P1_PATH,
+                              in->remote_addr ? in->remote_addr : "the peer");
+    d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s; check routing and that UDP 500/4500 "
+                                 "pass both firewalls.", conn_or(in),
+                                 in->remote_addr ? in->remote_addr : "<peer address>");
+}
+
+/* The peer's certificate does not carry the identity: the one the peer
+ * sent (this end responds), or the one this end expects. */
+static void rec_cert_identity(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *po = find_off(in, "phase1.peer_identifier");
+    if (in->cert_id_mismatch == 2) {
+        const char *id = po && po->peer ? po->peer : "?";
+        d->summary = arena_printf(a, "Give the peer an identity its certificate carries: its own "
+                                  "identifier '%s' is not in it (use the certificate's subject or a "
+                                  "subjectAltName, or issue a certificate with '%s' as "
+                                  "subjectAltName).", id, id);
+        d->change_side = "peer";
+        d->pfsense = "On the peer: VPN > IPsec > Tunnels > Edit Phase 1 > My identifier: "
+                     "Distinguished name, or the FQDN in its certificate's subjectAltName (on a "
+                     "client: its local / remote-access identity setting).";
+        d->strongswan = "on the peer: connections.<conn>.local.id = a name in its certificate "
+                        "(a subjectAltName, or its subject DN), or pki --issue --san <identity>.";
+        return;
+    }
+    d->summary = arena_printf(a, "Expect an identity the peer's certificate carries (%s), not "
+                              "'%s'; if the certificate is right and only untrusted, import the "
+                              "CA that issued it.", po && po->peer ? po->peer : "its subject or a SAN",
+                              po && po->local ? po->local : "the address");
+    d->change_side = "local";
+    d->pfsense = arena_printf(a, "%s > Peer identifier: Distinguished name or FQDN, a name in the "
+                              "peer's certificate; Peer Certificate Authority: the CA that issued "
+                              "it.", P1_PATH);
+    d->strongswan = arena_printf(a, "connections.%s.remote.id = <a name in the peer's certificate "
+                                 "(a SAN, or its subject DN)>, remote.cacerts = <its CA>.",
+                                 conn_or(in));
+}
+
+static void rec_cert_dates(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    int ca = in->cert_cause == CERT_ISSUER_DATES;
+    const idg_offending *dates = find_off(in, ca ? "phase1.peer_certificate_authority"
+                                             : "phase1.peer_certificate");
+    d->summary = arena_printf(a, "%s is outside its validity period (%s): %s, or correct "
+                              "the clock of the end whose date is wrong.",
+                              ca ? "A CA certificate of the peer's chain" : "The peer's certificate",
+                              dates && dates->peer ? dates->peer : "dates not logged",
+                              ca ? "renew that CA (or intermediate) and import the new one on both ends"
+                                 : "issue the peer a current certificate");
+    d->change_side = "peer";
+    d->pfsense = ca ? "System > Cert. Manager > CAs: renew the expired CA (or import its "
+                      "successor) on both ends, then reissue the certificates it signed; "
+                      "System > General Setup and Services > NTP: this end's date."
+                    : "System > Cert. Manager > Certificates (on the end that issues them): "
+                      "renew the peer's certificate and install it on the peer; System > "
+                      "General Setup and Services > NTP: this end's date.";
+    d->strongswan = ca ? "pki --self (or --issue) for a new CA certificate in "
+                         "/etc/swanctl/x509ca/ on both ends and swanctl --load-creds; this "
+                         "host's clock (timedatectl, NTP)."
+                       : "pki --issue a new certificate for the peer (its "
+                         "/etc/swanctl/x509/, then swanctl --load-creds there); this host's "
+                         "clock (timedatectl, NTP).";
+}
+
+static void rec_cert_revoked(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    const idg_offending *revoked = find_off(in, "phase1.peer_certificate");
+    d->summary = arena_printf(a, "The peer's certificate was %s: issue the peer a new "
+                              "certificate (or, if the revocation was a mistake, publish a "
+                              "CRL without it).", revoked && revoked->peer ? revoked->peer : "revoked");
+    d->change_side = "peer";
+    d->pfsense = "System > Cert. Manager > Certificates: a new certificate for the peer, "
+                 "installed on the peer; System > Cert. Manager > Certificate Revocation: the "
+                 "CRL that lists the old one.";
+    d->strongswan = "pki --issue a new certificate for the peer and swanctl --load-creds "
+                    "there; the CRL (pki --signcrl) or OCSP responder this end consults.";
+}
+
+/* ---- the advice table ---- */
+
+/* EAP-Identity, which a client answers with the eap-identity plugin (no
+ * method of its own) */
+static int is_eap_identity(const char *method)
+{
+    return method && strcmp(method, "EAP_IDENTITY") == 0;
+}
+
+/* When a row applies (one line each; `in` is the diagnosis's input). */
+#define WHEN(name, expr)                                                      \
+    static int name(const rec_input *in, const idg_diagnosis *d)              \
+    {                                                                         \
+        (void)in;                                                             \
+        (void)d;                                                              \
+        return (expr);                                                        \
+    }
+WHEN(dh_retried, d->severity == IDG_SEVERITY_WARNING)
+WHEN(xauth_not_sent, in->xauth == 4)
+WHEN(xauth_script_failed, in->xauth == 3)
+WHEN(xauth_no_secret, in->xauth == 2)
+WHEN(xauth_failed, in->xauth != 0)
+WHEN(cred_not_loaded, in->cred_load)
+WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
+WHEN(no_private_key, in->own_key)
+WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
+WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
+WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
+WHEN(daemon_init_failed, in->daemon_init_failed)
+WHEN(trap_missing, in->trap_missing)
+WHEN(eap_no_msk, in->eap_no_msk)
+WHEN(eap_identity_refused_here, in->eap_nak == 1 && is_eap_identity(in->eap_method))
+WHEN(eap_identity_refused_there, in->eap_nak != 0 && is_eap_identity(in->eap_method))
+WHEN(eap_method_refused, in->eap_nak != 0)
+WHEN(psk_missing, in->psk_missing)
+WHEN(half_open, in->half_open)
+WHEN(unresolved_host, in->unresolved_host != NULL)
+WHEN(no_socket, in->send_no_socket)
+WHEN(send_error, in->send_error != NULL)
+WHEN(policy_conflict, in->policy_conflict)
+WHEN(route_failed, in->route_failed)
+WHEN(sa_exists, in->install_cause == INSTALL_SA_EXISTS)
+WHEN(ah_refused, in->p2_ah)
+WHEN(offload_refused, in->install_cause == INSTALL_OFFLOAD)
+WHEN(vip_not_requested, in->vip_cause == VIP_NOT_REQUESTED)
+WHEN(vip_peer_requires, in->vip_cause == VIP_PEER_REQUIRES)
+WHEN(vip_install, in->vip_cause == VIP_INSTALL)
+WHEN(vip_peer_no_address, in->vip_cause == VIP_PEER_NO_ADDRESS)
+WHEN(vip_dhcp_no_answer, in->vip_cause == VIP_DHCP_NO_ANSWER)
+WHEN(vip_pool_full, in->vip_cause == VIP_POOL_FULL && in->vip_pool)
+WHEN(rekey_collision, in->rekey_collision)
+#undef WHEN
+
+#define POOL_GUI                                                                                   \
+    "VPN > IPsec > Mobile Clients > Virtual Address Pool: check 'Provide a virtual IP address to " \
+    "clients' and give it a network with an address for every client"
+#define POOL_GUI_FULL POOL_GUI " (a larger network if it is full); with RADIUS, check the Framed-IP-Address it returns."
+#define POOL_SWANCTL                                                                     \
+    "pools { <pool> { addrs = <a large enough range> } } and connections.${conn}.pools = " \
+    "<pool>; swanctl --list-pools --leases shows the leases."
+#define EAP_IDENTITY_SUMMARY                                                               \
+    "Load the eap-identity plugin on the client: it cannot answer the server's EAP-Identity " \
+    "request without it."
+#define EAP_IDENTITY_GUI                                                                         \
+    "On the client: install or enable strongSwan's eap-identity plugin (on Debian/Ubuntu the " \
+    "libcharon-extra-plugins package, or libstrongswan-extra-plugins on older releases)."
+#define EAP_IDENTITY_SWANCTL                                                              \
+    "client: charon.load with eap-identity (or the plugin's load = yes in "               \
+    "strongswan.d/charon/eap-identity.conf), then restart charon."
+
+/*
+ * One cause of a class and what to change for it. The texts are templates:
+ * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
+ * conn, child, remote, unresolved, eap_method, vip_pool), the default when
+ * it has none. A cause whose texts are computed from the offending values
+ * has a build function instead. recommend() takes the first row of the
+ * class whose `when` holds; a row without `when` is the class's default
+ * and comes last.
+ */
+typedef struct advice {
+    idg_class cls;
+    int (*when)(const rec_input *in, const idg_diagnosis *d);
+    void (*build)(arena *a, const rec_input *in, idg_diagnosis *d);
+    const char *side, *summary, *pfsense, *strongswan;
+} advice;
+
+static const advice ADVICE[] = {
+    /* phase 1 proposals */
+    {IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_HASH_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_PRF_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_PROPOSAL_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
+    /* phase 2 proposals and networks */
+    {IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE2_HASH_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE2_PFS_MISMATCH, NULL, rec_pfs, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE2_NETWORK_MISMATCH, NULL, rec_network, NULL, NULL, NULL, NULL},
+    /* identities and keys */
+    {IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH, NULL, rec_identifier, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH, NULL, rec_identifier, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_PSK_MISMATCH, psk_missing, NULL, "local",
+     "Add a pre-shared key for this peer on this end (the same key as the peer's).",
+     P1_PATH " > Pre-Shared Key: enter the peer's key (mobile clients: VPN > IPsec > Pre-Shared "
+     "Keys, an entry for the client's identifier); check My / Peer identifier, which the key is "
+     "looked up by.",
+     "secrets { ike-${conn} { secret = <the peer's key>; id-1 = ${remote|<peer id>} } } (id-N: the "
+     "identities or addresses the key is for) and reload with swanctl --load-creds."},
+    {IDG_CLASS_PHASE1_PSK_MISMATCH, NULL, NULL, "either",
+     "Enter the same pre-shared key on both ends.",
+     P1_PATH " > Pre-Shared Key: enter the identical key on both firewalls (re-type it; watch for "
+     "trailing spaces).",
+     "secrets { ike-${conn} { secret = <the same key as the peer>; id-1 = ${remote|<peer id>} } } and "
+     "reload with swanctl --load-creds."},
+    {IDG_CLASS_PHASE1_MODE_MISMATCH, NULL, rec_mode, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_VERSION_MISMATCH, NULL, rec_version, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY, NULL, rec_no_gateway, NULL, NULL, NULL, NULL},
+    /* reaching the peer */
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, half_open, NULL, "either",
+     /* the peer reached this end: what it did with the answer is in its log */
+     "The peer started an IKE_SA and stopped: check its log for why (it may reject this end's "
+     "certificate or identity), and that this end's answers reach it.",
+     P1_PATH " > My identifier / My Certificate: what the peer expects; for large answers "
+     "(certificates) enable IKE fragmentation on both ends and check the path MTU.",
+     "connections.${conn}.local.id / local.certs: what the peer expects; "
+     "connections.${conn}.fragmentation = yes on both ends."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, unresolved_host, NULL, "local",
+     "Make the peer's host name ${unresolved} resolve on this end, or use the peer's IP address.",
+     P1_PATH " > Remote Gateway: check the name ${unresolved} (Diagnostics > DNS Lookup), its "
+     "dynamic DNS record, and System > General Setup > DNS Servers; or enter the peer's IP address.",
+     "connections.${conn}.remote_addrs = ${unresolved}: check that it resolves on this host (DNS, "
+     "/etc/resolv.conf), or use the address."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, no_socket, NULL, "local",
+     "Load a socket plugin into charon (socket-default): without one it sends and receives no IKE "
+     "packets.",
+     "Status > System Logs > IPsec: the plugin load errors at charon's start; reinstall or update "
+     "the IPsec package.",
+     "strongswan.conf charon.load (or charon.plugins.socket-default.load = yes): include "
+     "socket-default (or socket-dynamic), then restart charon; the 'loaded plugins:' line at start "
+     "lists what is loaded."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, send_error, rec_send_error, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, NULL, rec_unreachable, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_DPD_TIMEOUT, NULL, NULL, "peer",
+     "The peer ${remote|} stopped answering: check that it is up and reachable; DPD then restarts "
+     "or clears the tunnel as configured.",
+     P1_PATH " > Dead Peer Detection (Delay, Max failures) and Child SA Close Action "
+     "(Restart/Reconnect) decide what happens next; check the peer and the path (UDP 500/4500).",
+     "connections.${conn}.dpd_delay and children.${child}.dpd_action = restart; check the peer and "
+     "the path."},
+    {IDG_CLASS_TUNNEL_CLOSED_EARLY, NULL, NULL, "peer",
+     "Read the peer's log at the time the tunnel came up: the peer closed it on purpose, and says "
+     "why there.",
+     "Status > System Logs > IPsec on the peer (or the client's own log) at that time; for mobile "
+     "clients, VPN > IPsec > Mobile Clients: the virtual address pool, DNS and network list the "
+     "clients receive.",
+     "the peer's charon log around its DELETE; for remote-access clients, connections.${conn}.pools "
+     "and the attributes (DNS, split networks) they are given."},
+    /* authentication */
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_not_sent, NULL, "either",
+     "The peer requires XAuth (IKEv1 user name and password) and this end sent none: configure the "
+     "XAuth user on this end, or turn XAuth off on the peer.",
+     "The peer's Mobile Clients / Phase 1 Authentication Method: Mutual PSK without XAuth for "
+     "clients that cannot do it; on a client that can, its XAuth user name and password.",
+     "connections.${conn}: a second local round local-xauth { auth = xauth; xauth_id = <user> } and "
+     "secrets { xauth-<user> { secret = <password> } }; some clients (NetworkManager-l2tp) cannot "
+     "do XAuth at all."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_script_failed, NULL, "local",
+     "This end's XAuth script failed to run: repair it (the user's password was never checked).",
+     "OPNsense: the script /usr/local/etc/inc/ipsec.auth-user.php must exist and run (reinstall or "
+     "update the firmware; check the system log for its errors); pfSense has no such script.",
+     "charon.plugins.xauth-generic or an XAuth backend that works (xauth-eap, xauth-pam); fix or "
+     "remove the xauth-script plugin's script."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_no_secret, NULL, "local",
+     "This end has no XAuth password for the user: add the user (or its secret) on this end.",
+     "System > User Manager: add the user with its password and the 'User - VPN: IPsec xauth "
+     "Dialin' privilege; VPN > IPsec > Mobile Clients > User Authentication: the source (Local "
+     "Database or RADIUS) that holds it.",
+     "secrets { xauth-<user> { id = <user>; secret = <password> } } and swanctl --load-creds (or "
+     "an XAuth backend: xauth-eap, xauth-pam with RADIUS)."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_failed, NULL, "either",
+     "Check the XAuth user name and password (the pre-shared key or certificate was accepted).",
+     "System > User Manager: the user, its password and the 'User - VPN: IPsec xauth Dialin' "
+     "privilege; VPN > IPsec > Mobile Clients > User Authentication: the source (Local Database or "
+     "RADIUS) that holds the user.",
+     "secrets { xauth-<user> { id = <user>; secret = <password> } } (or the RADIUS server), "
+     "connections.${conn}.remote-xauth.auth = xauth."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, NULL, NULL, "either",
+     "Compare the authentication settings of both ends: method, identifiers and the pre-shared key "
+     "or certificates.",
+     P1_PATH " > Authentication Method, Negotiation mode, My identifier, Peer identifier and "
+     "Pre-Shared Key (or My Certificate / Peer Certificate Authority) must match the peer's.",
+     "connections.${conn}.local.auth / remote.auth, local.id / remote.id, aggressive and the secrets "
+     "must match the peer's."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cred_not_loaded, NULL, "local",
+     "Fix the credential that did not load and load it again: a CA certificate needs the basic "
+     "constraint CA:TRUE, each file must be a certificate, key or CRL in PEM or DER.",
+     "System > Cert. Manager > CAs / Certificates: re-import the CA or certificate (a CA must be "
+     "created or imported as a CA), then Status > IPsec: reload.",
+     "openssl x509 -in <file> -noout -text (Basic Constraints: CA:TRUE for a CA); the files in "
+     "/etc/swanctl/x509ca, x509 and private (or /etc/ipsec.d/*), then swanctl --load-creds (ipsec "
+     "rereadall)."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_lacks_identity, rec_cert_identity, NULL, NULL, NULL,
+     NULL},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, no_private_key, NULL, "local",
+     "Give this end the private key of its own certificate (or authenticate it with a pre-shared "
+     "key, if the peer expects that).",
+     "System > Cert. Manager > Certificates: this end's certificate must have its private key "
+     "(import the key with it); " P1_PATH " > My Certificate: select it, or Authentication Method: "
+     "Mutual PSK if the peer uses a pre-shared key.",
+     "connections.${conn}.local.certs = <this end's certificate>, its key in /etc/swanctl/private/ "
+     "(RSA, ECDSA or PKCS#8) and swanctl --load-creds; check that key and certificate match and "
+     "that the crypto policy allows the signature scheme."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_dates, rec_cert_dates, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_revoked, rec_cert_revoked, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, NULL, NULL, "local",
+     "Make the peer's certificate verifiable here: import and select the CA that issued it.",
+     "System > Cert. Manager > CAs: import the CA that issued the peer's certificate; " P1_PATH
+     " > Peer Certificate Authority: select it. Check validity dates and revocation.",
+     "connections.${conn}.remote.cacerts = <that CA> (or put it in /etc/swanctl/x509ca/) and "
+     "swanctl --load-creds."},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_no_msk, NULL, "local", /* this end's authentication backend */
+     "Make the EAP server return the MSK: with RADIUS, the MS-MPPE-Send-Key and MS-MPPE-Recv-Key "
+     "attributes in its Access-Accept.",
+     "System > User Manager > Authentication Servers: the RADIUS server must answer EAP-MSCHAPv2 "
+     "with MPPE keys (Windows NPS: a network policy with EAP/MS-CHAP v2 authentication; "
+     "FreeRADIUS: mschap use_mppe = yes).",
+     "charon.plugins.eap-radius: the server must send MS-MPPE keys; or use an EAP method that "
+     "derives an MSK (EAP-MSCHAPv2, EAP-TLS) end to end."},
+    /* EAP-Identity is no method: the client's eap-identity plugin is missing */
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_identity_refused_here, NULL, "local", EAP_IDENTITY_SUMMARY,
+     EAP_IDENTITY_GUI, EAP_IDENTITY_SWANCTL},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_identity_refused_there, NULL, "peer", EAP_IDENTITY_SUMMARY,
+     EAP_IDENTITY_GUI, EAP_IDENTITY_SWANCTL},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_method_refused, NULL, "either",
+     "Use one EAP method on both ends: the server requests ${eap_method|the server's method}, which "
+     "the client refuses.",
+     P1_PATH " > Authentication Method (EAP-MSCHAPv2, EAP-TLS or EAP-RADIUS): one the clients "
+     "support; on the client, the same method (its EAP type and, for ${eap_method|the server's "
+     "method}, its plugin or profile).",
+     "server: connections.${conn}.remote.auth = eap-<method> (or eap-dynamic with the methods "
+     "clients use); client: load the plugin of ${eap_method|the server's method} (e.g. eap-peap, "
+     "eap-mschapv2) or select its method."},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, NULL, NULL, "either",
+     "Check the EAP user's credentials and the EAP method on both ends.",
+     "VPN > IPsec > Pre-Shared Keys (EAP identities) or the RADIUS server: check the user's name "
+     "and password; VPN > IPsec > Mobile Clients / Edit Phase 1 > Authentication Method must match "
+     "the client's.",
+     "secrets { eap-<user> { id = <user>; secret = <password> } } and "
+     "connections.${conn}.remote.auth = eap-<method>."},
+    /* this host */
+    {IDG_CLASS_CHARON_CRASHED, kernel_no_xfrm, NULL, "local",
+     "Give charon a kernel with IPsec (xfrm) support: load the xfrm and ESP modules on the host (a "
+     "container shares the host's kernel), or run charon with kernel-libipsec instead.",
+     "Status > System Logs > IPsec: the kernel errors at charon's start; a pfSense kernel has "
+     "IPsec, so check the platform it runs on.",
+     "on the host: modprobe xfrm_user xfrm4_tunnel esp4 (esp6, af_key); a container needs "
+     "--cap-add NET_ADMIN and a host kernel with XFRM (Docker Desktop's VM kernel has none: use "
+     "kernel-libipsec, i.e. charon.plugins.kernel-libipsec.load = yes)."},
+    {IDG_CLASS_CHARON_CRASHED, daemon_init_failed, NULL, "local",
+     "Let charon start: load the plugins it needs (the log names the unmet dependency), and in a "
+     "container give it the kernel's IPsec support.",
+     "Status > System Logs > IPsec: the plugin load errors before 'initialization failed'; "
+     "reinstall or update the IPsec package.",
+     "strongswan.conf charon.load (or the plugins' load settings) with the kernel interface a host "
+     "needs (kernel-netlink, or kernel-libipsec); in Docker: --cap-add NET_ADMIN, the host's "
+     "xfrm/esp modules loaded."},
+    {IDG_CLASS_CHARON_CRASHED, NULL, NULL, "local",
+     "Update strongSwan (or the firmware that ships it); if the crash remains, report it with the "
+     "version, the loaded plugins and the stack frames charon logged.",
+     "System > Update: the current release; Status > System Logs > IPsec: the lines before the "
+     "crash (the connection and exchange that triggered it).",
+     "the strongSwan version (ipsec version / swanctl --version), charon.load of the plugins "
+     "actually needed, and a backtrace (charon logs 'dumping N stack frame addresses') for the bug "
+     "report."},
+    {IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED, trap_missing, NULL, "local",
+     "Find the kernel policy that no connection owns: remove it if it is stale, or load the (VTI) "
+     "phase 2 that should own it.",
+     "Status > IPsec > SPDs: the policy and its reqid; VPN > IPsec > Tunnels: the routed (VTI) "
+     "Phase 2 enabled and applied, or the stale entry gone after Status > IPsec: Disconnect / a "
+     "restart of the IPsec service.",
+     "ip xfrm policy (setkey -DP on BSD) for the policy and its reqid; the child that should own it "
+     "loaded (swanctl --list-conns), or ip xfrm policy delete for a stale one."},
+    {IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED, NULL, NULL, "local",
+     "Load the connection '${conn|?}' into charon: fix what keeps the configuration from loading, "
+     "then reload it.",
+     "VPN > IPsec > Tunnels: the phase 1 enabled, Save and Apply Changes; Status > IPsec lists the "
+     "loaded connections and Status > System Logs > IPsec the load errors (on OPNsense: VPN > "
+     "IPsec > Tunnel Settings, Apply).",
+     "swanctl --load-all (ipsec reload for ipsec.conf) and read its errors; swanctl --list-conns "
+     "shows what is loaded."},
+    /* installing the CHILD_SA */
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, policy_conflict, NULL, "local",
+     "Another CHILD_SA already has a kernel policy for the same networks: remove the duplicate "
+     "phase 2 or give each its own networks.",
+     "VPN > IPsec > Tunnels: find the other Phase 2 (in this or another tunnel) with the same Local "
+     "Network and Remote Network, and delete or change one; Status > IPsec > SPDs shows the "
+     "installed policies.",
+     "connections.*.children.*.local_ts / remote_ts: no two children may have the same pair "
+     "(swanctl --list-sas, ip xfrm policy show the installed ones)."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, route_failed, NULL, "local",
+     "Give this host an address in the tunnel's local network (the source of the route charon "
+     "installs), or let traffic reach the tunnel without that route.",
+     P2_PATH " > Local Network: a network this firewall has an interface address in (Interfaces > "
+     "assign one, or use the LAN subnet).",
+     "an address of connections.${conn}.children.${child}.local_ts on an interface of this host (ip "
+     "addr add), or strongswan.conf charon.install_routes = no with routes of your own."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, sa_exists, NULL, "local",
+     "Find what already installed an SA with that SPI on this host: a second IKE daemon or charon "
+     "instance, a stale SA, or a tunnel to this host itself.",
+     "Status > IPsec > SADs: the SAs installed; Status > Services: one IPsec service only; VPN > "
+     "IPsec > Tunnels: no Phase 1 whose Remote Gateway is this firewall.",
+     "ip xfrm state (and ip xfrm state flush for stale ones); one charon per host (no second ipsec "
+     "starter, charon-systemd or charon-nm running); remote_addrs is not this host."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, ah_refused, NULL, "local",
+     "The kernel refused the AH SA: load AH support in the kernel, or use ESP for this phase 2.",
+     P2_PATH " > Protocol: ESP (AH is rarely needed and not supported everywhere).",
+     "connections.${conn}.children.${child}: esp_proposals instead of ah_proposals, or load ah4/ah6 "
+     "and xfrm_user on the host (a container uses the host's kernel)."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, offload_refused, NULL, "local", /* the NIC's driver refused it */
+     "The network card refused to offload the SA: turn hardware offload off for this phase 2, or "
+     "use a mode and algorithms the card can offload.",
+     "System > Advanced > Networking: disable hardware crypto / IPsec offload for the interface "
+     "(and the cryptographic hardware option under Miscellaneous).",
+     "connections.${conn}.children.${child}.hw_offload = no (or auto, which falls back to software), "
+     "or a mode the card supports (e.g. transport)."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, NULL, NULL, "local",
+     "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel supports "
+     "and check its IPsec support.",
+     P2_PATH " > Encryption Algorithms / Hash Algorithms: choose algorithms the system supports; "
+     "check System > Advanced > Miscellaneous (cryptographic hardware) and the system log for "
+     "kernel errors.",
+     "connections.${conn}.children.${child}.esp_proposals: use kernel-supported algorithms; on Linux "
+     "load ESP/XFRM support (esp4, xfrm_user) or use the kernel-libipsec plugin."},
+    /* the virtual IP: the end that assigns addresses (a pfSense with
+     * mobile clients, a swanctl connection with pools) or the end that
+     * must request one */
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_not_requested, NULL, "either",
+     "This end hands out virtual IPs on this connection and the peer requested none: make the peer "
+     "request one, or, for a site-to-site peer, use a connection without an address pool.",
+     "A site-to-site peer must match a tunnel phase 1 (VPN > IPsec > Tunnels: Remote Gateway set to "
+     "its address), not the mobile client one; a remote-access client must request an address "
+     "(mode config / configuration payload).",
+     "connections.${conn}.pools: remove it for a site-to-site peer; or on the peer "
+     "connections.<conn>.vips = 0.0.0.0 (ipsec.conf leftsourceip=%config)."},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_peer_requires, NULL, "either",
+     "The peer is set up for remote-access clients: request a virtual IP from it, or have the peer "
+     "configure a site-to-site connection for this end.",
+     "pfSense as a site-to-site gateway requests no virtual IP: the peer must match it with a "
+     "connection that has no address pool (on a pfSense peer, a tunnel phase 1 rather than the "
+     "mobile client one).",
+     "connections.${conn}.vips = 0.0.0.0 (ipsec.conf leftsourceip=%config), or on the peer no pools "
+     "on its connection."},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_install, NULL, "local",
+     "This end received a virtual IP and could not install it: let charon add the address to an "
+     "interface.",
+     "Status > System Logs > System: the kernel's error for the address; a pfSense client installs "
+     "virtual IPs on its IPsec interface.",
+     "strongswan.conf: charon.install_virtual_ip = yes, charon.install_virtual_ip_on = <an existing "
+     "interface> (charon needs CAP_NET_ADMIN)."},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_peer_no_address, NULL, "peer",
+     "The peer has no virtual IP for this end: its pool is full or missing, or this end asks for an "
+     "address the peer cannot give.",
+     "On the peer, " POOL_GUI ".",
+     "On the peer: pools { <pool> { addrs = <range> } } with room, named in its connection's pools; "
+     "here connections.${conn}.vips = 0.0.0.0 to accept any address."},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_dhcp_no_answer, NULL, "local",
+     "This end gets client addresses by DHCP and its DHCP server did not answer: check the dhcp "
+     "plugin's server and interface, or assign addresses from a pool.",
+     POOL_GUI ": then no DHCP server is asked.",
+     "strongswan.conf: charon.plugins.dhcp.server = <the DHCP server's address> (or the broadcast "
+     "address of its network), charon.plugins.dhcp.interface = <the interface towards it>; or pools "
+     "{ <pool> { addrs = <range> } } in swanctl.conf."},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_pool_full, NULL, "local",
+     "The address pool '${vip_pool}' is full: enlarge it, or free the leases of clients that are "
+     "gone.",
+     POOL_GUI_FULL, POOL_SWANCTL},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, NULL, NULL, "local", /* none here, or not logged why */
+     "This end has no virtual IP for the peer: give the connection an address pool with room for "
+     "every client.",
+     POOL_GUI_FULL, POOL_SWANCTL},
+    {IDG_CLASS_PHASE2_REKEY_FAILURE, rekey_collision, NULL, "either",
+     "Nothing to change for one collision; if it repeats, give the ends different or randomised "
+     "phase 2 lifetimes so that one rekeys first.",
+     P2_PATH " > Life Time / Rekey Time / Rand Time: different on the two ends, or a Rand Time so "
+     "the rekeys do not coincide.",
+     "connections.${conn}.children.${child}.rekey_time and rand_time: rand_time > 0 (the default) and "
+     "not the same rekey_time on both ends."},
+    {IDG_CLASS_PHASE2_REKEY_FAILURE, NULL, NULL, "either",
+     "Rekeying the phase 2 fails: make the PFS key group and the phase 2 algorithms identical on "
+     "both ends.",
+     P2_PATH " > PFS key group (and Encryption/Hash Algorithms): identical on both ends; IKEv2 uses "
+     "it only from the first rekey on.",
+     "connections.${conn}.children.${child}.esp_proposals: same key exchange group on both ends."},
+};
+
+/* The value of a template's ${name}, or NULL (then its default). *known is
+ * cleared for a name no row may use. */
+static const char *rec_token(const rec_input *in, const char *name, size_t len, int *known)
+{
+#define IS(s) (len == sizeof s - 1 && memcmp(name, s, len) == 0)
+    if (IS("conn"))
+        return in->conn;
+    if (IS("child"))
+        return in->child ? in->child : in->conn;
+    if (IS("remote"))
+        return in->remote_addr;
+    if (IS("unresolved"))
+        return in->unresolved_host;
+    if (IS("eap_method"))
+        return in->eap_method;
+    if (IS("vip_pool"))
+        return in->vip_pool;
+#undef IS
+    *known = 0;
+    return NULL;
+}
+
+/* The default of a token without one: what the texts call the value. */
+static const char *rec_token_default(const char *name, size_t len)
+{
+    if (len == 5 && memcmp(name, "child", 5) == 0)
+        return "<child>";
+    return len == 4 && memcmp(name, "conn", 4) == 0 ? "<conn>" : "?";
+}
+
+/* A template with its tokens filled in; NULL if it names an unknown
+ * token or is unterminated (rec_templates_ok finds those). */
+static const char *advice_text(arena *a, const rec_input *in, const char *tmpl)
+{
+    if (!tmpl || !strstr(tmpl, "${"))
+        return tmpl;
+    strbuf sb = STRBUF_INIT;
+    for (const char *p = tmpl; *p;) {
+        const char *open = strstr(p, "${");
+        if (!open) {
+            strbuf_puts(&sb, p);
+            break;
+        }
+        strbuf_append(&sb, p, (size_t)(open - p));
+        const char *close = strchr(open, '}');
+        if (!close) {
+            strbuf_free(&sb);
+            return NULL;
+        }
+        const char *name = open + 2, *bar = memchr(name, '|', (size_t)(close - name));
+        size_t len = (size_t)((bar ? bar : close) - name);
+        int known = 1;
+        const char *v = rec_token(in, name, len, &known);
+        if (!known) {
+            strbuf_free(&sb);
+            return NULL;
+        }
+        if (v)
+            strbuf_puts(&sb, v);
+        else if (bar)
+            strbuf_append(&sb, bar + 1, (size_t)(close - bar - 1));
+        else
+            strbuf_puts(&sb, rec_token_default(name, len));
+        p = close + 1;
+    }
+    const char *out = sb.failed ? NULL : arena_str(a, sb.data ? sb.data : "");
+    strbuf_free(&sb);
+    return out;
+}
+
+int rec_templates_ok(void)
+{
+    char buf[4096];
+    arena a = {buf, sizeof buf, 0};
+    rec_input in;
+    memset(&in, 0, sizeof in);
+    int ok = 1;
+    for (size_t i = 0; i < sizeof ADVICE / sizeof ADVICE[0]; i++) {
+        const advice *r = &ADVICE[i];
+        /* a row either builds its texts or has all three and a side */
+        if (r->build ? (r->summary || r->pfsense || r->strongswan || r->side)
+                     : !(r->summary && r->pfsense && r->strongswan && r->side))
+            ok = 0;
+        const char *t[] = {r->summary, r->pfsense, r->strongswan};
+        for (size_t k = 0; k < 3; k++) {
+            a.used = 0;
+            if (t[k] && !advice_text(&a, &in, t[k]))
+                ok = 0;
+        }
+        /* a class's default row is its last */
+        if (!r->when && i + 1 < sizeof ADVICE / sizeof ADVICE[0] && ADVICE[i + 1].cls == r->cls)
+            ok = 0;
+    }
+    return ok;
 }
 
 void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
 {
-    const idg_offending *o;
-    switch (in->cls) {
-    case IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH:
-    case IDG_CLASS_PHASE1_HASH_MISMATCH:
-    case IDG_CLASS_PHASE1_PRF_MISMATCH:
-    case IDG_CLASS_PHASE1_PROPOSAL_MISMATCH:
-        rec_proposal(a, in, d, 1);
-        break;
-    case IDG_CLASS_PHASE1_DH_GROUP_MISMATCH:
-        if (d->severity == IDG_SEVERITY_WARNING) {
-            o = find_off(in, "phase1.dh_group");
-            const char *want = o ? (in->n_off && o->peer ? o->peer : o->local) : NULL;
-            if (o && o->local && o->peer) {
-                /* from the initiator's view: local = offered first, peer = requested */
-                want = d->role == IDG_ROLE_RESPONDER ? o->local : o->peer;
-            }
-            const char *g = rec_gui_values(a, want);
-            /* the initiator's own first group, which the responder could
-             * prefer instead (a client such as macOS's cannot be set) */
-            const char *first = o && o->local && o->peer ? (d->role == IDG_ROLE_RESPONDER ? o->peer : o->local)
-                                                         : NULL;
-            const char *fg = first ? rec_gui_values(a, first) : NULL;
-            d->summary = first
-                ? arena_printf(a, "Optional: let the initiator propose DH group %s first, or let the "
-                               "responder prefer the initiator's %s, to save a round trip.",
-                               want ? want : "the responder's group", first)
-                : arena_printf(a, "Optional: let the initiator propose DH group %s first to save a "
-                               "round trip.", want ? want : "the responder's group");
-            d->change_side = d->role == IDG_ROLE_RESPONDER ? "peer" : "local";
-            d->pfsense = arena_printf(a, "%s > Encryption Algorithm > DH Group: on the initiator, put %s "
-                                      "first (or use only it)%s%s%s.", P1_PATH,
-                                      g ? g : "the group the responder requests",
-                                      fg ? "; or, on the responder (for clients whose settings cannot be "
-                                           "changed), put " : "", fg ? fg : "", fg ? " first" : "");
-            d->strongswan = arena_printf(a, "connections.%s.proposals: on the initiator, list %s first%s%s%s.",
-                                         conn_or(in), want ? want : "the requested group",
-                                         first ? "; or on the responder list " : "", first ? first : "",
-                                         first ? " first" : "");
+    for (size_t i = 0; i < sizeof ADVICE / sizeof ADVICE[0]; i++) {
+        const advice *r = &ADVICE[i];
+        if (r->cls != in->cls || (r->when && !r->when(in, d)))
+            continue;
+        if (r->build) {
+            r->build(a, in, d);
         } else {
-            rec_proposal(a, in, d, 1);
+            d->summary = advice_text(a, in, r->summary);
+            d->change_side = r->side;
+            d->pfsense = advice_text(a, in, r->pfsense);
+            d->strongswan = advice_text(a, in, r->strongswan);
         }
-        break;
-    case IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH:
-    case IDG_CLASS_PHASE2_HASH_MISMATCH:
-    case IDG_CLASS_PHASE2_PROPOSAL_MISMATCH:
-        rec_proposal(a, in, d, 2);
-        break;
-    case IDG_CLASS_PHASE2_PFS_MISMATCH:
-        rec_proposal(a, in, d, 2);
-        if (in->rekey || in->ike_version == 2)
-            d->summary = arena_printf(a, "%s IKEv2 negotiates the first CHILD_SA without PFS, so this "
-                                      "shows only at rekey.", d->summary);
-        break;
-    case IDG_CLASS_PHASE2_NETWORK_MISMATCH:
-        rec_network(a, in, d);
-        break;
-    case IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH:
-    case IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH: {
-        int nat = in->cls == IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
-        const idg_offending *po = find_off(in, "phase1.peer_identifier");
-        const idg_offending *mo = find_off(in, "phase1.my_identifier");
-        if (in->remote_access && po && po->peer) {
-            /* a client's identity is not pinned to one address: accept the
-             * clients, and be who they ask for */
-            const char *want = mo && mo->peer ? mo->peer : NULL;
-            d->summary = arena_printf(a, "Accept the remote-access clients' identities on this end (any "
-                                      "identity, the clients authenticated by EAP or certificate)%s%s%s, "
-                                      "or set the client's identities to what this end expects.",
-                                      want ? " and make this end's identity '" : "", want ? want : "",
-                                      want ? "', which the client asks for" : "");
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "VPN > IPsec > Mobile Clients: enabled; its Phase 1: Peer "
-                                      "identifier Any%s%s%s (the server certificate must carry that name).",
-                                      want ? ", My identifier " : "", want ? id_type_label(want) : "",
-                                      want ? arena_printf(a, " %s", want) : "");
-            d->strongswan = arena_printf(a, "connections.%s.remote.id = %%any (with remote.auth = eap-... "
-                                         "or pubkey)%s%s; or on the client its local id and remote id.",
-                                         conn_or(in), want ? ", local.id = " : "", want ? want : "");
-        } else if (po && po->peer && in->peer_id_type && strcmp(in->peer_id_type, "ID_KEY_ID") == 0) {
-            /* a key ID (Android's built-in client sends its IPsec identifier as one) matches
-             * only a key ID */
-            d->summary = arena_printf(a, "Set this end's Peer identifier to the key ID '%s' (the peer "
-                                      "sends it as ID_KEY_ID, which no other identifier type matches), "
-                                      "or make the peer send the identifier this end expects.", po->peer);
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > Peer identifier: KeyID tag, value %s.", P1_PATH, po->peer);
-            d->strongswan = arena_printf(a, "connections.%s.remote.id = keyid:%s", conn_or(in), po->peer);
-        } else if (po && po->peer) {
-            d->summary = po->local
-                ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
-                               "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "", po->local)
-                : arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send the "
-                               "identifier this end expects.", po->peer,
-                               nat ? " (the peer's address before NAT)" : "");
-            d->change_side = "either";
-            /* a bare word may be a key ID (Android's built-in client), which
-             * only a key ID matches; without charon's level-3 lines the log
-             * does not say */
-            int word = !strpbrk(po->peer, ".@=:/ ") && !in->peer_id_type;
-            d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s%s.", P1_PATH,
-                                      id_type_label(po->peer), po->peer,
-                                      nat ? " (the peer is behind NAT and identifies itself with its "
-                                            "private address)" : "",
-                                      word ? " (KeyID tag if the peer sends it as a key ID, as "
-                                             "Android's built-in client does)" : "");
-            d->strongswan = arena_printf(a, "connections.%s.remote.id = %s%s%s%s", conn_or(in), po->peer,
-                                         word ? " (or keyid:" : "", word ? po->peer : "",
-                                         word ? " if the peer sends a key ID)" : "");
-        } else if (mo) {
-            d->summary = nat
-                ? arena_printf(a, "This end is behind NAT: make the peer's Peer identifier match this end's "
-                               "My identifier%s%s%s, or set My identifier to the address the peer expects.",
-                               mo->local ? " ('" : "", mo->local ? mo->local : "", mo->local ? "')" : "")
-                : arena_printf(a, "Make the peer's Peer identifier match this end's My identifier%s%s%s.",
-                               mo->local ? " ('" : "", mo->local ? mo->local : "", mo->local ? "')" : "");
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > My identifier (here) and Peer identifier (on the peer) must "
-                                      "name the same identity%s%s.", P1_PATH,
-                                      mo->local ? ": " : "", mo->local ? mo->local : "");
-            d->strongswan = arena_printf(a, "connections.%s.local.id here must equal the peer's remote.id%s%s.",
-                                         conn_or(in), mo->local ? ": " : "", mo->local ? mo->local : "");
-        } else {
-            d->summary = "Make each end's Peer identifier match the other end's My identifier.";
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > My identifier / Peer identifier: each end's Peer identifier "
-                                      "must equal the other end's My identifier.", P1_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.local.id / remote.id must mirror the peer's.",
-                                         conn_or(in));
-        }
-        break;
+        return;
     }
-    case IDG_CLASS_PHASE1_PSK_MISMATCH:
-        if (in->psk_missing) {
-            d->summary = "Add a pre-shared key for this peer on this end (the same key as the peer's).";
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "%s > Pre-Shared Key: enter the peer's key (mobile clients: VPN > "
-                                      "IPsec > Pre-Shared Keys, an entry for the client's identifier); "
-                                      "check My / Peer identifier, which the key is looked up by.", P1_PATH);
-            d->strongswan = arena_printf(a, "secrets { ike-%s { secret = <the peer's key>; id-1 = %s } } "
-                                         "(id-N: the identities or addresses the key is for) and reload "
-                                         "with swanctl --load-creds.", conn_or(in),
-                                         in->remote_addr ? in->remote_addr : "<peer id>");
-            break;
-        }
-        d->summary = "Enter the same pre-shared key on both ends.";
-        d->change_side = "either";
-        d->pfsense = arena_printf(a, "%s > Pre-Shared Key: enter the identical key on both firewalls "
-                                  "(re-type it; watch for trailing spaces).", P1_PATH);
-        d->strongswan = arena_printf(a, "secrets { ike-%s { secret = <the same key as the peer>; id-1 = %s } } "
-                                     "and reload with swanctl --load-creds.", conn_or(in),
-                                     in->remote_addr ? in->remote_addr : "<peer id>");
-        break;
-    case IDG_CLASS_PHASE1_MODE_MISMATCH:
-        o = find_off(in, "phase1.mode");
-        if (o && o->local)
-            d->summary = arena_printf(a, "Use the same negotiation mode on both ends (Main Mode is "
-                                      "preferred): this end uses %s, the peer %s.", o->local,
-                                      o->peer ? o->peer : "?");
-        else /* this end's setting is not in the log */
-            d->summary = arena_printf(a, "Use the same negotiation mode and authentication method on "
-                                      "both ends (Main Mode is preferred)%s%s%s.",
-                                      o && o->peer ? ": the peer uses " : "", o && o->peer ? o->peer : "",
-                                      o && o->peer ? " mode" : "");
-        d->change_side = o && o->local && strcmp(o->local, "main") == 0 ? "peer" : "local";
-        d->pfsense = arena_printf(a, "%s > Negotiation mode: Main on both ends (Aggressive with a "
-                                  "pre-shared key exposes the key to offline attacks).", P1_PATH);
-        d->strongswan = arena_printf(a, "connections.%s.aggressive = no on both ends.", conn_or(in));
-        break;
-    case IDG_CLASS_PHASE1_VERSION_MISMATCH:
-        o = find_off(in, "phase1.ike_version");
-        d->summary = arena_printf(a, "Use the same IKE version on both ends%s%s%s%s%s.",
-                                  o ? ": this end is set to " : "", o && o->local ? o->local : "",
-                                  o ? ", the peer uses " : "", o && o->peer ? o->peer : "", "");
-        d->change_side = "either";
-        d->pfsense = arena_printf(a, "%s > Key Exchange version: %s on both ends (or Auto on the responder).",
-                                  P1_PATH, o && o->peer ? o->peer : "the same version");
-        d->strongswan = arena_printf(a, "connections.%s.version = %s", conn_or(in),
-                                     o && o->peer && strstr(o->peer, "1") ? "1" : (o && o->peer ? "2" : "<1|2>, same on both ends"));
-        break;
-    case IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY:
-        o = find_off(in, "phase1.remote_gateway");
-        d->summary = arena_printf(a, "Make this end's Remote Gateway the address the peer really uses%s%s%s, "
-                                  "and check the Key Exchange version.",
-                                  o && o->peer ? " (" : "", o && o->peer ? o->peer : "", o && o->peer ? ")" : "");
-        d->change_side = "local";
-        d->pfsense = arena_printf(a, "%s > Remote Gateway: %s; also check Interface (the local address the "
-                                  "peer targets) and Key Exchange version.", P1_PATH,
-                                  o && o->peer ? o->peer : "the peer's address as seen here");
-        d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s (and local_addrs / version).",
-                                     conn_or(in), o && o->peer ? o->peer : "<peer address>");
-        break;
-    case IDG_CLASS_PHASE1_PEER_UNREACHABLE:
-        if (in->half_open) {
-            /* the peer reached this end: what it did with the answer is in its log */
-            d->summary = "The peer started an IKE_SA and stopped: check its log for why (it may reject this "
-                         "end's certificate or identity), and that this end's answers reach it.";
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > My identifier / My Certificate: what the peer expects; for "
-                                      "large answers (certificates) enable IKE fragmentation on both ends "
-                                      "and check the path MTU.", P1_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.local.id / local.certs: what the peer expects; "
-                                         "connections.%s.fragmentation = yes on both ends.", conn_or(in),
-                                         conn_or(in));
-            break;
-        }
-        if (in->unresolved_host) {
-            d->summary = arena_printf(a, "Make the peer's host name %s resolve on this end, or use the "
-                                      "peer's IP address.", in->unresolved_host);
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "%s > Remote Gateway: check the name %s (Diagnostics > DNS "
-                                      "Lookup), its dynamic DNS record, and System > General Setup > DNS "
-                                      "Servers; or enter the peer's IP address.", P1_PATH, in->unresolved_host);
-            d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s: check that it resolves on "
-                                         "this host (DNS, /etc/resolv.conf), or use the address.",
-                                         conn_or(in), in->unresolved_host);
-            break;
-        }
-        if (in->send_no_socket) {
-            d->summary = "Load a socket plugin into charon (socket-default): without one it sends "
-                         "and receives no IKE packets.";
-            d->change_side = "local";
-            d->pfsense = "Status > System Logs > IPsec: the plugin load errors at charon's start; "
-                         "reinstall or update the IPsec package.";
-            d->strongswan = "strongswan.conf charon.load (or charon.plugins.socket-default.load = "
-                            "yes): include socket-default (or socket-dynamic), then restart charon; "
-                            "the 'loaded plugins:' line at start lists what is loaded.";
-            break;
-        }
-        if (in->send_error) {
-            d->summary = arena_printf(a, "This end cannot send to the peer%s%s (%s): fix this end's "
-                                      "route to it, or the local address the connection uses.",
-                                      in->remote_addr ? " " : "", in->remote_addr ? in->remote_addr : "",
-                                      in->send_error);
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "Diagnostics > Routes: a route (or the default gateway) towards "
-                                      "%s; %s > Interface: the interface that reaches it.",
-                                      in->remote_addr ? in->remote_addr : "the peer", P1_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.local_addrs: an address of this host that "
-                                         "can reach %s; check ip route get %s.", conn_or(in),
-                                         in->remote_addr ? in->remote_addr : "the peer",
-                                         in->remote_addr ? in->remote_addr : "<peer address>");
-            break;
-        }
-        if (in->remote_port > 0)
-            d->summary = arena_printf(a, "Make sure the peer %s is up and reachable on UDP port %d, the "
-                                      "port this end sends to (IKE uses 500 and 4500 unless configured "
-                                      "otherwise).", in->remote_addr ? in->remote_addr : "", in->remote_port);
-        else
-            d->summary = arena_printf(a, "Make sure the peer%s%s is up and reachable on UDP 500 and 4500.",
-                                      in->remote_addr ? " " : "", in->remote_addr ? in->remote_addr : "");
-        d->change_side = "either";
-        d->pfsense = arena_printf(a, "%s > Remote Gateway: check it is %s's correct address; allow UDP 500 "
-                                  "and 4500 (and ESP) from this end in the peer's Firewall > Rules > WAN, and "
-                                  "check that the peer's IPsec service is running.", P1_PATH,
-                                  in->remote_addr ? in->remote_addr : "the peer");
-        d->strongswan = arena_printf(a, "connections.%s.remote_addrs = %s; check routing and that UDP 500/4500 "
-                                     "pass both firewalls.", conn_or(in),
-                                     in->remote_addr ? in->remote_addr : "<peer address>");
-        break;
-    case IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE:
-        if (in->xauth == 4) {
-            d->summary = "The peer requires XAuth (IKEv1 user name and password) and this end sent "
-                         "none: configure the XAuth user on this end, or turn XAuth off on the peer.";
-            d->change_side = "either";
-            d->pfsense = "The peer's Mobile Clients / Phase 1 Authentication Method: Mutual PSK without "
-                         "XAuth for clients that cannot do it; on a client that can, its XAuth user "
-                         "name and password.";
-            d->strongswan = arena_printf(a, "connections.%s: a second local round local-xauth { auth = "
-                                         "xauth; xauth_id = <user> } and secrets { xauth-<user> { secret "
-                                         "= <password> } }; some clients (NetworkManager-l2tp) cannot do "
-                                         "XAuth at all.", conn_or(in));
-            break;
-        }
-        if (in->xauth == 3) {
-            d->summary = "This end's XAuth script failed to run: repair it (the user's password was "
-                         "never checked).";
-            d->change_side = "local";
-            d->pfsense = "OPNsense: the script /usr/local/etc/inc/ipsec.auth-user.php must exist and run "
-                         "(reinstall or update the firmware; check the system log for its errors); pfSense "
-                         "has no such script.";
-            d->strongswan = "charon.plugins.xauth-generic or an XAuth backend that works (xauth-eap, "
-                            "xauth-pam); fix or remove the xauth-script plugin's script.";
-            break;
-        }
-        if (in->xauth == 2) {
-            d->summary = "This end has no XAuth password for the user: add the user (or its secret) on "
-                         "this end.";
-            d->change_side = "local";
-            d->pfsense = "System > User Manager: add the user with its password and the 'User - VPN: "
-                         "IPsec xauth Dialin' privilege; VPN > IPsec > Mobile Clients > User "
-                         "Authentication: the source (Local Database or RADIUS) that holds it.";
-            d->strongswan = "secrets { xauth-<user> { id = <user>; secret = <password> } } and "
-                            "swanctl --load-creds (or an XAuth backend: xauth-eap, xauth-pam with "
-                            "RADIUS).";
-            break;
-        }
-        if (in->xauth) {
-            d->summary = "Check the XAuth user name and password (the pre-shared key or certificate was accepted).";
-            d->change_side = "either";
-            d->pfsense = "System > User Manager: the user, its password and the 'User - VPN: IPsec xauth Dialin' "
-                         "privilege; VPN > IPsec > Mobile Clients > User Authentication: the source "
-                         "(Local Database or RADIUS) that holds the user.";
-            d->strongswan = arena_printf(a, "secrets { xauth-<user> { id = <user>; secret = <password> } } "
-                                         "(or the RADIUS server), connections.%s.remote-xauth.auth = xauth.",
-                                         conn_or(in));
-            break;
-        }
-        d->summary = "Compare the authentication settings of both ends: method, identifiers and the "
-                     "pre-shared key or certificates.";
-        d->change_side = "either";
-        d->pfsense = arena_printf(a, "%s > Authentication Method, Negotiation mode, My identifier, Peer "
-                                  "identifier and Pre-Shared Key (or My Certificate / Peer Certificate "
-                                  "Authority) must match the peer's.", P1_PATH);
-        d->strongswan = arena_printf(a, "connections.%s.local.auth / remote.auth, local.id / remote.id, "
-                                     "aggressive and the secrets must match the peer's.", conn_or(in));
-        break;
-    case IDG_CLASS_PHASE1_CERTIFICATE_FAILURE:
-        if (in->cred_load) {
-            d->summary = "Fix the credential that did not load and load it again: a CA certificate "
-                         "needs the basic constraint CA:TRUE, each file must be a certificate, key "
-                         "or CRL in PEM or DER.";
-            d->change_side = "local";
-            d->pfsense = "System > Cert. Manager > CAs / Certificates: re-import the CA or certificate "
-                         "(a CA must be created or imported as a CA), then Status > IPsec: reload.";
-            d->strongswan = "openssl x509 -in <file> -noout -text (Basic Constraints: CA:TRUE for a "
-                            "CA); the files in /etc/swanctl/x509ca, x509 and private (or "
-                            "/etc/ipsec.d/*), then swanctl --load-creds (ipsec rereadall).";
-            break;
-        }
-        if (in->cert_id_mismatch == 2) {
-            const idg_offending *po = find_off(in, "phase1.peer_identifier");
-            d->summary = arena_printf(a, "Give the peer an identity its certificate carries: its own "
-                                      "identifier '%s' is not in it (use the certificate's subject or a "
-                                      "subjectAltName, or issue a certificate with '%s' as "
-                                      "subjectAltName).", po && po->peer ? po->peer : "?",
-                                      po && po->peer ? po->peer : "?");
-            d->change_side = "peer";
-            d->pfsense = "On the peer: VPN > IPsec > Tunnels > Edit Phase 1 > My identifier: "
-                         "Distinguished name, or the FQDN in its certificate's subjectAltName (on a "
-                         "client: its local / remote-access identity setting).";
-            d->strongswan = "on the peer: connections.<conn>.local.id = a name in its certificate "
-                            "(a subjectAltName, or its subject DN), or pki --issue --san <identity>.";
-            break;
-        }
-        if (in->cert_id_mismatch) {
-            const idg_offending *po = find_off(in, "phase1.peer_identifier");
-            d->summary = arena_printf(a, "Expect an identity the peer's certificate carries (%s), not "
-                                      "'%s'; if the certificate is right and only untrusted, import the "
-                                      "CA that issued it.", po && po->peer ? po->peer : "its subject or a SAN",
-                                      po && po->local ? po->local : "the address");
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "%s > Peer identifier: Distinguished name or FQDN, a name in the "
-                                      "peer's certificate; Peer Certificate Authority: the CA that issued "
-                                      "it.", P1_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.remote.id = <a name in the peer's certificate "
-                                         "(a SAN, or its subject DN)>, remote.cacerts = <its CA>.",
-                                         conn_or(in));
-            break;
-        }
-        if (in->own_key) {
-            d->summary = "Give this end the private key of its own certificate (or authenticate it "
-                         "with a pre-shared key, if the peer expects that).";
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "System > Cert. Manager > Certificates: this end's certificate "
-                                      "must have its private key (import the key with it); %s > My "
-                                      "Certificate: select it, or Authentication Method: Mutual PSK if "
-                                      "the peer uses a pre-shared key.", P1_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.local.certs = <this end's certificate>, its "
-                                         "key in /etc/swanctl/private/ (RSA, ECDSA or PKCS#8) and swanctl "
-                                         "--load-creds; check that key and certificate match and that "
-                                         "the crypto policy allows the signature scheme.", conn_or(in));
-            break;
-        }
-        if (in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES) {
-            int ca = in->cert_cause == CERT_ISSUER_DATES;
-            const idg_offending *dates = find_off(in, ca ? "phase1.peer_certificate_authority"
-                                                     : "phase1.peer_certificate");
-            d->summary = arena_printf(a, "%s is outside its validity period (%s): %s, or correct "
-                                      "the clock of the end whose date is wrong.",
-                                      ca ? "A CA certificate of the peer's chain" : "The peer's certificate",
-                                      dates && dates->peer ? dates->peer : "dates not logged",
-                                      ca ? "renew that CA (or intermediate) and import the new one on both ends"
-                                         : "issue the peer a current certificate");
-            d->change_side = "peer";
-            d->pfsense = ca ? "System > Cert. Manager > CAs: renew the expired CA (or import its "
-                              "successor) on both ends, then reissue the certificates it signed; "
-                              "System > General Setup and Services > NTP: this end's date."
-                            : "System > Cert. Manager > Certificates (on the end that issues them): "
-                              "renew the peer's certificate and install it on the peer; System > "
-                              "General Setup and Services > NTP: this end's date.";
-            d->strongswan = ca ? "pki --self (or --issue) for a new CA certificate in "
-                                 "/etc/swanctl/x509ca/ on both ends and swanctl --load-creds; this "
-                                 "host's clock (timedatectl, NTP)."
-                               : "pki --issue a new certificate for the peer (its "
-                                 "/etc/swanctl/x509/, then swanctl --load-creds there); this host's "
-                                 "clock (timedatectl, NTP).";
-            break;
-        }
-        if (in->cert_cause == CERT_REVOKED) {
-            const idg_offending *revoked = find_off(in, "phase1.peer_certificate");
-            d->summary = arena_printf(a, "The peer's certificate was %s: issue the peer a new "
-                                      "certificate (or, if the revocation was a mistake, publish a "
-                                      "CRL without it).", revoked && revoked->peer ? revoked->peer : "revoked");
-            d->change_side = "peer";
-            d->pfsense = "System > Cert. Manager > Certificates: a new certificate for the peer, "
-                         "installed on the peer; System > Cert. Manager > Certificate Revocation: the "
-                         "CRL that lists the old one.";
-            d->strongswan = "pki --issue a new certificate for the peer and swanctl --load-creds "
-                            "there; the CRL (pki --signcrl) or OCSP responder this end consults.";
-            break;
-        }
-        d->summary = "Make the peer's certificate verifiable here: import and select the CA that issued it.";
-        d->change_side = "local";
-        d->pfsense = arena_printf(a, "System > Cert. Manager > CAs: import the CA that issued the peer's "
-                                  "certificate; %s > Peer Certificate Authority: select it. Check validity "
-                                  "dates and revocation.", P1_PATH);
-        d->strongswan = arena_printf(a, "connections.%s.remote.cacerts = <that CA> (or put it in "
-                                     "/etc/swanctl/x509ca/) and swanctl --load-creds.", conn_or(in));
-        break;
-    case IDG_CLASS_CHARON_CRASHED:
-        if (in->kernel_no_xfrm) {
-            d->summary = "Give charon a kernel with IPsec (xfrm) support: load the xfrm and ESP "
-                         "modules on the host (a container shares the host's kernel), or run charon "
-                         "with kernel-libipsec instead.";
-            d->change_side = "local";
-            d->pfsense = "Status > System Logs > IPsec: the kernel errors at charon's start; a "
-                         "pfSense kernel has IPsec, so check the platform it runs on.";
-            d->strongswan = "on the host: modprobe xfrm_user xfrm4_tunnel esp4 (esp6, af_key); a "
-                            "container needs --cap-add NET_ADMIN and a host kernel with XFRM "
-                            "(Docker Desktop's VM kernel has none: use kernel-libipsec, i.e. "
-                            "charon.plugins.kernel-libipsec.load = yes).";
-            break;
-        }
-        if (in->daemon_init_failed) {
-            d->summary = "Let charon start: load the plugins it needs (the log names the unmet "
-                         "dependency), and in a container give it the kernel's IPsec support.";
-            d->change_side = "local";
-            d->pfsense = "Status > System Logs > IPsec: the plugin load errors before 'initialization "
-                         "failed'; reinstall or update the IPsec package.";
-            d->strongswan = "strongswan.conf charon.load (or the plugins' load settings) with the kernel "
-                            "interface a host needs (kernel-netlink, or kernel-libipsec); in Docker: "
-                            "--cap-add NET_ADMIN, the host's xfrm/esp modules loaded.";
-            break;
-        }
-        d->summary = "Update strongSwan (or the firmware that ships it); if the crash remains, report it "
-                     "with the version, the loaded plugins and the stack frames charon logged.";
-        d->change_side = "local";
-        d->pfsense = "System > Update: the current release; Status > System Logs > IPsec: the lines "
-                     "before the crash (the connection and exchange that triggered it).";
-        d->strongswan = "the strongSwan version (ipsec version / swanctl --version), charon.load of the "
-                        "plugins actually needed, and a backtrace (charon logs 'dumping N stack frame "
-                        "addresses') for the bug report.";
-        break;
-    case IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED:
-        if (in->trap_missing) {
-            d->summary = "Find the kernel policy that no connection owns: remove it if it is stale, "
-                         "or load the (VTI) phase 2 that should own it.";
-            d->change_side = "local";
-            d->pfsense = "Status > IPsec > SPDs: the policy and its reqid; VPN > IPsec > Tunnels: the "
-                         "routed (VTI) Phase 2 enabled and applied, or the stale entry gone after "
-                         "Status > IPsec: Disconnect / a restart of the IPsec service.";
-            d->strongswan = "ip xfrm policy (setkey -DP on BSD) for the policy and its reqid; the "
-                            "child that should own it loaded (swanctl --list-conns), or ip xfrm policy "
-                            "delete for a stale one.";
-            break;
-        }
-        d->summary = arena_printf(a, "Load the connection '%s' into charon: fix what keeps the "
-                                  "configuration from loading, then reload it.",
-                                  in->conn ? in->conn : "?");
-        d->change_side = "local";
-        d->pfsense = "VPN > IPsec > Tunnels: the phase 1 enabled, Save and Apply Changes; Status > IPsec "
-                     "lists the loaded connections and Status > System Logs > IPsec the load errors "
-                     "(on OPNsense: VPN > IPsec > Tunnel Settings, Apply).";
-        d->strongswan = "swanctl --load-all (ipsec reload for ipsec.conf) and read its errors; swanctl "
-                        "--list-conns shows what is loaded.";
-        break;
-    case IDG_CLASS_PHASE1_EAP_FAILURE:
-        if (in->eap_no_msk) {
-            d->summary = "Make the EAP server return the MSK: with RADIUS, the MS-MPPE-Send-Key and "
-                         "MS-MPPE-Recv-Key attributes in its Access-Accept.";
-            d->change_side = "local"; /* this end's authentication backend */
-            d->pfsense = "System > User Manager > Authentication Servers: the RADIUS server must answer "
-                         "EAP-MSCHAPv2 with MPPE keys (Windows NPS: a network policy with EAP/MS-CHAP v2 "
-                         "authentication; FreeRADIUS: mschap use_mppe = yes).";
-            d->strongswan = "charon.plugins.eap-radius: the server must send MS-MPPE keys; or use an EAP "
-                            "method that derives an MSK (EAP-MSCHAPv2, EAP-TLS) end to end.";
-            break;
-        }
-        if (in->eap_nak && in->eap_method && strcmp(in->eap_method, "EAP_IDENTITY") == 0) {
-            /* not a method: the client's eap-identity plugin is missing */
-            d->summary = "Load the eap-identity plugin on the client: it cannot answer the server's "
-                         "EAP-Identity request without it.";
-            d->change_side = in->eap_nak == 1 ? "local" : "peer";
-            d->pfsense = "On the client: install or enable strongSwan's eap-identity plugin (on "
-                         "Debian/Ubuntu the libcharon-extra-plugins package, or "
-                         "libstrongswan-extra-plugins on older releases).";
-            d->strongswan = "client: charon.load with eap-identity (or the plugin's load = yes in "
-                            "strongswan.d/charon/eap-identity.conf), then restart charon.";
-            break;
-        }
-        if (in->eap_nak) {
-            const char *m = in->eap_method ? in->eap_method : "the server's method";
-            d->summary = arena_printf(a, "Use one EAP method on both ends: the server requests %s, "
-                                      "which the client refuses.", m);
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > Authentication Method (EAP-MSCHAPv2, EAP-TLS or "
-                                      "EAP-RADIUS): one the clients support; on the client, the same "
-                                      "method (its EAP type and, for %s, its plugin or profile).",
-                                      P1_PATH, m);
-            d->strongswan = arena_printf(a, "server: connections.%s.remote.auth = eap-<method> (or "
-                                         "eap-dynamic with the methods clients use); client: load the "
-                                         "plugin of %s (e.g. eap-peap, eap-mschapv2) or select its "
-                                         "method.", conn_or(in), m);
-            break;
-        }
-        d->summary = "Check the EAP user's credentials and the EAP method on both ends.";
-        d->change_side = "either";
-        d->pfsense = "VPN > IPsec > Pre-Shared Keys (EAP identities) or the RADIUS server: check the "
-                     "user's name and password; VPN > IPsec > Mobile Clients / Edit Phase 1 > "
-                     "Authentication Method must match the client's.";
-        d->strongswan = arena_printf(a, "secrets { eap-<user> { id = <user>; secret = <password> } } and "
-                                     "connections.%s.remote.auth = eap-<method>.", conn_or(in));
-        break;
-    case IDG_CLASS_PHASE2_INSTALL_FAILURE:
-        if (in->policy_conflict) {
-            d->summary = "Another CHILD_SA already has a kernel policy for the same networks: remove "
-                         "the duplicate phase 2 or give each its own networks.";
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "VPN > IPsec > Tunnels: find the other Phase 2 (in this or "
-                                      "another tunnel) with the same Local Network and Remote Network, "
-                                      "and delete or change one; Status > IPsec > SPDs shows the "
-                                      "installed policies.");
-            d->strongswan = arena_printf(a, "connections.*.children.*.local_ts / remote_ts: no two "
-                                         "children may have the same pair (swanctl --list-sas, "
-                                         "ip xfrm policy show the installed ones).");
-            break;
-        }
-        if (in->route_failed) {
-            d->summary = "Give this host an address in the tunnel's local network (the source of the "
-                         "route charon installs), or let traffic reach the tunnel without that route.";
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "%s > Local Network: a network this firewall has an interface "
-                                      "address in (Interfaces > assign one, or use the LAN subnet).",
-                                      P2_PATH);
-            d->strongswan = arena_printf(a, "an address of connections.%s.children.%s.local_ts on an "
-                                         "interface of this host (ip addr add), or strongswan.conf "
-                                         "charon.install_routes = no with routes of your own.",
-                                         conn_or(in), child_or(in));
-            break;
-        }
-        if (in->install_cause == INSTALL_SA_EXISTS) {
-            d->summary = "Find what already installed an SA with that SPI on this host: a second IKE "
-                         "daemon or charon instance, a stale SA, or a tunnel to this host itself.";
-            d->change_side = "local";
-            d->pfsense = "Status > IPsec > SADs: the SAs installed; Status > Services: one IPsec "
-                         "service only; VPN > IPsec > Tunnels: no Phase 1 whose Remote Gateway is this "
-                         "firewall.";
-            d->strongswan = "ip xfrm state (and ip xfrm state flush for stale ones); one charon per "
-                            "host (no second ipsec starter, charon-systemd or charon-nm running); "
-                            "remote_addrs is not this host.";
-            break;
-        }
-        if (in->p2_ah) {
-            d->summary = "The kernel refused the AH SA: load AH support in the kernel, or use ESP "
-                         "for this phase 2.";
-            d->change_side = "local";
-            d->pfsense = arena_printf(a, "%s > Protocol: ESP (AH is rarely needed and not supported "
-                                      "everywhere).", P2_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.children.%s: esp_proposals instead of "
-                                         "ah_proposals, or load ah4/ah6 and xfrm_user on the host "
-                                         "(a container uses the host's kernel).", conn_or(in), child_or(in));
-            break;
-        }
-        if (in->install_cause == INSTALL_OFFLOAD) {
-            /* the NIC's driver refused the SA (hw_offload) */
-            d->summary = "The network card refused to offload the SA: turn hardware offload off for "
-                         "this phase 2, or use a mode and algorithms the card can offload.";
-            d->change_side = "local";
-            d->pfsense = "System > Advanced > Networking: disable hardware crypto / IPsec offload for the "
-                         "interface (and the cryptographic hardware option under Miscellaneous).";
-            d->strongswan = arena_printf(a, "connections.%s.children.%s.hw_offload = no (or auto, which "
-                                         "falls back to software), or a mode the card supports "
-                                         "(e.g. transport).", conn_or(in), child_or(in));
-            break;
-        }
-        d->summary = "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel "
-                     "supports and check its IPsec support.";
-        d->change_side = "local";
-        d->pfsense = arena_printf(a, "%s > Encryption Algorithms / Hash Algorithms: choose algorithms the "
-                                  "system supports; check System > Advanced > Miscellaneous (cryptographic "
-                                  "hardware) and the system log for kernel errors.", P2_PATH);
-        d->strongswan = arena_printf(a, "connections.%s.children.%s.esp_proposals: use kernel-supported "
-                                     "algorithms; on Linux load ESP/XFRM support (esp4, xfrm_user) or use "
-                                     "the kernel-libipsec plugin.", conn_or(in), child_or(in));
-        break;
-    case IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE:
-        recommend_virtual_ip(a, in, d);
-        break;
-    case IDG_CLASS_PHASE2_REKEY_FAILURE:
-        if (in->rekey_collision) {
-            d->summary = "Nothing to change for one collision; if it repeats, give the ends different "
-                         "or randomised phase 2 lifetimes so that one rekeys first.";
-            d->change_side = "either";
-            d->pfsense = arena_printf(a, "%s > Life Time / Rekey Time / Rand Time: different on the two "
-                                      "ends, or a Rand Time so the rekeys do not coincide.", P2_PATH);
-            d->strongswan = arena_printf(a, "connections.%s.children.%s.rekey_time and rand_time: "
-                                         "rand_time > 0 (the default) and not the same rekey_time on "
-                                         "both ends.", conn_or(in), child_or(in));
-            break;
-        }
-        d->summary = "Rekeying the phase 2 fails: make the PFS key group and the phase 2 algorithms "
-                     "identical on both ends.";
-        d->change_side = "either";
-        d->pfsense = arena_printf(a, "%s > PFS key group (and Encryption/Hash Algorithms): identical on both "
-                                  "ends; IKEv2 uses it only from the first rekey on.", P2_PATH);
-        d->strongswan = arena_printf(a, "connections.%s.children.%s.esp_proposals: same key exchange group "
-                                     "on both ends.", conn_or(in), child_or(in));
-        break;
-    case IDG_CLASS_TUNNEL_CLOSED_EARLY:
-        d->summary = "Read the peer's log at the time the tunnel came up: the peer closed it on "
-                     "purpose, and says why there.";
-        d->change_side = "peer";
-        d->pfsense = "Status > System Logs > IPsec on the peer (or the client's own log) at that "
-                     "time; for mobile clients, VPN > IPsec > Mobile Clients: the virtual address "
-                     "pool, DNS and network list the clients receive.";
-        d->strongswan = arena_printf(a, "the peer's charon log around its DELETE; for remote-access "
-                                     "clients, connections.%s.pools and the attributes (DNS, split "
-                                     "networks) they are given.", conn_or(in));
-        break;
-    case IDG_CLASS_DPD_TIMEOUT:
-        d->summary = arena_printf(a, "The peer %s stopped answering: check that it is up and reachable; "
-                                  "DPD then restarts or clears the tunnel as configured.",
-                                  in->remote_addr ? in->remote_addr : "");
-        d->change_side = "peer";
-        d->pfsense = arena_printf(a, "%s > Dead Peer Detection (Delay, Max failures) and Child SA Close "
-                                  "Action (Restart/Reconnect) decide what happens next; check the peer and "
-                                  "the path (UDP 500/4500).", P1_PATH);
-        d->strongswan = arena_printf(a, "connections.%s.dpd_delay and children.%s.dpd_action = restart; "
-                                     "check the peer and the path.", conn_or(in), child_or(in));
-        break;
-    default:
-        d->summary = "Compare the settings of both ends.";
-        d->change_side = "either";
-        break;
-    }
+    d->summary = "Compare the settings of both ends.";
+    d->change_side = "either";
 }

@@ -47,15 +47,21 @@ typedef struct rec_input {
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
     int own_key;                /* certificate failure: this end has no usable private key */
-    const char *knl_error;
-    int route_failed;           /* install warning: the CHILD_SA is up, its route is not */      /* install failure: the kernel's error text, or NULL */
+    const char *knl_error;      /* install failure: the kernel's error text, or NULL */
+    int route_failed;           /* install warning: the CHILD_SA is up, its route is not */
     const char *send_error;     /* "error writing to socket: %s": this end could not send */
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */
     const char *vip_pool;       /* the full address pool's name, or NULL */
 } rec_input;
 
-/* Fills d->summary, d->change_side, d->pfsense and d->strongswan. */
+/* Fills d->summary, d->change_side, d->pfsense and d->strongswan from
+ * the advice table's first row for in->cls whose condition holds. */
 void recommend(arena *a, const rec_input *in, idg_diagnosis *d);
+
+/* 1 if every row of the advice table is well formed (texts or a build
+ * function, known template names, a class's default row last); for the
+ * unit tests. */
+int rec_templates_ok(void);
 
 /* The pfSense GUI label of a logged algorithm list ("AES_CBC_256, ..."),
  * e.g. "AES (256 bits)"; unknown names are kept as logged. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ipsecdiag/ipsecdiag.h"
+#include "recommend.h"
 
 /* ---- fixtures ------------------------------------------------------------ */
 
@@ -572,6 +573,38 @@ END_TEST
 /* The reference's phase 1 hash case: the peer's IKEv1 proposal carries no
  * hash charon recognised ("IKE:AES_CBC_256/MODP_1024"); phase 1 has no
  * hash "off", so the fix never proposes one without it. */
+/* The advice table: well formed, and its templates filled from the
+ * diagnosis (the connection and the peer's address), with the stated
+ * default where the log has no value. */
+START_TEST(advice_templates_are_filled)
+{
+    ck_assert_int_eq(rec_templates_ok(), 1);
+    collected c = run_text(
+        "09[IKE] <site|3> initiating Main Mode IKE_SA site[3] to 198.51.100.7\n"
+        "09[ENC] <site|3> generating ID_PROT request 0 [ SA V V V V V ]\n"
+        "11[ENC] <site|3> parsed ID_PROT response 0 [ SA V V V ]\n"
+        "11[ENC] <site|3> generating ID_PROT request 0 [ KE No NAT-D NAT-D ]\n"
+        "12[ENC] <site|3> parsed ID_PROT response 0 [ KE No NAT-D NAT-D ]\n"
+        "12[ENC] <site|3> generating ID_PROT request 0 [ ID HASH N(INITIAL_CONTACT) ]\n"
+        "13[ENC] <site|3> parsed INFORMATIONAL_V1 request 4096 [ N(AUTH_FAILED) ]\n"
+        "13[IKE] <site|3> received AUTHENTICATION_FAILED error notify\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_nonnull(d->strongswan);
+    ck_assert_msg(strstr(d->strongswan, "${") == NULL, "%s", d->strongswan);
+    ck_assert_msg(strstr(d->strongswan, "connections.site.") != NULL || strstr(d->strongswan, "ike-site") != NULL,
+                  "%s", d->strongswan);
+    collected_free(&c);
+    /* no connection name logged: the template's default */
+    c = run_text(
+        "09[CFG] loading connection 'gone' failed\n");
+    d = first_error(&c);
+    if (d && d->summary)
+        ck_assert_msg(strstr(d->summary, "${") == NULL, "%s", d->summary);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(phase1_unrecognised_peer_hash_is_not_off)
 {
     collected c;
@@ -705,6 +738,7 @@ int main(void)
     tcase_add_test(tc, strongswan_6_key_exchange_wordings);
     tcase_add_test(tc, recommended_proposal_is_one_the_peer_offers);
     tcase_add_test(tc, phase1_unrecognised_peer_hash_is_not_off);
+    tcase_add_test(tc, advice_templates_are_filled);
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
     tcase_add_test(tc, success_evidence_ends_at_the_established_line);
