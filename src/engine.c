@@ -2631,10 +2631,57 @@ static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *
 #define CLOSED_EARLY_MS 20000
 #define CLOSED_EARLY_LINES 40
 
+/* Whether the IKE_SA came up this soon before the current line: within
+ * CLOSED_EARLY_MS (or, with no time logged, within CLOSED_EARLY_LINES
+ * lines); *after_ms is how long after, or -1. */
+static int up_moments_ago(const fold_in *in, const negotiation *n, int64_t *after_ms)
+{
+    int64_t ts = in->l->ts, up = n->established_ts;
+    int timed = ts >= 0 && up >= 0 && ts >= up;
+    *after_ms = timed ? ts - up : -1;
+    return timed ? ts - up <= CLOSED_EARLY_MS
+                 : in->e->line - n->established_line <= CLOSED_EARLY_LINES;
+}
+
+/* Nothing went wrong with an IKE_SA that came up, and it is going away. */
+static int closing_cleanly(const negotiation *n)
+{
+    return n->ike_established == 1 && !n->facts && !n->closed_early && !n->ike_rekeyed;
+}
+
+/* "deleting IKE_SA": with no DELETE line of either end before it, a log at
+ * level 0 (whose only delete line this is) or a filtered paste. Deleted
+ * this soon after it came up, someone closed the tunnel on purpose; a
+ * "sending DELETE" right after (fold_this_end_deletes_ike) says it was
+ * this end, which needs no warning. */
+static void fold_deleting_ike(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int64_t after_ms;
+    /* (timed only: a level-0 log is sparse, so its lines are no clock) */
+    if (!n->ike_delete_logged && closing_cleanly(n) && up_moments_ago(in, n, &after_ms) &&
+        after_ms >= 0) {
+        n->closed_early = 3;
+        n->closed_after_ms = after_ms;
+        r->phase = 1;
+        r->terminal = 1; /* concluded after the grace lines: a "sending DELETE" may follow */
+    }
+    fold_ike_going_away(in, n, r);
+}
+
+static void fold_this_end_deletes_ike(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->ike_delete_logged = 1;
+    if (n->closed_early == 3)
+        n->closed_early = 0;
+    fold_ike_going_away(in, n, r);
+}
+
 /* The peer deletes the IKE_SA: IKEv1 peers that reject a Quick Mode
  * without a notify answer this end's first request that way. */
 static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result *r)
 {
+    int64_t after_ms;
+    n->ike_delete_logged = 1;
     if (n->xauth_asked == 2 && !(n->facts & F1_MASK)) {
         /* it asked for XAuth credentials, got none, and gave up on this end */
         fact(n, F1_XAUTH_FAILED);
@@ -2648,18 +2695,12 @@ static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result
                !(n->facts & F2_MASK)) { /* not a rekey racing a delete */
         fact(n, F2_PEER_DELETED);
         r->phase = 2;
-    } else if (n->ike_established == 1 && !n->facts && !n->closed_early && !n->ike_rekeyed) {
-        /* up, and closed by the peer within CLOSED_EARLY_MS (or, with no
-         * time logged, within CLOSED_EARLY_LINES lines) */
-        int64_t ts = in->l->ts, up = n->established_ts;
-        int timed = ts >= 0 && up >= 0 && ts >= up;
-        if (timed ? ts - up <= CLOSED_EARLY_MS
-                  : in->e->line - n->established_line <= CLOSED_EARLY_LINES) {
-            n->closed_early = 1;
-            n->closed_after_ms = timed ? ts - up : -1;
-            r->phase = 1;
-            r->terminal = 1;
-        }
+    } else if (closing_cleanly(n) && up_moments_ago(in, n, &after_ms)) {
+        /* up, and closed by the peer at once */
+        n->closed_early = 1;
+        n->closed_after_ms = after_ms;
+        r->phase = 1;
+        r->terminal = 1;
     }
     fold_ike_going_away(in, n, r);
 }
@@ -2824,8 +2865,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NOTIFY_STATUS, fold_notify_status),
     FAILURE(EV_CHILD_CREATE_RETRY, F2_CHILD_FAILED, 2),
     ON(EV_RECV_DELETE_IKE, fold_peer_deletes_ike),
-    ON(EV_DELETING_IKE, fold_ike_going_away),
-    ON(EV_SEND_DELETE_IKE, fold_ike_going_away),
+    ON(EV_DELETING_IKE, fold_deleting_ike),
+    ON(EV_SEND_DELETE_IKE, fold_this_end_deletes_ike),
     ON(EV_IKE_DELETED, fold_ike_going_away),
     ON(EV_DESTROY_NO_NOTIFY, fold_ike_going_away),
 };

@@ -383,7 +383,10 @@ typedef struct negotiation {
     int64_t established_ts;    /* the line time (charon_line.ts) the IKE_SA came up at, or -1 */
     int64_t closed_after_ms;   /* the peer deleted the IKE_SA this long after it came up (-1: no time
                                 * logged), when it did so soon (closed_early) */
-    uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned */
+    uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned;
+                                * 3: it was deleted soon, and no line says by which end (a log at
+                                * level 0 has "deleting IKE_SA" alone) */
+    uint8_t ike_delete_logged; /* "received DELETE" or "sending DELETE" for the IKE_SA was read */
     nstr cred_failed;          /* the first credential that did not load (its message) */
     uint8_t cred_warned;       /* 1: cred_failed to report; 2: reported */
     nstr conn_load_error;      /* why charon refused the connection swanctl loaded */

@@ -682,6 +682,7 @@ WHEN(vip_peer_no_address, in->vip_cause == VIP_PEER_NO_ADDRESS)
 WHEN(vip_dhcp_no_answer, in->vip_cause == VIP_DHCP_NO_ANSWER)
 WHEN(vip_pool_full, in->vip_cause == VIP_POOL_FULL && in->vip_pool)
 WHEN(rekey_collision, in->rekey_collision)
+WHEN(closer_unknown, in->closer_unknown)
 #undef WHEN
 
 #define POOL_GUI                                                                                   \
@@ -782,6 +783,16 @@ static const advice ADVICE[] = {
      "(Restart/Reconnect) decide what happens next; check the peer and the path (UDP 500/4500).",
      "connections.${conn}.dpd_delay and children.${child}.dpd_action = restart; check the peer and "
      "the path."},
+    {IDG_CLASS_TUNNEL_CLOSED_EARLY, closer_unknown, NULL, "either",
+     "Find out which end closed the tunnel (charon's IKE log level 1 logs who sent the DELETE); "
+     "if it was the peer, its log at that time says why.",
+     "VPN > IPsec > Advanced Settings > IPsec Logging Controls: IKE SA at Control or higher (Diag, "
+     "the default) on this end; Status > System Logs > IPsec on the peer (or the client's own log) "
+     "at that time.",
+     "strongswan.conf charon.syslog (or filelog) <logger> { ike = 1 } (ipsec.conf: charondebug = "
+     "\"ike 1\") on this end; the "
+     "peer's charon log around the delete; for remote-access clients, connections.${conn}.pools and "
+     "the attributes (DNS, split networks) they are given."},
     {IDG_CLASS_TUNNEL_CLOSED_EARLY, NULL, NULL, "peer",
      "Read the peer's log at the time the tunnel came up: the peer closed it on purpose, and says "
      "why there.",

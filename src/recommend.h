@@ -52,6 +52,7 @@ typedef struct rec_input {
     const char *send_error;     /* "error writing to socket: %s": this end could not send */
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */
     const char *vip_pool;       /* the full address pool's name, or NULL */
+    int closer_unknown;         /* tunnel closed early: no line says which end deleted the IKE_SA */
 } rec_input;
 
 /* Fills d->summary, d->change_side, d->pfsense and d->strongswan from

@@ -691,6 +691,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.send_no_socket = in.send_error && n->send_no_socket;
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
+        in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
@@ -2257,6 +2258,20 @@ static void p1_closed_early(rules_ctx *rc, negotiation *n)
     const char *after = n->closed_after_ms >= 1000
         ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
         : "at once";
+    if (n->closed_early == 3) { /* "deleting IKE_SA" alone: no line says by which end */
+        v.title = "Tunnel closed right after it came up";
+        v.confidence = 0.5;
+        v.detail = arena_printf(&rc->a,
+            "The IKE_SA with %s came up%s and was deleted %s. The log does not say which end closed "
+            "it (no 'received DELETE' or 'sending DELETE' line: charon logs those at level 1, and "
+            "this log has only level 0, or was filtered). If the peer closed it, it did so on "
+            "purpose: a client that cannot use what it got (its virtual IP, DNS or routes), a "
+            "gateway whose later check failed. The peer's log says why; charon's IKE log level 1 "
+            "on this end shows who sent the DELETE.",
+            peer_desc(n), n->child_ever_established ? " with its CHILD_SA" : "", after);
+        emit(rc, n, &v);
+        return;
+    }
     v.detail = arena_printf(&rc->a,
         "The IKE_SA with %s came up%s, and the peer deleted it %s (it sent a DELETE for the "
         "IKE_SA): it closed the tunnel on purpose. A client does so when it cannot use what it got "
@@ -2384,7 +2399,7 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         n->cred_warned = 2;
         p1 = 1;
     }
-    if (n->closed_early == 1) {
+    if (n->closed_early == 1 || n->closed_early == 3) {
         p1_closed_early(rc, n);
         n->closed_early = 2;
         p1 = 1;
