@@ -1591,6 +1591,22 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "plugin loaded (\"%s\"), so it can neither send nor receive IKE packets. This is "
                 "this host's charon configuration, not the peer or the network.", ver, peer_desc(n),
                 n->send_error.p);
+        } else if (n->send_error.len && !n->ike_version && n->main_exch == EX_NONE) {
+            /* a send refused with nothing else of its SA in the log: which
+             * exchange it was (a keep-alive, a DPD of an SA that is up) is
+             * unknown, so no failure of phase 1 either */
+            v.sev = IDG_SEVERITY_WARNING;
+            v.sev_set = 1;
+            v.title = "This end could not send to the peer";
+            v.role = IDG_ROLE_UNKNOWN;
+            v.confidence = 0.4;
+            v.detail = arena_printf(&rc->a,
+                "The kernel refused a packet this end sent to the peer %s (\"error writing to "
+                "socket: %s\"), and the log shows nothing else of that IKE_SA: which exchange it "
+                "belonged to (a keep-alive or DPD of an SA that is up, or a new negotiation) is not "
+                "known. If it repeats, check this end's route to the peer and the local address "
+                "in use (an interface that went down or changed its address).", peer_desc(n),
+                n->send_error.p);
         } else if (n->send_error.len) {
             /* the kernel refused to send: nothing reached the path */
             v.confidence = 0.9;
