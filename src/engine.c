@@ -416,6 +416,7 @@ static int daemon_kind(msg_kind k)
     case EV_DAEMON_INIT_CAUSE:
     case EV_NETLINK_UNAVAILABLE:
     case EV_DAEMON_GAVE_UP:
+    case EV_DAEMON_EXEC_FAILED:
     case EV_CRED_LOAD_FAILED:
     case EV_CONN_LOAD_FAILED:
     case EV_TRAP_NOT_FOUND:
@@ -2351,8 +2352,26 @@ static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_DAEMON_CRASH);
-    if (in->ev->kind == EV_DAEMON_INIT_FAILED || in->ev->kind == EV_DAEMON_INIT_CAUSE)
+    if (in->ev->kind == EV_DAEMON_INIT_FAILED || in->ev->kind == EV_DAEMON_INIT_CAUSE ||
+        in->ev->kind == EV_DAEMON_EXEC_FAILED)
         n->daemon_init_failed = 1;
+    if (in->ev->kind == EV_DAEMON_EXEC_FAILED && !n->daemon_program.len) {
+        /* the program as quoted, without its quotes (“...” or "...") */
+        span prog = in->f[MF_VALUE];
+        static const char *const quotes[] = {"\xE2\x80\x9C", "\xE2\x80\x9D", "\"", "'"};
+        for (int again = 1; again;) {
+            again = 0;
+            for (size_t k = 0; k < sizeof quotes / sizeof quotes[0]; k++) {
+                size_t q = strlen(quotes[k]);
+                if (prog.n > q && memcmp(prog.p, quotes[k], q) == 0)
+                    prog.p += q, prog.n -= q, again = 1;
+                if (prog.n > q && memcmp(prog.p + prog.n - q, quotes[k], q) == 0)
+                    prog.n -= q, again = 1;
+            }
+        }
+        set_span(&n->daemon_program, prog);
+        set_span(&n->init_cause, in->f[MF_TEXT]);
+    }
     /* why it cannot start: the first unmet dependency, or the kernel's
      * refusal of the netlink xfrm socket (without which kernel-netlink
      * provides no kernel-ipsec) */
@@ -2837,6 +2856,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_TRAP_NOT_FOUND, fold_trap_not_found),
     ON(EV_NETLINK_UNAVAILABLE, fold_daemon_crash),
     ON(EV_DAEMON_GAVE_UP, fold_daemon_crash),
+    ON(EV_DAEMON_EXEC_FAILED, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),

@@ -361,6 +361,10 @@ static const msg_pattern TABLE[] = {
     R(EV_DAEMON_INIT_FAILED, "DMN", "initialization failed - aborting %s", MF_SKIP),
     R(EV_DAEMON_INIT_FAILED, NULL, "charon has quit: initialization failed", NOF),
     R(EV_DAEMON_GAVE_UP, NULL, "charon refused to be started", NOF),
+    /* NetworkManager's own line when its strongSwan plugin cannot run
+     * charon-nm (the program is not where the plugin was built to find it) */
+    R(EV_DAEMON_EXEC_FAILED, NULL, "%s: failure to start VPN service: Failed to execute child process %s (%s)",
+      MF_SKIP, MF_VALUE, MF_TEXT),
     R(EV_DAEMON_INIT_CAUSE, "LIB", "feature %s in critical plugin '%s' has unmet dependency: %s", MF_SKIP, MF_NAME, MF_TEXT),
     R(EV_DAEMON_INIT_FAILED, "LIB", "failed to load %d critical plugin feature%s", MF_COUNT, MF_SKIP),
     R(EV_NETLINK_UNAVAILABLE, "KNL", "unable to create netlink socket: %s (%d)", MF_TEXT, MF_SKIP),  /* 5.5.0+ */
@@ -742,10 +746,13 @@ static inline int subsys_ok(const msg_index *idx, uint16_t i, const char *subsys
 
 /* The bytes a conversion that starts a message can start with: %H (an
  * address: hex digits, ':' of IPv6, '%' of %any), %N (an upper-case enum
- * name), a '(' of "(null)". A row that starts with a conversion is tried
- * only on messages that start with one of them. */
-static int conv_can_start_with(unsigned char c)
+ * name), a '(' of "(null)"; %s (another program's text before the part
+ * a row knows) any visible byte. A row that starts with a conversion is
+ * tried only on messages that start with one of them. */
+static int conv_can_start_with(char conv, unsigned char c)
 {
+    if (conv == 's')
+        return c > ' ';
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'Z') || c == ':' ||
            c == '%' || c == '(';
 }
@@ -885,7 +892,7 @@ void msg_index_init(msg_index *idx)
                 for (size_t c = 0; c < 256; c++) {
                     if (sl == 0 || c == (unsigned char)suf[sl - 1])
                         idx->wild_by_last[c] |= (uint16_t)bit;
-                    if (pl > 0 ? c == (unsigned char)f[0] : conv_can_start_with((unsigned char)c))
+                    if (pl > 0 ? c == (unsigned char)f[0] : conv_can_start_with(f[1], (unsigned char)c))
                         idx->wild_by_first[c] |= (uint16_t)bit;
                 }
                 idx->wild[idx->nwild++] = (uint16_t)i;
@@ -1102,7 +1109,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
-        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_CRED_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
+        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),

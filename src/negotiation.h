@@ -358,7 +358,9 @@ typedef struct negotiation {
     nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */
     nstr crash_signal;         /* the signal charon died of ("11") */
     uint8_t daemon_init_failed;  /* charon did not start at all */
-    nstr init_cause;           /* the unmet dependency of a critical plugin ("CUSTOM:kernel-ipsec") */
+    nstr init_cause;           /* the unmet dependency of a critical plugin ("CUSTOM:kernel-ipsec"), or
+                                * why the daemon's program could not be run (daemon_program) */
+    nstr daemon_program;       /* the daemon's program that could not be run at all */
     nstr netlink_error;        /* why the kernel refused the netlink socket ("Protocol not supported") */
     uint8_t daemon_gave_up;      /* the starter stopped restarting it */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */

@@ -658,6 +658,7 @@ WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
 WHEN(no_private_key, in->own_key)
 WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
 WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
+WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
@@ -705,7 +706,8 @@ WHEN(closer_unknown, in->closer_unknown)
 /*
  * One cause of a class and what to change for it. The texts are templates:
  * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
- * conn, child, remote, unresolved, eap_method, vip_pool), the default when
+ * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program),
+ * the default when
  * it has none. A cause whose texts are computed from the offending values
  * has a build function instead. recommend() takes the first row of the
  * class whose `when` holds; a row without `when` is the class's default
@@ -894,6 +896,16 @@ static const advice ADVICE[] = {
      "secrets { eap-<user> { id = <user>; secret = <password> } } and "
      "connections.${conn}.remote.auth = eap-<method>."},
     /* this host */
+    {IDG_CLASS_CHARON_CRASHED, daemon_not_run, NULL, "local",
+     "Install charon-nm where NetworkManager's strongSwan plugin runs it (${daemon_program}): the "
+     "distribution's charon-nm package, or a strongSwan build with --enable-nm whose prefix matches "
+     "the plugin's.",
+     "Not a pfSense setting: the client's NetworkManager (network-manager-strongswan) cannot run "
+     "its IKE daemon; the pfSense side is not reached.",
+     "apt install charon-nm (network-manager-strongswan depends on it; dnf: "
+     "NetworkManager-strongswan); for a source build, ./configure --enable-nm with the same "
+     "--prefix/--libexecdir as the plugin, or rebuild NetworkManager-strongswan with "
+     "--with-charon=<the path of charon-nm>."},
     {IDG_CLASS_CHARON_CRASHED, kernel_no_xfrm, NULL, "local",
      "Give charon a kernel with IPsec (xfrm) support: load the xfrm and ESP modules on the host (a "
      "container shares the host's kernel), or run charon with kernel-libipsec instead.",
@@ -1056,6 +1068,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->eap_method;
     if (IS("vip_pool"))
         return in->vip_pool;
+    if (IS("daemon_program"))
+        return in->daemon_program;
 #undef IS
     *known = 0;
     return NULL;

@@ -46,6 +46,7 @@ typedef struct rec_input {
     int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
+    const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
     int route_failed;           /* install warning: the CHILD_SA is up, its route is not */

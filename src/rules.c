@@ -687,6 +687,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED &&
                                 (n->daemon_init_failed || n->netlink_error.len) && !n->crash_signal.len;
         in.kernel_no_xfrm = in.daemon_init_failed && n->netlink_error.len;
+        in.daemon_program = v->cls == IDG_CLASS_CHARON_CRASHED ? S(&n->daemon_program) : NULL;
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.send_no_socket = in.send_error && n->send_no_socket;
         in.vip_cause = n->vip_cause;
@@ -1507,7 +1508,13 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "the kernel refused its netlink socket (\"%s\"): this kernel, or the container charon "
             "runs in, gives it no IPsec (xfrm) support, so kernel-netlink provides no kernel-ipsec", nl)
             : NULL;
-        if (!sig && !n->daemon_init_failed && nl) {
+        if (n->daemon_program.len) {
+            v.detail = arena_printf(&rc->a,
+                "The IKE daemon never started: %s could not be run (%s). NetworkManager's strongSwan "
+                "plugin runs charon-nm from the path it was built with; the program is not there (not "
+                "installed, or strongSwan was built with another prefix). No tunnel can come up.",
+                n->daemon_program.p, dep ? dep : "no reason logged");
+        } else if (!sig && !n->daemon_init_failed && nl) {
             /* fatal unless another kernel interface (kernel-libipsec) is loaded */
             v.sev = IDG_SEVERITY_WARNING;
             v.sev_set = 1;
