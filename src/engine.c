@@ -3064,31 +3064,52 @@ static int flat_start_at(const char *p, const char *end)
     return 0;
 }
 
+/* Whether the message table knows [p, p + n) with its trailing blanks
+ * trimmed. */
+static int flat_piece_known(idg_engine *e, const char *p, size_t n)
+{
+    while (n > 0 && p[n - 1] == ' ')
+        n--;
+    msg_event probe = MSG_EVENT_INIT;
+    return msg_classify(e->idx, NULL, p, n, &probe) != 0;
+}
+
 static int split_flattened(idg_engine *e, const charon_line *l)
 {
     const char *b = l->msg.p, *end = b + l->msg.n;
     if (l->msg.n > FLAT_MAX_LEN || !flat_start_at(b, end))
         return 0;
-    /* the pieces, each up to the next start (its blanks trimmed) */
+    /* where a start word follows a blank: the candidate cuts */
+    const char *cut[FLAT_MAX_PIECES];
+    size_t ncut = 0;
+    for (const char *p = b + 1; p < end && ncut + 1 < FLAT_MAX_PIECES; p++)
+        if (p[-1] == ' ' && flat_start_at(p, end))
+            cut[ncut++] = p;
+    /* the pieces, each up to the next cut (its blanks trimmed); a cut that
+     * would leave a piece the table does not know, where running on to
+     * the next cut gives one it knows, is a start word inside a message
+     * ("initiating Main Mode IKE_SA ..."), not a cut */
     span piece[FLAT_MAX_PIECES];
     size_t n = 0;
     const char *from = b;
-    for (const char *p = b + 1; p <= end; p++) {
-        /* (the last piece runs to the end, however many starts follow) */
-        if (p < end && (n + 1 == FLAT_MAX_PIECES || p[-1] != ' ' || !flat_start_at(p, end)))
-            continue;
-        const char *to = p;
-        while (to > from && to[-1] == ' ')
-            to--;
-        piece[n++] = (span){from, (size_t)(to - from)};
-        from = p;
+    for (size_t i = 0; i <= ncut; i++) {
+        const char *to = i < ncut ? cut[i] : end;
+        if (i < ncut && !flat_piece_known(e, from, (size_t)(to - from))) {
+            const char *next = i + 1 < ncut ? cut[i + 1] : end;
+            if (flat_piece_known(e, from, (size_t)(next - from)))
+                continue;
+        }
+        const char *t = to;
+        while (t > from && t[-1] == ' ')
+            t--;
+        piece[n++] = (span){from, (size_t)(t - from)};
+        from = to;
     }
     /* the pieces the table knows; a piece that runs on into the next
      * message is no piece (a start word inside a message is no cut) */
     size_t known = 0;
-    msg_event probe = MSG_EVENT_INIT;
     for (size_t i = 0; i < n && known < FLAT_MIN_PIECES; i++)
-        known += msg_classify(e->idx, NULL, piece[i].p, piece[i].n, &probe) != 0;
+        known += flat_piece_known(e, piece[i].p, piece[i].n);
     if (known < FLAT_MIN_PIECES)
         return 0;
     e->in_flat = 1; /* a piece is not split again */
