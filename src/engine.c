@@ -1747,6 +1747,20 @@ static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = n->ike_established ? 0 : 1;
 }
 
+/* "no route found to reach %H, MOBIKE update deferred": this end's own
+ * network went away (an interface down, Wi-Fi and mobile data switched,
+ * IPv6 lost); the SA waits for a route, so a warning, not a failure. */
+static void fold_no_route(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->no_route) {
+        n->no_route = 1;
+        r->terminal = 1;
+    }
+    if (in->f[MF_RHOST].n && !n->remote_addr.len)
+        set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    r->phase = 1;
+}
+
 static void fold_generating(const fold_in *in, negotiation *n, fold_result *r)
 {
     on_summary(n, line_summary(in->e, in->ev), 1, r);
@@ -2754,6 +2768,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_PACKET_SEND, fold_packet_sent),
     ON(EV_SEND_ERROR, fold_send_error),
     ON(EV_NO_SOCKET, fold_send_error),
+    ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
     ON(EV_GENERATING, fold_generating),
     ON(EV_PARSED, fold_parsed),
     ON(EV_NAT_REMOTE, fold_nat_remote),

@@ -123,6 +123,11 @@ static const msg_pattern TABLE[] = {
     /* socket_default / socket_dynamic: the kernel refused the packet just sent */
     R(EV_SEND_ERROR, "NET", "error writing to socket: %s", MF_TEXT),
     R(EV_NO_SOCKET, "NET", "no socket implementation registered, sending failed", NOF),
+    /* MOBIKE (ike_sa.c, task_manager_v2.c): this end has no route to the
+     * peer any more (its network went away), so the SA waits for one */
+    R(EV_NO_ROUTE_TO_PEER, "IKE", "no route found to reach %H, MOBIKE update deferred", MF_RHOST),
+    R(EV_NO_ROUTE_TO_PEER, "IKE", "no route found to reach peer, MOBIKE update deferred", NOF),  /* 5.2.1+ */
+    R(EV_NO_ROUTE_TO_PEER, "IKE", "no route found to reach peer, path probing deferred", NOF),   /* 5.2.1+ */
     R(EV_GENERATING, "ENC", "generating %s", MF_TEXT),
     R(EV_PARSED, "ENC", "parsed %s", MF_TEXT),
 
@@ -1087,7 +1092,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
         N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_IKE_REKEYED), N(EV_PACKET_RECV),
-        N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
+        N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),
         N(EV_FOUND_CHILD_CFG), N(EV_IKE_CFG_LOOKUP), N(EV_SEND_CERT),

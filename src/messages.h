@@ -45,6 +45,7 @@ typedef enum msg_kind {
     EV_PACKET_RECV,
     EV_PACKET_SEND,
     EV_SEND_ERROR,
+    EV_NO_ROUTE_TO_PEER,     /* no route found to reach %H, MOBIKE update deferred: this end lost its path */
     EV_NO_SOCKET,            /* no socket implementation registered, sending failed: no socket plugin */           /* error writing to socket: %s (the sender thread, no SA context) */
     EV_GENERATING,
     EV_PARSED,

@@ -670,6 +670,7 @@ WHEN(psk_missing, in->psk_missing)
 WHEN(half_open, in->half_open)
 WHEN(unresolved_host, in->unresolved_host != NULL)
 WHEN(no_socket, in->send_no_socket)
+WHEN(lost_route, in->no_route)
 WHEN(send_error, in->send_error != NULL)
 WHEN(policy_conflict, in->policy_conflict)
 WHEN(route_failed, in->route_failed)
@@ -776,6 +777,14 @@ static const advice ADVICE[] = {
      "strongswan.conf charon.load (or charon.plugins.socket-default.load = yes): include "
      "socket-default (or socket-dynamic), then restart charon; the 'loaded plugins:' line at start "
      "lists what is loaded."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, lost_route, NULL, "local",
+     "Restore this end's network path to the peer ${remote|}; the IKE_SA moves to the new path "
+     "(MOBIKE) or is set up again once a route exists.",
+     "Status > Interfaces and Status > Gateways on the end that logged this: its WAN up and its "
+     "gateway online; " P1_PATH " > Dead Peer Detection clears the SA if the path does not return.",
+     "ip route get ${remote|<peer address>} on this host; connections.${conn}.mobike = yes (the "
+     "default) moves the SA to a new address, dpd_delay clears it otherwise; a client of a "
+     "dual-stack peer needs a name that resolves to both address families."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, send_error, rec_send_error, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, NULL, rec_unreachable, NULL, NULL, NULL, NULL},
     {IDG_CLASS_DPD_TIMEOUT, NULL, NULL, "peer",

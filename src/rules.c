@@ -518,6 +518,7 @@ typedef struct verdict {
     const char *child;   /* overrides the negotiation's child name */
     int cred_load;       /* a credential that did not load (p1_cred_warning) */
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
+    int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
 } verdict;
 
 /* Orders by priority (highest first), then as read. */
@@ -693,6 +694,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
+        in.no_route = v->no_route;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
@@ -2308,6 +2310,23 @@ static void p1_closed_early(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* This end lost its route to the peer (MOBIKE deferred the update). */
+static void p1_no_route_warning(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin_warning(rc, &v, IDG_CLASS_PHASE1_PEER_UNREACHABLE, 1, n->ike_role, 0.6);
+    v.title = "This end lost its route to the peer";
+    v.no_route = 1;
+    v.detail = arena_printf(&rc->a,
+        "This end has no route to the peer %s any more (\"no route found to reach ..., MOBIKE update "
+        "deferred\"%s): its own network went away or changed (an interface down, Wi-Fi and mobile "
+        "data switched, IPv6 lost), and the IKE_SA waits until a route to the peer returns. Not a "
+        "configuration mismatch. A client that resolved only one address family of a dual-stack "
+        "peer cannot move to the other.", peer_desc(n),
+        n->send_error.len ? arena_printf(&rc->a, ", \"error writing to socket: %s\"", n->send_error.p) : "");
+    emit(rc, n, &v);
+}
+
 /* The CHILD_SA is up but its route is not: traffic may never enter the
  * tunnel ("it connects but I cannot ping"). A warning, not a failure. */
 static void p2_route_warning(rules_ctx *rc, negotiation *n)
@@ -2420,6 +2439,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     if (n->cred_warned == 1) {
         p1_cred_warning(rc, n);
         n->cred_warned = 2;
+        p1 = 1;
+    }
+    if (n->no_route == 1 && !(n->facts & F1_MASK)) {
+        p1_no_route_warning(rc, n);
+        n->no_route = 2;
         p1 = 1;
     }
     if (n->closed_early == 1 || n->closed_early == 3) {
