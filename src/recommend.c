@@ -456,6 +456,21 @@ static void rec_identifier(arena *a, const rec_input *in, idg_diagnosis *d)
         d->strongswan = arena_printf(a, "connections.%s.remote.id = %s%s%s%s", conn_or(in), po->peer,
                                      word ? " (or keyid:" : "", word ? po->peer : "",
                                      word ? " if the peer sends a key ID)" : "");
+    } else if (po && po->local && in->id_constraint) {
+        /* the identity this end requires of the peer, and not what the
+         * peer used (an identity constraint: remote.id against the
+         * peer's certificate) */
+        d->summary = arena_printf(a, "Make the peer authenticate as '%s' (with certificates: a "
+                                  "certificate that carries it as subject or subjectAltName), or set "
+                                  "this end's Peer identifier to a name the peer's certificate "
+                                  "carries.", po->local);
+        d->pfsense = arena_printf(a, "%s > Peer identifier: a name the peer's certificate carries "
+                                  "(its subjectAltName, or its IP address if the certificate has "
+                                  "that); or reissue the peer's certificate (System > Cert. Manager) "
+                                  "with '%s' as an alternative name.", P1_PATH, po->local);
+        d->strongswan = arena_printf(a, "connections.%s.remote.id = <a name in the peer's "
+                                     "certificate>, or a new peer certificate: pki --issue ... --san "
+                                     "%s.", conn_or(in), po->local);
     } else if (mo) {
         d->summary = nat
             ? arena_printf(a, "This end is behind NAT: make the peer's Peer identifier match this end's "

@@ -53,6 +53,7 @@ typedef struct rec_input {
     const char *send_error;     /* "error writing to socket: %s": this end could not send */
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */
     const char *vip_pool;       /* the full address pool's name, or NULL */
+    int id_constraint;          /* identifier mismatch: the identity constraint check failed */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
     int closer_unknown;         /* tunnel closed early: no line says which end deleted the IKE_SA */
 } rec_input;

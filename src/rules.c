@@ -695,6 +695,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.vip_pool = S(&n->vip_pool);
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
         in.no_route = v->no_route;
+        in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
         recommend(&rc->a, &in, &d);
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
