@@ -42,6 +42,11 @@ struct idg_report {
     size_t n_sources, cap_sources;
     idg_diagnosis **items;
     size_t n_items, cap_items;
+    /* per item, when it was last added (a repeat folded into it counts):
+     * which of a tunnel's diagnoses is its latest state (report_last_seq) */
+    uint64_t *last_seq;
+    size_t cap_seq;
+    uint64_t seq;
     /* Open-addressing index of items by fold_key hash, for folding repeats;
      * each slot holds the hash beside the item number, so that a probe
      * reads one cache line */
@@ -110,6 +115,7 @@ void idg_report_free(idg_report *r)
     for (size_t i = 0; i < r->n_items; i++)
         idg_diagnosis_free(r->items[i]);
     free(r->items);
+    free(r->last_seq);
     free(r->index);
     while (r->chunks) {
         item_chunk *next = r->chunks->next;
@@ -280,6 +286,7 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
             replace_str(kept, &kept->last_time, lt);
         if (d->confidence > kept->confidence)
             kept->confidence = d->confidence;
+        r->last_seq[r->index[slot].item - 1] = ++r->seq;
         return 0;
     }
     if (r->n_items >= REPORT_MAX_ITEMS) {
@@ -288,7 +295,8 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
             r->dropped_errors++;
         return 0;
     }
-    if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0)
+    if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0 ||
+        grow((void **)&r->last_seq, &r->cap_seq, r->n_items, sizeof *r->last_seq) < 0)
         return -1;
     {
         /* A success needs no long story: its last few lines (the
@@ -312,6 +320,7 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
     }
     if (c->occurrences == 0)
         c->occurrences = 1;
+    r->last_seq[r->n_items] = ++r->seq;
     r->items[r->n_items++] = c;
     r->index[slot].item = (uint32_t)r->n_items;
     r->index[slot].hash = h;
@@ -325,6 +334,11 @@ int idg_report_set_stats(idg_report *r, const idg_stats *s)
     r->sources[r->n_sources - 1].stats = *s;
     r->sources[r->n_sources - 1].has_stats = 1;
     return 0;
+}
+
+uint64_t report_last_seq(const idg_report *r, size_t i)
+{
+    return r && i < r->n_items ? r->last_seq[i] : 0;
 }
 
 size_t idg_report_count(const idg_report *r)
@@ -529,6 +543,26 @@ static outcome report_outcome(const idg_report *r)
     return o;
 }
 
+/* The latest failure or success of a report of one log (by when each
+ * diagnosis was last seen), or NULL: across several logs there is no
+ * one order. */
+static const idg_diagnosis *latest_outcome(const idg_report *r)
+{
+    const idg_diagnosis *last = NULL;
+    uint64_t seq = 0;
+    if (r->n_sources > 1)
+        return NULL;
+    for (size_t i = 0; i < r->n_items; i++) {
+        const idg_diagnosis *d = r->items[i];
+        int up = d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED;
+        if ((up || d->severity == IDG_SEVERITY_ERROR) && r->last_seq[i] > seq) {
+            seq = r->last_seq[i];
+            last = d;
+        }
+    }
+    return last;
+}
+
 static char *summary_sentence(const idg_report *r, const outcome *o)
 {
     strbuf sb = STRBUF_INIT;
@@ -541,6 +575,13 @@ static char *summary_sentence(const idg_report *r, const outcome *o)
         strbuf_puts(&sb, ".");
         if (d->summary)
             strbuf_printf(&sb, " %s", d->summary);
+        const idg_diagnosis *last = latest_outcome(r);
+        if (last && last->severity == IDG_SEVERITY_INFO)
+            strbuf_printf(&sb, " The log's latest outcome is a success: %s%s%s%s%s (the failures "
+                          "are earlier).", last->title ? last->title : idg_class_get(last->cls)->title,
+                          last->connection ? ", connection " : "", last->connection ? last->connection : "",
+                          last->last_time || last->time ? ", at " : "",
+                          last->last_time ? last->last_time : last->time ? last->time : "");
     } else if (o->established) {
         strbuf_printf(&sb, "No failure found; %zu established SA%s.", o->established,
                       o->established == 1 ? "" : "s");

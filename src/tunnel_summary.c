@@ -10,6 +10,8 @@ typedef struct phase_counts {
     uint64_t established;   /* occurrences of the established class */
     uint64_t failed;        /* occurrences of error diagnoses of this phase */
     const idg_diagnosis *first_failure;
+    uint64_t latest_seq;    /* the latest established or failed diagnosis (report_last_seq) */
+    int latest_up;          /* ... was the established one */
 } phase_counts;
 
 typedef struct tunnel_row {
@@ -74,6 +76,10 @@ static void add_phase(phase_counts *to, const phase_counts *from, int from_first
     to->failed += from->failed;
     if (from->first_failure && (!to->first_failure || from_first))
         to->first_failure = from->first_failure;
+    if (from->latest_seq > to->latest_seq) {
+        to->latest_seq = from->latest_seq;
+        to->latest_up = from->latest_up;
+    }
 }
 
 /*
@@ -192,7 +198,8 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         if (d->last_time || d->time)
             row->last_time = d->last_time ? d->last_time : d->time;
         pc = &row->phase[d->phase == 2 ? 1 : 0];
-        if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED) {
+        int up = d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED;
+        if (up) {
             pc->established += count_of(d);
         } else if (d->severity == IDG_SEVERITY_ERROR) {
             pc->failed += count_of(d);
@@ -200,6 +207,11 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
                 pc->first_failure = d;
         } else {
             row->warnings += count_of(d);
+        }
+        uint64_t seq = report_last_seq(r, i);
+        if ((up || d->severity == IDG_SEVERITY_ERROR) && seq > pc->latest_seq) {
+            pc->latest_seq = seq;
+            pc->latest_up = up;
         }
     }
     free(slots);
@@ -238,6 +250,11 @@ static void phase_json(jsonw *w, const phase_counts *pc)
     jw_key(w, "failure_class");
     if (pc->first_failure)
         jw_str(w, idg_class_get(pc->first_failure->cls)->name);
+    else
+        jw_null(w);
+    jw_key(w, "latest");
+    if (pc->latest_seq)
+        jw_str(w, pc->latest_up ? "established" : "failed");
     else
         jw_null(w);
     jw_obj_end(w);
@@ -284,6 +301,9 @@ static void phase_cell(strbuf *sb, const phase_counts *pc)
     strbuf_puts(sb, state_word(pc));
     if (pc->first_failure)
         strbuf_printf(sb, " (%s)", idg_class_get(pc->first_failure->cls)->name);
+    /* up and failed: which it was last */
+    if (pc->established && pc->failed)
+        strbuf_puts(sb, pc->latest_up ? ", latest established" : ", latest failed");
 }
 
 void tunnel_summary_text(strbuf *sb, const idg_report *r, int markdown)

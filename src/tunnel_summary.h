@@ -17,6 +17,10 @@
 #include "jsonw.h"
 #include "strbuf.h"
 
+/* When the report's item i was last added, a repeat folded into it
+ * included (report.c): a larger number is later in the log. */
+uint64_t report_last_seq(const idg_report *r, size_t i);
+
 /* Writes the "tunnels" array (value only; the caller writes the key). */
 void tunnel_summary_json(jsonw *w, const idg_report *r);
 /* A plain-text table (markdown = 0) or a Markdown table (markdown = 1). */

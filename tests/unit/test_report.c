@@ -276,6 +276,43 @@ START_TEST(tunnel_summary_states)
 }
 END_TEST
 
+/* A tunnel that failed and came up again: its latest outcome is told
+ * (the row's "latest", and the headline of a log whose last word is a
+ * success), by when each diagnosis was last seen, repeats included. */
+START_TEST(latest_outcome_of_an_intermittent_tunnel)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis fail = initiator_view(), up = initiator_view();
+    char *s;
+    json_t *j, *p1;
+    up.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    up.severity = IDG_SEVERITY_INFO;
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &fail);
+    idg_report_add(r, &up);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    p1 = json_object_get(json_array_get(json_object_get(j, "tunnels"), 0), "phase1");
+    ck_assert_str_eq(json_string_value(json_object_get(p1, "latest")), "established");
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "summary")), "latest outcome is a success"));
+    json_decref(j);
+    free(s);
+    s = idg_report_render(r, IDG_FORMAT_TEXT);
+    ck_assert_ptr_nonnull(strstr(s, "intermittent (phase1_proposal_mismatch), latest established"));
+    free(s);
+    /* the failure again (folded into its first copy): now it is the latest */
+    idg_report_add(r, &fail);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    p1 = json_object_get(json_array_get(json_object_get(j, "tunnels"), 0), "phase1");
+    ck_assert_str_eq(json_string_value(json_object_get(p1, "latest")), "failed");
+    ck_assert_ptr_null(strstr(json_string_value(json_object_get(j, "summary")), "latest outcome"));
+    json_decref(j);
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
 /* Rows are found by hash (hundreds of tunnels): first-seen order, one row
  * per connection and log, and by both addresses when no connection is
  * named (the unnamed diagnosis here shares its peer with 300 named rows,
@@ -531,6 +568,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, document_outcomes);
     tcase_add_test(tc, markdown_escapes_markup);
     tcase_add_test(tc, tunnel_summary_states);
+    tcase_add_test(tc, latest_outcome_of_an_intermittent_tunnel);
     tcase_add_test(tc, tunnel_rows_of_many_tunnels);
     tcase_add_test(tc, unnamed_row_joins_its_named_tunnel);
     tcase_add_test(tc, repeats_are_folded);
