@@ -686,6 +686,8 @@ WHEN(half_open, in->half_open)
 WHEN(unresolved_host, in->unresolved_host != NULL)
 WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
+WHEN(v2_unprotected_answer, in->v2_undecryptable == 1)
+WHEN(v2_undecryptable, in->v2_undecryptable == 2)
 WHEN(send_error, in->send_error != NULL)
 WHEN(policy_conflict, in->policy_conflict)
 WHEN(route_failed, in->route_failed)
@@ -856,6 +858,23 @@ static const advice ADVICE[] = {
      "RADIUS) that holds the user.",
      "secrets { xauth-<user> { id = <user>; secret = <password> } } (or the RADIUS server), "
      "connections.${conn}.remote-xauth.auth = xauth."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, v2_unprotected_answer, NULL, "peer",
+     "Read the peer's log for why it rejected IKE_AUTH (its unprotected answer is an error notify "
+     "charon does not log): identities, authentication method, certificate or proposals.",
+     "Status > System Logs > IPsec on the peer at that time; then " P1_PATH " > My identifier, "
+     "Peer identifier and Authentication Method against what the peer expects.",
+     "the peer's log around its answer; connections.${conn}.local.id, remote.id and the "
+     "local/remote auth rounds against the peer's."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, v2_undecryptable, NULL, "either",
+     "Check the path between the ends for what damages or mangles IKE on UDP 4500 (an ALG or "
+     "middlebox, fragments dropped or reassembled wrong), and enable IKE fragmentation; a pre-shared "
+     "key mismatch does not cause this in IKEv2.",
+     "pfSense already enables IKE fragmentation on every tunnel (the peer must too); VPN > IPsec > "
+     "Advanced Settings > Maximum MSS: enable MSS clamping; on routers between the ends, any "
+     "IPsec passthrough / NAT-T ALG off.",
+     "connections.${conn}.fragmentation = yes on both ends (charon.fragment_size smaller than the "
+     "path MTU); an IPsec passthrough/ALG on the NAT router off; compare the peer's log of the same "
+     "exchange."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, NULL, NULL, "either",
      "Compare the authentication settings of both ends: method, identifiers and the pre-shared key "
      "or certificates.",

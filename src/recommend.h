@@ -54,6 +54,8 @@ typedef struct rec_input {
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */
     const char *vip_pool;       /* the full address pool's name, or NULL */
     int id_constraint;          /* identifier mismatch: the identity constraint check failed */
+    int v2_undecryptable;       /* authentication failure, IKEv2: 1 the peer answered unprotected,
+                                 * 2 its messages do not decrypt (damaged on the way, or other keys) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
     int closer_unknown;         /* tunnel closed early: no line says which end deleted the IKE_SA */
 } rec_input;

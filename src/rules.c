@@ -519,6 +519,7 @@ typedef struct verdict {
     int cred_load;       /* a credential that did not load (p1_cred_warning) */
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
+    int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
 } verdict;
 
 /* Orders by priority (highest first), then as read. */
@@ -695,6 +696,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.vip_pool = S(&n->vip_pool);
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
         in.no_route = v->no_route;
+        in.v2_undecryptable = v->v2_undecryptable;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
         recommend(&rc->a, &in, &d);
     } else {
@@ -1340,6 +1342,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
          * never the decryption */
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.confidence = 0.5;
+        v.v2_undecryptable = (f & FACT(F1_NOT_ENCRYPTED)) ? 1 : 2;
         v.detail = (f & FACT(F1_NOT_ENCRYPTED))
             ? arena_printf(&rc->a,
                   "The peer %s answered this end's IKE_AUTH request with an unprotected message (a "
