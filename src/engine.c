@@ -107,6 +107,7 @@ struct idg_engine {
     int64_t crash_id;             /* the negotiation collecting a crash's lines (0: none) */
     int64_t last_send_id;         /* the SA that logged the last "sending packet" */
     uint64_t last_send_line;
+    int64_t last_ts;              /* the latest time of a charon line (charon_line.ts), 0: none */
     handoff handoff;              /* see handoff; from -1: none */
     uint64_t line;                /* lines read, in the order read: the clock
                                    * of proximity and idle expiry (a
@@ -346,12 +347,12 @@ static void pend_add(idg_engine *e, negotiation *n)
     e->pend_tail = n;
 }
 
-static void conclude_unfinished(negotiation *n);
+static void conclude_unfinished(const idg_engine *e, negotiation *n);
 
 static void conclude(idg_engine *e, negotiation *n)
 {
     pend_remove(e, n);
-    conclude_unfinished(n);
+    conclude_unfinished(e, n);
     rules_conclude(e->rules, n);
 }
 
@@ -1437,7 +1438,12 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
  * may be cut from the paste, and without SA ids a payload list can be read
  * into the wrong one of two negotiations with the same peer, whose own
  * lines then show it succeed. */
-static void conclude_unfinished(negotiation *n)
+/* A responder's IKEv2 negotiation that answered IKE_SA_INIT and got no
+ * IKE_AUTH while the log ran on this long is half open, though the log
+ * ends before charon's own timeout (30 s) says so. */
+#define HALF_OPEN_CUT_MS 10000
+
+static void conclude_unfinished(const idg_engine *e, negotiation *n)
 {
     /* a client that refused the server's EAP method and never got in:
      * that, rather than the retransmits or the EAP_FAILURE that follow */
@@ -1447,6 +1453,13 @@ static void conclude_unfinished(negotiation *n)
     }
     if (n->facts & (F1_MASK | F2_MASK))
         return;
+    if (n->ike_version == 2 && n->ike_role == IDG_ROLE_RESPONDER && !n->ike_established &&
+        n->main_exch == EX_IKE_SA_INIT && n->last_gen_x == EX_IKE_SA_INIT && !n->last_gen_request &&
+        n->last_send_ts >= 0 && e->last_ts - n->last_send_ts >= HALF_OPEN_CUT_MS) {
+        fact(n, F1_HALF_OPEN);
+        n->half_open_waited_ms = e->last_ts - n->last_send_ts;
+        return;
+    }
     /* a paste cut while charon retransmits its phase 1 request: two
      * retransmits unanswered is what a reader concludes from; one, when
      * the peer answered the messages before it (IKE_AUTH after IKE_SA_INIT,
@@ -1733,6 +1746,7 @@ static void fold_packet_sent(const fold_in *in, negotiation *n, fold_result *r)
 {
     in->e->last_send_id = n->id;
     in->e->last_send_line = in->e->line;
+    n->last_send_ts = in->l->ts;
     set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
 }
 
@@ -3162,6 +3176,8 @@ static void on_line(void *user, const charon_line *l)
     e->stats.charon_lines += (unsigned)(l->bare && !e->in_flat); /* a bare line the table knows */
     e->line++;
     e->known_lines += ev->kind != EV_NONE;
+    if (l->ts > e->last_ts)
+        e->last_ts = l->ts;
     switch (ev->kind) {
     case EV_DAEMON_START:
         retire_all(e);

@@ -331,6 +331,7 @@ negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **
     n->retransmit_msgid = -1;
     n->child_est_id = -1;
     n->established_ts = -1;
+    n->last_send_ts = -1;
     hinsert(st, n);
     lru_push_front(st, n);
     st->count++;

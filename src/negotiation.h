@@ -383,6 +383,9 @@ typedef struct negotiation {
     uint8_t child_closing;     /* a CHILD_SA is being closed (until the next one is set up) */
     uint8_t rekey_collision;   /* the peer answered a rekey with TEMPORARY_FAILURE: it was rekeying too */
     int64_t established_ts;    /* the line time (charon_line.ts) the IKE_SA came up at, or -1 */
+    int64_t last_send_ts;      /* the line time of this SA's last "sending packet", or -1 */
+    int64_t half_open_waited_ms; /* half open without charon's timeout line: how long the log ran
+                                  * on after this end's IKE_SA_INIT answer (0: the timeout said it) */
     int64_t closed_after_ms;   /* the peer deleted the IKE_SA this long after it came up (-1: no time
                                 * logged), when it did so soon (closed_early) */
     uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned;

@@ -682,6 +682,7 @@ WHEN(eap_identity_refused_here, in->eap_nak == 1 && is_eap_identity(in->eap_meth
 WHEN(eap_identity_refused_there, in->eap_nak != 0 && is_eap_identity(in->eap_method))
 WHEN(eap_method_refused, in->eap_nak != 0)
 WHEN(psk_missing, in->psk_missing)
+WHEN(ike_auth_not_arrived, in->half_open == 2)
 WHEN(half_open, in->half_open)
 WHEN(unresolved_host, in->unresolved_host != NULL)
 WHEN(no_socket, in->send_no_socket)
@@ -772,6 +773,15 @@ static const advice ADVICE[] = {
     {IDG_CLASS_PHASE1_VERSION_MISMATCH, NULL, rec_version, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY, NULL, rec_no_gateway, NULL, NULL, NULL, NULL},
     /* reaching the peer */
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, ike_auth_not_arrived, NULL, "either",
+     "Make sure the peer's IKE_AUTH reaches this end: UDP 4500 open on the path and here, IKE "
+     "fragmentation on both ends (a certificate makes IKE_AUTH large); the peer's log says whether "
+     "it sent it.",
+     "Firewall > Rules > WAN: pass UDP 500 and 4500 (and ESP) from the peer; pfSense enables IKE "
+     "fragmentation on every tunnel, the client must too (Windows: the "
+     "AssumeUDPEncapsulationContextOnSendRule registry value behind NAT).",
+     "connections.${conn}.fragmentation = yes on both ends; UDP 4500 open to this host (and "
+     "forwarded, behind NAT); the client's own log around its IKE_AUTH."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, half_open, NULL, "either",
      /* the peer reached this end: what it did with the answer is in its log */
      "The peer started an IKE_SA and stopped: check its log for why (it may reject this end's "

@@ -27,7 +27,8 @@ typedef struct rec_input {
     int psk_missing;            /* this end found no pre-shared key for the peer */
     int remote_port;            /* the peer's IKE port when it is neither 500 nor 4500, else 0 */
     const char *unresolved_host; /* the peer's host name did not resolve (DNS), or NULL */
-    int half_open;              /* the peer started an IKE_SA and never completed it */
+    int half_open;              /* the peer started an IKE_SA and never completed it (1), or its
+                                 * IKE_AUTH had not come when the log ended (2) */
     int xauth;                  /* IKEv1 XAuth failed: 1 the password, 2 no secret here for the user,
                                  * 3 this end's XAuth script failed, 4 this end sent no credentials */
     int eap_no_msk;             /* EAP failure: the method succeeded without an MSK (RADIUS keys) */

@@ -665,7 +665,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
                              ? n->remote_port : 0;
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
-        in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0;
+        in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0 ? (n->half_open_waited_ms ? 2 : 1) : 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
         in.cert_id_mismatch = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE &&
                               find_off_rc(rc, "phase1.peer_identifier")
@@ -1704,10 +1704,17 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.sev = IDG_SEVERITY_WARNING;
         v.sev_set = 1;
         v.confidence = 0.4;
-        v.detail = arena_printf(&rc->a,
-            "The peer %s started an IKE_SA but never completed it; this end deleted the half-open SA "
-            "after the timeout. Either this end's answers do not reach the peer, or the peer gave up "
-            "(its log tells why).", peer_desc(n));
+        v.detail = n->half_open_waited_ms
+            ? arena_printf(&rc->a,
+                "The peer %s started an IKE_SA and this end answered its IKE_SA_INIT, but the peer's "
+                "IKE_AUTH request never arrived in the %lld s the log runs on. It is lost on the way "
+                "(UDP 4500 blocked after NAT detection, or its fragments dropped: a certificate makes "
+                "IKE_AUTH large), or the peer gave up on this end's answer (its log tells why).",
+                peer_desc(n), (long long)(n->half_open_waited_ms / 1000))
+            : arena_printf(&rc->a,
+                "The peer %s started an IKE_SA but never completed it; this end deleted the half-open SA "
+                "after the timeout. Either this end's answers do not reach the peer, or the peer gave up "
+                "(its log tells why).", peer_desc(n));
     } else if (f & FACT(F1_SENT_NO_PROP)) {
         if (n->p1_received.len && n->p1_configured.len) {
             proposal_verdict(rc, n, 1, 0, &v);
