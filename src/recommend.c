@@ -687,6 +687,9 @@ WHEN(half_open, in->half_open)
 WHEN(unresolved_host, in->unresolved_host != NULL)
 WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
+WHEN(ike_auth_lost, in->unanswered_after == 1)
+WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
+WHEN(nat_t_unanswered, in->unanswered_after == 3)
 WHEN(v2_unprotected_answer, in->v2_undecryptable == 1)
 WHEN(v2_undecryptable, in->v2_undecryptable == 2)
 WHEN(send_error, in->send_error != NULL)
@@ -812,6 +815,29 @@ static const advice ADVICE[] = {
      "ip route get ${remote|<peer address>} on this host; connections.${conn}.mobike = yes (the "
      "default) moves the SA to a new address, dpd_delay clears it otherwise; a client of a "
      "dual-stack peer needs a name that resolves to both address families."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, ike_auth_lost, NULL, "either",
+     "The peer answers IKE_SA_INIT but not IKE_AUTH: let UDP 4500 through to ${remote|the peer} "
+     "and enable IKE fragmentation on both ends (a certificate makes IKE_AUTH large); the peer's "
+     "log says whether it received it.",
+     "The peer's Firewall > Rules > WAN: pass UDP 4500 from this end (and any NAT router's IPsec "
+     "passthrough off); pfSense enables IKE fragmentation on every tunnel, the peer must too.",
+     "connections.${conn}.fragmentation = yes on both ends (charon.fragment_size under the path "
+     "MTU); UDP 4500 open between the ends."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, main_mode_id_unanswered, NULL, "either",
+     "Enter the same pre-shared key (or matching certificates) and identifiers on both ends, and "
+     "let UDP 4500 through: the peer answered Main Mode until this end's first encrypted message.",
+     P1_PATH " > Pre-Shared Key (re-type it on both ends), My identifier / Peer identifier (each "
+     "end's Peer identifier is the other's My identifier); the peer's Firewall > Rules > WAN: UDP "
+     "4500 from this end.",
+     "secrets { ike-${conn} { secret = <the peer's key> } }, connections.${conn}.local.id / "
+     "remote.id against the peer's; UDP 4500 open between the ends."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, nat_t_unanswered, NULL, "either",
+     "Let UDP 4500 through to ${remote|the peer}: the first messages on UDP 500 were answered, "
+     "nothing after the move to port 4500 (NAT traversal).",
+     "The peer's Firewall > Rules > WAN: pass UDP 4500 from this end; on a NAT router between "
+     "the ends, its IPsec passthrough / ALG off.",
+     "UDP 4500 open between the ends (and forwarded to the peer if it is behind NAT); "
+     "connections.${conn}.encap = yes only if UDP 4500 must be forced."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, send_error, rec_send_error, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, NULL, rec_unreachable, NULL, NULL, NULL, NULL},
     {IDG_CLASS_DPD_TIMEOUT, NULL, NULL, "peer",

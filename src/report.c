@@ -543,26 +543,6 @@ static outcome report_outcome(const idg_report *r)
     return o;
 }
 
-/* The latest failure or success of a report of one log (by when each
- * diagnosis was last seen), or NULL: across several logs there is no
- * one order. */
-static const idg_diagnosis *latest_outcome(const idg_report *r)
-{
-    const idg_diagnosis *last = NULL;
-    uint64_t seq = 0;
-    if (r->n_sources > 1)
-        return NULL;
-    for (size_t i = 0; i < r->n_items; i++) {
-        const idg_diagnosis *d = r->items[i];
-        int up = d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED;
-        if ((up || d->severity == IDG_SEVERITY_ERROR) && r->last_seq[i] > seq) {
-            seq = r->last_seq[i];
-            last = d;
-        }
-    }
-    return last;
-}
-
 static char *summary_sentence(const idg_report *r, const outcome *o)
 {
     strbuf sb = STRBUF_INIT;
@@ -575,13 +555,9 @@ static char *summary_sentence(const idg_report *r, const outcome *o)
         strbuf_puts(&sb, ".");
         if (d->summary)
             strbuf_printf(&sb, " %s", d->summary);
-        const idg_diagnosis *last = latest_outcome(r);
-        if (last && last->severity == IDG_SEVERITY_INFO)
-            strbuf_printf(&sb, " The log's latest outcome is a success: %s%s%s%s%s (the failures "
-                          "are earlier).", last->title ? last->title : idg_class_get(last->cls)->title,
-                          last->connection ? ", connection " : "", last->connection ? last->connection : "",
-                          last->last_time || last->time ? ", at " : "",
-                          last->last_time ? last->last_time : last->time ? last->time : "");
+        if (tunnel_summary_recovered(r))
+            strbuf_puts(&sb, " Every tunnel that failed came up again later in the log: the "
+                             "failures are history.");
     } else if (o->established) {
         strbuf_printf(&sb, "No failure found; %zu established SA%s.", o->established,
                       o->established == 1 ? "" : "s");

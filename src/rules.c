@@ -520,6 +520,8 @@ typedef struct verdict {
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
+    int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
+                           * 2 IKEv1 Main Mode message 5, 3 IKEv1 once on UDP 4500 */
 } verdict;
 
 /* Orders by priority (highest first), then as read. */
@@ -697,6 +699,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
         in.no_route = v->no_route;
         in.v2_undecryptable = v->v2_undecryptable;
+        in.unanswered_after = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? v->unanswered_after : 0;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
         recommend(&rc->a, &in, &d);
     } else {
@@ -1633,6 +1636,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
              * is lost on the way (UDP 4500 after NAT detection, or the
              * fragments of a large IKE_AUTH / IKE_INTERMEDIATE message) */
             const char *x = n->main_exch == EX_IKE_INTERMEDIATE ? "IKE_INTERMEDIATE" : "IKE_AUTH";
+            v.unanswered_after = 1;
             v.detail = arena_printf(&rc->a,
                 "The peer %s answered IKE_SA_INIT, but never answered the following %s request "
                 "(message ID %lld%s): this end sent it with %s, %s. UDP 4500 "
@@ -1644,6 +1648,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT) {
             /* messages 1-4 (SA, KE) were answered, the encrypted 5th not */
             int nat = n->remote_port == 4500;
+            v.unanswered_after = 2;
             if (!nat && n->v1_id_sent == 2) {
                 v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
                 v.confidence = 0.5;
@@ -1660,6 +1665,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         } else if (n->ike_version == 1 && n->remote_port == 4500) {
             /* Main/Aggressive Mode moves to port 4500 after NAT-D: the
              * first messages were answered */
+            v.unanswered_after = 3;
             v.detail = arena_printf(&rc->a,
                 "The peer %s stopped answering: the first %s messages got through, then this end "
                 "moved to UDP port 4500 (NAT traversal) and its request there got %s "

@@ -218,6 +218,34 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
     return merge_unnamed(t, rows);
 }
 
+int tunnel_summary_recovered(const idg_report *r)
+{
+    tunnel_row *t;
+    size_t n = build_rows(r, &t), failed = 0;
+    int recovered = 1;
+    uint64_t latest_up = 0; /* the latest success of the log */
+    for (size_t i = 0; i < n; i++)
+        for (int p = 0; p < 2; p++)
+            if (t[i].phase[p].latest_up && t[i].phase[p].latest_seq > latest_up)
+                latest_up = t[i].phase[p].latest_seq;
+    for (size_t i = 0; i < n && recovered; i++) {
+        if (i > 0 && !eq(t[i].source, t[0].source))
+            recovered = 0;
+        for (int p = 0; p < 2; p++) {
+            const phase_counts *pc = &t[i].phase[p];
+            if (!pc->failed)
+                continue;
+            failed++;
+            /* a row of no tunnel (charon's own failure): any later success */
+            int tunnel = t[i].connection || t[i].remote;
+            if (tunnel ? !pc->latest_up : pc->latest_seq > latest_up)
+                recovered = 0;
+        }
+    }
+    free(t);
+    return failed && recovered;
+}
+
 static const char *state_word(const phase_counts *pc)
 {
     /* Up, then gone: the peer stopped answering and the SA was deleted,

@@ -21,6 +21,12 @@
  * included (report.c): a larger number is later in the log. */
 uint64_t report_last_seq(const idg_report *r, size_t i);
 
+/* Whether every tunnel that failed came up again after its last failure
+ * (and a failure of no tunnel, a crash of charon, was followed by a
+ * success): the failures of such a log are history. 0 without failures,
+ * or across several logs (no one order). */
+int tunnel_summary_recovered(const idg_report *r);
+
 /* Writes the "tunnels" array (value only; the caller writes the key). */
 void tunnel_summary_json(jsonw *w, const idg_report *r);
 /* A plain-text table (markdown = 0) or a Markdown table (markdown = 1). */
