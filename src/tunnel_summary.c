@@ -329,8 +329,8 @@ static void phase_cell(strbuf *sb, const phase_counts *pc)
     strbuf_puts(sb, state_word(pc));
     if (pc->first_failure)
         strbuf_printf(sb, " (%s)", idg_class_get(pc->first_failure->cls)->name);
-    /* up and failed: which it was last */
-    if (pc->established && pc->failed)
+    /* up and failed, neither a DPD nor a rekey at the end: which it was last */
+    if (strcmp(state_word(pc), "intermittent") == 0)
         strbuf_puts(sb, pc->latest_up ? ", latest established" : ", latest failed");
 }
 
