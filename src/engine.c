@@ -114,6 +114,7 @@ struct idg_engine {
                                    * newest-first paste arrives reordered, so
                                    * its line numbers run backwards) */
     int finished;
+    int finishing;                /* retiring what is open because the input ended */
     negotiation *cache;           /* the negotiation of the previous line */
     uint64_t next_expire_check;   /* line of the next look for idle ones */
     const msg_index *idx;         /* the table's index: constant data */
@@ -349,10 +350,24 @@ static void pend_add(idg_engine *e, negotiation *n)
 
 static void conclude_unfinished(const idg_engine *e, negotiation *n);
 
+/* A negotiation the input ended in the middle of: it began here (this
+ * end initiated or answered its first exchange), nothing concluded it,
+ * and it was still logging near the end. */
+#define IN_PROGRESS_LINES 40
+
+static int cut_in_progress(const idg_engine *e, const negotiation *n)
+{
+    return e->finishing && !n->ike_established && !n->facts && !n->p1_failure_emitted &&
+           (n->ike_role != IDG_ROLE_UNKNOWN || n->main_exch != EX_NONE) &&
+           e->line - n->last_line <= IN_PROGRESS_LINES;
+}
+
 static void conclude(idg_engine *e, negotiation *n)
 {
     pend_remove(e, n);
     conclude_unfinished(e, n);
+    if (__builtin_expect(e->finishing, 0) && cut_in_progress(e, n))
+        e->stats.in_progress++;
     rules_conclude(e->rules, n);
 }
 
@@ -3305,7 +3320,9 @@ int idg_engine_finish(idg_engine *e)
     if (e->finished)
         return 0;
     int rc = line_source_finish(e->ls);
+    e->finishing = 1;
     retire_all(e);
+    e->finishing = 0;
     e->finished = 1;
     return rc;
 }

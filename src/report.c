@@ -570,6 +570,13 @@ static char *summary_sentence(const idg_report *r, const outcome *o)
         else
             strbuf_printf(&sb, "No conclusion: %zu charon line%s read, but no negotiation "
                                "failed or completed in them.", charon, charon == 1 ? "" : "s");
+        size_t open_ = 0;
+        for (size_t i = 0; i < r->n_sources; i++)
+            open_ += (size_t)r->sources[i].stats.in_progress;
+        if (charon && open_)
+            strbuf_printf(&sb, " The log ends while %zu negotiation%s %s still under way: the "
+                               "outcome comes after its last line.", open_, open_ == 1 ? "" : "s",
+                          open_ == 1 ? "was" : "were");
     }
     if (o->warnings)
         strbuf_printf(&sb, " %zu warning%s.", o->warnings, o->warnings == 1 ? "" : "s");
@@ -595,6 +602,7 @@ static void write_source(jsonw *w, const report_source *s, const idg_report *r)
         {"duplicate_lines", offsetof(idg_stats, duplicate_lines)},
         {"negotiations", offsetof(idg_stats, negotiations)},
         {"evicted", offsetof(idg_stats, evicted)},
+        {"in_progress", offsetof(idg_stats, in_progress)},
     };
     jw_obj_begin(w);
     jw_key_str(w, "name", s->name);

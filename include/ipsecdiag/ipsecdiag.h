@@ -222,6 +222,8 @@ typedef struct idg_stats {
     uint64_t diagnoses;        /* diagnoses emitted */
     uint64_t negotiations;     /* negotiations tracked in all */
     uint64_t evicted;          /* negotiations dropped at max_negotiations */
+    uint64_t in_progress;      /* negotiations still under way where the input ends (a paste cut
+                                * before their outcome), set by idg_engine_finish */
     int reversed;              /* 1 if the input was newest-first and re-read */
 } idg_stats;
 

@@ -608,12 +608,13 @@ static void stream_summary(http_req *r, stream *s)
                     ",\"stats\":{\"bytes\":%llu,\"lines\":%llu,\"charon_lines\":%llu,"
                     "\"skipped_lines\":%llu,\"cut_lines\":%llu,\"joined_lines\":%llu,"
                     "\"duplicate_lines\":%llu,\"negotiations\":%llu,\"evicted\":%llu,"
-                    "\"reversed\":%s}",
+                    "\"in_progress\":%llu,\"reversed\":%s}",
                     (unsigned long long)st->bytes, (unsigned long long)st->lines,
                     (unsigned long long)st->charon_lines, (unsigned long long)st->skipped_lines,
                     (unsigned long long)st->cut_lines, (unsigned long long)st->joined_lines,
                     (unsigned long long)st->duplicate_lines, (unsigned long long)st->negotiations,
-                    (unsigned long long)st->evicted, st->reversed ? "true" : "false");
+                    (unsigned long long)st->evicted, (unsigned long long)st->in_progress,
+                    st->reversed ? "true" : "false");
         srv_count_add(&r->w->metrics->bytes_diagnosed, st->bytes);
         srv_count_add(&r->w->metrics->lines_diagnosed, st->lines);
     }

@@ -605,6 +605,39 @@ START_TEST(advice_templates_are_filled)
 }
 END_TEST
 
+/* A paste cut in the middle of a negotiation says so (stats.in_progress):
+ * the one that began near the end and was not concluded, not one that
+ * came up, nor one that went quiet long before the end. */
+START_TEST(cut_negotiation_is_in_progress)
+{
+    static const char cut[] =
+        "10[IKE] <c|1> initiating IKE_SA c[1] to 192.0.2.2\n"
+        "10[ENC] <c|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "10[NET] <c|1> sending packet: from 192.0.2.1[500] to 192.0.2.2[500] (464 bytes)\n"
+        "11[NET] <c|1> received packet: from 192.0.2.2[500] to 192.0.2.1[500] (472 bytes)\n"
+        "11[ENC] <c|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "11[IKE] <c|1> authentication of 'a' (myself) with pre-shared key\n"
+        "11[ENC] <c|1> generating IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]\n";
+    collected c;
+    idg_stats st;
+    run(cut, sizeof cut - 1, -1, 7u, NULL, &c, &st);
+    ck_assert_uint_eq(st.in_progress, 1);
+    ck_assert_ptr_null(first_error(&c));
+    collected_free(&c);
+    /* the same, answered and up: nothing under way */
+    static const char up[] =
+        "10[IKE] <c|1> initiating IKE_SA c[1] to 192.0.2.2\n"
+        "10[ENC] <c|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "11[ENC] <c|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "11[ENC] <c|1> generating IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]\n"
+        "12[ENC] <c|1> parsed IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]\n"
+        "12[IKE] <c|1> IKE_SA c[1] established between 192.0.2.1[a]...192.0.2.2[b]\n";
+    run(up, sizeof up - 1, -1, 7u, NULL, &c, &st);
+    ck_assert_uint_eq(st.in_progress, 0);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(phase1_unrecognised_peer_hash_is_not_off)
 {
     collected c;
@@ -739,6 +772,7 @@ int main(void)
     tcase_add_test(tc, recommended_proposal_is_one_the_peer_offers);
     tcase_add_test(tc, phase1_unrecognised_peer_hash_is_not_off);
     tcase_add_test(tc, advice_templates_are_filled);
+    tcase_add_test(tc, cut_negotiation_is_in_progress);
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
     tcase_add_test(tc, success_evidence_ends_at_the_established_line);
