@@ -718,8 +718,14 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
     int initial = s.request && s.msgid == 0 &&
                   (s.x == EX_IKE_SA_INIT || s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE) &&
                   s.payloads.n >= 4 && memcmp(s.payloads.p, " [ SA", 5 < s.payloads.n ? 5 : s.payloads.n) == 0;
-    if (initial)
+    if (initial) {
+        /* the peer sending again the first message this end accepted and
+         * answered (its answer is lost) is no new negotiation */
+        if (bound->init_accepted && bound->last_gen_x == s.x && bound->main_exch == s.x &&
+            !bound->ike_established)
+            return bound;
         return (bound->last_gen_x == EX_NONE && bound->exch == EX_NONE) ? bound : get_neg(e, INT64_MIN, 1);
+    }
     int bound_fit = sequence_fit(bound, &s);
     if (bound_fit >= 3)
         return bound;
@@ -836,6 +842,24 @@ static int handed_off(idg_engine *e, const msg_event *ev)
     return 1;
 }
 
+/* The negotiation a half-open timeout without SA ids deletes: the oldest
+ * one (of the peer, when the line names it) that accepted the peer's first
+ * message and got nothing more. */
+static negotiation *half_open_of(idg_engine *e, const msg_event *ev)
+{
+    span host = ev->f[MF_RHOST].n ? host_of(ev->f[MF_RHOST], NULL) : SPAN_NULL;
+    negotiation *best = NULL;
+    negotiation *c = e->store.lru_head;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
+        if (c->ike_established || !c->init_accepted || c->main_exch != c->last_gen_x ||
+            (host.n && (c->remote_addr.len != host.n || memcmp(c->remote_addr.p, host.p, host.n) != 0)))
+            continue;
+        if (!best || c->first_line < best->first_line)
+            best = c;
+    }
+    return best;
+}
+
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
  * the negotiation of the line's context when it differs (IKE rekey). */
 static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event *ev,
@@ -902,7 +926,9 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         return NULL; /* a line without SA context in a log that has them */
 
     negotiation *n = NULL;
-    if (ev->kind == EV_PACKET_RECV) {
+    if (ev->kind == EV_HALF_OPEN_TIMEOUT && (n = half_open_of(e, ev)) != NULL) {
+        /* a timer job: the SA it deletes, not the thread's last */
+    } else if (ev->kind == EV_PACKET_RECV) {
         /* a new job: the packet's sender tells which SA */
         span host = host_of(ev->f[MF_RHOST], NULL);
         n = find_by_remote(e, host);
@@ -1276,6 +1302,10 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
         n->last_gen_x = s.x;
         n->last_gen_request = s.request;
         n->last_gen_msgid = s.msgid;
+        /* this end took the peer's first message (its answer carries an
+         * SA), rather than refusing it with a notify (INVALID_KE, COOKIE) */
+        n->init_accepted = !s.request && s.msgid == 0 && s.payloads.n >= 5 &&
+                           memcmp(s.payloads.p, " [ SA", 5) == 0;
         if (s.request)
             n->awaiting = 1;
     } else if (!s.request) {
@@ -2508,6 +2538,16 @@ static void fold_rekey_not_responding(const fold_in *in, negotiation *n, fold_re
     r->phase = 0;
 }
 
+/* "received retransmit of request with ID %d, retransmitting response":
+ * the peer did not get this end's answer. */
+static void fold_peer_retransmit(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    if (n->peer_retransmits < UINT16_MAX)
+        n->peer_retransmits++;
+    r->phase = 1;
+}
+
 static void fold_half_open_timeout(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (in->f[MF_RHOST].n && !n->remote_addr.len)
@@ -2798,6 +2838,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_SEND_ERROR, fold_send_error),
     ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
+    ON(EV_PEER_RETRANSMIT, fold_peer_retransmit),
     ON(EV_GENERATING, fold_generating),
     ON(EV_PARSED, fold_parsed),
     ON(EV_NAT_REMOTE, fold_nat_remote),

@@ -160,6 +160,7 @@ typedef enum msg_kind {
     EV_DPD_REQUEST,
     EV_DPD_TIMEOUT,
     EV_HALF_OPEN_TIMEOUT,
+    EV_PEER_RETRANSMIT,      /* received retransmit of request with ID %d, retransmitting response */
     /* virtual IPs: configuration payload (v2), mode config (v1), pools, DHCP */
     EV_VIP_NOT_FOUND,        /* no virtual IP found, sending %N: none of the requested */
     EV_VIP_NOT_FOUND_FOR,    /* no virtual IP found for %H requested by '%Y': one of them */

@@ -391,6 +391,8 @@ typedef struct negotiation {
     uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned;
                                 * 3: it was deleted soon, and no line says by which end (a log at
                                 * level 0 has "deleting IKE_SA" alone) */
+    uint16_t peer_retransmits; /* the peer sent a request again that this end had answered */
+    uint8_t init_accepted;     /* this end's last answer was to the peer's first message, with an SA */
     uint8_t no_route;          /* 1: this end lost its route to the peer (MOBIKE deferred); 2: warned */
     uint8_t ike_delete_logged; /* "received DELETE" or "sending DELETE" for the IKE_SA was read */
     nstr cred_failed;          /* the first credential that did not load (its message) */

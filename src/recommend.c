@@ -682,7 +682,9 @@ WHEN(eap_identity_refused_here, in->eap_nak == 1 && is_eap_identity(in->eap_meth
 WHEN(eap_identity_refused_there, in->eap_nak != 0 && is_eap_identity(in->eap_method))
 WHEN(eap_method_refused, in->eap_nak != 0)
 WHEN(psk_missing, in->psk_missing)
-WHEN(ike_auth_not_arrived, in->half_open == 2)
+WHEN(ike_auth_not_arrived, in->half_open && in->half_open_stage == 1)
+WHEN(silent_after_our_auth, in->half_open && in->half_open_stage == 2)
+WHEN(init_answers_lost, in->half_open && in->half_open_stage == 3)
 WHEN(half_open, in->half_open)
 WHEN(unresolved_host, in->unresolved_host != NULL)
 WHEN(no_socket, in->send_no_socket)
@@ -785,6 +787,23 @@ static const advice ADVICE[] = {
      "AssumeUDPEncapsulationContextOnSendRule registry value behind NAT).",
      "connections.${conn}.fragmentation = yes on both ends; UDP 4500 open to this host (and "
      "forwarded, behind NAT); the client's own log around its IKE_AUTH."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, silent_after_our_auth, NULL, "either",
+     "Make the peer accept this end's authentication: it must trust the CA of this end's "
+     "certificate and find the identity it expects in it; and let the IKE_AUTH answer's fragments "
+     "through (IKE fragmentation on both ends).",
+     "System > Cert. Manager: the server certificate's CA installed on the clients, its "
+     "subjectAltName the name the clients connect to; " P1_PATH " > My identifier: that name.",
+     "connections.${conn}.local.certs and local.id (a subjectAltName of the certificate the clients "
+     "connect to); the CA on the clients; connections.${conn}.fragmentation = yes."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, init_answers_lost, NULL, "local",
+     "Make this end's answers reach the peer: the way back (UDP from this end's port 500 to the "
+     "peer's source port) is blocked, NATed wrongly or routed elsewhere.",
+     "Firewall > Rules and Firewall > NAT > Outbound on this end (static port for UDP 500/4500), "
+     "Diagnostics > Routes: the route back to ${remote|the peer} on the interface the request "
+     "came in on.",
+     "ip route get ${remote|<peer address>} (the answer leaves by the interface the request came "
+     "in on?), the NAT and firewall in front of this host for UDP 500/4500 replies; "
+     "charon.plugins.socket-default settings if several addresses are in use."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, half_open, NULL, "either",
      /* the peer reached this end: what it did with the answer is in its log */
      "The peer started an IKE_SA and stopped: check its log for why (it may reject this end's "

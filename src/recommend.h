@@ -55,6 +55,8 @@ typedef struct rec_input {
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */
     const char *vip_pool;       /* the full address pool's name, or NULL */
     int id_constraint;          /* identifier mismatch: the identity constraint check failed */
+    int half_open_stage;        /* half open: 1 no IKE_AUTH arrived, 2 the peer went silent after this
+                                 * end's IKE_AUTH answer, 3 this end's IKE_SA_INIT answers are lost */
     int unanswered_after;       /* peer unreachable after answering the first messages: 1 IKEv2
                                  * IKE_AUTH, 2 IKEv1 Main Mode message 5, 3 IKEv1 on UDP 4500 */
     int v2_undecryptable;       /* authentication failure, IKEv2: 1 the peer answered unprotected,

@@ -520,6 +520,8 @@ typedef struct verdict {
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
+    int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
+                          * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
                            * 2 IKEv1 Main Mode message 5, 3 IKEv1 once on UDP 4500 */
 } verdict;
@@ -699,6 +701,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
         in.no_route = v->no_route;
         in.v2_undecryptable = v->v2_undecryptable;
+        in.half_open_stage = n->half_open_waited_ms ? 1 : v->half_open_stage;
         in.unanswered_after = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? v->unanswered_after : 0;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
         recommend(&rc->a, &in, &d);
@@ -1682,7 +1685,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         }
         if (n->remote_addr.len && v.cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE)
             add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
-    } else if (f & FACT(F1_INVALID_KE)) {
+    } else if ((f & FACT(F1_INVALID_KE)) && !(f & FACT(F1_HALF_OPEN))) {
+        /* (a retried INVALID_KE whose SA then stayed half open: the
+         * half-open SA is the story) */
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
         v.sev = IDG_SEVERITY_WARNING;
         v.sev_set = 1;
@@ -1710,7 +1715,31 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.sev = IDG_SEVERITY_WARNING;
         v.sev_set = 1;
         v.confidence = 0.4;
-        v.detail = n->half_open_waited_ms
+        /* where the peer stopped */
+        int auth_answered = n->last_gen_x == EX_IKE_AUTH && !n->last_gen_request;
+        int no_auth = n->ike_version == 2 && n->main_exch == EX_IKE_SA_INIT;
+        v.half_open_stage = auth_answered ? 2 : no_auth && n->peer_retransmits ? 3 : no_auth ? 1 : 0;
+        if (!n->half_open_waited_ms && v.half_open_stage == 3)
+            v.detail = arena_printf(&rc->a,
+                "The peer %s sent its IKE_SA_INIT again and again (%u retransmit%s) although this "
+                "end answered each one, then this end deleted the half-open SA: this end's answers "
+                "do not reach the peer (a firewall or NAT on the way back, asymmetric routing, or "
+                "an answer too large for the path).", peer_desc(n), (unsigned)n->peer_retransmits,
+                n->peer_retransmits == 1 ? "" : "s");
+        else if (!n->half_open_waited_ms && v.half_open_stage == 2)
+            v.detail = arena_printf(&rc->a,
+                "The peer %s went silent after this end's IKE_AUTH answer, and this end deleted the "
+                "half-open SA: the peer did not accept this end's authentication (its certificate, "
+                "the CA it needs to trust, or the identity it expected), or the answer's fragments "
+                "were lost on the way. The peer's log says which.", peer_desc(n));
+        else if (!n->half_open_waited_ms && v.half_open_stage == 1)
+            v.detail = arena_printf(&rc->a,
+                "The peer %s started an IKE_SA and this end answered its IKE_SA_INIT, but the peer's "
+                "IKE_AUTH request never arrived, and this end deleted the half-open SA after the "
+                "timeout. It is lost on the way (UDP 4500 blocked or not forwarded after NAT "
+                "detection, or its fragments dropped: a certificate makes IKE_AUTH large), or the "
+                "peer gave up on this end's answer (its log tells why).", peer_desc(n));
+        else v.detail = n->half_open_waited_ms
             ? arena_printf(&rc->a,
                 "The peer %s started an IKE_SA and this end answered its IKE_SA_INIT, but the peer's "
                 "IKE_AUTH request never arrived in the %lld s the log runs on. It is lost on the way "

@@ -117,6 +117,9 @@ def check_side(doc, exp):
         if want_warn and not any(d.get("severity") == "warning" and d.get("class") in want_warn
                                  for d in diags):
             return False, "no warning of class %s" % want_warn
+        ok, msg = check_warning_texts(diags, exp)
+        if not ok:
+            return ok, msg
         not_warn = exp.get("no_warning_class") or []
         bad = [d.get("class") for d in diags if d.get("severity") == "warning" and d.get("class") in not_warn]
         if bad:
@@ -132,8 +135,24 @@ def check_side(doc, exp):
         if want_warn and not any(d.get("severity") == "warning" and d.get("class") in want_warn
                                  for d in diags):
             return False, "no warning of class %s" % want_warn
+        ok, msg = check_warning_texts(diags, exp)
+        if not ok:
+            return ok, msg
         return True, "honest (%s)" % (", ".join(classes) or "no conclusion")
     return False, "unknown outcome %r in expected.json" % outcome
+
+
+def check_warning_texts(diags, exp):
+    """warning_detail_contains / warning_advice_contains: texts some warning
+    of the expected class must say (where the exchange stopped, what to do)."""
+    warns = [d for d in diags if d.get("severity") == "warning" and
+             d.get("class") in (exp.get("warning_class") or [])]
+    for key, get in (("warning_detail_contains", lambda d: d.get("detail") or ""),
+                     ("warning_advice_contains", lambda d: json.dumps(d.get("recommendation") or {}))):
+        for text in exp.get(key) or []:
+            if not any(text in get(d) for d in warns):
+                return False, "no warning says %r" % text
+    return True, ""
 
 
 def check_tunnel(doc, spec):
