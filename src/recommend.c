@@ -524,10 +524,41 @@ static void rec_version(arena *a, const rec_input *in, idg_diagnosis *d)
                                  : (o && o->peer ? "2" : "<1|2>, same on both ends"));
 }
 
+/* Whether an IPv4 address (dotted quad) is private (RFC 1918) or shared
+ * (RFC 6598): the address of a host behind NAT, as a cloud VM has. */
+static int private_ipv4(const char *a)
+{
+    unsigned b[4];
+    char tail;
+    if (!a || sscanf(a, "%u.%u.%u.%u%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4 || b[0] > 255 ||
+        b[1] > 255)
+        return 0;
+    return b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) ||
+           (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
+}
+
 static void rec_no_gateway(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     const idg_offending *o = find_off(in, "phase1.remote_gateway");
     const char *seen = o && o->peer ? o->peer : NULL;
+    if (private_ipv4(in->local_addr) && seen && !private_ipv4(seen) && strchr(seen, '.')) {
+        /* behind NAT (a cloud VM) with a public peer: the packets arrive on
+         * the private address, which a connection set to the public one
+         * never matches */
+        const char *la = in->local_addr;
+        d->summary = arena_printf(a, "This end is behind NAT and receives IKE on its private address "
+                                  "%s: give the connection that local address (or any), identify this "
+                                  "end by its public address, and check the Remote Gateway%s%s%s.", la,
+                                  seen ? " (" : "", seen ? seen : "", seen ? ")" : "");
+        d->change_side = "local";
+        d->pfsense = arena_printf(a, "%s > Interface: the interface with %s; My identifier: IP address, "
+                                  "the public address (the peer's Peer identifier); Remote Gateway: %s.",
+                                  P1_PATH, la, seen ? seen : "the peer's address as seen here");
+        d->strongswan = arena_printf(a, "connections.%s.local_addrs = %s (or %%any; ipsec.conf "
+                                     "left=%%defaultroute), local.id = <the public address> (leftid), "
+                                     "remote_addrs = %s.", conn_or(in), la, seen ? seen : "<peer address>");
+        return;
+    }
     d->summary = arena_printf(a, "Make this end's Remote Gateway the address the peer really uses%s%s%s, "
                               "and check the Key Exchange version.",
                               seen ? " (" : "", seen ? seen : "", seen ? ")" : "");
