@@ -2318,8 +2318,24 @@ static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result
     }
     if (!n->eap_detail.len)
         set_span(&n->eap_detail, in->l->msg);
+    /* "no EAP key found for hosts '%Y' - '%Y'": this server has no secret
+     * for the user (the second identity); "RADIUS authentication of '%Y'
+     * failed": the user its RADIUS server rejected */
+    if (k == EV_EAP_FAILED && in->f[MF_RID].n && !in->f[MF_TYPE].n) {
+        n->eap_no_key = in->f[MF_LID].n != 0;
+        if (!n->eap_user.len)
+            set_span(&n->eap_user, in->f[MF_RID]);
+    }
     if (in->ev->kind != EV_EAP_RETRY)
         r->terminal = 1;
+    r->phase = 1;
+}
+
+/* The EAP client's identity, as this server received it: the latest (a
+ * client may retry as another user). */
+static void fold_eap_user(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_span(&n->eap_user, in->f[MF_RID]);
     r->phase = 1;
 }
 
@@ -2916,6 +2932,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_METHOD, fold_eap_method),
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
     ON(EV_EAP_IDENTITY_SENT, fold_eap_identity_sent),
+    ON(EV_EAP_USER, fold_eap_user),
     ON(EV_CHILD_CLOSING, fold_child_closing),
     ON(EV_CONN_UP, fold_conn_up),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),

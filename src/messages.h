@@ -133,6 +133,7 @@ typedef enum msg_kind {
     EV_EAP_RETRY,
     EV_EAP_METHOD,           /* server requested %N authentication / initiating %N method */
     EV_EAP_IDENTITY_SENT,    /* server requested %N (id 0x%02X), sending '%Y': the client's EAP identity */
+    EV_EAP_USER,             /* the identity a server got from the EAP client (received EAP identity, MSCHAPv2 username) */
     EV_EAP_NAK_SENT,         /* the client refuses the method the server requested */
     EV_EAP_NAK_RECEIVED,     /* the server: received EAP_NAK, sending EAP_FAILURE */            /* an EAP round failed, the server retries */
     /* timeouts */

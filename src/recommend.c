@@ -712,6 +712,8 @@ WHEN(eap_no_msk, in->eap_no_msk)
 WHEN(eap_identity_refused_here, in->eap_nak == 1 && is_eap_identity(in->eap_method))
 WHEN(eap_identity_refused_there, in->eap_nak != 0 && is_eap_identity(in->eap_method))
 WHEN(eap_method_refused, in->eap_nak != 0)
+WHEN(eap_user_no_secret, in->eap_user && in->eap_no_key)
+WHEN(eap_user_rejected, in->eap_user != NULL)
 WHEN(psk_missing, in->psk_missing)
 WHEN(ike_auth_not_arrived, in->half_open && in->half_open_stage == 1)
 WHEN(silent_after_our_auth, in->half_open && in->half_open_stage == 2)
@@ -761,7 +763,8 @@ WHEN(closer_unknown, in->closer_unknown)
 /*
  * One cause of a class and what to change for it. The texts are templates:
  * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
- * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program),
+ * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program,
+ * eap_user),
  * the default when
  * it has none. A cause whose texts are computed from the offending values
  * has a build function instead. recommend() takes the first row of the
@@ -1017,6 +1020,20 @@ static const advice ADVICE[] = {
      "server: connections.${conn}.remote.auth = eap-<method> (or eap-dynamic with the methods "
      "clients use); client: load the plugin of ${eap_method|the server's method} (e.g. eap-peap, "
      "eap-mschapv2) or select its method."},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_user_no_secret, NULL, "either",
+     "Add an EAP secret for the user '${eap_user}' on this end (or its RADIUS server), or make the "
+     "client send the user name this end has.",
+     "VPN > IPsec > Pre-Shared Keys: an entry of type EAP with identifier ${eap_user} and its "
+     "password (or System > User Manager with RADIUS); the client's user name must match it.",
+     "secrets { eap-${eap_user} { id = ${eap_user}; secret = <password> } } and swanctl "
+     "--load-creds; or the user in the RADIUS server (eap-radius)."},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_user_rejected, NULL, "either",
+     "The password the client sent for '${eap_user}' does not match the secret this end (or its "
+     "RADIUS server) has for that user: enter the same password on the client and here.",
+     "VPN > IPsec > Pre-Shared Keys: the EAP entry of ${eap_user} (or the RADIUS server's user): "
+     "its password must equal the client's.",
+     "secrets { eap-${eap_user} { id = ${eap_user}; secret = <the client's password> } } and "
+     "swanctl --load-creds."},
     {IDG_CLASS_PHASE1_EAP_FAILURE, NULL, NULL, "either",
      "Check the EAP user's credentials and the EAP method on both ends.",
      "VPN > IPsec > Pre-Shared Keys (EAP identities) or the RADIUS server: check the user's name "
@@ -1199,6 +1216,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->vip_pool;
     if (IS("daemon_program"))
         return in->daemon_program;
+    if (IS("eap_user"))
+        return in->eap_user;
 #undef IS
     *known = 0;
     return NULL;

@@ -62,6 +62,8 @@ typedef struct rec_input {
     int v2_undecryptable;       /* authentication failure, IKEv2: 1 the peer answered unprotected,
                                  * 2 its messages do not decrypt (damaged on the way, or other keys) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
+    const char *eap_user;       /* EAP failure on the server: the user the client authenticated as */
+    int eap_no_key;             /* ... for whom this server has no secret */
     int closer_unknown;         /* tunnel closed early: no line says which end deleted the IKE_SA */
 } rec_input;
 

@@ -699,6 +699,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.vip_cause = n->vip_cause;
         in.vip_pool = S(&n->vip_pool);
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
+        in.eap_user = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && !n->eap_nak ? S(&n->eap_user) : NULL;
+        in.eap_no_key = in.eap_user && n->eap_no_key;
         in.no_route = v->no_route;
         in.v2_undecryptable = v->v2_undecryptable;
         in.half_open_stage = n->half_open_waited_ms ? 1 : v->half_open_stage;
@@ -1465,7 +1467,13 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     } else if (f & FACT(F1_EAP_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.85;
-        v.detail = arena_printf(&rc->a, "EAP authentication failed: %s.",
+        const char *user = S(&n->eap_user);
+        if (user) { /* this end is the EAP server: which client user failed */
+            v.role = IDG_ROLE_RESPONDER;
+            add_off(rc, "phase1.eap_identity", NULL, user);
+        }
+        v.detail = arena_printf(&rc->a, "EAP authentication failed%s%s%s: %s.", user ? " for the user '" : "",
+                                user ? user : "", user ? "'" : "",
                                 n->eap_detail.len ? n->eap_detail.p : "EAP method failed");
     } else if (f & FACT(F1_XAUTH_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
