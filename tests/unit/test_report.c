@@ -276,6 +276,28 @@ START_TEST(tunnel_summary_states)
 }
 END_TEST
 
+/* The JSON document of r (to be json_decref'd). */
+static json_t *document_of(const idg_report *r)
+{
+    char *s = idg_report_render(r, IDG_FORMAT_JSON);
+    json_t *j = json_loads(s, 0, NULL);
+    free(s);
+    ck_assert_ptr_nonnull(j);
+    return j;
+}
+
+/* The first tunnel's phase 1 "latest", and whether the summary calls the
+ * failures history. */
+static void check_latest(const idg_report *r, const char *latest, int history)
+{
+    json_t *j = document_of(r);
+    json_t *p1 = json_object_get(json_array_get(json_object_get(j, "tunnels"), 0), "phase1");
+    ck_assert_str_eq(json_string_value(json_object_get(p1, "latest")), latest);
+    const char *summary = json_string_value(json_object_get(j, "summary"));
+    ck_assert_int_eq(strstr(summary, "came up again later") != NULL, history);
+    json_decref(j);
+}
+
 /* A tunnel that failed and came up again: its latest outcome is told
  * (the row's "latest", and the headline of a log whose last word is a
  * success), by when each diagnosis was last seen, repeats included. */
@@ -283,21 +305,13 @@ START_TEST(latest_outcome_of_an_intermittent_tunnel)
 {
     idg_report *r = idg_report_new();
     idg_diagnosis fail = initiator_view(), up = initiator_view();
-    char *s;
-    json_t *j, *p1;
     up.cls = IDG_CLASS_PHASE1_ESTABLISHED;
     up.severity = IDG_SEVERITY_INFO;
     idg_report_begin_source(r, "a.log");
     idg_report_add(r, &fail);
     idg_report_add(r, &up);
-    s = idg_report_render(r, IDG_FORMAT_JSON);
-    j = json_loads(s, 0, NULL);
-    p1 = json_object_get(json_array_get(json_object_get(j, "tunnels"), 0), "phase1");
-    ck_assert_str_eq(json_string_value(json_object_get(p1, "latest")), "established");
-    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "summary")), "came up again later"));
-    json_decref(j);
-    free(s);
-    s = idg_report_render(r, IDG_FORMAT_TEXT);
+    check_latest(r, "established", 1);
+    char *s = idg_report_render(r, IDG_FORMAT_TEXT);
     ck_assert_ptr_nonnull(strstr(s, "intermittent (phase1_proposal_mismatch), latest established"));
     free(s);
     /* another tunnel that failed and never came up: not history */
@@ -305,20 +319,10 @@ START_TEST(latest_outcome_of_an_intermittent_tunnel)
     other.connection = "con9";
     idg_report_add(r, &other);
     idg_report_add(r, &up); /* con1 up again, the latest of all */
-    s = idg_report_render(r, IDG_FORMAT_JSON);
-    j = json_loads(s, 0, NULL);
-    ck_assert_ptr_null(strstr(json_string_value(json_object_get(j, "summary")), "came up again"));
-    json_decref(j);
-    free(s);
+    check_latest(r, "established", 0);
     /* the failure again (folded into its first copy): now it is the latest */
     idg_report_add(r, &fail);
-    s = idg_report_render(r, IDG_FORMAT_JSON);
-    j = json_loads(s, 0, NULL);
-    p1 = json_object_get(json_array_get(json_object_get(j, "tunnels"), 0), "phase1");
-    ck_assert_str_eq(json_string_value(json_object_get(p1, "latest")), "failed");
-    ck_assert_ptr_null(strstr(json_string_value(json_object_get(j, "summary")), "came up again"));
-    json_decref(j);
-    free(s);
+    check_latest(r, "failed", 0);
     idg_report_free(r);
 }
 END_TEST
