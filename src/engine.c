@@ -1475,19 +1475,20 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
     r->terminal = 1;
 }
 
+/* A responder's IKEv2 negotiation that answered IKE_SA_INIT and got no
+ * IKE_AUTH while the log ran on this long is half open, though the log
+ * ends before charon's own timeout (30 s) says so. */
+#define HALF_OPEN_CUT_MS 10000
+
 /* What a negotiation that ends without a failure line still tells (a
- * paste is often cut before charon concludes): this end's request still
+ * paste is often cut before charon concludes): a responder's IKE_SA_INIT
+ * answered and no IKE_AUTH for HALF_OPEN_CUT_MS; this end's request still
  * unanswered after retransmits; an error notify seen only in a received
  * payload list (on_received_notifies), when what it was about did not come
  * up after all: the notify line that usually follows
  * may be cut from the paste, and without SA ids a payload list can be read
  * into the wrong one of two negotiations with the same peer, whose own
  * lines then show it succeed. */
-/* A responder's IKEv2 negotiation that answered IKE_SA_INIT and got no
- * IKE_AUTH while the log ran on this long is half open, though the log
- * ends before charon's own timeout (30 s) says so. */
-#define HALF_OPEN_CUT_MS 10000
-
 static void conclude_unfinished(const idg_engine *e, negotiation *n)
 {
     /* a client that refused the server's EAP method and never got in:
