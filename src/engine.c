@@ -860,6 +860,22 @@ static negotiation *half_open_of(idg_engine *e, const msg_event *ev)
     return best;
 }
 
+/* The negotiation a relaying program (NetworkManager) just reported up
+ * under this connection name, with no SA id yet (fold_conn_up). */
+#define RELAYED_UP_LINES 20
+
+static negotiation *relayed_up(idg_engine *e, span name)
+{
+    if (!name.n)
+        return NULL;
+    negotiation *c = e->store.lru_head;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
+        if (c->synthetic && c->relayed_up && e->line - c->last_line <= RELAYED_UP_LINES &&
+            c->conn.len == name.n && memcmp(c->conn.p, name.p, name.n) == 0)
+            return c;
+    return NULL;
+}
+
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
  * the negotiation of the line's context when it differs (IKE rekey). */
 static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event *ev,
@@ -892,6 +908,11 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
             /* no thread (ipsec up, swanctl output): the lines just before */
             if (!b && e->last_id_line && near(e, e->last_id_line))
                 bound = neg_find(&e->store, e->last_id);
+            /* or a program relaying charon said it came up just before
+             * ("connection '%s' established successfully", no id) */
+            negotiation *up = relayed_up(e, ev->f[MF_NAME]);
+            if (up && !(bound && bound->synthetic && bound->conn.len))
+                bound = up;
             if (bound && bound->synthetic) {
                 int64_t old = bound->id;
                 if (neg_rekey(&e->store, bound, (int64_t)tid) == 0) {
@@ -1743,8 +1764,10 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
 static void fold_conn_up(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_conn(n, in->f[MF_NAME], 1);
-    if (!n->ike_established)
+    if (!n->ike_established) {
         ike_came_up(in, n);
+        n->relayed_up = 1;
+    }
     if (!n->child_ever_established && !(n->facts & F2_MASK)) {
         set_span(&n->child_est_name, in->f[MF_NAME]);
         n->child_est_id = -1;

@@ -394,6 +394,7 @@ typedef struct negotiation {
                                 * 3: it was deleted soon, and no line says by which end (a log at
                                 * level 0 has "deleting IKE_SA" alone) */
     uint16_t peer_retransmits; /* the peer sent a request again that this end had answered */
+    uint8_t relayed_up;        /* established by a relaying program's line alone (EV_CONN_UP) */
     uint8_t init_accepted;     /* this end's last answer was to the peer's first message, with an SA */
     uint8_t no_route;          /* 1: this end lost its route to the peer (MOBIKE deferred); 2: warned */
     uint8_t ike_delete_logged; /* "received DELETE" or "sending DELETE" for the IKE_SA was read */
