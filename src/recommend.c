@@ -724,6 +724,7 @@ WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
 WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
+WHEN(main_mode_id_unanswered_nat, in->unanswered_after == 4)
 WHEN(nat_t_unanswered, in->unanswered_after == 3)
 WHEN(v2_unprotected_answer, in->v2_undecryptable == 1)
 WHEN(v2_undecryptable, in->v2_undecryptable == 2)
@@ -884,6 +885,15 @@ static const advice ADVICE[] = {
      "4500 from this end.",
      "secrets { ike-${conn} { secret = <the peer's key> } }, connections.${conn}.local.id / "
      "remote.id against the peer's; UDP 4500 open between the ends."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, main_mode_id_unanswered_nat, NULL, "either",
+     "Let UDP 4500 through to ${remote|the peer} and enter the same pre-shared key (or matching "
+     "certificates) and identifiers on both ends: the peer answered Main Mode on UDP 500 and not "
+     "this end's first encrypted message, sent on UDP 4500 after NAT detection.",
+     "The peer's Firewall > Rules > WAN: pass UDP 4500 from this end (a NAT router's IPsec "
+     "passthrough off); " P1_PATH " > Pre-Shared Key and My identifier / Peer identifier on both "
+     "ends.",
+     "UDP 4500 open between the ends; secrets { ike-${conn} { secret = <the peer's key> } }, "
+     "connections.${conn}.local.id / remote.id against the peer's."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, nat_t_unanswered, NULL, "either",
      "Let UDP 4500 through to ${remote|the peer}: the first messages on UDP 500 were answered, "
      "nothing after the move to port 4500 (NAT traversal).",

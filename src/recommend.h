@@ -58,7 +58,8 @@ typedef struct rec_input {
     int half_open_stage;        /* half open: 1 no IKE_AUTH arrived, 2 the peer went silent after this
                                  * end's IKE_AUTH answer, 3 this end's IKE_SA_INIT answers are lost */
     int unanswered_after;       /* peer unreachable after answering the first messages: 1 IKEv2
-                                 * IKE_AUTH, 2 IKEv1 Main Mode message 5, 3 IKEv1 on UDP 4500 */
+                                 * IKE_AUTH, 2 IKEv1 Main Mode message 5, 3 IKEv1 on UDP 4500,
+                                 * 4 Main Mode message 5 on UDP 4500 (after NAT detection) */
     int v2_undecryptable;       /* authentication failure, IKEv2: 1 the peer answered unprotected,
                                  * 2 its messages do not decrypt (damaged on the way, or other keys) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */

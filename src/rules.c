@@ -523,7 +523,8 @@ typedef struct verdict {
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
-                           * 2 IKEv1 Main Mode message 5, 3 IKEv1 once on UDP 4500 */
+                           * 2 IKEv1 Main Mode message 5, 3 IKEv1 once on UDP 4500, 4 message 5
+                           * sent on UDP 4500 */
 } verdict;
 
 /* Orders by priority (highest first), then as read. */
@@ -1659,7 +1660,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT) {
             /* messages 1-4 (SA, KE) were answered, the encrypted 5th not */
             int nat = n->remote_port == 4500;
-            v.unanswered_after = 2;
+            v.unanswered_after = nat ? 4 : 2;
             if (!nat && n->v1_id_sent == 2) {
                 v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
                 v.confidence = 0.5;
