@@ -350,14 +350,14 @@ static void pend_add(idg_engine *e, negotiation *n)
 
 static void conclude_unfinished(const idg_engine *e, negotiation *n);
 
-/* A negotiation the input ended in the middle of: it began here (this
- * end initiated or answered its first exchange), nothing concluded it,
- * and it was still logging near the end. */
+/* A negotiation the input ended in the middle of (asked while finishing):
+ * it began here (this end initiated or answered its first exchange),
+ * nothing concluded it, and it was still logging near the end. */
 #define IN_PROGRESS_LINES 40
 
 static int cut_in_progress(const idg_engine *e, const negotiation *n)
 {
-    return e->finishing && !n->ike_established && !n->facts && !n->p1_failure_emitted &&
+    return !n->ike_established && !n->facts && !n->p1_failure_emitted &&
            (n->ike_role != IDG_ROLE_UNKNOWN || n->main_exch != EX_NONE) &&
            e->line - n->last_line <= IN_PROGRESS_LINES;
 }
@@ -483,12 +483,17 @@ static void rebind_id(idg_engine *e, int64_t from, int64_t to)
         e->last_id = to;
 }
 
+/* Whether n's peer address is [p, p + len) (both may be empty). */
+static int has_remote(const negotiation *n, const char *p, size_t len)
+{
+    return n->remote_addr.len == len && (len == 0 || memcmp(n->remote_addr.p, p, len) == 0);
+}
+
 static negotiation *find_by_remote(idg_engine *e, span host)
 {
     negotiation *n = e->store.lru_head;
     for (int k = 0; n && k < ADDR_SCAN_MAX; k++, n = n->lru_next) {
-        if (n->remote_addr.len == host.n &&
-            (host.n == 0 || memcmp(n->remote_addr.p, host.p, host.n) == 0))
+        if (has_remote(n, host.p, host.n))
             return n;
     }
     return NULL;
@@ -733,9 +738,7 @@ static negotiation *by_sequence(idg_engine *e, negotiation *bound, const msg_eve
     int best_fit = 0;
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
-        if (c->remote_addr.len != bound->remote_addr.len ||
-            (c->remote_addr.len > 0 &&
-             memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0))
+        if (!has_remote(c, bound->remote_addr.p, bound->remote_addr.len))
             continue;
         int fit = sequence_fit(c, &s);
         /* among equals the oldest waits longest; for a peer's first Quick
@@ -780,8 +783,7 @@ static negotiation *unestablished_peer(idg_engine *e, negotiation *bound)
     negotiation *best = NULL;
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
-        if (c->ike_established || c->remote_addr.len != bound->remote_addr.len ||
-            (c->remote_addr.len > 0 && memcmp(c->remote_addr.p, bound->remote_addr.p, c->remote_addr.len) != 0))
+        if (c->ike_established || !has_remote(c, bound->remote_addr.p, bound->remote_addr.len))
             continue;
         if (!best || c->first_line < best->first_line)
             best = c;
@@ -852,7 +854,7 @@ static negotiation *half_open_of(idg_engine *e, const msg_event *ev)
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
         if (c->ike_established || !c->init_accepted || c->main_exch != c->last_gen_x ||
-            (host.n && (c->remote_addr.len != host.n || memcmp(c->remote_addr.p, host.p, host.n) != 0)))
+            (host.n && !has_remote(c, host.p, host.n)))
             continue;
         if (!best || c->first_line < best->first_line)
             best = c;
@@ -871,7 +873,7 @@ static negotiation *relayed_up(idg_engine *e, span name)
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
         if (c->synthetic && c->relayed_up && e->line - c->last_line <= RELAYED_UP_LINES &&
-            c->conn.len == name.n && memcmp(c->conn.p, name.p, name.n) == 0)
+            holds_conn(c, name))
             return c;
     return NULL;
 }
@@ -3216,11 +3218,12 @@ static int split_flattened(idg_engine *e, const charon_line *l)
      * the next cut gives one it knows, is a start word inside a message
      * ("initiating Main Mode IKE_SA ..."), not a cut */
     span piece[FLAT_MAX_PIECES];
-    size_t n = 0;
+    size_t n = 0, known = 0;
     const char *from = b;
     for (size_t i = 0; i <= ncut; i++) {
         const char *to = i < ncut ? cut[i] : end;
-        if (i < ncut && !flat_piece_known(e, from, (size_t)(to - from))) {
+        int piece_known = flat_piece_known(e, from, (size_t)(to - from));
+        if (i < ncut && !piece_known) {
             const char *next = i + 1 < ncut ? cut[i + 1] : end;
             if (flat_piece_known(e, from, (size_t)(next - from)))
                 continue;
@@ -3229,13 +3232,9 @@ static int split_flattened(idg_engine *e, const charon_line *l)
         while (t > from && t[-1] == ' ')
             t--;
         piece[n++] = (span){from, (size_t)(t - from)};
+        known += (size_t)piece_known; /* the pieces the table knows */
         from = to;
     }
-    /* the pieces the table knows; a piece that runs on into the next
-     * message is no piece (a start word inside a message is no cut) */
-    size_t known = 0;
-    for (size_t i = 0; i < n && known < FLAT_MIN_PIECES; i++)
-        known += flat_piece_known(e, piece[i].p, piece[i].n);
     if (known < FLAT_MIN_PIECES)
         return 0;
     e->in_flat = 1; /* a piece is not split again */
