@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "charon_line.h"
 #include "ipsecdiag/ipsecdiag.h"
@@ -541,5 +542,13 @@ const conf_conn *conf_match_addrs(const conf_store *cs, const char *local,
                                   const char *remote, int version, int *exact);
 /* 1 if an address list from the dump ("a, b", "%any", CIDR) contains addr. */
 int conf_addrs_match(const char *list, const char *addr);
+
+/* Whether an EAP method name is EAP-Identity, which is no method: a client
+ * answers it with the eap-identity plugin, and refuses it (EAP_NAK) only
+ * without that plugin. */
+static inline int eap_is_identity(const char *method)
+{
+    return method && strcmp(method, "EAP_IDENTITY") == 0;
+}
 
 #endif

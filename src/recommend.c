@@ -679,13 +679,6 @@ static void rec_cert_revoked(arena *a, const rec_input *in, idg_diagnosis *d)
 
 /* ---- the advice table ---- */
 
-/* EAP-Identity, which a client answers with the eap-identity plugin (no
- * method of its own) */
-static int is_eap_identity(const char *method)
-{
-    return method && strcmp(method, "EAP_IDENTITY") == 0;
-}
-
 /* When a row applies (one line each; `in` is the diagnosis's input). */
 #define WHEN(name, expr)                                                      \
     static int name(const rec_input *in, const idg_diagnosis *d)              \
@@ -709,8 +702,8 @@ WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(eap_no_msk, in->eap_no_msk)
-WHEN(eap_identity_refused_here, in->eap_nak == 1 && is_eap_identity(in->eap_method))
-WHEN(eap_identity_refused_there, in->eap_nak != 0 && is_eap_identity(in->eap_method))
+WHEN(eap_identity_refused_here, in->eap_nak == 1 && eap_is_identity(in->eap_method))
+WHEN(eap_identity_refused_there, in->eap_nak != 0 && eap_is_identity(in->eap_method))
 WHEN(eap_method_refused, in->eap_nak != 0)
 WHEN(eap_user_no_secret, in->eap_user && in->eap_no_key)
 WHEN(eap_user_rejected, in->eap_user != NULL)

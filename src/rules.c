@@ -618,6 +618,14 @@ static const char *without_doubled_peer(arena *a, const char *detail)
     return t ? t : detail;
 }
 
+/* A verdict that is a warning, not a failure, with this confidence. */
+static void as_warning(verdict *v, double confidence)
+{
+    v->sev = IDG_SEVERITY_WARNING;
+    v->sev_set = 1;
+    v->confidence = confidence;
+}
+
 static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
 {
     idg_diagnosis d;
@@ -1425,7 +1433,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         /* the two ends do not share an EAP method */
         const char *m = S(&n->eap_method), *w = S(&n->eap_wanted);
         /* EAP-Identity is no method: its NAK is a client without the plugin */
-        int identity = streq(m, "EAP_IDENTITY");
+        int identity = eap_is_identity(m);
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.9;
         if (n->eap_nak == 1) {
@@ -1537,9 +1545,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 n->daemon_program.p, dep ? dep : "no reason logged");
         } else if (!sig && !n->daemon_init_failed && nl) {
             /* fatal unless another kernel interface (kernel-libipsec) is loaded */
-            v.sev = IDG_SEVERITY_WARNING;
-            v.sev_set = 1;
-            v.confidence = 0.6;
+            as_warning(&v, 0.6);
             v.detail = arena_printf(&rc->a,
                 "At charon's start %s. Unless kernel-libipsec is loaded instead, charon's initialization "
                 "fails (a critical plugin feature has the unmet dependency CUSTOM:kernel-ipsec) and "
@@ -1623,11 +1629,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             /* a send refused with nothing else of its SA in the log: which
              * exchange it was (a keep-alive, a DPD of an SA that is up) is
              * unknown, so no failure of phase 1 either */
-            v.sev = IDG_SEVERITY_WARNING;
-            v.sev_set = 1;
+            as_warning(&v, 0.4);
             v.title = "This end could not send to the peer";
             v.role = IDG_ROLE_UNKNOWN;
-            v.confidence = 0.4;
             v.detail = arena_printf(&rc->a,
                 "The kernel refused a packet this end sent to the peer %s (\"error writing to "
                 "socket: %s\"), and the log shows nothing else of that IKE_SA: which exchange it "
@@ -1698,10 +1702,8 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         /* (a retried INVALID_KE whose SA then stayed half open: the
          * half-open SA is the story) */
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
-        v.sev = IDG_SEVERITY_WARNING;
-        v.sev_set = 1;
+        as_warning(&v, 0.9);
         v.title = "Phase 1 DH group retried (INVALID_KE_PAYLOAD)";
-        v.confidence = 0.9;
         int resp = n->ke_role == IDG_ROLE_RESPONDER;
         add_off(rc, "phase1.dh_group", resp ? S(&n->ke_requested) : S(&n->ke_offered),
                 resp ? S(&n->ke_offered) : S(&n->ke_requested));
@@ -1721,9 +1723,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         n->invalid_ke_warned = 1;
     } else if (f & FACT(F1_HALF_OPEN)) {
         v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
-        v.sev = IDG_SEVERITY_WARNING;
-        v.sev_set = 1;
-        v.confidence = 0.4;
+        as_warning(&v, 0.4);
         /* where the peer stopped */
         int auth_answered = n->last_gen_x == EX_IKE_AUTH && !n->last_gen_request;
         int no_auth = n->ike_version == 2 && n->main_exch == EX_IKE_SA_INIT;
@@ -1741,21 +1741,20 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "half-open SA: the peer did not accept this end's authentication (its certificate, "
                 "the CA it needs to trust, or the identity it expected), or the answer's fragments "
                 "were lost on the way. The peer's log says which.", peer_desc(n));
-        else if (!n->half_open_waited_ms && v.half_open_stage == 1)
+        else if (n->half_open_waited_ms || v.half_open_stage == 1) {
+            /* IKE_AUTH never came: until charon's timeout, or as long as
+             * the log runs on (conclude_unfinished) */
+            long long waited = (long long)(n->half_open_waited_ms / 1000);
             v.detail = arena_printf(&rc->a,
                 "The peer %s started an IKE_SA and this end answered its IKE_SA_INIT, but the peer's "
-                "IKE_AUTH request never arrived, and this end deleted the half-open SA after the "
-                "timeout. It is lost on the way (UDP 4500 blocked or not forwarded after NAT "
+                "IKE_AUTH request never arrived%s. It is lost on the way (UDP 4500 blocked%s after NAT "
                 "detection, or its fragments dropped: a certificate makes IKE_AUTH large), or the "
-                "peer gave up on this end's answer (its log tells why).", peer_desc(n));
-        else v.detail = n->half_open_waited_ms
-            ? arena_printf(&rc->a,
-                "The peer %s started an IKE_SA and this end answered its IKE_SA_INIT, but the peer's "
-                "IKE_AUTH request never arrived in the %lld s the log runs on. It is lost on the way "
-                "(UDP 4500 blocked after NAT detection, or its fragments dropped: a certificate makes "
-                "IKE_AUTH large), or the peer gave up on this end's answer (its log tells why).",
-                peer_desc(n), (long long)(n->half_open_waited_ms / 1000))
-            : arena_printf(&rc->a,
+                "peer gave up on this end's answer (its log tells why).", peer_desc(n),
+                waited ? arena_printf(&rc->a, " in the %lld s the log runs on", waited)
+                       : ", and this end deleted the half-open SA after the timeout",
+                waited ? "" : " or not forwarded");
+        } else
+            v.detail = arena_printf(&rc->a,
                 "The peer %s started an IKE_SA but never completed it; this end deleted the half-open SA "
                 "after the timeout. Either this end's answers do not reach the peer, or the peer gave up "
                 "(its log tells why).", peer_desc(n));
@@ -2199,9 +2198,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         }
     } else if ((f & FACT(F2_REKEY_FAILED)) && n->rekey_collision) {
         v.cls = IDG_CLASS_PHASE2_REKEY_FAILURE;
-        v.sev = IDG_SEVERITY_WARNING;
-        v.sev_set = 1;
-        v.confidence = 0.7;
+        as_warning(&v, 0.7);
         v.detail = arena_printf(&rc->a, "The peer answered this end's rekey of the CHILD_SA%s%s with "
                                 "TEMPORARY_FAILURE: both ends were rekeying it at the same time (a rekey "
                                 "collision), and charon retries. Harmless once; if it repeats, the ends' "
@@ -2308,12 +2305,10 @@ static void begin_warning(rules_ctx *rc, verdict *v, idg_class cls, int phase, i
 {
     begin(rc, v);
     v->cls = cls;
-    v->sev = IDG_SEVERITY_WARNING;
-    v->sev_set = 1;
+    as_warning(v, confidence);
     v->phase = phase;
     v->ev_phase = phase;
     v->role = role;
-    v->confidence = confidence;
 }
 
 /* A credential that did not load, with no failure of its own yet: every
