@@ -172,6 +172,11 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         const idg_diagnosis *d = idg_report_get(r, i);
         tunnel_row *row = NULL;
         phase_counts *pc;
+        /* about the daemon or its credentials, not about one tunnel: no row
+         * (a warning or a crash that names no connection and no address) */
+        if (d->connection == NULL && d->local_addr == NULL && d->remote_addr == NULL &&
+            (d->cls == IDG_CLASS_CHARON_CRASHED || d->severity == IDG_SEVERITY_WARNING))
+            continue;
         size_t j = (size_t)tunnel_key_hash(d->source, d->connection, d->local_addr,
                                            d->remote_addr) & (cap - 1);
         for (; slots[j] != 0; j = (j + 1) & (cap - 1)) {
