@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "ipsecdiag/ipsecdiag.h"
 #include "line_source.h"
 #include "messages.h"
@@ -434,6 +435,7 @@ static int daemon_kind(msg_kind k)
     case EV_DAEMON_GAVE_UP:
     case EV_DAEMON_EXEC_FAILED:
     case EV_CRED_LOAD_FAILED:
+    case EV_KEY_LOAD_FAILED:
     case EV_CONN_LOAD_FAILED:
     case EV_TRAP_NOT_FOUND:
         return 1;
@@ -2513,10 +2515,40 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
 
 /* A credential that did not load: the first one, "<what>: <why>". A
  * warning of its own, or the cause of a connection that did not load. */
+static void set_cred_failed(negotiation *n, span msg)
+{
+    ascii_trim(&msg.p, &msg.n);   /* stroke indents its lines */
+    set_span(&n->cred_failed, msg);
+}
+
 static void fold_cred_load_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->cred_failed.len)
-        set_span(&n->cred_failed, in->l->msg);
+        set_cred_failed(n, in->l->msg);
+    if (!n->cred_warned)
+        n->cred_warned = 1;
+    r->phase = 1;
+    r->terminal = 1;
+}
+
+/* This end's private key did not load. The credential factory's line
+ * comes first and names only the key type; stroke's, right after it, names
+ * the file: that one is kept. Only the first credential is reported. */
+static void fold_key_load_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int named = in->f[MF_TYPE].n == 0;   /* not the factory's line */
+    if (!n->cred_failed.len || (n->cred_key == 1 && named)) {
+        set_cred_failed(n, in->l->msg);
+        n->cred_key = named ? 2 : 1;
+    }
+    char *keep = in->e->conf.key_failed;
+    if (!keep[0] || named) {
+        span m = in->l->msg;
+        ascii_trim(&m.p, &m.n);
+        size_t len = m.n < sizeof in->e->conf.key_failed - 1 ? m.n : sizeof in->e->conf.key_failed - 1;
+        memcpy(keep, m.p, len);
+        keep[len] = '\0';
+    }
     if (!n->cred_warned)
         n->cred_warned = 1;
     r->phase = 1;
@@ -2980,6 +3012,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_DAEMON_INIT_FAILED, fold_daemon_crash),
     ON(EV_DAEMON_INIT_CAUSE, fold_daemon_crash),
     ON(EV_CRED_LOAD_FAILED, fold_cred_load_failed),
+    ON(EV_KEY_LOAD_FAILED, fold_key_load_failed),
     ON(EV_CONN_LOAD_FAILED, fold_conn_load_failed),
     ON(EV_TRAP_NOT_FOUND, fold_trap_not_found),
     ON(EV_NETLINK_UNAVAILABLE, fold_daemon_crash),

@@ -153,6 +153,9 @@ typedef enum msg_kind {
                               * execute child process" charon-nm) */
     EV_CRED_LOAD_FAILED,     /* a certificate, key or CRL not loaded (stroke's "loading ... failed",
                               * swanctl's "loading '%s' failed: %s") */
+    EV_KEY_LOAD_FAILED,      /* this end's private key not loaded (stroke names the file; the
+                              * credential factory's "building CRED_PRIVATE_KEY - %N failed" only
+                              * its type) */
     EV_CONN_LOAD_FAILED,     /* swanctl: loading connection '%s' failed: %s */
     EV_TRAP_NOT_FOUND,       /* trap not found, unable to acquire reqid %d: traffic for a policy charon has no connection for */
     EV_RESTARTING_CHILD,     /* restarting CHILD_SA %s (an SA that was up re-establishes) */

@@ -401,6 +401,7 @@ typedef struct negotiation {
     uint8_t ike_delete_logged; /* "received DELETE" or "sending DELETE" for the IKE_SA was read */
     nstr cred_failed;          /* the first credential that did not load (its message) */
     uint8_t cred_warned;       /* 1: cred_failed to report; 2: reported */
+    uint8_t cred_key;          /* cred_failed is this end's private key: 1 by type only, 2 by file */
     nstr conn_load_error;      /* why charon refused the connection swanctl loaded */
     nstr trap_reqid;           /* "trap not found, unable to acquire reqid %d" */
     uint8_t trap_missing;      /* the kernel acquired for a policy charon has no trap (connection) for */
@@ -525,6 +526,10 @@ typedef struct conf_store {
      * a key of the dump stored, the store cleared): the rules remember
      * their last match by addresses until it moves */
     uint64_t generation;
+    /* this end's private key that did not load since the daemon started
+     * (the message, cut to fit; "" none): the cause of a later "no private
+     * key found" */
+    char key_failed[192];
 } conf_store;
 
 void conf_store_init(conf_store *cs);

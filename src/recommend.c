@@ -692,6 +692,7 @@ WHEN(xauth_not_sent, in->xauth == 4)
 WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
 WHEN(xauth_failed, in->xauth != 0)
+WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_not_loaded, in->cred_load)
 WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
 WHEN(no_private_key, in->own_key)
@@ -974,6 +975,15 @@ static const advice ADVICE[] = {
      "Pre-Shared Key (or My Certificate / Peer Certificate Authority) must match the peer's.",
      "connections.${conn}.local.auth / remote.auth, local.id / remote.id, aggressive and the secrets "
      "must match the peer's."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, key_not_loaded, NULL, "local",
+     "Make this end's private key loadable: give its passphrase, or store it unencrypted, in a "
+     "format charon reads (PEM or DER: RSA, ECDSA, Ed25519 or PKCS#8), and load it again.",
+     "System > Cert. Manager > Certificates: import this end's certificate again with its "
+     "private key (unencrypted PEM), then Status > IPsec: reload.",
+     "openssl pkey -in <key file> -noout (asks for a passphrase if it has one); swanctl: the key "
+     "in /etc/swanctl/private (rsa, ecdsa, pkcs8) and its passphrase in secrets.private-<name>.secret, "
+     "then swanctl --load-creds; ipsec.secrets: ': RSA <file> \"<passphrase>\"', then ipsec "
+     "rereadsecrets."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cred_not_loaded, NULL, "local",
      "Fix the credential that did not load and load it again: a CA certificate needs the basic "
      "constraint CA:TRUE, each file must be a certificate, key or CRL in PEM or DER.",

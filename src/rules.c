@@ -516,7 +516,7 @@ typedef struct verdict {
     int phase;
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
-    int cred_load;       /* a credential that did not load (p1_cred_warning) */
+    int cred_load;       /* a credential that did not load (p1_cred_warning): 1, 2 this end's key */
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
@@ -1315,11 +1315,19 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             ? arena_printf(&rc->a, "Certificate authentication of the peer failed: %s%s%s%s.",
                            n->cert_detail.len ? n->cert_detail.p : "the peer's certificate is not trusted",
                            issuer ? " (issuer \"" : "", issuer ? issuer : "", issuer ? "\" is not a trusted CA here)" : "")
+            : rc->conf->key_failed[0]
+            ? arena_printf(&rc->a, "This end cannot authenticate itself (\"%s\"): its private key "
+                           "did not load when charon started (\"%s\"). The peer's certificate is not "
+                           "the problem.",
+                           n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate",
+                           rc->conf->key_failed)
             : arena_printf(&rc->a, "This end cannot authenticate itself (\"%s\"): it has no usable "
                            "private key for its own identity and certificate, the key does not match "
                            "the certificate, or its crypto library refuses the signature scheme. "
                            "The peer's certificate is not the problem.",
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate");
+        if (!(f & FACT(F1_CERT)) && rc->conf->key_failed[0])
+            v.cred_load = 2;
         if (issuer)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
         const char *validity = (f & FACT(F1_CERT)) ? S(&n->cert_validity) : NULL;
@@ -2318,6 +2326,17 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
     verdict v;
     begin_warning(rc, &v, IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, 1, IDG_ROLE_UNKNOWN, 0.8);
     v.cred_load = 1;
+    if (n->cred_key) {
+        v.cred_load = 2;
+        v.title = "This end's private key did not load";
+        v.detail = arena_printf(&rc->a,
+            "This end's private key did not load (\"%s\"): a connection that authenticates this end "
+            "with it (its certificate or an RSA/ECDSA signature) cannot authenticate, and its peer "
+            "gets no valid AUTH. A key protected by a passphrase needs that passphrase; a key file "
+            "must be an RSA, ECDSA, Ed25519 or PKCS#8 key in PEM or DER.", n->cred_failed.p);
+        emit(rc, n, &v);
+        return;
+    }
     v.detail = arena_printf(&rc->a,
         "A credential did not load (\"%s\"): the connections that need it cannot authenticate. "
         "A CA that is discarded verifies no peer certificate; a certificate or key that did not "
