@@ -1672,6 +1672,7 @@ static void ike_came_up(const fold_in *in, negotiation *n)
 {
     if (n->ike_established != 1) {
         n->ike_established = 1;
+        n->ike_inferred = 0;
         n->ike_established_reported = 0;
         n->established_line = in->e->line;
         n->established_ts = in->l->ts;
@@ -1690,6 +1691,18 @@ static void child_came_up(const fold_in *in, negotiation *n)
     n->child_est_count++;
     n->p2_open = 0;
     n->p2_auth_child_ok = 1;
+}
+
+/* "failed to establish CHILD_SA, keeping IKE_SA": a phase 2 failure, and
+ * the IKE_SA authenticated -- up, even when the line that said so is not
+ * in the paste. */
+static void fold_child_failed_keeping(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_failure(in, n, r);
+    if (!n->ike_established) {
+        ike_came_up(in, n);
+        n->ike_inferred = 1;
+    }
 }
 
 static void fold_ike_established(const fold_in *in, negotiation *n, fold_result *r)
@@ -2956,7 +2969,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_TS_UNACCEPTABLE, fold_ts_unacceptable),
     ON(EV_NO_ACCEPTABLE_TS, fold_no_acceptable_ts),
     ON(EV_PEER_INVALID_TS, fold_no_acceptable_ts),
-    FAILURE(EV_CHILD_FAILED, F2_CHILD_FAILED, 2),
+    ON_FACT(EV_CHILD_FAILED, fold_child_failed_keeping, F2_CHILD_FAILED, 2),
     /* authentication */
     FAILURE_BEFORE_IKE_SA(EV_DECRYPT_FAILED, F1_DECRYPT_FAILED),
     FAILURE_BEFORE_IKE_SA(EV_COULD_NOT_DECRYPT, F1_DECRYPT_FAILED),

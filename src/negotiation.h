@@ -222,6 +222,8 @@ typedef struct negotiation {
     nstr time;                 /* time of the concluding (terminal) line */
     uint64_t terminal_line;
     int ike_established;       /* 1 established, 2 via rekey */
+    uint8_t ike_inferred;      /* ... known only from "keeping IKE_SA" (the CHILD_SA of an
+                                * authenticated IKE_SA failed; no line said it came up) */
     int child_established_pending; /* CHILD_SAs established, not yet reported */
     int retransmits;           /* of the current request */
     int ts_listing;            /* 1 = us, 2 = other: TS lines follow */

@@ -2277,6 +2277,14 @@ static void p1_success(rules_ctx *rc, negotiation *n)
                                 version_name(n->ike_version), n->conn.len ? " " : "",
                                 n->conn.len ? n->conn.p : "", n->remote_id.len ? "; the peer is '" : "",
                                 n->remote_id.len ? n->remote_id.p : "", n->remote_id.len ? "'" : "");
+    if (n->ike_inferred) {
+        v.confidence = 0.9;
+        v.detail = arena_printf(&rc->a, "%s SA%s%s authenticated and was kept although its CHILD_SA "
+                                "failed (\"failed to establish CHILD_SA, keeping IKE_SA\"); the line "
+                                "saying it was established is not in this log.",
+                                version_name(n->ike_version), n->conn.len ? " " : "",
+                                n->conn.len ? n->conn.p : "");
+    }
     emit(rc, n, &v);
 }
 

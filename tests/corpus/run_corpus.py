@@ -13,6 +13,8 @@ side ("initiator", "responder") to:
   offending     optional {field, local: [..], peer: [..]}: a diagnosis must
                 carry that field with the same value sets ("NONE" also
                 matches null)
+  also_class    optional list of classes that must be reported too (any
+                severity), e.g. phase1_established beside a phase 2 failure
 
 Checks per side: the single log alone, per its expectation. Per scenario:
 both logs together must not crash and must still report the failure.
@@ -107,6 +109,9 @@ def check_side(doc, exp):
         for text in exp.get("advice_contains") or []:
             if text not in advice:
                 return False, "recommendation does not say %r" % text
+        for cls in exp.get("also_class") or []:
+            if cls not in classes:
+                return False, "no %s beside the failure (got %s)" % (cls, classes)
         return True, first.get("class")
     if outcome == "established":
         if errs:
