@@ -1,6 +1,7 @@
 /*
  * tunnel_summary.c - see tunnel_summary.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,8 @@ typedef struct tunnel_row {
     phase_counts phase[2];
     uint64_t warnings;
     const char *first_time, *last_time;
+    uint32_t peers;            /* distinct peer addresses (remote: the first); more than one
+                                * for a road-warrior connection */
     int merged;                /* folded into a named row (merge_unnamed) */
     int shares_peer;           /* another named row of the log has the same peer (merge_unnamed) */
 } tunnel_row;
@@ -150,6 +153,24 @@ static size_t merge_unnamed(tunnel_row *t, size_t n)
     return kept;
 }
 
+/* Counts the distinct peer addresses of each row: a set of (row, address)
+ * pairs, open addressing like the rows; at most one pair per diagnosis. */
+typedef struct peer_slot {
+    size_t row;                /* row number + 1; 0 empty */
+    const char *remote;
+} peer_slot;
+
+static void count_peer(peer_slot *set, size_t cap, tunnel_row *t, size_t row, const char *remote)
+{
+    size_t j = (size_t)tunnel_key_hash(NULL, NULL, NULL, remote) * 31 + row;
+    for (j &= cap - 1; set[j].row != 0; j = (j + 1) & (cap - 1))
+        if (set[j].row == row + 1 && strcmp(set[j].remote, remote) == 0)
+            return;
+    set[j].row = row + 1;
+    set[j].remote = remote;
+    t[row].peers++;
+}
+
 /* Builds the rows in first-seen order; returns their number (0 on OOM). */
 static size_t build_rows(const idg_report *r, tunnel_row **out)
 {
@@ -160,10 +181,13 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
     while (cap < 2 * n)
         cap *= 2;
     uint32_t *slots = t ? calloc(cap, sizeof *slots) : NULL;
+    peer_slot *peers = t ? calloc(cap, sizeof *peers) : NULL;
     *out = t;
     if (t == NULL)
         return 0;
-    if (slots == NULL) {
+    if (slots == NULL || peers == NULL) {
+        free(slots);
+        free(peers);
         free(t);
         *out = NULL;
         return 0;
@@ -200,6 +224,8 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
             row->local = d->local_addr;
         if (row->remote == NULL)
             row->remote = d->remote_addr;
+        if (d->remote_addr)
+            count_peer(peers, cap, t, (size_t)(row - t), d->remote_addr);
         if (d->last_time || d->time)
             row->last_time = d->last_time ? d->last_time : d->time;
         pc = &row->phase[d->phase == 2 ? 1 : 0];
@@ -220,6 +246,7 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         }
     }
     free(slots);
+    free(peers);
     return merge_unnamed(t, rows);
 }
 
@@ -313,6 +340,8 @@ void tunnel_summary_json(jsonw *w, const idg_report *r)
         jw_str_or_null(w, t[i].local);
         jw_key(w, "remote");
         jw_str_or_null(w, t[i].remote);
+        jw_key(w, "peers");
+        jw_int(w, (int64_t)t[i].peers);
         jw_key(w, "phase1");
         phase_json(w, &t[i].phase[0]);
         jw_key(w, "phase2");
@@ -358,14 +387,23 @@ void tunnel_summary_text(strbuf *sb, const idg_report *r, int markdown)
     for (size_t i = 0; i < n; i++) {
         const char *name = t[i].connection ? t[i].connection : "(unnamed)";
         const char *peer = t[i].remote ? t[i].remote : "-";
+        char more[40] = "";
+        if (t[i].peers > 1)   /* a road-warrior connection: its clients share the row */
+            snprintf(more, sizeof more, " and %u more", (unsigned)(t[i].peers - 1));
         if (markdown) {
-            strbuf_printf(sb, "| `%s` | `%s` | ", name, peer);
+            strbuf_printf(sb, "| `%s` | `%s`%s | ", name, peer, more);
             phase_cell(sb, &t[i].phase[0]);
             strbuf_puts(sb, " | ");
             phase_cell(sb, &t[i].phase[1]);
             strbuf_printf(sb, " | `%s` |\n", t[i].source ? t[i].source : "-");
         } else {
-            strbuf_printf(sb, "  %-16s peer %-22s phase 1: ", name, peer);
+            if (more[0]) {
+                char both[96];
+                snprintf(both, sizeof both, "%s%s", peer, more);
+                strbuf_printf(sb, "  %-16s peer %-22s phase 1: ", name, both);
+            } else {
+                strbuf_printf(sb, "  %-16s peer %-22s phase 1: ", name, peer);
+            }
             phase_cell(sb, &t[i].phase[0]);
             strbuf_puts(sb, "; phase 2: ");
             phase_cell(sb, &t[i].phase[1]);

@@ -388,6 +388,82 @@ START_TEST(tunnel_rows_of_many_tunnels)
 }
 END_TEST
 
+/* A road-warrior connection: its clients share one row, which counts their
+ * distinct addresses (a repeat of one client counts once) and says so in
+ * the text table. */
+START_TEST(tunnel_row_counts_its_peers)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = initiator_view();
+    static const char *clients[] = {"198.51.100.20", "198.51.100.21", "198.51.100.20", "198.51.100.22"};
+    char *s;
+    json_t *j, *t;
+    d.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    d.severity = IDG_SEVERITY_INFO;
+    d.connection = "rw";
+    idg_report_begin_source(r, "a.log");
+    for (size_t i = 0; i < sizeof clients / sizeof clients[0]; i++) {
+        d.remote_addr = clients[i];
+        d.ike_sa_id = (int64_t)i + 1;
+        idg_report_add(r, &d);
+    }
+    d.connection = "site";
+    d.remote_addr = "203.0.113.7";
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    t = json_object_get(j, "tunnels");
+    ck_assert_uint_eq(json_array_size(t), 2);
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(t, 0), "peers")), 3);
+    ck_assert_str_eq(json_string_value(json_object_get(json_array_get(t, 0), "remote")), "198.51.100.20");
+    ck_assert_int_eq(json_integer_value(json_object_get(json_array_get(t, 1), "peers")), 1);
+    json_decref(j);
+    free(s);
+    s = idg_report_render(r, IDG_FORMAT_TEXT);
+    ck_assert_ptr_nonnull(strstr(s, "peer 198.51.100.20 and 2 more"));
+    ck_assert_ptr_null(strstr(s, "203.0.113.7 and"));
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
+/* A crash or a warning that names no connection and no address is about
+ * the daemon (charon did not start, a key did not load): no tunnel row. A
+ * failure without them is still a row (a minimal paste of one tunnel). */
+START_TEST(daemon_diagnosis_is_no_tunnel)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis d = initiator_view();
+    char *s;
+    json_t *j, *t;
+    d.connection = NULL;
+    d.local_addr = NULL;
+    d.remote_addr = NULL;
+    d.cls = IDG_CLASS_CHARON_CRASHED;
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &d);
+    d.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
+    d.severity = IDG_SEVERITY_WARNING;
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    ck_assert_uint_eq(json_array_size(json_object_get(j, "tunnels")), 0);
+    json_decref(j);
+    free(s);
+    d.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
+    d.severity = IDG_SEVERITY_ERROR;
+    idg_report_add(r, &d);
+    s = idg_report_render(r, IDG_FORMAT_JSON);
+    j = json_loads(s, 0, NULL);
+    t = json_object_get(j, "tunnels");
+    ck_assert_uint_eq(json_array_size(t), 1);
+    ck_assert(json_is_null(json_object_get(json_array_get(t, 0), "remote")));
+    json_decref(j);
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
 /* An unnamed row whose peer is that of exactly one named row of the same
  * log is that tunnel before its name was known (a responder's INVALID_KE
  * round): folded into it, in first-seen place. With two named rows for
@@ -585,6 +661,8 @@ static Suite *report_suite(void)
     tcase_add_test(tc, latest_outcome_of_an_intermittent_tunnel);
     tcase_add_test(tc, tunnel_rows_of_many_tunnels);
     tcase_add_test(tc, unnamed_row_joins_its_named_tunnel);
+    tcase_add_test(tc, tunnel_row_counts_its_peers);
+    tcase_add_test(tc, daemon_diagnosis_is_no_tunnel);
     tcase_add_test(tc, repeats_are_folded);
     tcase_add_test(tc, streamed_render_equals_whole);
     tcase_add_test(tc, append_equals_to_json);
