@@ -1861,14 +1861,28 @@ static void fold_no_route(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+/* A message summary of either direction. A CREATE_CHILD_SA or Quick Mode
+ * as the first exchange of an SA in the log runs on an IKE_SA that is up:
+ * the excerpt starts after it came up. */
+static void summary_seen(const fold_in *in, negotiation *n, int generating, fold_result *r)
+{
+    const summary *s = line_summary(in->e, in->ev);
+    int unseen = n->main_exch == EX_NONE && !n->ike_established;
+    on_summary(n, s, generating, r);
+    if (s && unseen && (s->x == EX_CREATE_CHILD_SA || s->x == EX_QUICK_MODE)) {
+        ike_came_up(in, n);
+        n->ike_inferred = 2;
+    }
+}
+
 static void fold_generating(const fold_in *in, negotiation *n, fold_result *r)
 {
-    on_summary(n, line_summary(in->e, in->ev), 1, r);
+    summary_seen(in, n, 1, r);
 }
 
 static void fold_parsed(const fold_in *in, negotiation *n, fold_result *r)
 {
-    on_summary(n, line_summary(in->e, in->ev), 0, r);
+    summary_seen(in, n, 0, r);
 }
 
 static void fold_nat_remote(const fold_in *in, negotiation *n, fold_result *r)
@@ -2075,8 +2089,16 @@ static void fold_error_notify_v2(const fold_in *in, negotiation *n, fold_result 
 static void fold_invalid_ke(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_version(n, 2);
-    if (n->ike_established && n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey) {
-        /* a CREATE_CHILD_SA with PFS: the group is retried */
+    if (n->exch == EX_CREATE_CHILD_SA && !n->exch_ike_rekey) {
+        /* a CREATE_CHILD_SA with PFS (the IKE_SA is up, even when the
+         * paste starts after it): the group is retried, a warning of
+         * phase 2 */
+        if (!n->ke2_offered.len)
+            set_span(&n->ke2_offered, in->f[MF_ALG1]);
+        set_span(&n->ke2_requested, in->f[MF_ALG2]);
+        n->ke2_role = in->ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+        if (!n->ke2_warned)
+            n->ke2_warned = 1;
         r->phase = 2;
         return;
     }
@@ -2828,6 +2850,8 @@ static int up_moments_ago(const fold_in *in, const negotiation *n, int64_t *afte
     int64_t ts = in->l->ts, up = n->established_ts;
     int timed = ts >= 0 && up >= 0 && ts >= up;
     *after_ms = timed ? ts - up : -1;
+    if (n->ike_inferred)   /* when it came up is not in the log */
+        return 0;
     return timed ? ts - up <= CLOSED_EARLY_MS
                  : in->e->line - n->established_line <= CLOSED_EARLY_LINES;
 }

@@ -222,8 +222,9 @@ typedef struct negotiation {
     nstr time;                 /* time of the concluding (terminal) line */
     uint64_t terminal_line;
     int ike_established;       /* 1 established, 2 via rekey */
-    uint8_t ike_inferred;      /* ... known only from "keeping IKE_SA" (the CHILD_SA of an
-                                * authenticated IKE_SA failed; no line said it came up) */
+    uint8_t ike_inferred;      /* ... known only from: 1 "keeping IKE_SA" (the CHILD_SA of an
+                                * authenticated IKE_SA failed), 2 a CREATE_CHILD_SA or Quick
+                                * Mode as its first exchange in the log; no line said it came up */
     int child_established_pending; /* CHILD_SAs established, not yet reported */
     int retransmits;           /* of the current request */
     int ts_listing;            /* 1 = us, 2 = other: TS lines follow */
@@ -332,6 +333,10 @@ typedef struct negotiation {
     int notify_phase;
     nstr ke_offered, ke_requested;
     idg_role ke_role;
+    /* the same for a CREATE_CHILD_SA (PFS): a warning of phase 2 */
+    nstr ke2_offered, ke2_requested;
+    idg_role ke2_role;
+    uint8_t ke2_warned;        /* 1: to report; 2: reported */
     int64_t retransmit_msgid;
     int giving_up_count;
     nstr cert_detail, cert_issuer;

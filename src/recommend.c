@@ -358,7 +358,9 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
  * which end. */
 static void rec_dh_retry(arena *a, const rec_input *in, idg_diagnosis *d)
 {
-    const idg_offending *o = find_off(in, "phase1.dh_group");
+    int p2 = d->phase == 2;   /* a CREATE_CHILD_SA's PFS group */
+    const char *what = p2 ? "PFS group" : "DH group";
+    const idg_offending *o = find_off(in, p2 ? "phase2.pfs_group" : "phase1.dh_group");
     const char *want = o ? (in->n_off && o->peer ? o->peer : o->local) : NULL;
     if (o && o->local && o->peer) {
         /* from the initiator's view: local = offered first, peer = requested */
@@ -371,21 +373,26 @@ static void rec_dh_retry(arena *a, const rec_input *in, idg_diagnosis *d)
                                                  : NULL;
     const char *fg = first ? rec_gui_values(a, first) : NULL;
     d->summary = first
-        ? arena_printf(a, "Optional: let the initiator propose DH group %s first, or let the "
-                       "responder prefer the initiator's %s, to save a round trip.",
+        ? arena_printf(a, "Optional: let the initiator propose %s %s first, or let the "
+                       "responder prefer the initiator's %s, to save a round trip.", what,
                        want ? want : "the responder's group", first)
-        : arena_printf(a, "Optional: let the initiator propose DH group %s first to save a "
-                       "round trip.", want ? want : "the responder's group");
+        : arena_printf(a, "Optional: let the initiator propose %s %s first to save a "
+                       "round trip.", what, want ? want : "the responder's group");
     d->change_side = d->role == IDG_ROLE_RESPONDER ? "peer" : "local";
-    d->pfsense = arena_printf(a, "%s > Encryption Algorithm > DH Group: on the initiator, put %s "
-                              "first (or use only it)%s%s%s.", P1_PATH,
+    d->pfsense = arena_printf(a, "%s: on the initiator, put %s first (or use only it)%s%s%s.",
+                              p2 ? P2_PATH " > PFS key group" : P1_PATH " > Encryption Algorithm > DH Group",
                               g ? g : "the group the responder requests",
                               fg ? "; or, on the responder (for clients whose settings cannot be "
                                    "changed), put " : "", fg ? fg : "", fg ? " first" : "");
-    d->strongswan = arena_printf(a, "connections.%s.proposals: on the initiator, list %s first%s%s%s.",
-                                 conn_or(in), want ? want : "the requested group",
-                                 first ? "; or on the responder list " : "", first ? first : "",
-                                 first ? " first" : "");
+    d->strongswan = p2
+        ? arena_printf(a, "connections.%s.children.%s.esp_proposals: on the initiator, list %s first%s%s%s.",
+                       conn_or(in), child_or(in), want ? want : "the requested group",
+                       first ? "; or on the responder list " : "", first ? first : "",
+                       first ? " first" : "")
+        : arena_printf(a, "connections.%s.proposals: on the initiator, list %s first%s%s%s.",
+                       conn_or(in), want ? want : "the requested group",
+                       first ? "; or on the responder list " : "", first ? first : "",
+                       first ? " first" : "");
 }
 
 static void rec_phase1_proposal(arena *a, const rec_input *in, idg_diagnosis *d)
@@ -785,6 +792,7 @@ static const advice ADVICE[] = {
     {IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_HASH_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE2_PFS_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_PFS_MISMATCH, NULL, rec_pfs, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_NETWORK_MISMATCH, NULL, rec_network, NULL, NULL, NULL, NULL},
     /* identities and keys */

@@ -2277,7 +2277,13 @@ static void p1_success(rules_ctx *rc, negotiation *n)
                                 version_name(n->ike_version), n->conn.len ? " " : "",
                                 n->conn.len ? n->conn.p : "", n->remote_id.len ? "; the peer is '" : "",
                                 n->remote_id.len ? n->remote_id.p : "", n->remote_id.len ? "'" : "");
-    if (n->ike_inferred) {
+    if (n->ike_inferred == 2) {
+        v.confidence = 0.9;
+        v.detail = arena_printf(&rc->a, "%s SA%s%s was up: a %s ran on it; the line saying it was "
+                                "established is not in this log.", version_name(n->ike_version),
+                                n->conn.len ? " " : "", n->conn.len ? n->conn.p : "",
+                                n->ike_version == 1 ? "Quick Mode" : "CREATE_CHILD_SA exchange");
+    } else if (n->ike_inferred) {
         v.confidence = 0.9;
         v.detail = arena_printf(&rc->a, "%s SA%s%s authenticated and was kept although its CHILD_SA "
                                 "failed (\"failed to establish CHILD_SA, keeping IKE_SA\"); the line "
@@ -2349,6 +2355,28 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
         "A credential did not load (\"%s\"): the connections that need it cannot authenticate. "
         "A CA that is discarded verifies no peer certificate; a certificate or key that did not "
         "load cannot authenticate this end.", n->cred_failed.p);
+    emit(rc, n, &v);
+}
+
+/* INVALID_KE_PAYLOAD in a CREATE_CHILD_SA: the PFS group is retried. */
+static void p2_ke_retry_warning(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    int resp = n->ke2_role == IDG_ROLE_RESPONDER;
+    begin_warning(rc, &v, IDG_CLASS_PHASE2_PFS_MISMATCH, 2, n->ke2_role, 0.9);
+    v.title = "Phase 2 PFS group retried (INVALID_KE_PAYLOAD)";
+    add_off(rc, "phase2.pfs_group", resp ? S(&n->ke2_requested) : S(&n->ke2_offered),
+            resp ? S(&n->ke2_offered) : S(&n->ke2_requested));
+    v.detail = resp
+        ? arena_printf(&rc->a,
+            "The peer's CREATE_CHILD_SA used DH group %s for PFS; the proposal this end selected has "
+            "%s, so this end requested it (INVALID_KE_PAYLOAD) and the peer is expected to retry "
+            "with it. This costs a round trip; it is not a failure by itself.",
+            S(&n->ke2_offered), S(&n->ke2_requested))
+        : arena_printf(&rc->a,
+            "The peer did not accept DH group %s for the PFS of this end's CREATE_CHILD_SA and "
+            "requested %s (INVALID_KE_PAYLOAD); this end retries with it.",
+            S(&n->ke2_offered), S(&n->ke2_requested));
     emit(rc, n, &v);
 }
 
@@ -2517,6 +2545,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         p1_cred_warning(rc, n);
         n->cred_warned = 2;
         p1 = 1;
+    }
+    if (n->ke2_warned == 1) {
+        p2_ke_retry_warning(rc, n);
+        n->ke2_warned = 2;
+        p2 = 1;
     }
     if (n->no_route == 1 && !(n->facts & F1_MASK)) {
         p1_no_route_warning(rc, n);

@@ -20,6 +20,13 @@ A log whose expected.json has "skip_variants" (the reason) rests on lines
 that are not charon's (NetworkManager relaying charon's result): the
 variants, made of charon lines, lose them, so it is not compared.
 
+A log whose expected.json lists "redacted_may_lose" (classes, and why in
+"note") has peers told apart by their addresses alone: with every address
+"x.x.x.x" or "<REDACTED>" their lines join one SA, and what was inferred
+for one of them (its IKE_SA up, from a Quick Mode as its first exchange)
+can be lost. Those classes are left out of the comparison of those two
+redacted shapes only.
+
 A log whose expected.json says "needs_times": true rests on the time
 between its lines (a tunnel deleted seconds after it came up, in a log
 whose lines are too sparse to count): its shapes without times (bare
@@ -260,6 +267,7 @@ def main():
                 logs.append(os.path.join(root, f))
     logs.sort()
     jobs = []
+    may_lose = {}
     for path in logs:
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
@@ -275,6 +283,7 @@ def main():
                 print("skip %s: charon lines with and without a thread prefix" % path)
             continue
         if lines:
+            may_lose[os.path.relpath(path, args.corpus)] = expected_of(path).get("redacted_may_lose")
             jobs.append((os.path.relpath(path, args.corpus), "original", text))
             skip = UNTIMED if needs_times(path) else ()
             jobs += [(os.path.relpath(path, args.corpus), v, t) for v, t in variants(lines).items()
@@ -295,6 +304,10 @@ def main():
             continue
         keyf, expected = (classes_key, want_classes[name]) if vname in REDACTED else (key, want[name])
         got = keyf(doc) if doc else None
+        lose = set(may_lose.get(name) or ()) if vname in ("redacted-x", "redacted-tag") else set()
+        if lose and got is not None:
+            expected = [k for k in expected if k[0] not in lose]
+            got = [k for k in got if k[0] not in lose]
         if err or got != expected:
             failed += 1
             print("FAIL %s [%s]: %s" % (name, vname, err or describe(expected, got)))
