@@ -663,6 +663,8 @@ static int relevant_kind(msg_kind k)
     case EV_CONF_REMOTE:
     case EV_CONF_KV:
     case EV_CONF_ADDED:
+    case EV_SECRETS_REREAD:
+    case EV_SECRET_LOADED:
     case EV_KNL_ERROR:
         return 0;
     default:
@@ -1691,6 +1693,21 @@ static void child_came_up(const fold_in *in, negotiation *n)
     n->child_est_count++;
     n->p2_open = 0;
     n->p2_auth_child_ok = 1;
+}
+
+/* A payload that should have been encrypted was not: a failure before the
+ * IKE_SA is up. An ID or HASH of Main Mode is a peer that sends them in the
+ * clear (charon.accept_unencrypted_mainmode_messages). */
+static void fold_not_encrypted(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_failure_before_ike_sa(in, n, r);
+    if (n->ike_established)
+        return;
+    span t = in->f[MF_TYPE];
+    if (!n->unencrypted_type.len)
+        set_span(&n->unencrypted_type, t);
+    if (span_eq(t, "ID_V1") || span_eq(t, "HASH_V1"))
+        n->mm_unencrypted_id = 1;
 }
 
 /* "failed to establish CHILD_SA, keeping IKE_SA": a phase 2 failure, and
@@ -2998,7 +3015,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_DECRYPT_FAILED, F1_DECRYPT_FAILED),
     FAILURE_BEFORE_IKE_SA(EV_COULD_NOT_DECRYPT, F1_DECRYPT_FAILED),
     FAILURE_BEFORE_IKE_SA(EV_INTEGRITY_FAILED, F1_DECRYPT_FAILED),
-    FAILURE_BEFORE_IKE_SA(EV_NOT_ENCRYPTED, F1_NOT_ENCRYPTED),
+    ON_FACT(EV_NOT_ENCRYPTED, fold_not_encrypted, F1_NOT_ENCRYPTED, 1),
     FAILURE_BEFORE_IKE_SA(EV_HASH_MISMATCH, F1_HASH_MISMATCH),
     ON(EV_NO_SHARED_KEY, fold_no_shared_key),
     ON(EV_MAC_MISMATCH, fold_mac_mismatch),
@@ -3359,6 +3376,14 @@ static void on_line(void *user, const charon_line *l)
     case EV_CONF_KV:
     case EV_CONF_ADDED:
         conf_event(e, l, ev);
+        return;
+    case EV_SECRETS_REREAD:
+        e->conf.any_psks = 0;
+        return;
+    case EV_SECRET_LOADED:
+        if (span_eq(ev->f[MF_TYPE], "IKE") &&
+            (span_eq(ev->f[MF_TEXT], "%any") || span_eq(ev->f[MF_TEXT], "%any %any")))
+            e->conf.any_psks++;
         return;
     default:
         break;

@@ -71,6 +71,9 @@ static const msg_pattern TABLE[] = {
     R(EV_CONF_ADDED, "CFG", "added vici connection: %s", MF_NAME),
     R(EV_CONF_ADDED, "CFG", "replaced vici connection: %s", MF_NAME),
     R(EV_CONF_ADDED, "CFG", "updated vici connection: %s", MF_NAME),
+    /* stroke_cred.c: ipsec.secrets (and what it includes) */
+    R(EV_SECRETS_REREAD, "CFG", "rereading secrets", NOF),
+    R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
 
     /* ---- starting an IKE_SA (§2.1) --------------------------------------- */
     /* ike_init.c build_i; %d <= 6.0.5, %u 6.0.6+ (same text) */
@@ -1097,7 +1100,7 @@ const char *msg_kind_name(msg_kind k)
     static const char *const names[] = {
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
-        N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED),
+        N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

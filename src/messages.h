@@ -28,6 +28,8 @@ typedef enum msg_kind {
     EV_CONF_REMOTE,          /* "  remote:" */
     EV_CONF_KV,              /* "  key = value" of the dump */
     EV_CONF_ADDED,           /* "added vici connection: %s" and friends */
+    EV_SECRETS_REREAD,       /* stroke: "rereading secrets" (the secrets are loaded anew) */
+    EV_SECRET_LOADED,        /* stroke: "  loaded %N secret for %s" (type, identities) */
     /* lifecycle */
     EV_INITIATING_V2,
     EV_INITIATING_MM,

@@ -333,6 +333,8 @@ typedef struct negotiation {
     int notify_phase;
     nstr ke_offered, ke_requested;
     idg_role ke_role;
+    nstr unencrypted_type;     /* "payload type %N was not encrypted": the first such type */
+    uint8_t mm_unencrypted_id; /* ... was ID_V1 or HASH_V1 before the IKE_SA came up (Main Mode) */
     /* the same for a CREATE_CHILD_SA (PFS): a warning of phase 2 */
     nstr ke2_offered, ke2_requested;
     idg_role ke2_role;
@@ -537,6 +539,10 @@ typedef struct conf_store {
      * (the message, cut to fit; "" none): the cause of a later "no private
      * key found" */
     char key_failed[192];
+    /* pre-shared keys loaded for %any since the secrets were last read:
+     * more than one and charon uses one of them for every peer that has
+     * no more specific secret */
+    unsigned any_psks;
 } conf_store;
 
 void conf_store_init(conf_store *cs);

@@ -727,6 +727,7 @@ WHEN(ike_auth_lost, in->unanswered_after == 1)
 WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
 WHEN(main_mode_id_unanswered_nat, in->unanswered_after == 4)
 WHEN(nat_t_unanswered, in->unanswered_after == 3)
+WHEN(mm_unencrypted, in->mm_unencrypted)
 WHEN(v2_unprotected_answer, in->v2_undecryptable == 1)
 WHEN(v2_undecryptable, in->v2_undecryptable == 2)
 WHEN(send_error, in->send_error != NULL)
@@ -959,6 +960,14 @@ static const advice ADVICE[] = {
      "RADIUS) that holds the user.",
      "secrets { xauth-<user> { id = <user>; secret = <password> } } (or the RADIUS server), "
      "connections.${conn}.remote-xauth.auth = xauth."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, mm_unencrypted, NULL, "local",
+     "Let this end accept the unencrypted Main Mode ID and HASH such a peer sends (or set the peer "
+     "to encrypt them); if the peer normally encrypts them, check that both ends have the same "
+     "pre-shared key.",
+     "VPN > IPsec > Advanced Settings: Unencrypted payloads: 'Accept unencrypted ID and HASH "
+     "payloads in IKEv1 Main Mode', then Save; otherwise " P1_PATH " > Pre-Shared Key on both ends.",
+     "strongswan.conf: charon { accept_unencrypted_mainmode_messages = yes } and restart charon "
+     "(this exposes the identity like Aggressive Mode does); otherwise the secrets of both ends."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, v2_unprotected_answer, NULL, "peer",
      "Read the peer's log for why it rejected IKE_AUTH (its unprotected answer is an error notify "
      "charon does not log): identities, authentication method, certificate or proposals.",

@@ -63,6 +63,8 @@ typedef struct rec_input {
                                  * 4 Main Mode message 5 on UDP 4500 (after NAT detection) */
     int v2_undecryptable;       /* authentication failure, IKEv2: 1 the peer answered unprotected,
                                  * 2 its messages do not decrypt (damaged on the way, or other keys) */
+    int mm_unencrypted;         /* authentication failure, IKEv1: the peer sent its Main Mode ID
+                                 * or HASH unencrypted (as some SonicWall devices do) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
     const char *eap_user;       /* EAP failure on the server: the user the client authenticated as */
     int eap_no_key;             /* ... for whom this server has no secret */

@@ -520,6 +520,7 @@ typedef struct verdict {
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
+    int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
@@ -712,6 +713,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.eap_no_key = in.eap_user && n->eap_no_key;
         in.no_route = v->no_route;
         in.v2_undecryptable = v->v2_undecryptable;
+        in.mm_unencrypted = v->mm_unencrypted;
         in.half_open_stage = n->half_open_waited_ms ? 1 : v->half_open_stage;
         in.unanswered_after = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? v->unanswered_after : 0;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
@@ -1230,6 +1232,19 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
     return 0;
 }
 
+/* Several pre-shared keys for %any (stroke's ipsec.secrets and the files
+ * it includes, e.g. one left behind per NetworkManager L2TP connection):
+ * said beside a failure that points at the keys. */
+static void note_any_psks(rules_ctx *rc, verdict *v)
+{
+    if (rc->conf->any_psks < 2)
+        return;
+    v->detail = arena_printf(&rc->a, "%s Note: %u pre-shared keys were loaded for %%any; charon "
+                             "uses one of them for every peer that has no more specific secret, "
+                             "which may not be this peer's (a stale secrets file left behind).",
+                             v->detail, rc->conf->any_psks);
+}
+
 static void p1_failure(rules_ctx *rc, negotiation *n)
 {
     uint64_t f = n->facts & F1_MASK;
@@ -1381,6 +1396,21 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                   "failed). In IKEv2 the keys come from the DH exchange, not from the pre-shared key, "
                   "so this is not a pre-shared key mismatch: the message was damaged on the way (a "
                   "middlebox, fragments reassembled wrong) or the peer derived other keys.");
+    } else if (n->ike_version != 2 && n->mm_unencrypted_id && (f & FACT(F1_NOT_ENCRYPTED)) &&
+               !(f & (FACT(F1_NO_SHARED_KEY) | FACT(F1_MAC_MISMATCH)))) {
+        /* message.c accept_unencrypted_mm: "as seen from some SonicWall boxes" */
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.title = "Phase 1: the peer sent its Main Mode identity unencrypted";
+        v.confidence = 0.75;
+        v.mm_unencrypted = 1;
+        v.detail = arena_printf(&rc->a,
+            "The peer %s sent its Main Mode %s payload unencrypted (\"payload type %s was not "
+            "encrypted\"), and charon refuses that by default, so it dropped the message and the "
+            "phase 1 failed (the decryption and integrity errors that follow are about that "
+            "message). Some implementations (SonicWall among them) always send it so; a peer that "
+            "could not decrypt this end's message (different pre-shared keys) may answer in the "
+            "clear too.", peer_desc(n), S(&n->unencrypted_type), S(&n->unencrypted_type));
+        note_any_psks(rc, &v);
     } else if (f & (FACT(F1_MAC_MISMATCH) | FACT(F1_DECRYPT_FAILED) | FACT(F1_HASH_MISMATCH) |
                     FACT(F1_NO_SHARED_KEY) | FACT(F1_NOTIFY_PSK))) {
         v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
@@ -1425,6 +1455,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "decrypt or verify them, which points to different pre-shared keys.",
                 n->notify.len ? n->notify.p : "an error", mode_name(n) ? mode_name(n) : "phase 1");
         }
+        note_any_psks(rc, &v);
     } else if (f & FACT(F1_EAP_UNCONFIGURED)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.role = IDG_ROLE_RESPONDER;
