@@ -1779,6 +1779,16 @@ static void fold_ike_state(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_child_established(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t cid;
+    uint64_t key = 1469598103934665603ull;
+    for (size_t i = 0; i < in->f[MF_CHILD_ID].n; i++)
+        key = (key ^ (unsigned char)in->f[MF_CHILD_ID].p[i]) * 1099511628211ull;
+    key = (key ^ '{') * 1099511628211ull;
+    for (size_t i = 0; i < in->f[MF_VALUE].n; i++)
+        key = (key ^ (unsigned char)in->f[MF_VALUE].p[i]) * 1099511628211ull;
+    r->phase = 2;
+    if (n->child_ever_established && key == n->child_est_key)
+        return;   /* this SA's line again */
+    n->child_est_key = key;
     set_span(&n->child, in->f[MF_CHILD]);
     n->child_fresh = 1;
     set_span(&n->child_est_name, in->f[MF_CHILD]);
@@ -1787,7 +1797,6 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
     n->child_est_id = span_u64(in->f[MF_CHILD_ID], &cid) == 0 ? (int64_t)cid : -1;
     n->rekey_collision = 0; /* a collision resolves into the new SA */
     child_came_up(in, n);
-    r->phase = 2;
     r->terminal = 1;
 }
 

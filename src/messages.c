@@ -98,14 +98,15 @@ static const msg_pattern TABLE[] = {
     /* ---- CHILD_SA --------------------------------------------------------- */
     /* quick_mode.c / child_create.c; "%#R=== %#R" <= 5.3.3. The SPIs (%.8x
      * in charon) are read as any text: a redacted or normalised SPI
-     * ("xxxxxxxx_i", a test harness's "SPISPI_i") still says it is up. */
+     * ("xxxxxxxx_i", a test harness's "SPISPI_i") still says it is up. The
+     * inbound SPI (MF_VALUE) tells a repeat of the line from a new SA. */
     R(EV_CHILD_ESTABLISHED, "IKE", "CHILD_SA %s{%u} established with SPIs %s_i %s_o and TS %#R === %#R",
-      MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
+      MF_CHILD, MF_CHILD_ID, MF_VALUE, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_CHILD_ESTABLISHED, "IKE", "CHILD_SA %s{%u} established with SPIs %s_i %s_o and TS %#R=== %#R",
-      MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
+      MF_CHILD, MF_CHILD_ID, MF_VALUE, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
     /* "%sCHILD_SA ..." 5.5.3+: "inbound " on a rekey responder */
     R(EV_CHILD_ESTABLISHED, "IKE", "inbound CHILD_SA %s{%u} established with SPIs %s_i %s_o and TS %#R === %#R",
-      MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
+      MF_CHILD, MF_CHILD_ID, MF_VALUE, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_CHILD_STATE, NULL, "CHILD_SA %s{%u} state change: %N => %N", MF_CHILD, MF_CHILD_ID, MF_FROM, MF_TO),
     R(EV_CHILD_CLOSING, "IKE", "closing CHILD_SA %s{%u} with SPIs %s_i (%llu bytes) %s_o (%llu bytes) and TS %#R === %#R",
       MF_CHILD, MF_CHILD_ID, MF_SKIP, MF_SKIP, MF_SKIP, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),

@@ -213,7 +213,7 @@ typedef enum msg_field {
     MF_NOTIFY,      /* notify type name */
     MF_TYPE,        /* transform type, payload type, auth class ... */
     MF_TEXT,        /* free text (summary, reason, key) */
-    MF_VALUE,       /* value of a dump key */
+    MF_VALUE,       /* value of a dump key; a CHILD_SA's inbound SPI */
     MF_PROPOSALS,
     MF_TS_LOCAL,
     MF_TS_REMOTE,

@@ -283,6 +283,8 @@ typedef struct negotiation {
     int64_t child_est_id;
     int child_ever_established;
     int child_est_count;       /* CHILD_SAs established so far */
+    uint64_t child_est_key;    /* the last one's unique id and inbound SPI (hashed): the same
+                                * line again (syslog to two files, a relay) is no new SA */
     uint32_t ike_est_seq;      /* when the lines that said so were read (neg_evidence.seq): */
     uint32_t child_est_seq;    /* a success's evidence ends there */
     /* An error notify read only from a received message's payload list

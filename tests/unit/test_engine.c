@@ -576,6 +576,26 @@ END_TEST
 /* The advice table: well formed, and its templates filled from the
  * diagnosis (the connection and the peer's address), with the stated
  * default where the log has no value. */
+/* The same "CHILD_SA ... established" line twice (syslog writing to two
+ * files, a relay repeating it) is one SA; a rekeyed SA (new unique id and
+ * SPIs) is another. */
+START_TEST(repeated_child_established_line_is_one_sa)
+{
+    static const char text[] =
+        "Jul 06 15:47:06 gw charon[1]: 09[IKE] <s2s|1> IKE_SA s2s[1] established between 192.0.2.1[gw]...198.51.100.9[br]\n"
+        "Jul 06 15:47:07 gw charon[1]: 09[IKE] <s2s|1> CHILD_SA net{1} established with SPIs c0fdc545_i 075798ab_o and TS 10.1.0.0/16 === 10.2.0.0/16\n"
+        "Jul 06 15:47:07 gw charon[1]: 09[IKE] <s2s|1> CHILD_SA net{1} established with SPIs c0fdc545_i 075798ab_o and TS 10.1.0.0/16 === 10.2.0.0/16\n"
+        "Jul 06 16:47:07 gw charon[1]: 11[IKE] <s2s|1> CHILD_SA net{2} established with SPIs c5a1b2c3_i 0a0b0c0d_o and TS 10.1.0.0/16 === 10.2.0.0/16\n";
+    collected c = run_text(text);
+    uint64_t up = 0;
+    for (size_t i = 0; i < c.n; i++)
+        if (c.d[i]->cls == IDG_CLASS_PHASE2_ESTABLISHED)
+            up++;
+    ck_assert_uint_eq(up, 2);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(advice_templates_are_filled)
 {
     ck_assert_int_eq(rec_templates_ok(), 1);
@@ -775,6 +795,7 @@ int main(void)
     tcase_add_test(tc, cut_negotiation_is_in_progress);
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
+    tcase_add_test(tc, repeated_child_established_line_is_one_sa);
     tcase_add_test(tc, success_evidence_ends_at_the_established_line);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
