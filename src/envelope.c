@@ -496,6 +496,57 @@ static char *parse_program_token(char *p, const char *end, span *name)
     return q + 1;
 }
 
+/* "IKE 15     : message": the prefix as a vendor's syslog template writes
+ * it (group, thread, padding, colon), seen behind a charon program only. */
+static bool parse_core_spaced(char *p, char *end, charon_line *out)
+{
+    if (end - p < 7 || !is_upper(p[0]) || !is_upper(p[1]) || !is_upper(p[2]) || p[3] != ' ' ||
+        !ascii_is_digit(p[4]))
+        return false;
+    char *q = p + 4;
+    int thread = 0;
+    while (q < end && ascii_is_digit(*q) && q - p < 7)
+        thread = thread * 10 + (*q++ - '0');
+    if (q < end && ascii_is_digit(*q))
+        return false;
+    q = skip_spaces(q, end);
+    if (q >= end || *q != ':')
+        return false;
+    return finish_prefix(q + 1, end, p, thread, -1, out);
+}
+
+/* "notic charon  [ 2452]:" -- a syslog level word, then the program with
+ * its pid padded inside the brackets (the same vendor template). Only a
+ * charon program is taken, so prose with a colon is not read as one.
+ * Returns the char after ':', or NULL. */
+static char *parse_leveled_program(char *p, const char *end, span *name)
+{
+    char *q = p;
+    while (q < end && (unsigned char)(*q - 'a') < 26)
+        q++;
+    if (q == p || q - p > 8 || q >= end || *q != ' ')
+        return NULL;
+    char *n = skip_spaces(q, end), *ne = n;
+    while (ne < end && !is_blank(*ne) && *ne != '[' && *ne != ':')
+        ne++;
+    span prog = make_span(n, ne);
+    if (ne == n || !is_charon_program(prog))
+        return NULL;
+    q = skip_spaces(ne, end);
+    if (q < end && *q == '[') {
+        q = skip_spaces(q + 1, end);
+        while (q < end && ascii_is_digit(*q))
+            q++;
+        if (q >= end || *q != ']')
+            return NULL;
+        q++;
+    }
+    if (q >= end || *q != ':' || (q + 1 < end && q[1] != ' '))
+        return NULL;
+    *name = prog;
+    return q + 1;
+}
+
 /* The message part behind an envelope: the charon prefix, or a bare
  * message when the envelope named a charon program. */
 static envelope_kind parse_body(char *p, char *end, parser *ps)
@@ -503,6 +554,8 @@ static envelope_kind parse_body(char *p, char *end, parser *ps)
     charon_line *out = ps->out;
     ps->body = p;
     if (parse_core(p, end, out))
+        return ENVELOPE_CHARON;
+    if (p < end && is_charon_program(out->program) && parse_core_spaced(p, end, out))
         return ENVELOPE_CHARON;
     if (p < end && is_charon_program(out->program)) {
         out->msg = make_span(p, end);
@@ -528,6 +581,8 @@ static envelope_kind parse_syslog_tail(char *p, char *end, parser *ps)
         char *host_end = token_end(p, end);
         out->host = make_span(p, host_end);
         body = parse_program_token(skip_spaces(host_end, end), end, &out->program);
+        if (!body)
+            body = parse_leveled_program(skip_spaces(host_end, end), end, &out->program);
         if (!body) {
             /* a time and words with no program: the words are the body
              * (a paste with the envelope cut down to its time) */
@@ -1577,9 +1632,12 @@ static bool classify_from_cache(envelope_cache *c, char *line, char *end,
     out->bare = 0;
     if (parse_core(body, end, out))
         return true;
-    /* parse_body's other charon case: a bare message from a charon program */
+    /* parse_body's other charon cases: a vendor's spaced prefix, a bare
+     * message from a charon program */
     if (!is_charon_program(out->program))
         return false;
+    if (parse_core_spaced(body, end, out))
+        return true;
     out->thread = -1;
     out->level = -1;
     memset(out->subsys, 0, sizeof out->subsys);
