@@ -434,6 +434,7 @@ static int daemon_kind(msg_kind k)
     case EV_NETLINK_UNAVAILABLE:
     case EV_DAEMON_GAVE_UP:
     case EV_DAEMON_EXEC_FAILED:
+    case EV_DAEMON_RUNNING:
     case EV_CRED_LOAD_FAILED:
     case EV_KEY_LOAD_FAILED:
     case EV_CONN_LOAD_FAILED:
@@ -2531,8 +2532,10 @@ static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_DAEMON_CRASH);
     if (in->ev->kind == EV_DAEMON_INIT_FAILED || in->ev->kind == EV_DAEMON_INIT_CAUSE ||
-        in->ev->kind == EV_DAEMON_EXEC_FAILED)
+        in->ev->kind == EV_DAEMON_EXEC_FAILED || in->ev->kind == EV_DAEMON_RUNNING)
         n->daemon_init_failed = 1;
+    if (in->ev->kind == EV_DAEMON_RUNNING && !n->pid_file.len)
+        set_span(&n->pid_file, in->f[MF_VALUE]);
     if (in->ev->kind == EV_DAEMON_EXEC_FAILED && !n->daemon_program.len) {
         /* the program as quoted, without its quotes (“...” or "...") */
         span prog = in->f[MF_VALUE];
@@ -3081,6 +3084,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NETLINK_UNAVAILABLE, fold_daemon_crash),
     ON(EV_DAEMON_GAVE_UP, fold_daemon_crash),
     ON(EV_DAEMON_EXEC_FAILED, fold_daemon_crash),
+    ON(EV_DAEMON_RUNNING, fold_daemon_crash),
     ON(EV_KE_MALFORMED, fold_ke_malformed),
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),

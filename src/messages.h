@@ -151,6 +151,7 @@ typedef enum msg_kind {
     EV_DAEMON_INIT_CAUSE,    /* feature %s in critical plugin '%s' has unmet dependency: %s */
     EV_NETLINK_UNAVAILABLE,  /* unable to create netlink socket: the kernel has no xfrm (IPsec) */
     EV_DAEMON_GAVE_UP,       /* the starter no longer restarts charon */
+    EV_DAEMON_RUNNING,       /* charon already running ('<pid file>' exists): a second one exits */
     EV_DAEMON_EXEC_FAILED,   /* the daemon could not be run at all (NetworkManager: "Failed to
                               * execute child process" charon-nm) */
     EV_CRED_LOAD_FAILED,     /* a certificate, key or CRL not loaded (stroke's "loading ... failed",

@@ -372,6 +372,7 @@ typedef struct negotiation {
     nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */
     nstr crash_signal;         /* the signal charon died of ("11") */
     uint8_t daemon_init_failed;  /* charon did not start at all */
+    nstr pid_file;             /* ... because its pid file exists (another charon runs) */
     nstr init_cause;           /* the unmet dependency of a critical plugin ("CUSTOM:kernel-ipsec"), or
                                 * why the daemon's program could not be run (daemon_program) */
     nstr daemon_program;       /* the daemon's program that could not be run at all */

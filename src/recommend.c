@@ -705,6 +705,7 @@ WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
 WHEN(no_private_key, in->own_key)
 WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
 WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
+WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(daemon_init_failed, in->daemon_init_failed)
@@ -1072,6 +1073,14 @@ static const advice ADVICE[] = {
      "secrets { eap-<user> { id = <user>; secret = <password> } } and "
      "connections.${conn}.remote.auth = eap-<method>."},
     /* this host */
+    {IDG_CLASS_CHARON_CRASHED, daemon_already_running, NULL, "local",
+     "Run one charon: stop the other one (or the service that started it) before this one starts, "
+     "or, if none runs, delete the stale pid file ${pid_file}.",
+     "Status > Services: restart the IPsec service (strongswan), which clears a stale pid file; "
+     "nothing else on pfSense may start its own charon.",
+     "pgrep -a charon: which charon runs; stop it (systemctl stop strongswan / strongswan-starter, "
+     "ipsec stop) when NetworkManager's strongSwan or L2TP plugin should run its own, or use that "
+     "one; rm ${pid_file} when no charon runs."},
     {IDG_CLASS_CHARON_CRASHED, daemon_not_run, NULL, "local",
      "Install charon-nm where NetworkManager's strongSwan plugin runs it (${daemon_program}): the "
      "distribution's charon-nm package, or a strongSwan build with --enable-nm whose prefix matches "
@@ -1248,6 +1257,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->daemon_program;
     if (IS("eap_user"))
         return in->eap_user;
+    if (IS("pid_file"))
+        return in->pid_file;
 #undef IS
     *known = 0;
     return NULL;

@@ -48,6 +48,7 @@ typedef struct rec_input {
     int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
+    const char *pid_file;       /* ... because this pid file exists (another charon runs) */
     const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */

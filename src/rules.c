@@ -700,6 +700,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
         in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
+        in.pid_file = v->cls == IDG_CLASS_CHARON_CRASHED ? S(&n->pid_file) : NULL;
         in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED &&
                                 (n->daemon_init_failed || n->netlink_error.len) && !n->crash_signal.len;
         in.kernel_no_xfrm = in.daemon_init_failed && n->netlink_error.len;
@@ -1576,7 +1577,13 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "the kernel refused its netlink socket (\"%s\"): this kernel, or the container charon "
             "runs in, gives it no IPsec (xfrm) support, so kernel-netlink provides no kernel-ipsec", nl)
             : NULL;
-        if (n->daemon_program.len) {
+        if (n->pid_file.len && !sig) {
+            v.detail = arena_printf(&rc->a,
+                "This charon did not start: another charon already runs on this host, or one that "
+                "died left its pid file behind ('%s' exists), so it exited at once. Whatever started "
+                "it (NetworkManager's plugin, ipsec start, systemd) gets no daemon, and no tunnel of "
+                "its comes up.", n->pid_file.p);
+        } else if (n->daemon_program.len) {
             v.detail = arena_printf(&rc->a,
                 "The IKE daemon never started: %s could not be run (%s). NetworkManager's strongSwan "
                 "plugin runs charon-nm from the path it was built with; the program is not there (not "
