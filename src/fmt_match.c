@@ -156,7 +156,10 @@ int fmt_match(const char *fmt, const char *msg, size_t n, span *caps, int maxcap
                 caps[nconv] = cap;
             return nconv + 1;
         }
-        const char *hit = mem_find(msg + pos, n - pos, lit, ln);
+        /* %H and %N capture at least one byte, even one that begins the
+         * literal (a redacted host "[server ip]" before "[") */
+        size_t from = pos + (size_t)((letter == 'H' || letter == 'N') && pos < n);
+        const char *hit = mem_find(msg + from, n - from, lit, ln);
         if (!hit)
             return -1;
         cap = (span){msg + pos, (size_t)(hit - (msg + pos))};

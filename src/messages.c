@@ -706,8 +706,11 @@ static inline __attribute__((always_inline)) int run_row(const msg_index *idx, u
             ev->f[field[k]] = (span){pos, 0}; /* conversions in a row */
             continue;
         }
-        const char *hit = find_lit(pos, end, fmt + lit_off[k], ll, idx->lit_word[i][k]);
-        if (!hit || (hit == pos && (nonempty >> k & 1)) ||
+        /* a conversion that must capture something takes at least its
+         * first byte, even one that begins the literal ("[server ip]") */
+        const char *from = pos + (nonempty >> k & 1);
+        const char *hit = from <= end ? find_lit(from, end, fmt + lit_off[k], ll, idx->lit_word[i][k]) : NULL;
+        if (!hit ||
             ((checked & ~nonempty) >> k & 1 && !fmt_capture_ok(conv[k], pos, (size_t)(hit - pos))))
             return 0;
         ev->f[field[k]] = (span){pos, (size_t)(hit - pos)};

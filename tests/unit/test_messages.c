@@ -107,6 +107,12 @@ START_TEST(matcher_captures_up_to_literals)
     ck_assert_int_eq(fmt_match("unable to install %s%s%sIPsec SA (SAD) in kernel", sad, strlen(sad), c, FMT_MAX_CONV), 3);
     ck_assert_int_eq((int)c[2].n, (int)strlen("inbound and outbound "));
     ck_assert_int_eq(fmt_count_conversions("a %s b %#R c %% d %.8x"), 3);
+    /* %H takes at least one byte: a redacted host that begins with the
+     * literal after it ("[server ip]" before "[") */
+    const char *red = "IKE_SA c[1] established between 10.0.0.8[10.0.0.8]...[server ip][[server ip]]";
+    ck_assert_int_eq(fmt_match("IKE_SA %s[%u] established between %H[%Y]...%H[%Y]", red, strlen(red), c, FMT_MAX_CONV), 6);
+    ck_assert(c[4].n == strlen("[server ip]") && memcmp(c[4].p, "[server ip]", c[4].n) == 0);
+    ck_assert(c[5].n == strlen("[server ip]") && memcmp(c[5].p, "[server ip]", c[5].n) == 0);
 }
 END_TEST
 
@@ -444,6 +450,17 @@ START_TEST(daemon_wordings)
     ck_assert_int_eq(classify("CFG", "trap not found, unable to acquire reqid 0", &ev), EV_TRAP_NOT_FOUND);
     assert_field(&ev, MF_VALUE, "0");
     ck_assert_int_eq(classify("KNL", "received an SADB_ACQUIRE with policy id 52 but no matching policy found", NULL), EV_TRAP_NOT_FOUND);
+    /* the compiled rows agree with fmt_match on a redacted host */
+    ck_assert_int_eq(classify("IKE", "IKE_SA c[1] established between 10.0.0.8[10.0.0.8]...[server ip][[server ip]]", &ev),
+                     EV_IKE_ESTABLISHED);
+    assert_field(&ev, MF_RHOST, "[server ip]");
+    assert_field(&ev, MF_RID, "[server ip]");
+    ck_assert_int_eq(classify("DMN", "charon already running ('/var/run/charon.pid' exists)", &ev), EV_DAEMON_RUNNING);
+    assert_field(&ev, MF_VALUE, "/var/run/charon.pid");
+    ck_assert_int_eq(classify("LIB", "building CRED_PRIVATE_KEY - RSA failed, tried 9 builders", &ev), EV_KEY_LOAD_FAILED);
+    assert_field(&ev, MF_TYPE, "RSA");
+    ck_assert_int_eq(classify("CFG", "  loaded IKE secret for %any", &ev), EV_SECRET_LOADED);
+    assert_field(&ev, MF_TEXT, "%any");
 }
 END_TEST
 
