@@ -2810,6 +2810,11 @@ static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r
 
 static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
 {
+    if (in->f[MF_TS_LOCAL].n && !n->install_cause) {
+        /* "can't install route for <selectors>, conflicts with IKE traffic" */
+        n->install_cause = INSTALL_ROUTE_IS_IKE;
+        set_span(&n->knl_error, in->l->msg);
+    }
     if (!n->knl_error.len)
         set_span(&n->knl_error, in->f[MF_TEXT]);
     /* the driver's own words (netlink extended ack), e.g. "mlx5_core:

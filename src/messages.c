@@ -460,6 +460,10 @@ static const msg_pattern TABLE[] = {
     R(EV_ROUTE_FAILED, "KNL", "unable to install source route for %H", MF_VALUE),
     R(EV_ROUTE_FAILED, "KNL", "installing route failed: %R via %H src %H dev %s", MF_TS_REMOTE, MF_SKIP, MF_VALUE, MF_SKIP),
     R(EV_KNL_ERROR, "KNL", "received netlink error: %s (%d)", MF_TEXT, MF_SKIP),
+    /* kernel_pfkey (5.1+): the policy's route would carry the IKE packets
+     * themselves; the policies then fail. The selectors tell it apart. */
+    R(EV_KNL_ERROR, "KNL", "can't install route for %R === %R %N, conflicts with IKE traffic",
+      MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
 
     /* ---- delete (§2.13) -------------------------------------------------------------------------- */
     R(EV_RECV_DELETE_IKE, "IKE", "received DELETE for IKE_SA %s[%u]", MF_NAME, MF_ID),

@@ -158,7 +158,8 @@ typedef enum cert_cause {
 typedef enum install_cause {
     INSTALL_UNKNOWN = 0,
     INSTALL_OFFLOAD,       /* the NIC's driver refused to offload it (the kernel's extended ack) */
-    INSTALL_SA_EXISTS      /* an SA with that SPI is already installed (ALREADY_DONE) */
+    INSTALL_SA_EXISTS,     /* an SA with that SPI is already installed (ALREADY_DONE) */
+    INSTALL_ROUTE_IS_IKE   /* the policy's route would carry the IKE traffic (kernel-pfkey) */
 } install_cause;
 
 /* ---- exchanges ------------------------------------------------------------ */

@@ -735,6 +735,7 @@ WHEN(send_error, in->send_error != NULL)
 WHEN(policy_conflict, in->policy_conflict)
 WHEN(route_failed, in->route_failed)
 WHEN(sa_exists, in->install_cause == INSTALL_SA_EXISTS)
+WHEN(route_is_ike, in->install_cause == INSTALL_ROUTE_IS_IKE)
 WHEN(ah_refused, in->p2_ah)
 WHEN(offload_refused, in->install_cause == INSTALL_OFFLOAD)
 WHEN(vip_not_requested, in->vip_cause == VIP_NOT_REQUESTED)
@@ -1154,6 +1155,14 @@ static const advice ADVICE[] = {
      "IPsec > Tunnels: no Phase 1 whose Remote Gateway is this firewall.",
      "ip xfrm state (and ip xfrm state flush for stale ones); one charon per host (no second ipsec "
      "starter, charon-systemd or charon-nm running); remote_addrs is not this host."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, route_is_ike, NULL, "either",
+     "Keep the IKE endpoints out of the tunnel's traffic: for traffic between the two gateways "
+     "themselves use transport mode, or tunnel networks behind them, not their own addresses.",
+     P2_PATH " > Mode: Transport for host-to-host between the two firewalls, or Local / Remote "
+     "Network: the networks behind them.",
+     "connections.${conn}.children.${child}: mode = transport for host-to-host, or local_ts / "
+     "remote_ts without the IKE addresses; on Linux kernel-netlink (not kernel-pfkey) handles "
+     "host-to-host tunnels."},
     {IDG_CLASS_PHASE2_INSTALL_FAILURE, ah_refused, NULL, "local",
      "The kernel refused the AH SA: load AH support in the kernel, or use ESP for this phase 2.",
      P2_PATH " > Protocol: ESP (AH is rarely needed and not supported everywhere).",

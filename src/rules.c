@@ -2118,6 +2118,10 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "",
             n->install_cause == INSTALL_OFFLOAD
                 ? "The network card's driver refused to offload the SA (hardware offload is on)."
+            : n->install_cause == INSTALL_ROUTE_IS_IKE
+                ? "The traffic selectors cover the two IKE endpoints themselves (a host-to-host "
+                  "tunnel between the gateways' own addresses): the route for them would carry the "
+                  "IKE packets into the tunnel, so kernel-pfkey installs neither route nor policies."
             : n->install_cause == INSTALL_SA_EXISTS
                 ? "The kernel already holds an SA with that SPI (ALREADY_DONE): another IKE daemon "
                   "or a second charon installs SAs on this host, an old SA was left behind, or the "
