@@ -473,6 +473,26 @@ static bool is_charon_program(span name)
     return false;
 }
 
+/* After a program's name: "[pid]" (padded inside the brackets if `padded`)
+ * if any, then ':' followed by a space or the end of the line. Returns the
+ * char after ':', or NULL. */
+static char *pid_and_colon(char *q, const char *end, bool padded)
+{
+    if (q < end && *q == '[') {
+        q++;
+        if (padded)
+            q = skip_spaces(q, end);
+        while (q < end && *q != ']' && !is_blank(*q))
+            q++;
+        if (q >= end || *q != ']')
+            return NULL;
+        q++;
+    }
+    if (q >= end || *q != ':' || (q + 1 < end && q[1] != ' '))
+        return NULL;
+    return q + 1;
+}
+
 /* "name:" or "name[pid]:" followed by a space or the end of the line.
  * Returns the char after ':', or NULL. */
 static char *parse_program_token(char *p, const char *end, span *name)
@@ -483,17 +503,10 @@ static char *parse_program_token(char *p, const char *end, span *name)
     if (q == p || q >= end)
         return NULL;
     char *name_end = q;
-    if (*q == '[') {
-        while (q < end && *q != ']' && !is_blank(*q))
-            q++;
-        if (q >= end || *q != ']')
-            return NULL;
-        q++;
-    }
-    if (q >= end || *q != ':' || (q + 1 < end && q[1] != ' '))
-        return NULL;
-    *name = make_span(p, name_end);
-    return q + 1;
+    q = pid_and_colon(q, end, false);
+    if (q)
+        *name = make_span(p, name_end);
+    return q;
 }
 
 /* "IKE 15     : message": the prefix as a vendor's syslog template writes
@@ -532,19 +545,10 @@ static char *parse_leveled_program(char *p, const char *end, span *name)
     span prog = make_span(n, ne);
     if (ne == n || !is_charon_program(prog))
         return NULL;
-    q = skip_spaces(ne, end);
-    if (q < end && *q == '[') {
-        q = skip_spaces(q + 1, end);
-        while (q < end && ascii_is_digit(*q))
-            q++;
-        if (q >= end || *q != ']')
-            return NULL;
-        q++;
-    }
-    if (q >= end || *q != ':' || (q + 1 < end && q[1] != ' '))
-        return NULL;
-    *name = prog;
-    return q + 1;
+    q = pid_and_colon(skip_spaces(ne, end), end, true);
+    if (q)
+        *name = prog;
+    return q;
 }
 
 /* The message part behind an envelope: the charon prefix, or a bare
