@@ -717,6 +717,7 @@ WHEN(eap_method_refused, in->eap_nak != 0)
 WHEN(eap_user_no_secret, in->eap_user && in->eap_no_key)
 WHEN(eap_user_rejected, in->eap_user != NULL)
 WHEN(psk_missing, in->psk_missing)
+WHEN(psk_ambiguous, in->any_psks > 1 && (in->cls == IDG_CLASS_PHASE1_PSK_MISMATCH || in->mm_unencrypted))
 WHEN(ike_auth_not_arrived, in->half_open && in->half_open_stage == 1)
 WHEN(silent_after_our_auth, in->half_open && in->half_open_stage == 2)
 WHEN(init_answers_lost, in->half_open && in->half_open_stage == 3)
@@ -801,6 +802,14 @@ static const advice ADVICE[] = {
     /* identities and keys */
     {IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH, NULL, rec_identifier, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH, NULL, rec_identifier, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_PSK_MISMATCH, psk_ambiguous, NULL, "local",
+     "Keep one pre-shared key for %any on this end, the peer's (or bind each key to its peer's "
+     "address or identity): with several, charon may pick another one for this peer.",
+     P1_PATH " > Pre-Shared Key: the peer's key; VPN > IPsec > Pre-Shared Keys: no second entry "
+     "for 'any' with another key.",
+     "the secrets files: one ': PSK' for %any, or '<peer address or id> : PSK \"...\"' per peer "
+     "(NetworkManager L2TP leaves a /etc/ipsec.d/nm-l2tp-ipsec-*.secrets file per connection: "
+     "remove the stale ones), then ipsec rereadsecrets."},
     {IDG_CLASS_PHASE1_PSK_MISMATCH, psk_missing, NULL, "local",
      "Add a pre-shared key for this peer on this end (the same key as the peer's).",
      P1_PATH " > Pre-Shared Key: enter the peer's key (mobile clients: VPN > IPsec > Pre-Shared "
@@ -962,6 +971,15 @@ static const advice ADVICE[] = {
      "RADIUS) that holds the user.",
      "secrets { xauth-<user> { id = <user>; secret = <password> } } (or the RADIUS server), "
      "connections.${conn}.remote-xauth.auth = xauth."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, psk_ambiguous, NULL, "local",
+     "First keep one pre-shared key for %any on this end, the peer's (several were loaded, and "
+     "a peer that cannot decrypt this end's message may answer in the clear); if it still "
+     "fails, accept the unencrypted Main Mode ID and HASH such a peer sends.",
+     P1_PATH " > Pre-Shared Key: the peer's key, no second one for 'any'; then, if needed, VPN > "
+     "IPsec > Advanced Settings: 'Accept unencrypted ID and HASH payloads in IKEv1 Main Mode'.",
+     "the secrets files: one ': PSK' for %any or one per peer (NetworkManager L2TP leaves a "
+     "/etc/ipsec.d/nm-l2tp-ipsec-*.secrets file per connection: remove the stale ones), ipsec "
+     "rereadsecrets; then, if needed, charon { accept_unencrypted_mainmode_messages = yes }."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, mm_unencrypted, NULL, "local",
      "Let this end accept the unencrypted Main Mode ID and HASH such a peer sends (or set the peer "
      "to encrypt them); if the peer normally encrypts them, check that both ends have the same "

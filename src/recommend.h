@@ -64,6 +64,7 @@ typedef struct rec_input {
                                  * 4 Main Mode message 5 on UDP 4500 (after NAT detection) */
     int v2_undecryptable;       /* authentication failure, IKEv2: 1 the peer answered unprotected,
                                  * 2 its messages do not decrypt (damaged on the way, or other keys) */
+    unsigned any_psks;          /* pre-shared keys loaded for %any (more than one: ambiguous) */
     int mm_unencrypted;         /* authentication failure, IKEv1: the peer sent its Main Mode ID
                                  * or HASH unencrypted (as some SonicWall devices do) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */

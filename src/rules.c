@@ -715,6 +715,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.no_route = v->no_route;
         in.v2_undecryptable = v->v2_undecryptable;
         in.mm_unencrypted = v->mm_unencrypted;
+        in.any_psks = rc->conf->any_psks;
         in.half_open_stage = n->half_open_waited_ms ? 1 : v->half_open_stage;
         in.unanswered_after = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? v->unanswered_after : 0;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
