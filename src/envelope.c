@@ -290,6 +290,23 @@ static void set_time(parser *ps, const char *b, const char *e, int64_t ts, stamp
     ps->stamp = kind;
 }
 
+bool envelope_time_alone(span text)
+{
+    const char *b = text.p, *e = text.p + text.n;
+    while (b < e && is_blank(*b))
+        b++;
+    while (e > b && is_blank(e[-1]))
+        e--;
+    if (e - b < 8)
+        return false;
+    for (size_t k = 1; k < sizeof stamp_parsers / sizeof stamp_parsers[0]; k++) {
+        int64_t ts;
+        if (stamp_parsers[k]((char *)b, e, &ts) == e)
+            return true;
+    }
+    return false;
+}
+
 /* ---- the charon core prefix -------------------------------------------- */
 
 /* All digits (at most 18, so no overflow) -> value, else -1. */

@@ -567,7 +567,7 @@ static size_t first_word_len(span s)
 static bool is_continuation(const line_source *ls, envelope_kind kind, const charon_line *l)
 {
     if (!ls->holding || (kind != ENVELOPE_NONE && kind != ENVELOPE_BARE) || !has_text(l->raw) ||
-        is_elision(l->raw))
+        is_elision(l->raw) || envelope_time_alone(l->raw))
         return false;
     /* a bare message in an envelope (another program's line, a time) is a
      * line of its own */

@@ -19,6 +19,8 @@
 #ifndef IDG_LINE_SOURCE_H
 #define IDG_LINE_SOURCE_H
 
+#include <stdbool.h>
+
 #include "charon_line.h"
 #include "ipsecdiag/ipsecdiag.h"
 
@@ -92,6 +94,11 @@ typedef enum envelope_kind {
 
 envelope_kind envelope_classify(char *line, size_t len, uint64_t lineno,
                                 charon_line *out);
+
+/* Whether the text is a time stamp and nothing else (blanks around it
+ * aside): a GUI copy that put each line's time on a line of its own. Such
+ * a line is never the tail of a wrapped line. */
+bool envelope_time_alone(span text);
 
 /*
  * envelope_cache: the header of the last charon line classified through it

@@ -740,6 +740,29 @@ START_TEST(test_elision_not_a_tail)
 }
 END_TEST
 
+/* A GUI copy that put each line's time on a line of its own: the time is
+ * no tail of the long message line before it. */
+START_TEST(test_time_alone_not_a_tail)
+{
+    static const char *const times[] = {"Sep 1 15:24:00", "Sep  1 15:24:00", "  2025-09-01T15:24:00+02:00 ",
+                                        "2025-09-01 15:24:00"};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "09[ENC] generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr N(MOBIKE_SUP) N(EAP_ONLY) ]\n"
+                 "%s\n"
+                 "09[IKE] establishing CHILD_SA vpn-1{45}\n", times[i]);
+        idg_stats st;
+        got g = run(text, 0, &st);
+        ck_assert_uint_eq(g.n, 2);
+        ck_assert_str_eq(g.v[0].msg, "generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr "
+                                     "N(MOBIKE_SUP) N(EAP_ONLY) ]");
+        ck_assert_uint_eq(st.joined_lines, 0);
+        got_free(&g);
+    }
+}
+END_TEST
+
 /*
  * Bare lines (no envelope, no prefix: `ipsec up` output, a message pasted
  * alone) come out with bare = 1 and the text as the message, counted
@@ -1127,6 +1150,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(repair, test_wrap_words);
     tcase_add_test(repair, test_wrap_not_prose);
     tcase_add_test(repair, test_elision_not_a_tail);
+    tcase_add_test(repair, test_time_alone_not_a_tail);
     tcase_add_test(repair, test_duplicates);
     tcase_add_test(repair, test_bare_lines);
     tcase_add_test(repair, test_bare_duplicate);
