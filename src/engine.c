@@ -2134,6 +2134,7 @@ static void fold_invalid_ke(const fold_in *in, negotiation *n, fold_result *r)
         set_span(&n->ke_offered, in->f[MF_ALG1]);
     set_span(&n->ke_requested, in->f[MF_ALG2]);
     n->ke_role = in->ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+    n->ke_seq = (uint32_t)in->e->line;
     set_role(n, n->ke_role);
     r->phase = 1;
 }

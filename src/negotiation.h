@@ -336,6 +336,8 @@ typedef struct negotiation {
     int notify_phase;
     nstr ke_offered, ke_requested;
     idg_role ke_role;
+    uint32_t ke_seq;           /* when the INVALID_KE was read (neg_evidence.seq): a retry's
+                                * warning's evidence ends there */
     nstr unencrypted_type;     /* "payload type %N was not encrypted": the first such type */
     uint8_t mm_unencrypted_id; /* ... was ID_V1 or HASH_V1 before the IKE_SA came up (Main Mode) */
     /* the same for a CREATE_CHILD_SA (PFS): a warning of phase 2 */

@@ -1751,6 +1751,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
         as_warning(&v, 0.9);
         v.title = "Phase 1 DH group retried (INVALID_KE_PAYLOAD)";
+        v.ev_last = n->ke_seq; /* the exchange that retried, not the IKE_AUTH after it */
         int resp = n->ke_role == IDG_ROLE_RESPONDER;
         add_off(rc, "phase1.dh_group", resp ? S(&n->ke_requested) : S(&n->ke_offered),
                 resp ? S(&n->ke_offered) : S(&n->ke_requested));
