@@ -596,6 +596,36 @@ START_TEST(repeated_child_established_line_is_one_sa)
 }
 END_TEST
 
+/* A retried INVALID_KE is a warning whose evidence ends at the INVALID_KE:
+ * the IKE_AUTH of the retried SA is the success's. */
+START_TEST(invalid_ke_retry_evidence_ends_at_the_retry)
+{
+    static const char text[] =
+        "09[IKE] <a|1> initiating IKE_SA a[1] to 192.0.2.2\n"
+        "09[ENC] <a|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "10[ENC] <a|1> parsed IKE_SA_INIT response 0 [ N(INVAL_KE) ]\n"
+        "10[IKE] <a|1> peer didn't accept DH group MODP_2048, it requested ECP_256\n"
+        "10[IKE] <a|1> initiating IKE_SA a[1] to 192.0.2.2\n"
+        "11[ENC] <a|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "11[IKE] <a|1> authentication of 'gw-a' (myself) with pre-shared key\n"
+        "11[ENC] <a|1> generating IKE_AUTH request 1 [ IDi AUTH SA TSi TSr ]\n"
+        "12[IKE] <a|1> IKE_SA a[1] established between 192.0.2.1[gw-a]...192.0.2.2[gw-b]\n";
+    collected c = run_text(text);
+    int seen = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        const idg_diagnosis *d = c.d[i];
+        if (d->cls != IDG_CLASS_PHASE1_DH_GROUP_MISMATCH)
+            continue;
+        seen = 1;
+        ck_assert_int_eq(d->severity, IDG_SEVERITY_WARNING);
+        ck_assert_uint_gt(d->n_evidence, 0);
+        ck_assert_ptr_nonnull(strstr(d->evidence[d->n_evidence - 1].text, "requested ECP_256"));
+    }
+    ck_assert_int_eq(seen, 1);
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(advice_templates_are_filled)
 {
     ck_assert_int_eq(rec_templates_ok(), 1);
@@ -796,6 +826,7 @@ int main(void)
     tcase_add_test(tc, ikev2_initiator_narrowing_and_half_open);
     tcase_add_test(tc, daemon_restart_splits_sessions);
     tcase_add_test(tc, repeated_child_established_line_is_one_sa);
+    tcase_add_test(tc, invalid_ke_retry_evidence_ends_at_the_retry);
     tcase_add_test(tc, success_evidence_ends_at_the_established_line);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
