@@ -666,6 +666,7 @@ static int relevant_kind(msg_kind k)
     case EV_CONF_ADDED:
     case EV_SECRETS_REREAD:
     case EV_SECRET_LOADED:
+    case EV_FILE_OPEN_FAILED:
     case EV_KNL_ERROR:
         return 0;
     default:
@@ -2580,6 +2581,16 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
 
 /* A credential that did not load: the first one, "<what>: <why>". A
  * warning of its own, or the cause of a connection that did not load. */
+/* msg, trimmed and cut to fit (without splitting a UTF-8 sequence), as a
+ * C string in dst[cap]. */
+static void copy_cut(char *dst, size_t cap, span msg)
+{
+    ascii_trim(&msg.p, &msg.n);
+    size_t len = utf8_cut(msg.p, msg.n, cap - 1);
+    memcpy(dst, msg.p, len);
+    dst[len] = '\0';
+}
+
 static void set_cred_failed(negotiation *n, span msg)
 {
     ascii_trim(&msg.p, &msg.n);   /* stroke indents its lines */
@@ -2601,19 +2612,21 @@ static void fold_cred_load_failed(const fold_in *in, negotiation *n, fold_result
  * the file: that one is kept. Only the first credential is reported. */
 static void fold_key_load_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
+    conf_store *cs = &in->e->conf;
+    span msg = in->l->msg;
     int named = in->f[MF_TYPE].n == 0;   /* not the factory's line */
+    if (!named && cs->open_failed[0] && in->e->line - cs->open_failed_line <= 2) {
+        /* the builder could not open the file just before: that line
+         * names the file and why ("Permission denied") */
+        msg = (span){cs->open_failed, strlen(cs->open_failed)};
+        named = 1;
+    }
     if (!n->cred_failed.len || (n->cred_key == 1 && named)) {
-        set_cred_failed(n, in->l->msg);
+        set_cred_failed(n, msg);
         n->cred_key = named ? 2 : 1;
     }
-    char *keep = in->e->conf.key_failed;
-    if (!keep[0] || named) {
-        span m = in->l->msg;
-        ascii_trim(&m.p, &m.n);
-        size_t len = m.n < sizeof in->e->conf.key_failed - 1 ? m.n : sizeof in->e->conf.key_failed - 1;
-        memcpy(keep, m.p, len);
-        keep[len] = '\0';
-    }
+    if (!cs->key_failed[0] || named)
+        copy_cut(cs->key_failed, sizeof cs->key_failed, msg);
     if (!n->cred_warned)
         n->cred_warned = 1;
     r->phase = 1;
@@ -3358,6 +3371,16 @@ static void on_line(void *user, const charon_line *l)
 {
     idg_engine *e = user;
     msg_event *const ev = &e->ev;
+    charon_line trimmed;
+    if (__builtin_expect(l->msg.n && (unsigned char)l->msg.p[l->msg.n - 1] >= 0x80, 0)) {
+        /* a pictograph a blogger put after the line is no part of it */
+        size_t n = utf8_trim_pictographs(l->msg.p, l->msg.n);
+        if (n != l->msg.n) {
+            trimmed = *l;
+            trimmed.msg.n = n;
+            l = &trimmed;
+        }
+    }
     /* (a flattened paste classifies as its first message, so it is tried
      * before the table) */
     if (__builtin_expect(l->bare && l->msg.n >= FLAT_MIN_LEN, 0) && !e->in_flat &&
@@ -3398,6 +3421,10 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_SECRETS_REREAD:
         e->conf.any_psks = 0;
+        return;
+    case EV_FILE_OPEN_FAILED:
+        copy_cut(e->conf.open_failed, sizeof e->conf.open_failed, l->msg);
+        e->conf.open_failed_line = e->line;
         return;
     case EV_SECRET_LOADED:
         if (span_eq(ev->f[MF_TYPE], "IKE") &&

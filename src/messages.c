@@ -74,6 +74,8 @@ static const msg_pattern TABLE[] = {
     /* stroke_cred.c: ipsec.secrets (and what it includes) */
     R(EV_SECRETS_REREAD, "CFG", "rereading secrets", NOF),
     R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
+    /* pem/sshkey builders (libstrongswan): the file of a key or certificate */
+    R(EV_FILE_OPEN_FAILED, "LIB", "  opening '%s' failed: %s", MF_VALUE, MF_TEXT),
 
     /* ---- starting an IKE_SA (§2.1) --------------------------------------- */
     /* ike_init.c build_i; %d <= 6.0.5, %u 6.0.6+ (same text) */
@@ -1111,7 +1113,7 @@ const char *msg_kind_name(msg_kind k)
     static const char *const names[] = {
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
-        N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED),
+        N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

@@ -30,6 +30,7 @@ typedef enum msg_kind {
     EV_CONF_ADDED,           /* "added vici connection: %s" and friends */
     EV_SECRETS_REREAD,       /* stroke: "rereading secrets" (the secrets are loaded anew) */
     EV_SECRET_LOADED,        /* stroke: "  loaded %N secret for %s" (type, identities) */
+    EV_FILE_OPEN_FAILED,     /* a credential file's builder: "  opening '%s' failed: %s" */
     /* lifecycle */
     EV_INITIATING_V2,
     EV_INITIATING_MM,

@@ -549,6 +549,11 @@ typedef struct conf_store {
      * more than one and charon uses one of them for every peer that has
      * no more specific secret */
     unsigned any_psks;
+    /* the last credential file that could not be opened ("opening '...'
+     * failed: <reason>", cut to fit) and the line it was on: the reason
+     * of a key that does not load just after */
+    char open_failed[192];
+    uint64_t open_failed_line;
 } conf_store;
 
 void conf_store_init(conf_store *cs);

@@ -1013,11 +1013,13 @@ static const advice ADVICE[] = {
      "connections.${conn}.local.auth / remote.auth, local.id / remote.id, aggressive and the secrets "
      "must match the peer's."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, key_not_loaded, NULL, "local",
-     "Make this end's private key loadable: give its passphrase, or store it unencrypted, in a "
-     "format charon reads (PEM or DER: RSA, ECDSA, Ed25519 or PKCS#8), and load it again.",
+     "Make this end's private key loadable: readable by charon (the file's owner and mode), with "
+     "its passphrase or unencrypted, in a format charon reads (PEM or DER: RSA, ECDSA, Ed25519 or "
+     "PKCS#8), and load it again.",
      "System > Cert. Manager > Certificates: import this end's certificate again with its "
      "private key (unencrypted PEM), then Status > IPsec: reload.",
-     "openssl pkey -in <key file> -noout (asks for a passphrase if it has one); swanctl: the key "
+     "ls -l <key file> (root may read it; AppArmor/SELinux allow charon); openssl pkey -in <key "
+     "file> -noout (asks for a passphrase if it has one); swanctl: the key "
      "in /etc/swanctl/private (rsa, ecdsa, pkcs8) and its passphrase in secrets.private-<name>.secret, "
      "then swanctl --load-creds; ipsec.secrets: ': RSA <file> \"<passphrase>\"', then ipsec "
      "rereadsecrets."},

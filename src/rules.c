@@ -2390,8 +2390,9 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
         v.detail = arena_printf(&rc->a,
             "This end's private key did not load (\"%s\"): a connection that authenticates this end "
             "with it (its certificate or an RSA/ECDSA signature) cannot authenticate, and its peer "
-            "gets no valid AUTH. A key protected by a passphrase needs that passphrase; a key file "
-            "must be an RSA, ECDSA, Ed25519 or PKCS#8 key in PEM or DER.", n->cred_failed.p);
+            "gets no valid AUTH. The file must be readable by charon; a key protected by a "
+            "passphrase needs that passphrase; a key file must be an RSA, ECDSA, Ed25519 or PKCS#8 "
+            "key in PEM or DER.", n->cred_failed.p);
         emit(rc, n, &v);
         return;
     }

@@ -113,3 +113,34 @@ char *utf8_put(char *w, uint32_t cp)
     }
     return w;
 }
+
+static bool is_pictograph(uint32_t cp)
+{
+    return (cp >= 0x2190 && cp <= 0x2BFF) || (cp >= 0x1F000 && cp <= 0x1FAFF) || cp == 0xFE0F ||
+           cp == 0x200D || cp == 0x20E3;
+}
+
+size_t utf8_trim_pictographs(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n == 0 || p[n - 1] < 0x80)
+            return n;
+        /* the last sequence: back to its lead byte (at most 3 back) */
+        size_t b = n - 1;
+        while (b > 0 && n - b < 4 && (p[b] & 0xC0) == 0x80)
+            b--;
+        size_t len = utf8_seq_len(s + b, n - b);
+        if (len != n - b || len < 3)
+            return n;
+        uint32_t cp = len == 3 ? (uint32_t)(p[b] & 0x0F) << 12 | (uint32_t)(p[b + 1] & 0x3F) << 6 |
+                                     (uint32_t)(p[b + 2] & 0x3F)
+                               : (uint32_t)(p[b] & 0x07) << 18 | (uint32_t)(p[b + 1] & 0x3F) << 12 |
+                                     (uint32_t)(p[b + 2] & 0x3F) << 6 | (uint32_t)(p[b + 3] & 0x3F);
+        if (!is_pictograph(cp))
+            return n;
+        n = b;
+    }
+}

@@ -111,6 +111,13 @@ static inline size_t utf8_cut(const char *s, size_t n, size_t max)
  * The text keeps its length and comes out valid. */
 void utf8_replace_invalid(char *s, size_t n, unsigned flags);
 
+/* The length of s[0..n) without the pictographs (emoji, dingbats, arrows,
+ * symbols: U+2190..U+2BFF, U+1F000..U+1FAFF, with their variation
+ * selector, joiner and keycap marks) and blanks that end it: the note a
+ * blogger adds after a pasted log line ("... established ...]📌"). charon
+ * writes none of them. Well-formed text only. */
+size_t utf8_trim_pictographs(const char *s, size_t n);
+
 /* Writes code point cp as UTF-8 at w (1 to 4 bytes; NUL, surrogates and
  * values past U+10FFFF as '?') and returns the end. */
 char *utf8_put(char *w, uint32_t cp);

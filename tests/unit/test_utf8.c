@@ -255,6 +255,31 @@ END_TEST
 
 /* ---- encoding -------------------------------------------------------------------- */
 
+/* Pictographs and blanks that end a line go; letters, punctuation and a
+ * pictograph inside the text stay. */
+START_TEST(test_trim_pictographs)
+{
+    static const struct {
+        const char *in;
+        size_t keep;
+    } cases[] = {
+        {"established between a[b]...c[d]\xF0\x9F\x93\x8C", 31},          /* U+1F4CC pushpin */
+        {"established between a[b]...c[d] \xE2\x9C\x85 ", 31},             /* U+2705 check mark */
+        {"x]\xE2\x9A\xA0\xEF\xB8\x8F", 2},                                 /* U+26A0 + VS16 */
+        {"x] \xF0\x9F\x91\x89\xF0\x9F\x8F\xBD", 2},                       /* pointing hand + skin tone */
+        {"sending 'Jos\xC3\xA9'", 15},                                      /* a letter stays */
+        {"CN=M\xC3\xBCller", 10},
+        {"\xE2\x86\x92 arrow first, text last", 26},                        /* inside: stays */
+        {"\xF0\x9F\x93\x8C", 0},
+        {"", 0},
+        {"truncated \xF0\x9F\x93", 13},                                      /* not well-formed: kept */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(utf8_trim_pictographs(cases[i].in, strlen(cases[i].in)) == cases[i].keep,
+                      "case %zu: %zu", i, utf8_trim_pictographs(cases[i].in, strlen(cases[i].in)));
+}
+END_TEST
+
 START_TEST(test_put)
 {
     static const struct {
@@ -306,6 +331,7 @@ static Suite *utf8_suite(void)
     tcase_add_test(text, test_replace_positions);
     tcase_add_test(text, test_cut);
     tcase_add_test(text, test_put);
+    tcase_add_test(text, test_trim_pictographs);
     suite_add_tcase(s, text);
     return s;
 }
