@@ -519,16 +519,21 @@ typedef struct outcome {
     const char *word;     /* failed, established, no_conclusion */
     size_t errors, warnings, established;
     const idg_diagnosis *first_error;
+    const idg_diagnosis *lead_error; /* the most certain (the first of those): the headline */
 } outcome;
 
 static outcome report_outcome(const idg_report *r)
 {
-    outcome o = {"no_conclusion", 0, 0, 0, NULL};
+    outcome o = {"no_conclusion", 0, 0, 0, NULL, NULL};
     for (size_t i = 0; i < r->n_items; i++) {
         const idg_diagnosis *d = r->items[i];
         if (d->severity == IDG_SEVERITY_ERROR) {
             if (o.first_error == NULL)
                 o.first_error = d;
+            /* a leftover of an earlier attempt, read less certainly, does
+             * not headline a log whose later failure is precise */
+            if (o.lead_error == NULL || d->confidence > o.lead_error->confidence)
+                o.lead_error = d;
             o.errors++;
         } else if (d->severity == IDG_SEVERITY_WARNING)
             o.warnings++;
@@ -547,8 +552,9 @@ static char *summary_sentence(const idg_report *r, const outcome *o)
 {
     strbuf sb = STRBUF_INIT;
     if (o->errors) {
-        const idg_diagnosis *d = o->first_error;
-        strbuf_printf(&sb, "%zu failure%s found; first: %s", o->errors, o->errors == 1 ? "" : "s",
+        const idg_diagnosis *d = o->lead_error;
+        strbuf_printf(&sb, "%zu failure%s found; %s: %s", o->errors, o->errors == 1 ? "" : "s",
+                      d == o->first_error ? "first" : "most certain",
                       d->title ? d->title : idg_class_get(d->cls)->title);
         if (d->connection)
             strbuf_printf(&sb, " (connection %s)", d->connection);

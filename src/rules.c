@@ -1762,8 +1762,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "round trip; it is not a failure by itself.", S(&n->ke_offered), S(&n->ke_requested))
             : arena_printf(&rc->a,
                 "The peer did not accept DH group %s and requested %s (INVALID_KE_PAYLOAD); this end "
-                "retried with %s%s.", S(&n->ke_offered), S(&n->ke_requested), S(&n->ke_requested),
-                n->ike_established ? " and the IKE_SA came up" : "");
+                "%s with %s%s.", S(&n->ke_offered), S(&n->ke_requested),
+                n->ike_established ? "retried" : "retries", S(&n->ke_requested),
+                n->ike_established ? " and the IKE_SA came up" : " (the log ends before the retry's outcome)");
         if (n->invalid_ke_warned) {
             neg_clear_facts(n, F1_MASK);
             return;

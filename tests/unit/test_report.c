@@ -388,6 +388,30 @@ START_TEST(tunnel_rows_of_many_tunnels)
 }
 END_TEST
 
+/* The summary headlines the most certain failure: a leftover of an
+ * earlier attempt read with less confidence does not come first. */
+START_TEST(summary_leads_with_the_most_certain_failure)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis vague = initiator_view(), exact = initiator_view();
+    vague.cls = IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+    vague.confidence = 0.6;
+    exact.cls = IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH;
+    exact.confidence = 0.95;
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &vague);
+    idg_report_add(r, &exact);
+    char *s = idg_report_render(r, IDG_FORMAT_JSON);
+    json_t *j = json_loads(s, 0, NULL);
+    const char *sum = json_string_value(json_object_get(j, "summary"));
+    ck_assert_ptr_nonnull(strstr(sum, "most certain: "));
+    ck_assert_ptr_nonnull(strstr(sum, idg_class_get(exact.cls)->title));
+    json_decref(j);
+    free(s);
+    idg_report_free(r);
+}
+END_TEST
+
 /* A road-warrior connection: its clients share one row, which counts their
  * distinct addresses (a repeat of one client counts once) and says so in
  * the text table. */
@@ -662,6 +686,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, tunnel_rows_of_many_tunnels);
     tcase_add_test(tc, unnamed_row_joins_its_named_tunnel);
     tcase_add_test(tc, tunnel_row_counts_its_peers);
+    tcase_add_test(tc, summary_leads_with_the_most_certain_failure);
     tcase_add_test(tc, daemon_diagnosis_is_no_tunnel);
     tcase_add_test(tc, repeats_are_folded);
     tcase_add_test(tc, streamed_render_equals_whole);
