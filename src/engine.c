@@ -1778,15 +1778,21 @@ static void fold_ike_state(const fold_in *in, negotiation *n, fold_result *r)
     }
 }
 
+/* FNV-1a of s, continuing from h. */
+static uint64_t span_hash(uint64_t h, span s)
+{
+    for (size_t i = 0; i < s.n; i++)
+        h = (h ^ (unsigned char)s.p[i]) * 1099511628211ull;
+    return h;
+}
+
 static void fold_child_established(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t cid;
-    uint64_t key = 1469598103934665603ull;
-    for (size_t i = 0; i < in->f[MF_CHILD_ID].n; i++)
-        key = (key ^ (unsigned char)in->f[MF_CHILD_ID].p[i]) * 1099511628211ull;
-    key = (key ^ '{') * 1099511628211ull;
-    for (size_t i = 0; i < in->f[MF_VALUE].n; i++)
-        key = (key ^ (unsigned char)in->f[MF_VALUE].p[i]) * 1099511628211ull;
+    /* unique id '{' inbound SPI: one SA's line, however often it is read */
+    uint64_t key = span_hash(span_hash(1469598103934665603ull, in->f[MF_CHILD_ID]),
+                             (span){"{", 1});
+    key = span_hash(key, in->f[MF_VALUE]);
     r->phase = 2;
     if (n->child_ever_established && key == n->child_est_key)
         return;   /* this SA's line again */
@@ -2112,6 +2118,16 @@ static void fold_error_notify_v2(const fold_in *in, negotiation *n, fold_result 
     on_notify(n, in->ev->f[MF_NOTIFY], 2, in->ev->kind == EV_NOTIFY_CHILD, r);
 }
 
+/* The groups of an INVALID_KE_PAYLOAD: the first offered, the last asked
+ * for, and which end asked (the _R line: this end). */
+static void note_invalid_ke(const fold_in *in, nstr *offered, nstr *requested, idg_role *role)
+{
+    if (!offered->len)
+        set_span(offered, in->f[MF_ALG1]);
+    set_span(requested, in->f[MF_ALG2]);
+    *role = in->ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+}
+
 /* INVALID_KE_PAYLOAD, either end: the DH group offered and the one asked
  * for. */
 static void fold_invalid_ke(const fold_in *in, negotiation *n, fold_result *r)
@@ -2121,20 +2137,14 @@ static void fold_invalid_ke(const fold_in *in, negotiation *n, fold_result *r)
         /* a CREATE_CHILD_SA with PFS (the IKE_SA is up, even when the
          * paste starts after it): the group is retried, a warning of
          * phase 2 */
-        if (!n->ke2_offered.len)
-            set_span(&n->ke2_offered, in->f[MF_ALG1]);
-        set_span(&n->ke2_requested, in->f[MF_ALG2]);
-        n->ke2_role = in->ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+        note_invalid_ke(in, &n->ke2_offered, &n->ke2_requested, &n->ke2_role);
         if (!n->ke2_warned)
             n->ke2_warned = 1;
         r->phase = 2;
         return;
     }
     fact(n, F1_INVALID_KE);
-    if (!n->ke_offered.len)
-        set_span(&n->ke_offered, in->f[MF_ALG1]);
-    set_span(&n->ke_requested, in->f[MF_ALG2]);
-    n->ke_role = in->ev->kind == EV_INVALID_KE_I ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER;
+    note_invalid_ke(in, &n->ke_offered, &n->ke_requested, &n->ke_role);
     n->ke_seq = (uint32_t)in->e->line;
     set_role(n, n->ke_role);
     r->phase = 1;
@@ -2579,8 +2589,6 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
     r->terminal = 1;
 }
 
-/* A credential that did not load: the first one, "<what>: <why>". A
- * warning of its own, or the cause of a connection that did not load. */
 /* msg, trimmed and cut to fit (without splitting a UTF-8 sequence), as a
  * C string in dst[cap]. */
 static void copy_cut(char *dst, size_t cap, span msg)
@@ -2597,6 +2605,8 @@ static void set_cred_failed(negotiation *n, span msg)
     set_span(&n->cred_failed, msg);
 }
 
+/* A credential that did not load: the first one, "<what>: <why>". A
+ * warning of its own, or the cause of a connection that did not load. */
 static void fold_cred_load_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->cred_failed.len)

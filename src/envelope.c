@@ -576,10 +576,9 @@ static envelope_kind parse_body(char *p, char *end, parser *ps)
     ps->body = p;
     if (parse_core(p, end, out))
         return ENVELOPE_CHARON;
-    if (p < end && is_charon_program(out->program) && parse_core_spaced(p, end, out))
-        return ENVELOPE_CHARON;
     if (p < end && is_charon_program(out->program)) {
-        out->msg = make_span(p, end);
+        if (!parse_core_spaced(p, end, out))
+            out->msg = make_span(p, end);
         return ENVELOPE_CHARON;
     }
     return ENVELOPE_OTHER;

@@ -375,11 +375,11 @@ static const msg_pattern TABLE[] = {
     R(EV_DAEMON_INIT_FAILED, "DMN", "initialization failed - aborting %s", MF_SKIP),
     R(EV_DAEMON_INIT_FAILED, NULL, "charon has quit: initialization failed", NOF),
     R(EV_DAEMON_GAVE_UP, NULL, "charon refused to be started", NOF),
-    /* NetworkManager's own line when its strongSwan plugin cannot run
-     * charon-nm (the program is not where the plugin was built to find it) */
     /* charon.c check_pidfile: the pid file's path is compiled in ('...' 5.9+, "..." before) */
     R(EV_DAEMON_RUNNING, "DMN", "charon already running ('%s' exists)", MF_VALUE),
     R(EV_DAEMON_RUNNING, "DMN", "charon already running (\"%s\" exists)", MF_VALUE),
+    /* NetworkManager's own line when its strongSwan plugin cannot run
+     * charon-nm (the program is not where the plugin was built to find it) */
     R(EV_DAEMON_EXEC_FAILED, NULL, "%s: failure to start VPN service: Failed to execute child process %s (%s)",
       MF_SKIP, MF_VALUE, MF_TEXT),
     R(EV_DAEMON_INIT_CAUSE, "LIB", "feature %s in critical plugin '%s' has unmet dependency: %s", MF_SKIP, MF_NAME, MF_TEXT),

@@ -1247,6 +1247,15 @@ static void note_any_psks(rules_ctx *rc, verdict *v)
                              v->detail, rc->conf->any_psks);
 }
 
+/* The offending group of a retried INVALID_KE: this end's value and the
+ * peer's, whichever end asked for the other group. */
+static void add_ke_retry_off(rules_ctx *rc, const char *field, idg_role asked_by, const nstr *offered,
+                             const nstr *requested)
+{
+    int resp = asked_by == IDG_ROLE_RESPONDER;
+    add_off(rc, field, resp ? S(requested) : S(offered), resp ? S(offered) : S(requested));
+}
+
 static void p1_failure(rules_ctx *rc, negotiation *n)
 {
     uint64_t f = n->facts & F1_MASK;
@@ -1753,8 +1762,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.title = "Phase 1 DH group retried (INVALID_KE_PAYLOAD)";
         v.ev_last = n->ke_seq; /* the exchange that retried, not the IKE_AUTH after it */
         int resp = n->ke_role == IDG_ROLE_RESPONDER;
-        add_off(rc, "phase1.dh_group", resp ? S(&n->ke_requested) : S(&n->ke_offered),
-                resp ? S(&n->ke_offered) : S(&n->ke_requested));
+        add_ke_retry_off(rc, "phase1.dh_group", n->ke_role, &n->ke_offered, &n->ke_requested);
         v.detail = resp
             ? arena_printf(&rc->a,
                 "The initiator's first IKE_SA_INIT used DH group %s; this end requested %s "
@@ -2411,8 +2419,7 @@ static void p2_ke_retry_warning(rules_ctx *rc, negotiation *n)
     int resp = n->ke2_role == IDG_ROLE_RESPONDER;
     begin_warning(rc, &v, IDG_CLASS_PHASE2_PFS_MISMATCH, 2, n->ke2_role, 0.9);
     v.title = "Phase 2 PFS group retried (INVALID_KE_PAYLOAD)";
-    add_off(rc, "phase2.pfs_group", resp ? S(&n->ke2_requested) : S(&n->ke2_offered),
-            resp ? S(&n->ke2_offered) : S(&n->ke2_requested));
+    add_ke_retry_off(rc, "phase2.pfs_group", n->ke2_role, &n->ke2_offered, &n->ke2_requested);
     v.detail = resp
         ? arena_printf(&rc->a,
             "The peer's CREATE_CHILD_SA used DH group %s for PFS; the proposal this end selected has "
