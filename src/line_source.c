@@ -671,7 +671,8 @@ static int split_escaped(line_source *ls, span raw)
             ls->failed = true;
             break;
         }
-        memcpy(b->p, seg, n);
+        if (n) /* (an empty piece: a slot never used may have no buffer yet) */
+            memcpy(b->p, seg, n);
         ++ls->lineno;
         rc = take_line_slow(ls, b->p, n, n);
         if (r >= end)
