@@ -651,7 +651,11 @@ static inline const char *find_lit(const char *p, const char *end, const char *l
     const uint64_t lit_mask = low_bytes_1to8(n < 8 ? n : 8);
     const char *last = end - n; /* the last place lit can start */
 #ifdef __SSE2__
-    const __m128i c0v = _mm_set1_epi8(lit[0]);
+    /* the first byte in all sixteen lanes: broadcast from a 32-bit
+     * integer, since _mm_set1_epi8 on plain SSE2 went through a one-byte
+     * stack store and a wider reload, a store-forwarding stall that cost
+     * ~14% of msg_classify (perf annotate) */
+    const __m128i c0v = _mm_set1_epi32((int)(0x01010101u * (unsigned char)lit[0]));
     for (; last - p >= 15; p += 16) {
         /* p[0..16) are all places lit can start, within [p, end) */
         unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), c0v));
