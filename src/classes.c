@@ -176,6 +176,14 @@
     "when a later check fails (a phase 2 policy, a user or licence limit). " \
     "A warning: the peer's log says why."
 
+#define TITLE_TUNNEL_CLOSED "Tunnel closed"
+#define DESC_TUNNEL_CLOSED \
+    "An IKE SA that was up was deleted with no failure logged before ('received " \
+    "DELETE for IKE_SA', 'sending DELETE for IKE_SA', 'deleting IKE_SA'), not " \
+    "replaced by a rekey, and no other IKE SA of its connection is up: the " \
+    "tunnel is down, closed on purpose, by an inactivity or lifetime limit, or " \
+    "when charon stopped. Information: the tunnel rows say it closed."
+
 static const idg_class_info class_catalogue[IDG_CLASS__COUNT] = {
 #define IDG__CLASS_ENTRY(id, name, phase, sev)                              \
     [IDG_CLASS_##id] = {IDG_CLASS_##id, name, phase, IDG_SEVERITY_##sev,    \

@@ -2887,11 +2887,72 @@ static void fold_notify_status(const fold_in *in, negotiation *n, fold_result *r
 
 /* ---- delete ---- */
 
-/* The IKE_SA is being deleted: terminal once anything went wrong. */
-static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *r)
+/* Whether another IKE_SA of n's connection (its name; without one, its
+ * peer address) is up and not on its way out. A delete that leaves one
+ * up closed no tunnel: the old SA of an IKEv1 reauthentication, one
+ * client of a road-warrior connection among others, a duplicate. Deletes
+ * are rare beside the lines of a log, so the store is walked. */
+static int another_sa_up(const idg_engine *e, const negotiation *n)
+{
+    if (!n->conn.len && !n->remote_addr.len)
+        return 1; /* no tunnel to tell apart: say nothing */
+    for (const negotiation *m = e->store.lru_head; m; m = m->lru_next) {
+        if (m == n || !m->ike_established || m->ike_rekeyed || m->ike_gone || (m->facts & F1_MASK))
+            continue;
+        const nstr *a = n->conn.len ? &n->conn : &n->remote_addr;
+        const nstr *b = n->conn.len ? &m->conn : &m->remote_addr;
+        if (a->len == b->len && memcmp(a->p, b->p, a->len) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A line that says the IKE_SA goes away; closer: 1 the peer, 2 this end,
+ * 3 the line does not say. An SA that was up and goes with nothing wrong
+ * (no failure, no rekey: the old SA of a rekey is replaced, not closed)
+ * while no other SA of its connection is up closed the tunnel: on purpose
+ * (an admin, a client that disconnects), by an inactivity or lifetime
+ * limit, or at a shutdown. A line that names the closer wins over one
+ * that does not, whichever comes first ("deleting IKE_SA" comes before
+ * this end's "sending DELETE" and after the peer's "received DELETE"). */
+static void note_ike_closing(const fold_in *in, negotiation *n, int closer, fold_result *r)
+{
+    int was_gone = n->ike_gone;
+    n->ike_gone = 1;
+    if (!n->ike_established || n->facts || n->ike_rekeyed || n->closed_reported)
+        return;
+    if (!n->closed_by) {
+        if (was_gone || another_sa_up(in->e, n))
+            return;
+        n->closed_by = (uint8_t)closer;
+        n->closed_seq = (uint32_t)in->e->line;
+        nstr_set(&n->closed_time, in->l->time.p, in->l->time.n);
+        int64_t ts = in->l->ts, up = n->established_ts;
+        n->closed_after_ms = ts >= 0 && up >= 0 && ts >= up ? ts - up : -1;
+    } else if (closer != 3 && n->closed_by == 3) {
+        n->closed_by = (uint8_t)closer;
+    } else {
+        return;
+    }
+    if (r->prio < 2)
+        r->prio = 2;
+    r->phase = 1;
+    r->terminal = 1; /* concluded after the grace lines: the line naming the closer may follow */
+}
+
+/* The IKE_SA is being deleted (closer: see note_ike_closing): terminal
+ * once anything went wrong, else perhaps the end of the tunnel. */
+static void ike_going_away(const fold_in *in, negotiation *n, int closer, fold_result *r)
 {
     if (n->facts)
         r->terminal = 1;
+    else
+        note_ike_closing(in, n, closer, r);
+}
+
+static void fold_ike_going_away(const fold_in *in, negotiation *n, fold_result *r)
+{
+    ike_going_away(in, n, 3, r);
 }
 
 /* A peer that deletes the IKE_SA this soon after it came up closed it on
@@ -2944,7 +3005,7 @@ static void fold_this_end_deletes_ike(const fold_in *in, negotiation *n, fold_re
     n->ike_delete_logged = 1;
     if (n->closed_early == 3)
         n->closed_early = 0;
-    fold_ike_going_away(in, n, r);
+    ike_going_away(in, n, 2, r);
 }
 
 /* The peer deletes the IKE_SA: IKEv1 peers that reject a Quick Mode
@@ -2973,7 +3034,7 @@ static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result
         r->phase = 1;
         r->terminal = 1;
     }
-    fold_ike_going_away(in, n, r);
+    ike_going_away(in, n, 1, r);
 }
 
 /* ---- the table ---- */

@@ -409,6 +409,13 @@ typedef struct negotiation {
     uint8_t closed_early;      /* 1: the peer deleted the IKE_SA soon after it came up; 2: warned;
                                 * 3: it was deleted soon, and no line says by which end (a log at
                                 * level 0 has "deleting IKE_SA" alone) */
+    uint8_t ike_gone;          /* a line said the IKE_SA is being deleted or destroyed */
+    uint8_t closed_by;         /* the IKE_SA was up, went away with nothing wrong, and no other
+                                * IKE_SA of its connection is up: 1 the peer deleted it, 2 this
+                                * end, 3 no line says which end (tunnel_closed) */
+    uint8_t closed_reported;   /* tunnel_closed was emitted */
+    uint32_t closed_seq;       /* the engine line (neg_evidence.seq) closed_by was set at */
+    nstr closed_time;          /* ... and its time (the diagnosis time of tunnel_closed) */
     uint16_t peer_retransmits; /* the peer sent a request again that this end had answered */
     uint8_t relayed_up;        /* established by a relaying program's line alone (EV_CONN_UP) */
     uint8_t init_accepted;     /* this end's last answer was to the peer's first message, with an SA */

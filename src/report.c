@@ -567,6 +567,10 @@ static char *summary_sentence(const idg_report *r, const outcome *o)
     } else if (o->established) {
         strbuf_printf(&sb, "No failure found; %zu established SA%s.", o->established,
                       o->established == 1 ? "" : "s");
+        size_t closed = tunnel_summary_closed(r);
+        if (closed)
+            strbuf_printf(&sb, " %zu tunnel%s closed by the end of the log, with no failure.",
+                          closed, closed == 1 ? " was" : "s were");
     } else {
         size_t charon = 0;
         for (size_t i = 0; i < r->n_sources; i++)

@@ -513,11 +513,14 @@ typedef struct verdict {
     int ev_phase;        /* 1, 2, or 0 = all evidence */
     uint32_t ev_last;    /* evidence read after this (neg_evidence.seq) is left out: a
                           * success ends at the line that says so; 0 = no end */
+    uint32_t ev_first;   /* evidence read before this is left out (a closed tunnel's
+                          * evidence is its delete lines); 0 = no start */
     int phase;
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
     int cred_load;       /* a credential that did not load (p1_cred_warning): 1, 2 this end's key */
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
+    const char *time;    /* overrides the negotiation's time (its first terminal line) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
@@ -563,7 +566,8 @@ static inline void ev_sort(const neg_evidence **a, size_t k,
     }
 }
 
-static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase, uint32_t last)
+static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase, uint32_t first,
+                            uint32_t last)
 {
     const neg_evidence *sel[MAX_EV];
     size_t k = 0;
@@ -575,6 +579,8 @@ static size_t pick_evidence(rules_ctx *rc, const negotiation *n, int phase, uint
             continue;
         if (last && (int32_t)(e->seq - last) > 0)
             continue; /* the established SA's traffic since */
+        if (first && (int32_t)(e->seq - first) < 0)
+            continue;
         sel[k++] = e;
     }
     size_t max = rc->opts.max_evidence ? rc->opts.max_evidence : 16;
@@ -651,7 +657,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
     d.child_name = d.phase == 2 ? (v->child ? v->child : child_name(rc, n)) : NULL;
     d.local_addr = S(&n->local_addr);
     d.remote_addr = S(&n->remote_addr);
-    d.time = S(&n->time);
+    d.time = v->time ? v->time : S(&n->time);
     d.confidence = v->confidence;
     d.n_offending = rc->n_off;
     d.offending = rc->n_off ? rc->off : NULL;
@@ -720,12 +726,15 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unanswered_after = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? v->unanswered_after : 0;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
         recommend(&rc->a, &in, &d);
+    } else if (v->cls == IDG_CLASS_TUNNEL_CLOSED) {
+        d.summary = "No change needed if it was meant to close; to keep it up, find out why it "
+                    "was closed (see the detail).";
     } else {
         d.summary = d.phase == 1 ? "No change needed: phase 1 is up."
                                  : "No change needed: the phase 2 SA is up.";
     }
 
-    d.n_evidence = pick_evidence(rc, n, v->ev_phase, v->ev_last);
+    d.n_evidence = pick_evidence(rc, n, v->ev_phase, v->ev_first, v->ev_last);
     d.evidence = d.n_evidence ? rc->ev : NULL;
     d.n_msgids = n->n_msgids;
     d.msgids = n->n_msgids ? n->msgids : NULL;
@@ -2433,6 +2442,43 @@ static void p2_ke_retry_warning(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* An IKE_SA that was up went away with nothing wrong, and no other SA of
+ * its connection is up (closed_by): the tunnel is down, on purpose or by
+ * a limit. Info: the tunnel rows say "latest": "closed". */
+static void p1_closed(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin(rc, &v);
+    v.cls = IDG_CLASS_TUNNEL_CLOSED;
+    v.phase = 1;
+    v.ev_phase = 1;
+    v.role = n->ike_role;
+    v.confidence = n->closed_by == 3 ? 0.8 : 0.9;
+    v.ev_first = n->closed_seq;
+    v.time = S(&n->closed_time);
+    static const char *const by[] = {"", "the peer deleted it (it sent a DELETE for the IKE_SA)",
+                                     "this end deleted it (it sent a DELETE for the IKE_SA)",
+                                     "it was deleted (no line says by which end)"};
+    const char *after = "";
+    if (n->closed_after_ms >= 0 && !n->ike_inferred && n->established_ts >= 0) {
+        long long s = n->closed_after_ms / 1000;
+        after = s >= 3600 ? arena_printf(&rc->a, " %lld h %lld min after it came up", s / 3600, s % 3600 / 60)
+              : s >= 60   ? arena_printf(&rc->a, " %lld min %lld s after it came up", s / 60, s % 60)
+              : s >= 1    ? arena_printf(&rc->a, " %lld s after it came up", s)
+                          : " right after it came up";
+    }
+    v.detail = arena_printf(&rc->a,
+        "The IKE_SA%s%s with %s was up and %s%s, with no failure logged before, and no other IKE_SA "
+        "of %s is up after it: the tunnel is down. A tunnel closes so on purpose (an administrator, "
+        "a client that disconnects), by an inactivity timeout or a lifetime with rekeying off, or "
+        "when charon stops; it comes back when traffic or the peer starts it again, unless the "
+        "connection is set to start on demand only.",
+        n->conn.len ? " " : "", n->conn.len ? n->conn.p : "", peer_desc(n),
+        by[n->closed_by <= 3 ? n->closed_by : 3], after,
+        n->conn.len ? "this connection" : "this peer");
+    emit(rc, n, &v);
+}
+
 /* The peer deleted the IKE_SA soon after it came up (closed_early). */
 static void p1_closed_early(rules_ctx *rc, negotiation *n)
 {
@@ -2612,6 +2658,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     if (n->closed_early == 1 || n->closed_early == 3) {
         p1_closed_early(rc, n);
         n->closed_early = 2;
+        p1 = 1;
+    }
+    if (n->closed_by && !n->closed_reported && !(n->facts & F1_MASK)) {
+        p1_closed(rc, n);
+        n->closed_reported = 1;
         p1 = 1;
     }
     if (n->route_error.len && !n->route_warned && n->child_ever_established) {

@@ -13,6 +13,7 @@ typedef struct phase_counts {
     const idg_diagnosis *first_failure;
     uint64_t latest_seq;    /* the latest established or failed diagnosis (report_last_seq) */
     int latest_up;          /* ... was the established one */
+    int latest_closed;      /* ... was a tunnel_closed after it was up */
 } phase_counts;
 
 typedef struct tunnel_row {
@@ -82,6 +83,7 @@ static void add_phase(phase_counts *to, const phase_counts *from, int from_first
     if (from->latest_seq > to->latest_seq) {
         to->latest_seq = from->latest_seq;
         to->latest_up = from->latest_up;
+        to->latest_closed = from->latest_closed;
     }
 }
 
@@ -228,6 +230,20 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
             count_peer(peers, cap, t, (size_t)(row - t), d->remote_addr);
         if (d->last_time || d->time)
             row->last_time = d->last_time ? d->last_time : d->time;
+        uint64_t seq = report_last_seq(r, i);
+        if (d->cls == IDG_CLASS_TUNNEL_CLOSED) {
+            /* the IKE_SA went, and its CHILD_SAs with it: both phases that
+             * were up last are closed now */
+            for (int p = 0; p < 2; p++) {
+                pc = &row->phase[p];
+                if (seq > pc->latest_seq && (p == 0 || pc->latest_up)) {
+                    pc->latest_seq = seq;
+                    pc->latest_up = 0;
+                    pc->latest_closed = 1;
+                }
+            }
+            continue;
+        }
         pc = &row->phase[d->phase == 2 ? 1 : 0];
         int up = d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED;
         if (up) {
@@ -239,10 +255,10 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         } else {
             row->warnings += count_of(d);
         }
-        uint64_t seq = report_last_seq(r, i);
         if ((up || d->severity == IDG_SEVERITY_ERROR) && seq > pc->latest_seq) {
             pc->latest_seq = seq;
             pc->latest_up = up;
+            pc->latest_closed = 0;
         }
     }
     free(slots);
@@ -258,7 +274,8 @@ int tunnel_summary_recovered(const idg_report *r)
     uint64_t latest_up = 0; /* the latest success of the log */
     for (size_t i = 0; i < n; i++)
         for (int p = 0; p < 2; p++)
-            if (t[i].phase[p].latest_up && t[i].phase[p].latest_seq > latest_up)
+            if ((t[i].phase[p].latest_up || t[i].phase[p].latest_closed) &&
+                t[i].phase[p].latest_seq > latest_up)
                 latest_up = t[i].phase[p].latest_seq;
     for (size_t i = 0; i < n && recovered; i++) {
         if (i > 0 && !eq(t[i].source, t[0].source))
@@ -270,12 +287,23 @@ int tunnel_summary_recovered(const idg_report *r)
             failed++;
             /* a row of no tunnel (charon's own failure): any later success */
             int tunnel = t[i].connection || t[i].remote;
-            if (tunnel ? !pc->latest_up : pc->latest_seq > latest_up)
+            /* (closed after it came up again: it did come up) */
+            if (tunnel ? !(pc->latest_up || pc->latest_closed) : pc->latest_seq > latest_up)
                 recovered = 0;
         }
     }
     free(t);
     return failed && recovered;
+}
+
+size_t tunnel_summary_closed(const idg_report *r)
+{
+    tunnel_row *t;
+    size_t n = build_rows(r, &t), closed = 0;
+    for (size_t i = 0; i < n; i++)
+        closed += t[i].phase[0].latest_closed != 0;
+    free(t);
+    return closed;
 }
 
 static const char *state_word(const phase_counts *pc)
@@ -314,7 +342,7 @@ static void phase_json(jsonw *w, const phase_counts *pc)
         jw_null(w);
     jw_key(w, "latest");
     if (pc->latest_seq)
-        jw_str(w, pc->latest_up ? "established" : "failed");
+        jw_str(w, pc->latest_up ? "established" : pc->latest_closed ? "closed" : "failed");
     else
         jw_null(w);
     jw_obj_end(w);
@@ -364,7 +392,9 @@ static void phase_cell(strbuf *sb, const phase_counts *pc)
     if (pc->first_failure)
         strbuf_printf(sb, " (%s)", idg_class_get(pc->first_failure->cls)->name);
     /* up and failed, neither a DPD nor a rekey at the end: which it was last */
-    if (strcmp(state_word(pc), "intermittent") == 0)
+    if (pc->latest_closed)
+        strbuf_puts(sb, ", closed at the end");
+    else if (strcmp(state_word(pc), "intermittent") == 0)
         strbuf_puts(sb, pc->latest_up ? ", latest established" : ", latest failed");
 }
 

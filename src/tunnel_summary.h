@@ -27,6 +27,10 @@ uint64_t report_last_seq(const idg_report *r, size_t i);
  * or across several logs (no one order). */
 int tunnel_summary_recovered(const idg_report *r);
 
+/* How many tunnel rows end closed (phase 1's latest is a tunnel_closed:
+ * the last IKE_SA of the connection went with nothing wrong). */
+size_t tunnel_summary_closed(const idg_report *r);
+
 /* Writes the "tunnels" array (value only; the caller writes the key). */
 void tunnel_summary_json(jsonw *w, const idg_report *r);
 /* A plain-text table (markdown = 0) or a Markdown table (markdown = 1). */

@@ -72,7 +72,8 @@ extern "C" {
     X(PHASE2_REKEY_FAILURE,         "phase2_rekey_failure",         2, ERROR)   \
     X(DPD_TIMEOUT,                  "dpd_timeout",                  1, ERROR)   \
     X(CHARON_CRASHED,               "charon_crashed",               1, ERROR)   \
-    X(TUNNEL_CLOSED_EARLY,          "tunnel_closed_early",          1, WARNING)
+    X(TUNNEL_CLOSED_EARLY,          "tunnel_closed_early",          1, WARNING) \
+    X(TUNNEL_CLOSED,                "tunnel_closed",                1, INFO)
 
 typedef enum idg_class {
 #define IDG__CLASS_ENUM(id, name, phase, sev) IDG_CLASS_##id,

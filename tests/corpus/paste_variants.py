@@ -41,6 +41,7 @@ in the line layer (envelopes, paste repairs), not in the rules: the rules
 see the same events whatever the shape.
 """
 import argparse
+import collections
 import concurrent.futures
 import json
 import os
@@ -224,14 +225,17 @@ def key(doc):
 
 
 def classes_key(doc):
-    """Class, phase and severity of each diagnosis: what survives redaction."""
-    return sorted(((d.get("class"), d.get("phase"), d.get("severity")) for d in doc.get("diagnoses", [])),
+    """Class, phase and severity of each diagnosis: what survives redaction,
+    once per occurrence (two clients of one connection, told apart by their
+    addresses alone, are one diagnosis seen twice once those are redacted)."""
+    return sorted(((d.get("class"), d.get("phase"), d.get("severity"))
+                   for d in doc.get("diagnoses", []) for _ in range(d.get("occurrences") or 1)),
                   key=repr)
 
 
 def describe(a, b):
-    sa, sb = set(map(repr, a)), set(map(repr, b))
-    return "missing %s; extra %s" % (sorted(sa - sb)[:3], sorted(sb - sa)[:3])
+    ca, cb = collections.Counter(map(repr, a)), collections.Counter(map(repr, b))
+    return "missing %s; extra %s" % (sorted((ca - cb).elements())[:3], sorted((cb - ca).elements())[:3])
 
 
 UNTIMED = ("bare-charon", "bare-core")

@@ -15,6 +15,10 @@ side ("initiator", "responder") to:
                 matches null)
   also_class    optional list of classes that must be reported too (any
                 severity), e.g. phase1_established beside a phase 2 failure
+  absent_class  optional list of classes that must not be reported (any
+                severity), e.g. tunnel_closed for a rekey
+  latest        optional {"phase1": "closed", ...}: every tunnel row's
+                "latest" of that phase (every outcome)
 
 Checks per side: the single log alone, per its expectation. Per scenario:
 both logs together must not crash and must still report the failure.
@@ -81,6 +85,25 @@ def check_offending(diags, want):
 
 def check_side(doc, exp):
     """Returns (ok, message)."""
+    ok, msg = check_side_outcome(doc, exp)
+    if not ok:
+        return ok, msg
+    classes = [d.get("class") for d in doc.get("diagnoses", [])]
+    for cls in exp.get("absent_class") or []:
+        if cls in classes:
+            return False, "unexpected %s (got %s)" % (cls, classes)
+    for phase, want in (exp.get("latest") or {}).items():
+        rows = doc.get("tunnels") or []
+        if not rows:
+            return False, "no tunnel rows (want %s latest %s)" % (phase, want)
+        for row in rows:
+            got = (row.get(phase) or {}).get("latest")
+            if got != want:
+                return False, "tunnel %s: %s latest is %s, want %s" % (row.get("connection"), phase, got, want)
+    return ok, msg
+
+
+def check_side_outcome(doc, exp):
     outcome = exp.get("outcome")
     diags = doc.get("diagnoses", [])
     errs = errors_of(doc)

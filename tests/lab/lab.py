@@ -673,6 +673,9 @@ class Run:
         elif kind == "rekey_ike":
             self.swanctl(args.get("end", "initiator"), "--rekey", "--ike",
                          args.get("ike", "con1"))
+        elif kind == "terminate":
+            self.swanctl(args.get("end", "initiator"), "--terminate", "--ike",
+                         args.get("ike", "con1"), "--timeout", "10", timeout=15)
         elif kind == "block_ike":
             self.block_ike(args.get("ports", True) if isinstance(args, dict) else True)
         elif kind == "kill":
@@ -852,6 +855,8 @@ class Run:
             elif isinstance(e, str) and e.startswith("established:"):
                 e = {"outcome": "established", "note": e.split(":", 1)[1].strip()}
             out[role] = e
+        if self.sc.get("needs_times"):
+            out["needs_times"] = True
         if self.sc.get("expect_tunnels"):
             out["tunnels"] = self.sc["expect_tunnels"]
         return out

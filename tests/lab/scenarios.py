@@ -25,12 +25,15 @@ An entry is a dict:
   actions      what the lab does (default DEFAULT_ACTIONS): ("initiate", {...}),
                ("settle", {quiet, max}), ("wait", s), ("wait_log", {end, pattern,
                timeout}), ("rekey_child", {...}), ("rekey_ike", {...}),
+               ("terminate", {end, ike}),
                ("block_ike",), ("kill", {end}), ("join",)
   log_expect   {initiator|responder: [regex, ...]} lines the run must show
                ("!regex": must not); a run without them is retried once, then
                reported as UNEXPECTED
   expect       expected.json: per end "established", "not_determinable", or
-               {outcome, accept_class, offending}
+               {outcome, accept_class, offending, ...: see run_corpus.py}
+  needs_times  expected.json's needs_times (paste_variants.py: the untimed
+               shapes are not compared)
   misconfigured  {setting, initiator, responder} for meta.json
   log          charon filelog overrides (lab.LOG_DEFAULT): levels "default",
                "ike", "cfg", ... and "ike_name" ("no": no <conn|N> prefixes)
@@ -250,7 +253,29 @@ SCENARIOS = [
                                   "timeout": 8}), ("settle", {})],
         "log_expect": {"initiator": UP + [r"IKE_SA con1\[\d+\] rekeyed between"],
                        "responder": UP + [r"IKE_SA con1\[\d+\] rekeyed between"]},
-        "expect": {"initiator": EST, "responder": EST},
+        # the old IKE_SA's delete ends no tunnel: the new one is up
+        "expect": {r: {"outcome": "established", "absent_class": ["tunnel_closed"],
+                       "latest": {"phase1": "established"},
+                       "note": "no error diagnosis; the rekeyed IKE_SA's delete closes no tunnel"}
+                   for r in ("initiator", "responder")},
+    },
+    {
+        "name": "ike-terminate-ok", "kernel": "libipsec",
+        "description": "control: the tunnel comes up and the initiator closes it "
+        "(swanctl --terminate --ike), identical configs",
+        "actions": [("initiate", {}), ("wait", 1), ("terminate", {}),
+                    ("wait_log", {"end": "responder", "pattern": r"IKE_SA deleted|deleting IKE_SA",
+                                  "timeout": 8}), ("settle", {})],
+        "log_expect": {"initiator": UP + [r"deleting IKE_SA con1\[\d+\]"],
+                       "responder": UP + [r"received DELETE for IKE_SA con1\[\d+\]"]},
+        # up, then closed on purpose: established, and the tunnel row ends closed;
+        # the responder's early-close warning rests on the 1 s between the lines
+        "needs_times": True,
+        "expect": {r: {"outcome": "established", "also_class": ["tunnel_closed"],
+                       "latest": {"phase1": "closed"},
+                       "note": "no error diagnosis; the tunnel came up and was closed by the "
+                               "initiator (tunnel_closed, latest closed)"}
+                   for r in ("initiator", "responder")},
     },
     {
         "name": "child-rekey-ok", "kernel": "libipsec",
