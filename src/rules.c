@@ -2314,16 +2314,24 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
 
 /* ---- success and DPD ------------------------------------------------------------------------------ */
 
+/* An info verdict (an SA up, a tunnel closed) of phase, on that phase's
+ * evidence. */
+static void begin_info(rules_ctx *rc, verdict *v, idg_class cls, int phase, idg_role role,
+                       double confidence)
+{
+    begin(rc, v);
+    v->cls = cls;
+    v->phase = phase;
+    v->ev_phase = phase;
+    v->role = role;
+    v->confidence = confidence;
+}
+
 static void p1_success(rules_ctx *rc, negotiation *n)
 {
     verdict v;
-    begin(rc, &v);
-    v.cls = IDG_CLASS_PHASE1_ESTABLISHED;
-    v.phase = 1;
-    v.ev_phase = 1;
+    begin_info(rc, &v, IDG_CLASS_PHASE1_ESTABLISHED, 1, n->ike_role, 1.0);
     v.ev_last = n->ike_est_seq;
-    v.role = n->ike_role;
-    v.confidence = 1.0;
     /* "%s SA%s%s is up between %s [%s] (this end) and %s [%s]%s%s." */
     const char *parts[] = {
         version_name(n->ike_version), " SA", n->conn.len ? " " : "", n->conn.len ? n->conn.p : "",
@@ -2359,14 +2367,11 @@ static void p1_success(rules_ctx *rc, negotiation *n)
 static void p2_success(rules_ctx *rc, negotiation *n)
 {
     verdict v;
-    begin(rc, &v);
-    v.cls = IDG_CLASS_PHASE2_ESTABLISHED;
-    v.phase = 2;
-    v.ev_phase = 2;
+    begin_info(rc, &v, IDG_CLASS_PHASE2_ESTABLISHED, 2,
+               n->p2_exch != EX_NONE ? (n->p2_we_initiated ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER)
+                                     : n->ike_role,
+               1.0);
     v.ev_last = n->child_est_seq;
-    v.role = n->p2_exch != EX_NONE ? (n->p2_we_initiated ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER)
-                                   : n->ike_role;
-    v.confidence = 1.0;
     const char *name = n->child_est_name.len ? n->child_est_name.p : "";
     if (n->child_est_name.len)
         v.child = n->child_est_name.p;
@@ -2448,12 +2453,7 @@ static void p2_ke_retry_warning(rules_ctx *rc, negotiation *n)
 static void p1_closed(rules_ctx *rc, negotiation *n)
 {
     verdict v;
-    begin(rc, &v);
-    v.cls = IDG_CLASS_TUNNEL_CLOSED;
-    v.phase = 1;
-    v.ev_phase = 1;
-    v.role = n->ike_role;
-    v.confidence = n->closed_by == 3 ? 0.8 : 0.9;
+    begin_info(rc, &v, IDG_CLASS_TUNNEL_CLOSED, 1, n->ike_role, n->closed_by == 3 ? 0.8 : 0.9);
     v.ev_first = n->closed_seq;
     v.time = S(&n->closed_time);
     static const char *const by[] = {"", "the peer deleted it (it sent a DELETE for the IKE_SA)",
