@@ -505,6 +505,8 @@ typedef struct stream {
     srv_worker_ctx *w;      /* whose counters: the worker's, or the pool_ctx's */
     idg_engine *eng;
     uint64_t n, errors, established;
+    uint64_t sent;          /* diagnosis records written (n: concluded) */
+    idg_severity min_severity; /* ?severity=: the least severe one sent */
     sbuf line;
     /* thread pool mode (pc and bp != NULL) */
     pool_ctx *pc;
@@ -530,6 +532,9 @@ static void stream_on_diagnosis(void *user, const idg_diagnosis *d)
     else if (d->cls == IDG_CLASS_PHASE1_ESTABLISHED || d->cls == IDG_CLASS_PHASE2_ESTABLISHED)
         s->established++;
     srv_metrics_diagnosis(s->w->metrics, d->cls);
+    if (d->severity < s->min_severity)
+        return; /* counted, not rendered */
+    s->sent++;
     if (!s->pc)
         sbuf_reset(b);
     mark = b->len;
@@ -571,14 +576,39 @@ static void stream_abort(http_req *r)
         stream_free(s);
 }
 
+/* ?severity=info|warning|error: the least severe diagnosis the stream
+ * sends (a busy log's routine "established" records left out); 0, or -1
+ * if unknown. */
+static int query_severity(http_req *r, idg_severity *sev)
+{
+    static const idg_severity all[] = {IDG_SEVERITY_INFO, IDG_SEVERITY_WARNING, IDG_SEVERITY_ERROR};
+    char v[16];
+    int rc = query_param(r->query, "severity", v, sizeof v);
+
+    *sev = IDG_SEVERITY_INFO;
+    if (rc != 0)
+        return rc == -1 ? 0 : -1;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(v, idg_severity_name(all[i])) == 0) {
+            *sev = all[i];
+            return 0;
+        }
+    return -1;
+}
+
 static void stream_begin(http_req *r)
 {
     const char *ct = http_req_header(r, "Content-Type", NULL);
     idg_options opts;
+    idg_severity min_severity;
     stream *s;
 
     if (!raw_log_type(ct)) {
         http_reject(r, 415, "send the log as text/plain or application/octet-stream", NULL);
+        return;
+    }
+    if (query_severity(r, &min_severity) != 0) {
+        http_reject(r, 400, "severity must be info, warning or error", NULL);
         return;
     }
     s = calloc(1, sizeof *s);
@@ -590,6 +620,7 @@ static void stream_begin(http_req *r)
     }
     s->r = r;
     s->w = r->w;
+    s->min_severity = min_severity;
     r->state = s;
 }
 
@@ -601,8 +632,8 @@ static void stream_summary(http_req *r, stream *s)
     const char *outcome = s->errors ? "failed" : s->established ? "established" : "no_conclusion";
 
     sbuf_reset(&s->line);
-    sbuf_printf(&s->line, "{\"type\":\"summary\",\"outcome\":\"%s\",\"diagnoses\":%llu", outcome,
-                (unsigned long long)s->n);
+    sbuf_printf(&s->line, "{\"type\":\"summary\",\"outcome\":\"%s\",\"diagnoses\":%llu,\"found\":%llu",
+                outcome, (unsigned long long)s->sent, (unsigned long long)s->n);
     if (st) {
         sbuf_printf(&s->line,
                     ",\"stats\":{\"bytes\":%llu,\"lines\":%llu,\"charon_lines\":%llu,"

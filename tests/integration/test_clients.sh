@@ -207,6 +207,19 @@ contains "stream without jq: readable line" "$tmp/o" "phase1.encryption: this en
 PATH=$NOJQPY timeout 30 "$S" - < "$RESP" > "$tmp/o" 2>&1; expect_rc "stream without jq and python3 (raw lines)" 1 $?
 contains "stream without jq and python3: the record is printed" "$tmp/o" '"class":"phase1_encryption_mismatch"'
 "$S" --no-follow "$RESP" > "$tmp/o" 2>&1; expect_rc "stream --no-follow FILE" 1 $?
+cat "$OKLOG" "$RESP" > "$tmp/both.log"
+timeout 30 "$S" --no-follow --json --severity error "$tmp/both.log" > "$tmp/o" 2>&1
+expect_rc "stream --severity error" 1 $?
+if python3 - "$tmp/o" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+diags = [r["diagnosis"] for r in recs if r["type"] == "diagnosis"]
+assert diags and all(d["severity"] == "error" for d in diags), diags
+assert recs[-1]["type"] == "summary" and recs[-1]["found"] > recs[-1]["diagnoses"] == len(diags), recs[-1]
+PY
+then ok "stream --severity error: error records only, the summary says how many were found"
+else fail "stream --severity error: records ($(head -c 300 "$tmp/o"))"; fi
+"$S" --severity fatal - < "$RESP" > "$tmp/o" 2>&1; expect_rc "stream --severity fatal: usage error" 2 $?
 
 # Following a log: lines appended later, a log rotation, a server restart.
 # The restarted server comes back on the same port after a pause, so the

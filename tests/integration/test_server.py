@@ -695,6 +695,25 @@ def test_stream(s):
     resp = r.read_response()
     check("/v1/stream: connection kept after the stream", resp is not None and resp[0] == 200, resp)
     r.close()
+
+    # ?severity=: a tunnel that came up and one that failed, errors only
+    both = lab_log("ikev2-success") + lab_log(FAIL_CASE)
+    st, hd, body = s.request("PUT", "/v1/stream?severity=error", both, {"Content-Type": "text/plain"})
+    recs = [json.loads(x) for x in body.decode().splitlines() if x.strip()] if st == 200 else []
+    diags = [x["diagnosis"] for x in recs if x.get("type") == "diagnosis"]
+    summ = recs[-1] if recs else {}
+    check("/v1/stream?severity=error: only error records, the summary counts sent and found",
+          st == 200 and diags and all(d["severity"] == "error" for d in diags)
+          and summ.get("type") == "summary" and summ.get("diagnoses") == len(diags)
+          and summ.get("found", 0) > len(diags) and summ.get("outcome") == "failed",
+          (st, [d.get("class") for d in diags], summ))
+    st, hd, body = s.request("PUT", "/v1/stream", both, {"Content-Type": "text/plain"})
+    recs = [json.loads(x) for x in body.decode().splitlines() if x.strip()] if st == 200 else []
+    check("/v1/stream without ?severity=: every diagnosis (diagnoses == found)",
+          st == 200 and recs and recs[-1].get("diagnoses") == recs[-1].get("found") == len(recs) - 1
+          and any(x["diagnosis"]["severity"] == "info" for x in recs[:-1]), recs[-1:] )
+    st, hd, body = s.request("PUT", "/v1/stream?severity=fatal", both, {"Content-Type": "text/plain"})
+    check("/v1/stream?severity=fatal: 400", st == 400, (st, body[:200]))
     # a client that goes away mid-stream
     r = Raw(s.host, s.port)
     r.send(b"PUT /v1/stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
