@@ -6,7 +6,7 @@
 RESULTS.tsv (written by run.sh), tab-separated:
     meta    KEY      VALUE
     wrk     TARGET   CONNS  ROUND  REQ/S  P50_MS  P99_MS  ERRORS  TIMEOUTS  REQUESTS  CPU_S  DETAIL
-    upload  PATH     SECONDS  BYTES  SERVER_RSS_MIB  CPU_S
+    upload  SET      PATH     SECONDS  BYTES  SERVER_RSS_MIB  CPU_S   (SET: gen | lab)
 
 Prints Markdown tables (medians over the rounds; req/s also min-max) with
 the ratios against nginx and Node at the same connection count (req/s), the
@@ -49,6 +49,11 @@ def fmt_ms(v):
     return "%.2f" % v if v < 10 else "%.1f" % v
 
 
+# the upload logs, in the order shown (run.sh: gen, then lab)
+UPLOAD_SETS = ["gen", "lab"]
+UPLOAD_SET_NAMES = {"gen": "generated log", "lab": "lab corpus repeated"}
+
+
 def main():
     if len(sys.argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -67,8 +72,8 @@ def main():
             runs[(target, conns)].append((float(f[4]), float(f[5]), float(f[6]), int(f[7]), int(f[8]),
                                           f[11] if len(f) > 11 else "",
                                           cpu * 1e6 / reqs if reqs > 0 else 0.0))
-        elif f[0] == "upload":
-            uploads[f[1]] = (float(f[2]), int(f[3]), f[4], f[5] if len(f) > 5 else "-")
+        elif f[0] == "upload":   # upload SET PATH SECONDS BYTES RSS CPU
+            uploads.setdefault(f[1], {})[f[2]] = (float(f[3]), int(f[4]), f[5], f[6] if len(f) > 6 else "-")
 
     LABELS["diagnose"] = LABELS["diagnose"] % meta.get("diagnose_log", "3 KiB")
     pin = meta.get("pin")
@@ -140,14 +145,15 @@ def main():
         print("\ntimeouts: requests without an answer within wrk's --timeout (5 s); wrk leaves them out "
               "of its percentiles, so a row with timeouts has a p99 better than the truth.")
 
-    if uploads:
-        print("\n## Uploads (%s)\n" % meta.get("upload_desc", ""))
+    for set_, up in sorted(uploads.items(), key=lambda kv: UPLOAD_SETS.index(kv[0])
+                           if kv[0] in UPLOAD_SETS else 99):
+        print("\n## Uploads, %s (%s)\n" % (UPLOAD_SET_NAMES.get(set_, set_), meta.get("upload_desc_" + set_, "")))
         print("| path | seconds | MiB/s | x CLI | CPU s (CLI / server) | server peak RSS MiB |")
         print("|---|---:|---:|---:|---:|---:|")
-        cli = uploads.get("cli")
+        cli = up.get("cli")
         for key in ("cli", "diagnose", "stream"):
-            if key in uploads:
-                t, n, rss, cpu = uploads[key]
+            if key in up:
+                t, n, rss, cpu = up[key]
                 x = "%.2f" % (cli[0] / t) if cli and t > 0 else "-"
                 print("| %s | %.2f | %.0f | %s | %s | %s |" % (UPLOADS[key], t, n / 1048576 / t if t > 0 else 0, x, cpu, rss))
 
@@ -175,17 +181,21 @@ def main():
         m = med.get((key, cm))
         name = "p99 < 5 ms at %d connections, `%s`" % (cm, key)
         verdict(name, m["p99"] < 5.0 if m else None, "%s ms" % fmt_ms(m["p99"]) if m else "-")
-    if "diagnose" in uploads and "cli" in uploads:
+    for set_ in [x for x in UPLOAD_SETS if x in uploads]:
+        up = uploads[set_]
+        if "diagnose" not in up or "cli" not in up:
+            continue
         for key in ("diagnose", "stream"):
-            t = uploads[key][0]
-            verdict("upload %s >= 80%% of the CLI" % ("/v1/" + key), uploads["cli"][0] / t >= 0.8,
-                    "%.2f x CLI" % (uploads["cli"][0] / t))
+            t = up[key][0]
+            verdict("upload %s >= 80%% of the CLI, %s" % ("/v1/" + key, UPLOAD_SET_NAMES[set_]),
+                    up["cli"][0] / t >= 0.8, "%.2f x CLI" % (up["cli"][0] / t))
         for key in ("diagnose", "stream"):
-            rss = uploads[key][2]
+            rss = up[key][2]
+            name = "server peak RSS < 64 MiB (/v1/%s, %s)" % (key, UPLOAD_SET_NAMES[set_])
             try:
-                verdict("server peak RSS < 64 MiB (/v1/%s)" % key, float(rss) < 64, rss + " MiB")
+                verdict(name, float(rss) < 64, rss + " MiB")
             except ValueError:
-                verdict("server peak RSS < 64 MiB (/v1/%s)" % key, None, rss)
+                verdict(name, None, rss)
 
     print("\n## Targets\n")
     print("| target | figure | verdict |")
