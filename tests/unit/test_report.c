@@ -327,6 +327,59 @@ START_TEST(latest_outcome_of_an_intermittent_tunnel)
 }
 END_TEST
 
+/* A tunnel that came up and was closed with nothing wrong (tunnel_closed):
+ * both phases that were up end "closed", the closing is no warning, the
+ * summary counts it, and a later success makes it "established" again. */
+START_TEST(closed_tunnel_is_the_latest)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis up = initiator_view(), up2 = initiator_view(), closed = initiator_view();
+    up.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    up.severity = IDG_SEVERITY_INFO;
+    up2.cls = IDG_CLASS_PHASE2_ESTABLISHED;
+    up2.severity = IDG_SEVERITY_INFO;
+    up2.phase = 2;
+    closed.cls = IDG_CLASS_TUNNEL_CLOSED;
+    closed.severity = IDG_SEVERITY_INFO;
+    closed.n_offending = 0;
+    idg_report_begin_source(r, "a.log");
+    idg_report_add(r, &up);
+    idg_report_add(r, &up2);
+    idg_report_add(r, &closed);
+    json_t *j = document_of(r);
+    json_t *row = json_array_get(json_object_get(j, "tunnels"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(j, "outcome")), "established");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase1"), "latest")), "closed");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase2"), "latest")), "closed");
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase1"), "state")), "established");
+    ck_assert_int_eq(json_integer_value(json_object_get(row, "warnings")), 0);
+    ck_assert_ptr_nonnull(strstr(json_string_value(json_object_get(j, "summary")),
+                                 "1 tunnel was closed by the end of the log"));
+    json_decref(j);
+    char *s = idg_report_render(r, IDG_FORMAT_TEXT);
+    ck_assert_ptr_nonnull(strstr(s, "phase 1: established, closed at the end"));
+    free(s);
+    /* up again: established is the latest, nothing closed */
+    idg_report_add(r, &up);
+    j = document_of(r);
+    row = json_array_get(json_object_get(j, "tunnels"), 0);
+    ck_assert_str_eq(json_string_value(json_object_get(json_object_get(row, "phase1"), "latest")), "established");
+    ck_assert_ptr_null(strstr(json_string_value(json_object_get(j, "summary")), "closed"));
+    json_decref(j);
+    idg_report_free(r);
+
+    /* failed, came up, closed: the failure is history, the row ends closed */
+    r = idg_report_new();
+    idg_diagnosis fail = initiator_view();
+    idg_report_begin_source(r, "b.log");
+    idg_report_add(r, &fail);
+    idg_report_add(r, &up);
+    idg_report_add(r, &closed);
+    check_latest(r, "closed", 1);
+    idg_report_free(r);
+}
+END_TEST
+
 /* Rows are found by hash (hundreds of tunnels): first-seen order, one row
  * per connection and log, and by both addresses when no connection is
  * named (the unnamed diagnosis here shares its peer with 300 named rows,
@@ -683,6 +736,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, markdown_escapes_markup);
     tcase_add_test(tc, tunnel_summary_states);
     tcase_add_test(tc, latest_outcome_of_an_intermittent_tunnel);
+    tcase_add_test(tc, closed_tunnel_is_the_latest);
     tcase_add_test(tc, tunnel_rows_of_many_tunnels);
     tcase_add_test(tc, unnamed_row_joins_its_named_tunnel);
     tcase_add_test(tc, tunnel_row_counts_its_peers);
