@@ -23,8 +23,11 @@ REPO=$(cd "$HERE/../.." && pwd)
 LAB_TIMEOUT=${LAB_TIMEOUT:-420}
 LAB_JOBS=${LAB_JOBS:-3}
 RUNNER=${LAB_RUNNER:-$REPO/tests/corpus/run_corpus.py}
+# libstrongswan-standard-plugins (openssl: ECP groups, MD4 for EAP-MSCHAPv2) is
+# only a Recommends of strongswan-charon, which --no-install-recommends skips
 PKGS=(strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
-      libcharon-extauth-plugins libstrongswan-extra-plugins iproute2 nftables)
+      libcharon-extauth-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
+      iproute2 nftables)
 
 skip() { echo "lab: skipped: $*"; exit 0; }
 

@@ -44,7 +44,8 @@ CHARON = "/usr/lib/ipsec/charon"
 NS_PREFIX = "idglab"
 APT_PACKAGES = ["strongswan-charon", "strongswan-swanctl", "strongswan-pki",
                 "libcharon-extra-plugins", "libcharon-extauth-plugins",
-                "libstrongswan-extra-plugins", "iproute2", "nftables"]
+                "libstrongswan-extra-plugins", "libstrongswan-standard-plugins",
+                "iproute2", "nftables"]   # standard-plugins (openssl): a mere Recommends
 ROLES = ("initiator", "responder")
 HOST = {"initiator": "fw-a", "responder": "fw-b"}
 SHORT = {"initiator": "a", "responder": "b"}
@@ -261,7 +262,8 @@ def preflight(install=True):
     missing = [x for x in (CHARON, "/usr/sbin/swanctl", "/usr/bin/pki", "/usr/sbin/nft",
                            "/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so",
                            "/usr/lib/ipsec/plugins/libstrongswan-eap-md5.so",
-                           "/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so")
+                           "/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so",
+                           "/usr/lib/ipsec/plugins/libstrongswan-openssl.so")
                if not os.path.exists(x)]
     if missing:
         if not install:
