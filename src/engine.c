@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "fnv.h"
 #include "ipsecdiag/ipsecdiag.h"
 #include "line_source.h"
 #include "messages.h"
@@ -1781,16 +1782,14 @@ static void fold_ike_state(const fold_in *in, negotiation *n, fold_result *r)
 /* FNV-1a of s, continuing from h. */
 static uint64_t span_hash(uint64_t h, span s)
 {
-    for (size_t i = 0; i < s.n; i++)
-        h = (h ^ (unsigned char)s.p[i]) * 1099511628211ull;
-    return h;
+    return fnv1a(h, s.p, s.n);
 }
 
 static void fold_child_established(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t cid;
     /* unique id '{' inbound SPI: one SA's line, however often it is read */
-    uint64_t key = span_hash(span_hash(1469598103934665603ull, in->f[MF_CHILD_ID]),
+    uint64_t key = span_hash(span_hash(FNV1A_OFFSET, in->f[MF_CHILD_ID]),
                              (span){"{", 1});
     key = span_hash(key, in->f[MF_VALUE]);
     r->phase = 2;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "negotiation.h"
 #include "traffic_selector.h"
 #include "utf8.h"
@@ -665,10 +666,8 @@ static size_t conf_conn_bytes(const conf_conn *c)
  * equal as C strings (conf_find compares with strcmp), hash the same. */
 static uint64_t conf_name_hash(const char *name, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n && name[i]; i++)
-        h = (h ^ (unsigned char)name[i]) * 1099511628211ull;
-    return h;
+    const char *nul = memchr(name, '\0', n);
+    return fnv1a(FNV1A_OFFSET, name, nul ? (size_t)(nul - name) : n);
 }
 
 /* One side of a conf_addr_key: what addrs_match would make of the list. */

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "diagnosis_json.h"
+#include "fnv.h"
 #include "strbuf.h"
 #include "tunnel_summary.h"
 
@@ -140,7 +141,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t elem)
     return 0;
 }
 
-#define HASH_SEED 1469598103934665603ull
+#define HASH_SEED FNV1A_OFFSET
 static uint64_t hash_str(uint64_t h, const char *s);
 
 int idg_report_begin_source(idg_report *r, const char *name)
@@ -175,7 +176,7 @@ static uint64_t hash_str(uint64_t h, const char *s)
 {
     const uint64_t k = 0x9E3779B97F4A7C15ull;
     if (s == NULL)
-        return (h ^ 0xff) * 1099511628211ull;
+        return fnv1a_byte(h, 0xff);
     size_t n = strlen(s);
     for (; n >= 8; s += 8, n -= 8) {
         uint64_t w;
@@ -201,9 +202,9 @@ static int same_or_both_null(const char *a, const char *b)
 static uint64_t fold_hash(const idg_diagnosis *d, uint64_t source_hash)
 {
     uint64_t h = source_hash;
-    h = (h ^ (uint64_t)d->cls) * 1099511628211ull;
-    h = (h ^ (uint64_t)d->severity) * 1099511628211ull;
-    h = (h ^ (uint64_t)d->role) * 1099511628211ull;
+    h = fnv1a_byte(h, (uint64_t)d->cls);
+    h = fnv1a_byte(h, (uint64_t)d->severity);
+    h = fnv1a_byte(h, (uint64_t)d->role);
     h = hash_str(h, d->connection);
     h = hash_str(h, d->child_name);
     h = hash_str(h, d->local_addr);

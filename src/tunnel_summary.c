@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fnv.h"
 #include "tunnel_summary.h"
 
 typedef struct phase_counts {
@@ -59,16 +60,14 @@ static uint64_t count_of(const idg_diagnosis *d)
 static uint64_t str_hash(uint64_t h, const char *s)
 {
     if (s == NULL)
-        return (h ^ 0xff) * 1099511628211ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return (h ^ 0xfe) * 1099511628211ull;
+        return fnv1a_byte(h, 0xff);
+    return fnv1a_byte(fnv1a(h, s, strlen(s)), 0xfe);
 }
 
 static uint64_t tunnel_key_hash(const char *source, const char *connection, const char *local,
                                 const char *remote)
 {
-    uint64_t h = str_hash(1469598103934665603ull, source);
+    uint64_t h = str_hash(FNV1A_OFFSET, source);
     if (connection)
         return str_hash(h ^ 'c', connection);
     return str_hash(str_hash(h ^ 'a', local), remote);
