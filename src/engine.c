@@ -644,6 +644,7 @@ static int text_id_names_sa(msg_kind k)
     case EV_RESPONDING_V2:
     case EV_IKE_ESTABLISHED:
     case EV_IKE_STATE:
+    case EV_IKE_REAUTH:
     case EV_RECV_DELETE_IKE:
     case EV_DELETING_IKE:
     case EV_SEND_DELETE_IKE:
@@ -1761,6 +1762,16 @@ static void fold_ike_rekeyed(const fold_in *in, negotiation *n, fold_result *r)
         if (n->child.len)
             nstr_set(&nn->child, n->child.p, n->child.len);
     }
+    r->phase = 1;
+}
+
+/* "reauthenticating IKE_SA": a new IKE_SA replaces this one, before
+ * (make-before-break) or after (break-before-make, the default) it is
+ * deleted. */
+static void fold_ike_reauth(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    n->ike_reauth = 1;
     r->phase = 1;
 }
 
@@ -2896,7 +2907,8 @@ static int another_sa_up(const idg_engine *e, const negotiation *n)
     if (!n->conn.len && !n->remote_addr.len)
         return 1; /* no tunnel to tell apart: say nothing */
     for (const negotiation *m = e->store.lru_head; m; m = m->lru_next) {
-        if (m == n || !m->ike_established || m->ike_rekeyed || m->ike_gone || (m->facts & F1_MASK))
+        if (m == n || !m->ike_established || m->ike_rekeyed || m->ike_reauth || m->ike_gone ||
+            (m->facts & F1_MASK))
             continue;
         const nstr *a = n->conn.len ? &n->conn : &n->remote_addr;
         const nstr *b = n->conn.len ? &m->conn : &m->remote_addr;
@@ -2918,7 +2930,7 @@ static void note_ike_closing(const fold_in *in, negotiation *n, int closer, fold
 {
     int was_gone = n->ike_gone;
     n->ike_gone = 1;
-    if (!n->ike_established || n->facts || n->ike_rekeyed || n->closed_reported)
+    if (!n->ike_established || n->facts || n->ike_rekeyed || n->ike_reauth || n->closed_reported)
         return;
     if (!n->closed_by) {
         if (was_gone || another_sa_up(in->e, n))
@@ -3057,6 +3069,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_RESPONDING_AM, fold_responding),
     ON(EV_IKE_ESTABLISHED, fold_ike_established),
     ON(EV_IKE_REKEYED, fold_ike_rekeyed),
+    ON(EV_IKE_REAUTH, fold_ike_reauth),
     ON(EV_IKE_STATE, fold_ike_state),
     ON(EV_CHILD_ESTABLISHED, fold_child_established),
     ON(EV_ESTABLISHING_CHILD, fold_child_named),

@@ -94,6 +94,10 @@ static const msg_pattern TABLE[] = {
     R(EV_IKE_STATE, NULL, "IKE_SA %s[%u] state change: %N => %N", MF_NAME, MF_ID, MF_FROM, MF_TO),
     R(EV_IKE_REKEYED, "IKE", "IKE_SA %s[%u] rekeyed between %H[%Y]...%H[%Y]",
       MF_NAME, MF_ID, MF_LHOST, MF_LID, MF_RHOST, MF_RID),
+    /* the SA is about to be replaced by a new one (deleted before or after
+     * it): its delete closes no tunnel */
+    R(EV_IKE_REAUTH, "IKE", "reauthenticating IKE_SA %s[%u]", MF_NAME, MF_ID),
+    R(EV_IKE_REAUTH, "IKE", "reauthenticating IKE_SA %s[%u] actively", MF_NAME, MF_ID),
     R(EV_IKE_REKEY_FAILED, "IKE", "IKE_SA rekeying failed, trying again in %d seconds", MF_COUNT),
     R(EV_IKE_DELETED, "IKE", "IKE_SA deleted", NOF),
 
@@ -1121,7 +1125,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
-        N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_IKE_REKEYED), N(EV_PACKET_RECV),
+        N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_IKE_REKEYED), N(EV_IKE_REAUTH), N(EV_PACKET_RECV),
         N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),

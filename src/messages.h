@@ -45,6 +45,7 @@ typedef enum msg_kind {
     EV_CHILD_STATE,
     EV_CHILD_CLOSING,        /* closing CHILD_SA %s{%u} with SPIs ...: a CHILD_SA is torn down */
     EV_IKE_REKEYED,
+    EV_IKE_REAUTH,
     EV_PACKET_RECV,
     EV_PACKET_SEND,
     EV_SEND_ERROR,
