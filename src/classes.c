@@ -180,7 +180,8 @@
 #define DESC_TUNNEL_CLOSED \
     "An IKE SA that was up was deleted with no failure logged before ('received " \
     "DELETE for IKE_SA', 'sending DELETE for IKE_SA', 'deleting IKE_SA'), not " \
-    "replaced by a rekey, and no other IKE SA of its connection is up: the " \
+    "replaced by a rekey or a reauthentication, and no other IKE SA of its " \
+    "connection is up: the " \
     "tunnel is down, closed on purpose, by an inactivity or lifetime limit, or " \
     "when charon stopped. Information: the tunnel rows say it closed."
 
