@@ -275,8 +275,10 @@ static void set_conn(negotiation *n, span name, int prio)
     size_t len = utf8_cut(name.p, name.n, NEG_SMALL_CAP);
     if (len > 1 && name.p[len - 1] == '\\')
         len--; /* "<con1\|3>": the bar escaped for a Markdown table */
-    if (len == 0 || n->conn.len != len || memcmp(n->conn.p, name.p, len) != 0)
+    if (len == 0 || n->conn.len != len || memcmp(n->conn.p, name.p, len) != 0) {
         nstr_set(&n->conn, name.p, len);
+        n->key_ver++;
+    }
     n->conn_prio = prio;
 }
 
@@ -1120,7 +1122,11 @@ static void set_addrs(negotiation *n, span local, span remote)
     if (local.n)
         set_if_changed(&n->local_addr, host_of(local, NULL));
     if (remote.n) {
-        set_if_changed(&n->remote_addr, host_of(remote, &port));
+        span host = host_of(remote, &port);
+        if (n->remote_addr.len != host.n || (host.n && !same_text(n->remote_addr.p, host.p, host.n))) {
+            set_span(&n->remote_addr, host);
+            n->key_ver++;
+        }
         if (port)
             n->remote_port = port;
     }
@@ -1649,7 +1655,7 @@ static void fold_initiating(const fold_in *in, negotiation *n, fold_result *r)
     if (in->ctx && in->ctx->ike_established) {
         /* IKE rekey: this end starts the new SA */
         if (in->ctx->conn.len && !n->conn.len)
-            nstr_set(&n->conn, in->ctx->conn.p, in->ctx->conn.len);
+            nstr_set(&n->conn, in->ctx->conn.p, in->ctx->conn.len), n->key_ver++;
     } else if (!n->ike_established) {
         n->ike_role = IDG_ROLE_INITIATOR;
     }
@@ -1755,6 +1761,7 @@ static void fold_ike_rekeyed(const fold_in *in, negotiation *n, fold_result *r)
             nstr_set(&nn->conn, n->conn.p, n->conn.len), nn->conn_prio = n->conn_prio;
         set_conn(nn, in->f[MF_NAME], 1);
         set_addrs(nn, in->f[MF_LHOST], in->f[MF_RHOST]);
+        neg_file_tunnel(&in->e->store, nn); /* up as of this line, which is n's */
         set_span(&nn->local_id, in->f[MF_LID]);
         set_span(&nn->remote_id, in->f[MF_RID]);
         nn->child_ever_established = n->child_ever_established;
@@ -2897,21 +2904,50 @@ static void fold_notify_status(const fold_in *in, negotiation *n, fold_result *r
 
 /* ---- delete ---- */
 
+/* An IKE_SA that came up and is neither replaced (rekey, reauthentication)
+ * nor going away: what the tunnel index files (its failure facts, which
+ * come and go, are read when it is asked). */
+static inline int sa_up(const negotiation *m)
+{
+    return m->ike_established && !m->ike_rekeyed && !m->ike_reauth && !m->ike_gone;
+}
+
+/* Keeps n's place in the tunnel index current: filed while up, under its
+ * keys as they are now (key_ver), unfiled once it is no longer up. Out of
+ * memory leaves it unfiled: a close may then be reported that another SA
+ * would have covered, nothing worse. */
+static inline void file_if_up(idg_engine *e, negotiation *n)
+{
+    if (sa_up(n)) {
+        if (!n->filed || n->filed_ver != n->key_ver)
+            neg_file_tunnel(&e->store, n);
+    } else if (n->filed) {
+        neg_unfile_tunnel(n);
+    }
+}
+
+
 /* Whether another IKE_SA of n's connection (its name; without one, its
  * peer address) is up and not on its way out. A delete that leaves one
  * up closed no tunnel: the old SA of an IKEv1 reauthentication, one
  * client of a road-warrior connection among others, a duplicate. Deletes
- * are rare beside the lines of a log, so the store is walked. */
-static int another_sa_up(const idg_engine *e, const negotiation *n)
+ * are rare beside the lines of a log, but a log of thousands of open SAs
+ * and as many closes made a walk of the store per close quadratic (52 MB
+ * of such lines took 6 s): the store's tunnel index chains the SAs that
+ * are up by connection and by peer, and only n's chain is read. */
+static int another_sa_up(idg_engine *e, const negotiation *n, negotiation *ctx)
 {
     if (!n->conn.len && !n->remote_addr.len)
         return 1; /* no tunnel to tell apart: say nothing */
-    for (const negotiation *m = e->store.lru_head; m; m = m->lru_next) {
-        if (m == n || !m->ike_established || m->ike_rekeyed || m->ike_reauth || m->ike_gone ||
-            (m->facts & F1_MASK))
+    if (ctx)
+        file_if_up(e, ctx); /* the one other SA this line may have changed */
+    int kind = n->conn.len ? NEG_BY_CONN : NEG_BY_PEER;
+    const nstr *a = kind == NEG_BY_CONN ? &n->conn : &n->remote_addr;
+    for (const negotiation *m = neg_tunnel_chain(&e->store, kind, a->p, a->len); m;
+         m = m->tunnel[kind].next) {
+        if (m == n || !sa_up(m) || (m->facts & F1_MASK))
             continue;
-        const nstr *a = n->conn.len ? &n->conn : &n->remote_addr;
-        const nstr *b = n->conn.len ? &m->conn : &m->remote_addr;
+        const nstr *b = kind == NEG_BY_CONN ? &m->conn : &m->remote_addr;
         if (a->len == b->len && memcmp(a->p, b->p, a->len) == 0)
             return 1;
     }
@@ -2933,7 +2969,7 @@ static void note_ike_closing(const fold_in *in, negotiation *n, int closer, fold
     if (!n->ike_established || n->facts || n->ike_rekeyed || n->ike_reauth || n->closed_reported)
         return;
     if (!n->closed_by) {
-        if (was_gone || another_sa_up(in->e, n))
+        if (was_gone || another_sa_up(in->e, n, in->ctx))
             return;
         n->closed_by = (uint8_t)closer;
         n->closed_seq = (uint32_t)in->e->line;
@@ -3548,6 +3584,7 @@ static void on_line(void *user, const charon_line *l)
 
     if (ev->kind == EV_NONE) {
         try_ts_line(e, n, l);
+        file_if_up(e, n);
         after_line(e, n, 1, 0);
         return;
     }
@@ -3568,6 +3605,9 @@ static void on_line(void *user, const charon_line *l)
         nstr_set(&n->time, l->time.p, l->time.n);
     if (r.terminal)
         n->terminal_line = l->lineno;
+    file_if_up(e, n);
+    if (ctx && ctx != n)
+        file_if_up(e, ctx);
     after_line(e, n, 1, r.terminal);
 }
 

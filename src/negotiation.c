@@ -191,6 +191,7 @@ void neg_store_free(neg_store *st)
         n = next;
     }
     free(st->slots);
+    free(st->tunnels);
     memset(st, 0, sizeof *st);
 }
 
@@ -297,6 +298,7 @@ negotiation *neg_create(neg_store *st, int64_t id, uint64_t line, negotiation **
             return NULL;
         hremove(st, old);
         lru_unlink(st, old);
+        neg_unfile_tunnel(old);
         st->count--;
         *evicted = old;
         return NULL;
@@ -367,6 +369,7 @@ void neg_release(neg_store *st, negotiation *n)
         lru_unlink(st, n);
         st->count--;
     }
+    neg_unfile_tunnel(n);
     if (st->n_free < NEG_FREE_KEEP) {
         n->lru_next = st->free_list;
         st->free_list = n;
@@ -379,6 +382,69 @@ void neg_release(neg_store *st, negotiation *n)
 negotiation *neg_oldest(neg_store *st)
 {
     return st->lru_tail;
+}
+
+/* ---- the tunnel index ------------------------------------------------------------ */
+
+/* Chain heads: as many as open negotiations may be (capped), allocated
+ * when the first SA comes up, so a request that sees none pays nothing. */
+#define TUNNEL_HEADS_MAX 65536
+
+static size_t tunnel_head(const neg_store *st, int kind, const char *key, size_t len)
+{
+    uint64_t h = fnv1a(fnv1a_byte(FNV1A_OFFSET, (uint64_t)kind), key, len);
+    return (size_t)(h ^ (h >> 29)) & (st->tcap - 1);
+}
+
+void neg_unfile_tunnel(negotiation *n)
+{
+    for (int k = 0; k < NEG_TUNNEL_KEYS; k++) {
+        neg_link *l = &n->tunnel[k];
+        if (!l->pprev)
+            continue;
+        *l->pprev = l->next;
+        if (l->next)
+            l->next->tunnel[k].pprev = l->pprev;
+        l->next = NULL;
+        l->pprev = NULL;
+    }
+    n->filed = 0;
+}
+
+int neg_file_tunnel(neg_store *st, negotiation *n)
+{
+    neg_unfile_tunnel(n);
+    if (!st->tunnels) {
+        size_t cap = 16;
+        while (cap < st->max && cap < TUNNEL_HEADS_MAX)
+            cap *= 2;
+        st->tunnels = calloc(cap, sizeof *st->tunnels);
+        if (!st->tunnels)
+            return -1;
+        st->tcap = cap;
+    }
+    const nstr *key[NEG_TUNNEL_KEYS] = {[NEG_BY_CONN] = &n->conn, [NEG_BY_PEER] = &n->remote_addr};
+    for (int k = 0; k < NEG_TUNNEL_KEYS; k++) {
+        if (!key[k]->len)
+            continue;
+        negotiation **head = &st->tunnels[tunnel_head(st, k, key[k]->p, key[k]->len)];
+        neg_link *l = &n->tunnel[k];
+        l->next = *head;
+        l->pprev = head;
+        if (*head)
+            (*head)->tunnel[k].pprev = &l->next;
+        *head = n;
+    }
+    n->filed = 1;
+    n->filed_ver = n->key_ver;
+    return 0;
+}
+
+negotiation *neg_tunnel_chain(const neg_store *st, int kind, const char *key, size_t len)
+{
+    if (!st->tunnels || !len)
+        return NULL;
+    return st->tunnels[tunnel_head(st, kind, key, len)];
 }
 
 /* ---- evidence -------------------------------------------------------------------- */

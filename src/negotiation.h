@@ -199,6 +199,14 @@ typedef struct neg_evidence {
 
 #define NEG_MAX_MSGIDS 16
 
+/* The keys an SA is filed under in the store's tunnel index: its
+ * connection name and its peer's address. */
+enum { NEG_BY_CONN, NEG_BY_PEER, NEG_TUNNEL_KEYS };
+
+typedef struct neg_link {
+    struct negotiation *next, **pprev;
+} neg_link;
+
 typedef struct negotiation {
     /* What nearly every line of the SA reads or writes comes first, in a
      * few adjacent cache lines: with ~1,400 negotiations open, each line
@@ -434,6 +442,13 @@ typedef struct negotiation {
     /* message ids seen */
     size_t n_msgids;
     uint32_t msgids[NEG_MAX_MSGIDS];
+
+    /* The store's tunnel index (neg_file_tunnel): the chains this SA is
+     * filed in, and key_ver as it was then. Whoever changes conn or
+     * remote_addr bumps key_ver, so the engine files the SA again. */
+    neg_link tunnel[NEG_TUNNEL_KEYS];
+    uint32_t key_ver, filed_ver;
+    uint8_t filed;
 } negotiation;
 
 /* ---- the store ------------------------------------------------------------ */
@@ -453,6 +468,8 @@ typedef struct neg_store {
     size_t hcap;               /* hash slots (power of 2) */
     neg_slot *slots;           /* open addressing by id */
     negotiation *lru_head, *lru_tail; /* head = most recent */
+    negotiation **tunnels;     /* the tunnel index's chains (allocated at first use) */
+    size_t tcap;               /* its chain heads (power of 2) */
     negotiation *free_list;    /* released negotiations kept for reuse */
     size_t n_free;
     int64_t next_synthetic;
@@ -473,6 +490,19 @@ void neg_touch(neg_store *st, negotiation *n, uint64_t line);
 void neg_release(neg_store *st, negotiation *n);
 /* Oldest-first iteration over open negotiations (by LRU order). */
 negotiation *neg_oldest(neg_store *st);
+
+/* The tunnel index: open SAs that came up, chained by connection name
+ * and by peer address, so that "is another SA of this tunnel up?" reads
+ * the SAs of that tunnel, not every open one (a firewall keeps thousands
+ * open, and each clean close asks). neg_file_tunnel files n under its
+ * current keys (again, after either changed: key_ver); release unfiles
+ * it. Returns -1 on OOM (n stays unfiled). */
+int neg_file_tunnel(neg_store *st, negotiation *n);
+void neg_unfile_tunnel(negotiation *n);
+/* The first SA of the chain key falls in (kind: NEG_BY_CONN or
+ * NEG_BY_PEER); follow tunnel[kind].next. A chain may hold SAs of other
+ * keys with the same hash, and SAs no longer up: the caller compares. */
+negotiation *neg_tunnel_chain(const neg_store *st, int kind, const char *key, size_t len);
 
 /* Evidence: adds a line (its number in the log, and seq: the order read)
  * with a priority; keeps the most relevant. */

@@ -799,6 +799,37 @@ START_TEST(daemon_restart_splits_sessions)
 }
 END_TEST
 
+START_TEST(renamed_sa_still_keeps_its_tunnel_up)
+{
+    /* SA 2 is named x, then rw by its prefix: the tunnel index must file
+     * it under rw, so the close of SA 1 leaves rw up (no tunnel_closed);
+     * the close of SA 2 then closes it */
+    const char *up =
+        "09[IKE] <rw|1> IKE_SA rw[1] established between 192.0.2.1[gw]...198.51.100.7[c1]\n"
+        "10[IKE] IKE_SA x[2] established between 192.0.2.1[gw]...198.51.100.8[c2]\n"
+        "10[IKE] <rw|2> sending keep alive to 198.51.100.8[4500]\n"
+        "09[IKE] <rw|1> received DELETE for IKE_SA rw[1]\n"
+        "09[IKE] <rw|1> deleting IKE_SA rw[1] between 192.0.2.1[gw]...198.51.100.7[c1]\n"
+        "09[IKE] <rw|1> IKE_SA deleted\n";
+    collected c = run_text(up);
+    for (size_t i = 0; i < c.n; i++)
+        ck_assert_int_ne(c.d[i]->cls, IDG_CLASS_TUNNEL_CLOSED);
+    collected_free(&c);
+
+    char both[2048];
+    snprintf(both, sizeof both, "%s%s", up,
+             "10[IKE] <rw|2> received DELETE for IKE_SA rw[2]\n"
+             "10[IKE] <rw|2> deleting IKE_SA rw[2] between 192.0.2.1[gw]...198.51.100.8[c2]\n"
+             "10[IKE] <rw|2> IKE_SA deleted\n");
+    c = run_text(both);
+    int closed = 0;
+    for (size_t i = 0; i < c.n; i++)
+        closed += c.d[i]->cls == IDG_CLASS_TUNNEL_CLOSED;
+    ck_assert_int_eq(closed, 1);
+    collected_free(&c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -807,6 +838,7 @@ int main(void)
     tcase_add_loop_test(tc, chunking_is_irrelevant, 0, (int)(sizeof CHUNK_FILES / sizeof CHUNK_FILES[0]));
     tcase_add_test(tc, diagnoses_stream_before_finish);
     tcase_add_test(tc, negotiations_are_bounded);
+    tcase_add_test(tc, renamed_sa_still_keeps_its_tunnel_up);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
     tcase_add_test(tc, reference_p1_dh_and_hash);
