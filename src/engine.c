@@ -37,6 +37,7 @@
 #include "fnv.h"
 #include "ipsecdiag/ipsecdiag.h"
 #include "line_source.h"
+#include "load_errors.h"
 #include "messages.h"
 #include "negotiation.h"
 #include "rules.h"
@@ -129,6 +130,7 @@ struct idg_engine {
     summary summary;              /* see line_summary */
     char *recased;                /* a message with its first letter lowered */
     size_t recased_cap;
+    load_errors loads;            /* why connections of ipsec.conf were refused */
     /* Last, and left unzeroed at creation (6 KiB, most of the engine, of
      * which a short log binds a few slots): a slot is read only where
      * thread_used has its bit; tb gives the others as empty. */
@@ -2602,6 +2604,16 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
     fact(n, F1_CONFIG_NOT_LOADED);
     set_conn(n, in->f[MF_NAME], 2);
     set_role(n, IDG_ROLE_INITIATOR);
+    /* refused when ipsec.conf was loaded: why, and the lines that said so */
+    const load_error *le = load_errors_find(&in->e->loads, in->f[MF_NAME]);
+    if (le && !n->conn_load_error.len) {
+        nstr_set(&n->conn_load_error, le->proposal, strlen(le->proposal));
+        nstr_set(&n->conn_load_why, le->why, strlen(le->why));
+        n->conn_load_stroke = 1;
+        for (int i = 0; i < le->n_lines; i++)
+            neg_add_evidence(n, le->lines[i].lineno, le->lines[i].seq, 3, 1, le->lines[i].text,
+                             strlen(le->lines[i].text));
+    }
     r->phase = 1;
     r->terminal = 1;
 }
@@ -3526,6 +3538,7 @@ static void on_line(void *user, const charon_line *l)
     case EV_DAEMON_START:
         retire_all(e);
         conf_store_clear(&e->conf);
+        load_errors_clear(&e->loads);
         memset(e->thread_used, 0, sizeof e->thread_used);
         e->last_id_line = 0;
         e->handoff.from = -1;
@@ -3540,6 +3553,15 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_SECRETS_REREAD:
         e->conf.any_psks = 0;
+        return;
+    case EV_STROKE_ADD_CONN:
+        load_errors_adding(&e->loads, l, ev->f[MF_NAME], (uint32_t)e->line);
+        return;
+    case EV_PROPOSAL_PARSE_ERROR:
+        load_errors_reason(&e->loads, l, (uint32_t)e->line);
+        return;
+    case EV_PROPOSAL_SKIPPED:
+        load_errors_skipped(&e->loads, l, ev->f[MF_VALUE], (uint32_t)e->line);
         return;
     case EV_FILE_OPEN_FAILED:
         copy_cut(e->conf.open_failed, sizeof e->conf.open_failed, l->msg);
@@ -3688,6 +3710,7 @@ void idg_engine_free(idg_engine *e)
     if (e->store.slots)
         neg_store_free(&e->store);
     conf_store_free(&e->conf);
+    load_errors_free(&e->loads);
     free(e->recased);
     free(e);
 }

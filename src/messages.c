@@ -76,6 +76,19 @@ static const msg_pattern TABLE[] = {
     R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
     /* pem/sshkey builders (libstrongswan): the file of a key or certificate */
     R(EV_FILE_OPEN_FAILED, "LIB", "  opening '%s' failed: %s", MF_VALUE, MF_TEXT),
+    /* stroke_socket.c / stroke_config.c: a connection of ipsec.conf being
+     * added, and a proposal string of it refused (5.x from about 5.5 on
+     * refuse the whole connection then: "no config named" follows) */
+    R(EV_STROKE_ADD_CONN, "CFG", "received stroke: add connection '%s'", MF_NAME),
+    R(EV_PROPOSAL_SKIPPED, "CFG", "skipped invalid proposal string: %s", MF_VALUE),
+    /* proposal.c (libcharon 5.5.1-5.6.1, libstrongswan 5.6.2+): why */
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "a PRF algorithm is mandatory in IKE proposals", NOF),
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "a DH group is mandatory in IKE proposals", NOF),
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "an encryption algorithm is mandatory in %N proposals", MF_SKIP),
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "classic and combined-mode (AEAD) encryption algorithms can't be contained in the same %N proposal", MF_SKIP),
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "an integrity algorithm is mandatory in %N proposals with classic (non-AEAD) encryption algorithms", MF_SKIP),
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "an integrity algorithm is mandatory in AH proposals", NOF),
+    R(EV_PROPOSAL_PARSE_ERROR, "CFG", "algorithm '%s' not recognized", MF_VALUE),
 
     /* ---- starting an IKE_SA (§2.1) --------------------------------------- */
     /* ike_init.c build_i; %d <= 6.0.5, %u 6.0.6+ (same text) */
@@ -1122,6 +1135,7 @@ const char *msg_kind_name(msg_kind k)
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
         N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
+        N(EV_STROKE_ADD_CONN), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

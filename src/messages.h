@@ -31,6 +31,10 @@ typedef enum msg_kind {
     EV_SECRETS_REREAD,       /* stroke: "rereading secrets" (the secrets are loaded anew) */
     EV_SECRET_LOADED,        /* stroke: "  loaded %N secret for %s" (type, identities) */
     EV_FILE_OPEN_FAILED,     /* a credential file's builder: "  opening '%s' failed: %s" */
+    EV_STROKE_ADD_CONN,      /* stroke: "received stroke: add connection '%s'" (ipsec.conf loaded) */
+    EV_PROPOSAL_SKIPPED,     /* stroke: "skipped invalid proposal string: %s" */
+    EV_PROPOSAL_PARSE_ERROR, /* proposal.c: why a proposal string is invalid ("a PRF algorithm
+                              * is mandatory in IKE proposals", "algorithm '%s' not recognized") */
     /* lifecycle */
     EV_INITIATING_V2,
     EV_INITIATING_MM,

@@ -432,7 +432,10 @@ typedef struct negotiation {
     nstr cred_failed;          /* the first credential that did not load (its message) */
     uint8_t cred_warned;       /* 1: cred_failed to report; 2: reported */
     uint8_t cred_key;          /* cred_failed is this end's private key: 1 by type only, 2 by file */
-    nstr conn_load_error;      /* why charon refused the connection swanctl loaded */
+    nstr conn_load_error;      /* why charon refused the connection swanctl loaded, or (stroke)
+                                * the proposal string of ipsec.conf it refused */
+    nstr conn_load_why;        /* stroke: proposal.c's reason for that ("" when not logged) */
+    uint8_t conn_load_stroke;  /* conn_load_error is stroke's */
     nstr trap_reqid;           /* "trap not found, unable to acquire reqid %d" */
     uint8_t trap_missing;      /* the kernel acquired for a policy charon has no trap (connection) for */
     uint8_t ike_rekeyed;       /* an IKE_SA rekey ran on it: its delete ends the old SA, not the tunnel */

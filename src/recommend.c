@@ -710,6 +710,7 @@ WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
+WHEN(bad_proposal, in->bad_proposal != NULL)
 WHEN(eap_no_msk, in->eap_no_msk)
 WHEN(eap_identity_refused_here, in->eap_nak == 1 && eap_is_identity(in->eap_method))
 WHEN(eap_identity_refused_there, in->eap_nak != 0 && eap_is_identity(in->eap_method))
@@ -1144,6 +1145,15 @@ static const advice ADVICE[] = {
      "restart of the IPsec service.",
      "ip xfrm policy (setkey -DP on BSD) for the policy and its reqid; the child that should own it "
      "loaded (swanctl --list-conns), or ip xfrm policy delete for a stale one."},
+    {IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED, bad_proposal, NULL, "local",
+     "Correct the invalid proposal string '${bad_proposal}' of the connection '${conn|?}' "
+     "(${proposal_why|strongSwan cannot parse it}), then reload the configuration.",
+     "VPN > IPsec > Tunnels > Edit Phase 1 / Phase 2: Encryption Algorithm, Hash Algorithm and DH "
+     "Group that make a valid set (an AES-GCM phase 1 still needs a hash, used as the PRF), Save "
+     "and Apply Changes.",
+     "ipsec.conf conn ${conn|<conn>}: ike= / esp= with valid proposals (an AEAD cipher in ike= "
+     "needs a PRF: aes256gcm16-prfsha256-modp2048), then ipsec reload; in swanctl.conf the same "
+     "holds for proposals / esp_proposals."},
     {IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED, NULL, NULL, "local",
      "Load the connection '${conn|?}' into charon: fix what keeps the configuration from loading, "
      "then reload it.",
@@ -1288,6 +1298,10 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->eap_user;
     if (IS("pid_file"))
         return in->pid_file;
+    if (IS("bad_proposal"))
+        return in->bad_proposal;
+    if (IS("proposal_why"))
+        return in->proposal_why;
 #undef IS
     *known = 0;
     return NULL;

@@ -43,6 +43,8 @@ typedef struct rec_input {
     int install_cause;          /* install failure: an install_cause (negotiation.h) */
     int p2_ah;                  /* install failure: the phase 2 protocol is AH */
     int trap_missing;           /* connection not loaded: a kernel acquire found no trap */
+    const char *bad_proposal;   /* ... stroke refused it for this proposal string of ipsec.conf */
+    const char *proposal_why;   /* ... for this reason (NULL: none logged) */
     int cred_load;              /* certificate failure: a credential did not load at all
                                  * (1; 2: this end's private key) */
     int send_no_socket;         /* send_error: charon has no socket plugin */

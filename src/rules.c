@@ -702,6 +702,9 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
         in.cred_load = v->cred_load;
         in.trap_missing = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->trap_missing;
+        in.bad_proposal = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->conn_load_stroke
+                              ? S(&n->conn_load_error) : NULL;
+        in.proposal_why = in.bad_proposal ? S(&n->conn_load_why) : NULL;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
@@ -1644,6 +1647,23 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "tunnel whose phase 2 is not loaded%s.", reqid ? " (reqid " : "", reqid ? reqid : "",
             reqid ? ")" : "",
             reqid && streq(reqid, "0") ? " (reqid 0: the policy carries no reqid at all)" : "");
+    } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->conn_load_stroke) {
+        /* stroke refused it while ipsec.conf was loaded (load_errors.h) */
+        v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
+        v.confidence = 0.95;
+        v.role = IDG_ROLE_UNKNOWN;
+        const char *why = S(&n->conn_load_why);
+        /* the reason names the protocol ("... in IKE proposals", "... in ESP proposals") */
+        add_off(rc, !why                   ? "connection.proposals"
+                    : strstr(why, " IKE ") ? "phase1.proposals"
+                    : strstr(why, " ESP ") || strstr(why, " AH ") ? "phase2.proposals"
+                                                                    : "connection.proposals",
+                n->conn_load_error.p, NULL);
+        v.detail = arena_printf(&rc->a,
+            "charon refused the connection '%s' when ipsec.conf was loaded: its proposal string "
+            "'%s' is invalid%s%s%s, so the connection was not added, and starting it found no "
+            "config of that name. Nothing was sent to the peer.", n->conn.len ? n->conn.p : "?",
+            n->conn_load_error.p, why ? " (" : "", why ? why : "", why ? ")" : "");
     } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->conn_load_error.len) {
         /* swanctl's own report of the load */
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;

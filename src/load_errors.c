@@ -1,0 +1,122 @@
+/*
+ * load_errors.c - why a connection of ipsec.conf did not load (see
+ * load_errors.h).
+ */
+#include "load_errors.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ascii.h"
+#include "utf8.h"
+
+/* The lines of one connection's adding come together on the stroke
+ * thread; a reason or a skipped string this many lines after the
+ * "add connection" belongs to another one. */
+#define ADDING_WINDOW 64
+
+/* s into dst[cap] (cut at a UTF-8 boundary), its blanks trimmed or not. */
+static void copy_span(char *dst, size_t cap, span s, int trim)
+{
+    const char *p = s.p ? s.p : "";
+    size_t n = s.p ? s.n : 0;
+    if (trim)
+        ascii_trim(&p, &n);
+    n = utf8_cut(p, n, cap - 1);
+    memcpy(dst, p, n);
+    dst[n] = '\0';
+}
+
+static void copy_text(char *dst, size_t cap, span s)
+{
+    copy_span(dst, cap, s, 1);
+}
+
+static void keep_line(load_error *e, const charon_line *l, uint32_t seq)
+{
+    if (e->n_lines >= LOAD_ERROR_LINES)
+        return;
+    load_error_line *k = &e->lines[e->n_lines++];
+    k->lineno = l->lineno;
+    k->seq = seq;
+    copy_span(k->text, sizeof k->text, l->raw, 0); /* as read, like all evidence */
+}
+
+void load_errors_init(load_errors *le)
+{
+    memset(le, 0, sizeof *le);
+}
+
+void load_errors_free(load_errors *le)
+{
+    free(le->refused);
+    memset(le, 0, sizeof *le);
+}
+
+void load_errors_clear(load_errors *le)
+{
+    load_error *keep = le->refused;
+    memset(le, 0, sizeof *le);
+    le->refused = keep;
+}
+
+/* Whether the line continues the adding on its thread. */
+static int adding_on(const load_errors *le, const charon_line *l, uint32_t seq)
+{
+    return le->adding.conn[0] && le->adding_thread == l->thread &&
+           seq - le->adding_seq <= ADDING_WINDOW;
+}
+
+void load_errors_adding(load_errors *le, const charon_line *l, span name, uint32_t seq)
+{
+    memset(&le->adding, 0, sizeof le->adding);
+    copy_text(le->adding.conn, sizeof le->adding.conn, name);
+    le->adding_thread = l->thread;
+    le->adding_seq = seq;
+    keep_line(&le->adding, l, seq);
+}
+
+void load_errors_reason(load_errors *le, const charon_line *l, uint32_t seq)
+{
+    if (!adding_on(le, l, seq) || le->adding.why[0])
+        return; /* the first reason of the adding is the one */
+    copy_text(le->adding.why, sizeof le->adding.why, l->msg);
+    keep_line(&le->adding, l, seq);
+}
+
+void load_errors_skipped(load_errors *le, const charon_line *l, span proposal, uint32_t seq)
+{
+    if (!adding_on(le, l, seq))
+        return;
+    if (!le->refused) {
+        le->refused = calloc(LOAD_ERRORS_MAX, sizeof *le->refused);
+        if (!le->refused)
+            return;
+    }
+    load_error *e = NULL;
+    for (int i = 0; i < le->n_refused && !e; i++)
+        if (strcmp(le->refused[i].conn, le->adding.conn) == 0)
+            e = &le->refused[i]; /* added again: the newest refusal */
+    if (!e) {
+        if (le->n_refused < LOAD_ERRORS_MAX) {
+            e = &le->refused[le->n_refused++];
+        } else {
+            e = &le->refused[le->next];
+            le->next = (le->next + 1) % LOAD_ERRORS_MAX;
+        }
+    }
+    *e = le->adding;
+    copy_text(e->proposal, sizeof e->proposal, proposal);
+    keep_line(e, l, seq);
+    le->adding.conn[0] = '\0'; /* one refusal per adding */
+}
+
+const load_error *load_errors_find(const load_errors *le, span name)
+{
+    for (int i = 0; i < le->n_refused; i++) {
+        const char *c = le->refused[i].conn;
+        if (strlen(c) == name.n && memcmp(c, name.p, name.n) == 0)
+            return &le->refused[i];
+    }
+    return NULL;
+}
