@@ -131,6 +131,7 @@ struct idg_engine {
     char *recased;                /* a message with its first letter lowered */
     size_t recased_cap;
     load_errors loads;            /* why connections of ipsec.conf were refused */
+    uint64_t daemon_started_seq;  /* line of the starter's "charon (%d) started" (0: none) */
     /* Last, and left unzeroed at creation (6 KiB, most of the engine, of
      * which a short log binds a few slots): a slot is read only where
      * thread_used has its bit; tb gives the others as empty. */
@@ -440,6 +441,7 @@ static int daemon_kind(msg_kind k)
     case EV_DAEMON_GAVE_UP:
     case EV_DAEMON_EXEC_FAILED:
     case EV_DAEMON_RUNNING:
+    case EV_PLUGIN_LOAD_FAILED:
     case EV_CRED_LOAD_FAILED:
     case EV_KEY_LOAD_FAILED:
     case EV_CONN_LOAD_FAILED:
@@ -2266,6 +2268,13 @@ static void fold_no_shared_key(const fold_in *in, negotiation *n, fold_result *r
         set_span(&n->lookup_local_id, lid);
     if (rid.n)
         set_span(&n->lookup_remote_id, rid);
+    /* the secrets could not be read: that is why there is no key */
+    const conf_store *cs = &in->e->conf;
+    if (cs->secrets_unreadable[0] && !n->secrets_unreadable) {
+        n->secrets_unreadable = 1;
+        neg_add_evidence(n, cs->secrets_unreadable_lineno, cs->secrets_unreadable_seq, 3, 1,
+                         cs->secrets_unreadable, strlen(cs->secrets_unreadable));
+    }
     r->terminal = 1;
     r->phase = 1;
 }
@@ -2559,6 +2568,22 @@ static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+/* A death this close (in lines read) to the starter's "started" line is
+ * one at start: the lines of an IKE_SA's work would come between. */
+#define DIED_AT_START_LINES 8
+
+/* A plugin that did not load: kept as the cause of an initialization
+ * that then fails (its unmet dependency is what the plugin gave). No
+ * failure by itself: plugins that are not needed fail to load harmlessly. */
+static void fold_plugin_load_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->plugin_failed.len) {
+        set_span(&n->plugin_failed, in->f[MF_NAME]);
+        set_span(&n->plugin_error, in->f[MF_TEXT]);
+    }
+    r->phase = 1;
+}
+
 static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_DAEMON_CRASH);
@@ -2593,6 +2618,13 @@ static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
         set_span(&n->netlink_error, in->f[MF_TEXT].n ? in->f[MF_TEXT] : in->l->msg);
     if (in->ev->kind == EV_DAEMON_GAVE_UP)
         n->daemon_gave_up = 1;
+    /* the starter saw it start and then die, with (nearly) nothing
+     * between: charon cannot initialize here, it did not crash at work */
+    if (in->ev->kind == EV_DAEMON_CRASH && !in->f[MF_VALUE].n && in->e->daemon_started_seq &&
+        in->e->line - in->e->daemon_started_seq <= DIED_AT_START_LINES) {
+        n->died_at_start = 1;
+        n->daemon_init_failed = 1;
+    }
     if (in->f[MF_VALUE].n && in->ev->kind == EV_DAEMON_CRASH && !n->crash_signal.len)
         set_span(&n->crash_signal, in->f[MF_VALUE]);
     r->phase = 1;
@@ -2625,6 +2657,15 @@ static void copy_cut(char *dst, size_t cap, span msg)
     ascii_trim(&msg.p, &msg.n);
     size_t len = utf8_cut(msg.p, msg.n, cap - 1);
     memcpy(dst, msg.p, len);
+    dst[len] = '\0';
+}
+
+/* A whole line, as read, as a C string in dst[cap] (cut without
+ * splitting a UTF-8 sequence): kept to be evidence later. */
+static void copy_raw(char *dst, size_t cap, span raw)
+{
+    size_t len = utf8_cut(raw.p, raw.n, cap - 1);
+    memcpy(dst, raw.p, len);
     dst[len] = '\0';
 }
 
@@ -3225,6 +3266,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
     ON(EV_DAEMON_CRASH, fold_daemon_crash),
+    ON(EV_PLUGIN_LOAD_FAILED, fold_plugin_load_failed),
     ON(EV_DAEMON_INIT_FAILED, fold_daemon_crash),
     ON(EV_DAEMON_INIT_CAUSE, fold_daemon_crash),
     ON(EV_CRED_LOAD_FAILED, fold_cred_load_failed),
@@ -3553,6 +3595,21 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_SECRETS_REREAD:
         e->conf.any_psks = 0;
+        e->conf.secrets_unreadable[0] = '\0';
+        return;
+    case EV_DAEMON_STARTED:
+        e->daemon_started_seq = e->line;
+        return;
+    case EV_SECRETS_UNREADABLE:
+        /* the first (an include's failure follows its file's); a wildcard
+         * include that matched no file fails to expand harmlessly */
+        if (!e->conf.secrets_unreadable[0] && !memchr(ev->f[MF_VALUE].p, '*', ev->f[MF_VALUE].n) &&
+            !memchr(ev->f[MF_VALUE].p, '?', ev->f[MF_VALUE].n) &&
+            !memchr(ev->f[MF_VALUE].p, '[', ev->f[MF_VALUE].n)) {
+            copy_raw(e->conf.secrets_unreadable, sizeof e->conf.secrets_unreadable, l->raw);
+            e->conf.secrets_unreadable_lineno = l->lineno;
+            e->conf.secrets_unreadable_seq = (uint32_t)e->line;
+        }
         return;
     case EV_STROKE_ADD_CONN:
         load_errors_adding(&e->loads, l, ev->f[MF_NAME], (uint32_t)e->line);

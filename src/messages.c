@@ -74,6 +74,8 @@ static const msg_pattern TABLE[] = {
     /* stroke_cred.c: ipsec.secrets (and what it includes) */
     R(EV_SECRETS_REREAD, "CFG", "rereading secrets", NOF),
     R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
+    R(EV_SECRETS_UNREADABLE, "CFG", "opening secrets file '%s' failed: %s", MF_VALUE, MF_TEXT),
+    R(EV_SECRETS_UNREADABLE, "CFG", "expanding file expression '%s' failed", MF_VALUE),
     /* pem/sshkey builders (libstrongswan): the file of a key or certificate */
     R(EV_FILE_OPEN_FAILED, "LIB", "  opening '%s' failed: %s", MF_VALUE, MF_TEXT),
     /* stroke_socket.c / stroke_config.c: a connection of ipsec.conf being
@@ -392,6 +394,11 @@ static const msg_pattern TABLE[] = {
     R(EV_DAEMON_INIT_FAILED, "DMN", "initialization failed - aborting %s", MF_SKIP),
     R(EV_DAEMON_INIT_FAILED, NULL, "charon has quit: initialization failed", NOF),
     R(EV_DAEMON_GAVE_UP, NULL, "charon refused to be started", NOF),
+    /* the starter (ipsec start), after charon wrote its pid file */
+    R(EV_DAEMON_STARTED, NULL, "charon (%d) started after %d ms", MF_SKIP, MF_VALUE),
+    /* plugin_loader.c (all versions): dlopen's own error, e.g. a symbol
+     * the library it was built against has and this one lacks */
+    R(EV_PLUGIN_LOAD_FAILED, "LIB", "plugin '%s' failed to load: %s", MF_NAME, MF_TEXT),
     /* charon.c check_pidfile: the pid file's path is compiled in ('...' 5.9+, "..." before) */
     R(EV_DAEMON_RUNNING, "DMN", "charon already running ('%s' exists)", MF_VALUE),
     R(EV_DAEMON_RUNNING, "DMN", "charon already running (\"%s\" exists)", MF_VALUE),
@@ -1135,7 +1142,7 @@ const char *msg_kind_name(msg_kind k)
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
         N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
-        N(EV_STROKE_ADD_CONN), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
+        N(EV_SECRETS_UNREADABLE), N(EV_STROKE_ADD_CONN), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
@@ -1162,7 +1169,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
-        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
+        N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),

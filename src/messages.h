@@ -31,6 +31,8 @@ typedef enum msg_kind {
     EV_SECRETS_REREAD,       /* stroke: "rereading secrets" (the secrets are loaded anew) */
     EV_SECRET_LOADED,        /* stroke: "  loaded %N secret for %s" (type, identities) */
     EV_FILE_OPEN_FAILED,     /* a credential file's builder: "  opening '%s' failed: %s" */
+    EV_SECRETS_UNREADABLE,   /* stroke: "opening secrets file '%s' failed: %s", "expanding file
+                              * expression '%s' failed" (ipsec.secrets or an include of it) */
     EV_STROKE_ADD_CONN,      /* stroke: "received stroke: add connection '%s'" (ipsec.conf loaded) */
     EV_PROPOSAL_SKIPPED,     /* stroke: "skipped invalid proposal string: %s" */
     EV_PROPOSAL_PARSE_ERROR, /* proposal.c: why a proposal string is invalid ("a PRF algorithm
@@ -157,6 +159,9 @@ typedef enum msg_kind {
     EV_DAEMON_INIT_CAUSE,    /* feature %s in critical plugin '%s' has unmet dependency: %s */
     EV_NETLINK_UNAVAILABLE,  /* unable to create netlink socket: the kernel has no xfrm (IPsec) */
     EV_DAEMON_GAVE_UP,       /* the starter no longer restarts charon */
+    EV_DAEMON_STARTED,       /* the starter: "charon (%d) started after %d ms" */
+    EV_PLUGIN_LOAD_FAILED,   /* plugin_loader.c: "plugin '%s' failed to load: %s" (dlopen's error):
+                              * fatal only where a critical feature then lacks what it gave */
     EV_DAEMON_RUNNING,       /* charon already running ('<pid file>' exists): a second one exits */
     EV_DAEMON_EXEC_FAILED,   /* the daemon could not be run at all (NetworkManager: "Failed to
                               * execute child process" charon-nm) */

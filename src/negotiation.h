@@ -389,6 +389,8 @@ typedef struct negotiation {
     nstr daemon_program;       /* the daemon's program that could not be run at all */
     nstr netlink_error;        /* why the kernel refused the netlink socket ("Protocol not supported") */
     uint8_t daemon_gave_up;      /* the starter stopped restarting it */
+    uint8_t died_at_start;       /* the starter saw it die right after it started */
+    nstr plugin_failed, plugin_error; /* the first plugin that did not load, and dlopen's error */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */
@@ -436,6 +438,7 @@ typedef struct negotiation {
                                 * the proposal string of ipsec.conf it refused */
     nstr conn_load_why;        /* stroke: proposal.c's reason for that ("" when not logged) */
     uint8_t conn_load_stroke;  /* conn_load_error is stroke's */
+    uint8_t secrets_unreadable; /* no shared key: the secrets file could not be read (conf_store) */
     nstr trap_reqid;           /* "trap not found, unable to acquire reqid %d" */
     uint8_t trap_missing;      /* the kernel acquired for a policy charon has no trap (connection) for */
     uint8_t ike_rekeyed;       /* an IKE_SA rekey ran on it: its delete ends the old SA, not the tunnel */
@@ -596,6 +599,12 @@ typedef struct conf_store {
      * of a key that does not load just after */
     char open_failed[192];
     uint64_t open_failed_line;
+    /* the secrets file (or an include of it) charon could not read since
+     * the secrets were last read ("" none): the reason a later "no shared
+     * key found" has no key. Kept as the line itself, for evidence. */
+    char secrets_unreadable[512];
+    uint64_t secrets_unreadable_lineno;
+    uint32_t secrets_unreadable_seq;
 } conf_store;
 
 void conf_store_init(conf_store *cs);

@@ -372,7 +372,13 @@ static void rec_dh_retry(arena *a, const rec_input *in, idg_diagnosis *d)
     const char *first = o && o->local && o->peer ? (d->role == IDG_ROLE_RESPONDER ? o->peer : o->local)
                                                  : NULL;
     const char *fg = first ? rec_gui_values(a, first) : NULL;
-    d->summary = first
+    d->summary = first && d->role == IDG_ROLE_RESPONDER
+        ? arena_printf(a, "Optional: let the initiator propose %s %s first, or let the "
+                       "responder prefer the initiator's %s, to save a round trip; if the "
+                       "initiator never retries with %s, it does not support it: give both ends "
+                       "a common %s.", what, want ? want : "the responder's group", first,
+                       want ? want : "it", what)
+        : first
         ? arena_printf(a, "Optional: let the initiator propose %s %s first, or let the "
                        "responder prefer the initiator's %s, to save a round trip.", what,
                        want ? want : "the responder's group", first)
@@ -708,6 +714,7 @@ WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
 WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
+WHEN(plugin_failed, in->plugin_failed != NULL)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(bad_proposal, in->bad_proposal != NULL)
@@ -718,6 +725,7 @@ WHEN(eap_method_refused, in->eap_nak != 0)
 WHEN(eap_user_no_secret, in->eap_user && in->eap_no_key)
 WHEN(eap_user_rejected, in->eap_user != NULL)
 WHEN(psk_missing, in->psk_missing)
+WHEN(secrets_unreadable, in->secrets_unreadable)
 WHEN(psk_ambiguous, in->any_psks > 1 && (in->cls == IDG_CLASS_PHASE1_PSK_MISMATCH || in->mm_unencrypted))
 WHEN(ike_auth_not_arrived, in->half_open && in->half_open_stage == 1)
 WHEN(silent_after_our_auth, in->half_open && in->half_open_stage == 2)
@@ -811,6 +819,16 @@ static const advice ADVICE[] = {
      "the secrets files: one ': PSK' for %any, or '<peer address or id> : PSK \"...\"' per peer "
      "(NetworkManager L2TP leaves a /etc/ipsec.d/nm-l2tp-ipsec-*.secrets file per connection: "
      "remove the stale ones), then ipsec rereadsecrets."},
+    {IDG_CLASS_PHASE1_PSK_MISMATCH, secrets_unreadable, NULL, "local",
+     "Make the secrets file readable for charon: create it (an empty one will do for an include) "
+     "or fix its path and permissions, with the peer's pre-shared key in it, then reread the "
+     "secrets.",
+     "Status > System Logs > IPsec: the file charon names; VPN > IPsec > Tunnels > Edit Phase 1 > "
+     "Pre-Shared Key, Save and Apply Changes (which writes the secrets anew).",
+     "/etc/ipsec.secrets (and every file its include lines name) must exist and be readable by "
+     "charon (touch it if it is missing, as on NixOS; NetworkManager L2TP includes "
+     "/etc/ipsec.d/*.secrets), then ipsec rereadsecrets; with swanctl, the secrets section and "
+     "swanctl --load-creds."},
     {IDG_CLASS_PHASE1_PSK_MISMATCH, psk_missing, NULL, "local",
      "Add a pre-shared key for this peer on this end (the same key as the peer's).",
      P1_PATH " > Pre-Shared Key: enter the peer's key (mobile clients: VPN > IPsec > Pre-Shared "
@@ -1121,6 +1139,15 @@ static const advice ADVICE[] = {
      "on the host: modprobe xfrm_user xfrm4_tunnel esp4 (esp6, af_key); a container needs "
      "--cap-add NET_ADMIN and a host kernel with XFRM (Docker Desktop's VM kernel has none: use "
      "kernel-libipsec, i.e. charon.plugins.kernel-libipsec.load = yes)."},
+    {IDG_CLASS_CHARON_CRASHED, plugin_failed, NULL, "local",
+     "Make the plugin '${plugin}' load: install strongSwan and the libraries it was built against "
+     "from one release (or the package that holds the plugin), or leave it out of charon.load if "
+     "another plugin provides the same.",
+     "System > Update: the current release, which ships strongSwan and its libraries together; "
+     "Status > System Logs > IPsec: the plugin's 'failed to load' line.",
+     "the strongSwan packages and their libraries (OpenSSL, libgmp, ...) from the same release "
+     "(ldd on the plugin's .so shows what it lacks); charon.load or the plugin's load setting in "
+     "strongswan.d if it is not needed."},
     {IDG_CLASS_CHARON_CRASHED, daemon_init_failed, NULL, "local",
      "Let charon start: load the plugins it needs (the log names the unmet dependency), and in a "
      "container give it the kernel's IPsec support.",
@@ -1298,6 +1325,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->eap_user;
     if (IS("pid_file"))
         return in->pid_file;
+    if (IS("plugin"))
+        return in->plugin_failed;
     if (IS("bad_proposal"))
         return in->bad_proposal;
     if (IS("proposal_why"))

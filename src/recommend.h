@@ -40,9 +40,11 @@ typedef struct rec_input {
     int cert_id_mismatch;       /* certificate failure: the peer's certificate lacks the expected
                                  * identity (1), or the identity the peer sent (2, this end responds) */
     int kernel_no_xfrm;         /* charon failed to start: the kernel refused its netlink socket */
+    const char *plugin_failed;  /* ... after this plugin did not load, or NULL */
     int install_cause;          /* install failure: an install_cause (negotiation.h) */
     int p2_ah;                  /* install failure: the phase 2 protocol is AH */
     int trap_missing;           /* connection not loaded: a kernel acquire found no trap */
+    int secrets_unreadable;     /* psk_missing: ... because the secrets file could not be read */
     const char *bad_proposal;   /* ... stroke refused it for this proposal string of ipsec.conf */
     const char *proposal_why;   /* ... for this reason (NULL: none logged) */
     int cred_load;              /* certificate failure: a credential did not load at all

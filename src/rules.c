@@ -680,6 +680,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.rekey = v->rekey;
         in.policy_conflict = n->policy_conflict;
         in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
+        in.secrets_unreadable = in.psk_missing && n->secrets_unreadable;
         /* the port this end sends to, when it initiates (a responder sees
          * the client's NAT mapping, not a setting) */
         in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
@@ -713,6 +714,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED &&
                                 (n->daemon_init_failed || n->netlink_error.len) && !n->crash_signal.len;
         in.kernel_no_xfrm = in.daemon_init_failed && n->netlink_error.len;
+        in.plugin_failed = in.daemon_init_failed && !in.kernel_no_xfrm ? S(&n->plugin_failed) : NULL;
         in.daemon_program = v->cls == IDG_CLASS_CHARON_CRASHED ? S(&n->daemon_program) : NULL;
         in.send_error = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? S(&n->send_error) : NULL;
         in.send_no_socket = in.send_error && n->send_no_socket;
@@ -1445,6 +1447,17 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "'%s' - '%s' (MAC mismatched): the two ends use different pre-shared keys.",
                 n->lookup_local_id.len ? n->lookup_local_id.p : "?",
                 n->lookup_remote_id.len ? n->lookup_remote_id.p : "?");
+        } else if ((f & FACT(F1_NO_SHARED_KEY)) && n->secrets_unreadable &&
+                   rc->conf->secrets_unreadable[0]) {
+            v.confidence = 0.9;
+            const char *m = strstr(rc->conf->secrets_unreadable, "] ");
+            v.detail = arena_printf(&rc->a,
+                "This end has no pre-shared key for the identities '%s' - '%s' because charon could "
+                "not read its secrets (\"%s\"): the file, or a file it includes, does not exist or "
+                "cannot be read, so the key written in it was never loaded.",
+                n->lookup_local_id.len ? n->lookup_local_id.p : "?",
+                n->lookup_remote_id.len ? n->lookup_remote_id.p : "?",
+                m ? m + 2 : rc->conf->secrets_unreadable);
         } else if (f & FACT(F1_NO_SHARED_KEY)) {
             v.confidence = 0.8;
             v.detail = arena_printf(&rc->a,
@@ -1618,16 +1631,34 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "At charon's start %s. Unless kernel-libipsec is loaded instead, charon's initialization "
                 "fails (a critical plugin feature has the unmet dependency CUSTOM:kernel-ipsec) and "
                 "no tunnel can come up.", no_xfrm);
-        } else if (n->daemon_init_failed && !sig)
-            v.detail = arena_printf(&rc->a,
-                "charon, the IKE daemon, did not start: its initialization failed%s%s%s%s. %s No "
-                "tunnel can come up.", dep ? " (a critical plugin feature has the unmet dependency " : "",
-                dep ? dep : "", dep ? ")" : "", n->daemon_gave_up ? " and the starter gave up" : "",
+        } else if (n->daemon_init_failed && !sig) {
+            const char *plugin = S(&n->plugin_failed);
+            const char *cause =
                 no_xfrm ? arena_printf(&rc->a, "The cause: %s.", no_xfrm)
-                        : "A plugin it needs did not load (the 'unmet dependency' and 'failed to load' "
-                          "lines before name it), or, in a container, it has no access to the "
-                          "kernel's IPsec support (xfrm, NET_ADMIN).");
-        else
+                : plugin ? arena_printf(&rc->a,
+                      "The plugin '%s' did not load (\"%s\"), so what it provides is missing: it is "
+                      "not installed, or it was built against other versions of the libraries it "
+                      "uses than this system has (a 'symbol not found').", plugin,
+                      S(&n->plugin_error) ? S(&n->plugin_error) : "no reason logged")
+                : n->died_at_start && !dep
+                    ? "Its own startup lines (charon's, not the starter's) name the cause: most "
+                      "often no kernel IPsec support (xfrm; kernel-libipsec on an OpenVZ or LXC "
+                      "VPS needs /dev/net/tun), a plugin that does not load, or its UDP ports 500 "
+                      "and 4500 taken by another IKE daemon."
+                    : "A plugin it needs did not load (the 'unmet dependency' and 'failed to load' "
+                      "lines before name it), or, in a container, it has no access to the "
+                      "kernel's IPsec support (xfrm, NET_ADMIN).";
+            v.detail = arena_printf(&rc->a,
+                "charon, the IKE daemon, %s%s%s%s%s. %s No tunnel can come up.",
+                n->died_at_start ? "died right after the starter saw it start: it cannot initialize "
+                                   "on this host"
+                                 : "did not start: its initialization failed",
+                dep ? " (a critical plugin feature has the unmet dependency " : "",
+                dep ? dep : "", dep ? ")" : "",
+                n->daemon_gave_up ? " and the starter gave up"
+                : n->died_at_start ? ", and the starter restarts it again and again" : "",
+                cause);
+        } else {
             v.detail = arena_printf(&rc->a,
                 "charon, the IKE daemon, crashed%s%s%s%s: every tunnel dropped%s. Not a configuration "
                 "mismatch; a crash that repeats is a bug in the strongSwan version or a plugin that does "
@@ -1635,6 +1666,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "",
                 n->daemon_gave_up ? ", and the starter gave up restarting it: charon stays down"
                                   : " and is set up again after the restart");
+        }
     } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->trap_missing) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
         v.confidence = 0.6;
@@ -1796,7 +1828,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             ? arena_printf(&rc->a,
                 "The initiator's first IKE_SA_INIT used DH group %s; this end requested %s "
                 "(INVALID_KE_PAYLOAD) and the initiator is expected to retry with it. This costs a "
-                "round trip; it is not a failure by itself.", S(&n->ke_offered), S(&n->ke_requested))
+                "round trip; it is not a failure by itself. (The retry is a new IKE_SA: if none "
+                "from this initiator follows, it does not offer %s at all, and phase 1 cannot "
+                "complete.)", S(&n->ke_offered), S(&n->ke_requested), S(&n->ke_requested))
             : arena_printf(&rc->a,
                 "The peer did not accept DH group %s and requested %s (INVALID_KE_PAYLOAD); this end "
                 "%s with %s%s.", S(&n->ke_offered), S(&n->ke_requested),
