@@ -3494,6 +3494,12 @@ static int flat_piece_known(idg_engine *e, const char *p, size_t n)
     return msg_classify(e->idx, NULL, p, n, &probe) != 0;
 }
 
+/* line_source's known_message_fn: the whole text is a message of the table. */
+static bool whole_message_known(void *user, const char *msg, size_t len)
+{
+    return flat_piece_known(user, msg, len) != 0;
+}
+
 static int split_flattened(idg_engine *e, const charon_line *l)
 {
     const char *b = l->msg.p, *end = b + l->msg.n;
@@ -3724,6 +3730,7 @@ idg_engine *idg_engine_new(const idg_options *opts, idg_diagnosis_cb cb, void *u
     e->ls = line_source_new(&e->opts, &e->stats, on_line, e);
     if (!e->ls)
         goto fail;
+    line_source_set_known_message(e->ls, whole_message_known, e);
     return e;
 fail:
     idg_engine_free(e);

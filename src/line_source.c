@@ -117,6 +117,8 @@ struct line_source {
     char scan_consts[64];   /* 32 bytes 0x0E, 32 bytes '&' (the block scan's) */
     charon_line_cb cb;
     void *user;
+    known_message_fn known_message; /* see line_source_set_known_message */
+    void *known_user;
     size_t max_line;
 
     /*
@@ -573,9 +575,12 @@ static bool is_continuation(const line_source *ls, envelope_kind kind, const cha
      * line of its own */
     if (kind == ENVELOPE_BARE && (l->ts >= 0 || l->time.n || l->program.n))
         return false;
-    return ls->held_tail_len >= WRAP_MIN_LEN ||
-           ls->held_tail_len + 1 + first_word_len(l->raw) >
-               (ls->max_phys_len > WRAP_MIN_LEN ? ls->max_phys_len : WRAP_MIN_LEN);
+    bool wraps = ls->held_tail_len >= WRAP_MIN_LEN ||
+                 ls->held_tail_len + 1 + first_word_len(l->raw) >
+                     (ls->max_phys_len > WRAP_MIN_LEN ? ls->max_phys_len : WRAP_MIN_LEN);
+    /* (asked last: a known message of its own is no tail) */
+    return wraps && !(ls->known_message && l->msg.n &&
+                      ls->known_message(ls->known_user, l->msg.p, l->msg.n));
 }
 
 /* Appends a wrapped line's tail to the held line (see wrap_append for where
@@ -1010,6 +1015,12 @@ int line_source_finish(line_source *ls)
 }
 
 /* ---- life cycle -------------------------------------------------------- */
+
+void line_source_set_known_message(line_source *ls, known_message_fn fn, void *user)
+{
+    ls->known_message = fn;
+    ls->known_user = user;
+}
 
 line_source *line_source_new(const idg_options *opts, idg_stats *stats,
                              charon_line_cb cb, void *user)

@@ -35,6 +35,14 @@ typedef void (*charon_line_cb)(void *user, const charon_line *line);
  * it during feed(). */
 line_source *line_source_new(const idg_options *opts, idg_stats *stats,
                              charon_line_cb cb, void *user);
+/* Whether a message text is one the caller's table knows: a line without
+ * an envelope whose text is such a message is a line of its own, never
+ * the wrapped tail of the long line before it ("unable to add SAD entry
+ * ..." after a long OPNsense export line). Optional (NULL: every line
+ * decides by length alone). */
+typedef bool (*known_message_fn)(void *user, const char *msg, size_t len);
+void line_source_set_known_message(line_source *ls, known_message_fn fn, void *user);
+
 /* 0, or -1 on allocation failure. */
 int line_source_feed(line_source *ls, const void *buf, size_t len);
 /* Flushes the last partial line and any held lines. */

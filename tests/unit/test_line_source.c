@@ -740,6 +740,42 @@ START_TEST(test_elision_not_a_tail)
 }
 END_TEST
 
+/* A bare line the caller's table knows is a message of its own, not the
+ * wrapped tail of the long line before it; unknown text after the same
+ * line still is a tail. */
+static bool knows_sad(void *user, const char *msg, size_t len)
+{
+    (void)user;
+    return len >= 23 && memcmp(msg, "unable to add SAD entry", 23) == 0;
+}
+
+START_TEST(test_known_message_not_a_tail)
+{
+    const char *head = "2025-03-11T08:14:52\tInformational\tcharon\t00[NET] enabling UDP "
+                       "decapsulation for IPv6 on port 4500 failed, NAT traversal over IPv6 "
+                       "not available\t\n";
+    char text[1024];
+    for (int known = 0; known < 2; known++) {
+        snprintf(text, sizeof text, "%s%s\n", head,
+                 known ? "unable to add SAD entry with SPI cf81a03e: Invalid argument (22)"
+                       : "and this is the wrapped rest of it");
+        idg_options o = default_opts();
+        idg_stats st;
+        got g = {0};
+        memset(&st, 0, sizeof st);
+        line_source *ls = line_source_new(&o, &st, collect, &g);
+        ck_assert_ptr_nonnull(ls);
+        line_source_set_known_message(ls, knows_sad, NULL);
+        ck_assert_int_eq(line_source_feed(ls, text, strlen(text)), 0);
+        ck_assert_int_eq(line_source_finish(ls), 0);
+        line_source_free(ls);
+        ck_assert_uint_eq(st.joined_lines, known ? 0 : 1);
+        ck_assert_uint_eq(g.n_bare, known ? 1 : 0); /* delivered on its own */
+        got_free(&g);
+    }
+}
+END_TEST
+
 /* A GUI copy that put each line's time on a line of its own: the time is
  * no tail of the long message line before it. */
 START_TEST(test_time_alone_not_a_tail)
@@ -1150,6 +1186,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(repair, test_wrap_words);
     tcase_add_test(repair, test_wrap_not_prose);
     tcase_add_test(repair, test_elision_not_a_tail);
+    tcase_add_test(repair, test_known_message_not_a_tail);
     tcase_add_test(repair, test_time_alone_not_a_tail);
     tcase_add_test(repair, test_duplicates);
     tcase_add_test(repair, test_bare_lines);
