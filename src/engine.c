@@ -443,6 +443,7 @@ static int daemon_kind(msg_kind k)
     case EV_DAEMON_RUNNING:
     case EV_PLUGIN_LOAD_FAILED:
     case EV_CRED_LOAD_FAILED:
+    case EV_CERT_PARSE_CAUSE:
     case EV_KEY_LOAD_FAILED:
     case EV_CONN_LOAD_FAILED:
     case EV_TRAP_NOT_FOUND:
@@ -2677,10 +2678,22 @@ static void set_cred_failed(negotiation *n, span msg)
 
 /* A credential that did not load: the first one, "<what>: <why>". A
  * warning of its own, or the cause of a connection that did not load. */
+/* Why the next certificate will not load; no failure by itself (the
+ * "loading ... failed" line that follows is). */
+static void fold_cert_parse_cause(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_span(&n->cred_cause, in->l->msg);
+    n->cred_cause_seq = (uint32_t)in->e->line;
+    r->phase = 1;
+}
+
 static void fold_cred_load_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
-    if (!n->cred_failed.len)
+    if (!n->cred_failed.len) {
         set_cred_failed(n, in->l->msg);
+        /* the parser's reason, logged just before (the builder's lines between) */
+        n->cred_cause_used = n->cred_cause.len && in->e->line - n->cred_cause_seq <= 4;
+    }
     if (!n->cred_warned)
         n->cred_warned = 1;
     r->phase = 1;
@@ -3267,6 +3280,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
     ON(EV_DAEMON_CRASH, fold_daemon_crash),
     ON(EV_PLUGIN_LOAD_FAILED, fold_plugin_load_failed),
+    ON(EV_CERT_PARSE_CAUSE, fold_cert_parse_cause),
     ON(EV_DAEMON_INIT_FAILED, fold_daemon_crash),
     ON(EV_DAEMON_INIT_CAUSE, fold_daemon_crash),
     ON(EV_CRED_LOAD_FAILED, fold_cred_load_failed),

@@ -167,6 +167,8 @@ typedef enum msg_kind {
                               * execute child process" charon-nm) */
     EV_CRED_LOAD_FAILED,     /* a certificate, key or CRL not loaded (stroke's "loading ... failed",
                               * swanctl's "loading '%s' failed: %s") */
+    EV_CERT_PARSE_CAUSE,     /* the X.509 parser's reason a certificate did not load ("found
+                              * unsupported critical X.509 extension: %s") */
     EV_KEY_LOAD_FAILED,      /* this end's private key not loaded (stroke names the file; the
                               * credential factory's "building CRED_PRIVATE_KEY - %N failed" only
                               * its type) */

@@ -391,6 +391,9 @@ typedef struct negotiation {
     uint8_t daemon_gave_up;      /* the starter stopped restarting it */
     uint8_t died_at_start;       /* the starter saw it die right after it started */
     nstr plugin_failed, plugin_error; /* the first plugin that did not load, and dlopen's error */
+    nstr cred_cause;             /* the X.509 parser's last reason a certificate is refused */
+    uint32_t cred_cause_seq;     /* ... read at this engine line */
+    uint8_t cred_cause_used;     /* ... and it is why cred_failed did not load */
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */

@@ -706,6 +706,7 @@ WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
 WHEN(xauth_failed, in->xauth != 0)
 WHEN(key_not_loaded, in->cred_load == 2)
+WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
 WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
 WHEN(no_private_key, in->own_key)
@@ -1042,6 +1043,14 @@ static const advice ADVICE[] = {
      "in /etc/swanctl/private (rsa, ecdsa, pkcs8) and its passphrase in secrets.private-<name>.secret, "
      "then swanctl --load-creds; ipsec.secrets: ': RSA <file> \"<passphrase>\"', then ipsec "
      "rereadsecrets."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cred_critical_ext, NULL, "local",
+     "Re-issue the certificate without the critical extension this strongSwan cannot parse (or "
+     "with it not marked critical), or use a strongSwan whose X.509 plugin supports it.",
+     "System > Cert. Manager > CAs / Certificates: import a CA or certificate issued without that "
+     "critical extension (for a CA: Name Constraints), then Status > IPsec: reload.",
+     "openssl x509 -in <file> -noout -text shows the extensions marked critical; re-issue it "
+     "without that one (or non-critical), or load the openssl/x509 plugin of a strongSwan release "
+     "that parses it, then swanctl --load-creds (ipsec rereadall)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cred_not_loaded, NULL, "local",
      "Fix the credential that did not load and load it again: a CA certificate needs the basic "
      "constraint CA:TRUE, each file must be a certificate, key or CRL in PEM or DER.",

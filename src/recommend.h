@@ -47,6 +47,7 @@ typedef struct rec_input {
     int secrets_unreadable;     /* psk_missing: ... because the secrets file could not be read */
     const char *bad_proposal;   /* ... stroke refused it for this proposal string of ipsec.conf */
     const char *proposal_why;   /* ... for this reason (NULL: none logged) */
+    int cred_critical_ext;      /* ... a certificate refused for an unsupported critical extension */
     int cred_load;              /* certificate failure: a credential did not load at all
                                  * (1; 2: this end's private key) */
     int send_no_socket;         /* send_error: charon has no socket plugin */

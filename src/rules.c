@@ -519,6 +519,7 @@ typedef struct verdict {
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
     int cred_load;       /* a credential that did not load (p1_cred_warning): 1, 2 this end's key */
+    int cred_critical_ext; /* ... refused for a critical X.509 extension the parser lacks */
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     const char *time;    /* overrides the negotiation's time (its first terminal line) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
@@ -702,6 +703,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.peer_id_type = S(&n->peer_id_type);
         in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
         in.cred_load = v->cred_load;
+        in.cred_critical_ext = v->cred_critical_ext;
         in.trap_missing = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->trap_missing;
         in.bad_proposal = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->conn_load_stroke
                               ? S(&n->conn_load_error) : NULL;
@@ -1929,6 +1931,45 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     neg_clear_facts(n, F1_MASK);
 }
 
+/* Both proposal lists of phase 1 are in the log, and nothing after them:
+ * no selected proposal, no rejection (an excerpt that stops there, a
+ * level that hides the verdict). When some transform type has no
+ * algorithm in common, no proposal can match, whatever charon logs next:
+ * that is the failure, said with less confidence. Returns 1 if emitted. */
+static int p1_undecided_proposals(rules_ctx *rc, negotiation *n)
+{
+    const char *recv = S(&n->p1_received), *conf = S(&n->p1_configured);
+    if (!recv || !conf || n->p1_selected.len || n->ike_established || n->p1_failure_emitted)
+        return 0;
+    size_t nr = proposal_list_parse(recv, strlen(recv), &rc->pl[0]);
+    size_t nc = proposal_list_parse(conf, strlen(conf), &rc->pl[1]);
+    if (!nr || !nc || proposal_diff_compute(&rc->pl[0], &rc->pl[1], &rc->diff) != 0)
+        return 0;
+    int disjoint = 0;
+    for (int t = 0; t < TT__COUNT; t++)
+        disjoint |= rc->diff.mismatch[t] && !(t == TT_KE && n->ike_version == 2 &&
+                                               n->main_exch == EX_IKE_AUTH);
+    if (!disjoint)
+        return 0;
+    verdict v;
+    begin(rc, &v);
+    v.role = p1_role(n);
+    v.ev_phase = 1;
+    v.phase = 1;
+    proposal_verdict(rc, n, 1, 0, &v);
+    if (v.cls >= IDG_CLASS__COUNT)
+        return 0;
+    if (v.confidence > 0.75)
+        v.confidence = 0.75;
+    v.detail = arena_printf(&rc->a,
+        "The log ends before charon's verdict on the peer's %s proposals, but no proposal can "
+        "match: %s. Received: %s; configured here: %s. charon rejects them (NO_PROPOSAL_CHOSEN).",
+        version_name(n->ike_version), rc->n_off ? offending_text(rc) : "the lists differ", recv, conf);
+    emit(rc, n, &v);
+    n->p1_failure_emitted = 1;
+    return 1;
+}
+
 /* ---- phase 2 ---------------------------------------------------------------------------------- */
 
 static const char *ts_text(rules_ctx *rc, const ts_list *l)
@@ -2473,10 +2514,15 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
         emit(rc, n, &v);
         return;
     }
+    const char *cause = n->cred_cause_used ? S(&n->cred_cause) : NULL;
+    v.cred_critical_ext = cause != NULL;
     v.detail = arena_printf(&rc->a,
-        "A credential did not load (\"%s\"): the connections that need it cannot authenticate. "
-        "A CA that is discarded verifies no peer certificate; a certificate or key that did not "
-        "load cannot authenticate this end.", n->cred_failed.p);
+        "A credential did not load (\"%s\")%s%s%s: the connections that need it cannot "
+        "authenticate. A CA that is discarded verifies no peer certificate; a certificate or key "
+        "that did not load cannot authenticate this end.", n->cred_failed.p,
+        cause ? " because its X.509 parser refused it (\"" : "", cause ? cause : "",
+        cause ? "\": a critical extension this strongSwan build does not support, which RFC 5280 "
+                "says must make it reject the certificate)" : "");
     emit(rc, n, &v);
 }
 
@@ -2689,6 +2735,8 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         p2_failure(rc, n);
         p2 = 1;
     }
+    if (!p1 && !(n->facts & F1_MASK) && n->p1_received.len && p1_undecided_proposals(rc, n))
+        p1 = 1;
     if (n->child_established_pending) {
         p2_success(rc, n);
         n->child_established_pending = 0;
