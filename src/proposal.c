@@ -95,11 +95,36 @@ static int is_paste_mark(char c)
     return c == '*' || c == '`';
 }
 
+/* The length of s without an ellipsis a paste ends with ("...", "…"):
+ * the writer cut the list there. */
+static size_t without_ellipsis(const char *s, size_t len)
+{
+    size_t n = len;
+    while (n > 0 && s[n - 1] == ' ')
+        n--;
+    if (n >= 3 && memcmp(s + n - 3, "...", 3) == 0)
+        n -= 3;
+    else if (n >= 3 && memcmp(s + n - 3, "\xE2\x80\xA6", 3) == 0) /* U+2026 */
+        n -= 3;
+    else
+        return len;
+    while (n > 0 && s[n - 1] == '.')
+        n--;
+    return n;
+}
+
 /* Splits "a/b/c" into typed tokens, paste marks trimmed; returns how many
- * (capped). */
+ * (capped). A list cut with an ellipsis ends where the ellipsis starts
+ * (and counts as capped): "PRF_HMAC_SHA2_256..." is PRF_HMAC_SHA2_256,
+ * "PRF_HMAC_SH..." a name cut off (name_cut). */
 static size_t tokenize(const char *s, size_t len, token *toks, int *capped)
 {
     size_t n = 0, start = 0;
+    size_t cut = without_ellipsis(s, len);
+    if (cut != len) {
+        len = cut;
+        *capped = 1;
+    }
 
     for (size_t i = 0; i <= len; i++) {
         if (i < len && s[i] != '/')

@@ -227,6 +227,14 @@ START_TEST(test_parse_cut_off)
     /* Netgate's real IKEv1 line without hash is complete, not cut */
     ck_assert_uint_eq(parse("IKE:AES_CBC_256/MODP_1024", &l), 1);
     ck_assert_int_eq(l.truncated, 0);
+    /* a writer's ellipsis: after a whole name, the name is kept; inside
+     * one, the proposal is cut there */
+    ck_assert_uint_eq(parse("IKE:AES_CBC_192/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256...", &l), 1);
+    ck_assert_int_eq(l.truncated, 1);
+    ck_assert_str_eq(l.items[0].alg[TT_PRF][0], "PRF_HMAC_SHA2_256");
+    ck_assert_uint_eq(parse("IKE:AES_CBC_256/HMAC_SHA1_96/PRF_HMAC_SHA1/MODP_1024, "
+                            "IKE:AES_CBC_128/HMAC_SHA2_256_128/PRF_HMAC_SH\xE2\x80\xA6", &l), 1);
+    ck_assert_int_eq(l.truncated, 1);
 }
 END_TEST
 
