@@ -280,7 +280,7 @@ static void set_conn(negotiation *n, span name, int prio)
         len--; /* "<con1\|3>": the bar escaped for a Markdown table */
     if (len == 0 || n->conn.len != len || memcmp(n->conn.p, name.p, len) != 0) {
         nstr_set(&n->conn, name.p, len);
-        n->key_ver++;
+        n->tunnel_dirty = 1;
     }
     n->conn_prio = prio;
 }
@@ -1130,7 +1130,7 @@ static void set_addrs(negotiation *n, span local, span remote)
         span host = host_of(remote, &port);
         if (n->remote_addr.len != host.n || (host.n && !same_text(n->remote_addr.p, host.p, host.n))) {
             set_span(&n->remote_addr, host);
-            n->key_ver++;
+            n->tunnel_dirty = 1;
         }
         if (port)
             n->remote_port = port;
@@ -1393,7 +1393,7 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
         if (span_has(s.payloads, "REKEY_SA"))
             n->exch_rekey = 1;
         else if (!span_has(s.payloads, "TSi") && span_has(s.payloads, " SA "))
-            n->exch_ike_rekey = n->ike_rekeyed = 1;
+            n->exch_ike_rekey = n->ike_rekeyed = n->tunnel_dirty = 1;
     }
     if (s.x == EX_QUICK_MODE || s.x == EX_IKE_AUTH ||
         (s.x == EX_CREATE_CHILD_SA && !n->exch_ike_rekey)) {
@@ -1660,7 +1660,7 @@ static void fold_initiating(const fold_in *in, negotiation *n, fold_result *r)
     if (in->ctx && in->ctx->ike_established) {
         /* IKE rekey: this end starts the new SA */
         if (in->ctx->conn.len && !n->conn.len)
-            nstr_set(&n->conn, in->ctx->conn.p, in->ctx->conn.len), n->key_ver++;
+            nstr_set(&n->conn, in->ctx->conn.p, in->ctx->conn.len), n->tunnel_dirty = 1;
     } else if (!n->ike_established) {
         n->ike_role = IDG_ROLE_INITIATOR;
     }
@@ -1689,6 +1689,7 @@ static void ike_came_up(const fold_in *in, negotiation *n)
 {
     if (n->ike_established != 1) {
         n->ike_established = 1;
+        n->tunnel_dirty = 1;
         n->ike_inferred = 0;
         n->ike_established_reported = 0;
         n->established_line = in->e->line;
@@ -1748,11 +1749,14 @@ static void fold_ike_established(const fold_in *in, negotiation *n, fold_result 
     r->terminal = 1;
 }
 
+static void file_if_up(idg_engine *e, negotiation *n);
+
 /* Logged in the old SA's context, names the new SA: it inherits what the
  * old one knew. */
 static void fold_ike_rekeyed(const fold_in *in, negotiation *n, fold_result *r)
 {
     n->ike_rekeyed = 1;
+    n->tunnel_dirty = 1;
     uint64_t nid;
     negotiation *nn = NULL;
     if (span_u64(in->f[MF_ID], &nid) == 0 && (int64_t)nid != n->id)
@@ -1766,7 +1770,8 @@ static void fold_ike_rekeyed(const fold_in *in, negotiation *n, fold_result *r)
             nstr_set(&nn->conn, n->conn.p, n->conn.len), nn->conn_prio = n->conn_prio;
         set_conn(nn, in->f[MF_NAME], 1);
         set_addrs(nn, in->f[MF_LHOST], in->f[MF_RHOST]);
-        neg_file_tunnel(&in->e->store, nn); /* up as of this line, which is n's */
+        nn->tunnel_dirty = 1;
+        file_if_up(in->e, nn); /* up as of this line, which is n's */
         set_span(&nn->local_id, in->f[MF_LID]);
         set_span(&nn->remote_id, in->f[MF_RID]);
         nn->child_ever_established = n->child_ever_established;
@@ -1784,6 +1789,7 @@ static void fold_ike_reauth(const fold_in *in, negotiation *n, fold_result *r)
 {
     (void)in;
     n->ike_reauth = 1;
+    n->tunnel_dirty = 1;
     r->phase = 1;
 }
 
@@ -1793,6 +1799,7 @@ static void fold_ike_state(const fold_in *in, negotiation *n, fold_result *r)
     set_conn(n, in->f[MF_NAME], 1);
     if (span_eq(to, "ESTABLISHED") && !n->ike_established) {
         n->ike_established = 3;
+        n->tunnel_dirty = 1;
         n->ike_established_reported = 1;
     } else if (span_eq(to, "DESTROYING")) {
         n->ike_state_destroying = 1;
@@ -2978,18 +2985,20 @@ static inline int sa_up(const negotiation *m)
     return m->ike_established && !m->ike_rekeyed && !m->ike_reauth && !m->ike_gone;
 }
 
-/* Keeps n's place in the tunnel index current: filed while up, under its
- * keys as they are now (key_ver), unfiled once it is no longer up. Out of
- * memory leaves it unfiled: a close may then be reported that another SA
- * would have covered, nothing worse. */
-static inline void file_if_up(idg_engine *e, negotiation *n)
+/* Keeps n's place in the tunnel index current once a line changed what
+ * it is filed by (tunnel_dirty: its name, its peer address, whether it is
+ * up): filed while up, under its keys as they are now, unfiled once it is
+ * no longer up. Out of memory leaves it unfiled: a close may then be
+ * reported that another SA would have covered, nothing worse. */
+static void file_if_up(idg_engine *e, negotiation *n)
 {
-    if (sa_up(n)) {
-        if (!n->filed || n->filed_ver != n->key_ver)
-            neg_file_tunnel(&e->store, n);
-    } else if (n->filed) {
+    if (!n->tunnel_dirty)
+        return;
+    n->tunnel_dirty = 0;
+    if (sa_up(n))
+        neg_file_tunnel(&e->store, n);
+    else if (n->filed)
         neg_unfile_tunnel(n);
-    }
 }
 
 
@@ -3032,6 +3041,7 @@ static void note_ike_closing(const fold_in *in, negotiation *n, int closer, fold
 {
     int was_gone = n->ike_gone;
     n->ike_gone = 1;
+    n->tunnel_dirty = 1;
     if (!n->ike_established || n->facts || n->ike_rekeyed || n->ike_reauth || n->closed_reported)
         return;
     if (!n->closed_by) {
@@ -3683,7 +3693,8 @@ static void on_line(void *user, const charon_line *l)
 
     if (ev->kind == EV_NONE) {
         try_ts_line(e, n, l);
-        file_if_up(e, n);
+        if (__builtin_expect(n->tunnel_dirty, 0))
+            file_if_up(e, n);
         after_line(e, n, 1, 0);
         return;
     }
@@ -3704,8 +3715,9 @@ static void on_line(void *user, const charon_line *l)
         nstr_set(&n->time, l->time.p, l->time.n);
     if (r.terminal)
         n->terminal_line = l->lineno;
-    file_if_up(e, n);
-    if (ctx && ctx != n)
+    if (__builtin_expect(n->tunnel_dirty, 0))
+        file_if_up(e, n);
+    if (ctx && ctx != n && ctx->tunnel_dirty)
         file_if_up(e, ctx);
     after_line(e, n, 1, r.terminal);
 }

@@ -436,7 +436,6 @@ int neg_file_tunnel(neg_store *st, negotiation *n)
         *head = n;
     }
     n->filed = 1;
-    n->filed_ver = n->key_ver;
     return 0;
 }
 

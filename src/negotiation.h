@@ -231,6 +231,9 @@ typedef struct negotiation {
     nstr time;                 /* time of the concluding (terminal) line */
     uint64_t terminal_line;
     int ike_established;       /* 1 established, 2 via rekey */
+    uint8_t tunnel_dirty;      /* a line changed conn, remote_addr or whether the SA is up: its
+                                * place in the store's tunnel index is to be renewed (read on
+                                * every line, so it sits here) */
     uint8_t ike_inferred;      /* ... known only from: 1 "keeping IKE_SA" (the CHILD_SA of an
                                 * authenticated IKE_SA failed), 2 a CREATE_CHILD_SA or Quick
                                 * Mode as its first exchange in the log; no line said it came up */
@@ -453,10 +456,8 @@ typedef struct negotiation {
     uint32_t msgids[NEG_MAX_MSGIDS];
 
     /* The store's tunnel index (neg_file_tunnel): the chains this SA is
-     * filed in, and key_ver as it was then. Whoever changes conn or
-     * remote_addr bumps key_ver, so the engine files the SA again. */
+     * filed in. */
     neg_link tunnel[NEG_TUNNEL_KEYS];
-    uint32_t key_ver, filed_ver;
     uint8_t filed;
 } negotiation;
 
@@ -504,7 +505,7 @@ negotiation *neg_oldest(neg_store *st);
  * and by peer address, so that "is another SA of this tunnel up?" reads
  * the SAs of that tunnel, not every open one (a firewall keeps thousands
  * open, and each clean close asks). neg_file_tunnel files n under its
- * current keys (again, after either changed: key_ver); release unfiles
+ * current keys (again, after either changed: tunnel_dirty); release unfiles
  * it. Returns -1 on OOM (n stays unfiled). */
 int neg_file_tunnel(neg_store *st, negotiation *n);
 void neg_unfile_tunnel(negotiation *n);

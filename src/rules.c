@@ -1090,7 +1090,7 @@ static int p1_no_ike_cfg(rules_ctx *rc, negotiation *n, verdict *v)
     v->role = IDG_ROLE_RESPONDER;
     v->ev_phase = 1;
     if (both && !n->conn.len)
-        nstr_set(&n->conn, both->name.p, both->name.len), n->key_ver++;
+        nstr_set(&n->conn, both->name.p, both->name.len), n->tunnel_dirty = 1;
     if (both && both->version > 0 && pv && both->version != pv) {
         v->cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
         add_off(rc, "phase1.ike_version", version_name(both->version), version_name(pv));
@@ -1105,7 +1105,7 @@ static int p1_no_ike_cfg(rules_ctx *rc, negotiation *n, verdict *v)
     if (cs->n > 0 && !both) {
         const conf_conn *c = local_only ? local_only : cs->conns[0];
         if (!n->conn.len && local_only)
-            nstr_set(&n->conn, c->name.p, c->name.len), n->key_ver++;
+            nstr_set(&n->conn, c->name.p, c->name.len), n->tunnel_dirty = 1;
         v->cls = IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY;
         add_off(rc, "phase1.remote_gateway", S(&c->remote_addrs), ra);
         v->confidence = 0.9;
