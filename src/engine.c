@@ -3518,6 +3518,15 @@ static int flat_piece_known(idg_engine *e, const char *p, size_t n)
     return msg_classify(e->idx, NULL, p, n, &probe) != 0;
 }
 
+/* Whether a path is a glob pattern (an include line's wildcard). */
+static int is_wildcard(span path)
+{
+    for (size_t i = 0; i < path.n; i++)
+        if (path.p[i] == '*' || path.p[i] == '?' || path.p[i] == '[')
+            return 1;
+    return 0;
+}
+
 /* line_source's known_message_fn: the whole text is a message of the table. */
 static bool whole_message_known(void *user, const char *msg, size_t len)
 {
@@ -3633,9 +3642,7 @@ static void on_line(void *user, const charon_line *l)
     case EV_SECRETS_UNREADABLE:
         /* the first (an include's failure follows its file's); a wildcard
          * include that matched no file fails to expand harmlessly */
-        if (!e->conf.secrets_unreadable[0] && !memchr(ev->f[MF_VALUE].p, '*', ev->f[MF_VALUE].n) &&
-            !memchr(ev->f[MF_VALUE].p, '?', ev->f[MF_VALUE].n) &&
-            !memchr(ev->f[MF_VALUE].p, '[', ev->f[MF_VALUE].n)) {
+        if (!e->conf.secrets_unreadable[0] && !is_wildcard(ev->f[MF_VALUE])) {
             copy_raw(e->conf.secrets_unreadable, sizeof e->conf.secrets_unreadable, l->raw);
             e->conf.secrets_unreadable_lineno = l->lineno;
             e->conf.secrets_unreadable_seq = (uint32_t)e->line;

@@ -681,7 +681,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.rekey = v->rekey;
         in.policy_conflict = n->policy_conflict;
         in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
-        in.secrets_unreadable = in.psk_missing && n->secrets_unreadable;
+        in.secrets_unreadable = in.psk_missing && n->secrets_unreadable &&
+                                rc->conf->secrets_unreadable[0]; /* (as the detail says) */
         /* the port this end sends to, when it initiates (a responder sees
          * the client's NAT mapping, not a setting) */
         in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
