@@ -2898,9 +2898,23 @@ static void fold_dhcp(const fold_in *in, negotiation *n, fold_result *r)
 
 /* ---- kernel ---- */
 
+/* The kernel refused an SA after charon could not enable UDP
+ * decapsulation at its start: no IPsec in the kernel is the likely cause
+ * (the start's line becomes evidence). */
+static void note_no_kernel_ipsec(const fold_in *in, negotiation *n)
+{
+    const conf_store *cs = &in->e->conf;
+    if (!cs->udp_decap_failed[0] || n->install_cause)
+        return;
+    n->install_cause = INSTALL_NO_KERNEL_IPSEC;
+    neg_add_evidence(n, cs->udp_decap_failed_lineno, cs->udp_decap_failed_seq, 3, 2,
+                     cs->udp_decap_failed, strlen(cs->udp_decap_failed));
+}
+
 static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
+    note_no_kernel_ipsec(in, n);
     if (!n->install_detail.len)
         set_span(&n->install_detail, in->l->msg);
     r->terminal = 1;
@@ -2910,6 +2924,8 @@ static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *
 static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
+    if (in->ev->kind == EV_KNL_FAILED && !span_eq(in->f[MF_TEXT], "ALREADY_DONE"))
+        note_no_kernel_ipsec(in, n);
     /* "unable to add SAD entry with SPI %.8x%s (%N)": status ALREADY_DONE */
     if (in->ev->kind == EV_KNL_FAILED && span_eq(in->f[MF_TEXT], "ALREADY_DONE") && !n->install_cause)
         n->install_cause = INSTALL_SA_EXISTS;
@@ -3638,6 +3654,15 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_DAEMON_STARTED:
         e->daemon_started_seq = e->line;
+        return;
+    case EV_UDP_DECAP_FAILED:
+        /* IPv4 only: a kernel built without IPv6's UDP encapsulation
+         * fails it for IPv6 alone, and still installs SAs */
+        if (!e->conf.udp_decap_failed[0] && span_eq(ev->f[MF_VALUE], "IPv4")) {
+            copy_raw(e->conf.udp_decap_failed, sizeof e->conf.udp_decap_failed, l->raw);
+            e->conf.udp_decap_failed_lineno = l->lineno;
+            e->conf.udp_decap_failed_seq = (uint32_t)e->line;
+        }
         return;
     case EV_SECRETS_UNREADABLE:
         /* the first (an include's failure follows its file's); a wildcard

@@ -82,6 +82,8 @@ static const msg_pattern TABLE[] = {
      * added, and a proposal string of it refused (5.x from about 5.5 on
      * refuse the whole connection then: "no config named" follows) */
     R(EV_STROKE_ADD_CONN, "CFG", "received stroke: add connection '%s'", MF_NAME),
+    /* socket_default_socket.c (5.0.1+), at start */
+    R(EV_UDP_DECAP_FAILED, "NET", "enabling UDP decapsulation for %s on port %d failed", MF_VALUE, MF_SKIP),
     R(EV_PROPOSAL_SKIPPED, "CFG", "skipped invalid proposal string: %s", MF_VALUE),
     /* proposal.c (libcharon 5.5.1-5.6.1, libstrongswan 5.6.2+): why */
     R(EV_PROPOSAL_PARSE_ERROR, "CFG", "a PRF algorithm is mandatory in IKE proposals", NOF),
@@ -1146,7 +1148,7 @@ const char *msg_kind_name(msg_kind k)
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
         N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
-        N(EV_SECRETS_UNREADABLE), N(EV_STROKE_ADD_CONN), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
+        N(EV_SECRETS_UNREADABLE), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

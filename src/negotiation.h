@@ -159,7 +159,9 @@ typedef enum install_cause {
     INSTALL_UNKNOWN = 0,
     INSTALL_OFFLOAD,       /* the NIC's driver refused to offload it (the kernel's extended ack) */
     INSTALL_SA_EXISTS,     /* an SA with that SPI is already installed (ALREADY_DONE) */
-    INSTALL_ROUTE_IS_IKE   /* the policy's route would carry the IKE traffic (kernel-pfkey) */
+    INSTALL_ROUTE_IS_IKE,  /* the policy's route would carry the IKE traffic (kernel-pfkey) */
+    INSTALL_NO_KERNEL_IPSEC /* charon could not even enable UDP decapsulation at its start: the
+                             * kernel has no IPsec loaded (FreeBSD's ipsec module) */
 } install_cause;
 
 /* ---- exchanges ------------------------------------------------------------ */
@@ -609,6 +611,12 @@ typedef struct conf_store {
     char secrets_unreadable[512];
     uint64_t secrets_unreadable_lineno;
     uint32_t secrets_unreadable_seq;
+    /* charon's start: "enabling UDP decapsulation for %s on port %d
+     * failed" (the line, for evidence; "" none): the kernel has no IPsec
+     * support loaded, so no SA can be installed either */
+    char udp_decap_failed[512];
+    uint64_t udp_decap_failed_lineno;
+    uint32_t udp_decap_failed_seq;
 } conf_store;
 
 void conf_store_init(conf_store *cs);

@@ -749,6 +749,7 @@ WHEN(sa_exists, in->install_cause == INSTALL_SA_EXISTS)
 WHEN(route_is_ike, in->install_cause == INSTALL_ROUTE_IS_IKE)
 WHEN(ah_refused, in->p2_ah)
 WHEN(offload_refused, in->install_cause == INSTALL_OFFLOAD)
+WHEN(no_kernel_ipsec, in->install_cause == INSTALL_NO_KERNEL_IPSEC)
 WHEN(vip_not_requested, in->vip_cause == VIP_NOT_REQUESTED)
 WHEN(vip_peer_requires, in->vip_cause == VIP_PEER_REQUIRES)
 WHEN(vip_install, in->vip_cause == VIP_INSTALL)
@@ -1241,6 +1242,13 @@ static const advice ADVICE[] = {
      "(and the cryptographic hardware option under Miscellaneous).",
      "connections.${conn}.children.${child}.hw_offload = no (or auto, which falls back to software), "
      "or a mode the card supports (e.g. transport)."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, no_kernel_ipsec, NULL, "local",
+     "Load the kernel's IPsec support, then restart the IPsec service: the kernel accepts no SA "
+     "without it.",
+     "VPN > IPsec: enable IPsec and apply (the firewall loads the ipsec module for an enabled "
+     "tunnel); from a shell: kldload ipsec (kldstat shows it), then restart the IPsec service.",
+     "FreeBSD: kldload ipsec (ipsec_load=\"YES\" in /boot/loader.conf); Linux: modprobe xfrm_user "
+     "esp4 esp6 (or the kernel-libipsec plugin where the kernel has none), then restart charon."},
     {IDG_CLASS_PHASE2_INSTALL_FAILURE, NULL, NULL, "local",
      "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel supports "
      "and check its IPsec support.",

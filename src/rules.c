@@ -2238,6 +2238,10 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 ? "The traffic selectors cover the two IKE endpoints themselves (a host-to-host "
                   "tunnel between the gateways' own addresses): the route for them would carry the "
                   "IKE packets into the tunnel, so kernel-pfkey installs neither route nor policies."
+            : n->install_cause == INSTALL_NO_KERNEL_IPSEC
+                ? "At its start charon could not enable UDP decapsulation either: the kernel has no "
+                  "IPsec support loaded (on FreeBSD, and so pfSense and OPNsense, the ipsec kernel "
+                  "module; on Linux the xfrm and esp modules), so it accepts no SA."
             : n->install_cause == INSTALL_SA_EXISTS
                 ? "The kernel already holds an SA with that SPI (ALREADY_DONE): another IKE daemon "
                   "or a second charon installs SAs on this host, an old SA was left behind, or the "
