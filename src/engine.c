@@ -2914,6 +2914,7 @@ static void note_no_kernel_ipsec(const fold_in *in, negotiation *n)
 static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
+    n->install_netlink_only = 0;
     note_no_kernel_ipsec(in, n);
     if (!n->install_detail.len)
         set_span(&n->install_detail, in->l->msg);
@@ -2924,6 +2925,7 @@ static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *
 static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
+    n->install_netlink_only = 0;
     if (in->ev->kind == EV_KNL_FAILED && !span_eq(in->f[MF_TEXT], "ALREADY_DONE"))
         note_no_kernel_ipsec(in, n);
     /* "unable to add SAD entry with SPI %.8x%s (%N)": status ALREADY_DONE */
@@ -2947,6 +2949,16 @@ static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
     }
     if (!n->knl_error.len)
         set_span(&n->knl_error, in->f[MF_TEXT]);
+    /* The kernel lacks what the SA needs (ENOSYS, EPROTONOSUPPORT) right
+     * after a phase 2 proposal was selected: the SA is not installed,
+     * even where an excerpt keeps no "unable to add" line. Other errors
+     * (EEXIST, ENETUNREACH, ...) are routine for routes and policies. */
+    if (n->p2_selected_ok && !n->child_established_pending && !(n->facts & FACT(F2_INSTALL_FAILED)) &&
+        (span_eq(in->f[MF_TEXT], "Function not implemented") ||
+         span_eq(in->f[MF_TEXT], "Protocol not supported"))) {
+        fact(n, F2_INSTALL_FAILED);
+        n->install_netlink_only = 1; /* (no terminal: the "unable to" lines usually follow) */
+    }
     /* the driver's own words (netlink extended ack), e.g. "mlx5_core:
      * Device failed to offload this state" */
     if (!n->install_cause && span_has(in->f[MF_TEXT], "offload"))

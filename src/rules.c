@@ -2227,7 +2227,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             "still installed under another reqid.", n->p2_rekey ? " (a rekey)" : "", S(&n->knl_error));
     } else if (f & FACT(F2_INSTALL_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
-        v.confidence = 0.9;
+        v.confidence = n->install_netlink_only ? 0.6 : 0.9;
         v.detail = arena_printf(&rc->a,
             "The CHILD_SA was negotiated, but the kernel refused to install it: %s%s%s%s. %s",
             n->install_detail.len ? n->install_detail.p : "SA installation failed",
