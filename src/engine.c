@@ -1115,10 +1115,13 @@ static void set_role(negotiation *n, idg_role r)
         n->ike_role = r;
 }
 
-static void set_if_changed(nstr *dst, span s)
+/* Sets dst to s unless it already holds it; 1 if it changed. */
+static int set_if_changed(nstr *dst, span s)
 {
-    if (dst->len != s.n || (s.n && !same_text(dst->p, s.p, s.n)))
-        set_span(dst, s);
+    if (dst->len == s.n && (!s.n || same_text(dst->p, s.p, s.n)))
+        return 0;
+    set_span(dst, s);
+    return 1;
 }
 
 static void set_addrs(negotiation *n, span local, span remote)
@@ -1127,11 +1130,8 @@ static void set_addrs(negotiation *n, span local, span remote)
     if (local.n)
         set_if_changed(&n->local_addr, host_of(local, NULL));
     if (remote.n) {
-        span host = host_of(remote, &port);
-        if (n->remote_addr.len != host.n || (host.n && !same_text(n->remote_addr.p, host.p, host.n))) {
-            set_span(&n->remote_addr, host);
+        if (set_if_changed(&n->remote_addr, host_of(remote, &port)))
             n->tunnel_dirty = 1;
-        }
         if (port)
             n->remote_port = port;
     }
@@ -2277,11 +2277,10 @@ static void fold_no_shared_key(const fold_in *in, negotiation *n, fold_result *r
     if (rid.n)
         set_span(&n->lookup_remote_id, rid);
     /* the secrets could not be read: that is why there is no key */
-    const conf_store *cs = &in->e->conf;
-    if (cs->secrets_unreadable[0] && !n->secrets_unreadable) {
+    const kept_line *unreadable = &in->e->conf.secrets_unreadable;
+    if (unreadable->text[0] && !n->secrets_unreadable) {
         n->secrets_unreadable = 1;
-        neg_add_evidence(n, cs->secrets_unreadable_lineno, cs->secrets_unreadable_seq, 3, 1,
-                         cs->secrets_unreadable, strlen(cs->secrets_unreadable));
+        neg_add_kept_evidence(n, unreadable, 3, 1);
     }
     r->terminal = 1;
     r->phase = 1;
@@ -2651,30 +2650,10 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
         nstr_set(&n->conn_load_why, le->why, strlen(le->why));
         n->conn_load_stroke = 1;
         for (int i = 0; i < le->n_lines; i++)
-            neg_add_evidence(n, le->lines[i].lineno, le->lines[i].seq, 3, 1, le->lines[i].text,
-                             strlen(le->lines[i].text));
+            neg_add_kept_evidence(n, &le->lines[i], 3, 1);
     }
     r->phase = 1;
     r->terminal = 1;
-}
-
-/* msg, trimmed and cut to fit (without splitting a UTF-8 sequence), as a
- * C string in dst[cap]. */
-static void copy_cut(char *dst, size_t cap, span msg)
-{
-    ascii_trim(&msg.p, &msg.n);
-    size_t len = utf8_cut(msg.p, msg.n, cap - 1);
-    memcpy(dst, msg.p, len);
-    dst[len] = '\0';
-}
-
-/* A whole line, as read, as a C string in dst[cap] (cut without
- * splitting a UTF-8 sequence): kept to be evidence later. */
-static void copy_raw(char *dst, size_t cap, span raw)
-{
-    size_t len = utf8_cut(raw.p, raw.n, cap - 1);
-    memcpy(dst, raw.p, len);
-    dst[len] = '\0';
 }
 
 static void set_cred_failed(negotiation *n, span msg)
@@ -2683,8 +2662,6 @@ static void set_cred_failed(negotiation *n, span msg)
     set_span(&n->cred_failed, msg);
 }
 
-/* A credential that did not load: the first one, "<what>: <why>". A
- * warning of its own, or the cause of a connection that did not load. */
 /* Why the next certificate will not load; no failure by itself (the
  * "loading ... failed" line that follows is). */
 static void fold_cert_parse_cause(const fold_in *in, negotiation *n, fold_result *r)
@@ -2694,6 +2671,8 @@ static void fold_cert_parse_cause(const fold_in *in, negotiation *n, fold_result
     r->phase = 1;
 }
 
+/* A credential that did not load: the first one, "<what>: <why>". A
+ * warning of its own, or the cause of a connection that did not load. */
 static void fold_cred_load_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->cred_failed.len) {
@@ -2726,7 +2705,7 @@ static void fold_key_load_failed(const fold_in *in, negotiation *n, fold_result 
         n->cred_key = named ? 2 : 1;
     }
     if (!cs->key_failed[0] || named)
-        copy_cut(cs->key_failed, sizeof cs->key_failed, msg);
+        cstr_copy(cs->key_failed, sizeof cs->key_failed, msg, 1);
     if (!n->cred_warned)
         n->cred_warned = 1;
     r->phase = 1;
@@ -2903,12 +2882,11 @@ static void fold_dhcp(const fold_in *in, negotiation *n, fold_result *r)
  * (the start's line becomes evidence). */
 static void note_no_kernel_ipsec(const fold_in *in, negotiation *n)
 {
-    const conf_store *cs = &in->e->conf;
-    if (!cs->udp_decap_failed[0] || n->install_cause)
+    const kept_line *decap = &in->e->conf.udp_decap_failed;
+    if (!decap->text[0] || n->install_cause)
         return;
     n->install_cause = INSTALL_NO_KERNEL_IPSEC;
-    neg_add_evidence(n, cs->udp_decap_failed_lineno, cs->udp_decap_failed_seq, 3, 2,
-                     cs->udp_decap_failed, strlen(cs->udp_decap_failed));
+    neg_add_kept_evidence(n, decap, 3, 2);
 }
 
 static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *r)
@@ -2926,11 +2904,13 @@ static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r
 {
     fact(n, F2_INSTALL_FAILED);
     n->install_netlink_only = 0;
-    if (in->ev->kind == EV_KNL_FAILED && !span_eq(in->f[MF_TEXT], "ALREADY_DONE"))
-        note_no_kernel_ipsec(in, n);
-    /* "unable to add SAD entry with SPI %.8x%s (%N)": status ALREADY_DONE */
-    if (in->ev->kind == EV_KNL_FAILED && span_eq(in->f[MF_TEXT], "ALREADY_DONE") && !n->install_cause)
-        n->install_cause = INSTALL_SA_EXISTS;
+    if (in->ev->kind == EV_KNL_FAILED) {
+        /* "unable to add SAD entry with SPI %.8x%s (%N)": status ALREADY_DONE */
+        if (!span_eq(in->f[MF_TEXT], "ALREADY_DONE"))
+            note_no_kernel_ipsec(in, n);
+        else if (!n->install_cause)
+            n->install_cause = INSTALL_SA_EXISTS;
+    }
     if (in->ev->kind == EV_POLICY_CONFLICT && !n->policy_conflict) {
         n->policy_conflict = 1;
         set_span(&n->knl_error, in->l->msg); /* it names both reqids */
@@ -3025,10 +3005,9 @@ static void file_if_up(idg_engine *e, negotiation *n)
     n->tunnel_dirty = 0;
     if (sa_up(n))
         neg_file_tunnel(&e->store, n);
-    else if (n->filed)
-        neg_unfile_tunnel(n);
+    else
+        neg_unfile_tunnel(n); /* (nothing to do if it is not filed) */
 }
-
 
 /* Whether another IKE_SA of n's connection (its name; without one, its
  * peer address) is up and not on its way out. A delete that leaves one
@@ -3662,7 +3641,7 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_SECRETS_REREAD:
         e->conf.any_psks = 0;
-        e->conf.secrets_unreadable[0] = '\0';
+        e->conf.secrets_unreadable.text[0] = '\0';
         return;
     case EV_DAEMON_STARTED:
         e->daemon_started_seq = e->line;
@@ -3670,20 +3649,14 @@ static void on_line(void *user, const charon_line *l)
     case EV_UDP_DECAP_FAILED:
         /* IPv4 only: a kernel built without IPv6's UDP encapsulation
          * fails it for IPv6 alone, and still installs SAs */
-        if (!e->conf.udp_decap_failed[0] && span_eq(ev->f[MF_VALUE], "IPv4")) {
-            copy_raw(e->conf.udp_decap_failed, sizeof e->conf.udp_decap_failed, l->raw);
-            e->conf.udp_decap_failed_lineno = l->lineno;
-            e->conf.udp_decap_failed_seq = (uint32_t)e->line;
-        }
+        if (!e->conf.udp_decap_failed.text[0] && span_eq(ev->f[MF_VALUE], "IPv4"))
+            kept_line_set(&e->conf.udp_decap_failed, l, (uint32_t)e->line);
         return;
     case EV_SECRETS_UNREADABLE:
         /* the first (an include's failure follows its file's); a wildcard
          * include that matched no file fails to expand harmlessly */
-        if (!e->conf.secrets_unreadable[0] && !is_wildcard(ev->f[MF_VALUE])) {
-            copy_raw(e->conf.secrets_unreadable, sizeof e->conf.secrets_unreadable, l->raw);
-            e->conf.secrets_unreadable_lineno = l->lineno;
-            e->conf.secrets_unreadable_seq = (uint32_t)e->line;
-        }
+        if (!e->conf.secrets_unreadable.text[0] && !is_wildcard(ev->f[MF_VALUE]))
+            kept_line_set(&e->conf.secrets_unreadable, l, (uint32_t)e->line);
         return;
     case EV_STROKE_ADD_CONN:
         load_errors_adding(&e->loads, l, ev->f[MF_NAME], (uint32_t)e->line);
@@ -3695,7 +3668,7 @@ static void on_line(void *user, const charon_line *l)
         load_errors_skipped(&e->loads, l, ev->f[MF_VALUE], (uint32_t)e->line);
         return;
     case EV_FILE_OPEN_FAILED:
-        copy_cut(e->conf.open_failed, sizeof e->conf.open_failed, l->msg);
+        cstr_copy(e->conf.open_failed, sizeof e->conf.open_failed, l->msg, 1);
         e->conf.open_failed_line = e->line;
         return;
     case EV_SECRET_LOADED:

@@ -7,39 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ascii.h"
-#include "utf8.h"
-
 /* The lines of one connection's adding come together on the stroke
  * thread; a reason or a skipped string this many lines after the
  * "add connection" belongs to another one. */
 #define ADDING_WINDOW 64
 
-/* s into dst[cap] (cut at a UTF-8 boundary), its blanks trimmed or not. */
-static void copy_span(char *dst, size_t cap, span s, int trim)
-{
-    const char *p = s.p ? s.p : "";
-    size_t n = s.p ? s.n : 0;
-    if (trim)
-        ascii_trim(&p, &n);
-    n = utf8_cut(p, n, cap - 1);
-    memcpy(dst, p, n);
-    dst[n] = '\0';
-}
-
-static void copy_text(char *dst, size_t cap, span s)
-{
-    copy_span(dst, cap, s, 1);
-}
-
 static void keep_line(load_error *e, const charon_line *l, uint32_t seq)
 {
-    if (e->n_lines >= LOAD_ERROR_LINES)
-        return;
-    load_error_line *k = &e->lines[e->n_lines++];
-    k->lineno = l->lineno;
-    k->seq = seq;
-    copy_span(k->text, sizeof k->text, l->raw, 0); /* as read, like all evidence */
+    if (e->n_lines < LOAD_ERROR_LINES)
+        kept_line_set(&e->lines[e->n_lines++], l, seq);
 }
 
 void load_errors_init(load_errors *le)
@@ -70,7 +46,7 @@ static int adding_on(const load_errors *le, const charon_line *l, uint32_t seq)
 void load_errors_adding(load_errors *le, const charon_line *l, span name, uint32_t seq)
 {
     memset(&le->adding, 0, sizeof le->adding);
-    copy_text(le->adding.conn, sizeof le->adding.conn, name);
+    cstr_copy(le->adding.conn, sizeof le->adding.conn, name, 1);
     le->adding_thread = l->thread;
     le->adding_seq = seq;
     keep_line(&le->adding, l, seq);
@@ -80,7 +56,7 @@ void load_errors_reason(load_errors *le, const charon_line *l, uint32_t seq)
 {
     if (!adding_on(le, l, seq) || le->adding.why[0])
         return; /* the first reason of the adding is the one */
-    copy_text(le->adding.why, sizeof le->adding.why, l->msg);
+    cstr_copy(le->adding.why, sizeof le->adding.why, l->msg, 1);
     keep_line(&le->adding, l, seq);
 }
 
@@ -106,7 +82,7 @@ void load_errors_skipped(load_errors *le, const charon_line *l, span proposal, u
         }
     }
     *e = le->adding;
-    copy_text(e->proposal, sizeof e->proposal, proposal);
+    cstr_copy(e->proposal, sizeof e->proposal, proposal, 1);
     keep_line(e, l, seq);
     le->adding.conn[0] = '\0'; /* one refusal per adding */
 }

@@ -28,25 +28,17 @@
 #include <stdint.h>
 
 #include "charon_line.h"
+#include "kept_line.h"
 
 #define LOAD_ERRORS_MAX 8
 #define LOAD_ERROR_LINES 3
-#define LOAD_ERROR_TEXT 512
-
-/* One log line kept as evidence: its number in the log, the engine's
- * order (neg_evidence.seq) and its text (cut). */
-typedef struct load_error_line {
-    uint64_t lineno;
-    uint32_t seq;
-    char text[LOAD_ERROR_TEXT];
-} load_error_line;
 
 /* A connection stroke refused, and why. */
 typedef struct load_error {
     char conn[128];
     char proposal[256];      /* the refused proposal string */
     char why[256];           /* proposal.c's reason, or "" when none was logged */
-    load_error_line lines[LOAD_ERROR_LINES]; /* add connection, reason, skipped */
+    kept_line lines[LOAD_ERROR_LINES]; /* add connection, reason, skipped */
     int n_lines;
 } load_error;
 

@@ -78,12 +78,12 @@ static const msg_pattern TABLE[] = {
     R(EV_SECRETS_UNREADABLE, "CFG", "expanding file expression '%s' failed", MF_VALUE),
     /* pem/sshkey builders (libstrongswan): the file of a key or certificate */
     R(EV_FILE_OPEN_FAILED, "LIB", "  opening '%s' failed: %s", MF_VALUE, MF_TEXT),
+    /* socket_default_socket.c (5.0.1+), at start */
+    R(EV_UDP_DECAP_FAILED, "NET", "enabling UDP decapsulation for %s on port %d failed", MF_VALUE, MF_SKIP),
     /* stroke_socket.c / stroke_config.c: a connection of ipsec.conf being
      * added, and a proposal string of it refused (5.x from about 5.5 on
      * refuse the whole connection then: "no config named" follows) */
     R(EV_STROKE_ADD_CONN, "CFG", "received stroke: add connection '%s'", MF_NAME),
-    /* socket_default_socket.c (5.0.1+), at start */
-    R(EV_UDP_DECAP_FAILED, "NET", "enabling UDP decapsulation for %s on port %d failed", MF_VALUE, MF_SKIP),
     R(EV_PROPOSAL_SKIPPED, "CFG", "skipped invalid proposal string: %s", MF_VALUE),
     /* proposal.c (libcharon 5.5.1-5.6.1, libstrongswan 5.6.2+): why */
     R(EV_PROPOSAL_PARSE_ERROR, "CFG", "a PRF algorithm is mandatory in IKE proposals", NOF),

@@ -408,7 +408,6 @@ void neg_unfile_tunnel(negotiation *n)
         l->next = NULL;
         l->pprev = NULL;
     }
-    n->filed = 0;
 }
 
 int neg_file_tunnel(neg_store *st, negotiation *n)
@@ -435,7 +434,6 @@ int neg_file_tunnel(neg_store *st, negotiation *n)
             (*head)->tunnel[k].pprev = &l->next;
         *head = n;
     }
-    n->filed = 1;
     return 0;
 }
 
@@ -583,6 +581,11 @@ void neg_add_evidence(negotiation *n, uint64_t line, uint32_t seq, int prio, int
         return;
     }
     add_evidence_slow(n, line, seq, prio, phase, text, len);
+}
+
+void neg_add_kept_evidence(negotiation *n, const kept_line *k, int prio, int phase)
+{
+    neg_add_evidence(n, k->lineno, k->seq, prio, phase, k->text, strlen(k->text));
 }
 
 /* An arena with no live text is given back: most open negotiations are

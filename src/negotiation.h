@@ -23,6 +23,7 @@
 
 #include "charon_line.h"
 #include "ipsecdiag/ipsecdiag.h"
+#include "kept_line.h"
 
 /* ---- small owned strings ------------------------------------------------ */
 
@@ -459,9 +460,8 @@ typedef struct negotiation {
     uint32_t msgids[NEG_MAX_MSGIDS];
 
     /* The store's tunnel index (neg_file_tunnel): the chains this SA is
-     * filed in. */
+     * filed in (pprev NULL: not in that one). */
     neg_link tunnel[NEG_TUNNEL_KEYS];
-    uint8_t filed;
 } negotiation;
 
 /* ---- the store ------------------------------------------------------------ */
@@ -522,6 +522,8 @@ negotiation *neg_tunnel_chain(const neg_store *st, int kind, const char *key, si
 void neg_add_evidence(negotiation *n, uint64_t line, uint32_t seq, int prio, int phase,
                       const char *text, size_t len);
 void neg_clear_evidence(negotiation *n);
+/* A line kept from before (kept_line.h) as evidence. */
+void neg_add_kept_evidence(negotiation *n, const kept_line *k, int prio, int phase);
 /* Frees one slot (its text becomes arena garbage); compact afterwards. */
 void neg_drop_evidence(negotiation *n, neg_evidence *e);
 static inline const char *neg_ev_text(const negotiation *n, const neg_evidence *e)
@@ -607,17 +609,13 @@ typedef struct conf_store {
     char open_failed[192];
     uint64_t open_failed_line;
     /* the secrets file (or an include of it) charon could not read since
-     * the secrets were last read ("" none): the reason a later "no shared
-     * key found" has no key. Kept as the line itself, for evidence. */
-    char secrets_unreadable[512];
-    uint64_t secrets_unreadable_lineno;
-    uint32_t secrets_unreadable_seq;
+     * the secrets were last read (text "" none): the reason a later "no
+     * shared key found" has no key */
+    kept_line secrets_unreadable;
     /* charon's start: "enabling UDP decapsulation for %s on port %d
-     * failed" (the line, for evidence; "" none): the kernel has no IPsec
-     * support loaded, so no SA can be installed either */
-    char udp_decap_failed[512];
-    uint64_t udp_decap_failed_lineno;
-    uint32_t udp_decap_failed_seq;
+     * failed" (text "" none): the kernel has no IPsec support loaded, so
+     * no SA can be installed either */
+    kept_line udp_decap_failed;
 } conf_store;
 
 void conf_store_init(conf_store *cs);

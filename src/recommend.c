@@ -372,16 +372,15 @@ static void rec_dh_retry(arena *a, const rec_input *in, idg_diagnosis *d)
     const char *first = o && o->local && o->peer ? (d->role == IDG_ROLE_RESPONDER ? o->peer : o->local)
                                                  : NULL;
     const char *fg = first ? rec_gui_values(a, first) : NULL;
-    d->summary = first && d->role == IDG_ROLE_RESPONDER
+    /* a responder's log cannot show whether the initiator came back */
+    const char *no_retry = first && d->role == IDG_ROLE_RESPONDER
+        ? arena_printf(a, "; if the initiator never retries with %s, it does not support it: "
+                       "give both ends a common %s", want ? want : "it", what)
+        : "";
+    d->summary = first
         ? arena_printf(a, "Optional: let the initiator propose %s %s first, or let the "
-                       "responder prefer the initiator's %s, to save a round trip; if the "
-                       "initiator never retries with %s, it does not support it: give both ends "
-                       "a common %s.", what, want ? want : "the responder's group", first,
-                       want ? want : "it", what)
-        : first
-        ? arena_printf(a, "Optional: let the initiator propose %s %s first, or let the "
-                       "responder prefer the initiator's %s, to save a round trip.", what,
-                       want ? want : "the responder's group", first)
+                       "responder prefer the initiator's %s, to save a round trip%s.", what,
+                       want ? want : "the responder's group", first, no_retry)
         : arena_printf(a, "Optional: let the initiator propose %s %s first to save a "
                        "round trip.", what, want ? want : "the responder's group");
     d->change_side = d->role == IDG_ROLE_RESPONDER ? "peer" : "local";

@@ -682,7 +682,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.policy_conflict = n->policy_conflict;
         in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
         in.secrets_unreadable = in.psk_missing && n->secrets_unreadable &&
-                                rc->conf->secrets_unreadable[0]; /* (as the detail says) */
+                                rc->conf->secrets_unreadable.text[0]; /* (as the detail says) */
         /* the port this end sends to, when it initiates (a responder sees
          * the client's NAT mapping, not a setting) */
         in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
@@ -1451,16 +1451,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 n->lookup_local_id.len ? n->lookup_local_id.p : "?",
                 n->lookup_remote_id.len ? n->lookup_remote_id.p : "?");
         } else if ((f & FACT(F1_NO_SHARED_KEY)) && n->secrets_unreadable &&
-                   rc->conf->secrets_unreadable[0]) {
+                   rc->conf->secrets_unreadable.text[0]) {
             v.confidence = 0.9;
-            const char *m = strstr(rc->conf->secrets_unreadable, "] ");
             v.detail = arena_printf(&rc->a,
                 "This end has no pre-shared key for the identities '%s' - '%s' because charon could "
                 "not read its secrets (\"%s\"): the file, or a file it includes, does not exist or "
                 "cannot be read, so the key written in it was never loaded.",
                 n->lookup_local_id.len ? n->lookup_local_id.p : "?",
                 n->lookup_remote_id.len ? n->lookup_remote_id.p : "?",
-                m ? m + 2 : rc->conf->secrets_unreadable);
+                kept_line_msg(&rc->conf->secrets_unreadable));
         } else if (f & FACT(F1_NO_SHARED_KEY)) {
             v.confidence = 0.8;
             v.detail = arena_printf(&rc->a,

@@ -113,7 +113,7 @@ START_TEST(long_texts_are_cut)
     const load_error *e = &le.refused[0];
     ck_assert_uint_eq(strlen(e->conn), sizeof e->conn - 1);
     ck_assert_uint_eq(strlen(e->proposal), sizeof e->proposal - 1);
-    ck_assert_uint_eq(strlen(e->lines[0].text), LOAD_ERROR_TEXT - 1);
+    ck_assert_uint_eq(strlen(e->lines[0].text), KEPT_LINE_TEXT - 1);
     load_errors_free(&le);
 }
 END_TEST
