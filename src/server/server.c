@@ -40,6 +40,7 @@ void srv_config_defaults(srv_config *c)
     c->listen_port = 8080;
     c->workers = 0; /* number of CPUs */
     c->access_log = 1;
+    c->loop_yield = 1;
     c->max_header_bytes = 16 * 1024;
     c->max_headers = 100;
     c->max_body = 64ull * 1024 * 1024;
@@ -255,7 +256,10 @@ static void usage(FILE *f)
             "                         (the file's first line); /healthz stays open\n"
             "  --cors-origin ORIGIN   [IDG_CORS_ORIGINS, comma-separated] allow this browser\n"
             "                         origin (repeatable; * allows any)\n"
-            "  --no-access-log        [IDG_ACCESS_LOG=0] no per-request line on stderr\n");
+            "  --no-access-log        [IDG_ACCESS_LOG=0] no per-request line on stderr\n"
+            "  --no-yield             [IDG_YIELD=0] a busy worker keeps its CPU for whole\n"
+            "                         scheduler slices instead of yielding after each batch\n"
+            "                         of I/O (more latency for whatever shares the CPU)\n");
     for (size_t i = 0; i < sizeof limit_opts / sizeof limit_opts[0]; i++)
         fprintf(f, "  --%-20s [%s] %s\n", limit_opts[i].flag, limit_opts[i].env, limit_opts[i].help);
     fprintf(f, "\nSizes take K, M, G suffixes (KiB...); times are seconds (1.5, 500ms).\n"
@@ -276,6 +280,8 @@ static int parse_env(srv_config *c, char **cors_env)
         return -1;
     if ((v = getenv("IDG_ACCESS_LOG")) && (strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0))
         c->access_log = 0;
+    if ((v = getenv("IDG_YIELD")) && (strcmp(v, "0") == 0 || strcasecmp(v, "off") == 0))
+        c->loop_yield = 0;
     if ((v = getenv("IDG_CORS_ORIGINS")) && *v) {
         char *save = NULL, *tok;
         *cors_env = strdup(v);
@@ -316,6 +322,10 @@ static int parse_args(srv_config *c, int argc, char **argv)
         name[nlen] = '\0';
         if (strcmp(name, "no-access-log") == 0) {
             c->access_log = 0;
+            continue;
+        }
+        if (strcmp(name, "no-yield") == 0) {
+            c->loop_yield = 0;
             continue;
         }
         if (eq)

@@ -43,6 +43,7 @@ typedef struct srv_config {
     const char *cors[SRV_MAX_CORS]; /* allowed origins ("*" = any) */
     int n_cors;
     int access_log;             /* one line per request on stderr */
+    int loop_yield;             /* sched_yield after each loop iteration (worker.c) */
 
     size_t max_header_bytes;    /* request line + headers -> 431 */
     size_t max_headers;         /* header count -> 431 */

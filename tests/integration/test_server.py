@@ -134,8 +134,21 @@ def test_basic(s):
     out = p.stdout.decode()
     check("serve --help exits 0 and lists the limits", p.returncode == 0 and "--max-body" in out
           and "--listen" in out and "IDG_MAX_BODY" in out, p.returncode)
+    check("serve --help documents --no-yield and IDG_YIELD", "--no-yield" in out and "IDG_YIELD=0" in out)
     p = subprocess.run([s.binary, "serve", "--bogus"], capture_output=True, timeout=10)
     check("serve --bogus exits non-zero", p.returncode != 0, p.returncode)
+    # the loop's yield is a scheduling choice only: turned off by the flag or
+    # the environment, the server answers the same bytes
+    for args, env in ((["--no-yield"], None), ([], {"IDG_YIELD": "off"})):
+        other = Server(s.binary, ["--workers", "1"] + args, env=env).start()
+        try:
+            body = json.dumps({"jsonrpc": "2.0", "method": "version", "id": 1})
+            a = s.request("POST", "/rpc", body=body, headers={"Content-Type": "application/json"})
+            b = other.request("POST", "/rpc", body=body, headers={"Content-Type": "application/json"})
+            check("serve %s: the same answer as with the yield" % (args or env),
+                  a[0] == b[0] == 200 and a[2] == b[2], (a[0], b[0]))
+        finally:
+            stop_checked(other, "the server without the yield")
     p = subprocess.run([s.binary, "serve", "--listen", "%s:%d" % (s.host, s.port)], capture_output=True, timeout=10)
     check("a second server on a port in use refuses to start", p.returncode != 0
           and b"in use" in p.stderr, (p.returncode, p.stderr[-200:]))
