@@ -21,6 +21,9 @@
 #      grep -c -F -f bench/phrases.txt, rg -c -F -f bench/phrases.txt,
 #      lognormalizer -r bench/charon.rulebase, bench/py_classifier.py
 #      (wall time best of N, peak RSS from /usr/bin/time -v);
+#      then ipsec-diag alone on logs of the same sizes (>= 10 MiB) whose
+#      tunnels and failures are fixed (200 and 100), so that only the log's
+#      length grows: its peak RSS must stay flat;
 #   4. checks ipsec-diag's diagnoses against the generator's expected counts
 #      (bench/check_expected.py);
 #   5. callgrind: instructions for ipsec-diag diagnose on the fixed 10 MiB log
@@ -48,7 +51,7 @@ while [ $# -gt 0 ]; do
         --callgrind) CALLGRIND=1 ;;
         --no-check) CHECK=0 ;;
         --update-baseline) UPDATE_BASELINE=1; CALLGRIND=1 ;;
-        -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -156,6 +159,29 @@ for s in $SIZES; do
             lognormalizer -r "$ROOT/bench/charon.rulebase" -T -p -e json
         record python "$s" "$f" --single --stdout "$OUT" -- python3 "$ROOT/bench/py_classifier.py" "$f"
     fi
+done
+
+# ---- memory against log length alone ------------------------------------------
+# The logs above grow by adding tunnels (4 per MiB, up to 500) and failures (2
+# per MiB, each its own connection): their peak RSS follows the tunnels alive
+# at once and the distinct diagnoses the report must hold. These hold the
+# population fixed (FIXED_TUNNELS routine tunnels, FIXED_FAILURES failures at
+# every size) so that only the log's length grows: the memory must not.
+FIXED_TUNNELS=200
+FIXED_FAILURES=100
+fixed_log_for() {   # fixed_log_for SIZE_MIB SEED -> path
+    local f="$BENCH_DIR/charon-fixedpop-$1M-s$2.log"
+    if [ ! -s "$f" ] || [ ! -s "$f.expected.json" ] || [ "$GEN" -nt "$f" ]; then
+        python3 "$GEN" --size "$1M" --seed "$2" --tunnels $FIXED_TUNNELS \
+            --failures $FIXED_FAILURES --out "$f" >&2
+    fi
+    printf '%s' "$f"
+}
+say "memory against log length: $FIXED_TUNNELS tunnels and $FIXED_FAILURES failures at every size"
+for s in $SIZES; do
+    [ "$s" -ge 10 ] || continue   # below 10 MiB the population does not fit
+    f=$(fixed_log_for "$s" "$SEED")
+    record ipsec-diag-fixedpop "$s" "$f" --runs 2 -- "$BIN" diagnose "$f"
 done
 
 # ---- does it find what was spliced in? -------------------------------------
