@@ -305,12 +305,27 @@ static int address_shaped(const char *s)
 
 /* Whether a peer's identity `id` is an address other than the one it is
  * seen from (`seen`), which behind NAT means its address before NAT.
- * *hidden: one of them is redacted, so the two cannot be compared and the
- * answer is only the likelier one. */
+ * *hidden: one of them is redacted (ID_REDACTED: the identity,
+ * ID_SEEN_REDACTED: only the address it is seen from), so the two cannot be
+ * compared and the answer is only the likelier one. */
+enum { ID_SHOWN, ID_REDACTED, ID_SEEN_REDACTED };
 static int id_other_address(const char *id, const char *seen, int *hidden)
 {
-    *hidden = is_redacted_addr(id) || is_redacted_addr(seen);
+    *hidden = is_redacted_addr(id) ? ID_REDACTED : is_redacted_addr(seen) ? ID_SEEN_REDACTED : ID_SHOWN;
     return address_shaped(id) && (*hidden || !streq(id, seen));
+}
+
+/* What a NAT identifier mismatch's detail says the peer's identity is. */
+static const char *nat_id_phrase(int hidden)
+{
+    switch (hidden) {
+    case ID_REDACTED:
+        return "an address, redacted in this log: most likely its address before NAT";
+    case ID_SEEN_REDACTED:
+        return "most likely its address before NAT; its public address is redacted in this log";
+    default:
+        return "its address before NAT";
+    }
 }
 
 static const char *version_name(int v)
@@ -834,6 +849,14 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
     return 0;
 }
 
+/* Whether a list of encryption names (proposal_diff's "AES_GCM_16_256,
+ * AES_CBC_128") holds an AEAD cipher, which carries its own integrity. */
+static int has_aead(const char *encr)
+{
+    return strstr(encr, "_GCM_") || strstr(encr, "_CCM_") || strstr(encr, "POLY1305") ||
+           strstr(encr, "GMAC");
+}
+
 static const char *offending_text(rules_ctx *rc)
 {
     char buf[1024];
@@ -844,10 +867,13 @@ static const char *offending_text(rules_ctx *rc)
         const char *f = strchr(o->field, '.');
         f = f ? f + 1 : o->field;
         /* an AEAD cipher (AES_GCM, CHACHA20_POLY1305) has no separate
-         * integrity: charon's "NONE" there is no missing setting */
+         * integrity: charon's "NONE" there is no missing setting when that
+         * side's proposals have one (without one, the integrity is missing) */
         int integ = strcmp(f, "integrity") == 0;
-        const char *ol = integ && streq(o->local, "NONE") ? "none (an AEAD cipher)" : o->local;
-        const char *op = integ && streq(o->peer, "NONE") ? "none (an AEAD cipher)" : o->peer;
+        const char *ol = integ && streq(o->local, "NONE") && has_aead(rc->diff.local[TT_ENCR])
+                             ? "none (an AEAD cipher)" : o->local;
+        const char *op = integ && streq(o->peer, "NONE") && has_aead(rc->diff.peer[TT_ENCR])
+                             ? "none (an AEAD cipher)" : o->peer;
         int w;
         if (o->local && o->peer)
             w = snprintf(buf + len, sizeof buf - len, "%s%s: this end %s, peer %s",
@@ -1009,8 +1035,7 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
                 "The peer is behind NAT and identifies itself as '%s' (%s), while this end "
                 "expects the peer identifier '%s'; the peer's address as seen here is %s.",
                 recv ? recv : "?",
-                hidden ? "an address, redacted in this log: most likely its address before NAT"
-                       : "its address before NAT",
+                nat_id_phrase(hidden),
                 want ? want : "?", peer_addr ? peer_addr : "?");
         } else {
             v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
@@ -1042,10 +1067,9 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
         if (id_other_address(recv, peer_addr, &hidden) && nat && peer_addr) {
             v->cls = IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH;
             v->detail = arena_printf(&rc->a,
-                "The peer is behind NAT (its address here is %s) and identifies itself as '%s', "
-                "%s; no peer configuration of this end accepts that identity%s%s%s.", peer_addr, recv,
-                hidden ? "an address (redacted in this log), most likely its address before NAT"
-                       : "its address before NAT",
+                "The peer is behind NAT (its address here is %s) and identifies itself as '%s' "
+                "(%s); no peer configuration of this end accepts that identity%s%s%s.", peer_addr, recv,
+                nat_id_phrase(hidden),
                 conf_remote ? " (the configured peer identifier is '" : "",
                 conf_remote ? conf_remote : "", conf_remote ? "')" : "");
         } else {

@@ -127,6 +127,9 @@ def check_side_outcome(doc, exp):
         for text in exp.get("detail_contains") or []:
             if text not in (first.get("detail") or ""):
                 return False, "detail does not say %r" % text
+        for text in exp.get("detail_lacks") or []:
+            if text in (first.get("detail") or ""):
+                return False, "detail says %r, which it must not" % text
         rec = first.get("recommendation") or {}
         advice = " ".join(rec.get(k) or "" for k in ("summary", "pfsense", "strongswan"))
         for text in exp.get("advice_contains") or []:
