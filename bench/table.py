@@ -57,35 +57,24 @@ def main():
         if "error" in r:
             print("error: %s at %s MiB: %s" % (r["tool"], r["size_mib"], r["error"]))
 
-    # scaling of ipsec-diag
-    print()
-    print("ipsec-diag scaling (throughput and peak RSS should be flat):")
-    head = ["size", "MB/s", "MB/s (cpu)", "lines/s", "peak RSS"]
-    widths = [8, 9, 11, 10, 11]
-    print(line(head, widths))
-    if md:
-        print("|---|---:|---:|---:|---:|")
-    ipd = [res[("ipsec-diag", s)] for s in sizes if ("ipsec-diag", s) in res]
-    for r in ipd:
-        cpu = r.get("cpu_seconds")
-        print(line(["%d MiB" % r["size_mib"], "%.0f" % (r["bytes"] / r["seconds"] / 1e6),
-                    "%.0f" % (r["bytes"] / cpu / 1e6) if cpu else "-",
-                    "%.2fM" % (r["lines"] / r["seconds"] / 1e6),
-                    "%.1f MiB" % (r["rss_kib"] / 1024)], widths))
-
-    fixed = [res[(FIXED, s)] for s in sizes if (FIXED, s) in res]
-    if fixed:
+    def scaling_table(title, runs):
         print()
-        print("ipsec-diag, tunnels and failures fixed, only the log's length grows:")
-        print(line(head, widths))
+        print(title)
+        print(line(["size", "MB/s", "MB/s (cpu)", "lines/s", "peak RSS"], [8, 9, 11, 10, 11]))
         if md:
             print("|---|---:|---:|---:|---:|")
-        for r in fixed:
+        for r in runs:
             cpu = r.get("cpu_seconds")
             print(line(["%d MiB" % r["size_mib"], "%.0f" % (r["bytes"] / r["seconds"] / 1e6),
                         "%.0f" % (r["bytes"] / cpu / 1e6) if cpu else "-",
                         "%.2fM" % (r["lines"] / r["seconds"] / 1e6),
-                        "%.1f MiB" % (r["rss_kib"] / 1024)], widths))
+                        "%.1f MiB" % (r["rss_kib"] / 1024)], [8, 9, 11, 10, 11]))
+
+    ipd = [res[("ipsec-diag", s)] for s in sizes if ("ipsec-diag", s) in res]
+    scaling_table("ipsec-diag scaling (throughput and peak RSS should be flat):", ipd)
+    fixed = [res[(FIXED, s)] for s in sizes if (FIXED, s) in res]
+    if fixed:
+        scaling_table("ipsec-diag, tunnels and failures fixed, only the log's length grows:", fixed)
 
     # targets
     print()
