@@ -217,6 +217,11 @@ static uint64_t fold_hash(const idg_diagnosis *d, uint64_t source_hash)
     return h;
 }
 
+uint64_t idg_diagnosis_fold_key(const idg_diagnosis *d)
+{
+    return fold_hash(d, hash_str(HASH_SEED, d->source));
+}
+
 static int fold_equal(const idg_diagnosis *a, const idg_diagnosis *b, const char *source)
 {
     if (a->cls != b->cls || a->severity != b->severity || a->role != b->role ||

@@ -269,6 +269,13 @@ int idg_report_set_stats(idg_report *r, const idg_stats *s);
  * seen from its two ends, filling each side's unknown peer values. */
 void idg_report_correlate(idg_report *r);
 size_t idg_report_count(const idg_report *r);
+/* What makes two diagnoses the same finding (a report folds them into one
+ * with an occurrence count): their source, class, severity, role,
+ * connection, child, addresses and offending values; not their times,
+ * IKE_SA ids or evidence. Equal for the same finding, and different for
+ * different ones but with the odds of a 64-bit hash collision: for a
+ * consumer that folds repeats itself (the server's /v1/stream?repeats=once). */
+uint64_t idg_diagnosis_fold_key(const idg_diagnosis *d);
 const idg_diagnosis *idg_report_get(const idg_report *r, size_t i);
 /* The whole report rendered; a malloc'd NUL-terminated string or NULL. */
 char *idg_report_render(const idg_report *r, idg_format fmt);

@@ -507,12 +507,57 @@ typedef struct stream {
     uint64_t n, errors, established;
     uint64_t sent;          /* diagnosis records written (n: concluded) */
     idg_severity min_severity; /* ?severity=: the least severe one sent */
+    /* ?repeats=once: a diagnosis whose fold key (idg_diagnosis_fold_key)
+     * was already sent is counted in `repeats`, not sent again. The keys
+     * sent are kept in an open-addressing set of at most STREAM_SEEN_MAX;
+     * once it is full, findings new to it are sent every time. */
+    int repeats_once;
+    uint64_t repeats;
+    uint64_t *seen;         /* 0 = empty slot (a key of 0 is stored as 1) */
+    size_t seen_n, seen_cap;
     sbuf line;
     /* thread pool mode (pc and bp != NULL) */
     pool_ctx *pc;
     body_pipe *bp;
     sbuf out;               /* lines made by the running job (body_pipe_ops.output) */
 } stream;
+
+#define STREAM_SEEN_MAX 16384 /* keys: 128 KiB at most per stream */
+
+/* Whether a finding with this fold key was sent before; records it if
+ * not (and there is room). */
+static int stream_seen_before(stream *s, uint64_t key)
+{
+    size_t i;
+
+    key = key ? key : 1;
+    if (s->seen_cap) {
+        for (i = key & (s->seen_cap - 1); s->seen[i]; i = (i + 1) & (s->seen_cap - 1))
+            if (s->seen[i] == key)
+                return 1;
+    }
+    if ((s->seen_n + 1) * 2 > s->seen_cap) { /* keep it at most half full */
+        size_t ncap = s->seen_cap ? s->seen_cap * 2 : 64;
+        uint64_t *t;
+        if (ncap > 2 * STREAM_SEEN_MAX || (t = calloc(ncap, sizeof *t)) == NULL)
+            return 0; /* full: sent, not recorded */
+        for (size_t j = 0; j < s->seen_cap; j++) {
+            if (!s->seen[j])
+                continue;
+            for (i = s->seen[j] & (ncap - 1); t[i]; i = (i + 1) & (ncap - 1))
+                ;
+            t[i] = s->seen[j];
+        }
+        free(s->seen);
+        s->seen = t;
+        s->seen_cap = ncap;
+    }
+    for (i = key & (s->seen_cap - 1); s->seen[i]; i = (i + 1) & (s->seen_cap - 1))
+        ;
+    s->seen[i] = key;
+    s->seen_n++;
+    return 0;
+}
 
 /* The diagnosis is rendered straight into an sbuf (malloc'd and grown with
  * realloc like any sbuf, which idg_diagnosis_json_append extends the same
@@ -534,6 +579,10 @@ static void stream_on_diagnosis(void *user, const idg_diagnosis *d)
     srv_metrics_diagnosis(s->w->metrics, d->cls);
     if (d->severity < s->min_severity)
         return; /* counted, not rendered */
+    if (s->repeats_once && stream_seen_before(s, idg_diagnosis_fold_key(d))) {
+        s->repeats++;
+        return;
+    }
     s->sent++;
     if (!s->pc)
         sbuf_reset(b);
@@ -558,6 +607,7 @@ static void stream_free(stream *s)
         return;
     if (s->eng)
         idg_engine_free(s->eng);
+    free(s->seen);
     sbuf_free(&s->line);
     sbuf_free(&s->out);
     body_pipe_free(s->bp);
@@ -596,11 +646,29 @@ static int query_severity(http_req *r, idg_severity *sev)
     return -1;
 }
 
+/* ?repeats=all|once: whether a finding already sent is sent again; 0, or
+ * -1 if unknown. */
+static int query_repeats(http_req *r, int *once)
+{
+    char v[8];
+    int rc = query_param(r->query, "repeats", v, sizeof v);
+
+    *once = 0;
+    if (rc != 0)
+        return rc == -1 ? 0 : -1;
+    if (strcmp(v, "once") == 0)
+        *once = 1;
+    else if (strcmp(v, "all") != 0)
+        return -1;
+    return 0;
+}
+
 static void stream_begin(http_req *r)
 {
     const char *ct = http_req_header(r, "Content-Type", NULL);
     idg_options opts;
     idg_severity min_severity;
+    int repeats_once;
     stream *s;
 
     if (!raw_log_type(ct)) {
@@ -609,6 +677,10 @@ static void stream_begin(http_req *r)
     }
     if (query_severity(r, &min_severity) != 0) {
         http_reject(r, 400, "severity must be info, warning or error", NULL);
+        return;
+    }
+    if (query_repeats(r, &repeats_once) != 0) {
+        http_reject(r, 400, "repeats must be all or once", NULL);
         return;
     }
     s = calloc(1, sizeof *s);
@@ -621,6 +693,7 @@ static void stream_begin(http_req *r)
     s->r = r;
     s->w = r->w;
     s->min_severity = min_severity;
+    s->repeats_once = repeats_once;
     r->state = s;
 }
 
@@ -634,6 +707,8 @@ static void stream_summary(http_req *r, stream *s)
     sbuf_reset(&s->line);
     sbuf_printf(&s->line, "{\"type\":\"summary\",\"outcome\":\"%s\",\"diagnoses\":%llu,\"found\":%llu",
                 outcome, (unsigned long long)s->sent, (unsigned long long)s->n);
+    if (s->repeats_once)
+        sbuf_printf(&s->line, ",\"repeats\":%llu", (unsigned long long)s->repeats);
     if (st) {
         sbuf_printf(&s->line,
                     ",\"stats\":{\"bytes\":%llu,\"lines\":%llu,\"charon_lines\":%llu,"

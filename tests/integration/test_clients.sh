@@ -220,6 +220,19 @@ PY
 then ok "stream --severity error: error records only, the summary says how many were found"
 else fail "stream --severity error: records ($(head -c 300 "$tmp/o"))"; fi
 "$S" --severity fatal - < "$RESP" > "$tmp/o" 2>&1; expect_rc "stream --severity fatal: usage error" 2 $?
+cat "$RESP" "$RESP" "$RESP" > "$tmp/thrice.log"
+timeout 30 "$S" --no-follow --json --once --severity error "$tmp/thrice.log" > "$tmp/o" 2>&1
+expect_rc "stream --once --severity error" 1 $?
+if python3 - "$tmp/o" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+diags = [r["diagnosis"] for r in recs if r["type"] == "diagnosis"]
+assert diags and all(d["severity"] == "error" for d in diags), diags
+s = recs[-1]
+assert s["type"] == "summary" and s["diagnoses"] == len(diags) and s["repeats"] == 2 * len(diags), s
+PY
+then ok "stream --once: the same failure three times over is shown once, two repeats counted"
+else fail "stream --once: records ($(head -c 300 "$tmp/o"))"; fi
 
 # Following a log: lines appended later, a log rotation, a server restart.
 # The restarted server comes back on the same port after a pause, so the

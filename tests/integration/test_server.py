@@ -727,6 +727,28 @@ def test_stream(s):
           and any(x["diagnosis"]["severity"] == "info" for x in recs[:-1]), recs[-1:] )
     st, hd, body = s.request("PUT", "/v1/stream?severity=fatal", both, {"Content-Type": "text/plain"})
     check("/v1/stream?severity=fatal: 400", st == 400, (st, body[:200]))
+    # ?repeats=once: the same two logs three times over (each negotiation
+    # again, with its own line numbers): each finding is sent once, the
+    # repeats are counted; the default sends them all
+    once_recs = {}
+    for q in ("?repeats=once", "?repeats=once&severity=error", ""):
+        st, hd, body = s.request("PUT", "/v1/stream" + q, both * 3, {"Content-Type": "text/plain"})
+        once_recs[q] = [json.loads(x) for x in body.decode().splitlines() if x.strip()] if st == 200 else []
+    one = [x["diagnosis"] for x in recs[:-1]]
+    keys = lambda ds: sorted((d["class"], d.get("connection") or "") for d in ds)
+    for q, want in (("?repeats=once", one), ("?repeats=once&severity=error",
+                                              [d for d in one if d["severity"] == "error"])):
+        got = once_recs[q]
+        summ = got[-1] if got else {}
+        check("/v1/stream%s: each finding of the log sent once, %d repeats counted" % (q, 2 * len(want)),
+              got and keys(x["diagnosis"] for x in got[:-1]) == keys(want)
+              and summ.get("diagnoses") == len(want) and summ.get("repeats") == 2 * len(want)
+              and summ.get("found") == 3 * len(one), (keys(x["diagnosis"] for x in got[:-1]), summ))
+    got = once_recs[""]
+    check("/v1/stream without ?repeats=: every repeat sent, no repeats count",
+          got and got[-1].get("diagnoses") == 3 * len(one) and "repeats" not in got[-1], got[-1:])
+    st, hd, body = s.request("PUT", "/v1/stream?repeats=twice", both, {"Content-Type": "text/plain"})
+    check("/v1/stream?repeats=twice: 400", st == 400, (st, body[:200]))
     # a client that goes away mid-stream
     r = Raw(s.host, s.port)
     r.send(b"PUT /v1/stream HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")

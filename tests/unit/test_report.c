@@ -108,6 +108,36 @@ START_TEST(copy_is_deep)
 }
 END_TEST
 
+/* The fold key ignores what differs between repeats (times, ids,
+ * evidence) and changes with what makes another finding. */
+START_TEST(fold_key_is_the_finding)
+{
+    static const idg_offending other_off[] = {
+        {"phase1.encryption", "AES_CBC_256", "3DES_CBC"},
+    };
+    static const idg_evidence other_ev[] = {{9, "elsewhere"}};
+    idg_diagnosis a = responder_view(), b = responder_view();
+    uint64_t k = idg_diagnosis_fold_key(&a);
+    b.ike_sa_id = 7;
+    b.time = "Nov 27 14:00:00";
+    b.evidence = other_ev;
+    b.confidence = 0.5;
+    ck_assert_uint_eq(idg_diagnosis_fold_key(&b), k);
+    b = responder_view();
+    b.offending = other_off;
+    ck_assert_uint_ne(idg_diagnosis_fold_key(&b), k);
+    b = responder_view();
+    b.connection = "con2";
+    ck_assert_uint_ne(idg_diagnosis_fold_key(&b), k);
+    b = responder_view();
+    b.cls = IDG_CLASS_PHASE1_PROPOSAL_MISMATCH;
+    ck_assert_uint_ne(idg_diagnosis_fold_key(&b), k);
+    b = responder_view();
+    b.source = "other.log";
+    ck_assert_uint_ne(idg_diagnosis_fold_key(&b), k);
+}
+END_TEST
+
 START_TEST(json_is_valid_and_complete)
 {
     idg_diagnosis d = responder_view();
@@ -728,6 +758,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, catalogue_is_complete_and_unique);
     tcase_add_test(tc, format_names);
     tcase_add_test(tc, copy_is_deep);
+    tcase_add_test(tc, fold_key_is_the_finding);
     tcase_add_test(tc, json_is_valid_and_complete);
     tcase_add_test(tc, invalid_utf8_still_gives_valid_json);
     tcase_add_test(tc, correlation_fills_the_initiator);
