@@ -319,18 +319,35 @@ size_t proposal_list_parse(const char *s, size_t len, proposal_list *out)
 
 /* ---- comparison ---- */
 
-/* KE_NONE, MODP_NONE and an optional additional KE ("KE1_NONE") all mean
- * "no key exchange", which is also what an absent KE type means. */
+/* Additional key exchanges (strongSwan 6.x) are seven transform types,
+ * one per slot: "KE3_MLKEM_768" is slot 3. A slot a proposal does not
+ * name, or names as KEn_NONE / KEn_KE_NONE (both spellings are logged),
+ * is "none" in it; two proposals agree when every slot shares a value. */
+#define ADDKE_SLOTS 7
+
+static int addke_slot(const char *name)
+{
+    return name[0] == 'K' && name[1] == 'E' && name[2] >= '1' && name[2] <= '0' + ADDKE_SLOTS &&
+                   name[3] == '_'
+               ? name[2] - '0'
+               : 0;
+}
+
+static int addke_is_none(const char *name)
+{
+    return strcmp(name + 4, "NONE") == 0 || strcmp(name + 4, "KE_NONE") == 0;
+}
+
+/* KE_NONE and MODP_NONE mean "no key exchange", which is also what an
+ * absent KE type means. (An additional KE's none, "KE1_NONE", is compared
+ * per slot by addke_overlaps and shown as logged.) */
 static const char *normalised(const char *name)
 {
     static const char *const nones[] = {"KE_NONE", "MODP_NONE"};
-    size_t n = strlen(name);
 
     for (size_t i = 0; i < sizeof(nones) / sizeof(nones[0]); i++)
         if (strcmp(name, nones[i]) == 0)
             return none_value;
-    if (n == 8 && memcmp(name, "KE", 2) == 0 && strcmp(name + 3, "_NONE") == 0)
-        return none_value;
     return name;
 }
 
@@ -348,8 +365,39 @@ static size_t type_values(const proposal *p, transform_type t,
         return 1;
     }
     for (size_t i = 0; i < p->count[t]; i++)
-        vals[i] = normalised(p->alg[t][i]);
+        vals[i] = t == TT_ADDKE ? p->alg[t][i] : normalised(p->alg[t][i]);
     return p->count[t];
+}
+
+/* Whether p allows "no key exchange" in the slot: it names none there, or
+ * names the slot's none. */
+static int addke_allows_none(const proposal *p, int slot)
+{
+    int named = 0;
+    for (size_t i = 0; i < p->count[TT_ADDKE]; i++)
+        if (addke_slot(p->alg[TT_ADDKE][i]) == slot) {
+            if (addke_is_none(p->alg[TT_ADDKE][i]))
+                return 1;
+            named = 1;
+        }
+    return !named;
+}
+
+static int addke_overlaps(const proposal *r, const proposal *c)
+{
+    for (int slot = 1; slot <= ADDKE_SLOTS; slot++) {
+        int ok = addke_allows_none(r, slot) && addke_allows_none(c, slot);
+        for (size_t i = 0; i < r->count[TT_ADDKE] && !ok; i++) {
+            const char *a = r->alg[TT_ADDKE][i];
+            if (addke_slot(a) != slot || addke_is_none(a))
+                continue;
+            for (size_t j = 0; j < c->count[TT_ADDKE] && !ok; j++)
+                ok = strcmp(a, c->alg[TT_ADDKE][j]) == 0;
+        }
+        if (!ok)
+            return 0;
+    }
+    return 1;
 }
 
 /* Do r and c share a value of type t? ESN is only compared when both
@@ -361,6 +409,8 @@ static int type_overlaps(const proposal *r, const proposal *c, transform_type t)
 
     if (t == TT_ESN && (r->count[t] == 0 || c->count[t] == 0))
         return 1;
+    if (t == TT_ADDKE)
+        return addke_overlaps(r, c);
     rn = type_values(r, t, rv);
     cn = type_values(c, t, cv);
     if (rn == 0 && cn == 0)

@@ -58,6 +58,10 @@ struct rules_ctx {
     size_t n_off;
     /* per-diagnosis extras for the recommendation */
     const proposal *rec_local, *rec_peer;
+    /* proposal_verdict found a received proposal that agrees with a
+     * configured one on every transform type: the lists as logged do not
+     * explain charon's refusal (lists_agree_text) */
+    int lists_agree;
     addr_match_memo addr_match;
     /*
      * Scratch, from `diff` to the end: rules_new clears only the fields
@@ -772,6 +776,7 @@ static void begin(rules_ctx *rc, verdict *v)
     rc->a.used = 0;
     rc->n_off = 0;
     rc->rec_local = rc->rec_peer = NULL;
+    rc->lists_agree = 0;
     memset(v, 0, sizeof *v);
     v->cls = IDG_CLASS__COUNT;
 }
@@ -826,6 +831,10 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
             }
             v->cls = phase == 1 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
             v->confidence = 0.8;
+            if (d->any_pair_matches) {
+                rc->lists_agree = 1;
+                v->confidence = 0.5;
+            }
         } else {
             for (int t = 0; t < TT__COUNT; t++)
                 if (mask & (1u << t))
@@ -855,6 +864,19 @@ static int has_aead(const char *encr)
 {
     return strstr(encr, "_GCM_") || strstr(encr, "_CCM_") || strstr(encr, "POLY1305") ||
            strstr(encr, "GMAC");
+}
+
+/* Said after a refusal of proposals that, as logged, agree: some received
+ * proposal has a value of this end for every transform type. */
+static const char *lists_agree_text(const rules_ctx *rc)
+{
+    return rc->lists_agree
+        ? " As logged, one of the peer's proposals has a value this end accepts for every "
+          "transform type, yet charon refused it: the difference is not in these lists. Check "
+          "that neither list was cut in the log, that both ends run strongSwan releases that "
+          "parse these algorithms alike (additional key exchanges, KE1..KE7, changed across the "
+          "6.0 pre-releases), and compare the full proposals of both ends."
+        : "";
 }
 
 static const char *offending_text(rules_ctx *rc)
@@ -1354,12 +1376,12 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     } else if (f & FACT(F1_PROPOSAL_REJECT)) {
         proposal_verdict(rc, n, 1, 0, &v);
         v.detail = arena_printf(&rc->a,
-            "This end rejected the peer's %s proposals (%s%s): %s. Received: %s; configured here: %s.",
+            "This end rejected the peer's %s proposals (%s%s): %s. Received: %s; configured here: %s.%s",
             ver, mode_name(n) ? mode_name(n) : "phase 1", "",
             rc->n_off ? offending_text(rc)
                       : n->p1_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p1_received.len ? n->p1_received.p : "(not logged)",
-            n->p1_configured.len ? n->p1_configured.p : "(not logged)");
+            n->p1_configured.len ? n->p1_configured.p : "(not logged)", lists_agree_text(rc));
     } else if (f & FACT(F1_KE_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
         add_off(rc, "phase1.dh_group", S(&n->ke_offered), S(&n->ke_requested));
@@ -2299,13 +2321,13 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         int ignore_ke = n->p2_exch == EX_IKE_AUTH ? 1 : n->p2_exch == EX_NONE && n->ike_version == 2 ? 2 : 0;
         proposal_verdict(rc, n, 2, ignore_ke, &v);
         v.detail = arena_printf(&rc->a,
-            "This end rejected the peer's %s proposals in %s%s: %s. Received: %s; configured here: %s.",
+            "This end rejected the peer's %s proposals in %s%s: %s. Received: %s; configured here: %s.%s",
             n->p2_received.len && strstr(n->p2_received.p, "AH:") ? "AH" : "ESP", ex,
             n->p2_rekey ? " (rekey)" : "",
             rc->n_off ? offending_text(rc)
                       : n->p2_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p2_received.len ? n->p2_received.p : "(not logged)",
-            n->p2_configured.len ? n->p2_configured.p : "(not logged)");
+            n->p2_configured.len ? n->p2_configured.p : "(not logged)", lists_agree_text(rc));
     } else if (f & FACT(F2_NO_ACCEPTABLE_TS)) {
         const char *cl, *cr;
         p2_conf_ts(rc, n, &cl, &cr);
