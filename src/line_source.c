@@ -578,9 +578,12 @@ static bool is_continuation(const line_source *ls, envelope_kind kind, const cha
     bool wraps = ls->held_tail_len >= WRAP_MIN_LEN ||
                  ls->held_tail_len + 1 + first_word_len(l->raw) >
                      (ls->max_phys_len > WRAP_MIN_LEN ? ls->max_phys_len : WRAP_MIN_LEN);
-    /* (asked last: a known message of its own is no tail) */
-    return wraps && !(ls->known_message && l->msg.n &&
-                      ls->known_message(ls->known_user, l->msg.p, l->msg.n));
+    /* (asked last: a known message of its own is no tail, unless the held
+     * line has no message at all: a mail client wrapped the whole message,
+     * one long first word, past its "<conn|id>" prefix) */
+    return wraps && (ls->line[ls->held_slot].msg.n == 0 ||
+                     !(ls->known_message && l->msg.n &&
+                       ls->known_message(ls->known_user, l->msg.p, l->msg.n)));
 }
 
 /* Appends a wrapped line's tail to the held line (see wrap_append for where

@@ -124,12 +124,16 @@ def logcat(t, core):
 
 
 def mail_wrap(line, width=72):
-    """A mail client's wrap: at the last space before the width."""
+    """A mail client's wrap: at the last space before the width. A word
+    longer than the width (a proposal list) is not broken: it ends its line
+    at the next space, as mail clients do."""
     out = []
     while len(line) > width:
         cut = line.rfind(" ", 0, width + 1)
         if cut <= 0:
-            cut = width
+            cut = line.find(" ", width + 1)
+            if cut < 0:
+                break
         out.append(line[:cut])
         line = line[cut:].lstrip(" ")
     out.append(line)

@@ -776,6 +776,31 @@ START_TEST(test_known_message_not_a_tail)
 }
 END_TEST
 
+/* A mail client that wrapped a whole message (one first word too long to
+ * fit) past the line's "<conn|id>" prefix: the held line has no message,
+ * so the next line is its message even though it is a known one. */
+START_TEST(test_known_message_after_empty_head)
+{
+    const char *text = "Nov 27 13:00:03 fw charon[4242]: 27[CFG] <larval-drop-test|12>\n"
+                       "unable to add SAD entry with SPI cf81a03e: Invalid argument (22)\n";
+    idg_options o = default_opts();
+    idg_stats st;
+    got g = {0};
+    memset(&st, 0, sizeof st);
+    line_source *ls = line_source_new(&o, &st, collect, &g);
+    ck_assert_ptr_nonnull(ls);
+    line_source_set_known_message(ls, knows_sad, NULL);
+    ck_assert_int_eq(line_source_feed(ls, text, strlen(text)), 0);
+    ck_assert_int_eq(line_source_finish(ls), 0);
+    line_source_free(ls);
+    ck_assert_uint_eq(st.joined_lines, 1);
+    ck_assert_uint_eq(g.n, 1);
+    ck_assert_str_eq(g.v[0].msg, "unable to add SAD entry with SPI cf81a03e: Invalid argument (22)");
+    ck_assert_uint_eq(g.n_bare, 0);
+    got_free(&g);
+}
+END_TEST
+
 /* A GUI copy that put each line's time on a line of its own: the time is
  * no tail of the long message line before it. */
 START_TEST(test_time_alone_not_a_tail)
@@ -1187,6 +1212,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(repair, test_wrap_not_prose);
     tcase_add_test(repair, test_elision_not_a_tail);
     tcase_add_test(repair, test_known_message_not_a_tail);
+    tcase_add_test(repair, test_known_message_after_empty_head);
     tcase_add_test(repair, test_time_alone_not_a_tail);
     tcase_add_test(repair, test_duplicates);
     tcase_add_test(repair, test_bare_lines);
