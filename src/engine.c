@@ -249,6 +249,13 @@ static inline __attribute__((always_inline)) span host_of(span s, int *port)
                 *port = (int)v;
             }
             s.n = i - 1;
+        } else {
+            /* a port redacted in the paste ("x.x.x.x[yyyy]"): an address
+             * holds no '[', so what follows one is the port */
+            const char *open = memrchr(s.p, '[', s.n - 1);
+            if (open && open > s.p && s.n - 1 - (size_t)(open - s.p) <= 16 &&
+                !memchr(open, ' ', s.n - (size_t)(open - s.p)))
+                s.n = (size_t)(open - s.p);
         }
     } else if (s.n > 2 && (unsigned)(unsigned char)s.p[s.n - 1] - '0' <= 9) {
         /* "host[45": a line cut inside the port (the last line of a paste) */
@@ -2068,6 +2075,7 @@ static void fold_selected_proposal(const fold_in *in, negotiation *n, fold_resul
     int ph = proposals_phase(in->f[MF_PROPOSALS]);
     if (ph == 2) {
         n->p2_selected_ok = 1;
+        set_big(&n->p2_selected, in->f[MF_PROPOSALS]);
         n->p2_ah = in->f[MF_PROPOSALS].n >= 3 && memcmp(in->f[MF_PROPOSALS].p, "AH:", 3) == 0;
     }
     else if (ph == 1)

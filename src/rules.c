@@ -866,6 +866,62 @@ static int has_aead(const char *encr)
            strstr(encr, "GMAC");
 }
 
+/* The encryption and integrity algorithms of the selected phase 2
+ * proposal ("AES_GCM_16_128", "SM4_CBC_128, HMAC_SM3"), or NULL. */
+static const char *selected_p2_algorithms(rules_ctx *rc, const negotiation *n)
+{
+    const char *sel = S(&n->p2_selected);
+    if (!sel || !proposal_list_parse(sel, strlen(sel), &rc->pl[1]))
+        return NULL;
+    const proposal *p = &rc->pl[1].items[0];
+    char buf[256];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int t = TT_ENCR; t <= TT_INTEG; t++)
+        for (size_t k = 0; k < p->count[t]; k++) {
+            int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", p->alg[t][k]);
+            if (w < 0 || (size_t)w >= sizeof buf - len)
+                break;
+            len += (size_t)w;
+        }
+    return len ? arena_str(&rc->a, buf) : NULL;
+}
+
+/* Why the kernel refused an SA, from the errno of its netlink answer
+ * (charon logs its text), when no more specific cause was seen. Linux's
+ * XFRM answers ENOENT when the crypto API cannot instantiate an algorithm
+ * it knows (the module is missing), ENOSYS for an algorithm it does not
+ * know at all, EPROTONOSUPPORT when ESP itself is missing. */
+static const char *kernel_errno_cause(rules_ctx *rc, const negotiation *n)
+{
+    const char *err = S(&n->knl_error), *algs = selected_p2_algorithms(rc, n);
+    const char *what = S(&n->install_detail);
+    if ((!what || !strstr(what, "SAD")) && !n->install_netlink_only)
+        err = NULL; /* the errno of a policy or route is another story */
+    const char *with = algs ? arena_printf(&rc->a, " (%s)", algs) : "";
+    if (err && strstr(err, "No such file or directory"))
+        return arena_printf(&rc->a,
+            "The kernel (ENOENT from its crypto API) knows the SA's algorithms%s but could not set "
+            "them up: the module of one of them is not installed or not loaded. Install or load "
+            "it (on OpenWrt e.g. kmod-crypto-gcm for AES-GCM; on Linux the algorithm's crypto "
+            "module), or choose algorithms the kernel has.", with);
+    if (err && strstr(err, "Function not implemented"))
+        return arena_printf(&rc->a,
+            "The kernel's IPsec (ENOSYS) does not implement one of the SA's algorithms%s: choose "
+            "others the kernel has (AES-CBC with HMAC-SHA-256 is in nearly every one), a kernel or "
+            "driver that provides it, or charon's kernel-libipsec plugin.", with);
+    if (err && strstr(err, "Protocol not supported"))
+        return "The kernel has no ESP support (EPROTONOSUPPORT): on Linux load the esp4/esp6 and "
+               "xfrm modules (virtual servers and containers often have none; there, charon's "
+               "kernel-libipsec plugin does ESP in user space).";
+    return algs ? arena_printf(&rc->a,
+                      "Check that the kernel supports the negotiated algorithms (%s) and IPsec "
+                      "(e.g. the ESP/XFRM modules on Linux) and that no conflicting policy exists.",
+                      algs)
+                : "Check that the kernel supports the negotiated ESP algorithms and IPsec (e.g. the "
+                  "ESP/XFRM modules on Linux) and that no conflicting policy exists.";
+}
+
 /* Said after a refusal of proposals that, as logged, agree: some received
  * proposal has a value of this end for every transform type. */
 static const char *lists_agree_text(const rules_ctx *rc)
@@ -2295,8 +2351,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 ? "The negotiated protocol is AH: check that the kernel supports AH and its "
                   "algorithms (the ah4/ah6 and XFRM modules on Linux; some kernels, WSL's among "
                   "them, have none), or use ESP."
-                : "Check that the kernel supports the negotiated ESP algorithms and IPsec (e.g. the "
-                  "ESP/XFRM modules on Linux) and that no conflicting policy exists.");
+                : kernel_errno_cause(rc, n));
     } else if (f & (FACT(F2_VIP_FAILED) | FACT(F2_NOTIFY_VIP))) {
         p2_virtual_ip(rc, n, &v);
     } else if (f & (FACT(F2_NO_CHILD_CFG) | FACT(F2_TS_UNACCEPTABLE))) {

@@ -805,6 +805,22 @@ START_TEST(daemon_restart_splits_sessions)
 }
 END_TEST
 
+/* A paste that redacted the ports as well as the addresses
+ * ("x.x.x.x[yyyy]"): the addresses are the hosts, without the brackets. */
+START_TEST(redacted_port_is_no_part_of_the_address)
+{
+    collected c = run_text(
+        "Sep 21 20:26:43 12[NET] <vpn|1> sending packet: from 10.9.8.7[yyyy] to x.x.x.x[PORT] (68 bytes)\n"
+        "Sep 21 20:26:43 12[ENC] <vpn|1> parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]\n"
+        "Sep 21 20:26:43 12[IKE] <vpn|1> received AUTHENTICATION_FAILED notify error\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->local_addr, "10.9.8.7");
+    ck_assert_str_eq(d->remote_addr, "x.x.x.x");
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 {
     /* SA 2 is named x, then rw by its prefix: the tunnel index must file
@@ -841,6 +857,7 @@ int main(void)
     tcase_add_test(tc, diagnoses_stream_before_finish);
     tcase_add_test(tc, negotiations_are_bounded);
     tcase_add_test(tc, renamed_sa_still_keeps_its_tunnel_up);
+    tcase_add_test(tc, redacted_port_is_no_part_of_the_address);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
     tcase_add_test(tc, reference_p1_dh_and_hash);
