@@ -762,10 +762,15 @@ WHEN(closer_unknown, in->closer_unknown)
 #define POOL_GUI                                                                                   \
     "VPN > IPsec > Mobile Clients > Virtual Address Pool: check 'Provide a virtual IP address to " \
     "clients' and give it a network with an address for every client"
-#define POOL_GUI_FULL POOL_GUI " (a larger network if it is full); with RADIUS, check the Framed-IP-Address it returns."
-#define POOL_SWANCTL                                                                     \
-    "pools { <pool> { addrs = <a large enough range> } } and connections.${conn}.pools = " \
-    "<pool>; swanctl --list-pools --leases shows the leases."
+#define POOL_GUI_FULL                                                                          \
+    POOL_GUI " (a larger network if it is full); with RADIUS, check the Framed-IP-Address it "  \
+    "returns. Clients that reconnect while their old IKE_SA lives hold a second lease unless "   \
+    "VPN > IPsec > Advanced Settings > Configure Unique IDs as is Yes (Replace)."
+#define POOL_SWANCTL                                                                        \
+    "pools { <pool> { addrs = <a large enough range> } } and connections.${conn}.pools = "    \
+    "<pool>; swanctl --list-pools --leases shows the leases (a client holding several: "      \
+    "connections.${conn}.unique = replace, ipsec.conf uniqueids = yes, so that its reconnect " \
+    "replaces its old IKE_SA)."
 #define EAP_IDENTITY_SUMMARY                                                               \
     "Load the eap-identity plugin on the client: it cannot answer the server's EAP-Identity " \
     "request without it."
@@ -1297,7 +1302,7 @@ static const advice ADVICE[] = {
      "{ <pool> { addrs = <range> } } in swanctl.conf."},
     {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_pool_full, NULL, "local",
      "The address pool '${vip_pool}' is full: enlarge it, or free the leases of clients that are "
-     "gone.",
+     "gone (or of their older IKE_SAs, kept when reconnects do not replace them).",
      POOL_GUI_FULL, POOL_SWANCTL},
     {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, NULL, NULL, "local", /* none here, or not logged why */
      "This end has no virtual IP for the peer: give the connection an address pool with room for "
