@@ -749,6 +749,19 @@ static bool knows_sad(void *user, const char *msg, size_t len)
     return len >= 23 && memcmp(msg, "unable to add SAD entry", 23) == 0;
 }
 
+/* Feeds text through a line source whose caller knows the SAD message. */
+static void feed_knowing_sad(const char *text, idg_stats *st, got *g)
+{
+    idg_options o = default_opts();
+    memset(st, 0, sizeof *st);
+    line_source *ls = line_source_new(&o, st, collect, g);
+    ck_assert_ptr_nonnull(ls);
+    line_source_set_known_message(ls, knows_sad, NULL);
+    ck_assert_int_eq(line_source_feed(ls, text, strlen(text)), 0);
+    ck_assert_int_eq(line_source_finish(ls), 0);
+    line_source_free(ls);
+}
+
 START_TEST(test_known_message_not_a_tail)
 {
     const char *head = "2025-03-11T08:14:52\tInformational\tcharon\t00[NET] enabling UDP "
@@ -759,16 +772,9 @@ START_TEST(test_known_message_not_a_tail)
         snprintf(text, sizeof text, "%s%s\n", head,
                  known ? "unable to add SAD entry with SPI cf81a03e: Invalid argument (22)"
                        : "and this is the wrapped rest of it");
-        idg_options o = default_opts();
         idg_stats st;
         got g = {0};
-        memset(&st, 0, sizeof st);
-        line_source *ls = line_source_new(&o, &st, collect, &g);
-        ck_assert_ptr_nonnull(ls);
-        line_source_set_known_message(ls, knows_sad, NULL);
-        ck_assert_int_eq(line_source_feed(ls, text, strlen(text)), 0);
-        ck_assert_int_eq(line_source_finish(ls), 0);
-        line_source_free(ls);
+        feed_knowing_sad(text, &st, &g);
         ck_assert_uint_eq(st.joined_lines, known ? 0 : 1);
         ck_assert_uint_eq(g.n_bare, known ? 1 : 0); /* delivered on its own */
         got_free(&g);
@@ -783,16 +789,9 @@ START_TEST(test_known_message_after_empty_head)
 {
     const char *text = "Nov 27 13:00:03 fw charon[4242]: 27[CFG] <larval-drop-test|12>\n"
                        "unable to add SAD entry with SPI cf81a03e: Invalid argument (22)\n";
-    idg_options o = default_opts();
     idg_stats st;
     got g = {0};
-    memset(&st, 0, sizeof st);
-    line_source *ls = line_source_new(&o, &st, collect, &g);
-    ck_assert_ptr_nonnull(ls);
-    line_source_set_known_message(ls, knows_sad, NULL);
-    ck_assert_int_eq(line_source_feed(ls, text, strlen(text)), 0);
-    ck_assert_int_eq(line_source_finish(ls), 0);
-    line_source_free(ls);
+    feed_knowing_sad(text, &st, &g);
     ck_assert_uint_eq(st.joined_lines, 1);
     ck_assert_uint_eq(g.n, 1);
     ck_assert_str_eq(g.v[0].msg, "unable to add SAD entry with SPI cf81a03e: Invalid argument (22)");
