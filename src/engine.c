@@ -156,6 +156,19 @@ static int span_eq(span s, const char *lit)
     return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
+/* Whether a ", "-separated list holds the item s (NULL: empty). */
+static int span_in_list(const char *list, span s)
+{
+    for (const char *p = list; p && *p;) {
+        const char *end = strstr(p, ", ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == s.n && memcmp(p, s.p, n) == 0)
+            return 1;
+        p = end ? end + 2 : NULL;
+    }
+    return 0;
+}
+
 static int span_has(span s, const char *lit)
 {
     size_t n = strlen(lit);
@@ -684,6 +697,7 @@ static int relevant_kind(msg_kind k)
     case EV_SECRET_LOADED:
     case EV_FILE_OPEN_FAILED:
     case EV_KNL_ERROR:
+    case EV_KNL_SA_ALGORITHM:
         return 0;
     default:
         return 1;
@@ -1204,6 +1218,7 @@ static int evidence_prio(msg_kind k)
     case EV_CHILD_CREATE_RETRY:
     case EV_VIP_ASSIGNED:
     case EV_DHCP_OFFER:
+    case EV_KNL_SA_ALGORITHM:
         return 1;
     case EV_INITIATING_V2:
     case EV_INITIATING_MM:
@@ -2928,6 +2943,20 @@ static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r
     r->phase = 2;
 }
 
+/* "  using encryption algorithm %N with key size %d" (DBG2) while an SAD
+ * entry is added: the kernel's names of the SA's algorithms, each once,
+ * for an install failure that has no "selected proposal" line. */
+static void fold_knl_sa_algorithm(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span a = in->f[MF_VALUE];
+    if (a.n && !span_in_list(nstr_c(&n->install_algs), a)) {
+        if (n->install_algs.len)
+            nstr_append(&n->install_algs, ", ", 2);
+        nstr_append(&n->install_algs, a.p, a.n);
+    }
+    r->phase = 2;
+}
+
 static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (in->f[MF_TS_LOCAL].n && !n->install_cause) {
@@ -3337,6 +3366,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_KNL_FAILED, fold_kernel_failed),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
+    ON(EV_KNL_SA_ALGORITHM, fold_knl_sa_algorithm),
     ON(EV_ROUTE_FAILED, fold_route_failed),
     ON(EV_REMOTE_ID_MATCH, fold_remote_id_match),
     /* rekey / delete */

@@ -492,6 +492,10 @@ static const msg_pattern TABLE[] = {
     R(EV_ROUTE_FAILED, "KNL", "unable to install source route for %H", MF_VALUE),
     R(EV_ROUTE_FAILED, "KNL", "installing route failed: %R via %H src %H dev %s", MF_TS_REMOTE, MF_SKIP, MF_VALUE, MF_SKIP),
     R(EV_KNL_ERROR, "KNL", "received netlink error: %s (%d)", MF_TEXT, MF_SKIP),
+    /* kernel_netlink/_pfkey (DBG2) while adding an SAD entry: the kernel's
+     * names of the SA's algorithms, read when the kernel refuses it */
+    R(EV_KNL_SA_ALGORITHM, "KNL", "  using encryption algorithm %N with key size %d", MF_VALUE, MF_SKIP),
+    R(EV_KNL_SA_ALGORITHM, "KNL", "  using integrity algorithm %N with key size %d", MF_VALUE, MF_SKIP),
     /* kernel_pfkey (5.1+): the policy's route would carry the IKE packets
      * themselves; the policies then fail. The selectors tell it apart. */
     R(EV_KNL_ERROR, "KNL", "can't install route for %R === %R %N, conflicts with IKE traffic",
@@ -1179,7 +1183,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_ROUTE_FAILED),
+        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),

@@ -199,6 +199,7 @@ typedef enum msg_kind {
     EV_KNL_FAILED,
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */
     EV_KNL_ERROR,
+    EV_KNL_SA_ALGORITHM,     /* "  using encryption algorithm %N with key size %d": what the kernel installs */
     EV_ROUTE_FAILED,         /* unable to install source route for %H: the SA is up, its route not */
     /* rekey / delete */
     EV_CHILD_REKEY_FAILED,

@@ -389,6 +389,7 @@ typedef struct negotiation {
     uint8_t cert_cause;        /* cert_cause of the first certificate failure */
     nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */
     nstr p2_selected;          /* ... and the ESP/AH one, whose algorithms the kernel installs */
+    nstr install_algs;         /* the kernel's names of them ("AES_GCM_16, ..."), from KNL lines */
     nstr crash_signal;         /* the signal charon died of ("11") */
     uint8_t daemon_init_failed;  /* charon did not start at all */
     nstr pid_file;             /* ... because its pid file exists (another charon runs) */

@@ -895,6 +895,8 @@ static const char *selected_p2_algorithms(rules_ctx *rc, const negotiation *n)
 static const char *kernel_errno_cause(rules_ctx *rc, const negotiation *n)
 {
     const char *err = S(&n->knl_error), *algs = selected_p2_algorithms(rc, n);
+    if (!algs)
+        algs = S(&n->install_algs);
     const char *what = S(&n->install_detail);
     if ((!what || !strstr(what, "SAD")) && !n->install_netlink_only)
         err = NULL; /* the errno of a policy or route is another story */
