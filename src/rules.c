@@ -1407,18 +1407,34 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             v.confidence = 0.8;
             v.detail = arena_printf(&rc->a, "The peer uses %s authentication, but the matching connection "
                                     "of this end is configured for %s.", auth, conf_class);
-        } else if (!cc || cc->aggressive < 0) {
+        } else if ((!cc || cc->aggressive < 0) && peer_aggr) {
             /* the connection's settings are not in the log: its mode or
-             * its authentication method, either can be the one */
+             * its authentication method, either can be the one; against
+             * an Aggressive Mode peer, a connection left at Main Mode (the
+             * default) is the usual one */
             v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
-            add_off(rc, "phase1.mode", NULL, peer_aggr ? "aggressive" : "main");
+            add_off(rc, "phase1.mode", NULL, "aggressive");
             v.confidence = 0.6;
             v.detail = arena_printf(&rc->a,
-                "The peer %s negotiates IKEv1 %s Mode with %s authentication, and the connection of "
-                "this end that matches it does not allow that: it is set to %s Mode, or it "
-                "authenticates the peer by another method (certificates, XAuth, hybrid). Its "
+                "The peer %s negotiates IKEv1 Aggressive Mode with %s authentication, and the "
+                "connection of this end that matches it does not allow that: it is set to Main Mode, "
+                "or it authenticates the peer by another method (certificates, XAuth, hybrid). Its "
                 "settings are not in this log; compare both with the peer's.", peer_desc(n),
-                peer_aggr ? "Aggressive" : "Main", auth ? auth : "this", peer_aggr ? "Main" : "Aggressive");
+                auth ? auth : "this");
+        } else if (!cc || cc->aggressive < 0) {
+            /* a Main Mode peer (the default mode): the connection it
+             * matches more likely wants another authentication method
+             * (XAuth for mobile clients, certificates) than Aggressive Mode */
+            v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+            add_off(rc, "phase1.authentication_method", NULL, auth);
+            add_off(rc, "phase1.mode", NULL, "main");
+            v.confidence = 0.55;
+            v.detail = arena_printf(&rc->a,
+                "The peer %s negotiates IKEv1 Main Mode with %s authentication, and the connection of "
+                "this end that matches it does not allow that: it authenticates the peer by another "
+                "method (XAuth, as for mobile clients; certificates; hybrid), or it is set to "
+                "Aggressive Mode. Its settings are not in this log; compare both with the peer's.",
+                peer_desc(n), auth ? auth : "this");
         } else {
             v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
             add_off(rc, "phase1.mode", peer_aggr ? "main" : "aggressive", peer_aggr ? "aggressive" : "main");
