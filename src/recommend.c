@@ -715,6 +715,7 @@ WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(plugin_failed, in->plugin_failed != NULL)
+WHEN(ke_unimplemented, in->ke_unimplemented != NULL)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(bad_proposal, in->bad_proposal != NULL)
@@ -785,7 +786,7 @@ WHEN(closer_unknown, in->closer_unknown)
  * One cause of a class and what to change for it. The texts are templates:
  * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
  * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program,
- * eap_user),
+ * eap_user, pid_file, plugin, bad_proposal, proposal_why, ke_group),
  * the default when
  * it has none. A cause whose texts are computed from the offending values
  * has a build function instead. recommend() takes the first row of the
@@ -805,6 +806,15 @@ static const advice ADVICE[] = {
     {IDG_CLASS_PHASE1_HASH_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PRF_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PROPOSAL_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, ke_unimplemented, NULL, "local",
+     "This end's charon has no implementation of ${ke_group} loaded: load a crypto plugin that "
+     "provides it, or take the group out of this end's proposals.",
+     "VPN > IPsec > Tunnels > Edit Phase 1 > Encryption Algorithm > DH Group: choose a group the "
+     "system supports instead of ${ke_group} (the peer then needs it too).",
+     "charon.load (or the plugin's load = yes) with a plugin that provides ${ke_group} (openssl for "
+     "the ECP and Brainpool groups; gmp for MODP; curve25519; on Debian/Ubuntu the "
+     "libstrongswan-standard-plugins and libcharon-extra-plugins packages), then restart charon; "
+     "or connections.${conn}.proposals without it."},
     {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     /* phase 2 proposals and networks */
@@ -1352,6 +1362,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->bad_proposal;
     if (IS("proposal_why"))
         return in->proposal_why;
+    if (IS("ke_group"))
+        return in->ke_unimplemented;
 #undef IS
     *known = 0;
     return NULL;

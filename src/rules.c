@@ -209,6 +209,15 @@ static int streq(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
+/* "DH group X unacceptable, requesting X" (this end the responder): the
+ * proposal selected X and the peer's KE payload is X, yet charon could
+ * not create it, so no loaded plugin implements X. */
+static int ke_unimplemented(const negotiation *n)
+{
+    return n->ke_role == IDG_ROLE_RESPONDER && n->ke_offered.len &&
+           streq(S(&n->ke_offered), S(&n->ke_requested));
+}
+
 static void add_off(rules_ctx *rc, const char *field, const char *local, const char *peer)
 {
     if (rc->n_off >= MAX_OFF)
@@ -714,6 +723,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                   ? (v->role == IDG_ROLE_RESPONDER ? 2 : 1) : 0;
         in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.ke_unimplemented = v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
+                                      ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.install_cause = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? n->install_cause : INSTALL_UNKNOWN;
         in.p2_ah = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && n->p2_ah;
         in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
@@ -1937,6 +1948,19 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         }
         if (n->remote_addr.len && v.cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE)
             add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
+    } else if ((f & FACT(F1_INVALID_KE)) && ke_unimplemented(n)) {
+        /* every retry of the peer ends the same way (ke_unimplemented) */
+        v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+        v.confidence = 0.85;
+        v.ev_last = n->ke_seq;
+        add_off(rc, "phase1.dh_group", arena_printf(&rc->a, "%s (not implemented)", S(&n->ke_offered)),
+                S(&n->ke_offered));
+        v.detail = arena_printf(&rc->a,
+            "The peer's IKE_SA_INIT used DH group %s, the group this end's proposal selected, yet "
+            "this end answered INVALID_KE_PAYLOAD requesting that very group: charon has no "
+            "implementation of %s loaded (the crypto plugin that provides it is missing or not "
+            "loaded), so it cannot compute the key exchange, and every retry of the peer ends the "
+            "same way.", S(&n->ke_offered), S(&n->ke_offered));
     } else if ((f & FACT(F1_INVALID_KE)) && !(f & FACT(F1_HALF_OPEN))) {
         /* (a retried INVALID_KE whose SA then stayed half open: the
          * half-open SA is the story) */
