@@ -1923,6 +1923,21 @@ static void fold_packet_sent(const fold_in *in, negotiation *n, fold_result *r)
 
 /* Kept once per negotiation: the first error says it. Evidence of a phase
  * 1 that is not up (the peer never answers what never left). */
+/* "received unsupported IKE version %d.%d from %H, sending
+ * INVALID_MAJOR_VERSION": charon refused the peer's message unread (no
+ * IKE_SA, no connection looked up); the peer's version is kept. */
+static void fold_version_unsupported(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span major = in->f[MF_VALUE];
+    fact(n, F1_VERSION_UNSUPPORTED);
+    set_role(n, IDG_ROLE_RESPONDER);
+    if (major.n == 1 && (major.p[0] == '1' || major.p[0] == '2'))
+        set_version(n, major.p[0] - '0');
+    set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
 static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->send_error.len) {
@@ -3234,6 +3249,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_PACKET_RECV, fold_packet_addresses),
     ON(EV_PACKET_SEND, fold_packet_sent),
     ON(EV_SEND_ERROR, fold_send_error),
+    ON(EV_VERSION_UNSUPPORTED, fold_version_unsupported),
     ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
     ON(EV_PEER_RETRANSMIT, fold_peer_retransmit),

@@ -104,6 +104,7 @@ enum {
     F1_CONFIG_NOT_LOADED,
     F1_DAEMON_CRASH,        /* charon died on a signal */
     F1_KE_MALFORMED,        /* the peer's key exchange value does not fit the selected group */   /* asked to start a connection charon does not have */
+    F1_VERSION_UNSUPPORTED, /* this end's charon does not speak the peer's IKE version at all */
     F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
                              * the encryption (an unprotected error notify) */
     /* phase 2 */

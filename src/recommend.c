@@ -716,6 +716,7 @@ WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(plugin_failed, in->plugin_failed != NULL)
 WHEN(ke_unimplemented, in->ke_unimplemented != NULL)
+WHEN(version_unsupported, in->version_unsupported)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(bad_proposal, in->bad_proposal != NULL)
@@ -859,6 +860,12 @@ static const advice ADVICE[] = {
      "secrets { ike-${conn} { secret = <the same key as the peer>; id-1 = ${remote|<peer id>} } } and "
      "reload with swanctl --load-creds."},
     {IDG_CLASS_PHASE1_MODE_MISMATCH, NULL, rec_mode, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_VERSION_MISMATCH, version_unsupported, NULL, "either",
+     "This end's charon has no IKEv1: set the peer to IKEv2, or run a strongSwan built with IKEv1.",
+     P1_PATH " > Key Exchange version: IKEv2 on both ends (the system's strongSwan refuses IKEv1; "
+     "on the peer, a client set to IKEv1 or L2TP/IPsec needs its IKEv2 equivalent).",
+     "the peer: connections.<conn>.version = 2; this end: a strongSwan built with IKEv1 "
+     "(configure --enable-ikev1, the default), then restart charon."},
     {IDG_CLASS_PHASE1_VERSION_MISMATCH, NULL, rec_version, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY, NULL, rec_no_gateway, NULL, NULL, NULL, NULL},
     /* reaching the peer */

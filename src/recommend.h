@@ -57,6 +57,7 @@ typedef struct rec_input {
     const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */
     int own_key;                /* certificate failure: this end has no usable private key */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
+    int version_unsupported;    /* version mismatch: this charon refused the peer's IKEv1 unread */
     const char *ke_unimplemented; /* DH group mismatch: the group this end selected but has no
                                    * implementation of (it requested that very group), or NULL */
     int route_failed;           /* install warning: the CHILD_SA is up, its route is not */

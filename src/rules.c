@@ -723,6 +723,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                   ? (v->role == IDG_ROLE_RESPONDER ? 2 : 1) : 0;
         in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.version_unsupported = v->cls == IDG_CLASS_PHASE1_VERSION_MISMATCH &&
+                                 (n->facts & FACT(F1_VERSION_UNSUPPORTED)) && n->ike_version == 1;
         in.ke_unimplemented = v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                       ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.install_cause = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? n->install_cause : INSTALL_UNKNOWN;
@@ -1719,6 +1721,21 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.6;
         v.detail = arena_printf(&rc->a, "The peer %s rejected this end's certificate (%s).",
                                 peer_desc(n), n->notify.len ? n->notify.p : "certificate error");
+    } else if (f & FACT(F1_VERSION_UNSUPPORTED)) {
+        v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
+        v.role = IDG_ROLE_RESPONDER;
+        v.confidence = 0.9;
+        add_off(rc, "phase1.ike_version", n->ike_version == 1 ? "IKEv2 (this charon has no IKEv1)" : NULL,
+                n->ike_version ? version_name(n->ike_version) : NULL);
+        v.detail = n->ike_version == 1
+            ? arena_printf(&rc->a,
+                "The peer %s speaks IKEv1, which this end's charon does not accept at all: it answers "
+                "INVALID_MAJOR_VERSION before looking for a connection. It was built without IKEv1 "
+                "(configure --disable-ikev1, as some packages and appliances ship it). The peer must "
+                "use IKEv2, or this end needs a strongSwan with IKEv1.", peer_desc(n))
+            : arena_printf(&rc->a,
+                "The peer %s sent a message of an IKE version this end's charon does not speak, and "
+                "charon answered INVALID_MAJOR_VERSION before looking for a connection.", peer_desc(n));
     } else if (f & FACT(F1_NOTIFY_VERSION)) {
         v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
         v.confidence = 0.5;
