@@ -14,6 +14,7 @@
 #include "negotiation.h"
 #include "recommend.h"
 #include "strbuf.h"
+#include "traffic_selector.h"
 
 #define P1_PATH "VPN > IPsec > Tunnels > Edit Phase 1"
 #define P2_PATH "VPN > IPsec > Tunnels > Edit Phase 2"
@@ -449,20 +450,28 @@ static void rec_identifier(arena *a, const rec_input *in, idg_diagnosis *d)
         d->pfsense = arena_printf(a, "%s > Peer identifier: KeyID tag, value %s.", P1_PATH, po->peer);
         d->strongswan = arena_printf(a, "connections.%s.remote.id = keyid:%s", conn_or(in), po->peer);
     } else if (po && po->peer) {
+        /* behind NAT the peer's identity is usually its private address;
+         * a public one while this end reaches a private address means this
+         * end dials it on its LAN (or a forwarded port) */
+        int pub = nat && strchr(po->peer, '.') && !ipv4_is_private(po->peer) &&
+                  ipv4_is_private(in->remote_addr);
+        const char *why = !nat ? "" : pub ? " (the peer's public address)" : " (the peer's address before NAT)";
         d->summary = po->local
             ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
-                           "'%s'.", po->peer, nat ? " (the peer's address before NAT)" : "", po->local)
+                           "'%s'.", po->peer, why, po->local)
             : arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send the "
-                           "identifier this end expects.", po->peer,
-                           nat ? " (the peer's address before NAT)" : "");
+                           "identifier this end expects.", po->peer, why);
         /* a bare word may be a key ID (Android's built-in client), which
          * only a key ID matches; without charon's level-3 lines the log
          * does not say */
         int word = !strpbrk(po->peer, ".@=:/ ") && !in->peer_id_type;
         d->pfsense = arena_printf(a, "%s > Peer identifier: %s, value %s%s%s.", P1_PATH,
                                   id_type_label(po->peer), po->peer,
-                                  nat ? " (the peer is behind NAT and identifies itself with its "
-                                        "private address)" : "",
+                                  !nat ? ""
+                                  : pub ? " (the peer identifies itself with its public address, "
+                                          "while this end reaches it at a private one)"
+                                        : " (the peer is behind NAT and identifies itself with its "
+                                          "private address)",
                                   word ? " (KeyID tag if the peer sends it as a key ID, as "
                                          "Android's built-in client does)" : "");
         d->strongswan = arena_printf(a, "connections.%s.remote.id = %s%s%s%s", conn_or(in), po->peer,
@@ -536,24 +545,11 @@ static void rec_version(arena *a, const rec_input *in, idg_diagnosis *d)
                                  : (o && o->peer ? "2" : "<1|2>, same on both ends"));
 }
 
-/* Whether an IPv4 address (dotted quad) is private (RFC 1918) or shared
- * (RFC 6598): the address of a host behind NAT, as a cloud VM has. */
-static int private_ipv4(const char *a)
-{
-    unsigned b[4];
-    char tail;
-    if (!a || sscanf(a, "%u.%u.%u.%u%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4 || b[0] > 255 ||
-        b[1] > 255)
-        return 0;
-    return b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) ||
-           (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
-}
-
 static void rec_no_gateway(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     const idg_offending *o = find_off(in, "phase1.remote_gateway");
     const char *seen = o && o->peer ? o->peer : NULL;
-    if (private_ipv4(in->local_addr) && seen && !private_ipv4(seen) && strchr(seen, '.')) {
+    if (ipv4_is_private(in->local_addr) && seen && !ipv4_is_private(seen) && strchr(seen, '.')) {
         /* behind NAT (a cloud VM) with a public peer: the packets arrive on
          * the private address, which a connection set to the public one
          * never matches */

@@ -328,9 +328,14 @@ static int id_other_address(const char *id, const char *seen, int *hidden)
     return address_shaped(id) && (*hidden || !streq(id, seen));
 }
 
-/* What a NAT identifier mismatch's detail says the peer's identity is. */
-static const char *nat_id_phrase(int hidden)
+/* What a NAT identifier mismatch's detail says the peer's identity is: its
+ * address before NAT, unless it is a public address and the peer is seen
+ * at a private one (this end dials it on the LAN, or at a forwarded port). */
+static const char *nat_id_phrase(rules_ctx *rc, int hidden, const char *id, const char *seen)
 {
+    if (hidden == ID_SHOWN && id && !ipv4_is_private(id) && strchr(id, '.') && ipv4_is_private(seen))
+        return arena_printf(&rc->a, "its public address; this end reaches it at the private address "
+                                    "%s, on the same LAN or through a forwarded port", seen);
     switch (hidden) {
     case ID_REDACTED:
         return "an address, redacted in this log: most likely its address before NAT";
@@ -1128,7 +1133,7 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
                 "The peer is behind NAT and identifies itself as '%s' (%s), while this end "
                 "expects the peer identifier '%s'; the peer's address as seen here is %s.",
                 recv ? recv : "?",
-                nat_id_phrase(hidden),
+                nat_id_phrase(rc, hidden, recv, peer_addr),
                 want ? want : "?", peer_addr ? peer_addr : "?");
         } else {
             v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
@@ -1162,7 +1167,7 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
             v->detail = arena_printf(&rc->a,
                 "The peer is behind NAT (its address here is %s) and identifies itself as '%s' "
                 "(%s); no peer configuration of this end accepts that identity%s%s%s.", peer_addr, recv,
-                nat_id_phrase(hidden),
+                nat_id_phrase(rc, hidden, recv, peer_addr),
                 conf_remote ? " (the configured peer identifier is '" : "",
                 conf_remote ? conf_remote : "", conf_remote ? "')" : "");
         } else {

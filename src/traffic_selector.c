@@ -601,3 +601,14 @@ size_t ts_list_format(const ts_list *l, char *buf, size_t n)
     }
     return used;
 }
+
+int ipv4_is_private(const char *a)
+{
+    unsigned b[4];
+    char tail;
+    if (!a || sscanf(a, "%u.%u.%u.%u%c", &b[0], &b[1], &b[2], &b[3], &tail) != 4 || b[0] > 255 ||
+        b[1] > 255)
+        return 0;
+    return b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) ||
+           (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
+}

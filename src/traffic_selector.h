@@ -56,4 +56,9 @@ int ts_list_overlaps(const ts_list *a, const ts_list *b);
 /* "10.3.0.0/24, 10.4.0.0/24". Returns the length written. */
 size_t ts_list_format(const ts_list *l, char *buf, size_t n);
 
+/* Whether a is a dotted-quad IPv4 address that is private (RFC 1918) or
+ * shared (RFC 6598): the address of a host behind NAT, as a cloud VM or a
+ * LAN host has. 0 for NULL, public addresses, IPv6 and names. */
+int ipv4_is_private(const char *a);
+
 #endif
