@@ -1334,7 +1334,12 @@ static void strip_msg_marks(charon_line *out)
     const char *b = out->msg.p, *e = b + out->msg.n;
     size_t k = out->msg.n > 2 && is_mark_byte(e[-1]) ? wrapping_mark(b, e) : 0;
     if (k) {
-        out->msg = make_span(b + k, e - k);
+        b += k, e -= k;
+        /* bold and italic at once ("**_text_**"): no charon message
+         * starts with '_' or '*', nor ends with the same one */
+        if (e - b > 2 && (*b == '_' || *b == '*') && e[-1] == *b && b[1] != *b)
+            b++, e--;
+        out->msg = make_span(b, e);
         return;
     }
     /* a code fence or span that a paste's last line ends with, opened on
