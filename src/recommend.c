@@ -705,6 +705,7 @@ WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
 WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
 WHEN(no_private_key, in->own_key)
+WHEN(own_sign_failed, in->own_sign_failed)
 WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
 WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
 WHEN(daemon_already_running, in->pid_file != NULL)
@@ -1079,6 +1080,15 @@ static const advice ADVICE[] = {
      "rereadall)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_lacks_identity, rec_cert_identity, NULL, NULL, NULL,
      NULL},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, own_sign_failed, NULL, "local",
+     "Let this end's crypto library make the signature the peer needs (the system's crypto policy), "
+     "or have the peer accept a stronger one.",
+     "System > Cert. Manager > Certificates: this end's certificate and key (re-issue with a key "
+     "the system accepts, e.g. ECDSA or RSA of 2048 bits or more); on the peer, allow SHA-2 "
+     "signatures (RFC 7427).",
+     "the host's crypto policy: allow the scheme (RHEL/Fedora: update-crypto-policies --set "
+     "DEFAULT:SHA1, or a policy module), or a key it accepts in connections.${conn}.local.certs; "
+     "the peer should offer SHA-2 signature hashes (SIGNATURE_HASH_ALGORITHMS)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, no_private_key, NULL, "local",
      "Give this end the private key of its own certificate (or authenticate it with a pre-shared "
      "key, if the peer expects that).",

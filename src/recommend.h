@@ -56,6 +56,7 @@ typedef struct rec_input {
     const char *pid_file;       /* ... because this pid file exists (another charon runs) */
     const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */
     int own_key;                /* certificate failure: this end has no usable private key */
+    int own_sign_failed;        /* ... it has one, and signing with it failed (a crypto policy) */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
     int version_unsupported;    /* version mismatch: this charon refused the peer's IKEv1 unread */
     const char *ke_unimplemented; /* DH group mismatch: the group this end selected but has no

@@ -209,6 +209,15 @@ static int streq(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
+/* "authentication of '%Y' (myself) with <a signature> failed": charon
+ * found a private key (else it says "no private key found") and signing
+ * with it failed. */
+static int own_signature_failed(const negotiation *n)
+{
+    const char *d = S(&n->cert_detail);
+    return d && strstr(d, "(myself)") && strstr(d, "failed") && !strstr(d, "pre-shared");
+}
+
 /* "DH group X unacceptable, requesting X" (this end the responder): the
  * proposal selected X and the peer's KE payload is X, yet charon could
  * not create it, so no loaded plugin implements X. */
@@ -748,6 +757,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.proposal_why = in.bad_proposal ? S(&n->conn_load_why) : NULL;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
+        in.own_sign_failed = in.own_key && !rc->conf->key_failed[0] && own_signature_failed(n);
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
         in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
         in.pid_file = v->cls == IDG_CLASS_CHARON_CRASHED ? S(&n->pid_file) : NULL;
@@ -1502,6 +1512,13 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                            "the problem.",
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate",
                            rc->conf->key_failed)
+            : own_signature_failed(n)
+            ? arena_printf(&rc->a, "This end found its private key but could not sign with it (\"%s\"): "
+                           "its crypto library refuses the signature scheme (SHA-1 RSA signatures under "
+                           "a system crypto policy such as RHEL's or Fedora's DEFAULT, which Windows and "
+                           "older peers still ask for; or RSA-PSS or a key size it does not allow), or a "
+                           "token or TPM holding the key failed. The peer's certificate is not the "
+                           "problem.", n->cert_detail.p)
             : arena_printf(&rc->a, "This end cannot authenticate itself (\"%s\"): it has no usable "
                            "private key for its own identity and certificate, the key does not match "
                            "the certificate, or its crypto library refuses the signature scheme. "
@@ -1517,7 +1534,10 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                                                            : "phase1.peer_certificate",
                     NULL, validity);
         if (!(f & FACT(F1_CERT)))
-            add_off(rc, "phase1.my_certificate", "no usable private key", NULL);
+            add_off(rc, "phase1.my_certificate",
+                    own_signature_failed(n) && !rc->conf->key_failed[0] ? "signing with its key failed"
+                                                                        : "no usable private key",
+                    NULL);
         /* "no trusted key for '<id>'" while the certificate the peer sent
          * names something else: the identity is not in the certificate */
         const char *id = S(&n->cert_for), *cert = S(&n->peer_cert);
