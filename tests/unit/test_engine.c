@@ -805,6 +805,23 @@ START_TEST(daemon_restart_splits_sessions)
 }
 END_TEST
 
+/* An IKE_SA known to be up only because a Quick Mode ran on it cites that
+ * Quick Mode line as its evidence (a phase 2 line). */
+START_TEST(inferred_ike_sa_cites_the_exchange)
+{
+    collected c;
+    run_file("tests/corpus/reference/p2-pfs-mismatch/initiator.log", &c);
+    const idg_diagnosis *up = NULL;
+    for (size_t i = 0; i < c.n; i++)
+        if (c.d[i]->cls == IDG_CLASS_PHASE1_ESTABLISHED)
+            up = c.d[i];
+    ck_assert_ptr_nonnull(up);
+    ck_assert_uint_ge(up->n_evidence, 1);
+    ck_assert_ptr_nonnull(strstr(up->evidence[up->n_evidence - 1].text, "QUICK_MODE request"));
+    collected_free(&c);
+}
+END_TEST
+
 /* A paste that redacted the ports as well as the addresses
  * ("x.x.x.x[yyyy]"): the addresses are the hosts, without the brackets. */
 START_TEST(redacted_port_is_no_part_of_the_address)
@@ -858,6 +875,7 @@ int main(void)
     tcase_add_test(tc, negotiations_are_bounded);
     tcase_add_test(tc, renamed_sa_still_keeps_its_tunnel_up);
     tcase_add_test(tc, redacted_port_is_no_part_of_the_address);
+    tcase_add_test(tc, inferred_ike_sa_cites_the_exchange);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
     tcase_add_test(tc, reference_p1_dh_and_hash);
