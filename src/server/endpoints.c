@@ -524,37 +524,36 @@ typedef struct stream {
 
 #define STREAM_SEEN_MAX 16384 /* keys: 128 KiB at most per stream */
 
+/* The slot of key in an open-addressing table of cap (a power of two)
+ * keys: where it is, or the empty slot where it would go. */
+static size_t seen_slot(const uint64_t *t, size_t cap, uint64_t key)
+{
+    size_t i = key & (cap - 1);
+    while (t[i] && t[i] != key)
+        i = (i + 1) & (cap - 1);
+    return i;
+}
+
 /* Whether a finding with this fold key was sent before; records it if
  * not (and there is room). */
 static int stream_seen_before(stream *s, uint64_t key)
 {
-    size_t i;
-
     key = key ? key : 1;
-    if (s->seen_cap) {
-        for (i = key & (s->seen_cap - 1); s->seen[i]; i = (i + 1) & (s->seen_cap - 1))
-            if (s->seen[i] == key)
-                return 1;
-    }
+    if (s->seen_cap && s->seen[seen_slot(s->seen, s->seen_cap, key)] == key)
+        return 1;
     if ((s->seen_n + 1) * 2 > s->seen_cap) { /* keep it at most half full */
         size_t ncap = s->seen_cap ? s->seen_cap * 2 : 64;
         uint64_t *t;
         if (ncap > 2 * STREAM_SEEN_MAX || (t = calloc(ncap, sizeof *t)) == NULL)
             return 0; /* full: sent, not recorded */
-        for (size_t j = 0; j < s->seen_cap; j++) {
-            if (!s->seen[j])
-                continue;
-            for (i = s->seen[j] & (ncap - 1); t[i]; i = (i + 1) & (ncap - 1))
-                ;
-            t[i] = s->seen[j];
-        }
+        for (size_t j = 0; j < s->seen_cap; j++)
+            if (s->seen[j])
+                t[seen_slot(t, ncap, s->seen[j])] = s->seen[j];
         free(s->seen);
         s->seen = t;
         s->seen_cap = ncap;
     }
-    for (i = key & (s->seen_cap - 1); s->seen[i]; i = (i + 1) & (s->seen_cap - 1))
-        ;
-    s->seen[i] = key;
+    s->seen[seen_slot(s->seen, s->seen_cap, key)] = key;
     s->seen_n++;
     return 0;
 }
