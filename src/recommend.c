@@ -453,8 +453,7 @@ static void rec_identifier(arena *a, const rec_input *in, idg_diagnosis *d)
         /* behind NAT the peer's identity is usually its private address;
          * a public one while this end reaches a private address means this
          * end dials it on its LAN (or a forwarded port) */
-        int pub = nat && strchr(po->peer, '.') && !ipv4_is_private(po->peer) &&
-                  ipv4_is_private(in->remote_addr);
+        int pub = nat && ipv4_private_and_public(in->remote_addr, po->peer);
         const char *why = !nat ? "" : pub ? " (the peer's public address)" : " (the peer's address before NAT)";
         d->summary = po->local
             ? arena_printf(a, "Set this end's Peer identifier to '%s'%s, or make the peer send "
@@ -549,7 +548,7 @@ static void rec_no_gateway(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     const idg_offending *o = find_off(in, "phase1.remote_gateway");
     const char *seen = o && o->peer ? o->peer : NULL;
-    if (ipv4_is_private(in->local_addr) && seen && !ipv4_is_private(seen) && strchr(seen, '.')) {
+    if (ipv4_private_and_public(in->local_addr, seen)) {
         /* behind NAT (a cloud VM) with a public peer: the packets arrive on
          * the private address, which a connection set to the public one
          * never matches */

@@ -342,7 +342,7 @@ static int id_other_address(const char *id, const char *seen, int *hidden)
  * at a private one (this end dials it on the LAN, or at a forwarded port). */
 static const char *nat_id_phrase(rules_ctx *rc, int hidden, const char *id, const char *seen)
 {
-    if (hidden == ID_SHOWN && id && !ipv4_is_private(id) && strchr(id, '.') && ipv4_is_private(seen))
+    if (hidden == ID_SHOWN && ipv4_private_and_public(seen, id))
         return arena_printf(&rc->a, "its public address; this end reaches it at the private address "
                                     "%s, on the same LAN or through a forwarded port", seen);
     switch (hidden) {

@@ -612,3 +612,8 @@ int ipv4_is_private(const char *a)
     return b[0] == 10 || (b[0] == 172 && b[1] >= 16 && b[1] <= 31) || (b[0] == 192 && b[1] == 168) ||
            (b[0] == 100 && b[1] >= 64 && b[1] <= 127);
 }
+
+int ipv4_private_and_public(const char *priv, const char *pub)
+{
+    return ipv4_is_private(priv) && pub && strchr(pub, '.') && !ipv4_is_private(pub);
+}

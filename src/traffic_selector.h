@@ -60,5 +60,8 @@ size_t ts_list_format(const ts_list *l, char *buf, size_t n);
  * shared (RFC 6598): the address of a host behind NAT, as a cloud VM or a
  * LAN host has. 0 for NULL, public addresses, IPv6 and names. */
 int ipv4_is_private(const char *a);
+/* Whether priv is a private IPv4 address (ipv4_is_private) and pub a
+ * dotted address that is not: the two sides of a NAT. */
+int ipv4_private_and_public(const char *priv, const char *pub);
 
 #endif
