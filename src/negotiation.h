@@ -388,6 +388,9 @@ typedef struct negotiation {
     nstr cert_validity;        /* why a certificate was refused by date or revocation ("valid from
                                 * .. to ..", "revoked on .. (reason)"), per cert_cause */
     uint8_t cert_cause;        /* cert_cause of the first certificate failure */
+    uint8_t own_sign_failed;   /* ... which was this end's own signature: it had the key
+                                * ("authentication of ... (myself) with <signature> failed",
+                                * not "no private key found") */
     nstr p1_selected;          /* the IKE proposal selected ("selected proposal: IKE:...") */
     nstr p2_selected;          /* ... and the ESP/AH one, whose algorithms the kernel installs */
     nstr install_algs;         /* the kernel's names of them ("AES_GCM_16, ..."), from KNL lines */

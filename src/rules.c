@@ -209,15 +209,6 @@ static int streq(const char *a, const char *b)
     return a && b && strcmp(a, b) == 0;
 }
 
-/* "authentication of '%Y' (myself) with <a signature> failed": charon
- * found a private key (else it says "no private key found") and signing
- * with it failed. */
-static int own_signature_failed(const negotiation *n)
-{
-    const char *d = S(&n->cert_detail);
-    return d && strstr(d, "(myself)") && strstr(d, "failed") && !strstr(d, "pre-shared");
-}
-
 /* "DH group X unacceptable, requesting X" (this end the responder): the
  * proposal selected X and the peer's KE payload is X, yet charon could
  * not create it, so no loaded plugin implements X. */
@@ -757,7 +748,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.proposal_why = in.bad_proposal ? S(&n->conn_load_why) : NULL;
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
-        in.own_sign_failed = in.own_key && !rc->conf->key_failed[0] && own_signature_failed(n);
+        in.own_sign_failed = in.own_key && !rc->conf->key_failed[0] && n->own_sign_failed;
         in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
         in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
         in.pid_file = v->cls == IDG_CLASS_CHARON_CRASHED ? S(&n->pid_file) : NULL;
@@ -1512,7 +1503,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                            "the problem.",
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate",
                            rc->conf->key_failed)
-            : own_signature_failed(n)
+            : n->own_sign_failed
             ? arena_printf(&rc->a, "This end found its private key but could not sign with it (\"%s\"): "
                            "its crypto library refuses the signature scheme (SHA-1 RSA signatures under "
                            "a system crypto policy such as RHEL's or Fedora's DEFAULT, which Windows and "
@@ -1535,7 +1526,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                     NULL, validity);
         if (!(f & FACT(F1_CERT)))
             add_off(rc, "phase1.my_certificate",
-                    own_signature_failed(n) && !rc->conf->key_failed[0] ? "signing with its key failed"
+                    n->own_sign_failed && !rc->conf->key_failed[0] ? "signing with its key failed"
                                                                         : "no usable private key",
                     NULL);
         /* "no trusted key for '<id>'" while the certificate the peer sent
