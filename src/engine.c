@@ -2974,22 +2974,46 @@ static void fold_knl_sa_algorithm(const fold_in *in, negotiation *n, fold_result
     r->phase = 2;
 }
 
+/* The errno of "received netlink error: %s (%d)": its number, or where an
+ * excerpt lost it, the C library's text for one of the values the rules
+ * explain (glibc and musl word these alike). */
+static int netlink_errno(span text, span number)
+{
+    static const struct {
+        int errnum;
+        const char *text;
+    } known[] = {
+        {KNL_ENOENT, "No such file or directory"},
+        {KNL_ENOSYS, "Function not implemented"},
+        {KNL_EPROTONOSUPPORT, "Protocol not supported"},
+    };
+    uint64_t v;
+    if (span_u64(number, &v) == 0 && v > 0 && v < 4096)
+        return (int)v;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (span_eq(text, known[i].text))
+            return known[i].errnum;
+    return 0;
+}
+
 static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
 {
+    int errnum = netlink_errno(in->f[MF_TEXT], in->f[MF_COUNT]);
     if (in->f[MF_TS_LOCAL].n && !n->install_cause) {
         /* "can't install route for <selectors>, conflicts with IKE traffic" */
         n->install_cause = INSTALL_ROUTE_IS_IKE;
         set_span(&n->knl_error, in->l->msg);
     }
-    if (!n->knl_error.len)
+    if (!n->knl_error.len) {
         set_span(&n->knl_error, in->f[MF_TEXT]);
+        n->knl_errno = errnum;
+    }
     /* The kernel lacks what the SA needs (ENOSYS, EPROTONOSUPPORT) right
      * after a phase 2 proposal was selected: the SA is not installed,
      * even where an excerpt keeps no "unable to add" line. Other errors
      * (EEXIST, ENETUNREACH, ...) are routine for routes and policies. */
     if (n->p2_selected_ok && !n->child_established_pending && !(n->facts & FACT(F2_INSTALL_FAILED)) &&
-        (span_eq(in->f[MF_TEXT], "Function not implemented") ||
-         span_eq(in->f[MF_TEXT], "Protocol not supported"))) {
+        (errnum == KNL_ENOSYS || errnum == KNL_EPROTONOSUPPORT)) {
         fact(n, F2_INSTALL_FAILED);
         n->install_netlink_only = 1; /* (no terminal: the "unable to" lines usually follow) */
     }

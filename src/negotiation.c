@@ -653,6 +653,7 @@ void neg_clear_facts(negotiation *n, uint64_t mask)
         nstr_clear(&n->ts_peer_remote);
         n->n_ts_cand = 0;
         nstr_clear(&n->knl_error);
+        n->knl_errno = 0;
         nstr_clear(&n->install_detail);
         n->p2_selected_ok = 0;
     }

@@ -183,6 +183,14 @@ typedef enum exch_type {
     EX_OTHER
 } exch_type;
 
+/* The errno values of netlink errors the rules explain (netlink is
+ * Linux's: its numbers are Linux's, whatever libc printed the text). */
+enum {
+    KNL_ENOENT = 2,            /* crypto API: algorithm's module missing */
+    KNL_ENOSYS = 38,           /* XFRM lacks the algorithm */
+    KNL_EPROTONOSUPPORT = 93   /* no ESP in the kernel */
+};
+
 /* ---- evidence ------------------------------------------------------------- */
 
 /* An evidence slot refers to its text in the negotiation's evidence arena
@@ -364,6 +372,7 @@ typedef struct negotiation {
     int giving_up_count;
     nstr cert_detail, cert_issuer;
     nstr knl_error, install_detail;
+    int knl_errno;             /* the errno of knl_error when it is a netlink error's, else 0 */
     int policy_conflict;       /* another CHILD_SA holds the same policy */
     nstr eap_detail;
     nstr eap_method;           /* the EAP method the server requested (or this server initiated) */

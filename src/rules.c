@@ -911,30 +911,39 @@ static const char *selected_p2_algorithms(rules_ctx *rc, const negotiation *n)
  * XFRM answers ENOENT when the crypto API cannot instantiate an algorithm
  * it knows (the module is missing), ENOSYS for an algorithm it does not
  * know at all, EPROTONOSUPPORT when ESP itself is missing. */
+/* What the errno of a failed SAD entry says (format: the SA's algorithms
+ * as " (list)" or ""). */
+static const struct {
+    int errnum;
+    const char *cause;
+} KERNEL_ERRNO_CAUSES[] = {
+    {KNL_ENOENT,
+     "The kernel (ENOENT from its crypto API) knows the SA's algorithms%s but could not set "
+     "them up: the module of one of them is not installed or not loaded. Install or load "
+     "it (on OpenWrt e.g. kmod-crypto-gcm for AES-GCM; on Linux the algorithm's crypto "
+     "module), or choose algorithms the kernel has."},
+    {KNL_ENOSYS,
+     "The kernel's IPsec (ENOSYS) does not implement one of the SA's algorithms%s: choose "
+     "others the kernel has (AES-CBC with HMAC-SHA-256 is in nearly every one), a kernel or "
+     "driver that provides it, or charon's kernel-libipsec plugin."},
+    {KNL_EPROTONOSUPPORT,
+     "The kernel has no ESP support (EPROTONOSUPPORT)%.0s: on Linux load the esp4/esp6 and "
+     "xfrm modules (virtual servers and containers often have none; there, charon's "
+     "kernel-libipsec plugin does ESP in user space)."},
+};
+
 static const char *kernel_errno_cause(rules_ctx *rc, const negotiation *n)
 {
-    const char *err = S(&n->knl_error), *algs = selected_p2_algorithms(rc, n);
+    const char *algs = selected_p2_algorithms(rc, n);
     if (!algs)
         algs = S(&n->install_algs);
     const char *what = S(&n->install_detail);
-    if ((!what || !strstr(what, "SAD")) && !n->install_netlink_only)
-        err = NULL; /* the errno of a policy or route is another story */
+    /* the errno of a policy or route is another story */
+    int errnum = (what && strstr(what, "SAD")) || n->install_netlink_only ? n->knl_errno : 0;
     const char *with = algs ? arena_printf(&rc->a, " (%s)", algs) : "";
-    if (err && strstr(err, "No such file or directory"))
-        return arena_printf(&rc->a,
-            "The kernel (ENOENT from its crypto API) knows the SA's algorithms%s but could not set "
-            "them up: the module of one of them is not installed or not loaded. Install or load "
-            "it (on OpenWrt e.g. kmod-crypto-gcm for AES-GCM; on Linux the algorithm's crypto "
-            "module), or choose algorithms the kernel has.", with);
-    if (err && strstr(err, "Function not implemented"))
-        return arena_printf(&rc->a,
-            "The kernel's IPsec (ENOSYS) does not implement one of the SA's algorithms%s: choose "
-            "others the kernel has (AES-CBC with HMAC-SHA-256 is in nearly every one), a kernel or "
-            "driver that provides it, or charon's kernel-libipsec plugin.", with);
-    if (err && strstr(err, "Protocol not supported"))
-        return "The kernel has no ESP support (EPROTONOSUPPORT): on Linux load the esp4/esp6 and "
-               "xfrm modules (virtual servers and containers often have none; there, charon's "
-               "kernel-libipsec plugin does ESP in user space).";
+    for (size_t i = 0; errnum && i < sizeof KERNEL_ERRNO_CAUSES / sizeof KERNEL_ERRNO_CAUSES[0]; i++)
+        if (KERNEL_ERRNO_CAUSES[i].errnum == errnum)
+            return arena_printf(&rc->a, KERNEL_ERRNO_CAUSES[i].cause, with);
     return algs ? arena_printf(&rc->a,
                       "Check that the kernel supports the negotiated algorithms (%s) and IPsec "
                       "(e.g. the ESP/XFRM modules on Linux) and that no conflicting policy exists.",
