@@ -1240,6 +1240,7 @@ static int evidence_prio(msg_kind k)
     case EV_UNKNOWN_CA_REQ:
     case EV_CERT_ISSUER:
     case EV_KNL_FAILED:
+    case EV_KNL_SPI_FAILED:
     case EV_POLICY_CONFLICT:
     case EV_KNL_ERROR:
     case EV_INVALID_KE_I:
@@ -1925,14 +1926,18 @@ static void fold_packet_sent(const fold_in *in, negotiation *n, fold_result *r)
  * 1 that is not up (the peer never answers what never left). */
 /* "received unsupported IKE version %d.%d from %H, sending
  * INVALID_MAJOR_VERSION": charon refused the peer's message unread (no
- * IKE_SA, no connection looked up); the peer's version is kept. */
+ * IKE_SA, no connection looked up); the peer's version is kept. Only
+ * major versions 1 and 2 exist: any other is a datagram that is no IKE at
+ * all (ESP-in-UDP data reaching charon's socket, a scanner), which says
+ * nothing of the peer's configuration. */
 static void fold_version_unsupported(const fold_in *in, negotiation *n, fold_result *r)
 {
     span major = in->f[MF_VALUE];
+    if (major.n != 1 || (major.p[0] != '1' && major.p[0] != '2'))
+        return;
     fact(n, F1_VERSION_UNSUPPORTED);
     set_role(n, IDG_ROLE_RESPONDER);
-    if (major.n == 1 && (major.p[0] == '1' || major.p[0] == '2'))
-        set_version(n, major.p[0] - '0');
+    set_version(n, major.p[0] - '0');
     set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
     r->terminal = 1;
     r->phase = 1;
@@ -2940,6 +2945,29 @@ static void fold_install_failed(const fold_in *in, negotiation *n, fold_result *
     r->phase = 2;
 }
 
+/* The errno of "received netlink error: %s (%d)": its number, or where an
+ * excerpt lost it, the C library's text for one of the values the rules
+ * explain (glibc and musl word these alike). */
+static int netlink_errno(span text, span number)
+{
+    static const struct {
+        int errnum;
+        const char *text;
+    } known[] = {
+        {KNL_ENOENT, "No such file or directory"},
+        {KNL_ENOSYS, "Function not implemented"},
+        {KNL_EPROTONOSUPPORT, "Protocol not supported"},
+        {KNL_EOPNOTSUPP, "Operation not supported"},
+    };
+    uint64_t v;
+    if (span_u64(number, &v) == 0 && v > 0 && v < 4096)
+        return (int)v;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (span_eq(text, known[i].text))
+            return known[i].errnum;
+    return 0;
+}
+
 static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F2_INSTALL_FAILED);
@@ -2960,6 +2988,26 @@ static void fold_kernel_failed(const fold_in *in, negotiation *n, fold_result *r
     r->phase = 2;
 }
 
+/* The kernel gave no SPI for the CHILD_SA ("allocating SPI failed: %s (%d)",
+ * then charon's "allocating SPI failed"): that request carries no
+ * algorithm, so its errno says the kernel's IPsec interface itself fails. */
+static void fold_install_spi_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_install_failed(in, n, r);
+    if (!n->install_cause)
+        n->install_cause = INSTALL_SPI_ALLOC;
+}
+
+static void fold_kernel_spi_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int had_error = n->knl_error.len != 0;
+    fold_kernel_failed(in, n, r);
+    if (!n->install_cause)
+        n->install_cause = INSTALL_SPI_ALLOC;
+    if (!had_error)
+        n->knl_errno = netlink_errno(in->f[MF_TEXT], in->f[MF_COUNT]);
+}
+
 /* "  using encryption algorithm %N with key size %d" (DBG2) while an SAD
  * entry is added: the kernel's names of the SA's algorithms, each once,
  * for an install failure that has no "selected proposal" line. */
@@ -2972,28 +3020,6 @@ static void fold_knl_sa_algorithm(const fold_in *in, negotiation *n, fold_result
         nstr_append(&n->install_algs, a.p, a.n);
     }
     r->phase = 2;
-}
-
-/* The errno of "received netlink error: %s (%d)": its number, or where an
- * excerpt lost it, the C library's text for one of the values the rules
- * explain (glibc and musl word these alike). */
-static int netlink_errno(span text, span number)
-{
-    static const struct {
-        int errnum;
-        const char *text;
-    } known[] = {
-        {KNL_ENOENT, "No such file or directory"},
-        {KNL_ENOSYS, "Function not implemented"},
-        {KNL_EPROTONOSUPPORT, "Protocol not supported"},
-    };
-    uint64_t v;
-    if (span_u64(number, &v) == 0 && v > 0 && v < 4096)
-        return (int)v;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (span_eq(text, known[i].text))
-            return known[i].errnum;
-    return 0;
 }
 
 static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
@@ -3405,7 +3431,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_DHCP_OFFER, fold_dhcp),
     ON(EV_DHCP_TIMEOUT, fold_dhcp),
     ON(EV_INSTALL_FAILED, fold_install_failed),
+    ON(EV_INSTALL_SPI_FAILED, fold_install_spi_failed),
     ON(EV_KNL_FAILED, fold_kernel_failed),
+    ON(EV_KNL_SPI_FAILED, fold_kernel_spi_failed),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
     ON(EV_KNL_SA_ALGORITHM, fold_knl_sa_algorithm),

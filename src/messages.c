@@ -479,9 +479,10 @@ static const msg_pattern TABLE[] = {
     /* ---- CHILD_SA installation (§2.12) -------------------------------------------------------- */
     R(EV_INSTALL_FAILED, "IKE", "unable to install %s%s%sIPsec SA (SAD) in kernel", MF_SKIP, MF_SKIP, MF_TEXT),
     R(EV_INSTALL_FAILED, "IKE", "unable to install IPsec policies (SPD) in kernel", NOF),
-    R(EV_INSTALL_FAILED, "IKE", "unable to allocate SPIs from kernel", NOF),  /* <= 5.9.14 */
-    R(EV_INSTALL_FAILED, "IKE", "unable to allocate SPI from kernel", NOF),   /* 6.0.0+ */
-    R(EV_INSTALL_FAILED, "IKE", "allocating SPI from kernel failed", NOF),    /* v1 */
+    R(EV_INSTALL_SPI_FAILED, "IKE", "unable to allocate SPIs from kernel", NOF),  /* <= 5.9.14 */
+    R(EV_INSTALL_SPI_FAILED, "IKE", "unable to allocate SPI from kernel", NOF),   /* 6.0.0+ */
+    R(EV_INSTALL_SPI_FAILED, "IKE", "allocating SPI from kernel failed", NOF),    /* v1 */
+    R(EV_INSTALL_SPI_FAILED, "IKE", "allocating SPI failed", NOF),                /* child_create <= 5.9.14 */
     R(EV_KNL_FAILED, "KNL", "unable to add SAD entry with SPI %.8x: %s (%d)", MF_SKIP, MF_TEXT, MF_SKIP),  /* pfkey */
     R(EV_KNL_FAILED, "KNL", "unable to add SAD entry with SPI %.8x%s (%N)", MF_SKIP, MF_SKIP, MF_TEXT),  /* netlink */
     R(EV_KNL_FAILED, "KNL", "unable to add SAD entry with SPI %.8x", MF_SKIP),
@@ -491,7 +492,9 @@ static const msg_pattern TABLE[] = {
       MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N%s%s", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
-    R(EV_KNL_FAILED, "KNL", "allocating SPI failed: %s (%d)", MF_TEXT, MF_SKIP),
+    R(EV_KNL_SPI_FAILED, "KNL", "allocating SPI failed: %s (%d)", MF_TEXT, MF_COUNT),
+    R(EV_KNL_SPI_FAILED, "KNL", "unable to get SPI", NOF),
+    R(EV_KNL_SPI_FAILED, "KNL", "unable to get SPI for reqid {%u}", MF_SKIP),  /* 5.0-5.2 */
     /* kernel_netlink/_pfkey: the CHILD_SA is installed, the route for its traffic is not */
     R(EV_ROUTE_FAILED, "KNL", "unable to install source route for %H", MF_VALUE),
     R(EV_ROUTE_FAILED, "KNL", "installing route failed: %R via %H src %H dev %s", MF_TS_REMOTE, MF_SKIP, MF_VALUE, MF_SKIP),
@@ -1187,7 +1190,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_KNL_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
+        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),

@@ -197,7 +197,9 @@ typedef enum msg_kind {
     EV_DHCP_TIMEOUT,         /* DHCP DISCOVER timed out */
     /* kernel / CHILD_SA install */
     EV_INSTALL_FAILED,
+    EV_INSTALL_SPI_FAILED,   /* allocating SPI failed: the kernel gave no SPI (before any algorithm) */
     EV_KNL_FAILED,
+    EV_KNL_SPI_FAILED,       /* allocating SPI failed: %s (%d) / unable to get SPI */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */
     EV_KNL_ERROR,
     EV_KNL_SA_ALGORITHM,     /* "  using encryption algorithm %N with key size %d": what the kernel installs */

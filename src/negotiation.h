@@ -162,6 +162,7 @@ typedef enum install_cause {
     INSTALL_OFFLOAD,       /* the NIC's driver refused to offload it (the kernel's extended ack) */
     INSTALL_SA_EXISTS,     /* an SA with that SPI is already installed (ALREADY_DONE) */
     INSTALL_ROUTE_IS_IKE,  /* the policy's route would carry the IKE traffic (kernel-pfkey) */
+    INSTALL_SPI_ALLOC,     /* the kernel gave no SPI: its IPsec interface fails before any algorithm */
     INSTALL_NO_KERNEL_IPSEC /* charon could not even enable UDP decapsulation at its start: the
                              * kernel has no IPsec loaded (FreeBSD's ipsec module) */
 } install_cause;
@@ -188,6 +189,7 @@ typedef enum exch_type {
 enum {
     KNL_ENOENT = 2,            /* crypto API: algorithm's module missing */
     KNL_ENOSYS = 38,           /* XFRM lacks the algorithm */
+    KNL_EOPNOTSUPP = 95,       /* XFRM refuses a 32-bit caller on a 64-bit kernel */
     KNL_EPROTONOSUPPORT = 93   /* no ESP in the kernel */
 };
 

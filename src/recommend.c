@@ -533,9 +533,12 @@ static void rec_mode(arena *a, const rec_input *in, idg_diagnosis *d)
 static void rec_version(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     const idg_offending *o = find_off(in, "phase1.ike_version");
-    d->summary = arena_printf(a, "Use the same IKE version on both ends%s%s%s%s.",
-                              o ? ": this end is set to " : "", o && o->local ? o->local : "",
-                              o ? ", the peer uses " : "", o && o->peer ? o->peer : "");
+    /* each side's version only where the log told it */
+    d->summary = arena_printf(a, "Use the same IKE version on both ends%s%s%s%s%s.",
+                              o && (o->local || o->peer) ? ":" : "",
+                              o && o->local ? " this end is set to " : "", o && o->local ? o->local : "",
+                              o && o->peer ? (o->local ? ", the peer uses " : " the peer uses ") : "",
+                              o && o->peer ? o->peer : "");
     d->change_side = "either";
     d->pfsense = arena_printf(a, "%s > Key Exchange version: %s on both ends (or Auto on the responder).",
                               P1_PATH, o && o->peer ? o->peer : "the same version");
@@ -747,6 +750,7 @@ WHEN(route_is_ike, in->install_cause == INSTALL_ROUTE_IS_IKE)
 WHEN(ah_refused, in->p2_ah)
 WHEN(offload_refused, in->install_cause == INSTALL_OFFLOAD)
 WHEN(no_kernel_ipsec, in->install_cause == INSTALL_NO_KERNEL_IPSEC)
+WHEN(spi_refused, in->install_cause == INSTALL_SPI_ALLOC)
 WHEN(vip_not_requested, in->vip_cause == VIP_NOT_REQUESTED)
 WHEN(vip_peer_requires, in->vip_cause == VIP_PEER_REQUIRES)
 WHEN(vip_install, in->vip_cause == VIP_INSTALL)
@@ -1275,6 +1279,14 @@ static const advice ADVICE[] = {
      "tunnel); from a shell: kldload ipsec (kldstat shows it), then restart the IPsec service.",
      "FreeBSD: kldload ipsec (ipsec_load=\"YES\" in /boot/loader.conf); Linux: modprobe xfrm_user "
      "esp4 esp6 (or the kernel-libipsec plugin where the kernel has none), then restart charon."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, spi_refused, NULL, "local", /* no algorithm involved yet */
+     "The kernel gave charon no SPI, before any algorithm was involved: make the kernel's IPsec "
+     "interface usable for charon; the proposals are not the cause.",
+     "Status > System Logs > IPsec: the kernel's error; the ipsec kernel module loaded (kldstat), "
+     "then Status > Services: restart the IPsec service.",
+     "on Linux: modprobe xfrm_user esp4 esp6 (and xfrm_compat for a 32-bit charon on a 64-bit "
+     "kernel, Linux 5.10+, or a 64-bit charon), or charon.plugins.kernel-libipsec.load = yes where "
+     "the kernel cannot; then restart charon."},
     {IDG_CLASS_PHASE2_INSTALL_FAILURE, NULL, NULL, "local",
      "The tunnel was negotiated but the kernel refused the SA: use algorithms the kernel supports "
      "and check its IPsec support.",

@@ -2414,7 +2414,10 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = n->install_netlink_only ? 0.6 : 0.9;
         v.detail = arena_printf(&rc->a,
-            "The CHILD_SA was negotiated, but the kernel refused to install it: %s%s%s%s. %s",
+            "%s: %s%s%s%s. %s",
+            n->install_cause == INSTALL_SPI_ALLOC
+                ? "The kernel gave the CHILD_SA no SPI, so it could not be negotiated"
+                : "The CHILD_SA was negotiated, but the kernel refused to install it",
             n->install_detail.len ? n->install_detail.p : "SA installation failed",
             n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "",
             n->install_cause == INSTALL_OFFLOAD
@@ -2423,6 +2426,17 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 ? "The traffic selectors cover the two IKE endpoints themselves (a host-to-host "
                   "tunnel between the gateways' own addresses): the route for them would carry the "
                   "IKE packets into the tunnel, so kernel-pfkey installs neither route nor policies."
+            : n->install_cause == INSTALL_SPI_ALLOC
+                ? (n->knl_errno == KNL_EOPNOTSUPP
+                       ? "The kernel refused charon's first request, an SPI, which carries no "
+                         "algorithm, with EOPNOTSUPP: Linux's XFRM answers that to a 32-bit program "
+                         "on a 64-bit kernel (a 32-bit userspace, as on many Raspberry Pi systems) "
+                         "unless the kernel has XFRM's 32-bit compat layer (xfrm_compat, Linux 5.10+). "
+                         "Run a 64-bit charon, load xfrm_compat, or use charon's kernel-libipsec plugin."
+                       : "The kernel refused charon's first request, an SPI, which carries no "
+                         "algorithm: its IPsec interface does not work for charon (on Linux the "
+                         "xfrm_user and esp4/esp6 modules, in a container the host's; on FreeBSD the "
+                         "ipsec module). The proposals are not the cause.")
             : n->install_cause == INSTALL_NO_KERNEL_IPSEC
                 ? "At its start charon could not enable UDP decapsulation either: the kernel has no "
                   "IPsec support loaded (on FreeBSD, and so pfSense and OPNsense, the ipsec kernel "
