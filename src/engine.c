@@ -1577,7 +1577,11 @@ static void conclude_unfinished(const idg_engine *e, negotiation *n)
      * Main Mode message 5 after 1-4) and the SA then ended or the log did */
     int answered_before = (n->ike_version == 2 && n->retransmit_msgid >= 1) ||
                           (n->v1_id_sent && n->last_gen_x == EX_ID_PROT);
-    if (!n->ike_established &&
+    /* ... unless the peer did answer, with an error notify that charon
+     * then ignored (an unprotected IKEv1 PAYLOAD_MALFORMED after Main Mode
+     * message 5: the peer could not decrypt it): that answer tells more */
+    int peer_notified = n->payload_notify && !n->payload_notify_p2;
+    if (!n->ike_established && !peer_notified &&
         ((n->awaiting && n->retransmits >= (answered_before ? 1 : 2) &&
           n->retransmit_msgid == (int64_t)n->last_gen_msgid) ||
          n->send_error.len)) { /* or this end could not even send it */
