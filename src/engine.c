@@ -1407,6 +1407,11 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     if (s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE || s.x == EX_IKE_SA_INIT) {
         if (s.msgid == 0 && !n->ike_established)
             set_role(n, we_init ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER);
+        /* the peer's answer to the retry after an INVALID_KE_PAYLOAD
+         * carries its key exchange: it took the group it asked for */
+        if (s.x == EX_IKE_SA_INIT && we_init && !generating && (n->facts & FACT(F1_INVALID_KE)) &&
+            span_has(s.payloads, " KE "))
+            n->ke_retry_accepted = 1;
         if (s.x == EX_AGGRESSIVE && !n->mode)
             n->mode = 2;
         else if (s.x == EX_ID_PROT && !n->mode)
@@ -2222,6 +2227,7 @@ static void fold_invalid_ke(const fold_in *in, negotiation *n, fold_result *r)
     fact(n, F1_INVALID_KE);
     note_invalid_ke(in, &n->ke_offered, &n->ke_requested, &n->ke_role);
     n->ke_seq = (uint32_t)in->e->line;
+    n->ke_retry_accepted = 0;
     set_role(n, n->ke_role);
     r->phase = 1;
 }

@@ -362,6 +362,7 @@ typedef struct negotiation {
     int notify_phase;
     nstr ke_offered, ke_requested;
     idg_role ke_role;
+    uint8_t ke_retry_accepted; /* the peer answered the retry with its KE (IKE_SA_INIT done) */
     uint32_t ke_seq;           /* when the INVALID_KE was read (neg_evidence.seq): a retry's
                                 * warning's evidence ends there */
     nstr unencrypted_type;     /* "payload type %N was not encrypted": the first such type */

@@ -2022,8 +2022,12 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             : arena_printf(&rc->a,
                 "The peer did not accept DH group %s and requested %s (INVALID_KE_PAYLOAD); this end "
                 "%s with %s%s.", S(&n->ke_offered), S(&n->ke_requested),
-                n->ike_established ? "retried" : "retries", S(&n->ke_requested),
-                n->ike_established ? " and the IKE_SA came up" : " (the log ends before the retry's outcome)");
+                n->ike_established || n->ke_retry_accepted ? "retried" : "retries", S(&n->ke_requested),
+                n->ike_established ? " and the IKE_SA came up"
+                : n->ke_retry_accepted ? " and the peer accepted it (its IKE_SA_INIT answer carries its "
+                                         "key exchange): the DH group is settled, and whatever happens "
+                                         "after IKE_SA_INIT is not caused by it"
+                : " (the log ends before the retry's outcome)");
         if (n->invalid_ke_warned) {
             neg_clear_facts(n, F1_MASK);
             return;
