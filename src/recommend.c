@@ -690,6 +690,43 @@ static void rec_cert_revoked(arena *a, const rec_input *in, idg_diagnosis *d)
 /* ---- the advice table ---- */
 
 /* When a row applies (one line each; `in` is the diagnosis's input). */
+/* The IKEv1 authentication method the peer uses, as charon names it ("none
+ * allows %N authentication"), where the diagnosis names it. */
+static const char *peer_auth_method(const rec_input *in)
+{
+    const idg_offending *o = find_off(in, "phase1.authentication_method");
+    return o && o->peer && strcmp(o->peer, "EAP") != 0 ? o->peer : NULL;
+}
+
+/* charon's IKEv1 method names, with pfSense's Authentication Method (the
+ * responder's, which serves them) and swanctl's auth rounds for it. */
+static const struct {
+    const char *charon, *gui, *swanctl;
+} IKEV1_AUTH_METHODS[] = {
+    {"pre-shared key", "Mutual PSK", "local.auth = psk, remote.auth = psk"},
+    {"RSA signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},
+    {"ECDSA-256 signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},
+    {"ECDSA-384 signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},
+    {"ECDSA-521 signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},
+    {"XAuthInitPSK", "Mutual PSK + Xauth", "local.auth = psk, remote.auth = psk, remote-2.auth = xauth"},
+    {"XAuthRespPSK", "Mutual PSK + Xauth", "local.auth = psk, remote.auth = psk, local-2.auth = xauth"},
+    {"XAuthInitRSA", "Mutual Certificate + Xauth",
+     "local.auth = pubkey, remote.auth = pubkey, remote-2.auth = xauth"},
+    {"XAuthRespRSA", "Mutual Certificate + Xauth",
+     "local.auth = pubkey, remote.auth = pubkey, local-2.auth = xauth"},
+    {"HybridInitRSA", "Hybrid Certificate + Xauth", "local.auth = pubkey, remote.auth = xauth"},
+    {"HybridRespRSA", "Hybrid Certificate + Xauth", "local.auth = xauth, remote.auth = pubkey"},
+};
+
+static const char *ikev1_auth_label(const rec_input *in, int swanctl)
+{
+    const char *m = peer_auth_method(in);
+    for (size_t i = 0; m && i < sizeof IKEV1_AUTH_METHODS / sizeof IKEV1_AUTH_METHODS[0]; i++)
+        if (strcmp(m, IKEV1_AUTH_METHODS[i].charon) == 0)
+            return swanctl ? IKEV1_AUTH_METHODS[i].swanctl : IKEV1_AUTH_METHODS[i].gui;
+    return NULL;
+}
+
 #define WHEN(name, expr)                                                      \
     static int name(const rec_input *in, const idg_diagnosis *d)              \
     {                                                                         \
@@ -702,6 +739,7 @@ WHEN(xauth_not_sent, in->xauth == 4)
 WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
 WHEN(xauth_failed, in->xauth != 0)
+WHEN(auth_method_refused, peer_auth_method(in) != NULL)
 WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
@@ -1047,6 +1085,13 @@ static const advice ADVICE[] = {
      "connections.${conn}.fragmentation = yes on both ends (charon.fragment_size smaller than the "
      "path MTU); an IPsec passthrough/ALG on the NAT router off; compare the peer's log of the same "
      "exchange."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, auth_method_refused, NULL, "either",
+     "Use one authentication method on both ends: the peer uses ${peer_auth}, which this end's "
+     "matching phase 1 does not allow. Allow it on this end, or set the peer to this end's method.",
+     P1_PATH " > Authentication Method: ${peer_auth_gui|the peer's method} (the mobile clients' "
+     "Phase 1 too), with the peer's Negotiation mode.",
+     "connections.${conn}: ${peer_auth_swanctl|local.auth / remote.auth for the peer's method} "
+     "(ipsec.conf: leftauth / rightauth / rightauth2), and aggressive as the peer's."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, NULL, NULL, "either",
      "Compare the authentication settings of both ends: method, identifiers and the pre-shared key "
      "or certificates.",
@@ -1388,6 +1433,12 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->proposal_why;
     if (IS("ke_group"))
         return in->ke_unimplemented;
+    if (IS("peer_auth"))
+        return peer_auth_method(in);
+    if (IS("peer_auth_gui"))
+        return ikev1_auth_label(in, 0);
+    if (IS("peer_auth_swanctl"))
+        return ikev1_auth_label(in, 1);
 #undef IS
     *known = 0;
     return NULL;
