@@ -781,6 +781,7 @@ WHEN(mm_unencrypted, in->mm_unencrypted)
 WHEN(v2_unprotected_answer, in->v2_undecryptable == 1)
 WHEN(v2_undecryptable, in->v2_undecryptable == 2)
 WHEN(send_error, in->send_error != NULL)
+WHEN(policy_conflict_rekey, in->policy_conflict && in->rekey)
 WHEN(policy_conflict, in->policy_conflict)
 WHEN(route_failed, in->route_failed)
 WHEN(sa_exists, in->install_cause == INSTALL_SA_EXISTS)
@@ -1275,6 +1276,16 @@ static const advice ADVICE[] = {
      "swanctl --load-all (ipsec reload for ipsec.conf) and read its errors; swanctl --list-conns "
      "shows what is loaded."},
     /* installing the CHILD_SA */
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, policy_conflict_rekey, NULL, "local",
+     "Make the rekeyed CHILD_SA keep its reqid: check that no other phase 2 has the same networks; "
+     "if none has, pin the child's reqid (or update strongSwan, whose releases have differed in "
+     "how they assign it on a rekey).",
+     "VPN > IPsec > Tunnels: no second Phase 2 with the same Local Network and Remote Network "
+     "(Status > IPsec > SPDs shows the installed policies and their reqids); System > Update: the "
+     "current release.",
+     "connections.${conn}.children.${child}.reqid = <a fixed number, unique per child> (ipsec.conf: "
+     "reqid=), so every rekey uses it; or a strongSwan release that keeps it; ip xfrm policy shows "
+     "which reqid holds the policy."},
     {IDG_CLASS_PHASE2_INSTALL_FAILURE, policy_conflict, NULL, "local",
      "Another CHILD_SA already has a kernel policy for the same networks: remove the duplicate "
      "phase 2 or give each its own networks.",

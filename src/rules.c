@@ -2409,11 +2409,18 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
     if ((f & FACT(F2_INSTALL_FAILED)) && n->policy_conflict) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = 0.9;
-        v.detail = arena_printf(&rc->a,
-            "The CHILD_SA%s was negotiated, but its kernel policy could not be installed because "
-            "another CHILD_SA already holds the same one (%s): two phase 2 entries, in this tunnel "
-            "or another, have the same local and remote networks, or an old SA of this tunnel is "
-            "still installed under another reqid.", n->p2_rekey ? " (a rekey)" : "", S(&n->knl_error));
+        v.detail = n->p2_rekey
+            ? arena_printf(&rc->a,
+                "The rekeyed CHILD_SA was negotiated, but its kernel policy could not be installed "
+                "because another reqid holds the same one (%s). A rekey keeps the reqid of the SA it "
+                "replaces, so the two should not collide: unless another phase 2 has the same "
+                "networks, charon gave the new SA a fresh reqid while the SA it replaces keeps the "
+                "policy, and traffic stops when that one expires.", S(&n->knl_error))
+            : arena_printf(&rc->a,
+                "The CHILD_SA was negotiated, but its kernel policy could not be installed because "
+                "another CHILD_SA already holds the same one (%s): two phase 2 entries, in this tunnel "
+                "or another, have the same local and remote networks, or an old SA of this tunnel is "
+                "still installed under another reqid.", S(&n->knl_error));
     } else if (f & FACT(F2_INSTALL_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = n->install_netlink_only ? 0.6 : 0.9;
