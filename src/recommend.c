@@ -1089,8 +1089,8 @@ static const advice ADVICE[] = {
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, auth_method_refused, NULL, "either",
      "Use one authentication method on both ends: the peer uses ${peer_auth}, which this end's "
      "matching phase 1 does not allow. Allow it on this end, or set the peer to this end's method.",
-     P1_PATH " > Authentication Method: ${peer_auth_gui|the peer's method} (the mobile clients' "
-     "Phase 1 too), with the peer's Negotiation mode.",
+     P1_PATH " > Authentication Method: ${peer_auth_gui|the peer's method}, with the peer's "
+     "Negotiation mode.",
      "connections.${conn}: ${peer_auth_swanctl|local.auth / remote.auth for the peer's method} "
      "(ipsec.conf: leftauth / rightauth / rightauth2), and aggressive as the peer's."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, NULL, NULL, "either",
