@@ -40,6 +40,7 @@
 #include "load_errors.h"
 #include "messages.h"
 #include "negotiation.h"
+#include "proposal.h"
 #include "rules.h"
 #include "traffic_selector.h"
 #include "utf8.h"
@@ -3018,6 +3019,63 @@ static void fold_kernel_spi_failed(const fold_in *in, negotiation *n, fold_resul
         n->knl_errno = netlink_errno(in->f[MF_TEXT], in->f[MF_COUNT]);
 }
 
+/* "algorithm %N not supported by kernel!" (kernel_netlink, kernel_pfkey):
+ * the SA never reached the kernel; the "unable to add SAD entry" and
+ * "unable to install" lines follow. */
+static void fold_kernel_alg_unsupported(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_kernel_failed(in, n, r);
+    if (n->install_cause && n->install_cause != INSTALL_ALG_UNSUPPORTED)
+        return;
+    n->install_cause = INSTALL_ALG_UNSUPPORTED;
+    static const char esn[] = "extended sequence numbers (ESN)";
+    span a = in->f[MF_VALUE].n ? in->f[MF_VALUE] : (span){esn, sizeof esn - 1};
+    if (!span_in_list(nstr_c(&n->knl_alg_unsupported), a)) {
+        if (n->knl_alg_unsupported.len)
+            nstr_append(&n->knl_alg_unsupported, ", ", 2);
+        nstr_append(&n->knl_alg_unsupported, a.p, a.n);
+    }
+}
+
+/* transform_type_names as charon prints them (5.x and 6.x) */
+static int transform_type_named(span name)
+{
+    static const struct {
+        const char *name;
+        int tt;
+    } names[] = {
+        {"ENCRYPTION_ALGORITHM", TT_ENCR},   {"INTEGRITY_ALGORITHM", TT_INTEG},
+        {"PSEUDO_RANDOM_FUNCTION", TT_PRF},  {"DIFFIE_HELLMAN_GROUP", TT_KE},
+        {"KEY_EXCHANGE_METHOD", TT_KE},      {"EXTENDED_SEQUENCE_NUMBERS", TT_ESN},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (span_eq(name, names[i].name))
+            return names[i].tt;
+    return TT__COUNT;
+}
+
+/* This end's charon has no implementation of an algorithm it must use:
+ * "%N %N not supported!" (keymat: a transform of the selected IKE
+ * proposal), "configured DH group %N not supported" and the like (its own
+ * key exchange, phase 1 or the PFS of phase 2). "key derivation failed",
+ * which follows the former, adds only evidence. */
+static void fold_alg_unsupported(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int ph = current_phase(n) == 2 ? 2 : 1;
+    int tt = in->ev->kind == EV_KE_UNSUPPORTED ? TT_KE : transform_type_named(in->f[MF_TYPE]);
+    r->phase = ph;
+    if (in->ev->kind == EV_ALG_UNSUPPORTED && !in->f[MF_VALUE].n)
+        return; /* key derivation failed */
+    if (ph == 1 && n->ike_established)
+        return; /* an IKE rekey: not this diagnosis */
+    if (!(n->facts & (FACT(F1_ALG_UNSUPPORTED) | FACT(F2_ALG_UNSUPPORTED)))) {
+        set_span(&n->alg_unsupported, in->f[MF_VALUE]);
+        n->alg_unsupported_tt = tt;
+    }
+    fact(n, ph == 2 ? F2_ALG_UNSUPPORTED : F1_ALG_UNSUPPORTED);
+    r->terminal = 1;
+}
+
 /* "  using encryption algorithm %N with key size %d" (DBG2) while an SAD
  * entry is added: the kernel's names of the SA's algorithms, each once,
  * for an install failure that has no "selected proposal" line. */
@@ -3444,6 +3502,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_INSTALL_SPI_FAILED, fold_install_spi_failed),
     ON(EV_KNL_FAILED, fold_kernel_failed),
     ON(EV_KNL_SPI_FAILED, fold_kernel_spi_failed),
+    ON(EV_KNL_ALG_UNSUPPORTED, fold_kernel_alg_unsupported),
+    ON(EV_ALG_UNSUPPORTED, fold_alg_unsupported),
+    ON(EV_KE_UNSUPPORTED, fold_alg_unsupported),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
     ON(EV_KNL_SA_ALGORITHM, fold_knl_sa_algorithm),

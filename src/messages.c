@@ -476,6 +476,22 @@ static const msg_pattern TABLE[] = {
     R(EV_DHCP_TIMEOUT, "CFG", "DHCP REQUEST timed out", NOF),
     R(EV_DHCP_TIMEOUT, "CFG", "sending DHCP DISCOVER failed: %s", MF_TEXT),
 
+    /* ---- algorithms this charon does not implement ------------------------------------------ */
+    /* keymat_v1/_v2: the selected transform has no implementation among the
+     * loaded plugins ("%N" of transform_type_names, then the algorithm) */
+    R(EV_ALG_UNSUPPORTED, "IKE", "%N %N (key size %d) not supported!", MF_TYPE, MF_VALUE, MF_SKIP),
+    R(EV_ALG_UNSUPPORTED, "IKE", "%N %N not supported!", MF_TYPE, MF_VALUE),
+    R(EV_ALG_UNSUPPORTED, "IKE", "key derivation failed", NOF),  /* ike_init, after one of those */
+    /* ike_init (phase 1), quick_mode / child_create (phase 2), aggressive_mode */
+    R(EV_KE_UNSUPPORTED, "IKE", "configured DH group %N not supported", MF_VALUE),
+    R(EV_KE_UNSUPPORTED, "IKE", "negotiated DH group %N not supported", MF_VALUE),
+    R(EV_KE_UNSUPPORTED, "IKE", "negotiated DH group not supported", NOF),
+    R(EV_KE_UNSUPPORTED, "IKE", "DH group %N not supported", MF_VALUE),
+    R(EV_KE_UNSUPPORTED, "IKE", "configured key exchange method %N not supported", MF_VALUE),  /* 6.0+ */
+    R(EV_KE_UNSUPPORTED, "IKE", "negotiated key exchange method %N not supported", MF_VALUE),
+    R(EV_KE_UNSUPPORTED, "IKE", "selected key exchange method %N not supported", MF_VALUE),
+    R(EV_KE_UNSUPPORTED, "IKE", "key exchange method %N not supported", MF_VALUE),
+
     /* ---- CHILD_SA installation (§2.12) -------------------------------------------------------- */
     R(EV_INSTALL_FAILED, "IKE", "unable to install %s%s%sIPsec SA (SAD) in kernel", MF_SKIP, MF_SKIP, MF_TEXT),
     R(EV_INSTALL_FAILED, "IKE", "unable to install IPsec policies (SPD) in kernel", NOF),
@@ -494,6 +510,10 @@ static const msg_pattern TABLE[] = {
     R(EV_KNL_FAILED, "KNL", "unable to %s policy %R === %R %N", MF_TEXT, MF_TS_LOCAL, MF_TS_REMOTE, MF_SKIP),
     R(EV_KNL_SPI_FAILED, "KNL", "allocating SPI failed: %s (%d)", MF_TEXT, MF_COUNT),
     R(EV_KNL_SPI_FAILED, "KNL", "unable to get SPI", NOF),
+    /* kernel_netlink / kernel_pfkey: the kernel has no such algorithm (the
+     * SA is not even sent to it) */
+    R(EV_KNL_ALG_UNSUPPORTED, "KNL", "algorithm %N not supported by kernel!", MF_VALUE),
+    R(EV_KNL_ALG_UNSUPPORTED, "KNL", "extended sequence numbers (ESN) not supported by kernel!", NOF),
     R(EV_KNL_SPI_FAILED, "KNL", "unable to get SPI for reqid {%u}", MF_SKIP),  /* 5.0-5.2 */
     /* kernel_netlink/_pfkey: the CHILD_SA is installed, the route for its traffic is not */
     R(EV_ROUTE_FAILED, "KNL", "unable to install source route for %H", MF_VALUE),
@@ -1190,7 +1210,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
+        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),

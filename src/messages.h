@@ -200,6 +200,10 @@ typedef enum msg_kind {
     EV_INSTALL_SPI_FAILED,   /* allocating SPI failed: the kernel gave no SPI (before any algorithm) */
     EV_KNL_FAILED,
     EV_KNL_SPI_FAILED,       /* allocating SPI failed: %s (%d) / unable to get SPI */
+    EV_KNL_ALG_UNSUPPORTED,  /* algorithm %N not supported by kernel! */
+    /* this end's charon lacks an algorithm it selected or proposes */
+    EV_ALG_UNSUPPORTED,      /* %N %N not supported! (keymat) */
+    EV_KE_UNSUPPORTED,       /* configured DH group %N not supported, ... */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */
     EV_KNL_ERROR,
     EV_KNL_SA_ALGORITHM,     /* "  using encryption algorithm %N with key size %d": what the kernel installs */

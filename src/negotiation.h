@@ -107,6 +107,7 @@ enum {
     F1_VERSION_UNSUPPORTED, /* this end's charon does not speak the peer's IKE version at all */
     F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
                              * the encryption (an unprotected error notify) */
+    F1_ALG_UNSUPPORTED,     /* this end's charon lacks an algorithm of its phase 1 (alg_unsupported) */
     /* phase 2 */
     F2_NO_CHILD_CFG,
     F2_TS_UNACCEPTABLE,
@@ -121,6 +122,7 @@ enum {
     F2_VIP_FAILED,          /* no virtual IP for the peer, or none installed here */
     F2_NOTIFY_VIP,          /* the peer answered INTERNAL_ADDRESS_FAILURE / FAILED_CP_REQUIRED */
     F2_PEER_DELETED,        /* IKEv1: the peer deleted the IKE_SA in answer to our Quick Mode */
+    F2_ALG_UNSUPPORTED,     /* this end's charon lacks the PFS group (alg_unsupported) */
     /* established SA */
     FD_DPD_TIMEOUT,
     FD_GIVING_UP,           /* retransmits on an established SA gave up */
@@ -163,6 +165,7 @@ typedef enum install_cause {
     INSTALL_SA_EXISTS,     /* an SA with that SPI is already installed (ALREADY_DONE) */
     INSTALL_ROUTE_IS_IKE,  /* the policy's route would carry the IKE traffic (kernel-pfkey) */
     INSTALL_SPI_ALLOC,     /* the kernel gave no SPI: its IPsec interface fails before any algorithm */
+    INSTALL_ALG_UNSUPPORTED, /* the kernel has no such algorithm (or ESN): install_algs names it */
     INSTALL_NO_KERNEL_IPSEC /* charon could not even enable UDP decapsulation at its start: the
                              * kernel has no IPsec loaded (FreeBSD's ipsec module) */
 } install_cause;
@@ -362,6 +365,9 @@ typedef struct negotiation {
     int notify_phase;
     nstr ke_offered, ke_requested;
     idg_role ke_role;
+    nstr alg_unsupported;      /* the algorithm this end's charon lacks ("not supported!"), or empty */
+    nstr knl_alg_unsupported;  /* what the kernel lacks ("algorithm %N not supported by kernel!") */
+    int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */
     uint8_t ke_retry_accepted; /* the peer answered the retry with its KE (IKE_SA_INIT done) */
     uint32_t ke_seq;           /* when the INVALID_KE was read (neg_evidence.seq): a retry's
                                 * warning's evidence ends there */

@@ -752,7 +752,8 @@ WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(plugin_failed, in->plugin_failed != NULL)
-WHEN(ke_unimplemented, in->ke_unimplemented != NULL)
+WHEN(alg_unimplemented, in->alg_unimplemented != NULL)
+WHEN(kernel_alg_unsupported, in->kernel_alg != NULL)
 WHEN(version_unsupported, in->version_unsupported)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
@@ -826,13 +827,17 @@ WHEN(closer_unknown, in->closer_unknown)
  * One cause of a class and what to change for it. The texts are templates:
  * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
  * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program,
- * eap_user, pid_file, plugin, bad_proposal, proposal_why, ke_group),
+ * eap_user, pid_file, plugin, bad_proposal, proposal_why, alg, kernel_alg,
+ * peer_auth, peer_auth_gui, peer_auth_swanctl),
  * the default when
  * it has none. A cause whose texts are computed from the offending values
  * has a build function instead. recommend() takes the first row of the
  * class whose `when` holds; a row without `when` is the class's default
  * and comes last.
  */
+/* An advice row for every class (one that depends on the cause alone). */
+#define ANY_CLASS IDG_CLASS__COUNT
+
 typedef struct advice {
     idg_class cls;
     int (*when)(const rec_input *in, const idg_diagnosis *d);
@@ -841,20 +846,22 @@ typedef struct advice {
 } advice;
 
 static const advice ADVICE[] = {
+    /* this end's charon lacks an algorithm (whichever class its transform
+     * type gave the diagnosis) */
+    {ANY_CLASS, alg_unimplemented, NULL, "local",
+     "This end's charon has no implementation of ${alg} loaded: load a crypto plugin that "
+     "provides it, or take it out of this end's proposals.",
+     "VPN > IPsec > Tunnels > Edit Phase 1 / Edit Phase 2: choose an algorithm the system supports "
+     "instead of ${alg} (the peer then needs it too).",
+     "charon.load (or the plugin's load = yes) with a plugin that provides ${alg} (openssl for "
+     "AES-GCM, ChaCha20-Poly1305, SHA-2 and the ECP, Brainpool and Curve25519 groups; gmp for MODP; "
+     "on Debian/Ubuntu the libstrongswan-standard-plugins and libstrongswan-extra-plugins "
+     "packages), then restart charon; or connections.${conn}.proposals / esp_proposals without it."},
     /* phase 1 proposals */
     {IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_HASH_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PRF_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PROPOSAL_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
-    {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, ke_unimplemented, NULL, "local",
-     "This end's charon has no implementation of ${ke_group} loaded: load a crypto plugin that "
-     "provides it, or take the group out of this end's proposals.",
-     "VPN > IPsec > Tunnels > Edit Phase 1 > Encryption Algorithm > DH Group: choose a group the "
-     "system supports instead of ${ke_group} (the peer then needs it too).",
-     "charon.load (or the plugin's load = yes) with a plugin that provides ${ke_group} (openssl for "
-     "the ECP and Brainpool groups; gmp for MODP; curve25519; on Debian/Ubuntu the "
-     "libstrongswan-standard-plugins and libcharon-extra-plugins packages), then restart charon; "
-     "or connections.${conn}.proposals without it."},
     {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     /* phase 2 proposals and networks */
@@ -1335,6 +1342,13 @@ static const advice ADVICE[] = {
      "tunnel); from a shell: kldload ipsec (kldstat shows it), then restart the IPsec service.",
      "FreeBSD: kldload ipsec (ipsec_load=\"YES\" in /boot/loader.conf); Linux: modprobe xfrm_user "
      "esp4 esp6 (or the kernel-libipsec plugin where the kernel has none), then restart charon."},
+    {IDG_CLASS_PHASE2_INSTALL_FAILURE, kernel_alg_unsupported, NULL, "local",
+     "The kernel has no ${kernel_alg}: choose phase 2 algorithms it supports (both ends), or give "
+     "the kernel support for it.",
+     P2_PATH " > Encryption Algorithms / Hash Algorithms: without ${kernel_alg}, on both ends.",
+     "connections.${conn}.children.${child}.esp_proposals without ${kernel_alg} on both ends (or "
+     "load the kernel's module for it; ESN: drop the esn keyword); ip xfrm state shows what the "
+     "kernel accepts."},
     {IDG_CLASS_PHASE2_INSTALL_FAILURE, spi_refused, NULL, "local", /* no algorithm involved yet */
      "The kernel gave charon no SPI, before any algorithm was involved: make the kernel's IPsec "
      "interface usable for charon; the proposals are not the cause.",
@@ -1442,8 +1456,10 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->bad_proposal;
     if (IS("proposal_why"))
         return in->proposal_why;
-    if (IS("ke_group"))
-        return in->ke_unimplemented;
+    if (IS("alg"))
+        return in->alg_unimplemented;
+    if (IS("kernel_alg"))
+        return in->kernel_alg;
     if (IS("peer_auth"))
         return peer_auth_method(in);
     if (IS("peer_auth_gui"))
@@ -1533,7 +1549,7 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     for (size_t i = 0; i < sizeof ADVICE / sizeof ADVICE[0]; i++) {
         const advice *r = &ADVICE[i];
-        if (r->cls != in->cls || (r->when && !r->when(in, d)))
+        if ((r->cls != in->cls && r->cls != ANY_CLASS) || (r->when && !r->when(in, d)))
             continue;
         if (r->build) {
             r->build(a, in, d);

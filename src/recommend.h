@@ -59,8 +59,10 @@ typedef struct rec_input {
     int own_sign_failed;        /* ... it has one, and signing with it failed (a crypto policy) */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
     int version_unsupported;    /* version mismatch: this charon refused the peer's IKEv1 unread */
-    const char *ke_unimplemented; /* DH group mismatch: the group this end selected but has no
-                                   * implementation of (it requested that very group), or NULL */
+    const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */
+    const char *alg_unimplemented; /* an algorithm this end selected or proposes but has no
+                                   * implementation of ("not supported", or it requested that
+                                   * very DH group), or NULL */
     int route_failed;           /* install warning: the CHILD_SA is up, its route is not */
     const char *send_error;     /* "error writing to socket: %s": this end could not send */
     int vip_cause;              /* virtual IP failure: a vip_cause (negotiation.h) */

@@ -558,6 +558,7 @@ typedef struct verdict {
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
+    const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
@@ -730,8 +731,12 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.version_unsupported = v->cls == IDG_CLASS_PHASE1_VERSION_MISMATCH &&
                                  (n->facts & FACT(F1_VERSION_UNSUPPORTED)) && n->ike_version == 1;
-        in.ke_unimplemented = v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
-                                      ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
+        in.alg_unimplemented = v->alg_unimplemented ? v->alg_unimplemented
+                               : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
+                                         ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
+        in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
+                                n->install_cause == INSTALL_ALG_UNSUPPORTED
+                            ? S(&n->knl_alg_unsupported) : NULL;
         in.install_cause = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? n->install_cause : INSTALL_UNKNOWN;
         in.p2_ah = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && n->p2_ah;
         in.route_failed = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE && v->sev_set &&
@@ -1405,6 +1410,54 @@ static void add_ke_retry_off(rules_ctx *rc, const char *field, idg_role asked_by
     add_off(rc, field, resp ? S(requested) : S(offered), resp ? S(offered) : S(requested));
 }
 
+/* This end's charon has no implementation of an algorithm it selected or
+ * proposes (F1/F2_ALG_UNSUPPORTED): the class of its transform type, with
+ * "(not implemented)" as this end's value. */
+static void alg_unsupported(rules_ctx *rc, const negotiation *n, verdict *v, int phase)
+{
+    static const struct {
+        int tt;
+        idg_class p1, p2;
+        const char *field1, *field2, *what;
+    } types[] = {
+        {TT_ENCR, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH, IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH,
+         "phase1.encryption", "phase2.encryption", "encryption algorithm"},
+        {TT_INTEG, IDG_CLASS_PHASE1_HASH_MISMATCH, IDG_CLASS_PHASE2_HASH_MISMATCH,
+         "phase1.integrity", "phase2.integrity", "integrity algorithm"},
+        {TT_PRF, IDG_CLASS_PHASE1_PRF_MISMATCH, IDG_CLASS_PHASE2_PROPOSAL_MISMATCH,
+         "phase1.prf", "phase2.prf", "PRF"},
+        {TT_KE, IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, IDG_CLASS_PHASE2_PFS_MISMATCH,
+         "phase1.dh_group", "phase2.pfs_group", "DH group"},
+    };
+    size_t k = 0;
+    while (k < sizeof types / sizeof types[0] && types[k].tt != n->alg_unsupported_tt)
+        k++;
+    const char *alg = S(&n->alg_unsupported);
+    const char *what = k < sizeof types / sizeof types[0] ? types[k].what : "algorithm";
+    const char *field = k < sizeof types / sizeof types[0] ? (phase == 1 ? types[k].field1 : types[k].field2)
+                                                        : (phase == 1 ? "phase1.proposal" : "phase2.proposal");
+    v->cls = k < sizeof types / sizeof types[0] ? (phase == 1 ? types[k].p1 : types[k].p2)
+                                               : (phase == 1 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH
+                                                             : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH);
+    /* selected from the peer's proposals (keymat, a responder's or a
+     * negotiated group), or only this end's own ("configured ...") */
+    const char *sel = S(phase == 1 ? &n->p1_selected : &n->p2_selected);
+    int agreed = sel && alg && strstr(sel, alg);
+    v->confidence = 0.85;
+    v->title = arena_printf(&rc->a, "Phase %d %s not implemented on this end", phase, what);
+    v->alg_unimplemented = alg ? alg : what;
+    add_off(rc, field, arena_printf(&rc->a, "%s (not implemented)", alg ? alg : "the selected one"),
+            agreed ? alg : NULL);
+    v->detail = arena_printf(&rc->a,
+        "This end's charon has no implementation of the %s %s loaded: no loaded plugin provides it "
+        "(\"not supported\"), so %s. %s",
+        what, alg ? alg : "it selected", agreed ? "the keys of the proposal both ends agreed on cannot be derived"
+                                               : "it cannot compute this key exchange",
+        agreed ? "The proposals are not the cause: both ends allow it. Load the crypto plugin that "
+                 "provides it, or leave it out of this end's proposals so that another is selected."
+               : "Load the crypto plugin that provides it, or take it out of this end's proposals.");
+}
+
 static void p1_failure(rules_ctx *rc, negotiation *n)
 {
     uint64_t f = n->facts & F1_MASK;
@@ -1415,7 +1468,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     v.phase = 1;
     const char *ver = version_name(n->ike_version);
 
-    if (f & FACT(F1_AGGR_PSK_DISABLED)) {
+    if (f & FACT(F1_ALG_UNSUPPORTED)) {
+        alg_unsupported(rc, n, &v, 1);
+    } else if (f & FACT(F1_AGGR_PSK_DISABLED)) {
         v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
         add_off(rc, "phase1.mode", "main", "aggressive");
         v.confidence = 0.9;
@@ -2406,7 +2461,9 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         neg_clear_facts(n, F2_MASK);
         return;
     }
-    if ((f & FACT(F2_INSTALL_FAILED)) && n->policy_conflict) {
+    if (f & FACT(F2_ALG_UNSUPPORTED)) {
+        alg_unsupported(rc, n, &v, 2);
+    } else if ((f & FACT(F2_INSTALL_FAILED)) && n->policy_conflict) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = 0.9;
         v.detail = n->p2_rekey
@@ -2437,6 +2494,11 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 ? "The traffic selectors cover the two IKE endpoints themselves (a host-to-host "
                   "tunnel between the gateways' own addresses): the route for them would carry the "
                   "IKE packets into the tunnel, so kernel-pfkey installs neither route nor policies."
+            : n->install_cause == INSTALL_ALG_UNSUPPORTED
+                ? arena_printf(&rc->a, "The kernel does not support %s, so charon did not even hand it "
+                               "the SA (\"not supported by kernel\"): the negotiated phase 2 needs "
+                               "algorithms this kernel has, or the kernel needs support for it.",
+                               S(&n->knl_alg_unsupported))
             : n->install_cause == INSTALL_SPI_ALLOC
                 ? (n->knl_errno == KNL_EOPNOTSUPP
                        ? "The kernel refused charon's first request, an SPI, which carries no "
