@@ -3110,6 +3110,12 @@ static void fold_kernel_error(const fold_in *in, negotiation *n, fold_result *r)
         (errnum == KNL_ENOSYS || errnum == KNL_EPROTONOSUPPORT)) {
         fact(n, F2_INSTALL_FAILED);
         n->install_netlink_only = 1; /* (no terminal: the "unable to" lines usually follow) */
+    } else if (errnum == KNL_ENOSYS && !n->child_established_pending && !n->facts) {
+        /* with nothing else of its SA in the log: XFRM answers ENOSYS to an
+         * SA whose algorithm it does not know, and to nothing else charon
+         * sends, so this much is still said (at a low confidence) */
+        fact(n, F2_INSTALL_FAILED);
+        n->install_netlink_only = 2;
     }
     /* the driver's own words (netlink extended ack), e.g. "mlx5_core:
      * Device failed to offload this state" */

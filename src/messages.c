@@ -519,6 +519,7 @@ static const msg_pattern TABLE[] = {
     R(EV_ROUTE_FAILED, "KNL", "unable to install source route for %H", MF_VALUE),
     R(EV_ROUTE_FAILED, "KNL", "installing route failed: %R via %H src %H dev %s", MF_TS_REMOTE, MF_SKIP, MF_VALUE, MF_SKIP),
     R(EV_KNL_ERROR, "KNL", "received netlink error: %s (%d)", MF_TEXT, MF_COUNT),
+    R(EV_KNL_ERROR, "KNL", "received netlink error: %s", MF_TEXT),  /* an excerpt without the number */
     /* kernel_netlink/_pfkey (DBG2) while adding an SAD entry: the kernel's
      * names of the SA's algorithms, read when the kernel refuses it */
     R(EV_KNL_SA_ALGORITHM, "KNL", "  using encryption algorithm %N with key size %d", MF_VALUE, MF_SKIP),

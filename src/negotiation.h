@@ -342,7 +342,8 @@ typedef struct negotiation {
     int last_prop_was_received;
     int sel_failed;            /* no "proposal matches" in it yet */
     int p2_selected_ok;        /* a phase 2 proposal was selected */
-    uint8_t install_netlink_only; /* F2_INSTALL_FAILED from a netlink error alone (ENOSYS, ...) */
+    uint8_t install_netlink_only; /* F2_INSTALL_FAILED from a netlink error alone (ENOSYS, ...):
+                                   * 1 after a selected proposal, 2 with nothing else of the SA */
     int p2_auth_child_ok;      /* the IKE_AUTH / first child came up */
 
     /* traffic selectors */

@@ -2480,11 +2480,13 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                 "still installed under another reqid.", S(&n->knl_error));
     } else if (f & FACT(F2_INSTALL_FAILED)) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
-        v.confidence = n->install_netlink_only ? 0.6 : 0.9;
+        v.confidence = n->install_netlink_only == 2 ? 0.45 : n->install_netlink_only ? 0.6 : 0.9;
         v.detail = arena_printf(&rc->a,
             "%s: %s%s%s%s. %s",
             n->install_cause == INSTALL_SPI_ALLOC
                 ? "The kernel gave the CHILD_SA no SPI, so it could not be negotiated"
+            : n->install_netlink_only == 2
+                ? "The kernel refused an IPsec SA (the log shows nothing else of its negotiation)"
                 : "The CHILD_SA was negotiated, but the kernel refused to install it",
             n->install_detail.len ? n->install_detail.p : "SA installation failed",
             n->knl_error.len ? " (" : "", n->knl_error.len ? n->knl_error.p : "", n->knl_error.len ? ")" : "",
