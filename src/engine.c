@@ -2756,9 +2756,12 @@ static void fold_key_load_failed(const fold_in *in, negotiation *n, fold_result 
         msg = (span){cs->open_failed, strlen(cs->open_failed)};
         named = 1;
     }
+    /* the Android app's line names nothing: the key of the user
+     * certificate is not in the system's key store */
+    int keystore = !in->f[MF_TYPE].n && !in->f[MF_VALUE].n && !in->f[MF_TEXT].n;
     if (!n->cred_failed.len || (n->cred_key == 1 && named)) {
         set_cred_failed(n, msg);
-        n->cred_key = named ? 2 : 1;
+        n->cred_key = keystore ? 3 : named ? 2 : 1;
     }
     if (!cs->key_failed[0] || named)
         cstr_copy(cs->key_failed, sizeof cs->key_failed, msg, 1);

@@ -426,6 +426,11 @@ static const msg_pattern TABLE[] = {
     R(EV_CRED_LOAD_FAILED, NULL, "loading '%s' failed: %s", MF_VALUE, MF_TEXT),
     R(EV_CRED_LOAD_FAILED, NULL, "loading %s certificate '%s' failed: %s", MF_SKIP, MF_VALUE, MF_TEXT),
     R(EV_KEY_LOAD_FAILED, "CFG", "  loading private key from '%s' failed", MF_VALUE),
+    /* the Android app (android_creds.c): the key of the user certificate
+     * from the system's KeyChain (older releases end it with a period) */
+    R(EV_KEY_LOAD_FAILED, "CFG", "failed to load private key", NOF),
+    R(EV_KEY_LOAD_FAILED, "CFG", "failed to load private key.", NOF),
+    R(EV_CRED_LOAD_FAILED, "CFG", "failed to load user certificate", NOF),
     /* x509 / openssl plugins: a certificate with a critical extension the
      * parser does not know is refused (RFC 5280), before stroke's or
      * swanctl's "loading ... failed" names the file */

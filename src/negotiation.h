@@ -468,7 +468,8 @@ typedef struct negotiation {
     uint8_t ike_delete_logged; /* "received DELETE" or "sending DELETE" for the IKE_SA was read */
     nstr cred_failed;          /* the first credential that did not load (its message) */
     uint8_t cred_warned;       /* 1: cred_failed to report; 2: reported */
-    uint8_t cred_key;          /* cred_failed is this end's private key: 1 by type only, 2 by file */
+    uint8_t cred_key;          /* cred_failed is this end's private key: 1 by type only, 2 by file,
+                                * 3 from the system's key store (the Android app) */
     nstr conn_load_error;      /* why charon refused the connection swanctl loaded, or (stroke)
                                 * the proposal string of ipsec.conf it refused */
     nstr conn_load_why;        /* stroke: proposal.c's reason for that ("" when not logged) */

@@ -740,6 +740,7 @@ WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
 WHEN(xauth_failed, in->xauth != 0)
 WHEN(auth_method_refused, peer_auth_method(in) != NULL)
+WHEN(key_not_in_keystore, in->cred_load == 3)
 WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
@@ -1107,6 +1108,14 @@ static const advice ADVICE[] = {
      "Pre-Shared Key (or My Certificate / Peer Certificate Authority) must match the peer's.",
      "connections.${conn}.local.auth / remote.auth, local.id / remote.id, aggressive and the secrets "
      "must match the peer's."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, key_not_in_keystore, NULL, "local",
+     "Give the strongSwan app this end's private key: install the user certificate with its key (a "
+     "PKCS#12 file) in the system's credential store and select it in the VPN profile again.",
+     "Not a pfSense setting: the client lacks its own key. System > Cert. Manager > Certificates: "
+     "export the client's certificate as PKCS#12 (with its key) for the device.",
+     "Android: Settings > Security > Install a certificate > VPN & app user certificate (the .p12), "
+     "then the profile's User certificate; the app's log must show 'loaded user certificate ... "
+     "and private key' and no 'failed to load private key'."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, key_not_loaded, NULL, "local",
      "Make this end's private key loadable: readable by charon (the file's owner and mode), with "
      "its passphrase or unencrypted, in a format charon reads (PEM or DER: RSA, ECDSA, Ed25519 or "

@@ -49,7 +49,8 @@ typedef struct rec_input {
     const char *proposal_why;   /* ... for this reason (NULL: none logged) */
     int cred_critical_ext;      /* ... a certificate refused for an unsupported critical extension */
     int cred_load;              /* certificate failure: a credential did not load at all
-                                 * (1; 2: this end's private key) */
+                                 * (1; 2: this end's private key; 3: the same, from
+                                 * the system's credential store of the Android app) */
     int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */

@@ -551,7 +551,8 @@ typedef struct verdict {
     int phase;
     int rekey;
     const char *child;   /* overrides the negotiation's child name */
-    int cred_load;       /* a credential that did not load (p1_cred_warning): 1, 2 this end's key */
+    int cred_load;       /* a credential that did not load (p1_cred_warning): 1, 2 this end's key,
+                          * 3 this end's key from the system's store (Android) */
     int cred_critical_ext; /* ... refused for a critical X.509 extension the parser lacks */
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     const char *time;    /* overrides the negotiation's time (its first terminal line) */
@@ -2782,6 +2783,17 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
     verdict v;
     begin_warning(rc, &v, IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, 1, IDG_ROLE_UNKNOWN, 0.8);
     v.cred_load = 1;
+    if (n->cred_key == 3) {
+        v.cred_load = 3;
+        v.title = "This end's private key did not load";
+        v.detail = arena_printf(&rc->a,
+            "This end's private key did not load (\"%s\"): the strongSwan app found the user "
+            "certificate but could not get its private key from the system's credential store, so "
+            "it cannot authenticate with it and drops the certificate. The certificate must be "
+            "installed with its key (a PKCS#12 file) and the app allowed to use it.", n->cred_failed.p);
+        emit(rc, n, &v);
+        return;
+    }
     if (n->cred_key) {
         v.cred_load = 2;
         v.title = "This end's private key did not load";
