@@ -2459,6 +2459,8 @@ static void fold_cert_problem(const fold_in *in, negotiation *n, fold_result *r)
         set_span(&n->cert_detail, in->l->msg);
         if (in->ev->kind == EV_CERT_FAILURE)
             set_span(&n->cert_for, in->f[MF_RID]);
+        if (in->ev->kind == EV_NO_PRIVATE_KEY)
+            set_span(&n->key_for, in->f[MF_LID]);
         n->own_sign_failed = in->ev->kind == EV_AUTH_MYSELF_FAILED &&
                              !span_has(in->f[MF_TYPE], "pre-shared");
     }

@@ -368,6 +368,7 @@ typedef struct negotiation {
     idg_role ke_role;
     nstr alg_unsupported;      /* the algorithm this end's charon lacks ("not supported!"), or empty */
     nstr knl_alg_unsupported;  /* what the kernel lacks ("algorithm %N not supported by kernel!") */
+    nstr key_for;              /* the identity "no private key found for '%Y'" names */
     int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */
     uint8_t ke_retry_accepted; /* the peer answered the retry with its KE (IKE_SA_INIT done) */
     uint32_t ke_seq;           /* when the INVALID_KE was read (neg_evidence.seq): a retry's

@@ -745,6 +745,8 @@ WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
 WHEN(cert_lacks_identity, in->cert_id_mismatch != 0)
+WHEN(no_key_for_address_id, in->own_key && !in->own_sign_failed &&
+                                 find_off(in, "phase1.my_identifier") != NULL)
 WHEN(no_private_key, in->own_key)
 WHEN(own_sign_failed, in->own_sign_failed)
 WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
@@ -1154,6 +1156,15 @@ static const advice ADVICE[] = {
      "the host's crypto policy: allow the scheme (RHEL/Fedora: update-crypto-policies --set "
      "DEFAULT:SHA1, or a policy module), or a key it accepts in connections.${conn}.local.certs; "
      "the peer should offer SHA-2 signature hashes (SIGNATURE_HASH_ALGORITHMS)."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, no_key_for_address_id, NULL, "local",
+     "Set this end's identity to a name its certificate carries (the subject DN or a "
+     "subjectAltName), so that charon finds the certificate and its key; or give it a certificate "
+     "for its address.",
+     P1_PATH " > My identifier: Distinguished name (the certificate's subject) or a name in its "
+     "subjectAltName; My Certificate: this end's certificate, with its private key.",
+     "connections.${conn}.local.id = <the certificate's subject DN or a subjectAltName>, "
+     "local.certs = <its certificate>, its key in /etc/swanctl/private/ (ipsec.conf: leftid=, "
+     "leftcert=)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, no_private_key, NULL, "local",
      "Give this end the private key of its own certificate (or authenticate it with a pre-shared "
      "key, if the peer expects that).",

@@ -1615,6 +1615,23 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 add_off(rc, "phase1.peer_identifier", id, cert);
             }
         }
+        /* "no private key found for '<id>'": charon looks its key up by
+         * this end's identity, which is its address unless one is set */
+        const char *kid = S(&n->key_for);
+        if (!(f & FACT(F1_CERT)) && kid && !rc->conf->key_failed[0] && !n->own_sign_failed) {
+            v.title = "This end has no private key for its identity";
+            v.detail = address_shaped(kid)
+                ? arena_printf(&rc->a, "%s Charon looks the key up by this end's identity, '%s': an "
+                               "address, which is what charon uses when no identity is set. A "
+                               "certificate rarely carries it (only as an IP subjectAltName), so no "
+                               "key is found: set this end's identity to the certificate's subject "
+                               "or to a name its subjectAltName lists.", v.detail, kid)
+                : arena_printf(&rc->a, "%s Charon looks the key up by this end's identity, '%s': the "
+                               "certificate that carries it must be loaded with its private key.",
+                               v.detail, kid);
+            if (address_shaped(kid))
+                add_off(rc, "phase1.my_identifier", kid, NULL);
+        }
     } else if (p1_identifier(rc, n, &v) == 0) {
         /* filled */
     } else if (n->ike_version == 2 && (f & (FACT(F1_DECRYPT_FAILED) | FACT(F1_NOT_ENCRYPTED))) &&
