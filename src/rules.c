@@ -1684,6 +1684,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         } else if ((f & FACT(F1_NO_SHARED_KEY)) && n->secrets_unreadable &&
                    rc->conf->secrets_unreadable.text[0]) {
             v.confidence = 0.9;
+            v.title = "This end has no pre-shared key: its secrets file could not be read";
             v.detail = arena_printf(&rc->a,
                 "This end has no pre-shared key for the identities '%s' - '%s' because charon could "
                 "not read its secrets (\"%s\"): the file, or a file it includes, does not exist or "
@@ -1693,6 +1694,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 kept_line_msg(&rc->conf->secrets_unreadable));
         } else if (f & FACT(F1_NO_SHARED_KEY)) {
             v.confidence = 0.8;
+            v.title = "This end has no pre-shared key for the peer";
             v.detail = arena_printf(&rc->a,
                 "This end has no pre-shared key for the identities '%s' - '%s': add the PSK for this "
                 "peer (or fix the identifiers the secret is bound to).",

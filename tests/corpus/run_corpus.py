@@ -17,6 +17,9 @@ side ("initiator", "responder") to:
                 severity), e.g. phase1_established beside a phase 2 failure
   absent_class  optional list of classes that must not be reported (any
                 severity), e.g. tunnel_closed for a rekey
+  detail_contains / detail_lacks / title_contains / advice_contains
+                optional texts the first error's detail, title or
+                recommendation must (or must not) say
   latest        optional {"phase1": "closed", ...}: every tunnel row's
                 "latest" of that phase (every outcome)
 
@@ -127,6 +130,9 @@ def check_side_outcome(doc, exp):
         for text in exp.get("detail_contains") or []:
             if text not in (first.get("detail") or ""):
                 return False, "detail does not say %r" % text
+        for text in exp.get("title_contains") or []:
+            if text not in (first.get("title") or ""):
+                return False, "title does not say %r" % text
         for text in exp.get("detail_lacks") or []:
             if text in (first.get("detail") or ""):
                 return False, "detail says %r, which it must not" % text
