@@ -2816,12 +2816,21 @@ static void p1_cred_warning(rules_ctx *rc, negotiation *n)
     if (n->cred_key) {
         v.cred_load = 2;
         v.title = "This end's private key did not load";
+        /* EACCES (strerror's text: the open's errno is logged as text only)
+         * for a daemon that runs as root */
+        int denied = strstr(n->cred_failed.p, "Permission denied") != NULL;
         v.detail = arena_printf(&rc->a,
             "This end's private key did not load (\"%s\"): a connection that authenticates this end "
             "with it (its certificate or an RSA/ECDSA signature) cannot authenticate, and its peer "
             "gets no valid AUTH. The file must be readable by charon; a key protected by a "
             "passphrase needs that passphrase; a key file must be an RSA, ECDSA, Ed25519 or PKCS#8 "
-            "key in PEM or DER.", n->cred_failed.p);
+            "key in PEM or DER.%s", n->cred_failed.p,
+            denied ? " Charon keeps only the capabilities its plugins need, not root's right to read "
+                     "any file: the key and every directory above it must be readable by charon's "
+                     "user through their modes (a key in a home directory of mode 700 is not), and "
+                     "SELinux or AppArmor must allow it (on Fedora and RHEL, NetworkManager's charon-nm "
+                     "reads keys in a home directory only when labelled home_cert_t, as in ~/.cert)."
+                   : "");
         emit(rc, n, &v);
         return;
     }
