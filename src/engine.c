@@ -3081,6 +3081,37 @@ static void fold_alg_unsupported(const fold_in *in, negotiation *n, fold_result 
     r->terminal = 1;
 }
 
+/* The peer authenticated, and this end refused the IKE_SA anyway: one
+ * with the same identities is up and its uniqueness policy keeps it. The
+ * peer gets AUTHENTICATION_FAILED, which its log reads as a key mismatch. */
+static void fold_unique_refused(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    fact(n, F1_UNIQUE_REFUSED);
+    set_role(n, IDG_ROLE_RESPONDER);
+    r->terminal = 1;
+    r->phase = 1;
+}
+
+/* "not using transport mode, not host-to-host": transport was asked for
+ * (or configured) but the traffic selectors are networks */
+static void fold_transport_refused(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    n->transport_refused = 1;
+    r->phase = 2;
+}
+
+/* "%N mode requested by responder is unacceptable" (the initiator): the
+ * responder answered in a mode this end's CHILD_SA is not set to. */
+static void fold_mode_unacceptable(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fact(n, F2_MODE_MISMATCH);
+    set_span(&n->p2_mode_peer, in->f[MF_MODE]);
+    r->terminal = 1;
+    r->phase = 2;
+}
+
 /* "  using encryption algorithm %N with key size %d" (DBG2) while an SAD
  * entry is added: the kernel's names of the SA's algorithms, each once,
  * for an install failure that has no "selected proposal" line. */
@@ -3516,6 +3547,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_KNL_ALG_UNSUPPORTED, fold_kernel_alg_unsupported),
     ON(EV_ALG_UNSUPPORTED, fold_alg_unsupported),
     ON(EV_KE_UNSUPPORTED, fold_alg_unsupported),
+    ON(EV_UNIQUE_REFUSED, fold_unique_refused),
+    ON(EV_TRANSPORT_REFUSED, fold_transport_refused),
+    ON(EV_MODE_UNACCEPTABLE, fold_mode_unacceptable),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
     ON(EV_KNL_ERROR, fold_kernel_error),
     ON(EV_KNL_SA_ALGORITHM, fold_knl_sa_algorithm),

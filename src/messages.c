@@ -497,6 +497,23 @@ static const msg_pattern TABLE[] = {
     R(EV_KE_UNSUPPORTED, "IKE", "selected key exchange method %N not supported", MF_VALUE),
     R(EV_KE_UNSUPPORTED, "IKE", "key exchange method %N not supported", MF_VALUE),
 
+    /* ---- the responder's uniqueness policy (uniqueids / unique = keep) --------------------------- */
+    /* ike_auth, main_mode, aggressive_mode, xauth: the peer authenticated,
+     * but an IKE_SA with the same identities is up and kept (5.9.3 changed
+     * the spelling) */
+    R(EV_UNIQUE_REFUSED, "IKE", "canceling IKE_SA setup due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "cancelling IKE_SA setup due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "canceling Main Mode due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "cancelling Main Mode due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "canceling Aggressive Mode due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "cancelling Aggressive Mode due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "canceling XAuth due to uniqueness policy", NOF),
+    R(EV_UNIQUE_REFUSED, "IKE", "cancelling XAuth due to uniqueness policy", NOF),
+
+    /* ---- the CHILD_SA's mode (child_create.c, 5.8+) ------------------------------------------- */
+    R(EV_TRANSPORT_REFUSED, "IKE", "not using transport mode, not host-to-host", NOF),
+    R(EV_MODE_UNACCEPTABLE, "IKE", "%N mode requested by responder is unacceptable", MF_MODE),
+
     /* ---- CHILD_SA installation (§2.12) -------------------------------------------------------- */
     R(EV_INSTALL_FAILED, "IKE", "unable to install %s%s%sIPsec SA (SAD) in kernel", MF_SKIP, MF_SKIP, MF_TEXT),
     R(EV_INSTALL_FAILED, "IKE", "unable to install IPsec policies (SPD) in kernel", NOF),
@@ -1216,7 +1233,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
+        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_UNIQUE_REFUSED), N(EV_TRANSPORT_REFUSED), N(EV_MODE_UNACCEPTABLE), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),

@@ -204,6 +204,9 @@ typedef enum msg_kind {
     /* this end's charon lacks an algorithm it selected or proposes */
     EV_ALG_UNSUPPORTED,      /* %N %N not supported! (keymat) */
     EV_KE_UNSUPPORTED,       /* configured DH group %N not supported, ... */
+    EV_UNIQUE_REFUSED,       /* canceling IKE_SA setup due to uniqueness policy */
+    EV_TRANSPORT_REFUSED,    /* not using transport mode, not host-to-host */
+    EV_MODE_UNACCEPTABLE,    /* %N mode requested by responder is unacceptable */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */
     EV_KNL_ERROR,
     EV_KNL_SA_ALGORITHM,     /* "  using encryption algorithm %N with key size %d": what the kernel installs */

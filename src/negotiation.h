@@ -108,6 +108,7 @@ enum {
     F1_NOT_ENCRYPTED,       /* the peer's answer carried a payload outside
                              * the encryption (an unprotected error notify) */
     F1_ALG_UNSUPPORTED,     /* this end's charon lacks an algorithm of its phase 1 (alg_unsupported) */
+    F1_UNIQUE_REFUSED,      /* this end refused an authenticated peer: uniqueness policy "keep" */
     /* phase 2 */
     F2_NO_CHILD_CFG,
     F2_TS_UNACCEPTABLE,
@@ -123,6 +124,7 @@ enum {
     F2_NOTIFY_VIP,          /* the peer answered INTERNAL_ADDRESS_FAILURE / FAILED_CP_REQUIRED */
     F2_PEER_DELETED,        /* IKEv1: the peer deleted the IKE_SA in answer to our Quick Mode */
     F2_ALG_UNSUPPORTED,     /* this end's charon lacks the PFS group (alg_unsupported) */
+    F2_MODE_MISMATCH,       /* the responder's CHILD_SA mode is not this end's (p2_mode_peer) */
     /* established SA */
     FD_DPD_TIMEOUT,
     FD_GIVING_UP,           /* retransmits on an established SA gave up */
@@ -369,6 +371,8 @@ typedef struct negotiation {
     nstr alg_unsupported;      /* the algorithm this end's charon lacks ("not supported!"), or empty */
     nstr knl_alg_unsupported;  /* what the kernel lacks ("algorithm %N not supported by kernel!") */
     nstr key_for;              /* the identity "no private key found for '%Y'" names */
+    nstr p2_mode_peer;         /* the mode the responder chose ("TRANSPORT mode requested by ...") */
+    uint8_t transport_refused; /* "not using transport mode, not host-to-host" was logged */
     int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */
     uint8_t ke_retry_accepted; /* the peer answered the retry with its KE (IKE_SA_INIT done) */
     uint32_t ke_seq;           /* when the INVALID_KE was read (neg_evidence.seq): a retry's

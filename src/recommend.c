@@ -741,6 +741,9 @@ WHEN(xauth_no_secret, in->xauth == 2)
 WHEN(xauth_failed, in->xauth != 0)
 WHEN(auth_method_refused, peer_auth_method(in) != NULL)
 WHEN(key_not_in_keystore, in->cred_load == 3)
+WHEN(unique_keep, in->unique_keep)
+WHEN(p2_transport_not_host, in->p2_mode_peer != NULL && in->transport_refused)
+WHEN(p2_mode_mismatch, in->p2_mode_peer != NULL)
 WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
@@ -870,6 +873,20 @@ static const advice ADVICE[] = {
     /* phase 2 proposals and networks */
     {IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_HASH_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, p2_transport_not_host, NULL, "local",
+     "Use tunnel mode for networks; transport mode only with traffic selectors that are exactly the "
+     "two hosts' own addresses.",
+     P2_PATH " > Mode: Tunnel IPv4 / Tunnel IPv6 when Local / Remote Network are networks "
+     "(Transport protects only traffic between the two firewalls themselves).",
+     "connections.${conn}.children.${child}: mode = tunnel for local_ts / remote_ts that are "
+     "networks, or mode = transport with local_ts / remote_ts left at the hosts (dynamic)."},
+    {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, p2_mode_mismatch, NULL, "either",
+     "Use the same phase 2 mode on both ends: the responder uses ${p2_mode} mode; transport only "
+     "for traffic between the two hosts themselves.",
+     P2_PATH " > Mode: the same on both ends (Tunnel IPv4 / Tunnel IPv6 for networks, Transport for "
+     "host-to-host).",
+     "connections.${conn}.children.${child}.mode = tunnel or transport, the same on both ends "
+     "(ipsec.conf: type=)."},
     {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_PFS_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_PFS_MISMATCH, NULL, rec_pfs, NULL, NULL, NULL, NULL},
@@ -1096,6 +1113,13 @@ static const advice ADVICE[] = {
      "connections.${conn}.fragmentation = yes on both ends (charon.fragment_size smaller than the "
      "path MTU); an IPsec passthrough/ALG on the NAT router off; compare the peer's log of the same "
      "exchange."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, unique_keep, NULL, "local",
+     "Let a new IKE_SA of the same identities replace the old one, or give each client its own "
+     "identity: this end's uniqueness policy 'keep' refuses it.",
+     "VPN > IPsec > Advanced Settings > Configure Unique IDs as: Replace (or Never where several "
+     "clients share one identity).",
+     "connections.${conn}.unique = replace (or never for a shared identity; ipsec.conf: uniqueids = "
+     "replace / yes), then reload."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, auth_method_refused, NULL, "either",
      "Use one authentication method on both ends: the peer uses ${peer_auth}, which this end's "
      "matching phase 1 does not allow. Allow it on this end, or set the peer to this end's method.",
@@ -1480,6 +1504,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->alg_unimplemented;
     if (IS("kernel_alg"))
         return in->kernel_alg;
+    if (IS("p2_mode"))
+        return in->p2_mode_peer;
     if (IS("peer_auth"))
         return peer_auth_method(in);
     if (IS("peer_auth_gui"))

@@ -60,6 +60,9 @@ typedef struct rec_input {
     int own_sign_failed;        /* ... it has one, and signing with it failed (a crypto policy) */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
     int version_unsupported;    /* version mismatch: this charon refused the peer's IKEv1 unread */
+    int unique_keep;            /* authentication failure: this end's uniqueness policy refused it */
+    const char *p2_mode_peer;   /* phase 2 proposal mismatch: the mode the responder chose */
+    int transport_refused;      /* ... transport, refused here: the selectors are not host-to-host */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */
     const char *alg_unimplemented; /* an algorithm this end selected or proposes but has no
                                    * implementation of ("not supported", or it requested that

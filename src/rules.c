@@ -560,6 +560,7 @@ typedef struct verdict {
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
+    int unique_keep;     /* refused by this end's uniqueness policy (F1_UNIQUE_REFUSED) */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
@@ -735,6 +736,9 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.alg_unimplemented = v->alg_unimplemented ? v->alg_unimplemented
                                : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
+        in.unique_keep = v->unique_keep;
+        in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
+        in.transport_refused = in.p2_mode_peer && n->transport_refused;
         in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
                                 n->install_cause == INSTALL_ALG_UNSUPPORTED
                             ? S(&n->knl_alg_unsupported) : NULL;
@@ -1471,6 +1475,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
 
     if (f & FACT(F1_ALG_UNSUPPORTED)) {
         alg_unsupported(rc, n, &v, 1);
+    } else if (f & FACT(F1_UNIQUE_REFUSED)) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.title = "Phase 1 refused by this end's uniqueness policy";
+        v.confidence = 0.95;
+        v.unique_keep = 1;
+        add_off(rc, "phase1.unique_ids", "keep", NULL);
+        v.detail = arena_printf(&rc->a,
+            "The peer %s authenticated, but this end refused its IKE_SA because of its uniqueness "
+            "policy: an IKE_SA with the same identities is already up, and the policy 'keep' keeps "
+            "the old one. The peer gets AUTHENTICATION_FAILED, which looks like a wrong key on its "
+            "side. A client that reconnects while its old SA still exists, or two clients sharing "
+            "one identity or certificate, are refused this way.", peer_desc(n));
     } else if (f & FACT(F1_AGGR_PSK_DISABLED)) {
         v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
         add_off(rc, "phase1.mode", "main", "aggressive");
@@ -2483,6 +2499,22 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
     }
     if (f & FACT(F2_ALG_UNSUPPORTED)) {
         alg_unsupported(rc, n, &v, 2);
+    } else if (f & FACT(F2_MODE_MISMATCH)) {
+        const char *pm = S(&n->p2_mode_peer);
+        v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+        v.title = n->transport_refused ? "Phase 2 transport mode refused: the traffic selectors are not host-to-host"
+                                       : "Phase 2 mode mismatch (tunnel vs transport)";
+        v.confidence = 0.9;
+        add_off(rc, "phase2.mode", n->transport_refused ? "TRANSPORT (traffic selectors not host-to-host)"
+                                                         : NULL, pm);
+        v.detail = arena_printf(&rc->a,
+            "The responder %s accepted this end's CHILD_SA in %s mode, which this end does not "
+            "accept%s, so the CHILD_SA failed. Both ends must use the same mode: transport only for "
+            "traffic between the two hosts themselves, tunnel for networks.", peer_desc(n),
+            pm ? pm : "another", n->transport_refused
+                ? ": transport mode was asked for, but the traffic selectors are not the two hosts "
+                  "(\"not using transport mode, not host-to-host\")"
+                : " (its CHILD_SA is set to another mode)");
     } else if ((f & FACT(F2_INSTALL_FAILED)) && n->policy_conflict) {
         v.cls = IDG_CLASS_PHASE2_INSTALL_FAILURE;
         v.confidence = 0.9;
