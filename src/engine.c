@@ -2526,6 +2526,15 @@ static void fold_user_auth_failed(const fold_in *in, negotiation *n, fold_result
     r->phase = 1;
 }
 
+/* EAP-MS-CHAPv2 could not compute at all: this charon lacks MD4, DES or
+ * SHA-1; the user's password was never checked. */
+static void fold_eap_crypto_missing(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_user_auth_failed(in, n, r);
+    n->eap_crypto_missing = 1;
+    set_span(&n->eap_detail, in->l->msg);
+}
+
 /* The EAP client's identity, as this server received it: the latest (a
  * client may retry as another user). */
 static void fold_eap_user(const fold_in *in, negotiation *n, fold_result *r)
@@ -3488,6 +3497,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_CERT_ISSUER, fold_cert_issuer),
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
+    ON_FACT(EV_EAP_CRYPTO_MISSING, fold_eap_crypto_missing, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_RETRY, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON(EV_EAP_METHOD, fold_eap_method),
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),

@@ -205,6 +205,7 @@ typedef enum msg_kind {
     EV_ALG_UNSUPPORTED,      /* %N %N not supported! (keymat) */
     EV_KE_UNSUPPORTED,       /* configured DH group %N not supported, ... */
     EV_UNIQUE_REFUSED,       /* canceling IKE_SA setup due to uniqueness policy */
+    EV_EAP_CRYPTO_MISSING,   /* EAP-MS-CHAPv2 failed, no MD4 hasher available */
     EV_TRANSPORT_REFUSED,    /* not using transport mode, not host-to-host */
     EV_MODE_UNACCEPTABLE,    /* %N mode requested by responder is unacceptable */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */

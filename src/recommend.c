@@ -764,6 +764,7 @@ WHEN(version_unsupported, in->version_unsupported)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(bad_proposal, in->bad_proposal != NULL)
+WHEN(eap_crypto_missing, in->eap_crypto_missing)
 WHEN(eap_no_msk, in->eap_no_msk)
 WHEN(eap_identity_refused_here, in->eap_nak == 1 && eap_is_identity(in->eap_method))
 WHEN(eap_identity_refused_there, in->eap_nak != 0 && eap_is_identity(in->eap_method))
@@ -1206,6 +1207,14 @@ static const advice ADVICE[] = {
      " > Peer Certificate Authority: select it. Check validity dates and revocation.",
      "connections.${conn}.remote.cacerts = <that CA> (or put it in /etc/swanctl/x509ca/) and "
      "swanctl --load-creds."},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_crypto_missing, NULL, "local",
+     "Give this end's charon the MD4 and DES that EAP-MS-CHAPv2 computes with: OpenSSL's legacy "
+     "provider, or strongSwan's own md4 and des plugins.",
+     "Not a setting: a pfSense build has them; System > Update to the current release if this "
+     "appears.",
+     "charon.plugins.openssl.load_legacy = yes with OpenSSL's legacy provider installed (its "
+     "ossl-modules/legacy.so), or load the md4 and des plugins (Debian/Ubuntu: "
+     "libstrongswan-extra-plugins; charon.load lists them); then restart charon."},
     {IDG_CLASS_PHASE1_EAP_FAILURE, eap_no_msk, NULL, "local", /* this end's authentication backend */
      "Make the EAP server return the MSK: with RADIUS, the MS-MPPE-Send-Key and MS-MPPE-Recv-Key "
      "attributes in its Access-Accept.",

@@ -561,6 +561,7 @@ typedef struct verdict {
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
     int unique_keep;     /* refused by this end's uniqueness policy (F1_UNIQUE_REFUSED) */
+    int eap_crypto_missing; /* EAP-MS-CHAPv2 lacks MD4/DES here */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
@@ -737,6 +738,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.unique_keep = v->unique_keep;
+        in.eap_crypto_missing = v->eap_crypto_missing;
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
         in.transport_refused = in.p2_mode_peer && n->transport_refused;
         in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
@@ -1790,6 +1792,16 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                     "or not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
                     m ? " " : "", m ? m : "");
         }
+    } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_crypto_missing) {
+        v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v.title = "EAP-MS-CHAPv2 cannot run: this end lacks MD4/DES";
+        v.confidence = 0.95;
+        v.eap_crypto_missing = 1;
+        v.detail = arena_printf(&rc->a,
+            "This end's charon cannot compute EAP-MS-CHAPv2 (\"%s\"): the algorithm is not available "
+            "to it, so the user's password was never checked and every client fails alike. "
+            "MS-CHAPv2 needs MD4 and DES, which OpenSSL 3 provides only in its legacy provider.",
+            n->eap_detail.p);
     } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_no_msk) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.85;
