@@ -2429,6 +2429,26 @@ static void fold_peer_cfg_unacceptable(const fold_in *in, negotiation *n, fold_r
     r->phase = 1;
 }
 
+/* auth_cfg's complies(): the peer's signature scheme ("RSA_EMSA_PKCS1_SHA1")
+ * or key ("RSA-1024") is not one this end's constraint accepts; the
+ * "selected peer config ... unacceptable" line follows. */
+static void fold_sig_scheme_refused(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_peer_cfg_unacceptable(in, n, r);
+    if (!n->sig_scheme_refused.len) {
+        span v = in->f[MF_VALUE];
+        if (in->f[MF_TEXT].n) { /* "%s-%d": the key type and its size */
+            char buf[64];
+            int len = snprintf(buf, sizeof buf, "%.*s-%.*s", (int)v.n, v.p, (int)in->f[MF_TEXT].n,
+                               in->f[MF_TEXT].p);
+            if (len > 0 && (size_t)len < sizeof buf)
+                set_span(&n->sig_scheme_refused, (span){buf, (size_t)len});
+        } else {
+            set_span(&n->sig_scheme_refused, v);
+        }
+    }
+}
+
 static void fold_aggr_psk_disabled(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_version(n, 1);
@@ -3488,6 +3508,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_CONSTRAINT_ID, fold_constraint_id),
     ON(EV_CERT_ID_UNCONFIRMED, fold_constraint_id),
     ON(EV_PEER_CFG_UNACCEPTABLE, fold_peer_cfg_unacceptable),
+    ON(EV_SIG_SCHEME_REFUSED, fold_sig_scheme_refused),
     ON(EV_AGGR_PSK_DISABLED, fold_aggr_psk_disabled),
     ON(EV_NO_IKE_CFG, fold_no_ike_cfg),
     ON_FACT(EV_CERT_FAILURE, fold_cert_problem, F1_CERT, 1),

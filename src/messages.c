@@ -330,6 +330,16 @@ static const msg_pattern TABLE[] = {
     R(EV_CERT_FAILURE, "CFG", "constraint check failed: peer not authenticated with peer cert '%Y'", MF_VALUE),
     R(EV_CERT_FAILURE, "CFG", "constraint check failed: %N is %N, but requires at least %N", MF_TYPE, MF_VALUE, MF_SKIP),
     R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "constraint requires %N authentication, but %N was used", MF_TYPE, MF_TEXT),
+    R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "constraint requires %N, but %N was used", MF_TYPE, MF_TEXT),
+    R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "constraint requires EAP vendor %d, but %d was used", MF_TYPE, MF_TEXT),
+    R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "constraint requires cert policy %s", MF_TEXT),
+    R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "constraint check failed: group membership to '%Y' required", MF_TEXT),
+    R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "constraint check failed: group membership required", NOF),
+    /* the peer signed with a scheme (or key strength) this end's remote
+     * auth constraint (pubkey-sha256, ike:...) does not accept */
+    R(EV_SIG_SCHEME_REFUSED, "CFG", "%s signature scheme %N not acceptable", MF_TYPE, MF_VALUE),  /* 5.4+ */
+    R(EV_SIG_SCHEME_REFUSED, "CFG", "signature scheme %N not acceptable", MF_VALUE),
+    R(EV_SIG_SCHEME_REFUSED, "CFG", "%s-%d signatures not acceptable", MF_VALUE, MF_TEXT),
 
     /* ---- certificates (§2.11) -------------------------------------------------------------- */
     R(EV_CERT_FAILURE, "IKE", "no trusted %N public key found for '%Y'", MF_TYPE, MF_RID),
@@ -1238,7 +1248,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_UNIQUE_REFUSED), N(EV_EAP_CRYPTO_MISSING), N(EV_TRANSPORT_REFUSED), N(EV_MODE_UNACCEPTABLE), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
+        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_UNIQUE_REFUSED), N(EV_EAP_CRYPTO_MISSING), N(EV_SIG_SCHEME_REFUSED), N(EV_TRANSPORT_REFUSED), N(EV_MODE_UNACCEPTABLE), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),

@@ -742,6 +742,7 @@ WHEN(xauth_failed, in->xauth != 0)
 WHEN(auth_method_refused, peer_auth_method(in) != NULL)
 WHEN(key_not_in_keystore, in->cred_load == 3)
 WHEN(unique_keep, in->unique_keep)
+WHEN(sig_scheme_refused, in->sig_scheme != NULL)
 WHEN(p2_transport_not_host, in->p2_mode_peer != NULL && in->transport_refused)
 WHEN(p2_mode_mismatch, in->p2_mode_peer != NULL)
 WHEN(key_not_loaded, in->cred_load == 2)
@@ -1114,6 +1115,14 @@ static const advice ADVICE[] = {
      "connections.${conn}.fragmentation = yes on both ends (charon.fragment_size smaller than the "
      "path MTU); an IPsec passthrough/ALG on the NAT router off; compare the peer's log of the same "
      "exchange."},
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, sig_scheme_refused, NULL, "either",
+     "Let this end accept the peer's signature scheme ${sig_scheme}, or make the peer sign with "
+     "one this end accepts (SHA-2, RSA-PSS).",
+     "VPN > IPsec > Tunnels > Edit Phase 1: pfSense does not restrict the peer's signature scheme; "
+     "on the peer, use a certificate and key with SHA-2 signatures (System > Cert. Manager: a new "
+     "certificate with Digest Algorithm sha256 or better).",
+     "connections.${conn}.remote.auth = pubkey (or list the peer's scheme: pubkey-sha1-sha256, "
+     "ike:rsa/pss-sha256), or on the peer signature schemes this end's constraint names."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, unique_keep, NULL, "local",
      "Let a new IKE_SA of the same identities replace the old one, or give each client its own "
      "identity: this end's uniqueness policy 'keep' refuses it.",
@@ -1515,6 +1524,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->kernel_alg;
     if (IS("p2_mode"))
         return in->p2_mode_peer;
+    if (IS("sig_scheme"))
+        return in->sig_scheme;
     if (IS("peer_auth"))
         return peer_auth_method(in);
     if (IS("peer_auth_gui"))

@@ -562,6 +562,7 @@ typedef struct verdict {
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
     int unique_keep;     /* refused by this end's uniqueness policy (F1_UNIQUE_REFUSED) */
     int eap_crypto_missing; /* EAP-MS-CHAPv2 lacks MD4/DES here */
+    const char *sig_scheme; /* the peer's signature scheme this end's constraint refused */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
     int unanswered_after; /* the peer answered the first messages, then not: 1 IKEv2 IKE_AUTH,
@@ -739,6 +740,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.unique_keep = v->unique_keep;
         in.eap_crypto_missing = v->eap_crypto_missing;
+        in.sig_scheme = v->sig_scheme;
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
         in.transport_refused = in.p2_mode_peer && n->transport_refused;
         in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
@@ -1827,6 +1829,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.85;
         v.detail = arena_printf(&rc->a, "XAuth authentication failed: %s.",
                                 n->eap_detail.len ? n->eap_detail.p : "wrong XAuth credentials");
+    } else if ((f & FACT(F1_PEER_CFG_UNACCEPTABLE)) && n->sig_scheme_refused.len) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.title = "Phase 1 refused: the peer's signature scheme is not accepted here";
+        v.confidence = 0.9;
+        add_off(rc, "phase1.signature_scheme", NULL, n->sig_scheme_refused.p);
+        v.sig_scheme = n->sig_scheme_refused.p;
+        v.detail = arena_printf(&rc->a,
+            "The peer's signature verified, but it used %s, which this end's connection does not "
+            "accept (\"%s\"): its authentication constraint for the peer names other signature "
+            "schemes or stronger keys (remote.auth = pubkey-sha256, ike:rsa/pss-sha384 and the like), "
+            "so the connection was refused.",
+            n->sig_scheme_refused.p, n->peer_cfg_unacceptable.p);
     } else if (f & FACT(F1_PEER_CFG_UNACCEPTABLE)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.confidence = 0.7;
