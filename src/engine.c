@@ -3081,6 +3081,7 @@ static int transform_type_named(span name)
         {"ENCRYPTION_ALGORITHM", TT_ENCR},   {"INTEGRITY_ALGORITHM", TT_INTEG},
         {"PSEUDO_RANDOM_FUNCTION", TT_PRF},  {"DIFFIE_HELLMAN_GROUP", TT_KE},
         {"KEY_EXCHANGE_METHOD", TT_KE},      {"EXTENDED_SEQUENCE_NUMBERS", TT_ESN},
+        {"HASH_ALGORITHM", TT_INTEG},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (span_eq(name, names[i].name))
@@ -3089,14 +3090,17 @@ static int transform_type_named(span name)
 }
 
 /* This end's charon has no implementation of an algorithm it must use:
- * "%N %N not supported!" (keymat: a transform of the selected IKE
+ * "<TYPE> %N not supported!" (keymat: a transform of the selected IKE
  * proposal), "configured DH group %N not supported" and the like (its own
  * key exchange, phase 1 or the PFS of phase 2). "key derivation failed",
  * which follows the former, adds only evidence. */
 static void fold_alg_unsupported(const fold_in *in, negotiation *n, fold_result *r)
 {
     int ph = current_phase(n) == 2 ? 2 : 1;
-    int tt = in->ev->kind == EV_KE_UNSUPPORTED ? TT_KE : transform_type_named(in->f[MF_TYPE]);
+    /* the keymat rows name the type in their literal head */
+    const char *fmt = in->ev->pat->fmt;
+    int tt = in->ev->kind == EV_KE_UNSUPPORTED ? TT_KE
+                                                : transform_type_named((span){fmt, strcspn(fmt, " ")});
     r->phase = ph;
     if (in->ev->kind == EV_ALG_UNSUPPORTED && !in->f[MF_VALUE].n)
         return; /* key derivation failed */

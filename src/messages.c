@@ -498,9 +498,17 @@ static const msg_pattern TABLE[] = {
 
     /* ---- algorithms this charon does not implement ------------------------------------------ */
     /* keymat_v1/_v2: the selected transform has no implementation among the
-     * loaded plugins ("%N" of transform_type_names, then the algorithm) */
-    R(EV_ALG_UNSUPPORTED, "IKE", "%N %N (key size %d) not supported!", MF_TYPE, MF_VALUE, MF_SKIP),
-    R(EV_ALG_UNSUPPORTED, "IKE", "%N %N not supported!", MF_TYPE, MF_VALUE),
+     * loaded plugins: "%N %N not supported!", the first %N one of
+     * transform_type_names. Written out per type (the fold reads the type
+     * from the row): a row that starts with two bare conversions would also
+     * match the wrapped tail of a line ("(key size 256) not supported!") */
+    R(EV_ALG_UNSUPPORTED, "IKE", "ENCRYPTION_ALGORITHM %N (key size %d) not supported!", MF_VALUE, MF_SKIP),
+    R(EV_ALG_UNSUPPORTED, "IKE", "ENCRYPTION_ALGORITHM %N not supported!", MF_VALUE),
+    R(EV_ALG_UNSUPPORTED, "IKE", "INTEGRITY_ALGORITHM %N not supported!", MF_VALUE),
+    R(EV_ALG_UNSUPPORTED, "IKE", "PSEUDO_RANDOM_FUNCTION %N not supported!", MF_VALUE),
+    R(EV_ALG_UNSUPPORTED, "IKE", "HASH_ALGORITHM %N not supported!", MF_VALUE),
+    R(EV_ALG_UNSUPPORTED, "IKE", "DIFFIE_HELLMAN_GROUP %N not supported!", MF_VALUE),
+    R(EV_ALG_UNSUPPORTED, "IKE", "KEY_EXCHANGE_METHOD %N not supported!", MF_VALUE),
     R(EV_ALG_UNSUPPORTED, "IKE", "key derivation failed", NOF),  /* ike_init, after one of those */
     /* ike_init (phase 1), quick_mode / child_create (phase 2), aggressive_mode */
     R(EV_KE_UNSUPPORTED, "IKE", "configured DH group %N not supported", MF_VALUE),
