@@ -3901,6 +3901,7 @@ static void on_line(void *user, const charon_line *l)
     case EV_SECRETS_REREAD:
         e->conf.any_psks = 0;
         e->conf.secrets_unreadable.text[0] = '\0';
+        e->conf.secrets_syntax = 0;
         return;
     case EV_DAEMON_STARTED:
         e->daemon_started_seq = e->line;
@@ -3912,10 +3913,14 @@ static void on_line(void *user, const charon_line *l)
             kept_line_set(&e->conf.udp_decap_failed, l, (uint32_t)e->line);
         return;
     case EV_SECRETS_UNREADABLE:
+    case EV_SECRETS_SYNTAX:
         /* the first (an include's failure follows its file's); a wildcard
          * include that matched no file fails to expand harmlessly */
-        if (!e->conf.secrets_unreadable.text[0] && !is_wildcard(ev->f[MF_VALUE]))
+        if (!e->conf.secrets_unreadable.text[0] &&
+            (ev->kind == EV_SECRETS_SYNTAX || !is_wildcard(ev->f[MF_VALUE]))) {
             kept_line_set(&e->conf.secrets_unreadable, l, (uint32_t)e->line);
+            e->conf.secrets_syntax = ev->kind == EV_SECRETS_SYNTAX;
+        }
         return;
     case EV_STROKE_ADD_CONN:
         load_errors_adding(&e->loads, l, ev->f[MF_NAME], (uint32_t)e->line);

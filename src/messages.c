@@ -76,6 +76,13 @@ static const msg_pattern TABLE[] = {
     R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
     R(EV_SECRETS_UNREADABLE, "CFG", "opening secrets file '%s' failed: %s", MF_VALUE, MF_TEXT),
     R(EV_SECRETS_UNREADABLE, "CFG", "expanding file expression '%s' failed", MF_VALUE),
+    /* stroke_cred.c: a syntax error in ipsec.secrets; charon stops reading
+     * the file there, so the secrets after it are not loaded */
+    R(EV_SECRETS_SYNTAX, "CFG", "line %d: missing ' : ' separator", MF_VALUE),
+    R(EV_SECRETS_SYNTAX, "CFG", "line %d: missing token", MF_VALUE),
+    R(EV_SECRETS_SYNTAX, "CFG", "line %d: malformed secret: %s", MF_VALUE, MF_TEXT),
+    R(EV_SECRETS_SYNTAX, "CFG", "line %d: empty filename", MF_VALUE),
+    R(EV_SECRETS_SYNTAX, "CFG", "line %d: token must be either %s", MF_VALUE, MF_TEXT),
     /* pem/sshkey builders (libstrongswan): the file of a key or certificate */
     R(EV_FILE_OPEN_FAILED, "LIB", "  opening '%s' failed: %s", MF_VALUE, MF_TEXT),
     /* socket_default_socket.c (5.0.1+), at start */
@@ -1256,7 +1263,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
-        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_UNIQUE_REFUSED), N(EV_EAP_CRYPTO_MISSING), N(EV_SIG_SCHEME_REFUSED), N(EV_TRANSPORT_REFUSED), N(EV_MODE_UNACCEPTABLE), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
+        N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_UNIQUE_REFUSED), N(EV_EAP_CRYPTO_MISSING), N(EV_SIG_SCHEME_REFUSED), N(EV_SECRETS_SYNTAX), N(EV_TRANSPORT_REFUSED), N(EV_MODE_UNACCEPTABLE), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),
         N(EV_CHILD_REKEY_FAILED), N(EV_IKE_REKEY_FAILED), N(EV_CHILD_CREATE_RETRY),
         N(EV_RECV_DELETE_IKE), N(EV_DELETING_IKE), N(EV_SEND_DELETE_IKE),
         N(EV_IKE_DELETED), N(EV_DESTROY_NO_NOTIFY), N(EV_CONN_RESULT), N(EV_CONN_UP),

@@ -207,6 +207,7 @@ typedef enum msg_kind {
     EV_UNIQUE_REFUSED,       /* canceling IKE_SA setup due to uniqueness policy */
     EV_EAP_CRYPTO_MISSING,   /* EAP-MS-CHAPv2 failed, no MD4 hasher available */
     EV_SIG_SCHEME_REFUSED,   /* %s signature scheme %N not acceptable */
+    EV_SECRETS_SYNTAX,       /* line %d: missing ' : ' separator (ipsec.secrets) */
     EV_TRANSPORT_REFUSED,    /* not using transport mode, not host-to-host */
     EV_MODE_UNACCEPTABLE,    /* %N mode requested by responder is unacceptable */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */

@@ -645,6 +645,7 @@ typedef struct conf_store {
      * the secrets were last read (text "" none): the reason a later "no
      * shared key found" has no key */
     kept_line secrets_unreadable;
+    int secrets_syntax;        /* ... and it is a syntax error, where charon stopped reading */
     /* charon's start: "enabling UDP decapsulation for %s on port %d
      * failed" (text "" none): the kernel has no IPsec support loaded, so
      * no SA can be installed either */

@@ -773,6 +773,7 @@ WHEN(eap_method_refused, in->eap_nak != 0)
 WHEN(eap_user_no_secret, in->eap_user && in->eap_no_key)
 WHEN(eap_user_rejected, in->eap_user != NULL)
 WHEN(psk_missing, in->psk_missing)
+WHEN(secrets_syntax, in->secrets_syntax)
 WHEN(secrets_unreadable, in->secrets_unreadable)
 WHEN(psk_ambiguous, in->any_psks > 1 && (in->cls == IDG_CLASS_PHASE1_PSK_MISMATCH || in->mm_unencrypted))
 WHEN(ike_auth_not_arrived, in->half_open && in->half_open_stage == 1)
@@ -904,6 +905,14 @@ static const advice ADVICE[] = {
      "the secrets files: one ': PSK' for %any, or '<peer address or id> : PSK \"...\"' per peer "
      "(NetworkManager L2TP leaves a /etc/ipsec.d/nm-l2tp-ipsec-*.secrets file per connection: "
      "remove the stale ones), then ipsec rereadsecrets."},
+    {IDG_CLASS_PHASE1_PSK_MISMATCH, secrets_syntax, NULL, "local",
+     "Fix the syntax error charon names in the secrets file (the line number is in its message), "
+     "then reread the secrets: charon skipped everything after it.",
+     "VPN > IPsec > Pre-Shared Keys and Edit Phase 1 > Pre-Shared Key: re-enter the keys, Save and "
+     "Apply Changes, which writes the secrets anew.",
+     "ipsec.secrets: one secret per line as '<id> <id> : PSK \"<key>\"' (the ' : ' with blanks "
+     "around it, the key quoted when it has blanks or '#'), then ipsec rereadsecrets; swanctl: the "
+     "secrets section of swanctl.conf and swanctl --load-creds."},
     {IDG_CLASS_PHASE1_PSK_MISMATCH, secrets_unreadable, NULL, "local",
      "Make the secrets file readable for charon: create it (an empty one will do for an include) "
      "or fix its path and permissions, with the peer's pre-shared key in it, then reread the "

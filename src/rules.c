@@ -721,6 +721,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.psk_missing = (n->facts & FACT(F1_NO_SHARED_KEY)) != 0;
         in.secrets_unreadable = in.psk_missing && n->secrets_unreadable &&
                                 rc->conf->secrets_unreadable.text[0]; /* (as the detail says) */
+        in.secrets_syntax = in.secrets_unreadable && rc->conf->secrets_syntax;
         /* the port this end sends to, when it initiates (a responder sees
          * the client's NAT mapping, not a setting) */
         in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
@@ -1704,11 +1705,16 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         } else if ((f & FACT(F1_NO_SHARED_KEY)) && n->secrets_unreadable &&
                    rc->conf->secrets_unreadable.text[0]) {
             v.confidence = 0.9;
-            v.title = "This end has no pre-shared key: its secrets file could not be read";
+            int syntax = rc->conf->secrets_syntax;
+            v.title = syntax ? "This end has no pre-shared key: its secrets file has a syntax error"
+                             : "This end has no pre-shared key: its secrets file could not be read";
             v.detail = arena_printf(&rc->a,
-                "This end has no pre-shared key for the identities '%s' - '%s' because charon could "
-                "not read its secrets (\"%s\"): the file, or a file it includes, does not exist or "
-                "cannot be read, so the key written in it was never loaded.",
+                syntax ? "This end has no pre-shared key for the identities '%s' - '%s' because charon "
+                         "stopped reading its secrets at a syntax error (\"%s\"): it skips the rest "
+                         "of that file, so the keys written after the error were never loaded."
+                       : "This end has no pre-shared key for the identities '%s' - '%s' because charon could "
+                         "not read its secrets (\"%s\"): the file, or a file it includes, does not exist or "
+                         "cannot be read, so the key written in it was never loaded.",
                 n->lookup_local_id.len ? n->lookup_local_id.p : "?",
                 n->lookup_remote_id.len ? n->lookup_remote_id.p : "?",
                 kept_line_msg(&rc->conf->secrets_unreadable));
