@@ -3119,11 +3119,8 @@ static void fold_alg_unsupported(const fold_in *in, negotiation *n, fold_result 
  * peer gets AUTHENTICATION_FAILED, which its log reads as a key mismatch. */
 static void fold_unique_refused(const fold_in *in, negotiation *n, fold_result *r)
 {
-    (void)in;
-    fact(n, F1_UNIQUE_REFUSED);
+    fold_failure(in, n, r);
     set_role(n, IDG_ROLE_RESPONDER);
-    r->terminal = 1;
-    r->phase = 1;
 }
 
 /* "not using transport mode, not host-to-host": transport was asked for
@@ -3582,7 +3579,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_KNL_ALG_UNSUPPORTED, fold_kernel_alg_unsupported),
     ON(EV_ALG_UNSUPPORTED, fold_alg_unsupported),
     ON(EV_KE_UNSUPPORTED, fold_alg_unsupported),
-    ON(EV_UNIQUE_REFUSED, fold_unique_refused),
+    ON_FACT(EV_UNIQUE_REFUSED, fold_unique_refused, F1_UNIQUE_REFUSED, 1),
     ON(EV_TRANSPORT_REFUSED, fold_transport_refused),
     ON(EV_MODE_UNACCEPTABLE, fold_mode_unacceptable),
     ON(EV_POLICY_CONFLICT, fold_kernel_failed),
