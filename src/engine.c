@@ -3772,13 +3772,16 @@ static int flat_start_at(const char *p, const char *end)
 }
 
 /* Whether the message table knows [p, p + n) with its trailing blanks
- * trimmed. */
+ * trimmed: MESSAGE_UNKNOWN, MESSAGE_KNOWN, or MESSAGE_COMPLETE when the
+ * row's format ends in literal text. */
 static int flat_piece_known(idg_engine *e, const char *p, size_t n)
 {
     while (n > 0 && p[n - 1] == ' ')
         n--;
     msg_event probe = MSG_EVENT_INIT;
-    return msg_classify(e->idx, NULL, p, n, &probe) != 0;
+    if (!msg_classify(e->idx, NULL, p, n, &probe))
+        return MESSAGE_UNKNOWN;
+    return msg_row_ends_in_literal(e->idx, probe.pat) ? MESSAGE_COMPLETE : MESSAGE_KNOWN;
 }
 
 /* Whether a path is a glob pattern (an include line's wildcard). */
@@ -3791,9 +3794,9 @@ static int is_wildcard(span path)
 }
 
 /* line_source's known_message_fn: the whole text is a message of the table. */
-static bool whole_message_known(void *user, const char *msg, size_t len)
+static int whole_message_known(void *user, const char *msg, size_t len)
 {
-    return flat_piece_known(user, msg, len) != 0;
+    return flat_piece_known(user, msg, len);
 }
 
 static int split_flattened(idg_engine *e, const charon_line *l)

@@ -581,9 +581,15 @@ static bool is_continuation(const line_source *ls, envelope_kind kind, const cha
     /* (asked last: a known message of its own is no tail, unless the held
      * line has no message at all: a mail client wrapped the whole message,
      * one long first word, past its "<conn|id>" prefix) */
-    return wraps && (ls->line[ls->held_slot].msg.n == 0 ||
-                     !(ls->known_message && l->msg.n &&
-                       ls->known_message(ls->known_user, l->msg.p, l->msg.n)));
+    if (!wraps)
+        return false;
+    const charon_line *held = &ls->line[ls->held_slot];
+    if (held->msg.n == 0)
+        return true;
+    if (!ls->known_message)
+        return true;
+    return !(l->msg.n && ls->known_message(ls->known_user, l->msg.p, l->msg.n) != MESSAGE_UNKNOWN) &&
+           ls->known_message(ls->known_user, held->msg.p, held->msg.n) != MESSAGE_COMPLETE;
 }
 
 /* Appends a wrapped line's tail to the held line (see wrap_append for where

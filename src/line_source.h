@@ -38,9 +38,13 @@ line_source *line_source_new(const idg_options *opts, idg_stats *stats,
 /* Whether a message text is one the caller's table knows: a line without
  * an envelope whose text is such a message is a line of its own, never
  * the wrapped tail of the long line before it ("unable to add SAD entry
- * ..." after a long OPNsense export line). Optional (NULL: every line
- * decides by length alone). */
-typedef bool (*known_message_fn)(void *user, const char *msg, size_t len);
+ * ..." after a long OPNsense export line); and a held line whose message
+ * is known and complete (its format ends in literal text) takes no tail
+ * ("received proposals inacceptable" before a cut "Dec 26"). Returns
+ * MESSAGE_UNKNOWN, MESSAGE_KNOWN or MESSAGE_COMPLETE. Optional (NULL:
+ * every line decides by length alone). */
+enum { MESSAGE_UNKNOWN = 0, MESSAGE_KNOWN = 1, MESSAGE_COMPLETE = 2 };
+typedef int (*known_message_fn)(void *user, const char *msg, size_t len);
 void line_source_set_known_message(line_source *ls, known_message_fn fn, void *user);
 
 /* 0, or -1 on allocation failure. */

@@ -1226,6 +1226,12 @@ int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
     return wild ? classify_wild(idx, wild, subsys, msg, n, s, t, &m, ev) : 0;
 }
 
+int msg_row_ends_in_literal(const msg_index *idx, const msg_pattern *p)
+{
+    size_t i = (size_t)(p - TABLE);
+    return i < sizeof TABLE / sizeof TABLE[0] && (idx->literal_only[i] || idx->slen[i] > 0);
+}
+
 const char *msg_kind_name(msg_kind k)
 {
     static const char *const names[] = {

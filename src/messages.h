@@ -374,6 +374,10 @@ const msg_pattern *msg_table(size_t *count);
 void msg_index_init(msg_index *idx);
 /* The index, generated at build time from the table (constant data). */
 const msg_index *msg_index_get(void);
+/* Whether a row's format ends in literal text ("... inacceptable",
+ * "... (%d bytes)"), so that a message it matched is complete: nothing of
+ * it can follow on a wrapped line. */
+int msg_row_ends_in_literal(const msg_index *idx, const msg_pattern *p);
 
 /* Classifies a message. Returns 1 and fills *ev on a match, 0 otherwise.
  * *ev must be zeroed before its first use and then only be written by

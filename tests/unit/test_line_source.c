@@ -742,11 +742,16 @@ END_TEST
 
 /* A bare line the caller's table knows is a message of its own, not the
  * wrapped tail of the long line before it; unknown text after the same
- * line still is a tail. */
-static bool knows_sad(void *user, const char *msg, size_t len)
+ * line still is a tail. The table here also knows one complete message
+ * (its format ends in literal text). */
+static int knows_sad(void *user, const char *msg, size_t len)
 {
+    static const char complete[] = "received proposals inacceptable";
     (void)user;
-    return len >= 23 && memcmp(msg, "unable to add SAD entry", 23) == 0;
+    if (len == sizeof complete - 1 && memcmp(msg, complete, len) == 0)
+        return MESSAGE_COMPLETE;
+    return len >= 23 && memcmp(msg, "unable to add SAD entry", 23) == 0 ? MESSAGE_KNOWN
+                                                                       : MESSAGE_UNKNOWN;
 }
 
 /* Feeds text through a line source whose caller knows the SAD message. */
@@ -777,6 +782,29 @@ START_TEST(test_known_message_not_a_tail)
         feed_knowing_sad(text, &st, &g);
         ck_assert_uint_eq(st.joined_lines, known ? 0 : 1);
         ck_assert_uint_eq(g.n_bare, known ? 1 : 0); /* delivered on its own */
+        got_free(&g);
+    }
+}
+END_TEST
+
+/* A held line whose message is complete takes no tail: a paste cut in the
+ * next line's timestamp ("Dec 26") stays a line of its own (skipped), and
+ * the known message is not spoilt by it. The same text after a message
+ * that is not complete is still its wrapped tail. */
+START_TEST(test_complete_message_takes_no_tail)
+{
+    const char *lines[] = {"Dec 26 06:12:16 localhost charon[8544]: 13[IKE] received proposals inacceptable\n"
+                           "Dec 26\n",
+                           "Dec 26 06:12:16 localhost charon[8544]: 13[IKE] received proposals of the peer were\n"
+                           "cut here\n"};
+    for (int k = 0; k < 2; k++) {
+        idg_stats st;
+        got g = {0};
+        feed_knowing_sad(lines[k], &st, &g);
+        ck_assert_uint_eq(st.joined_lines, k == 0 ? 0 : 1);
+        ck_assert_uint_ge(g.n, 1);
+        if (k == 0)
+            ck_assert_str_eq(g.v[0].msg, "received proposals inacceptable");
         got_free(&g);
     }
 }
@@ -1212,6 +1240,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(repair, test_elision_not_a_tail);
     tcase_add_test(repair, test_known_message_not_a_tail);
     tcase_add_test(repair, test_known_message_after_empty_head);
+    tcase_add_test(repair, test_complete_message_takes_no_tail);
     tcase_add_test(repair, test_time_alone_not_a_tail);
     tcase_add_test(repair, test_duplicates);
     tcase_add_test(repair, test_bare_lines);
