@@ -29,6 +29,18 @@ static inline bool ascii_is_alpha(char c)
 }
 
 /* Trims ascii_is_space bytes off both ends of [*s, *s + *len). */
+/* The value of a hex digit, or -1. */
+static inline int ascii_hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 static inline void ascii_trim(const char **s, size_t *len)
 {
     while (*len && ascii_is_space(**s)) {

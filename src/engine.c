@@ -3209,10 +3209,30 @@ static void fold_child_closing(const fold_in *in, negotiation *n, fold_result *r
     r->phase = 2;
 }
 
+/* "  remote id match: %d (%N: %#B)": the peer's identity type, and its
+ * bytes in hex ("67:6c:73"); a key ID of printable bytes is kept as text,
+ * which a paste that redacted the "looking for" line's identity still
+ * shows. */
 static void fold_remote_id_match(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->peer_id_type.len)
         set_span(&n->peer_id_type, in->f[MF_TYPE]);
+    span hex = in->f[MF_VALUE];
+    if (!n->peer_keyid_text.len && span_eq(in->f[MF_TYPE], "ID_KEY_ID") && hex.n >= 2 &&
+        hex.n < 3 * NEG_SMALL_CAP && (hex.n + 1) % 3 == 0) {
+        char text[NEG_SMALL_CAP];
+        size_t len = 0;
+        for (size_t i = 0; i + 1 < hex.n; i += 3) {
+            int hi = ascii_hex_value(hex.p[i]), lo = ascii_hex_value(hex.p[i + 1]);
+            if (hi < 0 || lo < 0 || (i + 2 < hex.n && hex.p[i + 2] != ':'))
+                return;
+            int c = hi << 4 | lo;
+            if (c < 0x21 || c > 0x7e)
+                return; /* a binary key ID: the hex is all there is */
+            text[len++] = (char)c;
+        }
+        set_span(&n->peer_keyid_text, (span){text, len});
+    }
     r->phase = 1;
 }
 

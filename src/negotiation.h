@@ -371,6 +371,7 @@ typedef struct negotiation {
     nstr alg_unsupported;      /* the algorithm this end's charon lacks ("not supported!"), or empty */
     nstr knl_alg_unsupported;  /* what the kernel lacks ("algorithm %N not supported by kernel!") */
     nstr key_for;              /* the identity "no private key found for '%Y'" names */
+    nstr peer_keyid_text;      /* the peer's ID_KEY_ID as text ("remote id match"), when printable */
     nstr sig_scheme_refused;   /* the peer's signature scheme or key this end's constraint refused */
     nstr p2_mode_peer;         /* the mode the responder chose ("TRANSPORT mode requested by ...") */
     uint8_t transport_refused; /* "not using transport mode, not host-to-host" was logged */

@@ -446,9 +446,13 @@ static void rec_identifier(arena *a, const rec_input *in, idg_diagnosis *d)
          * only a key ID */
         d->summary = arena_printf(a, "Set this end's Peer identifier to the key ID '%s' (the peer "
                                   "sends it as ID_KEY_ID, which no other identifier type matches), "
-                                  "or make the peer send the identifier this end expects.", po->peer);
-        d->pfsense = arena_printf(a, "%s > Peer identifier: KeyID tag, value %s.", P1_PATH, po->peer);
-        d->strongswan = arena_printf(a, "connections.%s.remote.id = keyid:%s", conn_or(in), po->peer);
+                                  "or make the peer send the identifier this end expects; a "
+                                  "remote-access server whose clients authenticate with EAP "
+                                  "accepts any identity instead.", po->peer);
+        d->pfsense = arena_printf(a, "%s > Peer identifier: KeyID tag, value %s (mobile clients: "
+                                  "Peer identifier Any).", P1_PATH, po->peer);
+        d->strongswan = arena_printf(a, "connections.%s.remote.id = keyid:%s (remote access with "
+                                     "EAP: remote.id = %%any, eap_id = %%any)", conn_or(in), po->peer);
     } else if (po && po->peer) {
         /* behind NAT the peer's identity is usually its private address;
          * a public one while this end reaches a private address means this

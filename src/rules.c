@@ -1174,6 +1174,9 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
     }
     if (f & FACT(F1_NO_PEER_CFG)) {
         const char *recv = S(&n->lookup_remote_id);
+        /* a key ID's own bytes ("remote id match") over a paste's redaction */
+        if (n->peer_keyid_text.len && !streq(recv, n->peer_keyid_text.p))
+            recv = n->peer_keyid_text.p;
         const char *auth = S(&n->auth_mode_class);
         const char *conf_class = cc ? S(&cc->remote_class) : NULL;
         if (recv && conf_remote && streq(recv, conf_remote) && auth && conf_class &&
