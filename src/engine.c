@@ -1408,6 +1408,10 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     if (s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE || s.x == EX_IKE_SA_INIT) {
         if (s.msgid == 0 && !n->ike_established)
             set_role(n, we_init ? IDG_ROLE_INITIATOR : IDG_ROLE_RESPONDER);
+        /* the IKE_SA_INIT answer says whether IKE fragmentation was
+         * negotiated (charon adds N(FRAG_SUP) only when both ends have it) */
+        if (s.x == EX_IKE_SA_INIT && !s.request && span_has(s.payloads, " KE "))
+            n->frag_sup = span_has(s.payloads, "N(FRAG_SUP)") ? 1 : 2;
         /* the peer's answer to the retry after an INVALID_KE_PAYLOAD
          * carries its key exchange: it took the group it asked for */
         if (s.x == EX_IKE_SA_INIT && we_init && !generating && (n->facts & FACT(F1_INVALID_KE)) &&

@@ -1049,6 +1049,17 @@ static void own_proposal_offending(rules_ctx *rc, negotiation *n, int phase)
 
 /* ---- phase 1 ------------------------------------------------------------------------------------ */
 
+/* A sentence for an IKE_AUTH lost on the way, when the IKE_SA_INIT answer
+ * shows that IKE fragmentation was not negotiated. */
+static const char *frag_not_negotiated(const negotiation *n)
+{
+    return n->frag_sup == 2
+        ? " IKE fragmentation was not negotiated (the IKE_SA_INIT answer has no N(FRAG_SUP): one end "
+          "has it off, or the client does not offer it), so a large IKE_AUTH travels as IP "
+          "fragments, which NAT routers and firewalls often drop."
+        : "";
+}
+
 /* This end's role; when the log does not show how the SA started, the
  * kind of evidence tells: the responder rejects and logs why, the
  * initiator receives the notify. */
@@ -2076,9 +2087,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "(message ID %lld%s): this end sent it with %s, %s. UDP 4500 "
                 "is blocked on the path (IKE moves to port 4500 after IKE_SA_INIT), or the large %s "
                 "message is fragmented and the fragments are dropped (check the MTU and enable IKE "
-                "fragmentation on both ends), or the peer silently drops it.", peer_desc(n), x,
+                "fragmentation on both ends), or the peer silently drops it.%s", peer_desc(n), x,
                 (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
-                sent, gave, x);
+                sent, gave, x, frag_not_negotiated(n));
         } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT) {
             /* messages 1-4 (SA, KE) were answered, the encrypted 5th not */
             int nat = n->remote_port == 4500;
@@ -2187,10 +2198,10 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "The peer %s started an IKE_SA and this end answered its IKE_SA_INIT, but the peer's "
                 "IKE_AUTH request never arrived%s. It is lost on the way (UDP 4500 blocked%s after NAT "
                 "detection, or its fragments dropped: a certificate makes IKE_AUTH large), or the "
-                "peer gave up on this end's answer (its log tells why).", peer_desc(n),
+                "peer gave up on this end's answer (its log tells why).%s", peer_desc(n),
                 waited ? arena_printf(&rc->a, " in the %lld s the log runs on", waited)
                        : ", and this end deleted the half-open SA after the timeout",
-                waited ? "" : " or not forwarded");
+                waited ? "" : " or not forwarded", frag_not_negotiated(n));
         } else
             v.detail = arena_printf(&rc->a,
                 "The peer %s started an IKE_SA but never completed it; this end deleted the half-open SA "
