@@ -290,8 +290,12 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
     }
     if (o && o->local) {
         const char *lg = rec_gui_values(a, o->local);
-        d->summary = arena_printf(a, "The peer rejected this end's %s: compare with the peer's settings "
-                                  "(its log names the difference).", what);
+        d->summary = in->rejected_here
+            ? arena_printf(a, "This end rejected the peer's %s, which the log does not list: compare "
+                           "this end's with the peer's settings (a client's built-in defaults, e.g. "
+                           "Windows', may need a proposal of their own here).", what)
+            : arena_printf(a, "The peer rejected this end's %s: compare with the peer's settings "
+                           "(its log names the difference).", what);
         d->change_side = "either";
         d->pfsense = arena_printf(a, "%s > %s: this end offers %s; make the peer's settings match, or "
                                   "change this end to what the peer uses.", path, gui_field, lg ? lg : o->local);

@@ -63,7 +63,8 @@ typedef struct rec_input {
     int unique_keep;            /* authentication failure: this end's uniqueness policy refused it */
     const char *sig_scheme;     /* authentication failure: the peer's signature scheme refused here */
     int eap_crypto_missing;
-    int secrets_syntax;         /* PSK missing: the secrets file has a syntax error (secrets_unreadable too) */     /* EAP failure: MS-CHAPv2 lacks MD4/DES/SHA-1 in this charon */
+    int secrets_syntax;
+    int rejected_here;          /* proposal mismatch: this end rejected the peer's (responder) */         /* PSK missing: the secrets file has a syntax error (secrets_unreadable too) */     /* EAP failure: MS-CHAPv2 lacks MD4/DES/SHA-1 in this charon */
     const char *p2_mode_peer;   /* phase 2 proposal mismatch: the mode the responder chose */
     int transport_refused;      /* ... transport, refused here: the selectors are not host-to-host */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */

@@ -740,6 +740,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.unique_keep = v->unique_keep;
+        in.rejected_here = (n->facts & FACT(v->phase == 2 ? F2_PROPOSAL_REJECT : F1_PROPOSAL_REJECT)) != 0;
         in.eap_crypto_missing = v->eap_crypto_missing;
         in.sig_scheme = v->sig_scheme;
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
@@ -1575,6 +1576,8 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                       : n->p1_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p1_received.len ? n->p1_received.p : "(not logged)",
             n->p1_configured.len ? n->p1_configured.p : "(not logged)", lists_agree_text(rc));
+        if (!rc->n_off && !n->p1_received.len)
+            own_proposal_offending(rc, n, 1); /* at least this end's values */
     } else if (f & FACT(F1_KE_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
         add_off(rc, "phase1.dh_group", S(&n->ke_offered), S(&n->ke_requested));
@@ -2654,6 +2657,8 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                       : n->p2_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p2_received.len ? n->p2_received.p : "(not logged)",
             n->p2_configured.len ? n->p2_configured.p : "(not logged)", lists_agree_text(rc));
+        if (!rc->n_off && !n->p2_received.len)
+            own_proposal_offending(rc, n, 2); /* at least this end's values */
     } else if (f & FACT(F2_NO_ACCEPTABLE_TS)) {
         const char *cl, *cr;
         p2_conf_ts(rc, n, &cl, &cr);
