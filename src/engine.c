@@ -1581,6 +1581,16 @@ static void conclude_unfinished(const idg_engine *e, negotiation *n)
         n->half_open_waited_ms = e->last_ts - n->last_send_ts;
         return;
     }
+    /* the peer keeps sending its first request although this end answers
+     * each one ("received retransmit of request with ID 0, retransmitting
+     * response"), and the paste ends there: the answers do not reach it */
+    if (n->ike_role == IDG_ROLE_RESPONDER && !n->ike_established && n->peer_retransmits >= 2 &&
+        !n->last_gen_request && (n->main_exch == EX_IKE_SA_INIT || n->main_exch == EX_ID_PROT ||
+                                 n->main_exch == EX_AGGRESSIVE)) {
+        fact(n, F1_HALF_OPEN);
+        n->half_open_cut = 1;
+        return;
+    }
     /* a paste cut while charon retransmits its phase 1 request: two
      * retransmits unanswered is what a reader concludes from; one, when
      * the peer answered the messages before it (IKE_AUTH after IKE_SA_INIT,

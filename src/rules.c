@@ -2178,15 +2178,17 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         as_warning(&v, 0.4);
         /* where the peer stopped */
         int auth_answered = n->last_gen_x == EX_IKE_AUTH && !n->last_gen_request;
-        int no_auth = n->ike_version == 2 && n->main_exch == EX_IKE_SA_INIT;
+        int no_auth = n->main_exch == EX_IKE_SA_INIT || n->half_open_cut;
         v.half_open_stage = auth_answered ? 2 : no_auth && n->peer_retransmits ? 3 : no_auth ? 1 : 0;
         if (!n->half_open_waited_ms && v.half_open_stage == 3)
             v.detail = arena_printf(&rc->a,
-                "The peer %s sent its IKE_SA_INIT again and again (%u retransmit%s) although this "
-                "end answered each one, then this end deleted the half-open SA: this end's answers "
-                "do not reach the peer (a firewall or NAT on the way back, asymmetric routing, or "
-                "an answer too large for the path).", peer_desc(n), (unsigned)n->peer_retransmits,
-                n->peer_retransmits == 1 ? "" : "s");
+                "The peer %s sent its %s again and again (%u retransmit%s) although this end answered "
+                "each one, %s: this end's answers do not reach the peer (a firewall or NAT on the way "
+                "back, asymmetric routing, or an answer too large for the path).", peer_desc(n),
+                n->main_exch == EX_IKE_SA_INIT ? "IKE_SA_INIT" : "first request",
+                (unsigned)n->peer_retransmits, n->peer_retransmits == 1 ? "" : "s",
+                n->half_open_cut ? "and the log ends before this end gives up"
+                                 : "then this end deleted the half-open SA");
         else if (!n->half_open_waited_ms && v.half_open_stage == 2)
             v.detail = arena_printf(&rc->a,
                 "The peer %s went silent after this end's IKE_AUTH answer, and this end deleted the "
