@@ -103,18 +103,62 @@ static bool span_equals(span s, const char *lit, size_t n)
 static const uint16_t leap_days_before[12] = {
     0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335};
 
-static const char month_names[12][3] = {
-    {'J', 'a', 'n'}, {'F', 'e', 'b'}, {'M', 'a', 'r'}, {'A', 'p', 'r'},
-    {'M', 'a', 'y'}, {'J', 'u', 'n'}, {'J', 'u', 'l'}, {'A', 'u', 'g'},
-    {'S', 'e', 'p'}, {'O', 'c', 't'}, {'N', 'o', 'v'}, {'D', 'e', 'c'}};
+/* Month abbreviations as strftime's %b writes them: charon's own file
+ * logger and syslog use the C locale's, but journald and GUI exports use
+ * the host's, so a German, Spanish or Russian journal reads "Mär 02",
+ * "mar 05", "сен 24". One row per language, January first; compared
+ * ignoring ASCII case. */
+static const char *const month_names[][12] = {
+    {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"},        /* en */
+    {"jan", "feb", "mär", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "dez"},        /* de */
+    {"ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov", "dic"},       /* es */
+    {"janv.", "févr.", "mars", "avril", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+     "déc."},                                                                                    /* fr */
+    {"gen", "feb", "mar", "apr", "mag", "giu", "lug", "ago", "set", "ott", "nov", "dic"},        /* it */
+    {"jan", "fev", "mar", "abr", "mai", "jun", "jul", "ago", "set", "out", "nov", "dez"},        /* pt */
+    {"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},        /* nl */
+    {"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},        /* sv, da */
+    {"sty", "lut", "mar", "kwi", "maj", "cze", "lip", "sie", "wrz", "paź", "lis", "gru"},        /* pl */
+    {"led", "úno", "bře", "dub", "kvě", "čvn", "čvc", "srp", "zář", "říj", "lis", "pro"},        /* cs */
+    {"oca", "şub", "mar", "nis", "may", "haz", "tem", "ağu", "eyl", "eki", "kas", "ara"},        /* tr */
+    {"sau", "vas", "kov", "bal", "geg", "bir", "lie", "rgp", "rgs", "spa", "lap", "grd"},        /* lt */
+    {"янв", "фев", "мар", "апр", "мая", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"},        /* ru */
+    {"янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сент", "окт", "нояб", "дек"},      /* ru, other forms */
+    {"січ", "лют", "бер", "кві", "тра", "чер", "лип", "сер", "вер", "жов", "лис", "гру"},        /* uk */
+};
 
-static int month_index(const char *p)
+/* The month of the abbreviation at [p, p + n), or -1. */
+static int month_of(const char *p, size_t n)
 {
-    for (int i = 0; i < 12; i++)
-        if (p[0] == month_names[i][0] && p[1] == month_names[i][1] &&
-            p[2] == month_names[i][2])
-            return i;
+    char low[16];
+    if (n == 0 || n >= sizeof low)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] - 'A' + 'a' : p[i]);
+    for (size_t l = 0; l < sizeof month_names / sizeof month_names[0]; l++)
+        for (int m = 0; m < 12; m++)
+            if (strlen(month_names[l][m]) == n && memcmp(month_names[l][m], low, n) == 0)
+                return m;
     return -1;
+}
+
+/* The month abbreviation that starts at p, ending at a space: its month,
+ * *len its length; -1 if it is none. */
+static int month_index(const char *p, const char *end, size_t *len)
+{
+    size_t n = 0;
+    while (p + n < end && n < 12 && p[n] != ' ')
+        n++;
+    *len = n;
+    if (p + n >= end)
+        return -1;
+    if (n == 3) { /* the C locale's, the usual case: capitalised, no table walk */
+        static const char c_names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+        for (int m = 0; m < 12; m++)
+            if (memcmp(p, c_names + 3 * m, 3) == 0)
+                return m;
+    }
+    return month_of(p, n);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (era arithmetic:
@@ -172,12 +216,13 @@ static char *parse_bsd_stamp(char *p, const char *end, int64_t *ts)
     int year = parse_year(p, end, false);
     if (year >= 0)
         p += 5;
-    if (end - p < 14 || p[3] != ' ')
+    size_t mlen;
+    if (end - p < 14)
         return NULL;
-    int mon = month_index(p);
+    int mon = month_index(p, end, &mlen);
     if (mon < 0)
         return NULL;
-    p = skip_spaces(p + 3, end);
+    p = skip_spaces(p + mlen, end);
     int day = 0, digits = 0;
     for (; p < end && ascii_is_digit(*p) && digits < 2; p++, digits++)
         day = day * 10 + (*p - '0');

@@ -294,6 +294,22 @@ static const envelope_case cases[] = {
     {"the same template with an SA context",
      "Nov 13 14:35:05 BOX info  charon  [ 1679]: IKE 08     : <c1|3> sending DPD request",
      "Nov 13 14:35:05", ANY_TS, "BOX", "charon", 8, "IKE", -1, "c1", 3, "sending DPD request"},
+    /* journald and GUI exports write the month in the host's language */
+    {"a German journal's month",
+     "M\xC3\xA4r 02 09:41:07 edge charon-systemd[1204]: 09[KNL] received netlink error",
+     "M\xC3\xA4r 02 09:41:07", ANY_TS, "edge", "charon-systemd", 9, "KNL", -1, "", -1,
+     "received netlink error"},
+    {"a Spanish journal's month, lower case",
+     "mar 05 17:20:06 archlinux charon[30672]: 12[CFG] received stroke: add connection 'x'",
+     "mar 05 17:20:06", ANY_TS, "archlinux", "charon", 12, "CFG", -1, "", -1,
+     "received stroke: add connection 'x'"},
+    {"a French journal's month, with its period",
+     "f\xC3\xA9vr. 11 08:02:47 gw charon: 07[IKE] sending DPD request",
+     "f\xC3\xA9vr. 11 08:02:47", ANY_TS, "gw", "charon", 7, "IKE", -1, "", -1, "sending DPD request"},
+    {"a Russian journal's month",
+     "\xD1\x81\xD0\xB5\xD0\xBD 24 07:55:03 deathboard charon-nm[61362]: 06[LIB] x",
+     "\xD1\x81\xD0\xB5\xD0\xBD 24 07:55:03", ANY_TS, "deathboard", "charon-nm", 6, "LIB", -1, "",
+     -1, "x"},
     {"a message that only ends with a mark keeps it",
      "09[CFG] selected ESP_* proposals: AES_*", "", -1, "", "", 9, "CFG", -1, "", -1,
      "selected ESP_* proposals: AES_*"},
@@ -708,7 +724,8 @@ static const struct {
     {"May 29 10:31:37 laptop NetworkManager[975]: parsed TRANSACTION request 25 [ HASH CPRQ(X_TYPE X_USER X_PWD) ]",
      "parsed TRANSACTION request 25 [ HASH CPRQ(X_TYPE X_USER X_PWD) ]", "May 29 10:31:37", "NetworkManager"},
     {"\xD1\x82\xD1\x80\xD0\xB0 29 10:31:37 laptop NetworkManager[975]: generating QUICK_MODE request 5 [ HASH SA No ID ID ]",
-     "generating QUICK_MODE request 5 [ HASH SA No ID ID ]", "", "NetworkManager"},
+     "generating QUICK_MODE request 5 [ HASH SA No ID ID ]", "\xD1\x82\xD1\x80\xD0\xB0 29 10:31:37",
+     "NetworkManager"},
 };
 
 START_TEST(test_enveloped_bare)
