@@ -1572,6 +1572,21 @@ static void conclude_unfinished(const idg_engine *e, negotiation *n)
         fact(n, F1_EAP_FAILED);
         return;
     }
+    /* an IKEv2 initiator that verified the peer's AUTH, the paste ending
+     * before "IKE_SA ... established": up (a DH group retry the peer
+     * accepted is no failure of it) */
+    uint64_t failed = n->facts & (F1_MASK | F2_MASK) & ~(n->ke_retry_accepted ? FACT(F1_INVALID_KE) : 0);
+    if (!failed && n->ike_version == 2 && n->ike_role == IDG_ROLE_INITIATOR && !n->ike_established &&
+        n->peer_auth_ok_line && n->main_exch == EX_IKE_AUTH) {
+        n->ike_established = 1;
+        n->ike_inferred = 3;
+        n->tunnel_dirty = 1;
+        n->established_line = n->peer_auth_ok_line;
+        n->established_ts = n->peer_auth_ok_ts;
+        n->ike_est_seq = (uint32_t)n->peer_auth_ok_line;
+        if (!n->payload_notify)
+            return; /* (an error notify in that answer is the CHILD_SA's: below) */
+    }
     if (n->facts & (F1_MASK | F2_MASK))
         return;
     if (n->ike_version == 2 && n->ike_role == IDG_ROLE_RESPONDER && !n->ike_established &&
@@ -2049,6 +2064,10 @@ static void fold_auth_myself_ok(const fold_in *in, negotiation *n, fold_result *
 static void fold_auth_peer_ok(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_span(&n->remote_id, in->f[MF_RID]);
+    /* an IKEv2 initiator verifies the peer's AUTH last: the IKE_SA is up
+     * from here (conclude_unfinished infers it if the paste ends first) */
+    n->peer_auth_ok_line = in->e->line;
+    n->peer_auth_ok_ts = in->l->ts;
     r->phase = 1;
 }
 

@@ -2827,7 +2827,13 @@ static void p1_success(rules_ctx *rc, negotiation *n)
                                 n->remote_id.len ? n->remote_id.p : "", n->remote_id.len ? "'" : "");
     if (n->ike_inferred)
         v.ev_phase = 0; /* the line it is inferred from is a phase 2 one */
-    if (n->ike_inferred == 2) {
+    if (n->ike_inferred == 3) {
+        v.confidence = 0.85;
+        v.detail = arena_printf(&rc->a, "%s SA%s%s authenticated: this end verified the peer's AUTH in "
+                                "the IKE_AUTH answer; the log ends before the line saying it was "
+                                "established.", version_name(n->ike_version), n->conn.len ? " " : "",
+                                n->conn.len ? n->conn.p : "");
+    } else if (n->ike_inferred == 2) {
         v.confidence = 0.9;
         v.detail = arena_printf(&rc->a, "%s SA%s%s was up: a %s ran on it; the line saying it was "
                                 "established is not in this log.", version_name(n->ike_version),
