@@ -339,12 +339,12 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
                  "mirror the peer's Remote Network and Local Network. ",
                  lo && lo->local ? lo->local : "as configured", ro && ro->local ? ro->local : "as configured");
         snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
-                 "remote_ts / local_ts; ", conn_or(in), child);
+                 "remote_ts / local_ts, protocol and port included (10.1.0.5[tcp]); ", conn_or(in), child);
     } else if (pl == 0) {
         snprintf(pf, sizeof pf, "Local Network and Remote Network must mirror the peer's Remote Network "
                  "and Local Network. ");
         snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
-                 "remote_ts / local_ts; ", conn_or(in), child);
+                 "remote_ts / local_ts, protocol and port included (10.1.0.5[tcp]); ", conn_or(in), child);
     }
     d->summary = "Make the phase 2 networks mirror each other: this end's Local Network is the peer's "
                  "Remote Network and vice versa.";

@@ -2688,12 +2688,16 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         v.detail = (cl || cr)
             ? arena_printf(&rc->a,
                 "The peer %s rejected this end's traffic selectors %s === %s (%s): its phase 2 has "
-                "other local/remote networks. The peer's log shows what it expects.",
+                "other local/remote networks, or limits them to a protocol or port (a Windows "
+                "policy for TCP only, an L2TP policy for UDP 1701). The peer's log shows what it "
+                "expects.",
                 peer_desc(n), cl ? cl : "(not logged)", cr ? cr : "(not logged)",
                 n->notify.len ? n->notify.p : "TS error")
             : arena_printf(&rc->a,
                 "The peer %s rejected this end's traffic selectors (%s): its phase 2 has other "
-                "local/remote networks than this end's. The peer's log shows what it expects.",
+                "local/remote networks than this end's, or limits them to a protocol or port (a "
+                "Windows policy for TCP only, an L2TP policy for UDP 1701). The peer's log shows "
+                "what it expects.",
                 peer_desc(n), n->notify.len ? n->notify.p : "TS error");
     } else if (f & FACT(F2_NOTIFY_NO_PROP)) {
         if (n->ike_version == 1 && !n->p2_we_initiated && n->p2_selected_ok) {
