@@ -2771,6 +2771,13 @@ static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result 
         n->conn_load_stroke = 1;
         for (int i = 0; i < le->n_lines; i++)
             neg_add_kept_evidence(n, &le->lines[i], 3, 1);
+    } else if (!le) {
+        /* handed to charon, but never "added configuration": refused */
+        const kept_line *add = load_errors_unconfirmed(&in->e->loads, in->f[MF_NAME]);
+        if (add) {
+            n->conn_add_unconfirmed = 1;
+            neg_add_kept_evidence(n, add, 3, 1);
+        }
     }
     r->phase = 1;
     r->terminal = 1;
@@ -3977,6 +3984,9 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_STROKE_ADD_CONN:
         load_errors_adding(&e->loads, l, ev->f[MF_NAME], (uint32_t)e->line);
+        return;
+    case EV_STROKE_ADDED:
+        load_errors_added(&e->loads, ev->f[MF_NAME]);
         return;
     case EV_PROPOSAL_PARSE_ERROR:
         load_errors_reason(&e->loads, l, (uint32_t)e->line);

@@ -46,6 +46,7 @@ static int adding_on(const load_errors *le, const charon_line *l, uint32_t seq)
 void load_errors_adding(load_errors *le, const charon_line *l, span name, uint32_t seq)
 {
     memset(&le->adding, 0, sizeof le->adding);
+    le->adding_confirmed = 0;
     cstr_copy(le->adding.conn, sizeof le->adding.conn, name, 1);
     le->adding_thread = l->thread;
     le->adding_seq = seq;
@@ -85,6 +86,24 @@ void load_errors_skipped(load_errors *le, const charon_line *l, span proposal, u
     cstr_copy(e->proposal, sizeof e->proposal, proposal, 1);
     keep_line(e, l, seq);
     le->adding.conn[0] = '\0'; /* one refusal per adding */
+}
+
+static int adding_is(const load_errors *le, span name)
+{
+    const char *c = le->adding.conn;
+    return c[0] && strlen(c) == name.n && memcmp(c, name.p, name.n) == 0;
+}
+
+void load_errors_added(load_errors *le, span name)
+{
+    if (adding_is(le, name))
+        le->adding_confirmed = 1;
+}
+
+const kept_line *load_errors_unconfirmed(const load_errors *le, span name)
+{
+    return adding_is(le, name) && !le->adding_confirmed && le->adding.n_lines > 0
+               ? &le->adding.lines[0] : NULL;
 }
 
 const load_error *load_errors_find(const load_errors *le, span name)

@@ -47,6 +47,7 @@ typedef struct load_errors {
     load_error *refused;     /* LOAD_ERRORS_MAX slots, allocated at the first */
     int n_refused, next;     /* used slots; the one to overwrite when full */
     load_error adding;       /* the connection being added (conn[0] == 0: none) */
+    int adding_confirmed;    /* ... and stroke said "added configuration" for it */
     int adding_thread;
     uint64_t adding_seq;
 } load_errors;
@@ -66,5 +67,11 @@ void load_errors_skipped(load_errors *le, const charon_line *l, span proposal, u
 
 /* The refusal of connection name, or NULL. */
 const load_error *load_errors_find(const load_errors *le, span name);
+/* "added configuration 'name'": stroke kept the connection being added. */
+void load_errors_added(load_errors *le, span name);
+/* The last "add connection" line of a connection stroke received but did
+ * not confirm with "added configuration" (its definition was refused
+ * without a reason at this log level), or NULL. */
+const kept_line *load_errors_unconfirmed(const load_errors *le, span name);
 
 #endif

@@ -208,6 +208,7 @@ typedef enum msg_kind {
     EV_EAP_CRYPTO_MISSING,   /* EAP-MS-CHAPv2 failed, no MD4 hasher available */
     EV_SIG_SCHEME_REFUSED,   /* %s signature scheme %N not acceptable */
     EV_SECRETS_SYNTAX,       /* line %d: missing ' : ' separator (ipsec.secrets) */
+    EV_STROKE_ADDED,         /* added configuration '%s' (stroke kept the connection) */
     EV_TRANSPORT_REFUSED,    /* not using transport mode, not host-to-host */
     EV_MODE_UNACCEPTABLE,    /* %N mode requested by responder is unacceptable */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */

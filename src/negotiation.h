@@ -379,6 +379,7 @@ typedef struct negotiation {
     uint8_t ke_retry_accepted;
     uint8_t frag_sup;
     uint8_t half_open_cut;
+    uint8_t conn_add_unconfirmed; /* "no config named": stroke received its add, never added it */
     uint64_t peer_auth_ok_line;  /* the engine line of "authentication of '%Y' with %N successful" */
     int64_t peer_auth_ok_ts;     /* F1_HALF_OPEN from the peer's retransmits, the log cut before the timeout */          /* IKEv2 fragmentation: 1 negotiated, 2 not (IKE_SA_INIT answer), 0 unknown */ /* the peer answered the retry with its KE (IKE_SA_INIT done) */
     uint32_t ke_seq;           /* when the INVALID_KE was read (neg_evidence.seq): a retry's

@@ -2023,6 +2023,17 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             n->conn_load_error.p, cred ? "; before that, " : "", cred ? cred : "");
         if (cred)
             n->cred_warned = 2; /* said here */
+    } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->conn_add_unconfirmed) {
+        v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
+        v.confidence = 0.9;
+        v.role = IDG_ROLE_INITIATOR;
+        v.detail = arena_printf(&rc->a,
+            "charon received the connection '%s' (\"received stroke: add connection\") but never "
+            "added it (no \"added configuration\" followed), so starting it found no config of that "
+            "name: charon refused the definition it was given, without a reason at this log level. "
+            "The program that wrote it (ipsec.conf, or a NetworkManager plugin or GUI that generates "
+            "it) produced a connection this strongSwan does not accept; its reason shows with the "
+            "CFG log level raised. Nothing was sent to the peer.", n->conn.len ? n->conn.p : "?");
     } else if (f & FACT(F1_CONFIG_NOT_LOADED)) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
         v.confidence = 0.9;
