@@ -2469,6 +2469,9 @@ static void fold_sig_scheme_refused(const fold_in *in, negotiation *n, fold_resu
 {
     fold_peer_cfg_unacceptable(in, n, r);
     if (!n->sig_scheme_refused.len) {
+        /* auth_cfg: "IKE" for the AUTH payload's signature, "X.509" for the
+         * certificate chain's */
+        n->sig_scheme_x509 = span_eq(in->f[MF_TYPE], "X.509");
         span v = in->f[MF_VALUE];
         if (in->f[MF_TEXT].n) { /* "%s-%d": the key type and its size */
             char buf[64];

@@ -373,6 +373,7 @@ typedef struct negotiation {
     nstr key_for;              /* the identity "no private key found for '%Y'" names */
     nstr peer_keyid_text;      /* the peer's ID_KEY_ID as text ("remote id match"), when printable */
     nstr sig_scheme_refused;   /* the peer's signature scheme or key this end's constraint refused */
+    uint8_t sig_scheme_x509;   /* ... of its certificate chain (X.509), not of its AUTH payload */
     nstr p2_mode_peer;         /* the mode the responder chose ("TRANSPORT mode requested by ...") */
     uint8_t transport_refused; /* "not using transport mode, not host-to-host" was logged */
     int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */

@@ -1503,8 +1503,8 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         add_off(rc, "phase1.unique_ids", "keep", NULL);
         v.detail = arena_printf(&rc->a,
             "The peer %s authenticated, but this end refused its IKE_SA because of its uniqueness "
-            "policy: an IKE_SA with the same identities is already up, and the policy 'keep' keeps "
-            "the old one. The peer gets AUTHENTICATION_FAILED, which looks like a wrong key on its "
+            "policy: an IKE_SA with the same identities is already up from another address, and "
+            "the policy 'keep' keeps the old one. The peer gets AUTHENTICATION_FAILED, which looks like a wrong key on its "
             "side. A client that reconnects while its old SA still exists, or two clients sharing "
             "one identity or certificate, are refused this way.", peer_desc(n));
     } else if (f & FACT(F1_AGGR_PSK_DISABLED)) {
@@ -1859,10 +1859,12 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         add_off(rc, "phase1.signature_scheme", NULL, n->sig_scheme_refused.p);
         v.sig_scheme = n->sig_scheme_refused.p;
         v.detail = arena_printf(&rc->a,
-            "The peer's signature verified, but it used %s, which this end's connection does not "
+            "The peer's signature verified, but %s %s, which this end's connection does not "
             "accept (\"%s\"): its authentication constraint for the peer names other signature "
-            "schemes or stronger keys (remote.auth = pubkey-sha256, ike:rsa/pss-sha384 and the like), "
+            "schemes or stronger keys (remote.auth = pubkey-sha512, ike:rsa/pss-sha384 and the like), "
             "so the connection was refused.",
+            n->sig_scheme_x509 ? "its certificate (or one of its chain) is signed with"
+                               : "it signed IKE_AUTH with",
             n->sig_scheme_refused.p, n->peer_cfg_unacceptable.p);
     } else if (f & FACT(F1_PEER_CFG_UNACCEPTABLE)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;

@@ -869,6 +869,25 @@ SCENARIOS = [
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
     {
+        "name": "cert-signature-scheme-refused", "versions": (2,), "phase": 1,
+        "class": "phase1_authentication_failure",
+        "description": "certificate authentication; the responder accepts only SHA-512 "
+        "signatures from the initiator (remote.auth = pubkey-sha512), which signs with SHA-256",
+        "certs": certs(),
+        "i": dict(CERT_AUTH["i"]),
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "pubkey-sha512"}},
+        "misconfigured": {"setting": "phase1.signature_scheme",
+                          "initiator": "signs with SHA-256", "responder": "requires SHA-512"},
+        "log_expect": {"responder": [r"signature scheme .* not acceptable"]},
+        "expect": {"responder": failed("phase1_authentication_failure",
+                                       offending=("phase1.signature_scheme", [None],
+                                                  ["ECDSA_WITH_SHA256_DER"]),
+                                       title_contains=["signature scheme"]),
+                   "initiator": failed("phase1_authentication_failure",
+                                       "phase1_certificate_failure")},
+    },
+    {
         "name": "eap-md5-failure", "versions": (2,), "phase": 1, "class": "phase1_eap_failure",
         "description": "EAP-MD5 client (initiator, user alice) with a wrong password; the "
         "responder authenticates with the PSK",
