@@ -935,21 +935,13 @@ static envelope_kind form_columns(char *p, char *end, parser *ps)
 
 /* ---- charon 6 JSON filelog --------------------------------------------- */
 
-static int hex_value(char c)
-{
-    if (ascii_is_digit(c))
-        return c - '0';
-    c = (char)(c | 0x20);
-    return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
-}
-
 static long hex4(const char *p, const char *end)
 {
     if (end - p < 4)
         return -1;
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hex_value(p[i]);
+        int h = ascii_hex_value(p[i]);
         if (h < 0)
             return -1;
         v = v * 16 + h;

@@ -21,6 +21,7 @@
  * check then answers it, so a tree from here needs no depth pre-scan.
  */
 #include "server/jsonfast.h"
+#include "ascii.h"
 #include "swar.h"
 
 #include <errno.h>
@@ -164,24 +165,13 @@ static void skip_ws(jf *j)
         j->p++;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The 4 hex digits at p, or -1. */
 static int32_t hex4(const char *p)
 {
     int32_t v = 0;
 
     for (int i = 0; i < 4; i++) {
-        int h = hexval(p[i]);
+        int h = ascii_hex_value(p[i]);
         if (h < 0)
             return -1;
         v = v << 4 | h;
