@@ -2591,6 +2591,18 @@ static void fold_eap_crypto_missing(const fold_in *in, negotiation *n, fold_resu
     set_span(&n->eap_detail, in->l->msg);
 }
 
+/* The EAP server has no plugin for the method its connection names
+ * ("loading EAP_RADIUS method failed"): every client fails alike. */
+static void fold_eap_method_unloadable(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_user_auth_failed(in, n, r);
+    n->eap_method_unloadable = 1;
+    set_span(&n->eap_detail, in->l->msg);
+    if (!n->eap_method.len)
+        set_span(&n->eap_method, in->f[MF_TYPE]);
+    set_role(n, IDG_ROLE_RESPONDER);
+}
+
 /* The EAP client's identity, as this server received it: the latest (a
  * client may retry as another user). */
 static void fold_eap_user(const fold_in *in, negotiation *n, fold_result *r)
@@ -3583,6 +3595,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_CRYPTO_MISSING, fold_eap_crypto_missing, F1_EAP_FAILED, 1),
+    ON_FACT(EV_EAP_METHOD_UNLOADABLE, fold_eap_method_unloadable, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_RETRY, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON(EV_EAP_METHOD, fold_eap_method),
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),

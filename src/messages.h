@@ -206,6 +206,7 @@ typedef enum msg_kind {
     EV_KE_UNSUPPORTED,       /* configured DH group %N not supported, ... */
     EV_UNIQUE_REFUSED,       /* canceling IKE_SA setup due to uniqueness policy */
     EV_EAP_CRYPTO_MISSING,   /* EAP-MS-CHAPv2 failed, no MD4 hasher available */
+    EV_EAP_METHOD_UNLOADABLE, /* loading %N method failed (the EAP server's plugin) */
     EV_SIG_SCHEME_REFUSED,   /* %s signature scheme %N not acceptable */
     EV_SECRETS_SYNTAX,       /* line %d: missing ' : ' separator (ipsec.secrets) */
     EV_STROKE_ADDED,         /* added configuration '%s' (stroke kept the connection) */

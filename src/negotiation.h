@@ -416,6 +416,7 @@ typedef struct negotiation {
     uint8_t send_no_socket;    /* send_error: charon has no socket plugin, nothing was sent */
     uint8_t eap_no_msk;        /* the EAP method succeeded without deriving an MSK */
     uint8_t eap_crypto_missing; /* EAP-MS-CHAPv2 lacks MD4/DES/SHA-1 in this charon */
+    uint8_t eap_method_unloadable; /* the EAP server could not load its method's plugin */
     nstr peer_cert;            /* the subject of the peer's end entity certificate */
     nstr cert_for;             /* the identity "no trusted %N public key found for '%Y'" names */
     nstr cert_validity;        /* why a certificate was refused by date or revocation ("valid from

@@ -773,6 +773,7 @@ WHEN(version_unsupported, in->version_unsupported)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(bad_proposal, in->bad_proposal != NULL)
+WHEN(eap_method_unloadable, in->eap_method_unloadable)
 WHEN(eap_crypto_missing, in->eap_crypto_missing)
 WHEN(eap_no_msk, in->eap_no_msk)
 WHEN(eap_identity_refused_here, in->eap_nak == 1 && eap_is_identity(in->eap_method))
@@ -1233,6 +1234,14 @@ static const advice ADVICE[] = {
      " > Peer Certificate Authority: select it. Check validity dates and revocation.",
      "connections.${conn}.remote.cacerts = <that CA> (or put it in /etc/swanctl/x509ca/) and "
      "swanctl --load-creds."},
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_method_unloadable, NULL, "local",
+     "Load the plugin of the EAP method ${eap_method|this end uses} on this end (the EAP server) "
+     "and restart charon; no client can authenticate until then.",
+     "Status > Services: restart the IPsec service after changing the Phase 1 Authentication "
+     "Method (EAP-RADIUS also needs its RADIUS server under VPN > IPsec > Mobile Clients > User "
+     "Authentication).",
+     "charon.load (or the plugin's load = yes) with the method's plugin (eap-radius, eap-mschapv2, "
+     "eap-tls, ...; Debian/Ubuntu: libcharon-extra-plugins), then restart charon."},
     {IDG_CLASS_PHASE1_EAP_FAILURE, eap_crypto_missing, NULL, "local",
      "Give this end's charon the MD4 and DES that EAP-MS-CHAPv2 computes with: OpenSSL's legacy "
      "provider, or strongSwan's own md4 and des plugins.",

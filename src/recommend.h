@@ -62,9 +62,10 @@ typedef struct rec_input {
     int version_unsupported;    /* version mismatch: this charon refused the peer's IKEv1 unread */
     int unique_keep;            /* authentication failure: this end's uniqueness policy refused it */
     const char *sig_scheme;     /* authentication failure: the peer's signature scheme refused here */
-    int eap_crypto_missing;
-    int secrets_syntax;
-    int rejected_here;          /* proposal mismatch: this end rejected the peer's (responder) */         /* PSK missing: the secrets file has a syntax error (secrets_unreadable too) */     /* EAP failure: MS-CHAPv2 lacks MD4/DES/SHA-1 in this charon */
+    int eap_crypto_missing;     /* EAP failure: MS-CHAPv2 lacks MD4/DES/SHA-1 in this charon */
+    int eap_method_unloadable;  /* EAP failure: this server has no plugin for its method */
+    int secrets_syntax;         /* PSK missing: the secrets file has a syntax error (secrets_unreadable too) */
+    int rejected_here;          /* proposal mismatch: this end rejected the peer's (responder) */
     const char *p2_mode_peer;   /* phase 2 proposal mismatch: the mode the responder chose */
     int transport_refused;      /* ... transport, refused here: the selectors are not host-to-host */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */

@@ -562,6 +562,7 @@ typedef struct verdict {
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
     int unique_keep;     /* refused by this end's uniqueness policy (F1_UNIQUE_REFUSED) */
     int eap_crypto_missing; /* EAP-MS-CHAPv2 lacks MD4/DES here */
+    int eap_method_unloadable; /* this EAP server has no plugin for its method */
     const char *sig_scheme; /* the peer's signature scheme this end's constraint refused */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
                           * end's IKE_AUTH answer, 3 the peer kept resending IKE_SA_INIT */
@@ -742,6 +743,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unique_keep = v->unique_keep;
         in.rejected_here = (n->facts & FACT(v->phase == 2 ? F2_PROPOSAL_REJECT : F1_PROPOSAL_REJECT)) != 0;
         in.eap_crypto_missing = v->eap_crypto_missing;
+        in.eap_method_unloadable = v->eap_method_unloadable;
         in.sig_scheme = v->sig_scheme;
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
         in.transport_refused = in.p2_mode_peer && n->transport_refused;
@@ -765,7 +767,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.own_key = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE && !(n->facts & FACT(F1_CERT)) &&
                      (n->facts & FACT(F1_NO_PRIVATE_KEY));
         in.own_sign_failed = in.own_key && !rc->conf->key_failed[0] && n->own_sign_failed;
-        in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_nak ? S(&n->eap_method) : NULL;
+        in.eap_method = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && (n->eap_nak || v->eap_method_unloadable)
+                            ? S(&n->eap_method) : NULL;
         in.eap_nak = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE ? n->eap_nak : 0;
         in.pid_file = v->cls == IDG_CLASS_CHARON_CRASHED ? S(&n->pid_file) : NULL;
         in.daemon_init_failed = v->cls == IDG_CLASS_CHARON_CRASHED &&
@@ -1817,6 +1820,16 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                     "or not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
                     m ? " " : "", m ? m : "");
         }
+    } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_method_unloadable) {
+        v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v.title = "This end cannot load its EAP method";
+        v.confidence = 0.9;
+        v.role = IDG_ROLE_RESPONDER;
+        v.eap_method_unloadable = 1;
+        v.detail = arena_printf(&rc->a,
+            "This end, the EAP server, could not load the EAP method its connection names (\"%s\"): "
+            "no loaded plugin provides %s, so every client fails before any credential is checked.",
+            n->eap_detail.p, n->eap_method.len ? n->eap_method.p : "it");
     } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_crypto_missing) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.title = "EAP-MS-CHAPv2 cannot run: this end lacks MD4/DES";
