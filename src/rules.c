@@ -2662,13 +2662,19 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         const char *pl = S(&n->ts_peer_local), *pr = S(&n->ts_peer_remote);
         ts_compare_sides(rc, cl, pl, cr, pr);
         v.cls = IDG_CLASS_PHASE2_NETWORK_MISMATCH;
-        v.confidence = 0.9;
+        /* without this end's own selectors the log cannot tell a phase 2
+         * that differs from one that is configured but not loaded */
+        v.confidence = cl || cr ? 0.9 : 0.75;
         if (pl || pr || cl || cr)
             v.detail = arena_printf(&rc->a,
                 "The peer proposed the traffic selectors %s (this side) === %s (its side), which no "
-                "phase 2 of this end matches (configured here: %s === %s)%s%s.",
+                "phase 2 of this end matches (configured here: %s === %s)%s%s.%s",
                 pl ? pl : "(not logged)", pr ? pr : "(not logged)", cl ? cl : "(not logged)",
-                cr ? cr : "(not logged)", rc->n_off ? ": " : "", rc->n_off ? offending_text(rc) : "");
+                cr ? cr : "(not logged)", rc->n_off ? ": " : "", rc->n_off ? offending_text(rc) : "",
+                cl || cr ? ""
+                         : " This end's own selectors are not in the log: if a phase 2 with exactly "
+                           "these networks is configured here, it is not loaded (swanctl "
+                           "--list-conns lists what is; a restart of the IPsec service reloads it).");
         else
             v.detail = arena_printf(&rc->a,
                 "The peer proposed traffic selectors (local/remote networks) which no phase 2 of this "
