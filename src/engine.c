@@ -456,6 +456,7 @@ static int daemon_kind(msg_kind k)
 {
     switch (k) {
     case EV_DAEMON_CRASH:
+    case EV_CRASH_FRAME:
     case EV_DAEMON_INIT_FAILED:
     case EV_DAEMON_INIT_CAUSE:
     case EV_NETLINK_UNAVAILABLE:
@@ -2773,6 +2774,33 @@ static void fold_daemon_crash(const fold_in *in, negotiation *n, fold_result *r)
     r->terminal = 1;
 }
 
+/* A frame of the backtrace charon logs when it crashes: the first one
+ * outside the C library and the signal's own frame is where it crashed. */
+static void fold_crash_frame(const fold_in *in, negotiation *n, fold_result *r)
+{
+    static const char *const system_libs[] = {"/libpthread", "/libc.", "/libc-", "/ld-linux"};
+    span lib = in->f[MF_VALUE], fn = in->f[MF_TEXT];
+    r->phase = 1;
+    if (n->crash_frame.len || !lib.n)
+        return;
+    for (size_t i = 0; i < sizeof system_libs / sizeof system_libs[0]; i++)
+        if (span_has(lib, system_libs[i]))
+            return;
+    /* the library's file name, and the function without its offset */
+    const char *slash = lib.p + lib.n;
+    while (slash > lib.p && slash[-1] != '/')
+        slash--;
+    size_t fn_n = 0;
+    while (fn_n < fn.n && fn.p[fn_n] != '+')
+        fn_n++;
+    char buf[NEG_SMALL_CAP];
+    int len = fn_n ? snprintf(buf, sizeof buf, "%.*s (%.*s)", (int)(lib.p + lib.n - slash), slash,
+                              (int)fn_n, fn.p)
+                   : snprintf(buf, sizeof buf, "%.*s", (int)(lib.p + lib.n - slash), slash);
+    if (len > 0)
+        set_span(&n->crash_frame, (span){buf, (size_t)len < sizeof buf ? (size_t)len : sizeof buf - 1});
+}
+
 static void fold_no_config_named(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, F1_CONFIG_NOT_LOADED);
@@ -3595,6 +3623,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_CRYPTO_MISSING, fold_eap_crypto_missing, F1_EAP_FAILED, 1),
+    ON(EV_CRASH_FRAME, fold_crash_frame),
     ON_FACT(EV_EAP_METHOD_UNLOADABLE, fold_eap_method_unloadable, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_RETRY, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON(EV_EAP_METHOD, fold_eap_method),

@@ -588,8 +588,21 @@ static bool is_continuation(const line_source *ls, envelope_kind kind, const cha
         return true;
     if (!ls->known_message)
         return true;
-    return !(l->msg.n && ls->known_message(ls->known_user, l->msg.p, l->msg.n) != MESSAGE_UNKNOWN) &&
-           ls->known_message(ls->known_user, held->msg.p, held->msg.n) != MESSAGE_COMPLETE;
+    int held_known = ls->known_message(ls->known_user, held->msg.p, held->msg.n);
+    if (held_known == MESSAGE_COMPLETE)
+        return false;
+    if (!(l->msg.n && ls->known_message(ls->known_user, l->msg.p, l->msg.n) != MESSAGE_UNKNOWN))
+        return true;
+    /* the tail is a known message by itself ("EAP_RADIUS method failed"),
+     * but so may be the two joined when the head is none ("loading
+     * EAP_RADIUS method failed"): then it is a tail after all */
+    char joined[1024];
+    if (held_known != MESSAGE_UNKNOWN || held->msg.n + 1 + l->msg.n > sizeof joined)
+        return false;
+    memcpy(joined, held->msg.p, held->msg.n);
+    joined[held->msg.n] = ' ';
+    memcpy(joined + held->msg.n + 1, l->msg.p, l->msg.n);
+    return ls->known_message(ls->known_user, joined, held->msg.n + 1 + l->msg.n) != MESSAGE_UNKNOWN;
 }
 
 /* Appends a wrapped line's tail to the held line (see wrap_append for where

@@ -210,6 +210,7 @@ typedef enum msg_kind {
     EV_SIG_SCHEME_REFUSED,   /* %s signature scheme %N not acceptable */
     EV_SECRETS_SYNTAX,       /* line %d: missing ' : ' separator (ipsec.secrets) */
     EV_STROKE_ADDED,         /* added configuration '%s' (stroke kept the connection) */
+    EV_CRASH_FRAME,          /* "  %s @ %p (%s+0x%tx) [%p]": a frame of a crash's backtrace */
     EV_TRANSPORT_REFUSED,    /* not using transport mode, not host-to-host */
     EV_MODE_UNACCEPTABLE,    /* %N mode requested by responder is unacceptable */
     EV_POLICY_CONFLICT,      /* the same policy for reqid %u exists */

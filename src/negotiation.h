@@ -371,6 +371,7 @@ typedef struct negotiation {
     nstr alg_unsupported;      /* the algorithm this end's charon lacks ("not supported!"), or empty */
     nstr knl_alg_unsupported;  /* what the kernel lacks ("algorithm %N not supported by kernel!") */
     nstr key_for;              /* the identity "no private key found for '%Y'" names */
+    nstr crash_frame;          /* where charon crashed: "liboqs.so.0 (KeccakP1600_Initialize)" */
     nstr peer_keyid_text;      /* the peer's ID_KEY_ID as text ("remote id match"), when printable */
     nstr sig_scheme_refused;   /* the peer's signature scheme or key this end's constraint refused */
     uint8_t sig_scheme_x509;   /* ... of its certificate chain (X.509), not of its AUTH payload */

@@ -1989,13 +1989,22 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 : n->died_at_start ? ", and the starter restarts it again and again" : "",
                 cause);
         } else {
+            const char *frame = S(&n->crash_frame);
             v.detail = arena_printf(&rc->a,
                 "charon, the IKE daemon, crashed%s%s%s%s: every tunnel dropped%s. Not a configuration "
                 "mismatch; a crash that repeats is a bug in the strongSwan version or a plugin that does "
-                "not fit this system.", sig ? " (signal " : "",
+                "not fit this system.%s%s%s%s", sig ? " (signal " : "",
                 sig ? sig : "", name ? arena_printf(&rc->a, ", %s", name) : "", sig ? ")" : "",
                 n->daemon_gave_up ? ", and the starter gave up restarting it: charon stays down"
-                                  : " and is set up again after the restart");
+                                  : " and is set up again after the restart",
+                frame ? " It crashed in " : "", frame ? frame : "", frame ? ", as its backtrace shows" : "",
+                !frame ? ""
+                : streq(sig, "4") ? ": an illegal instruction there means that library was built for "
+                                    "a processor with instructions this one lacks (or is broken); "
+                                    "leave out the plugin that loads it, or use a build for this CPU."
+                : strncmp(frame, "libstrongswan.", 14) == 0 || strncmp(frame, "libcharon.", 10) == 0
+                    ? ": strongSwan's own code, so a bug of this version (or of a plugin it calls)."
+                    : ": leave out the plugin that loads it, or update it.");
         }
     } else if ((f & FACT(F1_CONFIG_NOT_LOADED)) && n->trap_missing) {
         v.cls = IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED;
