@@ -1360,8 +1360,8 @@ static const advice ADVICE[] = {
      "Group that make a valid set (an AES-GCM phase 1 still needs a hash, used as the PRF), Save "
      "and Apply Changes.",
      "ipsec.conf conn ${conn|<conn>}: ike= / esp= with valid proposals (an AEAD cipher in ike= "
-     "needs a PRF: aes256gcm16-prfsha256-modp2048), then ipsec reload; in swanctl.conf the same "
-     "holds for proposals / esp_proposals."},
+     "needs a PRF: ${prf_fixed|aes256gcm16-prfsha256-modp2048}), then ipsec reload; in swanctl.conf "
+     "the same holds for proposals / esp_proposals."},
     {IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED, NULL, NULL, "local",
      "Load the connection '${conn|?}' into charon: fix what keeps the configuration from loading, "
      "then reload it.",
@@ -1515,9 +1515,50 @@ static const advice ADVICE[] = {
      "connections.${conn}.children.${child}.esp_proposals: same key exchange group on both ends."},
 };
 
+/* An IKE proposal string refused because an AEAD cipher lacks a PRF
+ * ("aes256gcm16-aes256gmac-modp4096"), corrected: its AEAD ciphers, then
+ * prfsha256, then its key exchange methods; other tokens (an integrity
+ * algorithm, which AEAD does not take) are left out. NULL when the string
+ * is not of that kind. */
+static const char *prf_fixed_proposal(arena *a, const rec_input *in)
+{
+    const char *bad = in->bad_proposal, *why = in->proposal_why;
+    if (!bad || !why || !strstr(why, "PRF"))
+        return NULL;
+    static const char *const aead[] = {"gcm", "ccm", "chacha20poly1305"};
+    static const char *const ke[] = {"modp", "ecp", "curve", "x25519", "x448", "brainpool", "mlkem", "ke"};
+    char enc[256] = "", grp[256] = "";
+    const char *p = bad;
+    while (*p) {
+        size_t n = strcspn(p, "-");
+        char tok[64];
+        if (n && n < sizeof tok) {
+            memcpy(tok, p, n);
+            tok[n] = '\0';
+            int is_aead = 0, is_ke = 0;
+            for (size_t i = 0; i < sizeof aead / sizeof aead[0]; i++)
+                is_aead |= strstr(tok, aead[i]) != NULL;
+            for (size_t i = 0; i < sizeof ke / sizeof ke[0]; i++)
+                is_ke |= strncmp(tok, ke[i], strlen(ke[i])) == 0;
+            char *dst = is_aead ? enc : is_ke ? grp : NULL;
+            if (dst && strlen(dst) + n + 2 < 256) {
+                if (*dst)
+                    strcat(dst, "-");
+                strcat(dst, tok);
+            }
+        }
+        p += n;
+        if (*p == '-')
+            p++;
+    }
+    if (!enc[0])
+        return NULL;
+    return arena_printf(a, "%s-prfsha256%s%s", enc, grp[0] ? "-" : "", grp);
+}
+
 /* The value of a template's ${name}, or NULL (then its default). *known is
  * cleared for a name no row may use. */
-static const char *rec_token(const rec_input *in, const char *name, size_t len, int *known)
+static const char *rec_token(arena *a, const rec_input *in, const char *name, size_t len, int *known)
 {
 #define IS(s) (len == sizeof s - 1 && memcmp(name, s, len) == 0)
     if (IS("conn"))
@@ -1552,6 +1593,8 @@ static const char *rec_token(const rec_input *in, const char *name, size_t len, 
         return in->p2_mode_peer;
     if (IS("sig_scheme"))
         return in->sig_scheme;
+    if (IS("prf_fixed"))
+        return prf_fixed_proposal(a, in);
     if (IS("peer_auth"))
         return peer_auth_method(in);
     if (IS("peer_auth_gui"))
@@ -1593,7 +1636,7 @@ static const char *advice_text(arena *a, const rec_input *in, const char *tmpl)
         const char *name = open + 2, *bar = memchr(name, '|', (size_t)(close - name));
         size_t len = (size_t)((bar ? bar : close) - name);
         int known = 1;
-        const char *v = rec_token(in, name, len, &known);
+        const char *v = rec_token(a, in, name, len, &known);
         if (!known) {
             strbuf_free(&sb);
             return NULL;
