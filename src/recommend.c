@@ -175,6 +175,16 @@ static int is_none(const char *v)
     return v && strcmp(v, "NONE") == 0;
 }
 
+/* A peer that refused this end's phase 1 may have no configuration for it
+ * at all: it answers the same NO_PROPOSAL_CHOSEN. */
+static const char *no_gateway_note(const rec_input *in, int phase)
+{
+    return phase == 1 && !in->rejected_here
+        ? "; a peer with no phase 1 for this end's address (the address of one end changed, or "
+          "the Remote Gateway is wrong) answers NO_PROPOSAL_CHOSEN too"
+        : "";
+}
+
 static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int phase)
 {
     const idg_offending *o = first_off(in);
@@ -295,7 +305,7 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
                            "this end's with the peer's settings (a client's built-in defaults, e.g. "
                            "Windows', may need a proposal of their own here).", what)
             : arena_printf(a, "The peer rejected this end's %s: compare with the peer's settings "
-                           "(its log names the difference).", what);
+                           "(its log names the difference)%s.", what, no_gateway_note(in, phase));
         d->change_side = "either";
         d->pfsense = arena_printf(a, "%s > %s: this end offers %s; make the peer's settings match, or "
                                   "change this end to what the peer uses.", path, gui_field, lg ? lg : o->local);
@@ -303,7 +313,7 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
                                      ours ? " (currently " : "", ours ? arena_printf(a, "%s)", ours) : "");
         return;
     }
-    d->summary = arena_printf(a, "Make the %s of both ends match.", what);
+    d->summary = arena_printf(a, "Make the %s of both ends match%s.", what, no_gateway_note(in, phase));
     d->change_side = "either";
     d->pfsense = arena_printf(a, "%s > %s: use the same values on both ends.", path, gui_field);
     d->strongswan = arena_printf(a, "%s must share one proposal with the peer's.", key);
