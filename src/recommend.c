@@ -39,7 +39,7 @@ static const char *conn_or(const rec_input *in)
 
 static const char *child_or(const rec_input *in)
 {
-    return in->child ? in->child : (in->conn ? in->conn : "<child>");
+    return in->child ? in->child : "<child>"; /* never a guess from the connection name */
 }
 
 const char *rec_gui_values(arena *a, const char *logged)
@@ -1574,7 +1574,7 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
     if (IS("conn"))
         return in->conn;
     if (IS("child"))
-        return in->child ? in->child : in->conn;
+        return in->child;
     if (IS("remote"))
         return in->remote_addr;
     if (IS("unresolved"))

@@ -708,7 +708,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.cls = v->cls;
         in.ike_version = n->ike_version;
         in.conn = d.connection;
-        in.child = d.phase == 2 ? (d.child_name ? d.child_name : d.connection) : d.child_name;
+        in.child = d.child_name; /* unknown: "<child>", not a guess from the connection name */
         in.local_addr = d.local_addr;
         in.remote_addr = d.remote_addr;
         in.n_off = rc->n_off;
