@@ -349,12 +349,14 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
                  "mirror the peer's Remote Network and Local Network. ",
                  lo && lo->local ? lo->local : "as configured", ro && ro->local ? ro->local : "as configured");
         snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
-                 "remote_ts / local_ts, protocol and port included (10.1.0.5[tcp]); ", conn_or(in), child);
+                 "remote_ts / local_ts, protocol and port included where a side restricts them "
+                 "(address[tcp], address[udp/1701]); ", conn_or(in), child);
     } else if (pl == 0) {
         snprintf(pf, sizeof pf, "Local Network and Remote Network must mirror the peer's Remote Network "
                  "and Local Network. ");
         snprintf(sw, sizeof sw, "connections.%s.children.%s.local_ts / remote_ts must mirror the peer's "
-                 "remote_ts / local_ts, protocol and port included (10.1.0.5[tcp]); ", conn_or(in), child);
+                 "remote_ts / local_ts, protocol and port included where a side restricts them "
+                 "(address[tcp], address[udp/1701]); ", conn_or(in), child);
     }
     d->summary = "Make the phase 2 networks mirror each other: this end's Local Network is the peer's "
                  "Remote Network and vice versa.";
@@ -883,8 +885,10 @@ static const advice ADVICE[] = {
      "instead of ${alg} (the peer then needs it too).",
      "charon.load (or the plugin's load = yes) with a plugin that provides ${alg} (openssl for "
      "AES-GCM, ChaCha20-Poly1305, SHA-2 and the ECP, Brainpool and Curve25519 groups; gmp for MODP; "
-     "on Debian/Ubuntu the libstrongswan-standard-plugins and libstrongswan-extra-plugins "
-     "packages), then restart charon; or connections.${conn}.proposals / esp_proposals without it."},
+     "ML-KEM: strongSwan 6's ml plugin, or openssl built with OpenSSL 3.5+ or AWS-LC; plugins of "
+     "the same strongSwan release as charon, on Debian/Ubuntu its libstrongswan-standard-plugins "
+     "and libstrongswan-extra-plugins), then restart charon; or connections.${conn}.proposals / "
+     "esp_proposals without it."},
     /* phase 1 proposals */
     {IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_HASH_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},

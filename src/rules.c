@@ -1464,6 +1464,14 @@ static void alg_unsupported(rules_ctx *rc, const negotiation *n, verdict *v, int
     const char *what = k < sizeof types / sizeof types[0] ? types[k].what : "algorithm";
     const char *field = k < sizeof types / sizeof types[0] ? (phase == 1 ? types[k].field1 : types[k].field2)
                                                         : (phase == 1 ? "phase1.proposal" : "phase2.proposal");
+    /* a post-quantum KEM is an additional key exchange (ke1_ .. ke7_, RFC
+     * 9370) in strongSwan 6, never the DH group itself */
+    if (n->alg_unsupported_tt == TT_KE && alg &&
+        (strncmp(alg, "ML_KEM", 6) == 0 || strncmp(alg, "KYBER", 5) == 0 ||
+         strncmp(alg, "FRODO", 5) == 0 || strncmp(alg, "HQC", 3) == 0 || strncmp(alg, "BIKE", 4) == 0)) {
+        what = "additional key exchange";
+        field = phase == 1 ? "phase1.additional_ke" : "phase2.additional_ke";
+    }
     v->cls = k < sizeof types / sizeof types[0] ? (phase == 1 ? types[k].p1 : types[k].p2)
                                                : (phase == 1 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH
                                                              : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH);
