@@ -1500,6 +1500,12 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
         /* about the virtual IP, whatever the exchange */
         f = F2_NOTIFY_VIP;
         n->vip_cause = nt.p[0] == 'I' ? VIP_PEER_NO_ADDRESS : VIP_PEER_REQUIRES;
+    } else if (v == 1 && n->ike_established && n->last_gen_x == EX_TRANSACTION && n->last_gen_request &&
+               !n->xauth_asked) {
+        /* an IKEv1 error notify answering this end's mode config request
+         * (TRANSACTION [ CPRQ(ADDR ...) ]): the peer gives no addresses */
+        f = F2_NOTIFY_VIP;
+        n->vip_cause = VIP_PEER_REFUSES_CP;
     } else if (child) {
         if (span_eq(nt, "NO_PROPOSAL_CHOSEN"))
             f = F2_NOTIFY_NO_PROP;

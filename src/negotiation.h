@@ -147,7 +147,8 @@ typedef enum vip_cause {
     VIP_NOT_REQUESTED,     /* this end has a pool, the peer requested no address */
     VIP_INSTALL,           /* this end got an address and could not install it */
     VIP_PEER_NO_ADDRESS,   /* the peer had no address for this end */
-    VIP_PEER_REQUIRES      /* the peer requires this end to request one */
+    VIP_PEER_REQUIRES,     /* the peer requires this end to request one */
+    VIP_PEER_REFUSES_CP    /* the peer answered this end's IKEv1 mode config request with an error */
 } vip_cause;
 
 /* Why the peer's certificate was refused, when charon says more than "not

@@ -825,6 +825,7 @@ WHEN(vip_not_requested, in->vip_cause == VIP_NOT_REQUESTED)
 WHEN(vip_peer_requires, in->vip_cause == VIP_PEER_REQUIRES)
 WHEN(vip_install, in->vip_cause == VIP_INSTALL)
 WHEN(vip_peer_no_address, in->vip_cause == VIP_PEER_NO_ADDRESS)
+WHEN(vip_peer_refuses_cp, in->vip_cause == VIP_PEER_REFUSES_CP)
 WHEN(vip_dhcp_no_answer, in->vip_cause == VIP_DHCP_NO_ANSWER)
 WHEN(vip_pool_full, in->vip_cause == VIP_POOL_FULL && in->vip_pool)
 WHEN(rekey_collision, in->rekey_collision)
@@ -1493,6 +1494,12 @@ static const advice ADVICE[] = {
      "virtual IPs on its IPsec interface.",
      "strongswan.conf: charon.install_virtual_ip = yes, charon.install_virtual_ip_on = <an existing "
      "interface> (charon needs CAP_NET_ADMIN)."},
+    {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_peer_refuses_cp, NULL, "local",
+     "Stop requesting a virtual IP on this site-to-site connection: the peer gives none.",
+     "VPN > IPsec > Tunnels: a site-to-site Phase 1 (Remote Gateway set, not Mobile Client), whose "
+     "Phase 2 networks name the real subnets.",
+     "connections.${conn}: no vips (ipsec.conf: no leftsourceip=%config, no modeconfig=pull), and "
+     "local_ts / remote_ts of the real networks."},
     {IDG_CLASS_PHASE2_VIRTUAL_IP_FAILURE, vip_peer_no_address, NULL, "peer",
      "The peer has no virtual IP for this end: its pool is full or missing, or this end asks for an "
      "address the peer cannot give.",

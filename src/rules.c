@@ -2555,6 +2555,15 @@ static void p2_virtual_ip(rules_ctx *rc, negotiation *n, verdict *v)
                                  "(INTERNAL_ADDRESS_FAILURE): its pool is full or missing, or it "
                                  "cannot give the address this end asked for.", peer_desc(n));
         break;
+    case VIP_PEER_REFUSES_CP:
+        v->role = IDG_ROLE_INITIATOR;
+        add_off(rc, "phase2.virtual_ip", "requested (mode config)", "none given");
+        v->detail = arena_printf(&rc->a, "This end asked the peer %s for a virtual IP (IKEv1 mode "
+                                 "config, TRANSACTION [ CPRQ ]) and the peer answered %s: it gives no "
+                                 "addresses, as a site-to-site gateway does, so this end's connection "
+                                 "must not request one.", peer_desc(n),
+                                 n->notify.len ? n->notify.p : "with an error");
+        break;
     case VIP_PEER_REQUIRES:
         v->role = IDG_ROLE_INITIATOR;
         add_off(rc, "phase2.virtual_ip", "not requested", "required");
