@@ -4011,6 +4011,8 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_SECRETS_REREAD:
         e->conf.any_psks = 0;
+        e->conf.n_secrets_files = 0;
+        e->conf.secrets_file_again = 0;
         e->conf.secrets_unreadable.text[0] = '\0';
         e->conf.secrets_syntax = 0;
         return;
@@ -4049,8 +4051,18 @@ static void on_line(void *user, const charon_line *l)
         cstr_copy(e->conf.open_failed, sizeof e->conf.open_failed, l->msg, 1);
         e->conf.open_failed_line = e->line;
         return;
+    case EV_SECRETS_FILE: {
+        uint64_t h = fnv1a(FNV1A_OFFSET, ev->f[MF_VALUE].p, ev->f[MF_VALUE].n);
+        e->conf.secrets_file_again = 0;
+        for (unsigned i = 0; i < e->conf.n_secrets_files; i++)
+            if (e->conf.secrets_files[i] == h)
+                e->conf.secrets_file_again = 1;
+        if (!e->conf.secrets_file_again && e->conf.n_secrets_files < 16)
+            e->conf.secrets_files[e->conf.n_secrets_files++] = h;
+        return;
+    }
     case EV_SECRET_LOADED:
-        if (span_eq(ev->f[MF_TYPE], "IKE") &&
+        if (span_eq(ev->f[MF_TYPE], "IKE") && !e->conf.secrets_file_again &&
             (span_eq(ev->f[MF_TEXT], "%any") || span_eq(ev->f[MF_TEXT], "%any %any")))
             e->conf.any_psks++;
         return;

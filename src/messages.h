@@ -209,6 +209,7 @@ typedef enum msg_kind {
     EV_EAP_METHOD_UNLOADABLE, /* loading %N method failed (the EAP server's plugin) */
     EV_SIG_SCHEME_REFUSED,   /* %s signature scheme %N not acceptable */
     EV_SECRETS_SYNTAX,       /* line %d: missing ' : ' separator (ipsec.secrets) */
+    EV_SECRETS_FILE,         /* loading secrets from '%s' */
     EV_STROKE_ADDED,         /* added configuration '%s' (stroke kept the connection) */
     EV_CRASH_FRAME,          /* "  %s @ %p (%s+0x%tx) [%p]": a frame of a crash's backtrace */
     EV_TRANSPORT_REFUSED,    /* not using transport mode, not host-to-host */

@@ -646,6 +646,12 @@ typedef struct conf_store {
      * more than one and charon uses one of them for every peer that has
      * no more specific secret */
     unsigned any_psks;
+    /* the secrets files read since the secrets were last (re)read, as
+     * hashes of their paths: a file loaded twice (an include of a file the
+     * wildcard also names) adds its %any secrets once */
+    uint64_t secrets_files[16];
+    unsigned n_secrets_files;
+    uint8_t secrets_file_again;  /* the file being read now was read before */
     /* the last credential file that could not be opened ("opening '...'
      * failed: <reason>", cut to fit) and the line it was on: the reason
      * of a key that does not load just after */
