@@ -1912,6 +1912,7 @@ static void fold_child_established(const fold_in *in, negotiation *n, fold_resul
  * line said yet is taken from it. */
 static void fold_conn_up(const fold_in *in, negotiation *n, fold_result *r)
 {
+    in->e->conf.uses_stroke = 1; /* "ipsec up" prints it */
     set_conn(n, in->f[MF_NAME], 1);
     if (!n->ike_established) {
         ike_came_up(in, n);
@@ -4036,9 +4037,11 @@ static void on_line(void *user, const charon_line *l)
         }
         return;
     case EV_STROKE_ADD_CONN:
+        e->conf.uses_stroke = 1;
         load_errors_adding(&e->loads, l, ev->f[MF_NAME], (uint32_t)e->line);
         return;
     case EV_STROKE_ADDED:
+        e->conf.uses_stroke = 1;
         load_errors_added(&e->loads, ev->f[MF_NAME]);
         return;
     case EV_PROPOSAL_PARSE_ERROR:
@@ -4066,6 +4069,9 @@ static void on_line(void *user, const charon_line *l)
             (span_eq(ev->f[MF_TEXT], "%any") || span_eq(ev->f[MF_TEXT], "%any %any")))
             e->conf.any_psks++;
         return;
+    case EV_CONN_RESULT: /* "ipsec up" output: then folded as usual */
+        e->conf.uses_stroke = 1;
+        break;
     default:
         break;
     }

@@ -646,6 +646,9 @@ typedef struct conf_store {
      * more than one and charon uses one of them for every peer that has
      * no more specific secret */
     unsigned any_psks;
+    /* connections come from ipsec.conf through stroke ("received stroke:
+     * add connection", "ipsec up" output): advice adds ipsec.conf's keys */
+    int uses_stroke;
     /* the secrets files read since the secrets were last (re)read, as
      * hashes of their paths: a file loaded twice (an include of a file the
      * wildcard also names) adds its %any secrets once */

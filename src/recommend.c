@@ -1701,7 +1701,69 @@ int rec_templates_ok(void)
     return ok;
 }
 
+/* swanctl.conf keys an advice may name, with ipsec.conf's for the same
+ * setting, for logs whose connections come from ipsec.conf (stroke). */
+static const struct {
+    const char *swanctl, *ipsec_conf;
+} IPSEC_CONF_KEYS[] = {
+    {"esp_proposals", "esp=<proposals>! (or ah=)"},
+    {".proposals", "ike=<proposals>!"},
+    {"local_ts", "leftsubnet"},
+    {"remote_ts", "rightsubnet"},
+    {"local.id", "leftid"},
+    {"remote.id", "rightid"},
+    {"local.auth", "leftauth"},
+    {"remote.auth", "rightauth"},
+    {"local.certs", "leftcert"},
+    {"remote-2.auth", "rightauth2"},
+    {"secrets {", "ipsec.secrets (<ids> : PSK \"<key>\", <user> : XAUTH|EAP \"<password>\", : RSA "
+                  "<key file>)"},
+    {"xauth_id", "xauth_identity"},
+    {"local-xauth", "leftauth2=xauth"},
+    {"aggressive", "aggressive=yes|no"},
+    {".version", "keyexchange=ikev1|ikev2"},
+    {"dpd_delay", "dpddelay"},
+    {"dpd_action", "dpdaction"},
+    {"vips", "leftsourceip"},
+    {".unique", "uniqueids (config setup)"},
+    {".reqid", "reqid"},
+    {"mode = ", "type=tunnel|transport"},
+    {"remote_addrs", "right"},
+    {"local_addrs", "left"},
+    {"fragmentation", "fragmentation"},
+};
+
+/* " (ipsec.conf: ike=..., leftsubnet, ...)" for the swanctl keys text names. */
+static const char *ipsec_conf_equivalents(arena *a, const char *text)
+{
+    char buf[512];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof IPSEC_CONF_KEYS / sizeof IPSEC_CONF_KEYS[0]; i++) {
+        if (!strstr(text, IPSEC_CONF_KEYS[i].swanctl))
+            continue;
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "",
+                         IPSEC_CONF_KEYS[i].ipsec_conf);
+        if (w < 0 || (size_t)w >= sizeof buf - len)
+            break;
+        len += (size_t)w;
+    }
+    return len ? arena_printf(a, " (ipsec.conf: %s)", buf) : NULL;
+}
+
+static void recommend_swanctl(arena *a, const rec_input *in, idg_diagnosis *d);
+
 void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
+{
+    recommend_swanctl(a, in, d);
+    const char *eq = in->ipsec_conf && d->strongswan && !strstr(d->strongswan, "ipsec.conf")
+                         ? ipsec_conf_equivalents(a, d->strongswan) : NULL;
+    if (eq)
+        d->strongswan = arena_printf(a, "%s%s", d->strongswan, eq);
+}
+
+/* The advice in swanctl.conf's terms (and the GUI's). */
+static void recommend_swanctl(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     for (size_t i = 0; i < sizeof ADVICE / sizeof ADVICE[0]; i++) {
         const advice *r = &ADVICE[i];

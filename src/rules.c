@@ -741,6 +741,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.unique_keep = v->unique_keep;
+        in.ipsec_conf = rc->conf->uses_stroke;
         in.rejected_here = (n->facts & FACT(v->phase == 2 ? F2_PROPOSAL_REJECT : F1_PROPOSAL_REJECT)) != 0;
         in.eap_crypto_missing = v->eap_crypto_missing;
         in.eap_method_unloadable = v->eap_method_unloadable;
