@@ -17,7 +17,7 @@ side ("initiator", "responder") to:
                 severity), e.g. phase1_established beside a phase 2 failure
   absent_class  optional list of classes that must not be reported (any
                 severity), e.g. tunnel_closed for a rekey
-  detail_contains / detail_lacks / title_contains / advice_contains
+  detail_contains / detail_lacks / title_contains / advice_contains / advice_lacks
                 optional texts the first error's detail, title or
                 recommendation must (or must not) say
   latest        optional {"phase1": "closed", ...}: every tunnel row's
@@ -141,6 +141,9 @@ def check_side_outcome(doc, exp):
         for text in exp.get("advice_contains") or []:
             if text not in advice:
                 return False, "recommendation does not say %r" % text
+        for text in exp.get("advice_lacks") or []:
+            if text in advice:
+                return False, "recommendation says %r, which it must not" % text
         for cls in exp.get("also_class") or []:
             if cls not in classes:
                 return False, "no %s beside the failure (got %s)" % (cls, classes)
