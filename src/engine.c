@@ -3161,24 +3161,6 @@ static void fold_kernel_alg_unsupported(const fold_in *in, negotiation *n, fold_
     }
 }
 
-/* transform_type_names as charon prints them (5.x and 6.x) */
-static int transform_type_named(span name)
-{
-    static const struct {
-        const char *name;
-        int tt;
-    } names[] = {
-        {"ENCRYPTION_ALGORITHM", TT_ENCR},   {"INTEGRITY_ALGORITHM", TT_INTEG},
-        {"PSEUDO_RANDOM_FUNCTION", TT_PRF},  {"DIFFIE_HELLMAN_GROUP", TT_KE},
-        {"KEY_EXCHANGE_METHOD", TT_KE},      {"EXTENDED_SEQUENCE_NUMBERS", TT_ESN},
-        {"HASH_ALGORITHM", TT_INTEG},
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (span_eq(name, names[i].name))
-            return names[i].tt;
-    return TT__COUNT;
-}
-
 /* This end's charon has no implementation of an algorithm it must use:
  * "<TYPE> %N not supported!" (keymat: a transform of the selected IKE
  * proposal), "configured DH group %N not supported" and the like (its own
@@ -3189,8 +3171,7 @@ static void fold_alg_unsupported(const fold_in *in, negotiation *n, fold_result 
     int ph = current_phase(n) == 2 ? 2 : 1;
     /* the keymat rows name the type in their literal head */
     const char *fmt = in->ev->pat->fmt;
-    int tt = in->ev->kind == EV_KE_UNSUPPORTED ? TT_KE
-                                                : transform_type_named((span){fmt, strcspn(fmt, " ")});
+    int tt = in->ev->kind == EV_KE_UNSUPPORTED ? TT_KE : (int)transform_type_named(fmt, strcspn(fmt, " "));
     r->phase = ph;
     if (in->ev->kind == EV_ALG_UNSUPPORTED && !in->f[MF_VALUE].n)
         return; /* key derivation failed */

@@ -65,6 +65,42 @@ const char *transform_type_field(transform_type t)
     return (unsigned)t < TT__COUNT ? type_fields[t] : "unknown";
 }
 
+/* Words of charon's transform_type_names (5.x and 6.x), in the order they
+ * are tried: ADDITIONAL_KEY_EXCHANGE_n before the KEY_EXCHANGE it holds.
+ * IKEv1's HASH_ALGORITHM is this end's integrity algorithm. */
+static const struct {
+    const char *word;
+    transform_type type;
+} type_words[] = {
+    {"ENCRYPTION", TT_ENCR},
+    {"INTEGRITY", TT_INTEG},
+    {"HASH_ALGORITHM", TT_INTEG},
+    {"PSEUDO_RANDOM", TT_PRF},
+    {"PRF", TT_PRF},
+    {"ADDITIONAL_KEY_EXCHANGE", TT_ADDKE},
+    {"DIFFIE_HELLMAN", TT_KE},
+    {"KEY_EXCHANGE", TT_KE},
+    {"SEQUENCE", TT_ESN},
+};
+
+static int contains_word(const char *s, size_t len, const char *word)
+{
+    size_t w = strlen(word);
+
+    for (size_t i = 0; i + w <= len; i++)
+        if (memcmp(s + i, word, w) == 0)
+            return 1;
+    return 0;
+}
+
+transform_type transform_type_named(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof type_words / sizeof type_words[0]; i++)
+        if (contains_word(name, len, type_words[i].word))
+            return type_words[i].type;
+    return TT__COUNT;
+}
+
 static const protocol_rule *protocol_rule_of(const char *protocol)
 {
     for (size_t i = 0; i < sizeof(protocol_rules) / sizeof(protocol_rules[0]); i++)

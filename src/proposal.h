@@ -56,6 +56,12 @@ transform_type transform_type_of(const char *name, size_t len);
 /* "encryption", "integrity", "prf", "dh_group", "esn", "additional_ke" */
 const char *transform_type_field(transform_type t);
 
+/* The type a transform type's name as charon prints it names
+ * ("ENCRYPTION_ALGORITHM", "KEY_EXCHANGE_METHOD", "DIFFIE_HELLMAN_GROUP",
+ * "ADDITIONAL_KEY_EXCHANGE_1", IKEv1's "HASH_ALGORITHM", ...), found by the
+ * words it contains; TT__COUNT if none. */
+transform_type transform_type_named(const char *name, size_t len);
+
 typedef struct proposal_diff {
     int mismatch[TT__COUNT];   /* 1: no overlap of this type */
     int any_pair_matches;      /* 1: some received x configured pair agrees on all */

@@ -472,27 +472,6 @@ static const char *field_name(int phase, transform_type t)
     }
 }
 
-static int type_from_name(const char *s, transform_type *t)
-{
-    if (!s)
-        return -1;
-    if (strstr(s, "ENCRYPTION"))
-        *t = TT_ENCR;
-    else if (strstr(s, "INTEGRITY"))
-        *t = TT_INTEG;
-    else if (strstr(s, "PSEUDO_RANDOM") || strstr(s, "PRF"))
-        *t = TT_PRF;
-    else if (strstr(s, "ADDITIONAL_KEY_EXCHANGE"))
-        *t = TT_ADDKE;
-    else if (strstr(s, "DIFFIE_HELLMAN") || strstr(s, "KEY_EXCHANGE"))
-        *t = TT_KE;
-    else if (strstr(s, "SEQUENCE"))
-        *t = TT_ESN;
-    else
-        return -1;
-    return 0;
-}
-
 static int is_aead(const char *v)
 {
     return v && (strstr(v, "GCM") || strstr(v, "CCM") || strstr(v, "POLY1305"));
@@ -886,8 +865,8 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
         rc->rec_peer = &rc->pl[0].items[0];
         return 0;
     }
-    transform_type t;
-    if (hint && type_from_name(hint, &t) == 0 && !(t == TT_KE && ignore_ke)) {
+    transform_type t = hint ? transform_type_named(hint, strlen(hint)) : TT__COUNT;
+    if (t != TT__COUNT && !(t == TT_KE && ignore_ke)) {
         v->cls = class_for_types(phase, 1u << t, NULL);
         add_off(rc, field_name(phase, t), NULL, NULL);
         v->confidence = 0.7;

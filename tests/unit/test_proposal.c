@@ -83,6 +83,30 @@ START_TEST(test_type_field)
 }
 END_TEST
 
+/* charon's transform_type_names, as "no acceptable %N found" and the
+ * keymat's "%N ... not supported!" print them; the span ends the name */
+START_TEST(test_type_named)
+{
+    static const struct {
+        const char *name;
+        transform_type type;
+    } cases[] = {
+        {"ENCRYPTION_ALGORITHM", TT_ENCR},       {"INTEGRITY_ALGORITHM", TT_INTEG},
+        {"HASH_ALGORITHM", TT_INTEG},            {"PSEUDO_RANDOM_FUNCTION", TT_PRF},
+        {"DIFFIE_HELLMAN_GROUP", TT_KE},         {"KEY_EXCHANGE_METHOD", TT_KE},
+        {"ADDITIONAL_KEY_EXCHANGE_1", TT_ADDKE}, {"ADDITIONAL_KEY_EXCHANGE_7", TT_ADDKE},
+        {"EXTENDED_SEQUENCE_NUMBERS", TT_ESN},   {"AEAD_ALGORITHM", TT__COUNT},
+        {"UNDEFINED", TT__COUNT},                {"", TT__COUNT},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        ck_assert_msg(transform_type_named(cases[i].name, strlen(cases[i].name)) == cases[i].type,
+                      "%s", cases[i].name);
+    /* only the span counts: "ENCRYPTION" lies past its end */
+    ck_assert_int_eq(transform_type_named("KEY_ENCRYPTION", 3), TT__COUNT);
+    ck_assert_int_eq(transform_type_named("INTEGRITY_ALGORITHM %N not supported!", 19), TT_INTEG);
+}
+END_TEST
+
 /* ---- parsing ---- */
 
 START_TEST(test_parse_ikev1)
@@ -967,6 +991,7 @@ static Suite *proposal_suite(void)
 
     LOOP(types, test_type_of, type_cases);
     tcase_add_test(types, test_type_field);
+    tcase_add_test(types, test_type_named);
     tcase_add_test(parsing, test_parse_ikev1);
     tcase_add_test(parsing, test_parse_ikev2_multi_alg);
     tcase_add_test(parsing, test_parse_list_separators);
