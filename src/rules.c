@@ -1424,38 +1424,23 @@ static void add_ke_retry_off(rules_ctx *rc, const char *field, idg_role asked_by
  * "(not implemented)" as this end's value. */
 static void alg_unsupported(rules_ctx *rc, const negotiation *n, verdict *v, int phase)
 {
-    static const struct {
-        int tt;
-        idg_class p1, p2;
-        const char *field1, *field2, *what;
-    } types[] = {
-        {TT_ENCR, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH, IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH,
-         "phase1.encryption", "phase2.encryption", "encryption algorithm"},
-        {TT_INTEG, IDG_CLASS_PHASE1_HASH_MISMATCH, IDG_CLASS_PHASE2_HASH_MISMATCH,
-         "phase1.integrity", "phase2.integrity", "integrity algorithm"},
-        {TT_PRF, IDG_CLASS_PHASE1_PRF_MISMATCH, IDG_CLASS_PHASE2_PROPOSAL_MISMATCH,
-         "phase1.prf", "phase2.prf", "PRF"},
-        {TT_KE, IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, IDG_CLASS_PHASE2_PFS_MISMATCH,
-         "phase1.dh_group", "phase2.pfs_group", "DH group"},
+    /* the types a keymat or key exchange row names; others stay "algorithm" */
+    static const char *const what_of[TT__COUNT] = {
+        [TT_ENCR] = "encryption algorithm", [TT_INTEG] = "integrity algorithm", [TT_PRF] = "PRF",
+        [TT_KE] = "DH group", [TT_ADDKE] = "additional key exchange",
     };
-    size_t k = 0;
-    while (k < sizeof types / sizeof types[0] && types[k].tt != n->alg_unsupported_tt)
-        k++;
+    transform_type t = (transform_type)n->alg_unsupported_tt;
     const char *alg = S(&n->alg_unsupported);
-    const char *what = k < sizeof types / sizeof types[0] ? types[k].what : "algorithm";
-    const char *field = k < sizeof types / sizeof types[0] ? (phase == 1 ? types[k].field1 : types[k].field2)
-                                                        : (phase == 1 ? "phase1.proposal" : "phase2.proposal");
     /* a post-quantum KEM is an additional key exchange (ke1_ .. ke7_, RFC
      * 9370) in strongSwan 6, never the DH group itself */
-    if (n->alg_unsupported_tt == TT_KE && alg &&
+    if (t == TT_KE && alg &&
         (strncmp(alg, "ML_KEM", 6) == 0 || strncmp(alg, "KYBER", 5) == 0 ||
-         strncmp(alg, "FRODO", 5) == 0 || strncmp(alg, "HQC", 3) == 0 || strncmp(alg, "BIKE", 4) == 0)) {
-        what = "additional key exchange";
-        field = phase == 1 ? "phase1.additional_ke" : "phase2.additional_ke";
-    }
-    v->cls = k < sizeof types / sizeof types[0] ? (phase == 1 ? types[k].p1 : types[k].p2)
-                                               : (phase == 1 ? IDG_CLASS_PHASE1_PROPOSAL_MISMATCH
-                                                             : IDG_CLASS_PHASE2_PROPOSAL_MISMATCH);
+         strncmp(alg, "FRODO", 5) == 0 || strncmp(alg, "HQC", 3) == 0 || strncmp(alg, "BIKE", 4) == 0))
+        t = TT_ADDKE;
+    int known = (unsigned)t < TT__COUNT && what_of[t];
+    const char *what = known ? what_of[t] : "algorithm";
+    const char *field = known ? field_name(phase, t) : (phase == 1 ? "phase1.proposal" : "phase2.proposal");
+    v->cls = class_for_types(phase, known ? 1u << t : 0, NULL);
     /* selected from the peer's proposals (keymat, a responder's or a
      * negotiated group), or only this end's own ("configured ...") */
     const char *sel = S(phase == 1 ? &n->p1_selected : &n->p2_selected);
