@@ -157,17 +157,19 @@ static int span_eq(span s, const char *lit)
     return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
-/* Whether a ", "-separated list holds the item s (NULL: empty). */
-static int span_in_list(const char *list, span s)
+/* Adds the item s to a ", "-separated list unless the list holds it. */
+static void list_add_unique(nstr *list, span s)
 {
-    for (const char *p = list; p && *p;) {
+    for (const char *p = nstr_c(list); p && *p;) {
         const char *end = strstr(p, ", ");
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (n == s.n && memcmp(p, s.p, n) == 0)
-            return 1;
+            return;
         p = end ? end + 2 : NULL;
     }
-    return 0;
+    if (list->len)
+        nstr_append(list, ", ", 2);
+    nstr_append(list, s.p, s.n);
 }
 
 static int span_has(span s, const char *lit)
@@ -3154,11 +3156,7 @@ static void fold_kernel_alg_unsupported(const fold_in *in, negotiation *n, fold_
     n->install_cause = INSTALL_ALG_UNSUPPORTED;
     static const char esn[] = "extended sequence numbers (ESN)";
     span a = in->f[MF_VALUE].n ? in->f[MF_VALUE] : (span){esn, sizeof esn - 1};
-    if (!span_in_list(nstr_c(&n->knl_alg_unsupported), a)) {
-        if (n->knl_alg_unsupported.len)
-            nstr_append(&n->knl_alg_unsupported, ", ", 2);
-        nstr_append(&n->knl_alg_unsupported, a.p, a.n);
-    }
+    list_add_unique(&n->knl_alg_unsupported, a);
 }
 
 /* This end's charon has no implementation of an algorithm it must use:
@@ -3219,11 +3217,8 @@ static void fold_mode_unacceptable(const fold_in *in, negotiation *n, fold_resul
 static void fold_knl_sa_algorithm(const fold_in *in, negotiation *n, fold_result *r)
 {
     span a = in->f[MF_VALUE];
-    if (a.n && !span_in_list(nstr_c(&n->install_algs), a)) {
-        if (n->install_algs.len)
-            nstr_append(&n->install_algs, ", ", 2);
-        nstr_append(&n->install_algs, a.p, a.n);
-    }
+    if (a.n)
+        list_add_unique(&n->install_algs, a);
     r->phase = 2;
 }
 
