@@ -709,7 +709,6 @@ static void rec_cert_revoked(arena *a, const rec_input *in, idg_diagnosis *d)
 
 /* ---- the advice table ---- */
 
-/* When a row applies (one line each; `in` is the diagnosis's input). */
 /* The IKEv1 authentication method the peer uses, as charon names it ("none
  * allows %N authentication"), where the diagnosis names it. */
 static const char *peer_auth_method(const rec_input *in)
@@ -747,6 +746,7 @@ static const char *ikev1_auth_label(const rec_input *in, int swanctl)
     return NULL;
 }
 
+/* When a row applies (one line each; `in` is the diagnosis's input). */
 #define WHEN(name, expr)                                                      \
     static int name(const rec_input *in, const idg_diagnosis *d)              \
     {                                                                         \

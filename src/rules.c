@@ -906,11 +906,6 @@ static const char *selected_p2_algorithms(rules_ctx *rc, const negotiation *n)
     return len ? arena_str(&rc->a, buf) : NULL;
 }
 
-/* Why the kernel refused an SA, from the errno of its netlink answer
- * (charon logs its text), when no more specific cause was seen. Linux's
- * XFRM answers ENOENT when the crypto API cannot instantiate an algorithm
- * it knows (the module is missing), ENOSYS for an algorithm it does not
- * know at all, EPROTONOSUPPORT when ESP itself is missing. */
 /* What the errno of a failed SAD entry says (format: the SA's algorithms
  * as " (list)" or ""). */
 static const struct {
@@ -932,6 +927,11 @@ static const struct {
      "kernel-libipsec plugin does ESP in user space)."},
 };
 
+/* Why the kernel refused an SA, from the errno of its netlink answer
+ * (charon logs its text), when no more specific cause was seen. Linux's
+ * XFRM answers ENOENT when the crypto API cannot instantiate an algorithm
+ * it knows (the module is missing), ENOSYS for an algorithm it does not
+ * know at all, EPROTONOSUPPORT when ESP itself is missing. */
 static const char *kernel_errno_cause(rules_ctx *rc, const negotiation *n)
 {
     const char *algs = selected_p2_algorithms(rc, n);
