@@ -386,14 +386,17 @@ negotiation *neg_oldest(neg_store *st)
 
 /* ---- the tunnel index ------------------------------------------------------------ */
 
-/* Chain heads: as many as open negotiations may be (capped), allocated
- * when the first SA comes up, so a request that sees none pays nothing. */
+/* Chain heads per kind: as many as open negotiations may be (capped),
+ * allocated when the first SA comes up, so a request that sees none pays
+ * nothing. Each kind has heads of its own: a chain is walked through one
+ * kind's links, so a head shared by a name and a peer address would join
+ * the two chains and write each kind's links through the other's. */
 #define TUNNEL_HEADS_MAX 65536
 
 static size_t tunnel_head(const neg_store *st, int kind, const char *key, size_t len)
 {
-    uint64_t h = fnv1a(fnv1a_byte(FNV1A_OFFSET, (uint64_t)kind), key, len);
-    return (size_t)(h ^ (h >> 29)) & (st->tcap - 1);
+    uint64_t h = fnv1a(FNV1A_OFFSET, key, len);
+    return (size_t)kind * st->tcap + ((size_t)(h ^ (h >> 29)) & (st->tcap - 1));
 }
 
 void neg_unfile_tunnel(negotiation *n)
@@ -417,7 +420,7 @@ int neg_file_tunnel(neg_store *st, negotiation *n)
         size_t cap = 16;
         while (cap < st->max && cap < TUNNEL_HEADS_MAX)
             cap *= 2;
-        st->tunnels = calloc(cap, sizeof *st->tunnels);
+        st->tunnels = calloc(cap * NEG_TUNNEL_KEYS, sizeof *st->tunnels);
         if (!st->tunnels)
             return -1;
         st->tcap = cap;

@@ -525,7 +525,7 @@ typedef struct neg_store {
     neg_slot *slots;           /* open addressing by id */
     negotiation *lru_head, *lru_tail; /* head = most recent */
     negotiation **tunnels;     /* the tunnel index's chains (allocated at first use) */
-    size_t tcap;               /* its chain heads (power of 2) */
+    size_t tcap;               /* its chain heads per kind (power of 2) */
     negotiation *free_list;    /* released negotiations kept for reuse */
     size_t n_free;
     int64_t next_synthetic;
