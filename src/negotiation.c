@@ -451,28 +451,11 @@ negotiation *neg_tunnel_chain(const neg_store *st, int kind, const char *key, si
 
 #define EVIDENCE_TEXT_MAX 768
 
-/* Makes room for need more bytes at the arena's end: first by dropping the
- * garbage (copying the live texts, in slot order, to a fresh buffer sized
- * for them), else by doubling. Returns -1 on OOM. */
-static int ev_arena_reserve(negotiation *n, size_t need)
+/* Moves the live texts, in slot order, to a fresh buffer of cap bytes
+ * (cap >= the live bytes), dropping the garbage. Returns -1 on OOM (the
+ * arena is then unchanged). */
+static int ev_arena_rebuild(negotiation *n, size_t cap)
 {
-    if (n->ev_text_len + need <= n->ev_text_cap)
-        return 0;
-    size_t live = n->ev_text_live;
-    size_t cap = EV_ARENA_MIN;
-    while (cap < 2 * (live + need))
-        cap *= 2;
-    if (live == n->ev_text_len) {
-        /* no garbage: grow in place */
-        char *p = realloc(n->ev_text, cap);
-        if (!p)
-            return -1;
-        n->ev_text = p;
-        n->ev_text_cap = cap;
-        return 0;
-    }
-    if (cap < n->ev_text_cap && live + need <= n->ev_text_cap / 2)
-        cap = n->ev_text_cap; /* keep the size: it was not too small */
     char *p = malloc(cap);
     if (!p)
         return -1;
@@ -491,6 +474,39 @@ static int ev_arena_reserve(negotiation *n, size_t need)
     n->ev_text_len = k;
     n->ev_text_live = k;
     return 0;
+}
+
+/* The arena size for bytes of text: EV_ARENA_MIN doubled until it holds
+ * twice as many. */
+static size_t ev_arena_size(size_t bytes)
+{
+    size_t cap = EV_ARENA_MIN;
+    while (cap < 2 * bytes)
+        cap *= 2;
+    return cap;
+}
+
+/* Makes room for need more bytes at the arena's end: first by dropping the
+ * garbage (copying the live texts to a fresh buffer sized for them), else
+ * by doubling. Returns -1 on OOM. */
+static int ev_arena_reserve(negotiation *n, size_t need)
+{
+    if (n->ev_text_len + need <= n->ev_text_cap)
+        return 0;
+    size_t live = n->ev_text_live;
+    size_t cap = ev_arena_size(live + need);
+    if (live == n->ev_text_len) {
+        /* no garbage: grow in place */
+        char *p = realloc(n->ev_text, cap);
+        if (!p)
+            return -1;
+        n->ev_text = p;
+        n->ev_text_cap = cap;
+        return 0;
+    }
+    if (cap < n->ev_text_cap && live + need <= n->ev_text_cap / 2)
+        cap = n->ev_text_cap; /* keep the size: it was not too small */
+    return ev_arena_rebuild(n, cap);
 }
 
 void neg_drop_evidence(negotiation *n, neg_evidence *e)
@@ -628,8 +644,28 @@ void neg_compact_evidence(negotiation *n)
         n->ev[i].len = 0;
     }
     n->n_ev = k;
-    if (k == 0)
+    if (k == 0) {
         ev_arena_empty(n);
+        return;
+    }
+    /* A negotiation that concluded usually lives on as a quiet SA with a
+     * line or two of its evidence left: an arena grown for a whole
+     * negotiation's lines, kept at that size by hundreds of open SAs, was
+     * most of the engine's memory (2.1 MB of arenas for 146 KB of text
+     * among 573 SAs). Fit it to what is left, and the slots likewise. */
+    size_t fit = ev_arena_size(n->ev_text_live);
+    if (fit < n->ev_text_cap / 2)
+        ev_arena_rebuild(n, fit); /* (out of memory: the arena stays as it is) */
+    size_t slots = 4;
+    while (slots < 2 * k)
+        slots *= 2;
+    if (slots < n->n_ev_cap / 2) {
+        neg_evidence *ev = realloc(n->ev, slots * sizeof *ev);
+        if (ev) {
+            n->ev = ev;
+            n->n_ev_cap = slots;
+        }
+    }
 }
 
 void neg_add_msgid(negotiation *n, uint32_t id)

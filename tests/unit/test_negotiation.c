@@ -1,7 +1,7 @@
 /*
  * test_negotiation.c - the negotiation store (src/negotiation.h): its
  * tunnel index, which chains the SAs that are up by connection name and
- * by peer address.
+ * by peer address, and a negotiation's evidence arena.
  */
 #include <check.h>
 #include <stdio.h>
@@ -96,12 +96,52 @@ START_TEST(chain_of_one_kind_holds_no_sa_of_the_other)
 }
 END_TEST
 
+/* A concluded negotiation keeps a line or two of its evidence: compacting
+ * fits the arena and the slots to them, and what is left reads the same. */
+START_TEST(compacting_fits_the_arena_to_what_is_left)
+{
+    neg_store st;
+    negotiation *evicted;
+    char text[201];
+    ck_assert_int_eq(neg_store_init(&st, 4, 16), 0);
+    negotiation *n = neg_create(&st, 1, 1, &evicted);
+    ck_assert_ptr_nonnull(n);
+    for (int i = 0; i < 20; i++) {
+        memset(text, 'a' + i, 200);
+        text[200] = '\0';
+        neg_add_evidence(n, (uint64_t)i + 1, (uint32_t)i + 1, 2, 1, text, 200);
+    }
+    ck_assert_uint_eq(n->n_ev, 20);
+    ck_assert_uint_ge(n->ev_text_cap, 20 * 201);
+    for (size_t i = 0; i < n->n_ev; i++)
+        if (n->ev[i].line != 7)
+            neg_drop_evidence(n, &n->ev[i]);
+    neg_compact_evidence(n);
+    ck_assert_uint_eq(n->n_ev, 1);
+    ck_assert_uint_le(n->ev_text_cap, 512);
+    ck_assert_uint_le(n->n_ev_cap, 4);
+    ck_assert_uint_eq(n->ev[0].line, 7);
+    memset(text, 'a' + 6, 200);
+    ck_assert_str_eq(n->ev_text + n->ev[0].off, text);
+    /* and it grows again from there */
+    neg_add_evidence(n, 30, 30, 2, 1, "after", 5);
+    ck_assert_uint_eq(n->n_ev, 2);
+    ck_assert_str_eq(n->ev_text + n->ev[1].off, "after");
+    ck_assert_str_eq(n->ev_text + n->ev[0].off, text);
+    neg_release(&st, n);
+    neg_store_free(&st);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("negotiation");
     TCase *tc = tcase_create("tunnel_index");
     tcase_add_test(tc, every_filed_sa_is_on_both_its_chains);
     tcase_add_test(tc, chain_of_one_kind_holds_no_sa_of_the_other);
+    TCase *ev = tcase_create("evidence");
+    tcase_add_test(ev, compacting_fits_the_arena_to_what_is_left);
+    suite_add_tcase(s, ev);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
