@@ -2129,6 +2129,19 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "without an answer%s. UDP 4500 is blocked on the path, or the peer silently drops "
                 "the request.", peer_desc(n), mode_name(n) ? mode_name(n) : "phase 1", sent,
                 cut ? " (the log ends before charon gives up)" : "");
+        } else if (!n->ike_version && n->main_exch == EX_NONE && !n->remote_addr.len) {
+            /* retransmits and nothing else of the SA: the request may as
+             * well have been a DPD or a rekey of an SA that was up (which
+             * exchange is not known, nor the peer) */
+            v.confidence = cut ? 0.4 : 0.5;
+            v.detail = arena_printf(&rc->a,
+                "This end got no answer to a request to the peer: it sent it with %s, %s. The log "
+                "shows nothing else of this IKE_SA, so which exchange it was is not known: setting "
+                "up phase 1 (the peer is down or unreachable, UDP 500/4500 is blocked on the path, "
+                "or the peer silently drops the request), or a liveness check (DPD) or rekey of an "
+                "SA that was up (the peer or the path went away; dpd_action = restart and "
+                "keyingtries = %%forever bring the tunnel back by themselves). The lines before it "
+                "in the log tell which.", sent, gave);
         } else {
             v.detail = arena_printf(&rc->a,
                 "The peer %s never answered: this end sent its %s %s request and %s, "
