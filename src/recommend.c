@@ -791,6 +791,7 @@ WHEN(eap_no_msk, in->eap_no_msk)
 WHEN(eap_identity_refused_here, in->eap_nak == 1 && eap_is_identity(in->eap_method))
 WHEN(eap_identity_refused_there, in->eap_nak != 0 && eap_is_identity(in->eap_method))
 WHEN(eap_method_refused, in->eap_nak != 0)
+WHEN(eap_identity_unknown, in->eap_id_refused != NULL)
 WHEN(eap_user_no_secret, in->eap_user && in->eap_no_key)
 WHEN(eap_user_rejected, in->eap_user != NULL)
 WHEN(psk_missing, in->psk_missing)
@@ -858,7 +859,7 @@ WHEN(closer_unknown, in->closer_unknown)
  * One cause of a class and what to change for it. The texts are templates:
  * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
  * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program,
- * eap_user, pid_file, plugin, bad_proposal, proposal_why, alg, kernel_alg,
+ * eap_user, eap_identity, pid_file, plugin, bad_proposal, proposal_why, alg, kernel_alg,
  * peer_auth, peer_auth_gui, peer_auth_swanctl),
  * the default when
  * it has none. A cause whose texts are computed from the offending values
@@ -1287,6 +1288,18 @@ static const advice ADVICE[] = {
      "server: connections.${conn}.remote.auth = eap-<method> (or eap-dynamic with the methods "
      "clients use); client: load the plugin of ${eap_method|the server's method} (e.g. eap-peap, "
      "eap-mschapv2) or select its method."},
+    /* the server ended EAP at the identity: no password was checked */
+    {IDG_CLASS_PHASE1_EAP_FAILURE, eap_identity_unknown, NULL, "either",
+     "The server does not accept the EAP identity '${eap_identity}': configure on the client the "
+     "user name the server knows (without one the client sends its IKE identity), or add that "
+     "user on the server.",
+     "On the server: VPN > IPsec > Pre-Shared Keys, an entry of type EAP whose identifier is "
+     "exactly the client's user name (or that user in the RADIUS server of VPN > IPsec > Mobile "
+     "Clients > User Authentication).",
+     "client: connections.${conn}.local.eap_id = <the user name> (ipsec.conf: eap_identity=<the "
+     "user name>) and secrets { eap-<user> { id = <the user name>; secret = <password> } } "
+     "(ipsec.secrets: <user> : EAP \"<password>\"); server: that user among its EAP secrets or "
+     "in its RADIUS server."},
     {IDG_CLASS_PHASE1_EAP_FAILURE, eap_user_no_secret, NULL, "either",
      "Add an EAP secret for the user '${eap_user}' on this end (or its RADIUS server), or make the "
      "client send the user name this end has.",
@@ -1598,6 +1611,8 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
         return in->daemon_program;
     if (IS("eap_user"))
         return in->eap_user;
+    if (IS("eap_identity"))
+        return in->eap_id_refused;
     if (IS("pid_file"))
         return in->pid_file;
     if (IS("plugin"))

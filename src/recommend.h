@@ -90,6 +90,8 @@ typedef struct rec_input {
                                  * or HASH unencrypted (as some SonicWall devices do) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
     const char *eap_user;       /* EAP failure on the server: the user the client authenticated as */
+    const char *eap_id_refused; /* EAP failure on the client: the EAP identity it sent, which the
+                                 * server refused before any EAP method began */
     int eap_no_key;             /* ... for whom this server has no secret */
     int closer_unknown;         /* tunnel closed early: no line says which end deleted the IKE_SA */
 } rec_input;

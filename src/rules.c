@@ -644,6 +644,14 @@ static const char *without_doubled_peer(arena *a, const char *detail)
     return t ? t : detail;
 }
 
+/* This end (the client) sent its EAP identity and the server ended EAP
+ * there: no EAP method was requested (it would be logged at the same
+ * level as the identity), none refused. */
+static int eap_identity_refused(const negotiation *n)
+{
+    return n->eap_identity.len && !n->eap_method.len && !n->eap_nak;
+}
+
 /* A verdict that is a warning, not a failure, with this confidence. */
 static void as_warning(verdict *v, double confidence)
 {
@@ -764,6 +772,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.closer_unknown = v->cls == IDG_CLASS_TUNNEL_CLOSED_EARLY && n->closed_early == 3;
         in.eap_user = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && !n->eap_nak ? S(&n->eap_user) : NULL;
         in.eap_no_key = in.eap_user && n->eap_no_key;
+        in.eap_id_refused = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && eap_identity_refused(n)
+                                ? S(&n->eap_identity) : NULL;
         in.no_route = v->no_route;
         in.v2_undecryptable = v->v2_undecryptable;
         in.mm_unencrypted = v->mm_unencrypted;
@@ -1309,6 +1319,15 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
         v->confidence = 0.7;
         if (eap_id)
             add_off(rc, "phase1.eap_identity", eap_id, NULL);
+        if (eap_identity_refused(n)) {
+            v->detail = arena_printf(&rc->a,
+                "The server %s refused the EAP identity '%s' this end sent (AUTHENTICATION_FAILED "
+                "right after the EAP-Identity response): it requested no EAP method, so no password "
+                "was checked. It does not know that user name: a client without a configured EAP "
+                "identity sends its IKE identity instead, or the name lacks the realm or form the "
+                "server (or its RADIUS server) expects.", who, eap_id);
+            return 0;
+        }
         v->detail = arena_printf(&rc->a, "The peer %s rejected the EAP authentication of this end "
                                  "(AUTHENTICATION_FAILED)%s%s%s: it does not accept the user name or "
                                  "its password (or EAP certificate); the server's log, or its RADIUS "
