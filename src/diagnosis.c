@@ -155,6 +155,109 @@ idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, 
     return c;
 }
 
+/* ---- the cold part ---------------------------------------------------- */
+
+static size_t cold_str_size(const char *s)
+{
+    return sizeof(uint32_t) + (s ? strlen(s) + 1 : 0);
+}
+
+static char *cold_put_str(char *at, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) + 1 : 0;
+    memcpy(at, &n, sizeof n);
+    at += sizeof n;
+    if (n)
+        memcpy(at, s, n);
+    return at + n;
+}
+
+size_t diag_cold_size(const idg_diagnosis *d)
+{
+    size_t n = sizeof(uint32_t) + cold_str_size(d->detail) + cold_str_size(d->summary) +
+               cold_str_size(d->pfsense) + cold_str_size(d->strongswan);
+    for (size_t i = 0; i < d->n_evidence; i++)
+        n += sizeof(uint64_t) + cold_str_size(d->evidence[i].text);
+    return n;
+}
+
+void diag_cold_pack(const idg_diagnosis *d, char *out)
+{
+    uint32_t n = (uint32_t)d->n_evidence;
+    memcpy(out, &n, sizeof n);
+    out += sizeof n;
+    out = cold_put_str(out, d->detail);
+    out = cold_put_str(out, d->summary);
+    out = cold_put_str(out, d->pfsense);
+    out = cold_put_str(out, d->strongswan);
+    for (size_t i = 0; i < d->n_evidence; i++) {
+        uint64_t line = d->evidence[i].line;
+        memcpy(out, &line, sizeof line);
+        out = cold_put_str(out + sizeof line, d->evidence[i].text);
+    }
+}
+
+/* Reads a text at *at (advancing it) within end; -1 if it overruns or
+ * lacks its NUL. */
+static int cold_get_str(const char **at, const char *end, const char **s)
+{
+    uint32_t n;
+    if ((size_t)(end - *at) < sizeof n)
+        return -1;
+    memcpy(&n, *at, sizeof n);
+    *at += sizeof n;
+    if (n == 0) {
+        *s = NULL;
+        return 0;
+    }
+    if ((size_t)(end - *at) < n || (*at)[n - 1] != '\0')
+        return -1;
+    *s = *at;
+    *at += n;
+    return 0;
+}
+
+long diag_cold_evidence(const char *buf, size_t len)
+{
+    uint32_t n;
+    if (len < sizeof n)
+        return -1;
+    memcpy(&n, buf, sizeof n);
+    /* each line takes at least its number and a length */
+    if (n > (len - sizeof n) / (sizeof(uint64_t) + sizeof(uint32_t)))
+        return -1;
+    return (long)n;
+}
+
+int diag_cold_unpack(idg_diagnosis *d, const char *buf, size_t len, idg_evidence *ev)
+{
+    const char *at = buf + sizeof(uint32_t), *end = buf + len;
+    const char *detail, *summary, *pfsense, *strongswan;
+    long n = diag_cold_evidence(buf, len);
+    if (n < 0 || cold_get_str(&at, end, &detail) || cold_get_str(&at, end, &summary) ||
+        cold_get_str(&at, end, &pfsense) || cold_get_str(&at, end, &strongswan))
+        return -1;
+    for (long i = 0; i < n; i++) {
+        uint64_t line;
+        if ((size_t)(end - at) < sizeof line)
+            return -1;
+        memcpy(&line, at, sizeof line);
+        at += sizeof line;
+        ev[i].line = line;
+        if (cold_get_str(&at, end, &ev[i].text))
+            return -1;
+    }
+    if (at != end)
+        return -1;
+    d->detail = detail;
+    d->summary = summary;
+    d->pfsense = pfsense;
+    d->strongswan = strongswan;
+    d->evidence = n ? ev : NULL;
+    d->n_evidence = (size_t)n;
+    return 0;
+}
+
 void idg_diagnosis_free(idg_diagnosis *d)
 {
     if (d == NULL)

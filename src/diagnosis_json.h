@@ -23,4 +23,22 @@ idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, 
  * (returns -1 otherwise): folding repeats then allocates nothing. */
 int diag_set_last_time(idg_diagnosis *d, const char *s);
 
+/*
+ * The cold part of a diagnosis: what only its rendering reads (detail, the
+ * three recommendation texts and the evidence), packed into one buffer for
+ * a report's cold storage (idg_report_set_cold_store). Layout, native byte
+ * order (the buffer never leaves the process): u32 number of evidence
+ * lines; the four texts, each a u32 length + 1 (0 for NULL) and its bytes
+ * with their NUL; per evidence line, its u64 number, then its text as above.
+ */
+/* The packed size of d's cold part (what diag_cold_pack writes). */
+size_t diag_cold_size(const idg_diagnosis *d);
+void diag_cold_pack(const idg_diagnosis *d, char *out);
+/* The number of evidence lines in a packed buffer, or -1 if it is not one. */
+long diag_cold_evidence(const char *buf, size_t len);
+/* Points d's cold fields into buf (which must outlive them) and fills ev
+ * (room for diag_cold_evidence(buf, len) lines) with its evidence.
+ * Returns 0, or -1 if buf is not a packed cold part (d unchanged). */
+int diag_cold_unpack(idg_diagnosis *d, const char *buf, size_t len, idg_evidence *ev);
+
 #endif

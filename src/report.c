@@ -38,6 +38,13 @@ struct report_slot {
     uint32_t item;            /* item number + 1; 0 = empty */
 };
 
+/* Where an item's cold part went (idg_report_set_cold_store); len 0: it
+ * has none out there (the item is whole in memory). */
+struct cold_ref {
+    uint64_t at;
+    uint32_t len;
+};
+
 struct idg_report {
     report_source *sources;
     size_t n_sources, cap_sources;
@@ -67,6 +74,12 @@ struct idg_report {
     struct item_chunk *chunks;
     char *chunk_at;
     size_t chunk_left;
+    /* cold storage: the store, and per item where its cold part is */
+    idg_cold_store cold_store;
+    struct cold_ref *cold;
+    size_t cap_cold;
+    char *pack;               /* the buffer a cold part is packed in */
+    size_t pack_cap;
 };
 
 typedef struct item_chunk {
@@ -118,6 +131,8 @@ void idg_report_free(idg_report *r)
     free(r->items);
     free(r->last_seq);
     free(r->index);
+    free(r->cold);
+    free(r->pack);
     while (r->chunks) {
         item_chunk *next = r->chunks->next;
         free(r->chunks);
@@ -272,6 +287,115 @@ static size_t index_slot(const idg_report *r, uint64_t h, const idg_diagnosis *d
     return j;
 }
 
+/* ---- cold storage ----------------------------------------------------- */
+
+void idg_report_set_cold_store(idg_report *r, const idg_cold_store *store)
+{
+    if (store && store->write && store->read) {
+        r->cold_store = *store;
+        /* the items kept before have no cold part out there */
+        if (r->n_items && grow((void **)&r->cold, &r->cap_cold, r->n_items - 1, sizeof *r->cold) == 0)
+            memset(r->cold, 0, r->n_items * sizeof *r->cold);
+        else if (r->n_items)
+            memset(&r->cold_store, 0, sizeof r->cold_store);
+    } else {
+        memset(&r->cold_store, 0, sizeof r->cold_store);
+    }
+}
+
+/* Writes d's cold part to the store; 0 and *ref set, or -1 (d is then kept
+ * whole in memory). */
+static int store_cold(idg_report *r, const idg_diagnosis *d, struct cold_ref *ref)
+{
+    size_t n = diag_cold_size(d);
+    if (n > UINT32_MAX)
+        return -1;
+    if (n > r->pack_cap) {
+        char *p = realloc(r->pack, n);
+        if (p == NULL)
+            return -1;
+        r->pack = p;
+        r->pack_cap = n;
+    }
+    diag_cold_pack(d, r->pack);
+    if (r->cold_store.write(r->cold_store.user, r->pack, n, &ref->at) != 0)
+        return -1;
+    ref->len = (uint32_t)n;
+    return 0;
+}
+
+/* The room an item read back from cold storage lives in while it is
+ * rendered: reused from one item to the next. */
+typedef struct thaw {
+    char *buf;
+    size_t cap;
+    idg_evidence *ev;
+    size_t ev_cap;
+    idg_diagnosis d;
+    int failed;               /* a read failed: the item was rendered without its cold part */
+} thaw;
+
+static void thaw_free(thaw *t)
+{
+    free(t->buf);
+    free(t->ev);
+}
+
+/* Item i whole: as kept, or with its cold part read back into t (valid
+ * until the next call with t). A read that fails gives the item as kept,
+ * without detail, recommendation or evidence, and sets t->failed. */
+static const idg_diagnosis *item_whole(const idg_report *r, size_t i, thaw *t)
+{
+    const idg_diagnosis *d = r->items[i];
+    if (r->cold == NULL || i >= r->cap_cold || r->cold[i].len == 0)
+        return d;
+    const struct cold_ref *ref = &r->cold[i];
+    if (ref->len > t->cap) {
+        char *p = realloc(t->buf, ref->len);
+        if (p == NULL)
+            goto failed;
+        t->buf = p;
+        t->cap = ref->len;
+    }
+    if (r->cold_store.read(r->cold_store.user, ref->at, t->buf, ref->len) != 0)
+        goto failed;
+    long n = diag_cold_evidence(t->buf, ref->len);
+    if (n < 0)
+        goto failed;
+    if ((size_t)n > t->ev_cap) {
+        idg_evidence *ev = realloc(t->ev, (size_t)n * sizeof *ev);
+        if (ev == NULL)
+            goto failed;
+        t->ev = ev;
+        t->ev_cap = (size_t)n;
+    }
+    t->d = *d;
+    if (diag_cold_unpack(&t->d, t->buf, ref->len, t->ev) != 0)
+        goto failed;
+    return &t->d;
+failed:
+    t->failed = 1;
+    return d;
+}
+
+/* Reads item i's cold part back for good: the item is whole in memory
+ * from then on (idg_report_get, correlation). Returns it. */
+static idg_diagnosis *item_thaw(idg_report *r, size_t i)
+{
+    thaw t = {0};
+    const idg_diagnosis *whole = item_whole(r, i, &t);
+    if (whole != r->items[i]) {
+        idg_diagnosis *c = diag_copy_with(whole, item_alloc, r, NULL, REPORT_LAST_TIME_ROOM);
+        if (c != NULL) {
+            idg_diagnosis_free(r->items[i]); /* (fields kept outside its block) */
+            r->items[i] = c;
+            r->cold[i].len = 0;
+        }
+    }
+    thaw_free(&t);
+    return r->items[i];
+}
+
 int idg_report_add(idg_report *r, const idg_diagnosis *d)
 {
     idg_diagnosis *c;
@@ -302,18 +426,28 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
         return 0;
     }
     if (grow((void **)&r->items, &r->cap_items, r->n_items, sizeof *r->items) < 0 ||
-        grow((void **)&r->last_seq, &r->cap_seq, r->n_items, sizeof *r->last_seq) < 0)
+        grow((void **)&r->last_seq, &r->cap_seq, r->n_items, sizeof *r->last_seq) < 0 ||
+        (r->cold_store.write &&
+         grow((void **)&r->cold, &r->cap_cold, r->n_items, sizeof *r->cold) < 0))
         return -1;
     {
         /* A success needs no long story: its last few lines (the
          * established line and what was selected just before it) are kept,
          * so a log of thousands of healthy tunnels stays small. */
         idg_diagnosis trimmed = *d;
+        struct cold_ref cold = {0, 0};
         if (d->severity == IDG_SEVERITY_INFO && d->n_evidence > REPORT_INFO_EVIDENCE) {
             trimmed.evidence = d->evidence + (d->n_evidence - REPORT_INFO_EVIDENCE);
             trimmed.n_evidence = REPORT_INFO_EVIDENCE;
         }
+        if (r->cold_store.write && store_cold(r, &trimmed, &cold) == 0) {
+            trimmed.detail = trimmed.summary = trimmed.pfsense = trimmed.strongswan = NULL;
+            trimmed.evidence = NULL;
+            trimmed.n_evidence = 0;
+        }
         c = diag_copy_with(&trimmed, item_alloc, r, src, REPORT_LAST_TIME_ROOM);
+        if (r->cold_store.write)
+            r->cold[r->n_items] = cold;
     }
     if (c == NULL)
         return -1;
@@ -352,9 +486,29 @@ size_t idg_report_count(const idg_report *r)
     return r->n_items;
 }
 
-const idg_diagnosis *idg_report_get(const idg_report *r, size_t i)
+size_t idg_report_errors(const idg_report *r)
+{
+    size_t n = (size_t)r->dropped_errors;
+    for (size_t i = 0; i < r->n_items; i++)
+        if (r->items[i]->severity == IDG_SEVERITY_ERROR)
+            n++;
+    return n;
+}
+
+const idg_diagnosis *report_item(const idg_report *r, size_t i)
 {
     return i < r->n_items ? r->items[i] : NULL;
+}
+
+const idg_diagnosis *idg_report_get(const idg_report *r, size_t i)
+{
+    if (i >= r->n_items)
+        return NULL;
+    if (r->cold != NULL && i < r->cap_cold && r->cold[i].len != 0)
+        /* logically const: the caller sees the same diagnosis, now whole
+         * in memory (reports are made by idg_report_new, never const) */
+        return item_thaw((idg_report *)r, i);
+    return r->items[i];
 }
 
 /* ---- correlation ------------------------------------------------------ */
@@ -489,6 +643,10 @@ void idg_report_correlate(idg_report *r)
     unsigned char *joined;
     if (r->n_sources < 2 || r->n_items < 2)
         return;
+    /* inherit() reads and replaces the cold texts of both sides */
+    for (size_t i = 0; r->cold != NULL && i < r->n_items && i < r->cap_cold; i++)
+        if (r->cold[i].len != 0)
+            item_thaw(r, i);
     joined = calloc(r->n_items, 1);
     if (joined == NULL)
         return;
@@ -526,11 +684,12 @@ typedef struct outcome {
     size_t errors, warnings, established;
     const idg_diagnosis *first_error;
     const idg_diagnosis *lead_error; /* the most certain (the first of those): the headline */
+    size_t lead_index;               /* its item number */
 } outcome;
 
 static outcome report_outcome(const idg_report *r)
 {
-    outcome o = {"no_conclusion", 0, 0, 0, NULL, NULL};
+    outcome o = {"no_conclusion", 0, 0, 0, NULL, NULL, 0};
     for (size_t i = 0; i < r->n_items; i++) {
         const idg_diagnosis *d = r->items[i];
         if (d->severity == IDG_SEVERITY_ERROR) {
@@ -538,8 +697,10 @@ static outcome report_outcome(const idg_report *r)
                 o.first_error = d;
             /* a leftover of an earlier attempt, read less certainly, does
              * not headline a log whose later failure is precise */
-            if (o.lead_error == NULL || d->confidence > o.lead_error->confidence)
+            if (o.lead_error == NULL || d->confidence > o.lead_error->confidence) {
                 o.lead_error = d;
+                o.lead_index = i;
+            }
             o.errors++;
         } else if (d->severity == IDG_SEVERITY_WARNING)
             o.warnings++;
@@ -554,13 +715,16 @@ static outcome report_outcome(const idg_report *r)
     return o;
 }
 
-static char *summary_sentence(const idg_report *r, const outcome *o)
+static char *summary_sentence(const idg_report *r, const outcome *o, thaw *t)
 {
     strbuf sb = STRBUF_INIT;
-    if (o->errors) {
-        const idg_diagnosis *d = o->lead_error;
+    if (o->errors && o->lead_error == NULL) {
+        /* only dropped ones (past the report's cap) */
+        strbuf_printf(&sb, "%zu failure%s found.", o->errors, o->errors == 1 ? "" : "s");
+    } else if (o->errors) {
+        const idg_diagnosis *d = item_whole(r, o->lead_index, t);
         strbuf_printf(&sb, "%zu failure%s found; %s: %s", o->errors, o->errors == 1 ? "" : "s",
-                      d == o->first_error ? "first" : "most certain",
+                      o->lead_error == o->first_error ? "first" : "most certain",
                       d->title ? d->title : idg_class_get(d->cls)->title);
         if (d->connection)
             strbuf_printf(&sb, " (connection %s)", d->connection);
@@ -639,10 +803,10 @@ static void write_source(jsonw *w, const report_source *s, const idg_report *r)
  * text a jansson tree dumped with JSON_INDENT(2), or JSON_COMPACT for
  * indent 0, gave, without building the tree: for a large log's report
  * that tree was most of the peak memory). */
-static void render_json(const idg_report *r, strbuf *out, int indent)
+static void render_json(const idg_report *r, strbuf *out, int indent, thaw *t)
 {
     outcome o = report_outcome(r);
-    char *summary = summary_sentence(r, &o);
+    char *summary = summary_sentence(r, &o, t);
     jsonw w;
     jw_init(&w, out, indent);
     jw_obj_begin(&w);
@@ -665,7 +829,7 @@ static void render_json(const idg_report *r, strbuf *out, int indent)
     JW_KEY(&w, "diagnoses");
     jw_arr_begin(&w);
     for (size_t i = 0; i < r->n_items; i++)
-        diagnosis_write_json(&w, r->items[i]);
+        diagnosis_write_json(&w, item_whole(r, i, t));
     jw_arr_end(&w);
     if (r->dropped) {
         JW_KEY(&w, "dropped_diagnoses");
@@ -859,10 +1023,10 @@ static void render_markdown_one(strbuf *sb, const idg_diagnosis *d)
     strbuf_puts(sb, "\n");
 }
 
-static void render_human(const idg_report *r, idg_format fmt, strbuf *out)
+static void render_human(const idg_report *r, idg_format fmt, strbuf *out, thaw *t)
 {
     outcome o = report_outcome(r);
-    char *summary = summary_sentence(r, &o);
+    char *summary = summary_sentence(r, &o, t);
     if (fmt == IDG_FORMAT_MARKDOWN) {
         strbuf_printf(out, "## IPsec diagnosis: %s\n\n", o.word);
         md_text(out, summary ? summary : "");
@@ -878,9 +1042,9 @@ static void render_human(const idg_report *r, idg_format fmt, strbuf *out)
             if ((int)r->items[i]->severity != sev)
                 continue;
             if (fmt == IDG_FORMAT_MARKDOWN)
-                render_markdown_one(out, r->items[i]);
+                render_markdown_one(out, item_whole(r, i, t));
             else
-                render_text_one(out, r->items[i]);
+                render_text_one(out, item_whole(r, i, t));
         }
     for (size_t i = 0; i < r->n_sources; i++) {
         const idg_stats *s = &r->sources[i].stats;
@@ -892,12 +1056,17 @@ static void render_human(const idg_report *r, idg_format fmt, strbuf *out)
     }
 }
 
-static void render_into(const idg_report *r, idg_format fmt, strbuf *out)
+/* Renders into out; returns 0, or -1 if an item's cold part could not be
+ * read back (it was rendered without it). */
+static int render_into(const idg_report *r, idg_format fmt, strbuf *out)
 {
+    thaw t = {0};
     if (fmt == IDG_FORMAT_JSON || fmt == IDG_FORMAT_JSON_COMPACT)
-        render_json(r, out, fmt == IDG_FORMAT_JSON ? 2 : 0);
+        render_json(r, out, fmt == IDG_FORMAT_JSON ? 2 : 0, &t);
     else
-        render_human(r, fmt, out);
+        render_human(r, fmt, out, &t);
+    thaw_free(&t);
+    return t.failed ? -1 : 0;
 }
 
 /* Room for the whole rendering taken once (a diagnosis renders to ~3 KB,
@@ -913,7 +1082,10 @@ char *idg_report_render(const idg_report *r, idg_format fmt)
 {
     strbuf sb = STRBUF_INIT;
     strbuf_reserve(&sb, render_estimate(r));
-    render_into(r, fmt, &sb);
+    if (render_into(r, fmt, &sb) != 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
     return strbuf_steal(&sb);
 }
 
@@ -937,8 +1109,10 @@ int idg_report_write(const idg_report *r, idg_format fmt, idg_write_cb cb, void 
     /* the window drains at STRBUF_SINK_AT: one allocation for it */
     size_t est = render_estimate(r);
     strbuf_reserve(&sb, est < STRBUF_SINK_AT + 16384 ? est : STRBUF_SINK_AT + 16384);
-    render_into(r, fmt, &sb);
+    int cold_failed = render_into(r, fmt, &sb);
     rc = strbuf_flush(&sb);
+    if (cold_failed)
+        rc = -1;
     strbuf_free(&sb);
     return rc;
 }

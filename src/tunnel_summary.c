@@ -194,7 +194,7 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        const idg_diagnosis *d = idg_report_get(r, i);
+        const idg_diagnosis *d = report_item(r, i);
         tunnel_row *row = NULL;
         phase_counts *pc;
         /* about the daemon or its credentials, not about one tunnel: no row

@@ -20,6 +20,10 @@
 /* When the report's item i was last added, a repeat folded into it
  * included (report.c): a larger number is later in the log. */
 uint64_t report_last_seq(const idg_report *r, size_t i);
+/* The report's item i as kept (report.c): every field but the cold ones
+ * (detail, recommendation texts, evidence: NULL/0 while they are in cold
+ * storage), which the table never reads. NULL past the end. */
+const idg_diagnosis *report_item(const idg_report *r, size_t i);
 
 /* Whether every tunnel that failed came up again after its last failure
  * (and a failure of no tunnel, a crash of charon, was followed by a

@@ -266,9 +266,13 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d);
 /* Records the current source's engine counters. */
 int idg_report_set_stats(idg_report *r, const idg_stats *s);
 /* Joins the diagnoses of different sources that belong to one negotiation
- * seen from its two ends, filling each side's unknown peer values. */
+ * seen from its two ends, filling each side's unknown peer values. With
+ * cold storage, it first reads every kept diagnosis back into memory. */
 void idg_report_correlate(idg_report *r);
 size_t idg_report_count(const idg_report *r);
+/* The diagnoses of error severity: those kept, and those past the
+ * report's cap that were only counted. Nonzero means a failure was found. */
+size_t idg_report_errors(const idg_report *r);
 /* What makes two diagnoses the same finding (a report folds them into one
  * with an occurrence count): their source, class, severity, role,
  * connection, child, addresses and offending values; not their times,
@@ -276,6 +280,9 @@ size_t idg_report_count(const idg_report *r);
  * different ones but with the odds of a 64-bit hash collision: for a
  * consumer that folds repeats itself (the server's /v1/stream?repeats=once). */
 uint64_t idg_diagnosis_fold_key(const idg_diagnosis *d);
+/* Diagnosis i (0 <= i < idg_report_count), valid until idg_report_free;
+ * with cold storage, the first call for it reads its texts back and keeps
+ * them in memory from then on. */
 const idg_diagnosis *idg_report_get(const idg_report *r, size_t i);
 /* The whole report rendered; a malloc'd NUL-terminated string or NULL. */
 char *idg_report_render(const idg_report *r, idg_format fmt);
@@ -287,6 +294,30 @@ typedef int (*idg_write_cb)(void *user, const char *data, size_t len);
  * Returns 0, or -1 if cb stopped or memory ran out. */
 int idg_report_write(const idg_report *r, idg_format fmt, idg_write_cb cb, void *user);
 void idg_report_free(idg_report *r);
+
+/*
+ * Cold storage. A report keeps every distinct diagnosis until it is freed,
+ * ~2 KB each, three quarters of it the evidence lines and the texts only
+ * rendering reads (detail and recommendation): a log of thousands of
+ * distinct failures would hold megabytes for them. With a cold store set,
+ * each diagnosis the report keeps from then on has those texts written out
+ * through it at once, and read back one at a time when it is rendered; the
+ * report holds a few hundred bytes per distinct diagnosis.
+ *
+ * The library does no I/O: the caller provides the store (the CLI an
+ * unlinked temporary file). write appends len bytes and sets *at to where
+ * they went; read copies the len bytes stored at at into data. Both return
+ * 0, or -1 on failure: a failed write keeps that diagnosis whole in memory,
+ * a failed read makes idg_report_write return -1 and idg_report_render
+ * NULL. The store must outlive the report (or its last use of it).
+ */
+typedef struct idg_cold_store {
+    int (*write)(void *user, const void *data, size_t len, uint64_t *at);
+    int (*read)(void *user, uint64_t at, void *data, size_t len);
+    void *user;
+} idg_cold_store;
+/* Sets the store (copied; NULL: none) for the diagnoses added from now on. */
+void idg_report_set_cold_store(idg_report *r, const idg_cold_store *store);
 
 /* ---- one-call convenience --------------------------------------------- */
 

@@ -49,6 +49,78 @@ static void collect(void *user, const idg_diagnosis *d)
     idg_report_add(user, d);
 }
 
+/*
+ * The report's cold storage (idg_report_set_cold_store): an unlinked
+ * temporary file in $TMPDIR (or /tmp). A log of thousands of distinct
+ * failures then keeps their evidence and advice texts on disk until they
+ * are printed, and the CLI's memory stays bounded whatever the log's size.
+ * Without a usable temporary directory the report keeps them in memory.
+ */
+typedef struct cold_file {
+    int fd;
+    uint64_t size;
+} cold_file;
+
+static int cold_write(void *user, const void *data, size_t len, uint64_t *at)
+{
+    cold_file *f = user;
+    const char *p = data;
+    uint64_t off = f->size;
+    while (len > 0) {
+        ssize_t n = pwrite(f->fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1; /* (a partial part is overwritten by the next one) */
+        p += n;
+        len -= (size_t)n;
+        off += (uint64_t)n;
+    }
+    *at = f->size;
+    f->size = off;
+    return 0;
+}
+
+static int cold_read(void *user, uint64_t at, void *data, size_t len)
+{
+    cold_file *f = user;
+    char *p = data;
+    while (len > 0) {
+        ssize_t n = pread(f->fd, p, len, (off_t)at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+        at += (uint64_t)n;
+    }
+    return 0;
+}
+
+/* Opens the file; -1 when no temporary directory takes one. */
+static int cold_open(cold_file *f)
+{
+    const char *dir = getenv("TMPDIR");
+    if (dir == NULL || *dir == '\0')
+        dir = "/tmp";
+    f->size = 0;
+#ifdef O_TMPFILE
+    f->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (f->fd >= 0)
+        return 0;
+#endif
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s/ipsec-diag-XXXXXX", dir) >= (int)sizeof path)
+        return -1;
+    f->fd = mkstemp(path);
+    if (f->fd < 0)
+        return -1;
+    unlink(path);
+    fcntl(f->fd, F_SETFD, FD_CLOEXEC);
+    return 0;
+}
+
 /* Feeds one file (or stdin for "-") into a new engine as a report source. */
 static int diagnose_file(idg_report *r, const char *path, const idg_options *opts)
 {
@@ -166,29 +238,36 @@ static int cmd_diagnose(int argc, char **argv)
         free(files);
         return EXIT_IO;
     }
+    cold_file cold;
+    if (cold_open(&cold) == 0) {
+        idg_cold_store store = {cold_write, cold_read, &cold};
+        idg_report_set_cold_store(r, &store);
+    } else {
+        cold.fd = -1;
+    }
     for (size_t i = 0; i < nfiles; i++)
         if (diagnose_file(r, files[i], &opts) < 0)
             status = EXIT_IO;
     free(files);
-    if (status == EXIT_IO) {
-        idg_report_free(r);
-        return status;
+    if (status != EXIT_IO) {
+        idg_report_correlate(r);
+        /* Streamed out as it is rendered: a large report never sits in memory. */
+        last = '\n';
+        if (idg_report_write(r, fmt, write_stdout, &last) != 0) {
+            fprintf(stderr, "ipsec-diag: cannot write the report: %s\n",
+                    ferror(stdout) ? strerror(errno)
+                                   : "out of memory, or its temporary file could not be read back");
+            status = EXIT_IO;
+        } else {
+            if (last != '\n')
+                fputc('\n', stdout);
+            if (idg_report_errors(r) > 0)
+                status = EXIT_FAILURE_FOUND;
+        }
     }
-    idg_report_correlate(r);
-    /* Streamed out as it is rendered: a large report never sits in memory. */
-    last = '\n';
-    if (idg_report_write(r, fmt, write_stdout, &last) != 0) {
-        fprintf(stderr, "ipsec-diag: cannot write the report: %s\n",
-                ferror(stdout) ? strerror(errno) : "out of memory");
-        idg_report_free(r);
-        return EXIT_IO;
-    }
-    if (last != '\n')
-        fputc('\n', stdout);
-    for (size_t i = 0; i < idg_report_count(r); i++)
-        if (idg_report_get(r, i)->severity == IDG_SEVERITY_ERROR)
-            status = EXIT_FAILURE_FOUND;
     idg_report_free(r);
+    if (cold.fd >= 0)
+        close(cold.fd);
     if (fflush(stdout) != 0)
         return EXIT_IO;
     return status;

@@ -15,7 +15,10 @@ run) and checks, on the whole log and on prefixes cut mid-line:
     prints its reports there);
   * the output is one valid JSON document;
   * on the whole log, bench/check_expected.py finds every spliced failure
-    and no false positive.
+    and no false positive;
+  * the report's cold storage (a temporary file in $TMPDIR) changes
+    nothing: the same output without a usable $TMPDIR (kept in memory),
+    and no file left behind in it.
 A heap-use-after-free in the tunnel index (two kinds of chain sharing a
 head) showed only on such a prefix.
 """
@@ -49,8 +52,8 @@ def check(name, cond, detail=""):
         print("FAIL - " + name + (": " + detail if detail else ""))
 
 
-def diagnose(binary, path):
-    p = subprocess.run([binary, "diagnose", path], capture_output=True, timeout=600)
+def diagnose(binary, path, env=None):
+    p = subprocess.run([binary, "diagnose", path], capture_output=True, timeout=600, env=env)
     try:
         doc = json.loads(p.stdout)
     except ValueError as e:
@@ -85,6 +88,17 @@ def main():
                                 log + ".expected.json", out], capture_output=True, text=True)
             check("whole log: every spliced failure found, no false positive",
                   c.returncode == 0, c.stdout[-600:])
+
+        whole = p.stdout
+        empty = os.path.join(tmp, "tmpdir")
+        os.mkdir(empty)
+        for tmpdir, what in ((empty, "an empty $TMPDIR"), (os.path.join(tmp, "missing"), "no usable $TMPDIR")):
+            env = dict(os.environ, TMPDIR=tmpdir)
+            p, doc, err = diagnose(args.bin, log, env)
+            check("whole log with %s: exit 1, stderr empty" % what,
+                  p.returncode == 1 and not p.stderr, "exit %d %s" % (p.returncode, p.stderr[:300]))
+            check("whole log with %s: the same output" % what, p.stdout == whole)
+        check("no file left in $TMPDIR", os.listdir(empty) == [], str(os.listdir(empty)))
 
         for frac in CUTS:
             cut = int(len(data) * frac) + 7
