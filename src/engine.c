@@ -1097,8 +1097,10 @@ static void conf_event(idg_engine *e, const charon_line *l, const msg_event *ev)
         conf_begin(cs, ev->f[MF_NAME].p, ev->f[MF_NAME].n, l->thread);
         break;
     case EV_CONF_CHILD:
-        if (cs->cur && cs->cur->n_children < CONF_MAX_CHILDREN) {
-            conf_child *ch = &cs->cur->children[cs->cur->n_children++];
+        if (cs->cur) {
+            conf_child *ch = conf_add_child(cs->cur);
+            if (!ch)
+                break;
             set_span(&ch->name, ev->f[MF_CHILD]);
             cs->cur_child = ch;
             cs->section = 3;

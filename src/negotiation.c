@@ -711,14 +711,34 @@ static void conf_conn_free(conf_conn *c)
     nstr_free(&c->remote_id);
     nstr_free(&c->local_class);
     nstr_free(&c->remote_class);
-    for (size_t i = 0; i < CONF_MAX_CHILDREN; i++) {
+    for (size_t i = 0; i < c->n_children; i++) {
         nstr_free(&c->children[i].name);
         nstr_free(&c->children[i].proposals);
         nstr_free(&c->children[i].local_ts);
         nstr_free(&c->children[i].remote_ts);
         nstr_free(&c->children[i].mode);
     }
+    free(c->children);
     free(c);
+}
+
+conf_child *conf_add_child(conf_conn *c)
+{
+    if (c->n_children >= CONF_MAX_CHILDREN)
+        return NULL;
+    if (c->n_children == c->cap_children) {
+        size_t cap = c->cap_children ? 2 * c->cap_children : 1;
+        if (cap > CONF_MAX_CHILDREN)
+            cap = CONF_MAX_CHILDREN;
+        conf_child *ch = realloc(c->children, cap * sizeof *ch);
+        if (!ch)
+            return NULL;
+        c->children = ch;
+        c->cap_children = cap;
+    }
+    conf_child *ch = &c->children[c->n_children++];
+    memset(ch, 0, sizeof *ch);
+    return ch;
 }
 
 void conf_store_init(conf_store *cs)
@@ -759,11 +779,12 @@ static size_t nstr_bytes(const nstr *s)
 
 static size_t conf_conn_bytes(const conf_conn *c)
 {
-    size_t b = sizeof *c + nstr_bytes(&c->name) + nstr_bytes(&c->local_addrs) +
+    size_t b = sizeof *c + c->cap_children * sizeof *c->children + nstr_bytes(&c->name) +
+               nstr_bytes(&c->local_addrs) +
                nstr_bytes(&c->remote_addrs) + nstr_bytes(&c->proposals) +
                nstr_bytes(&c->local_id) + nstr_bytes(&c->remote_id) +
                nstr_bytes(&c->local_class) + nstr_bytes(&c->remote_class);
-    for (size_t i = 0; i < CONF_MAX_CHILDREN; i++) {
+    for (size_t i = 0; i < c->n_children; i++) {
         const conf_child *ch = &c->children[i];
         b += nstr_bytes(&ch->name) + nstr_bytes(&ch->proposals) + nstr_bytes(&ch->local_ts) +
              nstr_bytes(&ch->remote_ts) + nstr_bytes(&ch->mode);

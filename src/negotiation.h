@@ -600,7 +600,10 @@ typedef struct conf_conn {
     nstr local_addrs, remote_addrs, proposals;
     nstr local_id, remote_id, local_class, remote_class;
     size_t n_children;
-    conf_child children[CONF_MAX_CHILDREN];
+    /* grown as children come (most connections have one), up to
+     * CONF_MAX_CHILDREN: thousands of connections may be loaded */
+    conf_child *children;
+    size_t cap_children;
     int complete;              /* "added vici connection" seen */
     size_t bytes;              /* counted in conf_store.bytes (0 while open) */
 } conf_conn;
@@ -619,6 +622,9 @@ typedef struct conf_addr_key {
     uint8_t local_len, remote_len;   /* of a CONF_ADDRS_PLAIN text */
     char local[CONF_KEY_ADDR], remote[CONF_KEY_ADDR];
 } conf_addr_key;
+
+/* A new child of c (zeroed), or NULL past CONF_MAX_CHILDREN or on OOM. */
+conf_child *conf_add_child(conf_conn *c);
 
 typedef struct conf_store {
     size_t n, cap;
