@@ -78,6 +78,7 @@ struct idg_report {
     idg_cold_store cold_store;
     struct cold_ref *cold;
     size_t cap_cold;
+    size_t n_cold;            /* items ever stored out there (the store may not change then) */
     char *pack;               /* the buffer a cold part is packed in */
     size_t pack_cap;
 };
@@ -289,18 +290,24 @@ static size_t index_slot(const idg_report *r, uint64_t h, const idg_diagnosis *d
 
 /* ---- cold storage ----------------------------------------------------- */
 
-void idg_report_set_cold_store(idg_report *r, const idg_cold_store *store)
+int idg_report_set_cold_store(idg_report *r, const idg_cold_store *store)
 {
-    if (store && store->write && store->read) {
-        r->cold_store = *store;
-        /* the items kept before have no cold part out there */
-        if (r->n_items && grow((void **)&r->cold, &r->cap_cold, r->n_items - 1, sizeof *r->cold) == 0)
-            memset(r->cold, 0, r->n_items * sizeof *r->cold);
-        else if (r->n_items)
-            memset(&r->cold_store, 0, sizeof r->cold_store);
-    } else {
+    if (r->n_cold > 0)
+        return -1; /* their parts could no longer be read back */
+    if (store == NULL) {
         memset(&r->cold_store, 0, sizeof r->cold_store);
+        return 0;
     }
+    if (store->write == NULL || store->read == NULL)
+        return -1;
+    /* the items kept before have no cold part out there */
+    if (r->n_items > 0) {
+        if (grow((void **)&r->cold, &r->cap_cold, r->n_items - 1, sizeof *r->cold) < 0)
+            return -1;
+        memset(r->cold, 0, r->n_items * sizeof *r->cold);
+    }
+    r->cold_store = *store;
+    return 0;
 }
 
 /* Writes d's cold part to the store; 0 and *ref set, or -1 (d is then kept
@@ -321,6 +328,7 @@ static int store_cold(idg_report *r, const idg_diagnosis *d, struct cold_ref *re
     if (r->cold_store.write(r->cold_store.user, r->pack, n, &ref->at) != 0)
         return -1;
     ref->len = (uint32_t)n;
+    r->n_cold++;
     return 0;
 }
 
@@ -446,8 +454,8 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
             trimmed.n_evidence = 0;
         }
         c = diag_copy_with(&trimmed, item_alloc, r, src, REPORT_LAST_TIME_ROOM);
-        if (r->cold_store.write)
-            r->cold[r->n_items] = cold;
+        if (r->n_items < r->cap_cold)
+            r->cold[r->n_items] = cold; /* ({0, 0} when whole in memory) */
     }
     if (c == NULL)
         return -1;

@@ -316,8 +316,11 @@ typedef struct idg_cold_store {
     int (*read)(void *user, uint64_t at, void *data, size_t len);
     void *user;
 } idg_cold_store;
-/* Sets the store (copied; NULL: none) for the diagnoses added from now on. */
-void idg_report_set_cold_store(idg_report *r, const idg_cold_store *store);
+/* Sets the store (copied; NULL: none) for the diagnoses added from now on.
+ * Returns 0, or -1 if store lacks a callback, memory ran out, or the
+ * report already stored a diagnosis's texts (its store can no longer
+ * change: they are read back through it). */
+int idg_report_set_cold_store(idg_report *r, const idg_cold_store *store);
 
 /* ---- one-call convenience --------------------------------------------- */
 

@@ -241,7 +241,10 @@ static int cmd_diagnose(int argc, char **argv)
     cold_file cold;
     if (cold_open(&cold) == 0) {
         idg_cold_store store = {cold_write, cold_read, &cold};
-        idg_report_set_cold_store(r, &store);
+        if (idg_report_set_cold_store(r, &store) != 0) {
+            close(cold.fd);
+            cold.fd = -1;
+        }
     } else {
         cold.fd = -1;
     }

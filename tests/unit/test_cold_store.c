@@ -93,7 +93,7 @@ static idg_report *report_of(size_t from, size_t to, mem_store *store)
     ck_assert_ptr_nonnull(r);
     if (store) {
         idg_cold_store cs = {mem_write, mem_read, store};
-        idg_report_set_cold_store(r, &cs);
+        ck_assert_int_eq(idg_report_set_cold_store(r, &cs), 0);
     }
     for (size_t i = from; i < to; i++) {
         size_t len;
@@ -223,7 +223,7 @@ START_TEST(store_set_midway)
         char *log = read_fixture(LOGS[i], &len);
         if (i == 2) {
             idg_cold_store cs = {mem_write, mem_read, &m};
-            idg_report_set_cold_store(r, &cs);
+            ck_assert_int_eq(idg_report_set_cold_store(r, &cs), 0);
         }
         idg_report_begin_source(r, LOGS[i]);
         idg_engine *e = idg_engine_new(NULL, collect, r);
@@ -247,6 +247,34 @@ START_TEST(store_set_midway)
 }
 END_TEST
 
+/* Once a diagnosis's texts went out through a store, the report reads them
+ * back through it: the store can be neither dropped nor replaced. A store
+ * without both callbacks is refused. */
+START_TEST(store_cannot_change_once_used)
+{
+    mem_store m = {0}, other = {0};
+    idg_cold_store cs = {mem_write, mem_read, &m}, cs2 = {mem_write, mem_read, &other};
+    idg_cold_store half = {mem_write, NULL, &m};
+    idg_report *r = idg_report_new();
+    ck_assert_int_eq(idg_report_set_cold_store(r, &half), -1);
+    ck_assert_int_eq(idg_report_set_cold_store(r, &cs), 0);
+    ck_assert_int_eq(idg_report_set_cold_store(r, NULL), 0); /* nothing stored yet */
+    ck_assert_int_eq(idg_report_set_cold_store(r, &cs), 0);
+    idg_report_free(r);
+
+    r = report_of(1, 2, &m);
+    ck_assert_int_gt(m.writes, 0);
+    ck_assert_int_eq(idg_report_set_cold_store(r, NULL), -1);
+    ck_assert_int_eq(idg_report_set_cold_store(r, &cs2), -1);
+    char *doc = idg_report_render(r, IDG_FORMAT_TEXT);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_int_eq(other.writes, 0);
+    free(doc);
+    idg_report_free(r);
+    free(m.buf);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cold_store");
@@ -257,6 +285,7 @@ int main(void)
     tcase_add_test(tc, failed_writes_keep_items_in_memory);
     tcase_add_test(tc, failed_reads_fail_the_rendering);
     tcase_add_test(tc, store_set_midway);
+    tcase_add_test(tc, store_cannot_change_once_used);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
