@@ -3954,6 +3954,9 @@ static void on_line(void *user, const charon_line *l)
     if (__builtin_expect(l->bare && l->msg.n >= FLAT_MIN_LEN, 0) && !e->in_flat &&
         split_flattened(e, l))
         return;
+    /* NetworkManager's charon: its connections are VPN settings */
+    if (__builtin_expect(l->program.n == 9, 0) && memcmp(l->program.p, "charon-nm", 9) == 0)
+        e->conf.uses_nm = 1;
     if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, ev) &&
         !(__builtin_expect(l->msg.n >= 2 && (unsigned char)(l->msg.p[0] - 'A') < 26u, 0) &&
           classify_recased(e, l, ev))) {

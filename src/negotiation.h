@@ -655,6 +655,9 @@ typedef struct conf_store {
     /* connections come from ipsec.conf through stroke ("received stroke:
      * add connection", "ipsec up" output): advice adds ipsec.conf's keys */
     int uses_stroke;
+    /* the daemon is charon-nm: NetworkManager's strongSwan plugin holds the
+     * connection, so advice adds the VPN settings that set each key */
+    int uses_nm;
     /* the secrets files read since the secrets were last (re)read, as
      * hashes of their paths: a file loaded twice (an include of a file the
      * wildcard also names) adds its %any secrets once */

@@ -1766,6 +1766,46 @@ static const char *ipsec_conf_equivalents(arena *a, const char *text)
     return len ? arena_printf(a, " (ipsec.conf: %s)", buf) : NULL;
 }
 
+/* swanctl.conf keys an advice may name, with the setting of a
+ * NetworkManager strongSwan VPN connection (nm-connection-editor, or
+ * nmcli's vpn.data keys) that sets them, for logs of charon-nm. */
+static const struct {
+    const char *swanctl, *nm;
+} NM_KEYS[] = {
+    {"esp_proposals", "Algorithms > ESP (esp)"},
+    {".proposals", "Algorithms > IKE (ike, with 'Enable custom proposals')"},
+    {"remote_addrs", "Server > Address (address)"},
+    {"remote.id", "Server > Identity (remote-identity)"},
+    {"cacerts", "Server > Certificate (certificate)"},
+    {"local.id", "Client > Identity (local-identity)"},
+    {"local.auth", "Client > Authentication (method)"},
+    {"local.certs", "Client > Certificate (usercert)"},
+    {"eap_id", "Client > Username (user)"},
+    {"secrets {", "the password or key the connection asks for (its secret)"},
+    {"vips", "Options > Request an inner IP address (virtual)"},
+    {"local_ts", "Options > Local traffic selectors (local-ts)"},
+    {"remote_ts", "Options > Remote traffic selectors (remote-ts)"},
+    {"encap", "Options > Enforce UDP encapsulation (encap)"},
+};
+
+/* " (NetworkManager: Server > Address, ...)" for the keys text names. */
+static const char *nm_equivalents(arena *a, const char *text)
+{
+    char buf[512];
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof NM_KEYS / sizeof NM_KEYS[0]; i++) {
+        if (!strstr(text, NM_KEYS[i].swanctl))
+            continue;
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? "; " : "", NM_KEYS[i].nm);
+        if (w < 0 || (size_t)w >= sizeof buf - len)
+            break;
+        len += (size_t)w;
+    }
+    return len ? arena_printf(a, " (NetworkManager, the VPN connection's settings: %s)", buf)
+               : NULL;
+}
+
 static void recommend_swanctl(arena *a, const rec_input *in, idg_diagnosis *d);
 
 void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
@@ -1773,6 +1813,10 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
     recommend_swanctl(a, in, d);
     const char *eq = in->ipsec_conf && d->strongswan && !strstr(d->strongswan, "ipsec.conf")
                          ? ipsec_conf_equivalents(a, d->strongswan) : NULL;
+    if (eq)
+        d->strongswan = arena_printf(a, "%s%s", d->strongswan, eq);
+    eq = in->network_manager && d->strongswan && !strstr(d->strongswan, "NetworkManager, the")
+             ? nm_equivalents(a, d->strongswan) : NULL;
     if (eq)
         d->strongswan = arena_printf(a, "%s%s", d->strongswan, eq);
 }

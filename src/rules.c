@@ -729,6 +729,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.unique_keep = v->unique_keep;
         in.ipsec_conf = rc->conf->uses_stroke;
+        in.network_manager = rc->conf->uses_nm;
         in.rejected_here = (n->facts & (v->phase == 2 ? FACT(F2_PROPOSAL_REJECT)
                                                       : FACT(F1_PROPOSAL_REJECT) | FACT(F1_SENT_NO_PROP))) != 0;
         in.eap_crypto_missing = v->eap_crypto_missing;
