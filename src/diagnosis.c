@@ -22,21 +22,36 @@ typedef struct copy_block {
     idg_diagnosis d;           /* first: the block is freed through &d */
     size_t size;               /* whole block, for diag_owns */
     int external;              /* the block belongs to a caller's arena */
-    char *lt;                  /* room for a replaced last_time, or NULL */
+    char *lt;                  /* room for a replaced last_time (in the block, or
+                                * given later: diag_give_last_time_room), or NULL */
     size_t lt_cap;
+    const char *borrowed;      /* the source, when it was not copied (diag_copy_with) */
     max_align_t data[];
 } copy_block;
 
+/* Whether p lies in memory the copy does not free field by field: its
+ * block, its last_time room, its borrowed source. */
 static int diag_owns(const idg_diagnosis *d, const void *p)
 {
     const copy_block *b = (const copy_block *)d;
-    return (const char *)p >= (const char *)b && (const char *)p < (const char *)b + b->size;
+    const char *c = p;
+    return (c >= (const char *)b && c < (const char *)b + b->size) ||
+           (b->lt && c >= b->lt && c < b->lt + b->lt_cap) || (b->borrowed && c == b->borrowed);
 }
 
 void diag_free_field(const idg_diagnosis *owner, const void *p)
 {
     if (p != NULL && !diag_owns(owner, p))
         free((void *)p);
+}
+
+void diag_give_last_time_room(idg_diagnosis *d, char *room, size_t cap)
+{
+    copy_block *b = (copy_block *)d;
+    if (b->lt == NULL && room != NULL) {
+        b->lt = room;
+        b->lt_cap = cap;
+    }
 }
 
 int diag_set_last_time(idg_diagnosis *d, const char *s)
@@ -106,8 +121,6 @@ idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, 
     size_t ev_sz = d->n_evidence * sizeof(idg_evidence);
     size_t mid_sz = d->n_msgids * sizeof(uint32_t);
     size_t text = strings_size(d);
-    if (d->source == NULL)
-        text += slen(source);
     text += lt_room;
     size_t total = sizeof(copy_block) + off_sz + ev_sz + mid_sz + text;
     copy_block *b = alloc(ctx, total);
@@ -119,6 +132,7 @@ idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, 
     b->external = alloc != heap_alloc;
     b->lt = NULL;
     b->lt_cap = 0;
+    b->borrowed = NULL;
     char *at = (char *)b->data;
     /* arrays first (offending and evidence hold pointers and a uint64_t:
      * sizes are multiples of 8 from an aligned start), then msgids, text */
@@ -133,8 +147,10 @@ idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, 
 #define PUT(f) c->f = put(&at, d->f);
     DIAG_STRS(PUT)
 #undef PUT
-    if (d->source == NULL)
-        c->source = put(&at, source);
+    if (d->source == NULL && source != NULL) {
+        c->source = source; /* borrowed: a report's source name outlives its items */
+        b->borrowed = source;
+    }
     if (lt_room) {
         b->lt = at;
         b->lt_cap = lt_room;

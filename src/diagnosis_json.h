@@ -18,10 +18,14 @@ void diag_free_field(const idg_diagnosis *owner, const void *p);
  * which frees it: idg_diagnosis_free then frees only replaced fields). */
 idg_diagnosis *diag_copy_with(const idg_diagnosis *d, void *(*alloc)(void *ctx, size_t n),
                               void *ctx, const char *source, size_t lt_room);
-/* source: the copy's source when d has none. lt_room: bytes kept in the
+/* source: the copy's source when d has none, borrowed, not copied (it must
+ * outlive the copy: a report's source name). lt_room: bytes kept in the
  * block for diag_set_last_time, which sets last_time there when it fits
  * (returns -1 otherwise): folding repeats then allocates nothing. */
 int diag_set_last_time(idg_diagnosis *d, const char *s);
+/* Gives a copy made without lt_room its room for diag_set_last_time (cap
+ * bytes from the caller's arena, which frees them), once. */
+void diag_give_last_time_room(idg_diagnosis *d, char *room, size_t cap);
 
 /*
  * The cold part of a diagnosis: what only its rendering reads (detail, the

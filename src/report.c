@@ -28,8 +28,12 @@ typedef struct report_source {
 } report_source;
 
 /* Distinct diagnoses kept per report; past it, further distinct ones are
- * counted in `dropped` (a report's memory is bounded whatever the log). */
+ * counted in `dropped` (a report's memory is bounded whatever the log).
+ * Successes take at most REPORT_MAX_INFO of them, so that a log of
+ * thousands of healthy tunnels cannot crowd out the failures that need
+ * action: 6,000 places stay for errors and warnings. */
 #define REPORT_MAX_ITEMS 10000
+#define REPORT_MAX_INFO 4000
 /* Evidence lines kept for an info diagnosis (an established SA). */
 #define REPORT_INFO_EVIDENCE 4
 
@@ -67,6 +71,7 @@ struct idg_report {
     uint64_t source_hash;
     uint64_t dropped;
     uint64_t dropped_errors;  /* dropped ones of error severity: still a failure */
+    size_t n_info;            /* kept ones of info severity (REPORT_MAX_INFO) */
     /* The kept diagnoses' copies, packed in 64 KiB chunks: the report
      * lives beside an engine's many small short-lived blocks, and copies
      * scattered among them kept the freed pages from going back to the
@@ -89,8 +94,8 @@ typedef struct item_chunk {
 } item_chunk;
 
 #define ITEM_CHUNK (64 * 1024)
-/* Room kept in each copy for the time of its last repeat (a charon time
- * stamp is ~15-32 bytes; longer ones fall back to the heap). */
+/* Room given a copy at its first repeat for the time of its last one (a
+ * charon time stamp is ~15-32 bytes; longer ones fall back to the heap). */
 #define REPORT_LAST_TIME_ROOM 48
 
 static void *item_alloc(void *ctx, size_t n)
@@ -420,14 +425,22 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
         kept->occurrences = (kept->occurrences ? kept->occurrences : 1) +
                             (d->occurrences ? d->occurrences : 1);
         const char *lt = d->last_time ? d->last_time : d->time;
-        if (diag_set_last_time(kept, lt) != 0)
-            replace_str(kept, &kept->last_time, lt);
+        /* the room for it comes with the first repeat: most kept
+         * diagnoses never repeat */
+        if (diag_set_last_time(kept, lt) != 0) {
+            if (lt != NULL)
+                diag_give_last_time_room(kept, item_alloc(r, REPORT_LAST_TIME_ROOM),
+                                         REPORT_LAST_TIME_ROOM);
+            if (lt == NULL || diag_set_last_time(kept, lt) != 0)
+                replace_str(kept, &kept->last_time, lt);
+        }
         if (d->confidence > kept->confidence)
             kept->confidence = d->confidence;
         r->last_seq[r->index[slot].item - 1] = ++r->seq;
         return 0;
     }
-    if (r->n_items >= REPORT_MAX_ITEMS) {
+    if (r->n_items >= REPORT_MAX_ITEMS ||
+        (d->severity == IDG_SEVERITY_INFO && r->n_info >= REPORT_MAX_INFO)) {
         r->dropped++;
         if (d->severity == IDG_SEVERITY_ERROR)
             r->dropped_errors++;
@@ -453,7 +466,7 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
             trimmed.evidence = NULL;
             trimmed.n_evidence = 0;
         }
-        c = diag_copy_with(&trimmed, item_alloc, r, src, REPORT_LAST_TIME_ROOM);
+        c = diag_copy_with(&trimmed, item_alloc, r, src, 0);
         if (r->n_items < r->cap_cold)
             r->cold[r->n_items] = cold; /* ({0, 0} when whole in memory) */
     }
@@ -470,6 +483,8 @@ int idg_report_add(idg_report *r, const idg_diagnosis *d)
         c->occurrences = 1;
     r->last_seq[r->n_items] = ++r->seq;
     r->items[r->n_items++] = c;
+    if (c->severity == IDG_SEVERITY_INFO)
+        r->n_info++;
     r->index[slot].item = (uint32_t)r->n_items;
     r->index[slot].hash = h;
     return 0;

@@ -631,6 +631,43 @@ START_TEST(repeats_are_folded)
 }
 END_TEST
 
+/* A report at its cap keeps the failures: successes take at most 4,000
+ * places, so 6,000 distinct errors after 5,000 distinct successes are all
+ * kept; the successes past their share, and anything past the cap, are
+ * counted as dropped (errors among them still make the outcome failed). */
+START_TEST(successes_do_not_crowd_out_failures)
+{
+    idg_report *r = idg_report_new();
+    idg_diagnosis ok, bad = responder_view();
+    char name[32];
+    memset(&ok, 0, sizeof ok);
+    ok.cls = IDG_CLASS_PHASE1_ESTABLISHED;
+    ok.phase = 1;
+    ok.severity = IDG_SEVERITY_INFO;
+    ok.confidence = 1;
+    idg_report_begin_source(r, "hub.log");
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof name, "rw%d", i);
+        ok.connection = name;
+        ck_assert_int_eq(idg_report_add(r, &ok), 0);
+    }
+    ck_assert_uint_eq(idg_report_count(r), 4000);
+    for (int i = 0; i < 6001; i++) {
+        snprintf(name, sizeof name, "site%d", i);
+        bad.connection = name;
+        ck_assert_int_eq(idg_report_add(r, &bad), 0);
+    }
+    ck_assert_uint_eq(idg_report_count(r), 10000);
+    ck_assert_uint_eq(idg_report_errors(r), 6001); /* 6,000 kept, 1 dropped */
+    char *doc = idg_report_render(r, IDG_FORMAT_JSON_COMPACT);
+    ck_assert_ptr_nonnull(doc);
+    ck_assert_ptr_nonnull(strstr(doc, "\"dropped_diagnoses\":1001"));
+    ck_assert_ptr_nonnull(strstr(doc, "\"outcome\":\"failed\""));
+    free(doc);
+    idg_report_free(r);
+}
+END_TEST
+
 static int collect_bytes(void *user, const char *data, size_t len)
 {
     char **acc = user;
@@ -774,6 +811,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, summary_leads_with_the_most_certain_failure);
     tcase_add_test(tc, daemon_diagnosis_is_no_tunnel);
     tcase_add_test(tc, repeats_are_folded);
+    tcase_add_test(tc, successes_do_not_crowd_out_failures);
     tcase_add_test(tc, streamed_render_equals_whole);
     tcase_add_test(tc, append_equals_to_json);
     tcase_add_test(tc, compact_document_is_the_pretty_one);
