@@ -172,23 +172,29 @@ static void list_add_unique(nstr *list, span s)
     nstr_append(list, s.p, s.n);
 }
 
-static int span_has(span s, const char *lit)
+/* Where lit first occurs in s, or NULL. */
+static const char *span_find(span s, const char *lit)
 {
     size_t n = strlen(lit);
     if (n == 0)
-        return 1;
+        return s.p;
     if (n > s.n)
-        return 0;
+        return NULL;
     const char *p = s.p, *end = s.p + s.n - n;
     while (p <= end) {
         p = memchr(p, lit[0], (size_t)(end - p) + 1);
         if (!p)
-            return 0;
+            return NULL;
         if (memcmp(p, lit, n) == 0)
-            return 1;
+            return p;
         p++;
     }
-    return 0;
+    return NULL;
+}
+
+static int span_has(span s, const char *lit)
+{
+    return *lit == '\0' || span_find(s, lit) != NULL;
 }
 
 static int span_u64(span s, uint64_t *out)
@@ -3935,6 +3941,33 @@ static int split_flattened(idg_engine *e, const charon_line *l)
     return 1;
 }
 
+/* "... (strongSwan 4.3.2)" or "(strongSwan 5.9.8, Linux ...)" of a start
+ * line: which release logs (swanctl.conf came with 5.2). */
+static void daemon_release(conf_store *cs, span msg)
+{
+    static const char key[] = "(strongSwan ";
+    const char *p = span_find(msg, key);
+    if (!p)
+        return;
+    p += sizeof key - 1;
+    const char *end = msg.p + msg.n;
+    size_t n = 0;
+    while (p + n < end && n < sizeof cs->daemon_version - 1 &&
+           ((p[n] >= '0' && p[n] <= '9') || p[n] == '.'))
+        n++;
+    unsigned major = 0, minor = 0;
+    const char *q = p;
+    while (q < p + n && *q != '.')
+        major = major * 10 + (unsigned)(*q++ - '0');
+    if (q >= p + n || q == p || major > 99)
+        return;
+    for (q++; q < p + n && *q != '.' && minor < 100; q++)
+        minor = minor * 10 + (unsigned)(*q - '0');
+    memcpy(cs->daemon_version, p, n);
+    cs->daemon_version[n] = '\0';
+    cs->daemon_release = (int)(major * 100 + (minor < 100 ? minor : 99));
+}
+
 static void on_line(void *user, const charon_line *l)
 {
     idg_engine *e = user;
@@ -3978,6 +4011,7 @@ static void on_line(void *user, const charon_line *l)
     case EV_DAEMON_START:
         retire_all(e);
         conf_store_clear(&e->conf);
+        daemon_release(&e->conf, l->msg);
         load_errors_clear(&e->loads);
         memset(e->thread_used, 0, sizeof e->thread_used);
         e->last_id_line = 0;

@@ -47,6 +47,8 @@ static const msg_pattern TABLE[] = {
     /* charon.c / charon-systemd.c (all versions) */
     R(EV_DAEMON_START, NULL, "Starting IKE charon daemon%s", NOF),
     R(EV_DAEMON_START, NULL, "Starting charon-systemd IKE daemon%s", NOF),
+    /* charon.c, 4.x (IKEv1 was pluto's then) */
+    R(EV_DAEMON_START, NULL, "Starting IKEv2 charon daemon%s", NOF),
 
     /* ---- vici load-conn dump (vici_config.c, 5.2.0+, DBG2 CFG) ---------- */
     R(EV_CONF_CONN, "CFG", " conn %s:", MF_NAME),

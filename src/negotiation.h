@@ -658,6 +658,10 @@ typedef struct conf_store {
     /* the daemon is charon-nm: NetworkManager's strongSwan plugin holds the
      * connection, so advice adds the VPN settings that set each key */
     int uses_nm;
+    /* the release of the charon that started ("strongSwan 5.9.8" in its
+     * start line), as text and as major * 100 + minor; 0: not logged */
+    char daemon_version[16];
+    int daemon_release;
     /* the secrets files read since the secrets were last (re)read, as
      * hashes of their paths: a file loaded twice (an include of a file the
      * wildcard also names) adds its %any secrets once */

@@ -1815,6 +1815,11 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                          ? ipsec_conf_equivalents(a, d->strongswan) : NULL;
     if (eq)
         d->strongswan = arena_printf(a, "%s%s", d->strongswan, eq);
+    if (in->pre_swanctl && d->strongswan)
+        d->strongswan = arena_printf(a, "%s This end runs strongSwan %s, older than swanctl.conf "
+                                        "(5.2): its connections are in ipsec.conf, and newer "
+                                        "options may not exist there.", d->strongswan,
+                                     in->pre_swanctl);
     eq = in->network_manager && d->strongswan && !strstr(d->strongswan, "NetworkManager, the")
              ? nm_equivalents(a, d->strongswan) : NULL;
     if (eq)

@@ -728,7 +728,9 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
         in.unique_keep = v->unique_keep;
-        in.ipsec_conf = rc->conf->uses_stroke;
+        in.pre_swanctl = rc->conf->daemon_release && rc->conf->daemon_release < 502
+                             ? rc->conf->daemon_version : NULL;
+        in.ipsec_conf = rc->conf->uses_stroke || in.pre_swanctl;
         in.network_manager = rc->conf->uses_nm;
         in.rejected_here = (n->facts & (v->phase == 2 ? FACT(F2_PROPOSAL_REJECT)
                                                       : FACT(F1_PROPOSAL_REJECT) | FACT(F1_SENT_NO_PROP))) != 0;
