@@ -15,7 +15,9 @@
  *     run give the same diagnoses (by JSON) and the same counters;
  *   - stats.diagnoses equals the number of callbacks;
  *   - the report (correlated) renders as valid JSON, and as valid UTF-8 text
- *     and Markdown; idg_diagnose_buffer gives valid JSON too.
+ *     and Markdown; idg_diagnose_buffer gives valid JSON too;
+ *   - a report of the one-piece run whose texts went to a cold store (in
+ *     memory here) renders the same three documents.
  * Leaks are caught by LeakSanitizer (libFuzzer's -detect_leaks=1).
  */
 #include <jansson.h>
@@ -162,21 +164,66 @@ static void run_source(const idg_options *o, const uint8_t *p, size_t n, fuzz_rn
     idg_engine_free(e);
 }
 
-static void check_report(idg_report *r, size_t max_evidence)
+/* A cold store in memory (idg_report_set_cold_store). */
+typedef struct mem_store {
+    char *buf;
+    size_t len, cap;
+} mem_store;
+
+static int mem_write(void *user, const void *data, size_t len, uint64_t *at)
 {
+    mem_store *m = user;
+    if (m->len + len > m->cap) {
+        size_t cap = m->cap ? m->cap : 4096;
+        while (cap < m->len + len)
+            cap *= 2;
+        char *p = realloc(m->buf, cap);
+        if (p == NULL)
+            return -1;
+        m->buf = p;
+        m->cap = cap;
+    }
+    memcpy(m->buf + m->len, data, len);
+    *at = m->len;
+    m->len += len;
+    return 0;
+}
+
+static int mem_read(void *user, uint64_t at, void *data, size_t len)
+{
+    mem_store *m = user;
+    if (at + len > m->len)
+        return -1;
+    memcpy(data, m->buf + at, len);
+    return 0;
+}
+
+/* r's three documents, checked; cold (the same diagnoses, texts in a cold
+ * store) must render the same ones. */
+static void check_report(idg_report *r, size_t max_evidence, idg_report *cold)
+{
+    char *want[3] = {NULL, NULL, NULL};
     idg_report_correlate(r);
+    idg_report_correlate(cold);
+    for (int f = IDG_FORMAT_JSON; f <= IDG_FORMAT_MARKDOWN; f++)
+        want[f - IDG_FORMAT_JSON] = idg_report_render(cold, (idg_format)f);
     for (size_t i = 0; i < idg_report_count(r); i++)
         free(diagnosis_checked_json(idg_report_get(r, i), max_evidence));
     fuzz_check(idg_report_get(r, idg_report_count(r)) == NULL, "get past the end");
     char *js = idg_report_render(r, IDG_FORMAT_JSON);
     check_json_text(js, "report JSON", 0);
+    fuzz_check(want[0] != NULL && strcmp(js, want[0]) == 0, "the cold-stored report's JSON differs");
     free(js);
     for (int f = IDG_FORMAT_TEXT; f <= IDG_FORMAT_MARKDOWN; f++) {
         char *t = idg_report_render(r, (idg_format)f);
         fuzz_check(t != NULL, "render %d failed", f);
         fuzz_check(fuzz_utf8_ok(t, strlen(t)), "render %d: not valid UTF-8", f);
+        fuzz_check(want[f - IDG_FORMAT_JSON] != NULL && strcmp(t, want[f - IDG_FORMAT_JSON]) == 0,
+                   "the cold-stored report's rendering %d differs", f);
         free(t);
     }
+    for (int k = 0; k < 3; k++)
+        free(want[k]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -208,8 +255,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p2)
         run_source(&o, p2, n2, &rng, &a, &sa2, "b.log");
 
-    /* in one piece */
-    collect b = {0, 0, o.max_evidence, NULL};
+    /* in one piece, into a report whose texts go to a cold store */
+    mem_store mem = {NULL, 0, 0};
+    idg_cold_store store = {mem_write, mem_read, &mem};
+    collect b = {0, 0, o.max_evidence, idg_report_new()};
+    fuzz_check(b.report != NULL && idg_report_set_cold_store(b.report, &store) == 0,
+               "report with a cold store");
     run_source(&o, data, n1, NULL, &b, &sb1, "a.log");
     if (p2)
         run_source(&o, p2, n2, NULL, &b, &sb2, "b.log");
@@ -220,8 +271,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (p2)
         fuzz_check(memcmp(&sa2, &sb2, sizeof sa2) == 0, "chunked and one-piece stats differ (b)");
 
-    check_report(a.report, o.max_evidence);
+    check_report(a.report, o.max_evidence, b.report);
     idg_report_free(a.report);
+    idg_report_free(b.report);
+    free(mem.buf);
 
     if (!p2) {
         char *out = idg_diagnose_buffer(data, n1, "buffer.log", &o, IDG_FORMAT_JSON);
