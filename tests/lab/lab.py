@@ -52,14 +52,14 @@ SHORT = {"initiator": "a", "responder": "b"}
 
 # Addressing. Only documentation ranges, only inside our own namespaces.
 NETS = {
-    4: {"A": "198.51.100.2", "R_A": "198.51.100.1", "B": "203.0.113.2",
+    4: {"A": "198.51.100.2", "A2": "198.51.100.3", "R_A": "198.51.100.1", "B": "203.0.113.2",
         "R_B": "203.0.113.1", "A_PUB": "203.0.113.1", "PLEN": 24,
         # the protected subnets ("LANs") are documentation addresses too
         "A_NET": "192.0.2.0/27", "A_NET2": "192.0.2.32/27", "A_NET3": "192.0.2.64/27",
         "B_NET": "192.0.2.128/27", "B_NET2": "192.0.2.160/27", "B_NET3": "192.0.2.192/27",
         "A_WIDE": "192.0.2.0/25", "B_WIDE": "192.0.2.128/25",
         "OTHER": "198.51.100.99"},
-    6: {"A": "2001:db8:a::2", "R_A": "2001:db8:a::1", "B": "2001:db8:b::2",
+    6: {"A": "2001:db8:a::2", "A2": "2001:db8:a::3", "R_A": "2001:db8:a::1", "B": "2001:db8:b::2",
         "R_B": "2001:db8:b::1", "A_PUB": "2001:db8:b::1", "PLEN": 64,
         "A_NET": "2001:db8:5::/64", "A_NET2": "2001:db8:5:1::/64", "A_NET3": "2001:db8:5:2::/64",
         "B_NET": "2001:db8:6::/64", "B_NET2": "2001:db8:6:1::/64", "B_NET3": "2001:db8:6:2::/64",
@@ -445,6 +445,9 @@ class Run:
                  rif, "netns", r])
             extra = ["nodad"] if v6 else []
             self.ip(ns, "addr", "add", "%s/%s" % (mine, plen), "dev", "eth0", *extra)
+            if role == "initiator" and self.sc.get("addr2"):
+                # a second address on fw-a (a client that comes back from another address)
+                self.ip(ns, "addr", "add", "%s/%s" % (a["A2"], plen), "dev", "eth0", *extra)
             self.ip(r, "addr", "add", "%s/%s" % (gw, plen), "dev", rif, *extra)
             self.ip(ns, "link", "set", "eth0", "up")
             self.ip(r, "link", "set", rif, "up")

@@ -9,6 +9,8 @@ An entry is a dict:
   net          "routed" (default: fw-a -- router -- fw-b) or "nat" (the router
                masquerades fw-a behind {A_PUB})
   block_ike    the router drops UDP 500/4500 from the start
+  addr2        fw-a has a second address {A2} on its uplink (a peer that comes
+               back from another address)
   responder_down  the responder's charon is never started
   kernel       "netlink" (default; the lab kernel has no ESP, so SAs cannot be
                installed) or "libipsec" (userspace ESP, for working tunnels)
@@ -41,7 +43,7 @@ An entry is a dict:
 
 Any dict may hold "v1"/"v2" (or "ip4"/"ip6") keys whose content is merged in
 for that IKE version (address family) only. Strings may use the address
-tokens {A} {B} {A_PUB} {R_A} {R_B} {OTHER} {A_NET} {B_NET} {A_NET2} {B_NET2}
+tokens {A} {A2} {B} {A_PUB} {R_A} {R_B} {OTHER} {A_NET} {B_NET} {A_NET2} {B_NET2}
 {A_NET3} {B_NET3} {A_WIDE} {B_WIDE} (see lab.NETS).
 """
 
