@@ -1354,4 +1354,48 @@ SCENARIOS += [
                    tunnels=False),
 ]
 
+
+# ------------------------------------------------------------------ more failures admins hit
+SCENARIOS += [
+    {
+        "name": "p1-unique-keep-second-address", "kernel": "libipsec", "addr2": True,
+        "phase": 1, "class": "phase1_authentication_failure",
+        "description": "the responder's uniqueness policy is 'keep' (unique = keep): con1 comes "
+        "up, then the initiator opens a second IKE_SA with the same identities ({A} - {B}) from "
+        "its second address {A2} (con2: a client back from a new address while its old IKE_SA "
+        "is still up, or two clients sharing one identity); the responder refuses it",
+        "i": {"conns": {"con2": {"local_addrs": "{A2}", "local": {"id": "{A}"},
+                                 "children": {"con2": {"local_ts": "{A_NET}",
+                                                       "remote_ts": "{B_NET}",
+                                                       "esp_proposals": "aes256-sha256",
+                                                       "start_action": "none",
+                                                       "dpd_action": "clear"}}}}},
+        "r": {"unique": "keep", "remote_addrs": "{A}, {A2}"},
+        "actions": [("initiate", {"child": "con1"}), ("settle", {"quiet": 1, "max": 4}),
+                    ("initiate", {"child": "con2"}), ("settle", {})],
+        "misconfigured": {"setting": "phase1.unique_ids",
+                          "initiator": "second IKE_SA, same identities, from {A2}",
+                          "responder": "unique = keep"},
+        "log_expect": {"v1": {"responder": [r"IKE_SA con1\[1\] established",
+                                            r"cancel+ing Main Mode due to uniqueness policy"],
+                              "initiator": [r"IKE_SA con1\[1\] established",
+                                            r"received AUTHENTICATION_FAILED error notify"]},
+                       "v2": {"responder": [r"IKE_SA con1\[1\] established",
+                                            r"cancel+ing IKE_SA setup due to uniqueness policy"],
+                              "initiator": [r"IKE_SA con1\[1\] established",
+                                            r"received AUTHENTICATION_FAILED notify error"]}},
+        "expect": {"responder": failed("phase1_authentication_failure",
+                                       title_contains=["uniqueness policy"]),
+                   "initiator": failed("phase1_authentication_failure", "phase1_psk_mismatch",
+                                       "phase1_identifier_mismatch",
+                                       note="the initiator only receives AUTHENTICATION_FAILED "
+                                            "for con2; nothing in its log names the peer's "
+                                            "uniqueness policy, so the classes of a refused "
+                                            "authentication are all honest")},
+        "notes": "strongSwan's 'keep' only refuses a duplicate from another address or port "
+                 "(one from the same address is taken for a reauthentication), so the "
+                 "initiator's second connection comes from a second address.",
+    },
+]
+
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
