@@ -1396,6 +1396,26 @@ SCENARIOS += [
                  "(one from the same address is taken for a reauthentication), so the "
                  "initiator's second connection comes from a second address.",
     },
+    {
+        "name": "p1-psk-bound-to-other-address", "phase": 1, "class": "phase1_psk_mismatch",
+        "description": "the responder's pre-shared key is bound to the peer's old address "
+        "(secrets ike-peer id = {OTHER}, no %any); the initiator identifies with its address "
+        "{A}: the responder finds no key for it",
+        "r": {"psk": None, "secrets": {"ike-peer": {"id": "{OTHER}",
+                                                    "secret": '"%s"' % PSK}}},
+        "misconfigured": {"setting": "phase1.pre_shared_key (secret's identity)",
+                          "initiator": "identity {A}",
+                          "responder": "secret bound to id {OTHER}"},
+        "log_expect": {"v1": {"responder": [r"no shared key found for"],
+                              "initiator": [r"received INVALID_KE_PAYLOAD error notify|"
+                                            r"AUTHENTICATION_FAILED|giving up"]},
+                       "v2": {"responder": [r"no shared key found for '{B}' - '{A}'"],
+                              "initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+        "expect": {"responder": failed("phase1_psk_mismatch"),
+                   "initiator": {"v1": failed("phase1_psk_mismatch",
+                                              "phase1_authentication_failure"),
+                                 "v2": PSK_V2_INITIATOR}},
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
