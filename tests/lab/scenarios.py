@@ -1356,6 +1356,10 @@ SCENARIOS += [
 
 
 # ------------------------------------------------------------------ more failures admins hit
+EAP_MD5_SERVER = {"remote": {"auth": "eap-md5", "eap_id": "%any"},
+                  "plugins": ["eap-identity", "eap-md5"],
+                  "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}}
+
 SCENARIOS += [
     {
         "name": "p1-unique-keep-second-address", "kernel": "libipsec", "addr2": True,
@@ -1415,6 +1419,37 @@ SCENARIOS += [
                    "initiator": {"v1": failed("phase1_psk_mismatch",
                                               "phase1_authentication_failure"),
                                  "v2": PSK_V2_INITIATOR}},
+    },
+    {
+        "name": "eap-md5-unknown-user", "versions": (2,), "phase": 1,
+        "class": "phase1_eap_failure",
+        "description": "EAP-MD5 client sends the EAP identity bob (local.eap_id = bob, with a "
+        "password for bob); the server (remote.eap_id = %any) only has a secret for alice: it "
+        "still requests EAP-MD5, finds no key for bob and answers EAP-Failure",
+        "i": {"local": {"auth": "eap-md5", "eap_id": "bob", "id": "{A}"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-bob": {"id": "bob", "secret": '"bob-password"'}}},
+        "r": EAP_MD5_SERVER,
+        "misconfigured": {"setting": "mobile.user_name", "initiator": "eap_id = bob",
+                          "responder": "EAP secret for alice only"},
+        "log_expect": {"responder": [r"received EAP identity 'bob'",
+                                     r"initiating EAP_MD5 method",
+                                     r"no EAP key found for hosts '{B}' - 'bob'",
+                                     r"EAP method EAP_MD5 failed for peer {A}"],
+                       "initiator": [r"server requested EAP_IDENTITY \(id 0x00\), sending 'bob'",
+                                     r"server requested EAP_MD5 authentication",
+                                     r"received EAP_FAILURE, EAP authentication failed"]},
+        "expect": {"responder": failed("phase1_eap_failure", "phase1_authentication_failure",
+                                       detail_contains=["bob"]),
+                   # the server asked for EAP-MD5 before it failed: the identity was not
+                   # refused up front, and the client's log is the one of a wrong password
+                   "initiator": failed("phase1_eap_failure", "phase1_authentication_failure",
+                                       detail_lacks=["refused the EAP identity",
+                                                     "requested no EAP method"])},
+        "notes": "strongSwan's own EAP-MD5 server does not check the identity before the method: "
+                 "it requests EAP-MD5 for any identity and only fails when it looks up the "
+                 "secret ('no EAP key found for hosts ... - 'bob''). The server's log names the "
+                 "unknown user; the client's log is the same as for a wrong password.",
     },
 ]
 
