@@ -1451,6 +1451,41 @@ SCENARIOS += [
                  "secret ('no EAP key found for hosts ... - 'bob''). The server's log names the "
                  "unknown user; the client's log is the same as for a wrong password.",
     },
+    {
+        "name": "dpd-restart-keyingtries-forever", "kernel": "libipsec", "class": "dpd_timeout",
+        "description": "tunnel comes up, then the router drops UDP 500/4500; the initiator's "
+        "DPD (dpd_delay 2s, dpd_action restart, keyingtries 0 = %forever) declares the peer "
+        "dead and starts reconnecting without end (retransmits timeout 1s, base 1.2, 2 tries)",
+        "i": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}, "keyingtries": 0,
+              "child": {"dpd_action": "restart"},
+              "strongswan": {"retransmit_timeout": "1.0", "retransmit_base": "1.2",
+                             "retransmit_tries": 2}},
+        "r": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "misconfigured": {"setting": "network.path_lost_after_up",
+                          "initiator": "tunnel up, then UDP 500/4500 dropped on the path; "
+                                       "dpd_action restart, keyingtries 0",
+                          "responder": "(same path)"},
+        "actions": [("initiate", {}), ("wait", 1), ("block_ike",),
+                    ("wait_log", {"end": "initiator",
+                                  "pattern": r"peer not responding, trying again \(3/0\)",
+                                  "timeout": 40}),
+                    ("wait_log", {"end": "responder", "pattern": r"giving up after|DPD check "
+                                  r"timed out", "timeout": 20}),
+                    ("settle", {"quiet": 0.8, "max": 2})],
+        "log_expect": {"initiator": UP + [r"giving up after|DPD check timed out",
+                                          r"restarting CHILD_SA con1",
+                                          r"peer not responding, trying again \(2/0\)",
+                                          r"peer not responding, trying again \(3/0\)"],
+                       "responder": UP + [r"giving up after|DPD check timed out"]},
+        # both logs show "CHILD_SA con1{1} state change: INSTALLED => DESTROYING" after the
+        # peer was declared dead, and no CHILD_SA comes up again: phase 2 is not up at the end
+        "expect": {r: failed("dpd_timeout", "phase1_peer_unreachable",
+                             latest={"phase1": "failed", "phase2": ["closed", "failed"]})
+                   for r in ("initiator", "responder")},
+        "notes": "The initiator's log ends in an endless reconnect loop ('peer not responding, "
+                 "trying again (N/0)'); the responder's DPD also declares the initiator dead. "
+                 "The CHILD_SA went with the dead IKE_SA on both ends.",
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
