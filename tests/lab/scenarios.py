@@ -1486,6 +1486,35 @@ SCENARIOS += [
                  "trying again (N/0)'); the responder's DPD also declares the initiator dead. "
                  "The CHILD_SA went with the dead IKE_SA on both ends.",
     },
+    {
+        "name": "p2-mode-transport-vs-tunnel", "versions": (1,), "phase": 2,
+        "class": "phase2_proposal_mismatch",
+        "description": "host-to-host CHILD_SA (local_ts/remote_ts dynamic on both ends): the "
+        "initiator asks for transport mode, the responder is configured for tunnel mode",
+        "i": {"child": {"mode": "transport", "local_ts": "dynamic", "remote_ts": "dynamic"}},
+        "r": {"child": {"local_ts": "dynamic", "remote_ts": "dynamic"}},
+        "misconfigured": {"setting": "phase2.mode", "initiator": "transport",
+                          "responder": "tunnel"},
+        "log_expect": {"responder": [r"config: {A}/32, received: {A}/32 => match: {A}/32",
+                                     r"found matching child config \"con1\"",
+                                     r"no matching CHILD_SA config found for {A}/32 === {B}/32"],
+                       "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+        "expect": {"responder": failed("phase2_proposal_mismatch",
+                                       note="the traffic selectors match (=> match: lines, "
+                                            "'found matching child config'), yet the child "
+                                            "config is refused: not a network mismatch; IKEv1 "
+                                            "refuses a child config of another encapsulation "
+                                            "mode this way"),
+                   "initiator": failed("phase2_network_mismatch", "phase2_proposal_mismatch",
+                                       note="INVALID_ID_INFORMATION alone: the same as for "
+                                            "other subnets on the peer")},
+        "notes": "IKEv1 only. strongSwan 5.9.8 logs 'no matching CHILD_SA config found' right "
+                 "after it found the child config and matched both traffic selectors: the "
+                 "encapsulation mode differs. With the same mode on both ends (tunnel/tunnel or "
+                 "transport/transport, both tried) the responder gets past this point. IKEv2 "
+                 "is not generated: the lab's kernel-libipsec cannot install host-to-host "
+                 "policies, so its logs would show an install failure on top.",
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
