@@ -259,6 +259,17 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
             pc->latest_up = up;
             pc->latest_closed = 0;
         }
+        /* a dead peer's IKE_SA takes its CHILD_SAs along (charon destroys
+         * them, or restarts them on a new IKE_SA): phase 2, up until then,
+         * is closed, not failed on its own */
+        if (d->cls == IDG_CLASS_DPD_TIMEOUT) {
+            pc = &row->phase[1];
+            if (seq > pc->latest_seq && pc->latest_up) {
+                pc->latest_seq = seq;
+                pc->latest_up = 0;
+                pc->latest_closed = 1;
+            }
+        }
     }
     free(slots);
     free(peers);
