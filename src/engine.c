@@ -2305,6 +2305,7 @@ static void fold_looking_child_cfg(const fold_in *in, negotiation *n, fold_resul
     set_big(&n->ts_peer_local, in->f[MF_TS_LOCAL]);
     set_big(&n->ts_peer_remote, in->f[MF_TS_REMOTE]);
     n->n_ts_cand = 0;
+    n->child_cfg_found = n->ts_matched = n->ts_select = 0; /* a new lookup */
     r->phase = 2;
 }
 
@@ -2339,8 +2340,40 @@ static void fold_no_child_cfg(const fold_in *in, negotiation *n, fold_result *r)
         set_big(&n->ts_peer_local, in->f[MF_TS_LOCAL]);
     if (in->f[MF_TS_REMOTE].n && !n->ts_peer_remote.len)
         set_big(&n->ts_peer_remote, in->f[MF_TS_REMOTE]);
-    fact(n, F2_NO_CHILD_CFG);
+    if (n->child_cfg_found && n->ts_matched == 3) {
+        /* the child config and both selectors matched: the mode did not */
+        fact(n, F2_MODE_MISMATCH);
+        n->mode_refused_here = 1;
+        set_role(n, IDG_ROLE_RESPONDER);
+    } else {
+        fact(n, F2_NO_CHILD_CFG);
+    }
+    n->child_cfg_found = n->ts_matched = n->ts_select = 0;
     r->terminal = 1;
+    r->phase = 2;
+}
+
+/* A responder's child lookup at CFG level 2 (fold_no_child_cfg reads it):
+ * "found matching child config", the "selecting traffic selectors for
+ * other:/us:" headers and the "=> match:" lines under them. */
+static void fold_child_lookup(const fold_in *in, negotiation *n, fold_result *r)
+{
+    switch (in->ev->kind) {
+    case EV_FOUND_CHILD_CFG:
+        n->child_cfg_found = 1;
+        n->ts_matched = n->ts_select = 0;
+        fold_child_named(in, n, r);
+        return;
+    case EV_TS_HEADER_SELECT_OTHER:
+        n->ts_select = 1;
+        break;
+    case EV_TS_HEADER_SELECT_US:
+        n->ts_select = 2;
+        break;
+    default: /* EV_TS_NARROW: a selector matched in the current section */
+        n->ts_matched |= n->ts_select;
+        break;
+    }
     r->phase = 2;
 }
 
@@ -3530,7 +3563,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_IKE_STATE, fold_ike_state),
     ON(EV_CHILD_ESTABLISHED, fold_child_established),
     ON(EV_ESTABLISHING_CHILD, fold_child_named),
-    ON(EV_FOUND_CHILD_CFG, fold_child_named),
+    ON(EV_FOUND_CHILD_CFG, fold_child_lookup),
     ON(EV_CHILD_STATE, fold_child_state),
     ON(EV_PACKET_RECV, fold_packet_addresses),
     ON(EV_PACKET_SEND, fold_packet_sent),
@@ -3575,9 +3608,9 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_LOOKING_CHILD_CFG, fold_looking_child_cfg),
     ON(EV_TS_HEADER_PROPOSE_US, fold_ts_listing_start),
     ON(EV_TS_HEADER_PROPOSE_OTHER, fold_ts_listing_start),
-    PHASE(EV_TS_HEADER_SELECT_US, 2),
-    PHASE(EV_TS_HEADER_SELECT_OTHER, 2),
-    PHASE(EV_TS_NARROW, 2),
+    ON(EV_TS_HEADER_SELECT_US, fold_child_lookup),
+    ON(EV_TS_HEADER_SELECT_OTHER, fold_child_lookup),
+    ON(EV_TS_NARROW, fold_child_lookup),
     ON(EV_NO_CHILD_CFG, fold_no_child_cfg),
     ON(EV_TS_UNACCEPTABLE, fold_ts_unacceptable),
     ON(EV_NO_ACCEPTABLE_TS, fold_no_acceptable_ts),

@@ -67,7 +67,9 @@ static const msg_pattern TABLE[] = {
     R(EV_CONF_KV, "CFG", "   remote_ts = %#R", MF_VALUE),
     R(EV_CONF_KV, "CFG", "   id = %Y", MF_VALUE),
     R(EV_CONF_KV, "CFG", "   class = %N", MF_VALUE),
-    R(EV_CONF_KV, "CFG", "   mode = %N%s", MF_VALUE),
+    /* %N%s: the mode and "_PROXY" (two conversions the matcher cannot
+     * split: the value is both) */
+    R(EV_CONF_KV, "CFG", "   mode = %s", MF_VALUE),
     R(EV_CONF_KV, "CFG", "   start_action = %N", MF_VALUE),
     R(EV_CONF_KV, "CFG", "  dpd_delay = %llu", MF_VALUE),
     R(EV_CONF_ADDED, "CFG", "added vici connection: %s", MF_NAME),

@@ -378,6 +378,14 @@ typedef struct negotiation {
     uint8_t sig_scheme_x509;   /* ... of its certificate chain (X.509), not of its AUTH payload */
     nstr p2_mode_peer;         /* the mode the responder chose ("TRANSPORT mode requested by ...") */
     uint8_t transport_refused; /* "not using transport mode, not host-to-host" was logged */
+    /* An IKEv1 responder's child lookup (CFG level 2): a child config was
+     * found, and the traffic selectors matched it for the other end (bit
+     * 1) and for this end (bit 2); ts_select: which of the two the
+     * current "selecting traffic selectors for" section is (1 other, 2 us).
+     * All matched, and still "no matching CHILD_SA config found": the
+     * modes differ (quick_mode.c checks nothing else there). */
+    uint8_t child_cfg_found, ts_matched, ts_select;
+    uint8_t mode_refused_here; /* F2_MODE_MISMATCH seen from the responder */
     int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */
     uint8_t ke_retry_accepted;
     uint8_t frag_sup;

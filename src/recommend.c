@@ -765,6 +765,7 @@ WHEN(unique_keep, in->unique_keep)
 WHEN(sig_scheme_refused, in->sig_scheme != NULL)
 WHEN(p2_transport_not_host, in->p2_mode_peer != NULL && in->transport_refused)
 WHEN(p2_mode_mismatch, in->p2_mode_peer != NULL)
+WHEN(p2_mode_refused_here, in->mode_refused_here)
 WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
@@ -911,6 +912,14 @@ static const advice ADVICE[] = {
     {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, p2_mode_mismatch, NULL, "either",
      "Use the same phase 2 mode on both ends: the responder uses ${p2_mode} mode; transport only "
      "for traffic between the two hosts themselves.",
+     P2_PATH " > Mode: the same on both ends (Tunnel IPv4 / Tunnel IPv6 for networks, Transport for "
+     "host-to-host).",
+     "connections.${conn}.children.${child}.mode = tunnel or transport, the same on both ends "
+     "(ipsec.conf: type=)."},
+    {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, p2_mode_refused_here, NULL, "either",
+     "Use the same phase 2 mode on both ends: the initiator asks for another mode (tunnel or "
+     "transport) than this end's phase 2 is set to; transport only for traffic between the two "
+     "hosts themselves.",
      P2_PATH " > Mode: the same on both ends (Tunnel IPv4 / Tunnel IPv6 for networks, Transport for "
      "host-to-host).",
      "connections.${conn}.children.${child}.mode = tunnel or transport, the same on both ends "

@@ -71,6 +71,7 @@ typedef struct rec_input {
     int rejected_here;          /* proposal mismatch: this end rejected the peer's (responder) */
     const char *p2_mode_peer;   /* phase 2 proposal mismatch: the mode the responder chose */
     int transport_refused;      /* ... transport, refused here: the selectors are not host-to-host */
+    int mode_refused_here;      /* ... an IKEv1 responder: the initiator asked for the other mode */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */
     const char *alg_unimplemented; /* an algorithm this end selected or proposes but has no
                                    * implementation of ("not supported", or it requested that

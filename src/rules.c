@@ -739,6 +739,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.sig_scheme = v->sig_scheme;
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
         in.transport_refused = in.p2_mode_peer && n->transport_refused;
+        in.mode_refused_here = find_off_rc(rc, "phase2.mode") && n->mode_refused_here;
         in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
                                 n->install_cause == INSTALL_ALG_UNSUPPORTED
                             ? S(&n->knl_alg_unsupported) : NULL;
@@ -2603,6 +2604,29 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
     }
     if (f & FACT(F2_ALG_UNSUPPORTED)) {
         alg_unsupported(rc, n, &v, 2);
+    } else if ((f & FACT(F2_MODE_MISMATCH)) && n->mode_refused_here) {
+        /* IKEv1 responder: child config and selectors matched, the mode
+         * the initiator asked for did not (fold_no_child_cfg) */
+        const conf_child *ch = child_conf(conn_conf(rc, n), S(&n->child));
+        const char *mine = ch ? S(&ch->mode) : NULL; /* TUNNEL, TRANSPORT(_PROXY), ... */
+        const char *other = !mine ? NULL
+                            : !strcmp(mine, "TUNNEL") ? "TRANSPORT"
+                            : !strncmp(mine, "TRANSPORT", 9) ? "TUNNEL" : NULL;
+        v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+        v.title = "Phase 2 mode mismatch (tunnel vs transport)";
+        v.role = IDG_ROLE_RESPONDER;
+        v.confidence = 0.85;
+        add_off(rc, "phase2.mode", mine, other);
+        v.detail = arena_printf(&rc->a,
+            "The initiator's Quick Mode matched this end's phase 2%s%s%s and both its traffic "
+            "selectors (%s === %s), yet charon found no matching CHILD_SA config and answered "
+            "INVALID_ID_INFORMATION: the one thing it still compares there is the mode, so the "
+            "initiator asked for %s mode while this end's phase 2 is set to %s. Both ends must use "
+            "the same mode: transport only for traffic between the two hosts themselves, tunnel "
+            "for networks.", n->child.len ? " '" : "", n->child.len ? n->child.p : "",
+            n->child.len ? "'" : "", S(&n->ts_peer_remote) ? S(&n->ts_peer_remote) : "?",
+            S(&n->ts_peer_local) ? S(&n->ts_peer_local) : "?",
+            other ? other : "another", mine ? mine : "another mode");
     } else if (f & FACT(F2_MODE_MISMATCH)) {
         const char *pm = S(&n->p2_mode_peer);
         v.cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
