@@ -1378,9 +1378,11 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
             add_off(rc, "phase1.my_identifier", myid, NULL);
         v->detail = arena_printf(&rc->a,
             "The peer %s answered this end's Main Mode identification with AUTHENTICATION_FAILED: "
-            "it found no peer configuration for this end's identity%s%s%s (with IKEv1 a pre-shared "
-            "key mismatch shows as a decryption failure instead). Check the peer identifier on the "
-            "peer and My identifier here; a Main/Aggressive mode mismatch gives the same answer.", who,
+            "most often it has no peer configuration for this end's identity%s%s%s (with IKEv1 a "
+            "pre-shared key mismatch shows as a decryption failure instead). Check the peer "
+            "identifier on the peer and My identifier here; a Main/Aggressive mode mismatch gives "
+            "the same answer, and so does a strongSwan peer whose uniqueness policy (unique = keep) "
+            "refuses a second IKE_SA of this identity. The peer's log says which.", who,
             myid ? " ('" : "", myid ? myid : "", myid ? "')" : "");
         return 0;
     }
