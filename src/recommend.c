@@ -1725,11 +1725,15 @@ int rec_templates_ok(void)
     return ok;
 }
 
-/* swanctl.conf keys an advice may name, with ipsec.conf's for the same
- * setting, for logs whose connections come from ipsec.conf (stroke). */
-static const struct {
-    const char *swanctl, *ipsec_conf;
-} IPSEC_CONF_KEYS[] = {
+/* A swanctl.conf key an advice may name, and what sets the same thing
+ * where a log's connections come from elsewhere. */
+typedef struct key_equivalent {
+    const char *swanctl, *there;
+} key_equivalent;
+
+/* ipsec.conf's keys, for logs whose connections come from ipsec.conf
+ * (stroke), or a charon older than swanctl.conf. */
+static const key_equivalent IPSEC_CONF_KEYS[] = {
     {"esp_proposals", "esp=<proposals>! (or ah=)"},
     {".proposals", "ike=<proposals>!"},
     {"local_ts", "leftsubnet"},
@@ -1757,30 +1761,10 @@ static const struct {
     {"fragmentation", "fragmentation"},
 };
 
-/* " (ipsec.conf: ike=..., leftsubnet, ...)" for the swanctl keys text names. */
-static const char *ipsec_conf_equivalents(arena *a, const char *text)
-{
-    char buf[512];
-    size_t len = 0;
-    buf[0] = '\0';
-    for (size_t i = 0; i < sizeof IPSEC_CONF_KEYS / sizeof IPSEC_CONF_KEYS[0]; i++) {
-        if (!strstr(text, IPSEC_CONF_KEYS[i].swanctl))
-            continue;
-        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "",
-                         IPSEC_CONF_KEYS[i].ipsec_conf);
-        if (w < 0 || (size_t)w >= sizeof buf - len)
-            break;
-        len += (size_t)w;
-    }
-    return len ? arena_printf(a, " (ipsec.conf: %s)", buf) : NULL;
-}
-
-/* swanctl.conf keys an advice may name, with the setting of a
- * NetworkManager strongSwan VPN connection (nm-connection-editor, or
- * nmcli's vpn.data keys) that sets them, for logs of charon-nm. */
-static const struct {
-    const char *swanctl, *nm;
-} NM_KEYS[] = {
+/* The settings of a NetworkManager strongSwan VPN connection
+ * (nm-connection-editor, or nmcli's vpn.data keys as charon-nm's
+ * nm_service.c reads them), for logs of charon-nm. */
+static const key_equivalent NM_KEYS[] = {
     {"esp_proposals", "Algorithms > ESP (esp)"},
     {".proposals", "Algorithms > IKE (ike, with 'Enable custom proposals')"},
     {"remote_addrs", "Server > Address (address)"},
@@ -1797,22 +1781,23 @@ static const struct {
     {"encap", "Options > Enforce UDP encapsulation (encap)"},
 };
 
-/* " (NetworkManager: Server > Address, ...)" for the keys text names. */
-static const char *nm_equivalents(arena *a, const char *text)
+/* " (<intro>: a<sep>b...)" naming the equivalent of each key of table
+ * that text mentions, or NULL when it mentions none. */
+static const char *equivalents(arena *a, const char *text, const key_equivalent *table, size_t n,
+                               const char *sep, const char *intro)
 {
     char buf[512];
     size_t len = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < sizeof NM_KEYS / sizeof NM_KEYS[0]; i++) {
-        if (!strstr(text, NM_KEYS[i].swanctl))
+    for (size_t i = 0; i < n; i++) {
+        if (!strstr(text, table[i].swanctl))
             continue;
-        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? "; " : "", NM_KEYS[i].nm);
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", len ? sep : "", table[i].there);
         if (w < 0 || (size_t)w >= sizeof buf - len)
             break;
         len += (size_t)w;
     }
-    return len ? arena_printf(a, " (NetworkManager, the VPN connection's settings: %s)", buf)
-               : NULL;
+    return len ? arena_printf(a, " (%s: %s)", intro, buf) : NULL;
 }
 
 static void recommend_swanctl(arena *a, const rec_input *in, idg_diagnosis *d);
@@ -1821,7 +1806,10 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     recommend_swanctl(a, in, d);
     const char *eq = in->ipsec_conf && d->strongswan && !strstr(d->strongswan, "ipsec.conf")
-                         ? ipsec_conf_equivalents(a, d->strongswan) : NULL;
+                         ? equivalents(a, d->strongswan, IPSEC_CONF_KEYS,
+                                       sizeof IPSEC_CONF_KEYS / sizeof IPSEC_CONF_KEYS[0], ", ",
+                                       "ipsec.conf")
+                         : NULL;
     if (eq)
         d->strongswan = arena_printf(a, "%s%s", d->strongswan, eq);
     if (in->pre_swanctl && d->strongswan)
@@ -1830,7 +1818,9 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                         "options may not exist there.", d->strongswan,
                                      in->pre_swanctl);
     eq = in->network_manager && d->strongswan && !strstr(d->strongswan, "NetworkManager, the")
-             ? nm_equivalents(a, d->strongswan) : NULL;
+             ? equivalents(a, d->strongswan, NM_KEYS, sizeof NM_KEYS / sizeof NM_KEYS[0], "; ",
+                           "NetworkManager, the VPN connection's settings")
+             : NULL;
     if (eq)
         d->strongswan = arena_printf(a, "%s%s", d->strongswan, eq);
 }
