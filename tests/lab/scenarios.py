@@ -1517,4 +1517,15 @@ SCENARIOS += [
     },
 ]
 
+
+# ------------------------------------------------------------------ round 3: ESN, VIP pool,
+# certificates (identity, CRL), Aggressive Mode XAuth, the wrong peer config
+SCENARIOS += [
+    p2_mismatch("p2-esn-mismatch", "P2 (ESP) extended sequence numbers: the initiator "
+                "proposes ESN only (aes256-sha256-esn), the responder no ESN only "
+                "(aes256-sha256-noesn)", "phase2.esn", "phase2_proposal_mismatch",
+                "aes256-sha256-esn", "aes256-sha256-noesn", ["NO_EXT_SEQ"], ["EXT_SEQ"],
+                "EXTENDED_SEQUENCE_NUMBERS"),
+]
+
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
