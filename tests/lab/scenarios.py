@@ -1520,12 +1520,73 @@ SCENARIOS += [
 
 # ------------------------------------------------------------------ round 3: ESN, VIP pool,
 # certificates (identity, CRL), Aggressive Mode XAuth, the wrong peer config
+VIP_CHILD = {"local_ts": "dynamic", "remote_ts": "{B_NET}", "esp_proposals": "aes256-sha256",
+             "start_action": "none", "dpd_action": "clear"}
+
 SCENARIOS += [
     p2_mismatch("p2-esn-mismatch", "P2 (ESP) extended sequence numbers: the initiator "
                 "proposes ESN only (aes256-sha256-esn), the responder no ESN only "
                 "(aes256-sha256-noesn)", "phase2.esn", "phase2_proposal_mismatch",
                 "aes256-sha256-esn", "aes256-sha256-noesn", ["NO_EXT_SEQ"], ["EXT_SEQ"],
                 "EXTENDED_SEQUENCE_NUMBERS"),
+    {
+        "name": "vip-pool-exhausted", "kernel": "libipsec", "addr2": True, "phase": 2,
+        "class": "phase2_virtual_ip_failure",
+        "description": "remote access: the responder's pool holds one address (10.99.0.1); a "
+        "first client (con1, identity {A}) gets it, a second client (con2, identity "
+        "client2.example.net, from {A2}) asks for a virtual IP too and gets none",
+        "i": {"vips": "0.0.0.0", "child": {"local_ts": "dynamic"},
+              "conns": {"con2": {"local_addrs": "{A2}", "vips": "0.0.0.0",
+                                 "local": {"id": "client2.example.net"},
+                                 "children": {"con2": dict(VIP_CHILD)}}}},
+        "r": {"remote_addrs": "%any", "remote": {"id": "%any"}, "pools": "vip1",
+              "vip_pools": {"vip1": {"addrs": "10.99.0.1-10.99.0.1"}},
+              "child": {"remote_ts": "dynamic"}},
+        "actions": [("initiate", {"child": "con1"}), ("settle", {"quiet": 1, "max": 4}),
+                    ("initiate", {"child": "con2"}), ("settle", {})],
+        "misconfigured": {"setting": "phase2.virtual_ip (pool size)",
+                          "initiator": "two clients request a virtual IP",
+                          "responder": "pool vip1 = 10.99.0.1-10.99.0.1 (one address)"},
+        "log_expect": {"responder": [r"IKE_SA con1\[1\] established",
+                                     r"assigning virtual IP 10\.99\.0\.1 to peer '{A}'",
+                                     r"pool 'vip1' is full, unable to assign address",
+                                     r"no virtual IP found for %any requested by "
+                                     r"'client2\.example\.net'"],
+                       "initiator": [r"CHILD_SA con1\{1\} established",
+                                     r"installing new virtual IP 10\.99\.0\.1"],
+                       "v1": {"initiator": [r"parsed TRANSACTION response \d+ \[ HASH CP \]",
+                                            r"received INVALID_ID_INFORMATION error notify"],
+                              "responder": [r"no matching CHILD_SA config found for "
+                                            r"{A2}/32 === {B_NET}"]},
+                       "v2": {"initiator": [r"parsed IKE_AUTH response 1 \[ IDr AUTH "
+                                            r"N\(INT_ADDR_FAIL\) \]",
+                                            r"received INTERNAL_ADDRESS_FAILURE notify, no "
+                                            r"CHILD_SA built"]}},
+        "expect": {"responder": failed("phase2_virtual_ip_failure",
+                                       note="'pool 'vip1' is full, unable to assign address' "
+                                            "names the cause; IKEv1: the Quick Mode that "
+                                            "follows with the client's real address fails "
+                                            "as a consequence"),
+                   "initiator": {
+                       "v1": failed("phase2_virtual_ip_failure", "phase2_network_mismatch",
+                                    note="IKEv1 client: its mode config request "
+                                         "(CPRQ(ADDR)) is answered without an address "
+                                         "('[ HASH CP ]', no 'installing new virtual IP'), "
+                                         "it proposes its own address {A2}/32 and gets "
+                                         "INVALID_ID_INFORMATION; no line of its own names "
+                                         "the missing address, so the subnet reading of "
+                                         "INVALID_ID_INFORMATION is honest too"),
+                       "v2": failed("phase2_virtual_ip_failure")}},
+        "expect_tunnels": {
+            "initiator": [{"connection": "con1", "child": "con1", "outcome": "established"},
+                          {"connection": "con2", "outcome": "failed",
+                           "accept_class": {"v1": ["phase2_virtual_ip_failure",
+                                                   "phase2_network_mismatch"],
+                                            "v2": ["phase2_virtual_ip_failure"]}}]},
+        "notes": "Two clients, one log each side: con1 gets the only address, con2 none. The "
+                 "responder's two IKE_SAs both use its connection con1 (con1[1], con1[2]), so "
+                 "only the initiator's log has per-tunnel expectations.",
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
