@@ -1589,4 +1589,61 @@ SCENARIOS += [
     },
 ]
 
+SCENARIOS += [
+    {
+        "name": "cert-id-not-in-cert", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the initiator's identity is set to "
+        "fw-a.example.net (local.id, as pfSense's 'My identifier: FQDN'), which its certificate "
+        "(CN={A}, SAN {A}) does not contain; the responder expects fw-a.example.net",
+        "certs": certs(),
+        "i": {"psk": None, "local": {"auth": "pubkey", "certs": "a.crt",
+                                     "id": "fw-a.example.net"},
+              "remote": {"auth": "pubkey"}},
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "pubkey", "id": "fw-a.example.net"}},
+        "misconfigured": {"setting": "phase1.my_identifier",
+                          "initiator": "fw-a.example.net, not in its certificate",
+                          "responder": "peer identifier fw-a.example.net"},
+        "log_expect": {"v1": {"initiator": [r"no private key found for 'fw-a\.example\.net'",
+                                            r"configuration uses unsupported authentication"],
+                              "responder": [r"!parsed ID_PROT request"]},
+                       "v2": {"initiator": [r"authentication of 'fw-a\.example\.net' \(myself\) "
+                                            r"with ECDSA_WITH_SHA256_DER successful",
+                                            r"sending end entity cert \"C=XX, O=Lab, CN={A}\"",
+                                            r"received AUTHENTICATION_FAILED notify error"],
+                              "responder": [r"received end entity cert \"C=XX, O=Lab, CN={A}\"",
+                                            r"selected peer config 'con1'",
+                                            r"no trusted ECDSA public key found for "
+                                            r"'fw-a\.example\.net'"]}},
+        "expect": {"v1": {"responder": ND,
+                          "initiator": failed("phase1_certificate_failure",
+                                              "phase1_authentication_failure",
+                                              note="the initiator stops itself: 'no private "
+                                                   "key found for 'fw-a.example.net'' and "
+                                                   "'configuration uses unsupported "
+                                                   "authentication'; nothing is sent after "
+                                                   "it, no peer is involved")},
+                   "v2": {"responder": failed("phase1_certificate_failure",
+                                              "phase1_authentication_failure",
+                                              "phase1_identifier_mismatch",
+                                              note="the peer config con1 is selected for "
+                                                   "'fw-a.example.net', the received "
+                                                   "certificate is CN={A}: no trusted key for "
+                                                   "that identity (the identity is not in the "
+                                                   "certificate)"),
+                          "initiator": failed("phase1_certificate_failure",
+                                              "phase1_authentication_failure",
+                                              "phase1_identifier_mismatch", "phase1_psk_mismatch",
+                                              note="only AUTHENTICATION_FAILED after its "
+                                                   "own signature as 'fw-a.example.net'")}},
+        "notes": "strongSwan 5.9.8's vici keeps a local.id its certificate does not contain "
+                 "(no 'not confirmed by certificate' warning). IKEv1 Main Mode: the initiator "
+                 "looks up the private key by that identity, finds none and gives up before "
+                 "its first message, so the responder's log has no negotiation at all. IKEv2: "
+                 "the initiator signs as fw-a.example.net with the certificate's key and sends "
+                 "the certificate; the responder finds no trusted public key for that "
+                 "identity (the same line as for an untrusted CA).",
+    },
+]
+
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
