@@ -522,6 +522,16 @@ class Run:
             pki(*args, out=name + ".crt")
         for role in ROLES:
             mine = spec.get(role, {})
+            for crl in mine.get("x509crl", []):   # {ca, revoke: [cert names], reason}
+                args = ["--signcrl", "--cacert", os.path.join(cdir, crl["ca"] + ".crt"),
+                        "--cakey", os.path.join(cdir, crl["ca"] + ".key"), "--lifetime", "30",
+                        "--outform", "pem"]
+                for name in crl.get("revoke", []):
+                    args += ["--reason", crl.get("reason", "key-compromise"),
+                             "--cert", os.path.join(cdir, name + ".crt")]
+                pki(*args, out=crl["ca"] + ".crl")
+                shutil.copy(os.path.join(cdir, crl["ca"] + ".crl"),
+                            self.d(role, "swanctl", "x509crl"))
             for name in mine.get("x509", []):
                 shutil.copy(os.path.join(cdir, name + ".crt"), self.d(role, "swanctl", "x509"))
                 shutil.copy(os.path.join(cdir, name + ".key"),
@@ -793,7 +803,7 @@ class Run:
             with open(os.path.join(dest, role + ".swanctl.conf"), "w") as f:
                 f.write(sw)
             certs = [os.path.join(sub, n)
-                     for sub in ("x509", "x509ca")
+                     for sub in ("x509", "x509ca", "x509crl")
                      for n in sorted(os.listdir(self.d(role, "swanctl", sub)))]
             if certs:
                 for c in certs:

@@ -23,7 +23,8 @@ An entry is a dict:
                swanctl secrets), "vip_pools" (swanctl's pools section), "conns" (more connections, each a dict of the
                same kind), "strongswan" (charon.* settings), "plugins" (more
                plugins to load)
-  certs        certificates to make with `pki` (see cert scenarios)
+  certs        certificates to make with `pki` (see cert scenarios); per end x509,
+               x509ca, and x509crl ([{ca, revoke: [cert names], reason}]: a CRL)
   actions      what the lab does (default DEFAULT_ACTIONS): ("initiate", {...}),
                ("settle", {quiet, max}), ("wait", s), ("wait_log", {end, pattern,
                timeout}), ("rekey_child", {...}), ("rekey_ike", {...}),
@@ -1644,6 +1645,22 @@ SCENARIOS += [
                  "the certificate; the responder finds no trusted public key for that "
                  "identity (the same line as for an untrusted CA).",
     },
+    dict({
+        "name": "cert-revoked-crl", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the responder holds a CRL of the Lab CA "
+        "that revokes the initiator's certificate (reason key compromise)",
+        "certs": dict(certs(), responder={"x509": ["b"], "x509ca": ["labca"],
+                                          "x509crl": [{"ca": "labca", "revoke": ["a"]}]}),
+        "misconfigured": {"setting": "phase1.my_certificate",
+                          "initiator": "certificate revoked by its CA",
+                          "responder": "CRL of the Lab CA loaded"},
+        "log_expect": {"responder": [r"certificate was revoked on",
+                                     r"no trusted ECDSA public key found for '{A}'"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       detail_contains=["revoked"]),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **CERT_AUTH),
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
