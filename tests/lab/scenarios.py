@@ -1661,6 +1661,26 @@ SCENARIOS += [
                    "initiator": failed("phase1_certificate_failure",
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
+    {
+        "name": "xauth-failure-aggressive", "versions": (1,), "phase": 1,
+        "class": "phase1_authentication_failure",
+        "description": "IKEv1 Aggressive Mode PSK + XAuth (a pfSense/Cisco-style remote access "
+        "client, user alice) with a wrong XAuth password",
+        "i": {"aggressive": "yes", "strongswan": AGGR_FLAG,
+              "local-xauth": {"auth": "xauth", "xauth_id": "alice"},
+              "plugins": ["xauth-generic"],
+              "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-wrong-password"'}}},
+        "r": {"aggressive": "yes", "strongswan": AGGR_FLAG,
+              "remote-xauth": {"auth": "xauth"},
+              "plugins": ["xauth-generic"],
+              "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "misconfigured": {"setting": "mobile.user_password", "initiator": "alice-wrong-password",
+                          "responder": "alice-password"},
+        "log_expect": {"initiator": [r"initiating Aggressive Mode"],
+                       "responder": [r"XAuth authentication of 'alice' failed"]},
+        "expect": {"responder": failed("phase1_authentication_failure", "phase1_eap_failure"),
+                   "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
