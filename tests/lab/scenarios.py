@@ -1681,6 +1681,55 @@ SCENARIOS += [
         "expect": {"responder": failed("phase1_authentication_failure", "phase1_eap_failure"),
                    "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
     },
+    {
+        "name": "p1-peer-config-wrong-conn", "versions": (2,), "phase": 1,
+        "class": "phase1_identifier_mismatch",
+        "description": "the responder has a site-to-site connection con1 (peer identifier {A}, "
+        "PSK) and a remote-access connection mobile (any identity, EAP-MSCHAPv2); the "
+        "initiator identifies as fw-a.example.net, so the responder picks mobile, whose "
+        "EAP requirement a PSK authentication cannot meet",
+        "i": {"local": {"id": "fw-a.example.net"}},
+        "r": {"plugins": ["eap-identity", "eap-mschapv2"],
+              "conns": {"mobile": {"remote_addrs": "%any",
+                                   "remote": {"id": "%any", "auth": "eap-mschapv2",
+                                              "eap_id": "%any"},
+                                   "children": {"mobile": {"local_ts": "0.0.0.0/0",
+                                                           "remote_ts": "dynamic",
+                                                           "esp_proposals": "aes256-sha256",
+                                                           "start_action": "none"}}}}},
+        "misconfigured": {"setting": "phase1.my_identifier",
+                          "initiator": "fw-a.example.net",
+                          "responder": "con1 expects {A}; mobile accepts %any (EAP)"},
+        "log_expect": {"responder": [r"candidate \"mobile\", match:",
+                                     r"selected peer config 'mobile'",
+                                     r"authentication of 'fw-a\.example\.net' with pre-shared "
+                                     r"key successful",
+                                     r"constraint check failed: EAP identity '%any' required",
+                                     r"selected peer config 'mobile' unacceptable: non-matching "
+                                     r"authentication done",
+                                     r"no alternative config found"],
+                       "initiator": [r"received AUTHENTICATION_FAILED notify error"]},
+        "expect": {"responder": failed("phase1_identifier_mismatch",
+                                       "phase1_authentication_failure",
+                                       absent_class=["phase1_psk_mismatch"],
+                                       detail_contains=["mobile", "EAP"],
+                                       note="the pre-shared key was right ('with pre-shared "
+                                            "key successful'); the identity fw-a.example.net "
+                                            "only matched the remote-access connection mobile "
+                                            "(con1 expects {A}), whose EAP round ('constraint "
+                                            "check failed: EAP identity '%any' required', "
+                                            "'non-matching authentication done') a PSK-only "
+                                            "peer cannot meet: the detail must name the "
+                                            "connection that was picked and the EAP "
+                                            "requirement, not an identity '%any' that any "
+                                            "identity satisfies"),
+                   "initiator": failed("phase1_psk_mismatch", "phase1_authentication_failure",
+                                       "phase1_identifier_mismatch",
+                                       note="only AUTHENTICATION_FAILED")},
+        "notes": "A responder with a catch-all remote-access connection: an initiator whose "
+                 "identity matches no site-to-site connection lands in it, and fails its "
+                 "constraints instead of getting 'no matching peer config found'.",
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
