@@ -2348,6 +2348,10 @@ static void fold_no_child_cfg(const fold_in *in, negotiation *n, fold_result *r)
     } else {
         fact(n, F2_NO_CHILD_CFG);
     }
+    /* IKEv1 mode config gave the client no address: it proposes its own
+     * instead, which no child config matches (the virtual IP is the cause) */
+    if (n->vip_missing && !n->vip_assigned)
+        vip_failed(n, VIP_NO_ADDRESS);
     n->child_cfg_found = n->ts_matched = n->ts_select = 0;
     r->terminal = 1;
     r->phase = 2;

@@ -2526,9 +2526,15 @@ static void p2_virtual_ip(rules_ctx *rc, negotiation *n, verdict *v)
     case VIP_POOL_FULL:
         v->role = IDG_ROLE_RESPONDER;
         add_off(rc, "phase2.virtual_ip", arena_printf(&rc->a, "pool %s full", pool), req);
-        v->detail = arena_printf(&rc->a, "The peer %s asked for %s, but this end's address pool '%s' "
-                                 "is full, so no CHILD_SA was built (INTERNAL_ADDRESS_FAILURE).",
-                                 peer_desc(n), asked, pool);
+        v->detail = n->ike_version == 1 && (n->facts & FACT(F2_NO_CHILD_CFG))
+            ? arena_printf(&rc->a, "The peer %s asked for %s (IKEv1 mode config), but this end's "
+                           "address pool '%s' is full, so its answer carried none; the peer then "
+                           "proposed its own address in Quick Mode, which no phase 2 here matches "
+                           "(INVALID_ID_INFORMATION): the pool is the cause, not the networks.",
+                           peer_desc(n), asked, pool)
+            : arena_printf(&rc->a, "The peer %s asked for %s, but this end's address pool '%s' "
+                           "is full, so no CHILD_SA was built%s.", peer_desc(n), asked, pool,
+                           n->ike_version == 1 ? "" : " (INTERNAL_ADDRESS_FAILURE)");
         break;
     case VIP_DHCP_NO_ANSWER:
         v->role = IDG_ROLE_RESPONDER;
