@@ -2082,6 +2082,7 @@ static void fold_auth_myself_ok(const fold_in *in, negotiation *n, fold_result *
 static void fold_auth_peer_ok(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_span(&n->remote_id, in->f[MF_RID]);
+    set_span(&n->peer_auth_method, in->f[MF_TYPE]);
     /* an IKEv2 initiator verifies the peer's AUTH last: the IKE_SA is up
      * from here (conclude_unfinished infers it if the paste ends first) */
     n->peer_auth_ok_line = in->e->line;
@@ -2502,6 +2503,7 @@ static void fold_constraint_id(const fold_in *in, negotiation *n, fold_result *r
     fact(n, F1_CONSTRAINT_ID);
     if (in->ev->kind == EV_CERT_ID_UNCONFIRMED)
         n->cert_id_unconfirmed = 1;
+    n->constraint_eap = span_has(in->l->msg, "EAP identity");
     set_span(&n->constraint_required, in->f[MF_VALUE]);
     set_span(&n->constraint_got, in->f[MF_RID]);
     r->terminal = 1;

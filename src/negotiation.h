@@ -386,6 +386,9 @@ typedef struct negotiation {
      * modes differ (quick_mode.c checks nothing else there). */
     uint8_t child_cfg_found, ts_matched, ts_select;
     uint8_t mode_refused_here; /* F2_MODE_MISMATCH seen from the responder */
+    uint8_t constraint_eap;    /* F1_CONSTRAINT_ID: an EAP identity was required (an EAP
+                                * round the connection asks for and the peer did not do) */
+    nstr peer_auth_method;     /* "authentication of '%Y' with %N successful": the %N */
     int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */
     uint8_t ke_retry_accepted;
     uint8_t frag_sup;

@@ -755,6 +755,7 @@ static const char *ikev1_auth_label(const rec_input *in, int swanctl)
         return (expr);                                                        \
     }
 WHEN(dh_retried, d->severity == IDG_SEVERITY_WARNING)
+WHEN(eap_round_missing, in->eap_round_missing)
 WHEN(xauth_not_sent, in->xauth == 4)
 WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
@@ -1096,6 +1097,17 @@ static const advice ADVICE[] = {
      "the peer's charon log around its DELETE; for remote-access clients, connections.${conn}.pools "
      "and the attributes (DNS, split networks) they are given."},
     /* authentication */
+    /* a catch-all remote-access connection took a peer meant for another */
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, eap_round_missing, NULL, "either",
+     "The peer's identity matched the connection ${conn}, which requires EAP: give the connection "
+     "meant for this peer a peer identifier that matches the identity it sends (or make the peer "
+     "send the one that connection expects), or have the peer authenticate with EAP.",
+     P1_PATH " of the tunnel meant for this peer > Peer identifier: the identity the peer sends "
+     "(the mobile clients' Phase 1, with EAP, matches any identity and takes every peer no other "
+     "Phase 1 matches).",
+     "connections.<the connection meant for the peer>.remote.id = <the identity the peer sends>, "
+     "or the peer's local.id = that connection's remote.id; a remote-access connection "
+     "(remote.auth = eap-..., remote.id = %any) takes every peer no other connection matches."},
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_not_sent, NULL, "either",
      "The peer requires XAuth (IKEv1 user name and password) and this end sent none: configure the "
      "XAuth user on this end, or turn XAuth off on the peer.",

@@ -72,6 +72,8 @@ typedef struct rec_input {
     const char *p2_mode_peer;   /* phase 2 proposal mismatch: the mode the responder chose */
     int transport_refused;      /* ... transport, refused here: the selectors are not host-to-host */
     int mode_refused_here;      /* ... an IKEv1 responder: the initiator asked for the other mode */
+    int eap_round_missing;      /* authentication failure: the connection the peer's identity
+                                 * matched requires EAP, which the peer did not do */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */
     const char *alg_unimplemented; /* an algorithm this end selected or proposes but has no
                                    * implementation of ("not supported", or it requested that

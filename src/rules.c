@@ -644,6 +644,15 @@ static const char *without_doubled_peer(arena *a, const char *detail)
     return t ? t : detail;
 }
 
+/* The connection the peer's identity matched requires an EAP identity
+ * (an EAP round: remote auth = eap-...) and the peer authenticated some
+ * other way (a peer that did EAP as another user is an identity mismatch) */
+static int eap_round_missing(const negotiation *n)
+{
+    const char *how = n->peer_auth_method.len ? n->peer_auth_method.p : NULL;
+    return n->constraint_eap && !(how && strstr(how, "EAP"));
+}
+
 /* This end (the client) sent its EAP identity and the server ended EAP
  * there: no EAP method was requested (it would be logged at the same
  * level as the identity), none refused. */
@@ -740,6 +749,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
         in.transport_refused = in.p2_mode_peer && n->transport_refused;
         in.mode_refused_here = find_off_rc(rc, "phase2.mode") && n->mode_refused_here;
+        in.eap_round_missing = v->cls == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE &&
+                               (n->facts & FACT(F1_CONSTRAINT_ID)) && eap_round_missing(n);
         in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
                                 n->install_cause == INSTALL_ALG_UNSUPPORTED
                             ? S(&n->knl_alg_unsupported) : NULL;
@@ -1135,6 +1146,33 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
     v->role = p1_role(n);
     v->ev_phase = 1;
 
+    if ((f & FACT(F1_CONSTRAINT_ID)) && eap_round_missing(n)) {
+        /* auth_cfg's EAP identity rule: the connection selected asks for
+         * an EAP round (remote auth = eap-...), which the peer did not do,
+         * or not as that identity */
+        const char *req = S(&n->constraint_required), *how = S(&n->peer_auth_method);
+        const char *id = S(&n->remote_id), *conn = S(&n->conn);
+        int any = !req || streq(req, "%any");
+        v->cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v->title = "Phase 1 connection requires EAP, which the peer did not do";
+        v->confidence = 0.85;
+        add_off(rc, "phase1.authentication_method",
+                any ? "EAP" : arena_printf(&rc->a, "EAP as '%s'", req), how);
+        v->detail = arena_printf(&rc->a,
+            "The peer%s%s%s was matched to this end's connection%s%s%s, which requires an EAP round "
+            "(EAP identity '%s' required: its remote authentication is EAP)%s, so charon refused it "
+            "(constraint check failed, no other connection fits). Most often the peer was meant "
+            "for another connection of this end, one that its identity does not match (a "
+            "catch-all connection for %%any took it): compare the identity it sends with the "
+            "Peer identifier of the connection meant for it; otherwise it must authenticate with "
+            "EAP as this connection expects.",
+            id ? " '" : "", id ? id : "", id ? "'" : "", conn ? " '" : "", conn ? conn : "",
+            conn ? "'" : "", req ? req : "%any",
+            how ? arena_printf(&rc->a, ", but the peer authenticated with %s%s", how,
+                               any ? " and did no EAP" : "")
+                : "");
+        return 0;
+    }
     if (f & FACT(F1_CONSTRAINT_ID)) {
         const char *req = S(&n->constraint_required);
         const char *got = n->constraint_got.len ? S(&n->constraint_got) : S(&n->remote_id);
