@@ -32,6 +32,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ascii.h"
 #include "fnv.h"
@@ -4029,6 +4030,10 @@ static void on_line(void *user, const charon_line *l)
     /* NetworkManager's charon: its connections are VPN settings */
     if (__builtin_expect(l->program.n == 9, 0) && memcmp(l->program.p, "charon-nm", 9) == 0)
         e->conf.uses_nm = 1;
+    /* an OPNsense firewall under its default host name */
+    if (__builtin_expect(l->host.n >= 8 && (l->host.p[0] | 0x20) == 'o', 0) &&
+        strncasecmp(l->host.p, "opnsense", 8) == 0 && (l->host.n == 8 || l->host.p[8] == '.'))
+        e->conf.uses_opnsense = 1;
     if (!msg_classify(e->idx, l->subsys, l->msg.p, l->msg.n, ev) &&
         !(__builtin_expect(l->msg.n >= 2 && (unsigned char)(l->msg.p[0] - 'A') < 26u, 0) &&
           classify_recased(e, l, ev))) {

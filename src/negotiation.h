@@ -669,6 +669,9 @@ typedef struct conf_store {
     /* the daemon is charon-nm: NetworkManager's strongSwan plugin holds the
      * connection, so advice adds the VPN settings that set each key */
     int uses_nm;
+    /* the lines come from a host named OPNsense (its default name): advice
+     * adds OPNsense's menu paths for the pfSense ones */
+    int uses_opnsense;
     /* the release of the charon that started ("strongSwan 5.9.8" in its
      * start line), as text and as major * 100 + minor; 0: not logged */
     char daemon_version[16];

@@ -1793,6 +1793,31 @@ static const key_equivalent NM_KEYS[] = {
     {"encap", "Options > Enforce UDP encapsulation (encap)"},
 };
 
+/* OPNsense's menu paths for the pfSense ones the GUI advice names (the
+ * Connections pages of 23.1+, the legacy Tunnel Settings beside them),
+ * for logs of a host named OPNsense. */
+static const key_equivalent OPNSENSE_PATHS[] = {
+    {"> Pre-Shared Key:", "VPN > IPsec > Pre-Shared Keys, the key of the two identities (legacy: "
+                          "the Phase 1's Pre-Shared Key)"},
+    {"Edit Phase 1", "VPN > IPsec > Connections, the connection (legacy: Tunnel Settings, its "
+                     "Phase 1)"},
+    {"Edit Phase 2", "VPN > IPsec > Connections, its child (legacy: Tunnel Settings, its Phase 2)"},
+    {"Pre-Shared Keys", "VPN > IPsec > Pre-Shared Keys"},
+    {"Mobile Clients", "VPN > IPsec > Mobile Clients (legacy), or Connections and Pools"},
+    {"IPsec > Advanced Settings", "VPN > IPsec > Advanced Settings"},
+    {"Status > System Logs > IPsec", "VPN > IPsec > Log File"},
+    {"Status > IPsec", "VPN > IPsec > Status Overview, Security Association Database, Security "
+                       "Policy Database"},
+    {"Status > Services", "System > Diagnostics > Services"},
+    {"Cert. Manager", "System > Trust > Authorities / Certificates"},
+    {"User Manager", "System > Access > Users / Servers"},
+    {"Diagnostics > Routes", "System > Routes > Status"},
+    {"System > Update", "System > Firmware > Updates"},
+    {"System > General Setup", "System > Settings > General"},
+    {"System > Advanced > Networking", "Interfaces > Settings"},
+    {"Status > Interfaces", "Interfaces > Overview"},
+};
+
 /* " (<intro>: a<sep>b...)" naming the equivalent of each key of table
  * that text mentions, or NULL when it mentions none. */
 static const char *equivalents(arena *a, const char *text, const key_equivalent *table, size_t n,
@@ -1829,6 +1854,12 @@ void recommend(arena *a, const rec_input *in, idg_diagnosis *d)
                                         "(5.2): its connections are in ipsec.conf, and newer "
                                         "options may not exist there.", d->strongswan,
                                      in->pre_swanctl);
+    eq = in->opnsense && d->pfsense && !strstr(d->pfsense, "(OPNsense")
+             ? equivalents(a, d->pfsense, OPNSENSE_PATHS,
+                           sizeof OPNSENSE_PATHS / sizeof OPNSENSE_PATHS[0], "; ", "OPNsense")
+             : NULL;
+    if (eq)
+        d->pfsense = arena_printf(a, "%s%s", d->pfsense, eq);
     eq = in->network_manager && d->strongswan && !strstr(d->strongswan, "NetworkManager, the")
              ? equivalents(a, d->strongswan, NM_KEYS, sizeof NM_KEYS / sizeof NM_KEYS[0], "; ",
                            "NetworkManager, the VPN connection's settings")

@@ -67,6 +67,7 @@ typedef struct rec_input {
     int secrets_syntax;         /* PSK missing: the secrets file has a syntax error (secrets_unreadable too) */
     int ipsec_conf;             /* the connections come from ipsec.conf (stroke): name its keys too */
     int network_manager;        /* ... from NetworkManager (charon-nm): name its VPN settings too */
+    int opnsense;               /* the log is an OPNsense firewall's: name its menu paths too */
     const char *pre_swanctl;    /* the release of a charon older than swanctl.conf (5.2), or NULL */
     int rejected_here;          /* proposal mismatch: this end rejected the peer's (responder) */
     const char *p2_mode_peer;   /* phase 2 proposal mismatch: the mode the responder chose */

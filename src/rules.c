@@ -741,6 +741,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                              ? rc->conf->daemon_version : NULL;
         in.ipsec_conf = rc->conf->uses_stroke || in.pre_swanctl;
         in.network_manager = rc->conf->uses_nm;
+        in.opnsense = rc->conf->uses_opnsense;
         in.rejected_here = (n->facts & (v->phase == 2 ? FACT(F2_PROPOSAL_REJECT)
                                                       : FACT(F1_PROPOSAL_REJECT) | FACT(F1_SENT_NO_PROP))) != 0;
         in.eap_crypto_missing = v->eap_crypto_missing;
