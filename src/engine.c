@@ -3422,6 +3422,8 @@ static int another_sa_up(idg_engine *e, const negotiation *n, negotiation *ctx)
  * limit, or at a shutdown. A line that names the closer wins over one
  * that does not, whichever comes first ("deleting IKE_SA" comes before
  * this end's "sending DELETE" and after the peer's "received DELETE"). */
+static int up_moments_ago(const fold_in *in, const negotiation *n, int64_t *after_ms);
+
 static void note_ike_closing(const fold_in *in, negotiation *n, int closer, fold_result *r)
 {
     int was_gone = n->ike_gone;
@@ -3435,8 +3437,7 @@ static void note_ike_closing(const fold_in *in, negotiation *n, int closer, fold
         n->closed_by = (uint8_t)closer;
         n->closed_seq = (uint32_t)in->e->line;
         nstr_set(&n->closed_time, in->l->time.p, in->l->time.n);
-        int64_t ts = in->l->ts, up = n->established_ts;
-        n->closed_after_ms = ts >= 0 && up >= 0 && ts >= up ? ts - up : -1;
+        n->closed_soon = (uint8_t)up_moments_ago(in, n, &n->closed_after_ms);
     } else if (closer != 3 && n->closed_by == 3) {
         n->closed_by = (uint8_t)closer;
     } else {

@@ -386,6 +386,7 @@ typedef struct negotiation {
      * modes differ (quick_mode.c checks nothing else there). */
     uint8_t child_cfg_found, ts_matched, ts_select;
     uint8_t mode_refused_here; /* F2_MODE_MISMATCH seen from the responder */
+    uint8_t closed_soon;       /* closed_by: within moments of coming up (up_moments_ago) */
     uint8_t constraint_eap;    /* F1_CONSTRAINT_ID: an EAP identity was required (an EAP
                                 * round the connection asks for and the peer did not do) */
     nstr peer_auth_method;     /* "authentication of '%Y' with %N successful": the %N */

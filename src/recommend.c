@@ -833,6 +833,7 @@ WHEN(vip_dhcp_no_answer, in->vip_cause == VIP_DHCP_NO_ANSWER)
 WHEN(vip_pool_full, in->vip_cause == VIP_POOL_FULL && in->vip_pool)
 WHEN(rekey_collision, in->rekey_collision)
 WHEN(closer_unknown, in->closer_unknown)
+WHEN(l2tp_closed, in->l2tp_closed)
 #undef WHEN
 
 #define POOL_GUI                                                                                   \
@@ -1078,6 +1079,15 @@ static const advice ADVICE[] = {
      "(Restart/Reconnect) decide what happens next; check the peer and the path (UDP 500/4500).",
      "connections.${conn}.dpd_delay and children.${child}.dpd_action = restart; check the peer and "
      "the path."},
+    {IDG_CLASS_TUNNEL_CLOSED_EARLY, l2tp_closed, NULL, "either",
+     "IPsec is up and fine: check the L2TP and PPP layer on top of it, the PPP user name, password "
+     "and authentication protocol the client sends, and that the server's L2TP service answers.",
+     "VPN > L2TP > Users: the user name and password the client uses; VPN > L2TP > Configuration: "
+     "L2TP enabled, and its authentication type (CHAP, MS-CHAPv2) one the client offers; Status > "
+     "System Logs > VPN: the L2TP logins.",
+     "nothing in charon: the client's L2TP (xl2tpd) and PPP (pppd) settings, its user name, "
+     "password and authentication protocols (NetworkManager-l2tp: the connection's User name and "
+     "Password, PPP Settings > Authentication methods)."},
     {IDG_CLASS_TUNNEL_CLOSED_EARLY, closer_unknown, NULL, "either",
      "Find out which end closed the tunnel (charon's IKE log level 1 logs who sent the DELETE); "
      "if it was the peer, its log at that time says why.",

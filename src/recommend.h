@@ -95,6 +95,7 @@ typedef struct rec_input {
     int mm_unencrypted;         /* authentication failure, IKEv1: the peer sent its Main Mode ID
                                  * or HASH unencrypted (as some SonicWall devices do) */
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
+    int l2tp_closed;            /* closed early: an L2TP/IPsec client closed IPsec itself */
     const char *eap_user;       /* EAP failure on the server: the user the client authenticated as */
     const char *eap_id_refused; /* EAP failure on the client: the EAP identity it sent, which the
                                  * server refused before any EAP method began */

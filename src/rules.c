@@ -536,6 +536,7 @@ typedef struct verdict {
     const char *title;   /* overrides the catalogue's title (a milder case of the class) */
     const char *time;    /* overrides the negotiation's time (its first terminal line) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
+    int l2tp_closed;     /* L2TP/IPsec closed by this end (p1_closed_l2tp_warning) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
@@ -791,6 +792,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.eap_id_refused = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && eap_identity_refused(n)
                                 ? S(&n->eap_identity) : NULL;
         in.no_route = v->no_route;
+        in.l2tp_closed = v->l2tp_closed;
         in.v2_undecryptable = v->v2_undecryptable;
         in.mm_unencrypted = v->mm_unencrypted;
         in.any_psks = rc->conf->any_psks;
@@ -3124,6 +3126,43 @@ static void p1_closed(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* Whether the CHILD_SA that came up carried L2TP (UDP port 1701, which
+ * charon names l2f): the IPsec layer of an L2TP/IPsec VPN. */
+static int child_carries_l2tp(const negotiation *n)
+{
+    const nstr *ts[] = {&n->child_est_ts_local, &n->child_est_ts_remote};
+    for (int i = 0; i < 2; i++)
+        if (ts[i]->len && (strstr(ts[i]->p, "/l2f]") || strstr(ts[i]->p, "/1701]")))
+            return 1;
+    return 0;
+}
+
+/* An L2TP/IPsec client closes IPsec itself within seconds when the L2TP
+ * or PPP layer on top of it fails (NetworkManager-l2tp stops charon): the
+ * IPsec log shows a clean close, the cause is in pppd's or xl2tpd's
+ * lines. A warning beside the tunnel_closed, so that the headline does
+ * not say only "no failure found". */
+static void p1_closed_l2tp_warning(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin_warning(rc, &v, IDG_CLASS_TUNNEL_CLOSED_EARLY, 1, n->ike_role, 0.6);
+    v.ev_first = n->closed_seq;
+    v.time = S(&n->closed_time);
+    v.title = "L2TP/IPsec closed by this end right after it came up";
+    v.l2tp_closed = 1;
+    v.detail = arena_printf(&rc->a,
+        "IPsec came up with %s (its CHILD_SA carries L2TP, UDP 1701), and this end closed it "
+        "%s with no IPsec failure logged. An L2TP/IPsec client does so when the L2TP or "
+        "PPP layer on top fails: most often the PPP user name or password is refused (pppd logs "
+        "'authentication failed' or 'peer reports authentication failure'), or the server's L2TP "
+        "does not answer (xl2tpd 'Maximum retries exceeded'). IPsec itself is fine; pppd's and "
+        "xl2tpd's lines beside charon's say which.", peer_desc(n),
+        n->closed_after_ms >= 1000
+            ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
+            : "moments later");
+    emit(rc, n, &v);
+}
+
 /* The peer deleted the IKE_SA soon after it came up (closed_early). */
 static void p1_closed_early(rules_ctx *rc, negotiation *n)
 {
@@ -3309,6 +3348,8 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     }
     if (n->closed_by && !n->closed_reported && !(n->facts & F1_MASK)) {
         p1_closed(rc, n);
+        if (n->closed_by == 2 && n->closed_soon && child_carries_l2tp(n))
+            p1_closed_l2tp_warning(rc, n);
         n->closed_reported = 1;
         p1 = 1;
     }
