@@ -410,6 +410,7 @@ class Run:
         self.swanctl_out = []
         self.t0 = None
         self.blocked = False
+        self.frags_dropped = None
 
     # -- paths
     def d(self, role, *p):
@@ -471,6 +472,14 @@ class Run:
                  "oifname", "rb", "masquerade"])
         if self.sc.get("block_ike"):
             self.block_ike(self.sc["block_ike"])
+        if self.sc.get("drop_fragments"):
+            # before conntrack's defragmentation (priority -400), which would otherwise
+            # hand the forward chain whole datagrams
+            frag = "ip6 exthdr frag exists" if v6 else "ip frag-off & 0x3fff != 0"
+            rules = ["table %s labfrag {" % fam,
+                     "  chain pre { type filter hook prerouting priority -450; policy accept;",
+                     "    %s counter drop" % frag, "  }", "}"]
+            run(["ip", "netns", "exec", r, "nft", "-f", "-"], input="\n".join(rules) + "\n")
 
     def block_ike(self, ports=True):
         """The router drops IKE: UDP 500 and 4500 (ports=True) or only the given port."""
@@ -499,16 +508,21 @@ class Run:
                 with open(os.path.join(cdir, out), "wb") as f:
                     f.write(p.stdout)
 
-        cas = spec["cas"]            # name -> DN
-        for name, dn in cas.items():
-            pki("--gen", "--type", "ecdsa", "--size", "256", "--outform", "pem",
+        # key type and size: spec "key" {"type": "rsa", "size": 4096} for all, or per
+        # certificate / CA ("cas" values may be a DN or {dn, key}); default ECDSA 256
+        dkey = spec.get("key", {"type": "ecdsa", "size": 256})
+        cas = spec["cas"]            # name -> DN or {dn, key}
+        for name, ca in cas.items():
+            dn, key = (ca, dkey) if isinstance(ca, str) else (ca["dn"], ca.get("key", dkey))
+            pki("--gen", "--type", key["type"], "--size", str(key["size"]), "--outform", "pem",
                 out=name + ".key")
             pki("--self", "--ca", "--lifetime", "3650", "--in", os.path.join(cdir, name + ".key"),
-                "--type", "ecdsa", "--dn", dn, "--outform", "pem", out=name + ".crt")
-        for name, c in spec["certs"].items():   # name -> {dn, san, ca, not_before, not_after}
-            pki("--gen", "--type", "ecdsa", "--size", "256", "--outform", "pem",
+                "--type", key["type"], "--dn", dn, "--outform", "pem", out=name + ".crt")
+        for name, c in spec["certs"].items():   # name -> {dn, san, ca, not_before, not_after, key}
+            key = c.get("key", dkey)
+            pki("--gen", "--type", key["type"], "--size", str(key["size"]), "--outform", "pem",
                 out=name + ".key")
-            pki("--pub", "--in", os.path.join(cdir, name + ".key"), "--type", "ecdsa",
+            pki("--pub", "--in", os.path.join(cdir, name + ".key"), "--type", key["type"],
                 out=name + ".pub")
             args = ["--issue", "--in", os.path.join(cdir, name + ".pub"), "--type", "pub",
                     "--cacert", os.path.join(cdir, c["ca"] + ".crt"),
@@ -534,8 +548,9 @@ class Run:
                             self.d(role, "swanctl", "x509crl"))
             for name in mine.get("x509", []):
                 shutil.copy(os.path.join(cdir, name + ".crt"), self.d(role, "swanctl", "x509"))
-                shutil.copy(os.path.join(cdir, name + ".key"),
-                            self.d(role, "swanctl", "private"))
+                if name not in mine.get("nokey", []):    # nokey: certificate without its key
+                    shutil.copy(os.path.join(cdir, name + ".key"),
+                                self.d(role, "swanctl", "private"))
             for name in mine.get("x509ca", []):
                 shutil.copy(os.path.join(cdir, name + ".crt"), self.d(role, "swanctl", "x509ca"))
 
@@ -763,6 +778,12 @@ class Run:
                 t.join(30)
             for role in roles:
                 self.swanctl(role, "--list-sas")
+            if self.sc.get("drop_fragments"):
+                fam = "ip6" if self.inst.family == 6 else "ip"
+                q = self.nsexec(self.ns["router"], "nft", "list", "table", fam, "labfrag",
+                                check=False)
+                m = re.search(r"counter packets (\d+) bytes (\d+)", q.stdout)
+                self.frags_dropped = int(m.group(1)) if m else None
             self.stop_daemons()
             self.duration = time.time() - self.t0
             return self.collect()
@@ -921,6 +942,7 @@ class Run:
                 "nat": inst.net == "nat",
                 "nat_public_ip": inst.addrs["A_PUB"] if inst.net == "nat" else None,
                 "udp_ike_dropped": self.blocked,
+                "ip_fragments_dropped": self.frags_dropped if sc.get("drop_fragments") else None,
                 "actions": [list(a) if len(a) > 1 else [a[0]]
                             for a in sc.get("actions", S.DEFAULT_ACTIONS)],
                 "duration_s": round(self.duration, 1),

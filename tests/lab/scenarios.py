@@ -9,6 +9,8 @@ An entry is a dict:
   net          "routed" (default: fw-a -- router -- fw-b) or "nat" (the router
                masquerades fw-a behind {A_PUB})
   block_ike    the router drops UDP 500/4500 from the start
+  drop_fragments  the router drops fragmented IP packets (before conntrack reassembles
+               them); meta.json's lab.ip_fragments_dropped counts them
   addr2        fw-a has a second address {A2} on its uplink (a peer that comes
                back from another address)
   responder_down  the responder's charon is never started
@@ -24,7 +26,9 @@ An entry is a dict:
                same kind), "strongswan" (charon.* settings), "plugins" (more
                plugins to load)
   certs        certificates to make with `pki` (see cert scenarios); per end x509,
-               x509ca, and x509crl ([{ca, revoke: [cert names], reason}]: a CRL)
+               x509ca, x509crl ([{ca, revoke: [cert names], reason}]: a CRL), and nokey
+               (x509 names whose private key is not installed); "key" {type, size}
+               (default ecdsa 256) for every key, or per certificate / CA
   actions      what the lab does (default DEFAULT_ACTIONS): ("initiate", {...}),
                ("settle", {quiet, max}), ("wait", s), ("wait_log", {end, pattern,
                timeout}), ("rekey_child", {...}), ("rekey_ike", {...}),
