@@ -1736,4 +1736,40 @@ SCENARIOS += [
     },
 ]
 
+SCENARIOS += [
+    dict({
+        "name": "cert-responder-no-private-key", "phase": 1,
+        "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the responder's own certificate is loaded "
+        "(local.certs) but its private key is not (nothing in swanctl/private)",
+        "certs": dict(certs(), responder={"x509": ["b"], "x509ca": ["labca"], "nokey": ["b"]}),
+        "misconfigured": {"setting": "phase1.my_certificate_private_key",
+                          "initiator": "(certificate and key)",
+                          "responder": "certificate loaded, private key missing"},
+        "log_expect": {"responder": [r"received end entity cert \"C=XX, O=Lab, CN={A}\"",
+                                     r"authentication of '{A}' with \S+ successful",
+                                     r"no (ECDSA )?private key found for '{B}'",
+                                     r"N\(AUTH_FAILED\)"],
+                       "v1": {"initiator": [r"received AUTHENTICATION_FAILED error notify"]},
+                       "v2": {"initiator": [r"received AUTHENTICATION_FAILED notify error"]}},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure",
+                                       detail_contains=["private key"],
+                                       note="the peer's certificate and signature were "
+                                            "accepted ('authentication of '{A}' with ... "
+                                            "successful'); this end then has no private key "
+                                            "for its own identity ('no private key found for "
+                                            "'{B}'', IKEv1 'no ECDSA private key found') and "
+                                            "answers AUTH_FAILED: the fault is this end's own "
+                                            "key, not the peer"),
+                   "initiator": failed("phase1_authentication_failure",
+                                       "phase1_certificate_failure",
+                                       note="only AUTHENTICATION_FAILED after its own "
+                                            "authentication; the reason is in the peer's log")},
+        "notes": "vici loads a certificate without its key with no warning; the responder "
+                 "only finds out when it has to sign (IKEv2 IKE_AUTH response, IKEv1 Main "
+                 "Mode message 6), after it has verified the initiator.",
+    }, **CERT_AUTH),
+]
+
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
