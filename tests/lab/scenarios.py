@@ -1828,6 +1828,24 @@ SCENARIOS += [
                  "exchange and then nothing: its log alone cannot tell why.",
     }, **{"i": CERT_AUTH["i"],
           "r": dict(CERT_AUTH["r"], fragmentation="no")}),
+    dict({
+        "name": "ike-fragmentation-fragments-dropped-ok", "kernel": "libipsec",
+        "drop_fragments": True,
+        "description": "control: the same 4096-bit RSA certificates and the router dropping "
+        "fragmented IP packets, but IKE fragmentation on at both ends (fragmentation = yes): the "
+        "large IKE messages are split by IKE itself and the tunnel comes up",
+        "certs": RSA_CERTS,
+        "log_expect": {"initiator": UP + [r"splitting IKE message \(\d+ bytes\) into 2 "
+                                          r"fragments"],
+                       "responder": UP + [r"splitting IKE message \(\d+ bytes\) into 2 "
+                                          r"fragments"],
+                       "v2": {"initiator": [r"generating IKE_AUTH request 1 \[ EF\(1/2\) \]",
+                                            r"reassembled fragmented IKE message"]},
+                       "v1": {"initiator": [r"generating ID_PROT request 0 \[ FRAG\(1\) \]"]}},
+        "expect": {"initiator": EST, "responder": EST},
+        "notes": "IKE fragments (IKEv2 EF(n/m), IKEv1 FRAG(n)) are each below the MTU, so no "
+                 "IP fragment is dropped (lab.ip_fragments_dropped 0).",
+    }, **CERT_AUTH),
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
