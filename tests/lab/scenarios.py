@@ -1846,6 +1846,28 @@ SCENARIOS += [
         "notes": "IKE fragments (IKEv2 EF(n/m), IKEv1 FRAG(n)) are each below the MTU, so no "
                  "IP fragment is dropped (lab.ip_fragments_dropped 0).",
     }, **CERT_AUTH),
+    dict({
+        "name": "cert-not-yet-valid", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the initiator's certificate is not valid "
+        "yet (valid from 2035-01-01 to 2037-01-01: a clock that is behind, or a certificate "
+        "issued with a future start date)",
+        "certs": certs(a_not_before="2035-01-01 00:00:00", a_not_after="2037-01-01 00:00:00"),
+        "misconfigured": {"setting": "phase1.my_certificate",
+                          "initiator": "certificate not valid yet", "responder": "(valid CA)"},
+        "log_expect": {"responder": [r"subject certificate invalid \(valid from Jan 01 00:00:00 "
+                                     r"2035 to Jan 01 00:00:00 2037\)",
+                                     r"no trusted ECDSA public key found for '{A}'"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       detail_lacks=["expired"],
+                                       note="'subject certificate invalid (valid from Jan 01 "
+                                            "00:00:00 2035 to Jan 01 00:00:00 2037)': outside "
+                                            "its validity period, starting in the future; not "
+                                            "'expired'"),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure",
+                                       note="only AUTHENTICATION_FAILED; it loaded its own "
+                                            "certificate without a warning")},
+    }, **CERT_AUTH),
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
