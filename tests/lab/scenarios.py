@@ -1868,6 +1868,27 @@ SCENARIOS += [
                                        note="only AUTHENTICATION_FAILED; it loaded its own "
                                             "certificate without a warning")},
     }, **CERT_AUTH),
+    {
+        "name": "p1-remote-addrs-wrong", "phase": 1, "class": "phase1_peer_unreachable",
+        "description": "the initiator's remote gateway (remote_addrs) is 203.0.113.99, an "
+        "address nobody has, instead of the responder's {B}",
+        "i": {"remote_addrs": "203.0.113.99"},
+        "misconfigured": {"setting": "phase1.remote_gateway", "initiator": "203.0.113.99",
+                          "responder": "its address is {B}"},
+        "actions": [("initiate", {"timeout": 20}), ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"initiating (Main Mode )?IKE_SA con1\[1\] to 203\.0\.113\.99",
+                                     r"sending packet: from {A}\[500\] to 203\.0\.113\.99\[500\]",
+                                     r"giving up after 3 retransmits",
+                                     r"establishing IKE_SA failed, peer not responding"],
+                       "responder": [r"!received packet"]},
+        "expect": {"responder": ND,
+                   "initiator": failed("phase1_peer_unreachable",
+                                       offending=("phase1.remote_gateway", ["203.0.113.99"],
+                                                  None),
+                                       note="no answer from 203.0.113.99; the log cannot tell "
+                                            "a wrong address from a peer that is down, but the "
+                                            "diagnosis must name the address it sent to")},
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
