@@ -1889,6 +1889,28 @@ SCENARIOS += [
                                             "a wrong address from a peer that is down, but the "
                                             "diagnosis must name the address it sent to")},
     },
+    {
+        "name": "p1-local-addr-missing", "phase": 1, "class": "phase1_peer_unreachable",
+        "description": "the initiator's local_addrs is 198.51.100.50, an address its host does "
+        "not have (a CARP VIP on the backup node, or a WAN address that changed)",
+        "i": {"local_addrs": "198.51.100.50"},
+        "misconfigured": {"setting": "phase1.local_address", "initiator": "198.51.100.50",
+                          "responder": "expects {A}"},
+        "actions": [("initiate", {"timeout": 20}), ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"sending packet: from 198\.51\.100\.50\[500\] to {B}\[500\]",
+                                     r"error writing to socket: Network is unreachable",
+                                     r"giving up after 3 retransmits",
+                                     r"establishing IKE_SA failed, peer not responding"],
+                       "responder": [r"!received packet"]},
+        "expect": {"responder": ND,
+                   "initiator": failed("phase1_peer_unreachable",
+                                       detail_contains=["error writing to socket"],
+                                       note="every send fails locally ('error writing to "
+                                            "socket: Network is unreachable' after each "
+                                            "'sending packet: from 198.51.100.50[500]'): the "
+                                            "packets never left this host, whatever charon's "
+                                            "closing 'peer not responding' says")},
+    },
 ]
 
 SCENARIOS = [_flatten_lines(e) for e in SCENARIOS]
