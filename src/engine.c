@@ -1283,6 +1283,7 @@ static int evidence_prio(msg_kind k)
     case EV_CONF_REMOTE:
     case EV_CONF_KV:
     case EV_CONF_ADDED:
+    case EV_VENDOR_ID: /* read for what it announces, no evidence */
         return 0;
     default:
         return 3;
@@ -1978,6 +1979,21 @@ static void fold_packet_sent(const fold_in *in, negotiation *n, fold_result *r)
     in->e->last_send_line = in->e->line;
     n->last_send_ts = in->l->ts;
     set_addrs(n, in->f[MF_LHOST], in->f[MF_RHOST]);
+    uint64_t bytes;
+    n->last_send_bytes = span_u64(in->f[MF_VALUE], &bytes) == 0 && bytes < UINT32_MAX
+                             ? (uint32_t)bytes : 0;
+}
+
+/* Vendor IDs: whether the peer's are in the log at all, and which ends
+ * announced IKEv1 fragmentation (FRAGMENTATION). */
+static void fold_vendor_id(const fold_in *in, negotiation *n, fold_result *r)
+{
+    int received = in->l->msg.n && in->l->msg.p[0] == 'r';
+    if (received)
+        n->v1_frag |= 4;
+    if (span_eq(in->f[MF_VALUE], "FRAGMENTATION"))
+        n->v1_frag |= received ? 2 : 1;
+    r->phase = 1;
 }
 
 /* Kept once per negotiation: the first error says it. Evidence of a phase
@@ -3575,6 +3591,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_CHILD_STATE, fold_child_state),
     ON(EV_PACKET_RECV, fold_packet_addresses),
     ON(EV_PACKET_SEND, fold_packet_sent),
+    ON(EV_VENDOR_ID, fold_vendor_id),
     ON(EV_SEND_ERROR, fold_send_error),
     ON(EV_VERSION_UNSUPPORTED, fold_version_unsupported),
     ON(EV_NO_SOCKET, fold_send_error),

@@ -159,7 +159,12 @@ static const msg_pattern TABLE[] = {
     /* ---- packets and message summaries -------------------------------------- */
     R(EV_PACKET_RECV, "NET", "received packet: from %#H to %#H (%zu bytes)", MF_RHOST, MF_LHOST, MF_SKIP),
     R(EV_PACKET_RECV, "NET", "received packet: from %#H to %#H", MF_RHOST, MF_LHOST),  /* <= 5.0.1 */
-    R(EV_PACKET_SEND, "NET", "sending packet: from %#H to %#H (%zu bytes)", MF_LHOST, MF_RHOST, MF_SKIP),
+    R(EV_PACKET_SEND, "NET", "sending packet: from %#H to %#H (%zu bytes)", MF_LHOST, MF_RHOST, MF_VALUE),
+    /* isakmp_vendor.c (received at level 1, sending at 2): IKEv1 announces
+     * fragmentation by vendor ID (FRAGMENTATION); ike_vendor.c's IKEv2 ones
+     * read the same */
+    R(EV_VENDOR_ID, "IKE", "received %s vendor ID", MF_VALUE),
+    R(EV_VENDOR_ID, "IKE", "sending %s vendor ID", MF_VALUE),
     R(EV_PACKET_SEND, "NET", "sending packet: from %#H to %#H", MF_LHOST, MF_RHOST),
     /* receiver.c (all versions): a message of an IKE version this charon
      * does not speak (IKEv1 in a build without it), refused unread */
@@ -1259,7 +1264,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
         N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_IKE_REKEYED), N(EV_IKE_REAUTH), N(EV_PACKET_RECV),
-        N(EV_PACKET_SEND), N(EV_SEND_ERROR), N(EV_VERSION_UNSUPPORTED), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
+        N(EV_PACKET_SEND), N(EV_VENDOR_ID), N(EV_SEND_ERROR), N(EV_VERSION_UNSUPPORTED), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),
         N(EV_FOUND_CHILD_CFG), N(EV_IKE_CFG_LOOKUP), N(EV_SEND_CERT),

@@ -56,6 +56,7 @@ typedef enum msg_kind {
     EV_IKE_REAUTH,
     EV_PACKET_RECV,
     EV_PACKET_SEND,
+    EV_VENDOR_ID,            /* received/sending %s vendor ID */
     EV_SEND_ERROR,
     EV_VERSION_UNSUPPORTED,  /* received unsupported IKE version %d.%d from %H, sending INVALID_MAJOR_VERSION */
     EV_NO_ROUTE_TO_PEER,     /* no route found to reach %H, MOBIKE update deferred: this end lost its path */

@@ -393,6 +393,9 @@ typedef struct negotiation {
     int alg_unsupported_tt;    /* its transform type (TT_ENCR ...), TT__COUNT unknown */
     uint8_t ke_retry_accepted;
     uint8_t frag_sup;
+    uint8_t v1_frag;           /* vendor IDs: 1 this end sent FRAGMENTATION, 2 the peer did,
+                                * 4 the peer's vendor IDs are logged */
+    uint32_t last_send_bytes;  /* the size of the last packet this end sent (0: not logged) */
     uint8_t half_open_cut;
     uint8_t conn_add_unconfirmed; /* "no config named": stroke received its add, never added it */
     uint64_t peer_auth_ok_line;  /* the engine line of "authentication of '%Y' with %N successful" */

@@ -808,6 +808,7 @@ WHEN(unresolved_host, in->unresolved_host != NULL)
 WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
+WHEN(v1_frag_lost, in->v1_frag_lost)
 WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
 WHEN(main_mode_id_unanswered_nat, in->unanswered_after == 4)
 WHEN(nat_t_unanswered, in->unanswered_after == 3)
@@ -1046,6 +1047,14 @@ static const advice ADVICE[] = {
      "passthrough off); pfSense enables IKE fragmentation on every tunnel, the peer must too.",
      "connections.${conn}.fragmentation = yes on both ends (charon.fragment_size under the path "
      "MTU); UDP 4500 open between the ends."},
+    {IDG_CLASS_PHASE1_PEER_UNREACHABLE, v1_frag_lost, NULL, "either",
+     "Enable IKE fragmentation on both ends (the peer announces none), or make Main Mode's "
+     "message 5 smaller (a shorter certificate chain, an ECDSA key), or let IP fragments pass "
+     "between the ends.",
+     "Both ends' Phase 1 (pfSense enables IKE fragmentation on every tunnel: the peer must "
+     "too); Firewall > Rules and any NAT router on the path: pass IP fragments of UDP 500/4500.",
+     "connections.${conn}.fragmentation = yes on both ends (ipsec.conf: fragmentation=yes; "
+     "charon.fragment_size under the path MTU); a smaller certificate or key on this end."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, main_mode_id_unanswered, NULL, "either",
      "Enter the same pre-shared key (or matching certificates) and identifiers on both ends, and "
      "let UDP 4500 through: the peer answered Main Mode until this end's first encrypted message.",

@@ -537,6 +537,7 @@ typedef struct verdict {
     const char *time;    /* overrides the negotiation's time (its first terminal line) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int l2tp_closed;     /* L2TP/IPsec closed by this end (p1_closed_l2tp_warning) */
+    int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
@@ -652,6 +653,15 @@ static int eap_round_missing(const negotiation *n)
 {
     const char *how = n->peer_auth_method.len ? n->peer_auth_method.p : NULL;
     return n->constraint_eap && !(how && strstr(how, "EAP"));
+}
+
+/* IKEv1 Main Mode message 5 larger than a packet (1400 bytes leave room
+ * for the IP and UDP headers on a 1500-byte path) while the peer, whose
+ * vendor IDs the log shows, announced no IKE fragmentation: it left as IP
+ * fragments. */
+static int v1_fragments_lost(const negotiation *n)
+{
+    return n->last_send_bytes >= 1400 && (n->v1_frag & 4) && !(n->v1_frag & 2);
 }
 
 /* This end (the client) sent its EAP identity and the server ended EAP
@@ -793,6 +803,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                 ? S(&n->eap_identity) : NULL;
         in.no_route = v->no_route;
         in.l2tp_closed = v->l2tp_closed;
+        in.v1_frag_lost = v->v1_frag_lost;
         in.v2_undecryptable = v->v2_undecryptable;
         in.mm_unencrypted = v->mm_unencrypted;
         in.any_psks = rc->conf->any_psks;
@@ -2168,6 +2179,24 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "fragmentation on both ends), or the peer silently drops it.%s", peer_desc(n), x,
                 (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
                 sent, gave, x, frag_not_negotiated(n));
+        } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT &&
+                   v1_fragments_lost(n)) {
+            /* message 5 too large for one packet, and no IKE fragmentation:
+             * IP fragments, which the path may drop */
+            int nat = n->remote_port == 4500;
+            v.unanswered_after = nat ? 4 : 2;
+            v.v1_frag_lost = 1;
+            v.detail = arena_printf(&rc->a,
+                "The peer %s answered this end's first Main Mode messages (SA and KE), but not its "
+                "identification message (message 5)%s: this end sent it, %u bytes, with %s, %s. "
+                "That is more than one packet carries on most paths, and the peer announced no IKE "
+                "fragmentation (no FRAGMENTATION vendor ID in its answers), so the message travels "
+                "as IP fragments, which NAT routers and firewalls often drop. A certificate (its "
+                "chain, a large RSA key) makes message 5 large.%s",
+                peer_desc(n), nat ? ", sent to UDP port 4500 after NAT detection" : "",
+                (unsigned)n->last_send_bytes, sent, gave,
+                n->v1_id_sent == 2 ? " (With pre-shared keys, differing keys also leave it "
+                                     "unanswered: the peer's log says which.)" : "");
         } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT) {
             /* messages 1-4 (SA, KE) were answered, the encrypted 5th not */
             int nat = n->remote_port == 4500;
