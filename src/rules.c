@@ -2179,41 +2179,40 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "fragmentation on both ends), or the peer silently drops it.%s", peer_desc(n), x,
                 (long long)n->retransmit_msgid, n->remote_port == 4500 ? ", to port 4500" : "",
                 sent, gave, x, frag_not_negotiated(n));
-        } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT &&
-                   v1_fragments_lost(n)) {
-            /* message 5 too large for one packet, and no IKE fragmentation:
-             * IP fragments, which the path may drop */
-            int nat = n->remote_port == 4500;
-            v.unanswered_after = nat ? 4 : 2;
-            v.v1_frag_lost = 1;
-            v.detail = arena_printf(&rc->a,
-                "The peer %s answered this end's first Main Mode messages (SA and KE), but not its "
-                "identification message (message 5)%s: this end sent it, %u bytes, with %s, %s. "
-                "That is more than one packet carries on most paths, and the peer announced no IKE "
-                "fragmentation (no FRAGMENTATION vendor ID in its answers), so the message travels "
-                "as IP fragments, which NAT routers and firewalls often drop. A certificate (its "
-                "chain, a large RSA key) makes message 5 large.%s",
-                peer_desc(n), nat ? ", sent to UDP port 4500 after NAT detection" : "",
-                (unsigned)n->last_send_bytes, sent, gave,
-                n->v1_id_sent == 2 ? " (With pre-shared keys, differing keys also leave it "
-                                     "unanswered: the peer's log says which.)" : "");
         } else if (n->ike_version == 1 && n->v1_id_sent && n->last_gen_x == EX_ID_PROT) {
             /* messages 1-4 (SA, KE) were answered, the encrypted 5th not */
             int nat = n->remote_port == 4500;
+            const char *where = nat ? ", sent to UDP port 4500 after NAT detection" : "";
             v.unanswered_after = nat ? 4 : 2;
-            if (!nat && n->v1_id_sent == 2) {
-                v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
-                v.confidence = 0.5;
-                add_off(rc, "phase1.psk", NULL, NULL);
+            if (v1_fragments_lost(n)) {
+                /* too large for one packet, and no IKE fragmentation: IP
+                 * fragments, which the path may drop */
+                v.v1_frag_lost = 1;
+                v.detail = arena_printf(&rc->a,
+                    "The peer %s answered this end's first Main Mode messages (SA and KE), but not "
+                    "its identification message (message 5)%s: this end sent it, %u bytes, with %s, "
+                    "%s. That is more than one packet carries on most paths, and the peer announced "
+                    "no IKE fragmentation (no FRAGMENTATION vendor ID in its answers), so the "
+                    "message travels as IP fragments, which NAT routers and firewalls often drop. A "
+                    "certificate (its chain, a large RSA key) makes message 5 large.%s",
+                    peer_desc(n), where, (unsigned)n->last_send_bytes, sent, gave,
+                    n->v1_id_sent == 2 ? " (With pre-shared keys, differing keys also leave it "
+                                         "unanswered: the peer's log says which.)" : "");
+            } else {
+                if (!nat && n->v1_id_sent == 2) {
+                    v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;
+                    v.confidence = 0.5;
+                    add_off(rc, "phase1.psk", NULL, NULL);
+                }
+                v.detail = arena_printf(&rc->a,
+                    "The peer %s answered this end's first Main Mode messages (SA and KE), but not "
+                    "its identification message (message 5, the first encrypted one)%s: this end "
+                    "sent it with %s, %s. Most often the %s differ (the peer cannot decrypt the "
+                    "message and drops it), or the peer does not accept this end's identity%s; the "
+                    "peer's log says which.", peer_desc(n), where, sent, gave,
+                    n->v1_id_sent == 2 ? "pre-shared keys" : "keys or certificates",
+                    nat ? ", or UDP 4500 is blocked on the path" : "");
             }
-            v.detail = arena_printf(&rc->a,
-                "The peer %s answered this end's first Main Mode messages (SA and KE), but not its "
-                "identification message (message 5, the first encrypted one)%s: this end sent it "
-                "with %s, %s. Most often the %s differ (the peer cannot decrypt the message and "
-                "drops it), or the peer does not accept this end's identity%s; the peer's log says "
-                "which.", peer_desc(n), nat ? ", sent to UDP port 4500 after NAT detection" : "",
-                sent, gave, n->v1_id_sent == 2 ? "pre-shared keys" : "keys or certificates",
-                nat ? ", or UDP 4500 is blocked on the path" : "");
         } else if (n->ike_version == 1 && n->remote_port == 4500) {
             /* Main/Aggressive Mode moves to port 4500 after NAT-D: the
              * first messages were answered */
