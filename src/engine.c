@@ -4013,14 +4013,13 @@ static void daemon_release(conf_store *cs, span msg)
     while (p + n < end && n < sizeof cs->daemon_version - 1 &&
            ((p[n] >= '0' && p[n] <= '9') || p[n] == '.'))
         n++;
-    unsigned major = 0, minor = 0;
-    const char *q = p;
-    while (q < p + n && *q != '.')
-        major = major * 10 + (unsigned)(*q++ - '0');
-    if (q >= p + n || q == p || major > 99)
+    /* "major.minor[.patch]" */
+    const char *dot = memchr(p, '.', n);
+    const char *dot2 = dot ? memchr(dot + 1, '.', (size_t)(p + n - dot - 1)) : NULL;
+    uint64_t major, minor;
+    if (!dot || span_u64((span){p, (size_t)(dot - p)}, &major) != 0 || major > 99 ||
+        span_u64((span){dot + 1, (size_t)((dot2 ? dot2 : p + n) - dot - 1)}, &minor) != 0)
         return;
-    for (q++; q < p + n && *q != '.' && minor < 100; q++)
-        minor = minor * 10 + (unsigned)(*q - '0');
     memcpy(cs->daemon_version, p, n);
     cs->daemon_version[n] = '\0';
     cs->daemon_release = (int)(major * 100 + (minor < 100 ? minor : 99));
