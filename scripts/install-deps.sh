@@ -20,21 +20,9 @@ have_llhttp() {
     pkg-config --exists 'libllhttp >= 9.2.1' 2>/dev/null
 }
 
-# The first URI of the main Debian archive configured in the apt
-# sources (deb822 .sources or one-line .list), excluding the security archive.
+# The machine's own Debian mirror (scripts/debian-mirror.sh), empty if none.
 debian_mirror() {
-    local uri=""
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        uri=$(awk '/^URIs:/ {for (i=2;i<=NF;i++) print $i}' "$f" | grep -v -- '-security' | grep -i debian | head -n1 || true)
-        [ -n "$uri" ] && break
-    done
-    if [ -z "$uri" ]; then
-        uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null \
-              | awk '$1=="deb" {for (i=2;i<=NF;i++) if ($i ~ /^(https?|file|mirror\+[a-z]+):/) {print $i; break}}' \
-              | grep -v -- '-security' | grep -i debian | head -n1 || true)
-    fi
-    printf '%s' "$uri"
+    "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh" || true
 }
 
 codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")

@@ -42,19 +42,9 @@ APT_OPTS=()
 apt_knows_trixie() {
     apt-cache "${APT_OPTS[@]}" madison base-files 2>/dev/null | grep -q ' trixie/'
 }
+# The machine's own Debian mirror (scripts/debian-mirror.sh), empty if none.
 debian_mirror() {
-    local uri=""
-    for f in /etc/apt/sources.list.d/*.sources; do
-        [ -f "$f" ] || continue
-        uri=$(awk '/^URIs:/ {for (i=2;i<=NF;i++) print $i}' "$f" | grep -v -- '-security' | grep -i debian | head -n1 || true)
-        [ -n "$uri" ] && break
-    done
-    if [ -z "$uri" ]; then
-        uri=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-              awk '$1=="deb" {for (i=2;i<=NF;i++) if ($i ~ /^(https?|file):/) {print $i; break}}' |
-              grep -v -- '-security' | grep -i debian | head -n1 || true)
-    fi
-    printf '%s' "$uri"
+    "$(dirname "${BASH_SOURCE[0]}")/debian-mirror.sh" || true
 }
 APT_STATE=none
 if command -v apt-cache >/dev/null 2>&1; then
