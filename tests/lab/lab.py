@@ -10,10 +10,14 @@ as corpus fixtures: <out>/<ikev1|ikev2>-<scenario>/{initiator.log,
 responder.log, expected.json, meta.json, *.swanctl.conf, *.strongswan.conf}.
 
     lab.py list
-    lab.py run SCENARIO [--out DIR] [--keep]
-    lab.py run-all --out DIR [--jobs N]
-    lab.py check --bin PATH_TO_ipsec-diag --out DIR [--jobs N]
-    lab.py cleanup
+    lab.py run SCENARIO [--out DIR] [--keep] [--root ROOT]
+    lab.py run-all --out DIR [--jobs N] [--root ROOT]
+    lab.py check --bin PATH_TO_ipsec-diag --out DIR [--jobs N] [--root ROOT]
+    lab.py cleanup [--root ROOT]
+    lab.py make-root ROOT [--suite trixie]
+
+--root ROOT runs charon and swanctl of another Debian release (another
+strongSwan) from the root file system ROOT that make-root debootstraps.
 
 Python 3 standard library only. Needs root, `ip netns`, and strongSwan
 (installed with apt-get when missing). Exit code 77 means "skipped": the
@@ -46,6 +50,12 @@ APT_PACKAGES = ["strongswan-charon", "strongswan-swanctl", "strongswan-pki",
                 "libcharon-extra-plugins", "libcharon-extauth-plugins",
                 "libstrongswan-extra-plugins", "libstrongswan-standard-plugins",
                 "iproute2", "nftables"]   # standard-plugins (openssl): a mere Recommends
+# Another strongSwan release: a Debian root file system holding it (made by
+# `lab.py make-root`), in which charon and swanctl run (chroot) while the
+# namespaces, nftables and pki stay the host's. "" is the host's own release.
+# Set once by main() (--root) before any scenario runs.
+ROOT = ""
+
 ROLES = ("initiator", "responder")
 HOST = {"initiator": "fw-a", "responder": "fw-b"}
 SHORT = {"initiator": "a", "responder": "b"}
@@ -231,9 +241,15 @@ def render_conf(d, indent=0):
     return out
 
 
+def in_root(cmd):
+    """cmd run inside ROOT (see ROOT), or as it is."""
+    return ["chroot", ROOT] + cmd if ROOT else cmd
+
+
 def strongswan_version():
+    admin = ["--admindir", os.path.join(ROOT, "var/lib/dpkg")] if ROOT else []
     try:
-        return run(["dpkg-query", "-W", "-f", "${Version}", "strongswan-charon"],
+        return run(["dpkg-query"] + admin + ["-W", "-f", "${Version}", "strongswan-charon"],
                    check=False).stdout.strip() or "unknown"
     except Exception:
         return "unknown"
@@ -259,11 +275,18 @@ def preflight(install=True):
             raise Skip("cannot create veth pairs: %s" % p.stdout.strip())
     finally:
         run(["ip", "netns", "del", probe], check=False)
-    missing = [x for x in (CHARON, "/usr/sbin/swanctl", "/usr/bin/pki", "/usr/sbin/nft",
-                           "/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so",
-                           "/usr/lib/ipsec/plugins/libstrongswan-eap-md5.so",
-                           "/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so",
-                           "/usr/lib/ipsec/plugins/libstrongswan-openssl.so")
+    daemon_files = (CHARON, "/usr/sbin/swanctl",
+                    "/usr/lib/ipsec/plugins/libstrongswan-kernel-libipsec.so",
+                    "/usr/lib/ipsec/plugins/libstrongswan-eap-md5.so",
+                    "/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so",
+                    "/usr/lib/ipsec/plugins/libstrongswan-openssl.so")
+    if ROOT:
+        lost = [x for x in daemon_files if not os.path.exists(ROOT + x)]
+        if lost:
+            raise Skip("%s holds no strongSwan (%s missing): make it with `lab.py make-root %s`"
+                       % (ROOT, ", ".join(lost), ROOT))
+        daemon_files = ()
+    missing = [x for x in daemon_files + ("/usr/bin/pki", "/usr/sbin/nft")
                if not os.path.exists(x)]
     if missing:
         if not install:
@@ -593,10 +616,17 @@ class Run:
         out = open(self.d(role, "charon.stdout"), "w")
         # `ip netns exec` gives the command its own mount namespace: bind our
         # run dir over /run there so that charon's hard-wired pid file
-        # (/var/run/charon.pid) is private to this daemon.
+        # (/var/run/charon.pid) is private to this daemon. In a ROOT, its
+        # /run, /proc and /dev are those of this namespace (the work dir is
+        # bound into it at the same path by execute()).
+        if ROOT:
+            script = ('mount --bind "$1" "$3/run" && mount -t proc proc "$3/proc" && '
+                      'mount --rbind /dev "$3/dev" && exec chroot "$3" "$2"')
+        else:
+            script = 'mount --bind "$1" /run && exec "$2"'
         p = subprocess.Popen(
             ["ip", "netns", "exec", self.ns[role], "sh", "-c",
-             'mount --bind "$1" /run && exec "$2"', "sh", self.d(role, "run"), CHARON],
+             script, "sh", self.d(role, "run"), CHARON, ROOT],
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         out.close()
@@ -609,7 +639,7 @@ class Run:
                 raise LabError("charon (%s) exited: %s" % (role, open(
                     self.d(role, "charon.stdout")).read()[-1000:]))
             if os.path.exists(sock):
-                q = run(["swanctl", "--stats", "--uri", self.vici(role)], check=False,
+                q = run(in_root(["swanctl", "--stats", "--uri", self.vici(role)]), check=False,
                         env=self.tool_env())
                 if q.returncode == 0:
                     return
@@ -617,7 +647,7 @@ class Run:
         raise LabError("charon (%s) did not come up" % role)
 
     def swanctl(self, role, *args, timeout=40, check=False):
-        cmd = ["swanctl"] + list(args) + ["--uri", self.vici(role)]
+        cmd = in_root(["swanctl"] + list(args) + ["--uri", self.vici(role)])
         try:
             p = run(cmd, check=False, timeout=timeout, env=self.tool_env())
             rc, out = p.returncode, p.stdout
@@ -736,11 +766,26 @@ class Run:
                 p.kill()
                 p.wait(5)
 
+    def bind_work_into_root(self):
+        """The work dir at the same path inside ROOT, for charon and swanctl there."""
+        if not ROOT:
+            return
+        self.root_work = ROOT + self.work
+        os.makedirs(self.root_work, exist_ok=True)
+        run(["mount", "--bind", self.work, self.root_work])
+
     def teardown(self):
         try:
             self.stop_daemons()
         except Exception as e:  # pragma: no cover
             say("lab: warning: stopping daemons: %s" % e)
+        if getattr(self, "root_work", None):
+            run(["umount", "-l", self.root_work], check=False, abortable=False)
+            try:
+                os.rmdir(self.root_work)
+            except OSError:
+                pass
+            self.root_work = None
         for ns in self.created_ns:
             # anything still running in a namespace we made was started by us
             p = run(["ip", "netns", "pids", ns], check=False, abortable=False)
@@ -763,6 +808,7 @@ class Run:
         self.bg = []
         self.work = tempfile.mkdtemp(prefix="idglab-%d-%s-" % (os.getpid(), self.inst.id))
         try:
+            self.bind_work_into_root()
             self.write_configs()
             self.make_certs()
             self.setup_net()
@@ -1094,8 +1140,43 @@ def cleanup_stale():
         m = re.match(r"^idglab-(\d+)-ikev\d-", name)
         if m and not os.path.exists("/proc/%s" % m.group(1)) and \
                 not os.path.exists(os.path.join(tmp, name, ".keep")):
+            if ROOT and os.path.isdir(ROOT + os.path.join(tmp, name)):
+                run(["umount", "-l", ROOT + os.path.join(tmp, name)], check=False,
+                    abortable=False)
+                try:
+                    os.rmdir(ROOT + os.path.join(tmp, name))
+                except OSError:
+                    pass
             shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
     return n
+
+
+def make_root(root, suite):
+    """A Debian `suite` root file system with strongSwan in `root`, from the
+    machine's own mirror (scripts/debian-mirror.sh), for --root."""
+    if os.geteuid() != 0:
+        raise Skip("not root (debootstrap needs root)")
+    mirror = run([os.path.join(REPO, "scripts", "debian-mirror.sh")], check=False).stdout.strip()
+    if not mirror:
+        raise Skip("no Debian mirror in the apt sources")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if not shutil.which("debootstrap"):
+        p = run(["apt-get", "install", "-y", "-q", "debootstrap"], check=False, timeout=600,
+                env=env)
+        if p.returncode != 0:
+            raise Skip("cannot install debootstrap: %s" % p.stdout.strip()[-300:])
+    pkgs = [x for x in APT_PACKAGES if x not in ("iproute2", "nftables")]
+    say("lab: debootstrap %s from %s into %s" % (suite, mirror, root))
+    cmd = ["debootstrap", "--variant=minbase", "--include=" + ",".join(pkgs), suite, root, mirror]
+    scripts = "/usr/share/debootstrap/scripts"
+    if not os.path.exists(os.path.join(scripts, suite)) and os.path.exists(os.path.join(scripts, "sid")):
+        cmd.append(os.path.join(scripts, "sid"))  # a suite newer than this debootstrap (forky)
+    p = run(cmd, check=False, timeout=1800, env=env)
+    if p.returncode != 0:
+        raise LabError("debootstrap failed: %s" % p.stdout.strip()[-1000:])
+    out = run(["chroot", root, CHARON, "--version"], check=False).stdout.strip()
+    say("lab: %s holds %s" % (root, out or "no working charon"))
+    return 0
 
 
 def main(argv=None):
@@ -1116,7 +1197,23 @@ def main(argv=None):
     p.add_argument("--jobs", type=int, default=3)
     p.add_argument("--runner", help="corpus checker (default tests/corpus/run_corpus.py)")
     sub.add_parser("cleanup", help="remove namespaces left by a killed lab run")
+    p = sub.add_parser("make-root", help="debootstrap a Debian release with its strongSwan "
+                       "into DIR, for --root")
+    p.add_argument("dir")
+    p.add_argument("--suite", default="trixie")
+    for name in ("run", "run-all", "check", "cleanup"):
+        sub.choices[name].add_argument(
+            "--root", default="", help="run charon and swanctl of the Debian root file "
+            "system DIR (see make-root) instead of the host's")
     args = ap.parse_args(argv)
+    global ROOT
+    ROOT = os.path.abspath(args.root) if getattr(args, "root", "") else ""
+    if args.cmd == "make-root":
+        try:
+            return make_root(os.path.abspath(args.dir), args.suite)
+        except (Skip, LabError) as e:
+            print("lab: make-root: %s" % e, file=sys.stderr)
+            return 1
 
     if args.cmd == "list":
         for inst in instances():
