@@ -583,6 +583,14 @@ static const struct error_notify {
 };
 #undef ERRN
 
+/* Whether an IKEv2 error notify (by the name "received %N notify" prints)
+ * is about a CHILD_SA's proposal or traffic selectors. */
+static int is_child_notify(span name)
+{
+    return span_eq(name, "NO_PROPOSAL_CHOSEN") || span_eq(name, "TS_UNACCEPTABLE") ||
+           span_eq(name, "INVALID_SELECTORS") || span_eq(name, "SINGLE_PAIR_REQUIRED");
+}
+
 /* The next error notify of the payload list [*q, end), or NULL; *q moves
  * past it. Every notify starts with "N(", so one pass visits each and
  * compares the name after it with the table (the payload lists of routine
@@ -1358,7 +1366,8 @@ static void on_sent_notify(negotiation *n, const summary *s, fold_result *r)
     } else if (span_has(p, "N(INT_ADDR_FAIL)") || span_has(p, "N(FAIL_CP_REQ)")) {
         vip_failed(n, span_has(p, "N(FAIL_CP_REQ)") ? VIP_NOT_REQUESTED : VIP_NO_ADDRESS);
         r->terminal = 1;
-    } else if (span_has(p, "N(AUTH_FAILED)") && !n->ike_established) {
+    } else if (span_has(p, "N(AUTH_FAILED)") && !n->ike_established &&
+               !n->payload_notify_unauthenticated) {
         n->facts |= FACT(F1_SENT_AUTH_FAILED);
         /* IKEv2: a responder rejects in its IKE_AUTH response; an INFORMATIONAL
          * request is the initiator rejecting the responder's AUTH */
@@ -1480,16 +1489,24 @@ static void on_received_notifies(negotiation *n, const summary *s)
 {
     /* an IKE_AUTH answer that authenticated the IKE_SA: its error is the
      * CHILD_SA's */
-    int child = s->version == 2 && s->x == EX_IKE_AUTH && span_has(s->payloads, " AUTH ");
+    int auth_answer = s->version == 2 && s->x == EX_IKE_AUTH;
+    int authenticated = auth_answer && span_has(s->payloads, " AUTH ");
     const char *q = s->payloads.p, *end = s->payloads.p + s->payloads.n;
     const struct error_notify *en;
     while (!n->payload_notify && (en = next_error_notify(&q, end)) != NULL) {
         if (s->version == 2 && span_eq(en->name, "INVALID_KE_PAYLOAD"))
             continue;
+        /* IKE_AUTH's SA and TS payloads are the CHILD_SA's (the IKE_SA's
+         * proposal was settled in IKE_SA_INIT): a proposal or selector
+         * error in its answer is the CHILD_SA's even without IDr and AUTH
+         * (strongSwan 6.0.1 answers [ N(NO_PROP) ] alone when it cannot
+         * install the CHILD_SA, and the initiator then finds IDr missing) */
+        int child = authenticated || (auth_answer && is_child_notify(en->name));
         n->payload_notify = en->name.p;
         n->payload_notify_len = en->name.n;
         n->payload_notify_version = s->version;
         n->payload_notify_child = child;
+        n->payload_notify_unauthenticated = child && !authenticated;
         n->payload_notify_p2 = child || n->ike_established;
         n->payload_notify_child_est = n->child_est_count;
     }
@@ -4152,10 +4169,15 @@ static void on_line(void *user, const charon_line *l)
         break;
     }
     int relevant = relevant_kind(ev->kind);
+    /* a kernel error of an SA: thread 00 is charon's main thread, whose
+     * kernel errors are start-up probes (5.9.10 on tries an XFRM interface,
+     * "failed to create XFRM interface 'xfrmi-test-...'", and a kernel
+     * without them refuses it), never an SA's */
+    int sa_kernel_error = ev->kind == EV_KNL_ERROR && l->thread != 0;
     negotiation *ctx = NULL;
     negotiation *n = NULL;
-    if (relevant || l->sa_id >= 0 || ev->kind == EV_KNL_ERROR || !e->ike_name) {
-        if (relevant || ev->kind == EV_KNL_ERROR) {
+    if (relevant || l->sa_id >= 0 || sa_kernel_error || !e->ike_name) {
+        if (relevant || sa_kernel_error) {
             n = resolve(e, l, ev, relevant, &ctx);
         } else if (l->sa_id >= 0) {
             n = sa_of_prefix(e, l->sa_id, 0);

@@ -329,6 +329,11 @@ typedef struct negotiation {
     int payload_notify_child;     /* about the CHILD_SA of an IKE_AUTH */
     int payload_notify_p2;        /* about a CHILD_SA (or Quick Mode) */
     int payload_notify_child_est; /* child_est_count when it was read */
+    /* the peer's IKE_AUTH answer held a CHILD_SA error notify and no AUTH:
+     * it did not authenticate because its CHILD_SA failed, so this end's
+     * AUTHENTICATION_FAILED for the missing IDr/AUTH is no key or
+     * identity problem */
+    int payload_notify_unauthenticated;
     int p1_failure_emitted;
     int dpd_emitted;
     uint32_t p2_emitted_msgid;

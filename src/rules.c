@@ -2900,12 +2900,18 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             v.confidence = 0.6;
             v.detail = arena_printf(&rc->a,
                 "The peer %s answered this end's %s with NO_PROPOSAL_CHOSEN: none of this end's "
-                "phase 2 proposals (%s) is acceptable to it.%s The peer's log names the transform.",
+                "phase 2 proposals (%s) is acceptable to it.%s%s The peer's log names the transform "
+                "(charon answers the same when its kernel refused to install the SA).",
                 peer_desc(n), ex,
                 n->p2_proposed.len ? n->p2_proposed.p : (n->p2_configured.len ? n->p2_configured.p : "not logged"),
                 n->ike_version == 1 && n->qm_sent_ke && !n->p2_proposed.len && !n->p2_configured.len
                     ? " This end's Quick Mode carried a KE payload, so it asks for PFS: a peer with "
                       "PFS off (or another group) refuses it for that alone."
+                    : "",
+                n->payload_notify_unauthenticated && !n->ike_established
+                    ? " Its answer held no IDr or AUTH payload (strongSwan 6.0 answers so when the "
+                      "CHILD_SA fails), so this end gave up the IKE_SA as well: it comes up once "
+                      "phase 2 does."
                     : "");
         }
     } else if ((f & FACT(F2_REKEY_FAILED)) && n->rekey_collision) {

@@ -865,6 +865,41 @@ START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 }
 END_TEST
 
+/* strongSwan 6.0.1, real lab log (its kernel refused the peer's SAs): the
+ * responder answered IKE_AUTH with NO_PROPOSAL_CHOSEN alone, no IDr or
+ * AUTH, and this initiator sent AUTHENTICATION_FAILED for the missing IDr.
+ * That is the CHILD_SA's failure, not a key or identity one. And charon's
+ * start-up probe of XFRM interfaces (5.9.10 on), refused by a kernel
+ * without them on thread 00, is no evidence of any SA. */
+START_TEST(bare_ike_auth_no_proposal_is_phase2)
+{
+    collected c = run_text(
+        "Nov 29 07:45:59 fw-a charon[5047]: 00[DMN] Starting IKE charon daemon (strongSwan 6.0.1, Linux 6.18.44, x86_64)\n"
+        "Nov 29 07:45:59 fw-a charon[5047]: 00[KNL] received netlink error: Unknown device type (95)\n"
+        "Nov 29 07:45:59 fw-a charon[5047]: 00[KNL] failed to create XFRM interface 'xfrmi-test-1718'\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 06[IKE] <con1|1> initiating IKE_SA con1[1] to 203.0.113.2\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 06[ENC] <con1|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 11[ENC] <con1|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) ]\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 11[CFG] <con1|1> selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 11[IKE] <con1|1> authentication of '198.51.100.2' (myself) with pre-shared key\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 11[CFG] <con1|1> configured proposals: ESP:AES_CBC_256/HMAC_SHA2_256_128/NO_EXT_SEQ\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 11[IKE] <con1|1> establishing CHILD_SA con1{1}\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 11[ENC] <con1|1> generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr N(MULT_AUTH) N(EAP_ONLY) N(MSG_ID_SYN_SUP) ]\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 14[ENC] <con1|1> parsed IKE_AUTH response 1 [ N(NO_PROP) ]\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 14[IKE] <con1|1> IDr payload missing\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 14[ENC] <con1|1> generating INFORMATIONAL request 2 [ N(AUTH_FAILED) ]\n"
+        "Nov 29 07:46:00 fw-a charon[5047]: 14[IKE] <con1|1> IKE_SA con1[1] state change: CONNECTING => DESTROYING\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE2_PROPOSAL_MISMATCH);
+    ck_assert_int_eq(count_class(&c, IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE), 0);
+    for (size_t i = 0; i < c.n; i++)
+        for (size_t k = 0; k < c.d[i]->n_evidence; k++)
+            ck_assert_ptr_null(strstr(c.d[i]->evidence[k].text, "00[KNL]"));
+    collected_free(&c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -897,6 +932,7 @@ int main(void)
     tcase_add_test(tc, repeated_child_established_line_is_one_sa);
     tcase_add_test(tc, invalid_ke_retry_evidence_ends_at_the_retry);
     tcase_add_test(tc, success_evidence_ends_at_the_established_line);
+    tcase_add_test(tc, bare_ike_auth_no_proposal_is_phase2);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
