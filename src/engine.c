@@ -2034,6 +2034,22 @@ static void fold_version_unsupported(const fold_in *in, negotiation *n, fold_res
     r->phase = 1;
 }
 
+/* "IKE version %d not supported": this end was to initiate an IKE_SA of a
+ * version its charon was built without, and destroyed it at once (nothing
+ * was sent). */
+static void fold_version_not_built(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span v = in->f[MF_VALUE];
+    if (v.n != 1 || (v.p[0] != '1' && v.p[0] != '2'))
+        return;
+    fact(n, F1_VERSION_UNSUPPORTED);
+    n->version_not_built = 1;
+    set_role(n, IDG_ROLE_INITIATOR);
+    set_version(n, v.p[0] - '0');
+    r->terminal = 1;
+    r->phase = 1;
+}
+
 static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->send_error.len) {
@@ -3611,6 +3627,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_VENDOR_ID, fold_vendor_id),
     ON(EV_SEND_ERROR, fold_send_error),
     ON(EV_VERSION_UNSUPPORTED, fold_version_unsupported),
+    ON(EV_VERSION_NOT_BUILT, fold_version_not_built),
     ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
     ON(EV_PEER_RETRANSMIT, fold_peer_retransmit),

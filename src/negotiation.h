@@ -334,6 +334,9 @@ typedef struct negotiation {
      * AUTHENTICATION_FAILED for the missing IDr/AUTH is no key or
      * identity problem */
     int payload_notify_unauthenticated;
+    /* F1_VERSION_UNSUPPORTED is this end's: it was to initiate a version its
+     * charon was built without ("IKE version %d not supported") */
+    int version_not_built;
     int p1_failure_emitted;
     int dpd_emitted;
     uint32_t p2_emitted_msgid;

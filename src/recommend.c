@@ -783,7 +783,8 @@ WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(plugin_failed, in->plugin_failed != NULL)
 WHEN(alg_unimplemented, in->alg_unimplemented != NULL)
 WHEN(kernel_alg_unsupported, in->kernel_alg != NULL)
-WHEN(version_unsupported, in->version_unsupported)
+WHEN(version_unsupported, in->version_unsupported == 1)
+WHEN(version_not_built, in->version_unsupported == 2)
 WHEN(daemon_init_failed, in->daemon_init_failed)
 WHEN(trap_missing, in->trap_missing)
 WHEN(bad_proposal, in->bad_proposal != NULL)
@@ -979,7 +980,13 @@ static const advice ADVICE[] = {
      P1_PATH " > Key Exchange version: IKEv2 on both ends (the system's strongSwan refuses IKEv1; "
      "on the peer, a client set to IKEv1 or L2TP/IPsec needs its IKEv2 equivalent).",
      "the peer: connections.<conn>.version = 2; this end: a strongSwan built with IKEv1 "
-     "(configure --enable-ikev1, the default), then restart charon."},
+     "(configure --enable-ikev1), then restart charon."},
+    {IDG_CLASS_PHASE1_VERSION_MISMATCH, version_not_built, NULL, "both",
+     "This end's charon has no IKEv1: set the connection to IKEv2 on both ends, or install a "
+     "strongSwan built with IKEv1.",
+     P1_PATH " > Key Exchange version: IKEv2, on this end and on the peer.",
+     "connections.${conn}.version = 2 here and on the peer (then swanctl --load-conns), or a "
+     "strongSwan built with IKEv1 (configure --enable-ikev1)."},
     {IDG_CLASS_PHASE1_VERSION_MISMATCH, NULL, rec_version, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_NO_MATCHING_GATEWAY, NULL, rec_no_gateway, NULL, NULL, NULL, NULL},
     /* reaching the peer */

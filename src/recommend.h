@@ -59,7 +59,8 @@ typedef struct rec_input {
     int own_key;                /* certificate failure: this end has no usable private key */
     int own_sign_failed;        /* ... it has one, and signing with it failed (a crypto policy) */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
-    int version_unsupported;    /* version mismatch: this charon refused the peer's IKEv1 unread */
+    int version_unsupported;    /* this charon has no IKEv1: 1 it refused the peer's IKEv1 unread,
+                                   2 this end's own connection is IKEv1 */
     int unique_keep;            /* authentication failure: this end's uniqueness policy refused it */
     const char *sig_scheme;     /* authentication failure: the peer's signature scheme refused here */
     int eap_crypto_missing;     /* EAP failure: MS-CHAPv2 lacks MD4/DES/SHA-1 in this charon */

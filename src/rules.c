@@ -743,7 +743,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
         in.version_unsupported = v->cls == IDG_CLASS_PHASE1_VERSION_MISMATCH &&
-                                 (n->facts & FACT(F1_VERSION_UNSUPPORTED)) && n->ike_version == 1;
+                                 (n->facts & FACT(F1_VERSION_UNSUPPORTED)) && n->ike_version == 1
+                                     ? (n->version_not_built ? 2 : 1) : 0;
         in.alg_unimplemented = v->alg_unimplemented ? v->alg_unimplemented
                                : v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH && !v->sev_set &&
                                          ke_unimplemented(n) ? S(&n->ke_offered) : NULL;
@@ -1952,6 +1953,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.6;
         v.detail = arena_printf(&rc->a, "The peer %s rejected this end's certificate (%s).",
                                 peer_desc(n), n->notify.len ? n->notify.p : "certificate error");
+    } else if ((f & FACT(F1_VERSION_UNSUPPORTED)) && n->version_not_built) {
+        v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
+        v.role = IDG_ROLE_INITIATOR;
+        v.confidence = 0.9;
+        add_off(rc, "phase1.ike_version", version_name(n->ike_version), NULL);
+        v.detail = arena_printf(&rc->a,
+            "This end's connection%s%s is set to %s, which this end's charon was built without "
+            "(configure --disable-ike%s; Debian's strongSwan 6.1 packages leave IKEv1 out): it "
+            "dropped the IKE_SA before sending anything, so the peer saw nothing. Set the "
+            "connection to IKEv2 on both ends, or install a strongSwan built with %s.",
+            n->conn.len ? " " : "", n->conn.len ? n->conn.p : "", version_name(n->ike_version),
+            n->ike_version == 1 ? "v1" : "v2", version_name(n->ike_version));
     } else if (f & FACT(F1_VERSION_UNSUPPORTED)) {
         v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
         v.role = IDG_ROLE_RESPONDER;
