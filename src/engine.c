@@ -2028,7 +2028,10 @@ static void fold_version_unsupported(const fold_in *in, negotiation *n, fold_res
         return;
     fact(n, F1_VERSION_UNSUPPORTED);
     set_role(n, IDG_ROLE_RESPONDER);
-    set_version(n, major.p[0] - '0');
+    /* the peer's version, whatever came before: charon logs its IKEv2
+     * answer ("generating INFORMATIONAL response 0 [ N(INVAL_MAJOR) ]")
+     * before this line (seen with 6.1.0) */
+    n->ike_version = major.p[0] - '0';
     set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
     r->terminal = 1;
     r->phase = 1;
