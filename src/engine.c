@@ -1000,6 +1000,18 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         return e->last_send_line && e->line - e->last_send_line <= SEND_ERROR_LINES
                    ? neg_find(&e->store, e->last_send_id) : NULL;
     }
+    if (__builtin_expect(ev->kind == EV_UNENCRYPTED_INFO, 0)) {
+        /* no SA context: the IKEv1 SA still waiting for its peer's first
+         * answer, to which an IKEv2 INFORMATIONAL is an answer it cannot
+         * read (fold_unencrypted_info) */
+        span host = host_of(ev->f[MF_RHOST], NULL);
+        negotiation *c = e->store.lru_head;
+        for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
+            if (c->ike_version == 1 && !c->ike_established && c->awaiting &&
+                has_remote(c, host.p, host.n))
+                return c;
+        return NULL;
+    }
     if (e->ike_name)
         return NULL; /* a line without SA context in a log that has them */
 
@@ -2051,6 +2063,22 @@ static void fold_version_not_built(const fold_in *in, negotiation *n, fold_resul
     set_version(n, v.p[0] - '0');
     r->terminal = 1;
     r->phase = 1;
+}
+
+/* "received unencrypted informational" for an IKEv1 SA awaiting the peer's
+ * answer (see resolve): the peer answered in IKEv2, which it alone speaks
+ * (INVALID_MAJOR_VERSION, as charon without IKEv1 answers), and this end
+ * cannot read it and retransmits until it gives up. */
+static void fold_unencrypted_info(const fold_in *in, negotiation *n, fold_result *r)
+{
+    r->phase = 1;
+    if (n->ike_version != 1 || n->ike_established)
+        return;
+    fact(n, F1_NOTIFY_VERSION);
+    static const char answer[] = "an unencrypted IKEv2 INFORMATIONAL (most likely INVALID_MAJOR_VERSION)";
+    set_span(&n->notify, (span){answer, sizeof answer - 1});
+    n->notify_phase = 1;
+    r->terminal = 1;
 }
 
 static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
@@ -3631,6 +3659,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_SEND_ERROR, fold_send_error),
     ON(EV_VERSION_UNSUPPORTED, fold_version_unsupported),
     ON(EV_VERSION_NOT_BUILT, fold_version_not_built),
+    ON(EV_UNENCRYPTED_INFO, fold_unencrypted_info),
     ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
     ON(EV_PEER_RETRANSMIT, fold_peer_retransmit),

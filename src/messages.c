@@ -174,6 +174,11 @@ static const msg_pattern TABLE[] = {
      * (IKEv1 with configure --disable-ikev1, as Debian's 6.1 packages are)
      * cannot even be created: this end initiating such a connection */
     R(EV_VERSION_NOT_BUILT, "IKE", "IKE version %d not supported", MF_VALUE),
+    /* process_message_job.c (all versions): an IKEv2 INFORMATIONAL (IKEv1's
+     * is INFORMATIONAL_V1) without encrypted payload, in no SA's context:
+     * an IKEv2-only peer's INVALID_MAJOR_VERSION answer to an IKEv1 request */
+    R(EV_UNENCRYPTED_INFO, "NET", "received unencrypted informational: from %#H to %#H", MF_RHOST,
+      MF_LHOST),
     /* socket_default / socket_dynamic: the kernel refused the packet just sent */
     R(EV_SEND_ERROR, "NET", "error writing to socket: %s", MF_TEXT),
     R(EV_NO_SOCKET, "NET", "no socket implementation registered, sending failed", NOF),
@@ -1268,7 +1273,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
         N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_IKE_REKEYED), N(EV_IKE_REAUTH), N(EV_PACKET_RECV),
-        N(EV_PACKET_SEND), N(EV_VENDOR_ID), N(EV_SEND_ERROR), N(EV_VERSION_UNSUPPORTED), N(EV_VERSION_NOT_BUILT), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
+        N(EV_PACKET_SEND), N(EV_VENDOR_ID), N(EV_SEND_ERROR), N(EV_VERSION_UNSUPPORTED), N(EV_VERSION_NOT_BUILT), N(EV_UNENCRYPTED_INFO), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),
         N(EV_FOUND_CHILD_CFG), N(EV_IKE_CFG_LOOKUP), N(EV_SEND_CERT),

@@ -60,6 +60,7 @@ typedef enum msg_kind {
     EV_SEND_ERROR,
     EV_VERSION_UNSUPPORTED,  /* received unsupported IKE version %d.%d from %H, sending INVALID_MAJOR_VERSION */
     EV_VERSION_NOT_BUILT,    /* IKE version %d not supported (this end initiating a version not built in) */
+    EV_UNENCRYPTED_INFO,     /* received unencrypted informational: from %#H to %#H (an IKEv2 one) */
     EV_NO_ROUTE_TO_PEER,     /* no route found to reach %H, MOBIKE update deferred: this end lost its path */
     EV_NO_SOCKET,            /* no socket implementation registered, sending failed: no socket plugin */           /* error writing to socket: %s (the sender thread, no SA context) */
     EV_GENERATING,
