@@ -17,7 +17,9 @@ responder.log, expected.json, meta.json, *.swanctl.conf, *.strongswan.conf}.
     lab.py make-root ROOT [--suite trixie]
 
 --root ROOT runs charon and swanctl of another Debian release (another
-strongSwan) from the root file system ROOT that make-root debootstraps.
+strongSwan) from the root file system ROOT that make-root debootstraps;
+--initiator-root / --responder-root DIR give one end a release of its own
+("" the host's): two releases talking to each other.
 
 Python 3 standard library only. Needs root, `ip netns`, and strongSwan
 (installed with apt-get when missing). Exit code 77 means "skipped": the
@@ -55,6 +57,18 @@ APT_PACKAGES = ["strongswan-charon", "strongswan-swanctl", "strongswan-pki",
 # namespaces, nftables and pki stay the host's. "" is the host's own release.
 # Set once by main() (--root) before any scenario runs.
 ROOT = ""
+# One end's own release (--initiator-root / --responder-root; "" the host's),
+# over ROOT: two releases talking to each other.
+ROLE_ROOT = {}
+
+
+def root_of(role):
+    return ROLE_ROOT.get(role, ROOT)
+
+
+def roots():
+    """Every root a run uses ("" for the host's release), each once."""
+    return sorted({root_of(r) for r in ("initiator", "responder")})
 
 ROLES = ("initiator", "responder")
 HOST = {"initiator": "fw-a", "responder": "fw-b"}
@@ -241,13 +255,14 @@ def render_conf(d, indent=0):
     return out
 
 
-def in_root(cmd):
-    """cmd run inside ROOT (see ROOT), or as it is."""
-    return ["chroot", ROOT] + cmd if ROOT else cmd
+def in_root(cmd, role):
+    """cmd run inside role's root (see ROOT), or as it is."""
+    return ["chroot", root_of(role)] + cmd if root_of(role) else cmd
 
 
-def strongswan_version():
-    admin = ["--admindir", os.path.join(ROOT, "var/lib/dpkg")] if ROOT else []
+def strongswan_version(root=None):
+    root = ROOT if root is None else root
+    admin = ["--admindir", os.path.join(root, "var/lib/dpkg")] if root else []
     try:
         return run(["dpkg-query"] + admin + ["-W", "-f", "${Version}", "strongswan-charon"],
                    check=False).stdout.strip() or "unknown"
@@ -280,15 +295,18 @@ def preflight(install=True):
                     "/usr/lib/ipsec/plugins/libstrongswan-eap-md5.so",
                     "/usr/lib/ipsec/plugins/libstrongswan-xauth-generic.so",
                     "/usr/lib/ipsec/plugins/libstrongswan-openssl.so")
-    if ROOT:
-        lost = [x for x in daemon_files[:2] if not os.path.exists(ROOT + x)]
+    for root in roots():
+        if not root:
+            continue
+        lost = [x for x in daemon_files[:2] if not os.path.exists(root + x)]
         if lost:
             raise Skip("%s holds no strongSwan (%s missing): make it with `lab.py make-root %s`"
-                       % (ROOT, ", ".join(lost), ROOT))
+                       % (root, ", ".join(lost), root))
         # another release may package a plugin elsewhere: only its scenarios fail
         for x in daemon_files[2:]:
-            if not os.path.exists(ROOT + x):
-                say("lab: warning: %s has no %s, its scenarios will fail" % (ROOT, x))
+            if not os.path.exists(root + x):
+                say("lab: warning: %s has no %s, its scenarios will fail" % (root, x))
+    if "" not in roots():
         daemon_files = ()
     missing = [x for x in daemon_files + ("/usr/bin/pki", "/usr/sbin/nft")
                if not os.path.exists(x)]
@@ -434,6 +452,7 @@ class Run:
         self.pids = {}
         self.cut = {}
         self.work = None
+        self.root_work = []  # the work dir's bind mounts inside roots
         self.swanctl_out = []
         self.t0 = None
         self.blocked = False
@@ -623,14 +642,14 @@ class Run:
         # (/var/run/charon.pid) is private to this daemon. In a ROOT, its
         # /run, /proc and /dev are those of this namespace (the work dir is
         # bound into it at the same path by execute()).
-        if ROOT:
+        if root_of(role):
             script = ('mount --bind "$1" "$3/run" && mount -t proc proc "$3/proc" && '
                       'mount --rbind /dev "$3/dev" && exec chroot "$3" "$2"')
         else:
             script = 'mount --bind "$1" /run && exec "$2"'
         p = subprocess.Popen(
             ["ip", "netns", "exec", self.ns[role], "sh", "-c",
-             script, "sh", self.d(role, "run"), CHARON, ROOT],
+             script, "sh", self.d(role, "run"), CHARON, root_of(role)],
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         out.close()
@@ -643,7 +662,7 @@ class Run:
                 raise LabError("charon (%s) exited: %s" % (role, open(
                     self.d(role, "charon.stdout")).read()[-1000:]))
             if os.path.exists(sock):
-                q = run(in_root(["swanctl", "--stats", "--uri", self.vici(role)]), check=False,
+                q = run(in_root(["swanctl", "--stats", "--uri", self.vici(role)], role), check=False,
                         env=self.tool_env())
                 if q.returncode == 0:
                     return
@@ -651,7 +670,7 @@ class Run:
         raise LabError("charon (%s) did not come up" % role)
 
     def swanctl(self, role, *args, timeout=40, check=False):
-        cmd = in_root(["swanctl"] + list(args) + ["--uri", self.vici(role)])
+        cmd = in_root(["swanctl"] + list(args) + ["--uri", self.vici(role)], role)
         try:
             p = run(cmd, check=False, timeout=timeout, env=self.tool_env())
             rc, out = p.returncode, p.stdout
@@ -771,25 +790,25 @@ class Run:
                 p.wait(5)
 
     def bind_work_into_root(self):
-        """The work dir at the same path inside ROOT, for charon and swanctl there."""
-        if not ROOT:
-            return
-        self.root_work = ROOT + self.work
-        os.makedirs(self.root_work, exist_ok=True)
-        run(["mount", "--bind", self.work, self.root_work])
+        """The work dir at the same path inside each root, for charon and swanctl there."""
+        for root in roots():
+            if root:
+                self.root_work.append(root + self.work)
+                os.makedirs(root + self.work, exist_ok=True)
+                run(["mount", "--bind", self.work, root + self.work])
 
     def teardown(self):
         try:
             self.stop_daemons()
         except Exception as e:  # pragma: no cover
             say("lab: warning: stopping daemons: %s" % e)
-        if getattr(self, "root_work", None):
-            run(["umount", "-l", self.root_work], check=False, abortable=False)
+        for where in self.root_work:
+            run(["umount", "-l", where], check=False, abortable=False)
             try:
-                os.rmdir(self.root_work)
+                os.rmdir(where)
             except OSError:
                 pass
-            self.root_work = None
+        self.root_work = []
         for ns in self.created_ns:
             # anything still running in a namespace we made was started by us
             p = run(["ip", "netns", "pids", ns], check=False, abortable=False)
@@ -979,7 +998,8 @@ class Run:
             "notes": sc.get("notes", ""),
             "lab": {
                 "generator": "tests/lab/lab.py",
-                "strongswan": strongswan_version(),
+                "strongswan": strongswan_version() if len(roots()) == 1 else {
+                    r: strongswan_version(root_of(r)) for r in ROLES},
                 "kernel": os.uname().release,
                 "kernel_plugin": "libipsec" if inst.kernel == "libipsec" else "netlink",
                 "initiator": {"host": "fw-a", "ip": inst.addrs["A"], "pid": self.pids.get(
@@ -1015,13 +1035,15 @@ def built_ike_versions():
     """The IKE versions the charon to be run speaks: a build can leave IKEv1
     out (configure --disable-ikev1, as Debian's strongSwan 6.1 packages do),
     and then libcharon holds none of IKEv1's log messages."""
-    lib = os.path.join(ROOT or "/", "usr/lib/ipsec/libcharon.so.0")
-    try:
-        with open(lib, "rb") as f:
-            data = f.read()
-    except OSError:
-        return (1, 2)
-    return (1, 2) if b"initiating Main Mode" in data else (2,)
+    built = (1, 2)
+    for root in roots():
+        try:
+            with open(os.path.join(root or "/", "usr/lib/ipsec/libcharon.so.0"), "rb") as f:
+                if b"initiating Main Mode" not in f.read():
+                    built = (2,)
+        except OSError:
+            pass
+    return built
 
 
 def instances():
@@ -1038,7 +1060,7 @@ def runnable(insts):
     left = [i for i in insts if i.version in built]
     if len(left) < len(insts):
         say("lab: %s's charon has no IKEv%s: its %d scenarios are left out" % (
-            ROOT or "this host", "/".join(str(v) for v in (1, 2) if v not in built),
+            " / ".join(r or "this host" for r in roots()), "/".join(str(v) for v in (1, 2) if v not in built),
             len(insts) - len(left)))
     return left
 
@@ -1168,13 +1190,14 @@ def cleanup_stale():
         m = re.match(r"^idglab-(\d+)-ikev\d-", name)
         if m and not os.path.exists("/proc/%s" % m.group(1)) and \
                 not os.path.exists(os.path.join(tmp, name, ".keep")):
-            if ROOT and os.path.isdir(ROOT + os.path.join(tmp, name)):
-                run(["umount", "-l", ROOT + os.path.join(tmp, name)], check=False,
-                    abortable=False)
-                try:
-                    os.rmdir(ROOT + os.path.join(tmp, name))
-                except OSError:
-                    pass
+            for root in roots():
+                if root and os.path.isdir(root + os.path.join(tmp, name)):
+                    run(["umount", "-l", root + os.path.join(tmp, name)], check=False,
+                        abortable=False)
+                    try:
+                        os.rmdir(root + os.path.join(tmp, name))
+                    except OSError:
+                        pass
             shutil.rmtree(os.path.join(tmp, name), ignore_errors=True)
     return n
 
@@ -1233,9 +1256,17 @@ def main(argv=None):
         sub.choices[name].add_argument(
             "--root", default="", help="run charon and swanctl of the Debian root file "
             "system DIR (see make-root) instead of the host's")
+        for role in ROLES:
+            sub.choices[name].add_argument(
+                "--%s-root" % role, default=None, metavar="DIR",
+                help="the %s alone runs the release in DIR (\"\": the host's), over --root" % role)
     args = ap.parse_args(argv)
     global ROOT
     ROOT = os.path.abspath(args.root) if getattr(args, "root", "") else ""
+    for role in ROLES:
+        r = getattr(args, "%s_root" % role, None)
+        if r is not None:
+            ROLE_ROOT[role] = os.path.abspath(r) if r else ""
     if args.cmd == "make-root":
         try:
             return make_root(os.path.abspath(args.dir), args.suite)
@@ -1260,7 +1291,8 @@ def main(argv=None):
         if args.cmd == "cleanup":
             return 0
         if args.cmd == "run":
-            results = run_many(runnable(select(args.scenario)), args.out, args.jobs, args.keep)
+            # named scenarios run as asked, also those a release cannot do
+            results = run_many(select(args.scenario), args.out, args.jobs, args.keep)
             return 0 if all(r["matched"] for r in results) else 1
         if args.cmd == "run-all":
             results = run_many(runnable(instances()), args.out, args.jobs)
