@@ -1046,6 +1046,52 @@ def built_ike_versions():
     return built
 
 
+def charon_release():
+    """The oldest strongSwan release of the charons to be run (see roots), as
+    a tuple ((6, 0, 1)), or None if one is unknown."""
+    rels = [release_of(r) for r in roots()]
+    return None if None in rels else min(rels)
+
+
+def release_of(root):
+    """The strongSwan release in root ("" the host) as a tuple, or None: the
+    package version (strongswan_version), else the version string that
+    charon's binaries carry ("Starting IKE charon daemon (strongSwan 6.0.1")."""
+    m = re.match(r"(?:\d+:)?(\d+)\.(\d+)(?:\.(\d+))?", strongswan_version(root))
+    if not m:
+        for lib in ("usr/lib/ipsec/libcharon.so.0", "usr/lib/ipsec/charon"):
+            try:
+                with open(os.path.join(root or "/", lib), "rb") as f:
+                    m = re.search(rb"\x00(\d+)\.(\d+)\.(\d+)\x00", f.read())
+            except OSError:
+                m = None
+            if m:
+                break
+    if not m:
+        return None
+    return tuple(int(x) for x in m.groups() if x is not None)
+
+
+def charon_features():
+    """What the charon to be run can do beyond its release, as far as the lab's
+    scenarios ask (key "needs"): "ml_kem" when a plugin the lab loads (PLUGINS:
+    only openssl of the ML-KEM providers) implements ML-KEM. strongSwan 6.0.0
+    knows the ke1_mlkem768 keywords, but only its `ml` plugin (not packaged by
+    Debian) implemented them; openssl does since 6.0.2 (with OpenSSL 3.5)."""
+    feats = None
+    for root in roots():  # what every end can do
+        have = set()
+        lib = os.path.join(root or "/", "usr/lib/ipsec/plugins/libstrongswan-openssl.so")
+        try:
+            with open(lib, "rb") as f:
+                if b"openssl_kem_create" in f.read():
+                    have.add("ml_kem")
+        except OSError:
+            pass
+        feats = have if feats is None else feats & have
+    return feats or set()
+
+
 def instances():
     out = []
     for entry in S.SCENARIOS:
@@ -1055,13 +1101,37 @@ def instances():
 
 
 def runnable(insts):
-    """insts without those of an IKE version the charon to be run lacks."""
+    """insts without those of an IKE version the charon to be run lacks, those
+    whose "min_strongswan" is above its release, and those whose "needs" it
+    does not meet (a feature of charon_features(), "!feature": must lack it)."""
     built = built_ike_versions()
     left = [i for i in insts if i.version in built]
+    where = " / ".join(r or "this host" for r in roots())
     if len(left) < len(insts):
         say("lab: %s's charon has no IKEv%s: its %d scenarios are left out" % (
-            " / ".join(r or "this host" for r in roots()), "/".join(str(v) for v in (1, 2) if v not in built),
+            where, "/".join(str(v) for v in (1, 2) if v not in built),
             len(insts) - len(left)))
+    if any(i.entry.get("min_strongswan") for i in left):
+        rel = charon_release()
+        old = [i for i in left if i.entry.get("min_strongswan")
+               and (rel is None or rel < tuple(i.entry["min_strongswan"]))]
+        if old:
+            say("lab: %s's charon is strongSwan %s: %d scenarios that need a later release are "
+                "left out (%s)" % (where, ".".join(map(str, rel)) if rel else "of unknown release",
+                                   len(old), ", ".join(i.id for i in old)))
+            left = [i for i in left if i not in old]
+    if any(i.entry.get("needs") for i in left):
+        feats = charon_features()
+
+        def met(need):
+            return (need[1:] not in feats) if need.startswith("!") else (need in feats)
+        unmet = [i for i in left if not all(met(n) for n in i.entry.get("needs", ()))]
+        if unmet:
+            say("lab: %s's charon (%s) does not fit %d scenarios, left out: %s" % (
+                where, ", ".join(sorted(feats)) or "no optional features",
+                len(unmet), ", ".join("%s (needs %s)" % (i.id, " ".join(i.entry["needs"]))
+                                      for i in unmet)))
+            left = [i for i in left if i not in unmet]
     return left
 
 
