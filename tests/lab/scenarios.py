@@ -67,6 +67,10 @@ REKEYED = r"CHILD_SA con1\{[2-9]\d*\} established"     # a second CHILD_SA: the 
 # "DH group"
 PEER_REFUSED_MODP2048 = r"peer didn't accept (DH group|key exchange method) MODP_2048, it requested ECP_256"
 MODP2048_REFUSED = r"(DH group|key exchange method) MODP_2048 unacceptable, requesting ECP_256"
+# RFC 9370 hybrid key exchange (strongSwan 6.0+): X25519, then ML-KEM-768 as additional KE 1
+MLKEM_IKE = "aes256-sha256-x25519-ke1_mlkem768"
+MLKEM_ESP = "aes256-sha256-x25519-ke1_mlkem768"
+MLKEM_SELECTED = r"selected proposal: IKE:.*/CURVE_25519/KE1_ML_KEM_768"
 AGGR_FLAG = {"i_dont_care_about_security_and_use_aggressive_mode_psk": "yes"}
 
 
@@ -394,6 +398,109 @@ SCENARIOS = [
         "expect": {"responder": failed("phase1_dh_group_mismatch",
                                        offending=("phase1.dh_group", ["ECP_256"], ["ECP_384"])),
                    "initiator": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch")},
+    },
+    # ------------------------------------------------------------------ RFC 9370 hybrid KE (6.0+)
+    # strongSwan 6.0 knows the keI_ keywords (additional key exchanges, RFC 9370); ML-KEM is
+    # implemented by its `ml` plugin (not packaged by Debian, not loaded by the lab) and by
+    # `openssl` since 6.0.2 with OpenSSL 3.5: "needs" ml_kem / !ml_kem (lab.charon_features)
+    {
+        "name": "p1-ke1-mlkem-success", "versions": (2,), "min_strongswan": (6, 0),
+        "needs": ("ml_kem",), "kernel": "libipsec",
+        "description": "both ends propose X25519 + ML-KEM-768 as additional key exchange 1 "
+        "(RFC 9370, aes256-sha256-x25519-ke1_mlkem768): the tunnel comes up after an "
+        "IKE_INTERMEDIATE exchange",
+        "i": {"proposals": MLKEM_IKE}, "r": {"proposals": MLKEM_IKE},
+        "log_expect": {"initiator": UP + [MLKEM_SELECTED,
+                                          r"generating IKE_INTERMEDIATE request 1 \[ KE \]",
+                                          r"parsed IKE_INTERMEDIATE response 1 \[ KE \]"],
+                       "responder": UP + [MLKEM_SELECTED,
+                                          r"parsed IKE_INTERMEDIATE request 1 \[ KE \]",
+                                          r"generating IKE_INTERMEDIATE response 1 \[ KE \]"]},
+        "expect": {"initiator": EST, "responder": EST},
+    },
+    {
+        "name": "p1-ke1-mlkem-rekey-ok", "versions": (2,), "min_strongswan": (6, 0),
+        "needs": ("ml_kem",), "kernel": "libipsec",
+        "description": "X25519 + ML-KEM-768 for the IKE_SA and as CHILD_SA PFS on both ends; "
+        "the initiator rekeys the CHILD_SA and the IKE_SA: each rekey adds an "
+        "IKE_FOLLOWUP_KE exchange for the ML-KEM key",
+        "i": {"proposals": MLKEM_IKE, "child": {"esp_proposals": MLKEM_ESP}},
+        "r": {"proposals": MLKEM_IKE, "child": {"esp_proposals": MLKEM_ESP}},
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_child", {}),
+                    ("wait_log", {"end": "initiator", "pattern": REKEYED, "timeout": 8}),
+                    ("rekey_ike", {}),
+                    ("wait_log", {"end": "initiator", "pattern": r"IKE_SA con1\[\d+\] rekeyed",
+                                  "timeout": 8}), ("settle", {})],
+        "log_expect": {r: UP + [REKEYED, r"IKE_SA con1\[\d+\] rekeyed between",
+                                r"IKE_FOLLOWUP_KE (request|response) \d+ \[ (N\(ADD_KE\) )?KE"]
+                       for r in ("initiator", "responder")},
+        "expect": {r: {"outcome": "established", "absent_class": ["tunnel_closed"],
+                       "latest": {"phase1": "established"},
+                       "note": "no error diagnosis; the rekeyed IKE_SA's delete closes no tunnel"}
+                   for r in ("initiator", "responder")},
+    },
+    {
+        "name": "p1-ke1-mlkem-not-implemented", "versions": (2,), "min_strongswan": (6, 0),
+        "needs": ("!ml_kem",), "phase": 1, "class": "phase1_dh_group_mismatch",
+        "description": "both ends propose X25519 + ML-KEM-768 (ke1_mlkem768) and select it, "
+        "but no plugin the charon loads implements ML-KEM (Debian's 6.0.1: openssl learnt "
+        "ML-KEM in 6.0.2): the initiator gives up before IKE_INTERMEDIATE",
+        "i": {"proposals": MLKEM_IKE}, "r": {"proposals": MLKEM_IKE},
+        "misconfigured": {"setting": "phase1.additional_ke (no ML-KEM implementation loaded)",
+                          "initiator": MLKEM_IKE, "responder": MLKEM_IKE},
+        "log_expect": {"initiator": [MLKEM_SELECTED,
+                                     r"negotiated key exchange method ML_KEM_768 not supported",
+                                     r"!IKE_INTERMEDIATE"],
+                       "responder": [MLKEM_SELECTED, r"generating IKE_SA_INIT response 0",
+                                     r"!IKE_INTERMEDIATE"]},
+        "expect": {"initiator": failed("phase1_dh_group_mismatch",
+                                       offending=("phase1.additional_ke",
+                                                  ["ML_KEM_768 (not implemented)"],
+                                                  ["ML_KEM_768"])),
+                   # answered IKE_SA_INIT, then nothing: the initiator destroyed its
+                   # IKE_SA without a word (the responder lacks ML-KEM too, unknown to it)
+                   "responder": ND},
+        "notes": "The responder only learns anything at its half-open timeout (30 s, after "
+                 "the lab stops).",
+    },
+    {
+        "name": "p1-ke1-mlkem-mismatch", "versions": (2,), "min_strongswan": (6, 0),
+        "phase": 1, "class": "phase1_dh_group_mismatch",
+        "description": "initiator requires ML-KEM-768 as additional key exchange 1 "
+        "(x25519-ke1_mlkem768), responder proposes X25519 alone",
+        "i": {"proposals": MLKEM_IKE}, "r": {"proposals": "aes256-sha256-x25519"},
+        "misconfigured": {"setting": "phase1.additional_ke", "initiator": "ke1_mlkem768",
+                          "responder": "none"},
+        "log_expect": {"initiator": notify_lines("ike"),
+                       "responder": [r"no acceptable ADDITIONAL_KEY_EXCHANGE_1 found",
+                                     r"received proposals: IKE:.*/CURVE_25519/KE1_ML_KEM_768",
+                                     r"configured proposals: IKE:[^\n]*/CURVE_25519(\n|$)",
+                                     proposal_lines("ike")]},
+        "expect": {"responder": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch",
+                                       offending=("phase1.additional_ke", ["NONE"],
+                                                  ["KE1_ML_KEM_768"])),
+                   "initiator": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch")},
+    },
+    {
+        "name": "p2-ke1-mlkem-rekey-mismatch", "versions": (2,), "min_strongswan": (6, 0),
+        "kernel": "libipsec", "phase": 2, "class": "phase2_pfs_mismatch",
+        "description": "CHILD_SA PFS X25519 + ML-KEM-768 (initiator) vs X25519 alone "
+        "(responder): the first CHILD_SA comes up (no KE in IKE_AUTH), the CHILD_SA rekey "
+        "(swanctl --rekey --child) fails",
+        "i": {"child": {"esp_proposals": MLKEM_ESP}},
+        "r": {"child": {"esp_proposals": "aes256-sha256-x25519"}},
+        "misconfigured": {"setting": "phase2.additional_ke", "initiator": "ke1_mlkem768",
+                          "responder": "none"},
+        "actions": [("initiate", {}), ("wait", 1), ("rekey_child", {}), ("wait", 1),
+                    ("settle", {})],
+        "log_expect": {"initiator": UP + [r"received NO_PROPOSAL_CHOSEN notify"],
+                       "responder": UP + [r"no acceptable ADDITIONAL_KEY_EXCHANGE_1 found",
+                                          r"no acceptable proposal found"]},
+        "expect": {"responder": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       offending=("phase2.additional_ke", ["NONE"],
+                                                  ["KE1_ML_KEM_768"])),
+                   "initiator": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
+                                       "phase2_proposal_mismatch")},
     },
     # ------------------------------------------------------------------ phase 1 identity / auth
     {
