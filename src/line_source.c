@@ -711,16 +711,24 @@ static int split_escaped(line_source *ls, span raw)
     return rc;
 }
 
+/* The widest physical line so far is the wrap width (is_continuation),
+ * except a line that is one word: a word wrapper cannot break it, so it
+ * stands longer than the width (a proposal list "IKE:AES_CBC_256/.../
+ * KE1_ML_KEM_768" is 80 characters without a space). */
+static void widen(line_source *ls, const charon_line *l, size_t phys_len)
+{
+    if (phys_len > ls->max_phys_len && memchr(l->raw.p, ' ', l->raw.n))
+        ls->max_phys_len = phys_len;
+}
+
 static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
                       size_t phys_len)
 {
     if (is_continuation(ls, kind, l)) {
-        if (phys_len > ls->max_phys_len)
-            ls->max_phys_len = phys_len;
+        widen(ls, l, phys_len);
         return join_continuation(ls, l, phys_len);
     }
-    if (phys_len > ls->max_phys_len)
-        ls->max_phys_len = phys_len;
+    widen(ls, l, phys_len);
     if (release_held(ls) < 0)
         return -1;
     if (kind == ENVELOPE_BARE && !ls->splitting && has_escaped_lines(l->raw))

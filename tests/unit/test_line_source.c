@@ -670,6 +670,31 @@ START_TEST(test_wrap_mail_client)
 }
 END_TEST
 
+/* A mail client cannot break a word longer than its width: the line that
+ * holds it alone (a 6.x hybrid proposal, 80 characters without a space) is
+ * longer than the wrap width, which must not grow to it, or the last piece
+ * after a short middle one ("established between") would seem to have fitted
+ * within the width, and stand alone. */
+START_TEST(test_wrap_long_word_keeps_width)
+{
+    const char *text =
+        "Nov 29 08:06:35 fw-a charon[5125]: 12[CFG] <con1|1> selected proposal:\n"
+        "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519/KE1_ML_KEM_768\n"
+        "Nov 29 08:06:35 fw-a charon[5125]: 12[IKE] <con1|1> IKE_SA con1[1]\n"
+        "established between\n"
+        "198.51.100.2[198.51.100.2]...203.0.113.2[203.0.113.2]\n";
+    idg_stats st;
+    got g = run(text, 0, &st);
+    ck_assert_uint_eq(g.n, 2);
+    ck_assert_str_eq(g.v[0].msg, "selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/"
+                                 "PRF_HMAC_SHA2_256/CURVE_25519/KE1_ML_KEM_768");
+    ck_assert_str_eq(g.v[1].msg, "IKE_SA con1[1] established between "
+                                 "198.51.100.2[198.51.100.2]...203.0.113.2[203.0.113.2]");
+    ck_assert_uint_eq(st.joined_lines, 3);
+    got_free(&g);
+}
+END_TEST
+
 /* Word-wrapped by a mail client: with the space kept at the end of the
  * line (format=flowed, fold -s) or dropped (the line is then shorter than
  * the longest line seen, and the space is put back). */
@@ -1236,6 +1261,7 @@ static Suite *line_source_suite(void)
     tcase_add_test(repair, test_wrap_fixed_width);
     tcase_add_test(repair, test_wrap_mail_client);
     tcase_add_test(repair, test_wrap_words);
+    tcase_add_test(repair, test_wrap_long_word_keeps_width);
     tcase_add_test(repair, test_wrap_not_prose);
     tcase_add_test(repair, test_elision_not_a_tail);
     tcase_add_test(repair, test_known_message_not_a_tail);
