@@ -1057,13 +1057,15 @@ static void own_proposal_offending(rules_ctx *rc, negotiation *n, int phase)
     }
     if (!own || !proposal_list_parse(own, strlen(own), &rc->pl[1]))
         return;
-    static const transform_type p1[] = {TT_ENCR, TT_INTEG, TT_PRF, TT_KE};
-    static const transform_type p2[] = {TT_ENCR, TT_INTEG, TT_KE};
+    static const transform_type p1[] = {TT_ENCR, TT_INTEG, TT_PRF, TT_KE, TT_ADDKE};
+    static const transform_type p2[] = {TT_ENCR, TT_INTEG, TT_KE, TT_ADDKE};
     const transform_type *ts = phase == 1 ? p1 : p2;
-    size_t nt = phase == 1 ? 4 : 3;
+    size_t nt = phase == 1 ? 5 : 4;
     for (size_t i = 0; i < nt; i++) {
         const char *vals = list_values(rc, &rc->pl[1], ts[i]);
-        if (!vals || (streq(vals, "NONE") && ts[i] == TT_INTEG))
+        /* (no integrity with AEAD, and no additional key exchange, the
+         * usual, say nothing) */
+        if (!vals || (streq(vals, "NONE") && (ts[i] == TT_INTEG || ts[i] == TT_ADDKE)))
             continue;
         if (streq(vals, "NONE") && phase == 1)
             continue;
@@ -2888,13 +2890,20 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             v.cls = n->p2_rekey ? IDG_CLASS_PHASE2_REKEY_FAILURE : IDG_CLASS_PHASE2_PFS_MISMATCH;
             v.confidence = 0.6;
             const char *own = S(&n->p2_proposed) ? S(&n->p2_proposed) : S(&n->p2_configured);
-            const char *ke = NULL;
+            const char *ke = NULL, *addke = NULL;
             if (own && proposal_list_parse(own, strlen(own), &rc->pl[1])) {
                 ke = list_values(rc, &rc->pl[1], TT_KE);
+                addke = list_values(rc, &rc->pl[1], TT_ADDKE);
+                if (addke && streq(addke, "NONE"))
+                    addke = NULL;
                 rc->rec_local = &rc->pl[1].items[0];
             }
             if (own)
                 add_off(rc, "phase2.pfs_group", ke ? ke : "NONE", NULL);
+            if (addke) /* (6.x: RFC 9370 additional key exchanges, negotiated with the group) */
+                add_off(rc, "phase2.additional_ke", addke, NULL);
+            if (addke && ke)
+                ke = arena_printf(&rc->a, "%s with the additional key exchange %s", ke, addke);
             v.detail = n->p2_auth_child_ok
                 ? arena_printf(&rc->a,
                     "The CHILD_SA came up in IKE_AUTH (negotiated without PFS), but the peer rejected "

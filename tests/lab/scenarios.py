@@ -479,7 +479,9 @@ SCENARIOS = [
         "expect": {"responder": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch",
                                        offending=("phase1.additional_ke", ["NONE"],
                                                   ["KE1_ML_KEM_768"])),
-                   "initiator": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch")},
+                   "initiator": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch",
+                                       offending=("phase1.additional_ke", ["KE1_ML_KEM_768"],
+                                                  None))},
     },
     {
         "name": "p2-ke1-mlkem-rekey-mismatch", "versions": (2,), "min_strongswan": (6, 0),
@@ -500,7 +502,9 @@ SCENARIOS = [
                                        offending=("phase2.additional_ke", ["NONE"],
                                                   ["KE1_ML_KEM_768"])),
                    "initiator": failed("phase2_pfs_mismatch", "phase2_rekey_failure",
-                                       "phase2_proposal_mismatch")},
+                                       "phase2_proposal_mismatch",
+                                       offending=("phase2.additional_ke", ["KE1_ML_KEM_768"],
+                                                  None))},
     },
     # ------------------------------------------------------------------ phase 1 identity / auth
     {
