@@ -224,6 +224,16 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
                                : "Encryption Algorithms, Hash Algorithms and PFS key group";
         break;
     }
+    /* strongSwan 6's additional key exchanges (RFC 9370: ke1_mlkem768 beside
+     * the group) are a transform type of their own, no DH or PFS group */
+    int addke = o && o->field && strstr(o->field, ".additional_ke") != NULL;
+    if (addke) {
+        what = "additional key exchange (RFC 9370, post-quantum hybrid such as ML-KEM)";
+        gui_field = phase == 1 ? "Encryption Algorithm: the additional key exchange (ML-KEM) "
+                                 "setting, where this pfSense version has one"
+                               : "the PFS additional key exchange (ML-KEM) setting, where this "
+                                 "pfSense version has one";
+    }
     const char *key = phase == 1 ? arena_printf(a, "connections.%s.proposals", conn_or(in))
                                  : arena_printf(a, "connections.%s.children.%s.esp_proposals",
                                                 conn_or(in), child_or(in));
@@ -247,9 +257,10 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
     }
     if (o && o->local && o->peer) {
         const char *lg = rec_gui_values(a, o->local), *pg = rec_gui_values(a, o->peer);
+        const char *none = addke ? "none" : "none (off)";
         d->summary = arena_printf(a, "Use the same %s on both ends: this end allows %s, the peer offers %s.",
-                                  what, strcmp(o->local, "NONE") == 0 ? "none (off)" : o->local,
-                                  strcmp(o->peer, "NONE") == 0 ? "none (off)" : o->peer);
+                                  what, strcmp(o->local, "NONE") == 0 ? none : o->local,
+                                  strcmp(o->peer, "NONE") == 0 ? none : o->peer);
         d->change_side = "either";
         const char *extra = "";
         if (in->n_off > 1) {
