@@ -21,6 +21,7 @@
 #include "ascii.h"
 #include "proposal.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define MAX_TOKENS 128      /* algorithms looked at in one proposal */
@@ -361,8 +362,24 @@ size_t proposal_list_parse(const char *s, size_t len, proposal_list *out)
  * is "none" in it; two proposals agree when every slot shares a value. */
 #define ADDKE_SLOTS 7
 
+/* A release without additional key exchanges (before 6.0) prints them by
+ * number, "UNKNOWN_6_36": transform types 6..12 are slots 1..7, id 0 none.
+ * The slot, and *id, from such a name; 0 for any other. */
+static int unknown_addke_slot(const char *name, long *id)
+{
+    unsigned type;
+    int used = 0;
+    if (strncmp(name, "UNKNOWN_", 8) != 0 || sscanf(name + 8, "%u_%ld%n", &type, id, &used) != 2 ||
+        name[8 + used] != '\0' || type < 6 || type > 5 + ADDKE_SLOTS)
+        return 0;
+    return (int)type - 5;
+}
+
 static int addke_slot(const char *name)
 {
+    long id;
+    if (name[0] == 'U')
+        return unknown_addke_slot(name, &id);
     return name[0] == 'K' && name[1] == 'E' && name[2] >= '1' && name[2] <= '0' + ADDKE_SLOTS &&
                    name[3] == '_'
                ? name[2] - '0'
@@ -371,6 +388,9 @@ static int addke_slot(const char *name)
 
 static int addke_is_none(const char *name)
 {
+    long id = -1;
+    if (name[0] == 'U')
+        return unknown_addke_slot(name, &id) && id == 0;
     return strcmp(name + 4, "NONE") == 0 || strcmp(name + 4, "KE_NONE") == 0;
 }
 

@@ -255,6 +255,23 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
                                      "ends support.", ours ? ours : "this end's proposal", key);
         return;
     }
+    if (addke && o->peer && strncmp(o->peer, "UNKNOWN_", 8) == 0) {
+        /* this end's charon prints the peer's additional key exchange by
+         * number: a release before 6.0, which cannot do any */
+        d->summary = "This end's strongSwan knows no additional key exchanges (RFC 9370, e.g. "
+                     "ML-KEM): let the peer also offer a proposal without one, or update this end "
+                     "to strongSwan 6.0 or later.";
+        d->change_side = "either";
+        d->pfsense = arena_printf(a, "%s: this end's strongSwan (before 6.0) cannot do ML-KEM; on the "
+                                  "peer, take the additional key exchange out of its proposal or add "
+                                  "one without it; or update this pfSense to a release with "
+                                  "strongSwan 6.", path);
+        d->strongswan = arena_printf(a, "on the peer, %s gets a second proposal without the ke1_... "
+                                     "part%s%s%s; or strongSwan 6.0.2 or later on this end, with the "
+                                     "same additional key exchange in %s.", key,
+                                     ours ? " (this end's is " : "", ours ? ours : "", ours ? ")" : "", key);
+        return;
+    }
     if (o && o->local && o->peer) {
         const char *lg = rec_gui_values(a, o->local), *pg = rec_gui_values(a, o->peer);
         const char *none = addke ? "none" : "none (off)";

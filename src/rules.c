@@ -1005,6 +1005,28 @@ static const char *lists_agree_text(const rules_ctx *rc)
         : "";
 }
 
+/* Said when the peer's additional key exchange is one this end's charon
+ * prints by number ("UNKNOWN_6_36": transform type 6, id 36): a release
+ * before 6.0, which has no additional key exchanges at all. */
+static const char *unknown_addke_text(rules_ctx *rc)
+{
+    for (size_t i = 0; i < rc->n_off; i++) {
+        const idg_offending *o = &rc->off[i];
+        unsigned type, id;
+        if (!strstr(o->field, ".additional_ke") || !o->peer ||
+            sscanf(o->peer, "UNKNOWN_%u_%u", &type, &id) != 2 || type < 6 || type > 12)
+            continue;
+        const alg_info *ke = alg_info_for_dh_group_number((int)id);
+        return arena_printf(&rc->a,
+            " The peer proposes an additional key exchange (RFC 9370: transform type %u, ADDKE%u, "
+            "%s%s) that this end's strongSwan does not know: it prints it as %s. strongSwan before "
+            "6.0 has no additional key exchanges (post-quantum hybrids such as ML-KEM); the peer "
+            "must also offer a proposal without it, or this end needs strongSwan 6.",
+            type, type - 5, ke ? "" : "id ", ke ? ke->logged : arena_printf(&rc->a, "%u", id), o->peer);
+    }
+    return "";
+}
+
 static const char *offending_text(rules_ctx *rc)
 {
     char buf[1024];
@@ -1632,7 +1654,8 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             rc->n_off ? offending_text(rc)
                       : n->p1_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p1_received.len ? n->p1_received.p : "(not logged)",
-            n->p1_configured.len ? n->p1_configured.p : "(not logged)", lists_agree_text(rc));
+            n->p1_configured.len ? n->p1_configured.p : "(not logged)",
+            *unknown_addke_text(rc) ? unknown_addke_text(rc) : lists_agree_text(rc));
         if (!rc->n_off && !n->p1_received.len)
             own_proposal_offending(rc, n, 1); /* at least this end's values */
     } else if (f & FACT(F1_KE_FAILED)) {
@@ -2833,7 +2856,8 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             rc->n_off ? offending_text(rc)
                       : n->p2_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p2_received.len ? n->p2_received.p : "(not logged)",
-            n->p2_configured.len ? n->p2_configured.p : "(not logged)", lists_agree_text(rc));
+            n->p2_configured.len ? n->p2_configured.p : "(not logged)",
+            *unknown_addke_text(rc) ? unknown_addke_text(rc) : lists_agree_text(rc));
         if (!rc->n_off && !n->p2_received.len)
             own_proposal_offending(rc, n, 2); /* at least this end's values */
     } else if (f & FACT(F2_NO_ACCEPTABLE_TS)) {

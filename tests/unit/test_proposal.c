@@ -556,6 +556,14 @@ START_TEST(test_pair_matches)
         {"ESP:AES_GCM_16_128/NO_EXT_SEQ", "ESP:AES_GCM_16_128/MODP_NONE/NO_EXT_SEQ", 1},
         /* ESN is compared only when both carry it */
         {"ESP:AES_CBC_128/HMAC_SHA1_96", "ESP:AES_CBC_128/HMAC_SHA1_96/NO_EXT_SEQ", 1},
+        /* an additional key exchange a release before 6.0 prints by number
+         * (type 6 = slot 1, id 36 = ML_KEM_768; id 0 = none) is one */
+        {"IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519/UNKNOWN_6_36",
+         "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519", 0},
+        {"IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519/UNKNOWN_6_0",
+         "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519", 1},
+        {"IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519/UNKNOWN_7_36",
+         "IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/CURVE_25519/KE1_ML_KEM_768", 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         proposal_list a, b;
