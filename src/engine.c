@@ -1567,6 +1567,12 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
         f = F1_NOTIFY_AUTH_FAILED;
     } else if (span_eq(nt, "PAYLOAD_MALFORMED") || span_eq(nt, "INVALID_HASH_INFORMATION")) {
         f = est ? -1 : F1_NOTIFY_PSK;
+    } else if (v == 2 && !est && n->exch == EX_IKE_INTERMEDIATE && span_eq(nt, "INVALID_SYNTAX")) {
+        /* the answer to this end's additional key exchange (RFC 9370): the
+         * peer selected a method it cannot compute (6.0.1 without an ML-KEM
+         * provider: "negotiated key exchange method ML_KEM_768 not
+         * supported"), no version matter */
+        f = F1_NOTIFY_ADDKE;
     } else if (span_eq(nt, "INVALID_MAJOR_VERSION") || span_eq(nt, "INVALID_SYNTAX")) {
         f = est ? -1 : F1_NOTIFY_VERSION;
     } else if (span_eq(nt, "INVALID_CERTIFICATE") || span_eq(nt, "INVALID_CERT_AUTHORITY") ||

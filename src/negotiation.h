@@ -89,6 +89,7 @@ enum {
     F1_NOTIFY_CERT,         /* INVALID_CERTIFICATE ... */
     F1_NOTIFY_EXCHANGE,     /* IKEv1 UNSUPPORTED_EXCHANGE_TYPE ("(29)") */
     F1_NOTIFY_OTHER,
+    F1_NOTIFY_ADDKE,        /* INVALID_SYNTAX answering an additional key exchange (IKE_INTERMEDIATE) */
     F1_INVALID_KE,          /* INVALID_KE exchanged (retry expected) */
     F1_KE_FAILED,           /* INVALID_KE retries failed */
     F1_EAP_FAILED,

@@ -811,6 +811,7 @@ WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
 WHEN(plugin_failed, in->plugin_failed != NULL)
 WHEN(alg_unimplemented, in->alg_unimplemented != NULL)
 WHEN(kernel_alg_unsupported, in->kernel_alg != NULL)
+WHEN(addke_unimplemented_peer, in->addke_unimplemented_peer)
 WHEN(version_unsupported, in->version_unsupported == 1)
 WHEN(version_not_built, in->version_unsupported == 2)
 WHEN(daemon_init_failed, in->daemon_init_failed)
@@ -930,6 +931,14 @@ static const advice ADVICE[] = {
     {IDG_CLASS_PHASE1_PRF_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PROPOSAL_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, addke_unimplemented_peer, NULL, "peer",
+     "The peer accepted an additional key exchange (RFC 9370, e.g. ML-KEM) it cannot compute: give "
+     "it an implementation, or take the additional key exchange out of both ends' proposals.",
+     P1_PATH " > Encryption Algorithm: remove the additional key exchange (ML-KEM) on both ends, "
+     "or run a release on the peer whose strongSwan implements it.",
+     "on the peer, strongSwan 6.0.2 or later with its openssl plugin on OpenSSL 3.5 or later (or "
+     "the ml plugin) loaded; or connections.${conn}.proposals without the ke1_... part on both "
+     "ends."},
     {IDG_CLASS_PHASE1_DH_GROUP_MISMATCH, NULL, rec_phase1_proposal, NULL, NULL, NULL, NULL},
     /* phase 2 proposals and networks */
     {IDG_CLASS_PHASE2_ENCRYPTION_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},

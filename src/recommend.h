@@ -59,6 +59,8 @@ typedef struct rec_input {
     int own_key;                /* certificate failure: this end has no usable private key */
     int own_sign_failed;        /* ... it has one, and signing with it failed (a crypto policy) */
     const char *knl_error;      /* install failure: the kernel's error text, or NULL */
+    int addke_unimplemented_peer; /* DH mismatch: the peer accepted an additional key exchange
+                                     it cannot compute (INVALID_SYNTAX to IKE_INTERMEDIATE) */
     int version_unsupported;    /* this charon has no IKEv1: 1 it refused the peer's IKEv1 unread,
                                    2 this end's own connection is IKEv1 */
     int unique_keep;            /* authentication failure: this end's uniqueness policy refused it */

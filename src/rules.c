@@ -742,6 +742,8 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
                                   ? (v->role == IDG_ROLE_RESPONDER ? 2 : 1) : 0;
         in.eap_no_msk = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && n->eap_no_msk && !n->eap_nak;
         in.knl_error = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE ? S(&n->knl_error) : NULL;
+        in.addke_unimplemented_peer = v->cls == IDG_CLASS_PHASE1_DH_GROUP_MISMATCH &&
+                                      (n->facts & FACT(F1_NOTIFY_ADDKE)) != 0;
         in.version_unsupported = v->cls == IDG_CLASS_PHASE1_VERSION_MISMATCH &&
                                  (n->facts & FACT(F1_VERSION_UNSUPPORTED)) && n->ike_version == 1
                                      ? (n->version_not_built ? 2 : 1) : 0;
@@ -1122,7 +1124,7 @@ static idg_role p1_role(const negotiation *n)
              FACT(F1_SENT_AUTH_FAILED) | FACT(F1_HALF_OPEN)))
         return IDG_ROLE_RESPONDER;
     if (f & (FACT(F1_NOTIFY_NO_PROP) | FACT(F1_NOTIFY_AUTH_FAILED) | FACT(F1_NOTIFY_PSK) |
-             FACT(F1_NOTIFY_VERSION) | FACT(F1_NOTIFY_CERT) | FACT(F1_IDIR_MISMATCH) |
+             FACT(F1_NOTIFY_VERSION) | FACT(F1_NOTIFY_CERT) | FACT(F1_IDIR_MISMATCH) | FACT(F1_NOTIFY_ADDKE) |
              FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING) | FACT(F1_RETRANSMITTING)))
         return IDG_ROLE_INITIATOR;
     return IDG_ROLE_UNKNOWN;
@@ -2005,6 +2007,26 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             : arena_printf(&rc->a,
                 "The peer %s sent a message of an IKE version this end's charon does not speak, and "
                 "charon answered INVALID_MAJOR_VERSION before looking for a connection.", peer_desc(n));
+    } else if (f & FACT(F1_NOTIFY_ADDKE)) {
+        const char *sel = S(&n->p1_selected);
+        const char *addke = NULL;
+        if (sel && proposal_list_parse(sel, strlen(sel), &rc->pl[1])) {
+            addke = list_values(rc, &rc->pl[1], TT_ADDKE);
+            rc->rec_local = &rc->pl[1].items[0];
+        }
+        if (addke && streq(addke, "NONE"))
+            addke = NULL;
+        v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
+        v.confidence = 0.6;
+        add_off(rc, "phase1.additional_ke", addke ? addke : NULL, NULL);
+        v.detail = arena_printf(&rc->a,
+            "Both ends selected the proposal%s%s, but the peer %s answered this end's additional key "
+            "exchange (IKE_INTERMEDIATE) with INVALID_SYNTAX: it accepted a method it cannot compute. "
+            "A strongSwan 6.0 without an ML-KEM implementation (the openssl plugin before 6.0.2 or "
+            "with OpenSSL before 3.5, the ml plugin not loaded) answers so, logging 'negotiated key "
+            "exchange method ... not supported'. Give the peer an implementation, or take the "
+            "additional key exchange out of the proposals of both ends.",
+            sel ? " " : "", sel ? sel : "", peer_desc(n));
     } else if (f & FACT(F1_NOTIFY_VERSION)) {
         v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
         v.confidence = 0.5;
