@@ -333,6 +333,12 @@ static const msg_pattern TABLE[] = {
     R(EV_PROCESSING_FAILED, "IKE", "%N %s with message ID %u processing failed", MF_TYPE, MF_TEXT, MF_MSGID),
     R(EV_INTEGRITY_FAILED, "IKE", "integrity check failed", NOF),
     R(EV_NOT_ENCRYPTED, "ENC", "payload type %N was not encrypted", MF_TYPE),
+    /* ike_auth.c, ike_init.c, main_mode.c, phase1.c, ... (all versions): an
+     * answer without a payload charon needs (a bare error notify, as 6.0.1's
+     * IKE_AUTH [ N(NO_PROP) ] or an INVALID_SYNTAX to IKE_INTERMEDIATE):
+     * evidence beside the notify that tells why */
+    R(EV_PAYLOAD_MISSING, "IKE", "%s payload missing in message", MF_TYPE),
+    R(EV_PAYLOAD_MISSING, "IKE", "%s payload missing", MF_TYPE),
     R(EV_HASH_MISMATCH, "IKE", "calculated HASH does not match HASH payload", NOF),
     R(EV_HASH_MISMATCH, "ENC", "received HASH payload does not match", NOF),
     R(EV_NO_SHARED_KEY, "IKE", "no shared key found for '%Y'[%H] - '%Y'[%H]", MF_LID, MF_LHOST, MF_RID, MF_RHOST),
@@ -1288,7 +1294,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_CHILD_CFG), N(EV_TS_UNACCEPTABLE), N(EV_NO_ACCEPTABLE_TS),
         N(EV_PEER_INVALID_TS), N(EV_CHILD_FAILED), N(EV_DECRYPT_FAILED),
         N(EV_COULD_NOT_DECRYPT), N(EV_PARSE_FAILED), N(EV_PROCESSING_FAILED),
-        N(EV_INTEGRITY_FAILED), N(EV_NOT_ENCRYPTED), N(EV_HASH_MISMATCH), N(EV_NO_SHARED_KEY),
+        N(EV_INTEGRITY_FAILED), N(EV_NOT_ENCRYPTED), N(EV_PAYLOAD_MISSING), N(EV_HASH_MISMATCH), N(EV_NO_SHARED_KEY),
         N(EV_MAC_MISMATCH), N(EV_LOOKING_PEER_CFG_V1), N(EV_NO_PEER_CFG_V1),
         N(EV_NO_AUTH_MODE), N(EV_IDIR_MISMATCH), N(EV_LOOKING_PEER_CFG_V2),
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),

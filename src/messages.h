@@ -117,6 +117,7 @@ typedef enum msg_kind {
     EV_PROCESSING_FAILED,
     EV_INTEGRITY_FAILED,
     EV_NOT_ENCRYPTED,        /* payload type %N was not encrypted */
+    EV_PAYLOAD_MISSING,      /* "IDr payload missing", "KE payload missing in message": evidence */
     EV_HASH_MISMATCH,
     EV_NO_SHARED_KEY,
     EV_MAC_MISMATCH,

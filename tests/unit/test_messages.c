@@ -289,6 +289,17 @@ START_TEST(notify_wordings)
     assert_field(&ev, MF_NOTIFY, "(29)");
     ck_assert_int_eq(classify("IKE", "received FRAGMENTATION_SUPPORTED notify", NULL), EV_NOTIFY_STATUS);
     ck_assert_int_eq(classify("IKE", "received EAP_FAILURE, EAP authentication failed", NULL), EV_EAP_FAILED);
+    /* what charon says of an answer that is a bare error notify */
+    ck_assert_int_eq(classify("IKE", "IDr payload missing", &ev), EV_PAYLOAD_MISSING);
+    assert_field(&ev, MF_TYPE, "IDr");
+    ck_assert_int_eq(classify("IKE", "KE payload missing in message", &ev), EV_PAYLOAD_MISSING);
+    assert_field(&ev, MF_TYPE, "KE");
+    /* an IKEv2-only peer's answer to IKEv1, and a version this build lacks */
+    ck_assert_int_eq(classify("NET", "received unencrypted informational: from 203.0.113.2[500] to 198.51.100.2[500]", &ev),
+                     EV_UNENCRYPTED_INFO);
+    assert_field(&ev, MF_RHOST, "203.0.113.2[500]");
+    ck_assert_int_eq(classify("IKE", "IKE version 1 not supported", &ev), EV_VERSION_NOT_BUILT);
+    assert_field(&ev, MF_VALUE, "1");
 }
 END_TEST
 
