@@ -2081,6 +2081,7 @@ static void fold_unencrypted_info(const fold_in *in, negotiation *n, fold_result
     if (n->ike_version != 1 || n->ike_established)
         return;
     fact(n, F1_NOTIFY_VERSION);
+    n->peer_answered_v2 = 1;
     static const char answer[] = "an unencrypted IKEv2 INFORMATIONAL (most likely INVALID_MAJOR_VERSION)";
     set_span(&n->notify, (span){answer, sizeof answer - 1});
     n->notify_phase = 1;

@@ -338,6 +338,9 @@ typedef struct negotiation {
     /* F1_VERSION_UNSUPPORTED is this end's: it was to initiate a version its
      * charon was built without ("IKE version %d not supported") */
     int version_not_built;
+    /* this end's IKEv1 request was answered in IKEv2 ("received unencrypted
+     * informational", fold_unencrypted_info) */
+    int peer_answered_v2;
     int p1_failure_emitted;
     int dpd_emitted;
     uint32_t p2_emitted_msgid;

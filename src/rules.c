@@ -2030,6 +2030,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     } else if (f & FACT(F1_NOTIFY_VERSION)) {
         v.cls = IDG_CLASS_PHASE1_VERSION_MISMATCH;
         v.confidence = 0.5;
+        if (n->ike_version)
+            add_off(rc, "phase1.ike_version", version_name(n->ike_version),
+                    n->peer_answered_v2 ? "IKEv2" : NULL);
         v.detail = arena_printf(&rc->a, "The peer %s answered with %s: it does not speak %s as "
                                 "configured here.", peer_desc(n), n->notify.len ? n->notify.p : "an error", ver);
     } else if (f & FACT(F1_KE_MALFORMED)) {
