@@ -350,22 +350,28 @@ static long parse_number(const char *s, size_t len, size_t *pos)
     return *pos > start ? v : -1;
 }
 
-/* "UNKNOWN_<type>_<id>[_<keysize>]" names the transform type by number. */
-static transform_type unknown_type_of(const char *s, size_t len)
+size_t alg_unknown_numbers(const char *s, size_t len, long *type, long *id)
 {
     static const char tag[] = "UNKNOWN_";
     size_t pos = sizeof(tag) - 1;
-    long type;
 
     if (len <= pos || memcmp(s, tag, pos) != 0)
-        return TT__COUNT;
-    type = parse_number(s, len, &pos);
-    if (type < 0 || pos >= len || s[pos] != '_')
-        return TT__COUNT;
+        return 0;
+    *type = parse_number(s, len, &pos);
+    if (*type < 0 || pos >= len || s[pos] != '_')
+        return 0;
     pos++;
-    if (parse_number(s, len, &pos) < 0)
-        return TT__COUNT;
-    if ((size_t)type >= sizeof(iana_types) / sizeof(iana_types[0]))
+    *id = parse_number(s, len, &pos);
+    return *id < 0 ? 0 : pos;
+}
+
+/* "UNKNOWN_<type>_<id>[_<keysize>]" names the transform type by number. */
+static transform_type unknown_type_of(const char *s, size_t len)
+{
+    long type, id;
+
+    if (!alg_unknown_numbers(s, len, &type, &id) ||
+        (size_t)type >= sizeof(iana_types) / sizeof(iana_types[0]))
         return TT__COUNT;
     return iana_types[type];
 }

@@ -2031,6 +2031,13 @@ static void fold_vendor_id(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+/* An IKE major version as charon logs it, 1 or 2; 0 for anything else
+ * (only these two exist). */
+static int ike_major(span v)
+{
+    return v.n == 1 && (v.p[0] == '1' || v.p[0] == '2') ? v.p[0] - '0' : 0;
+}
+
 /* Kept once per negotiation: the first error says it. Evidence of a phase
  * 1 that is not up (the peer never answers what never left). */
 /* "received unsupported IKE version %d.%d from %H, sending
@@ -2041,15 +2048,15 @@ static void fold_vendor_id(const fold_in *in, negotiation *n, fold_result *r)
  * nothing of the peer's configuration. */
 static void fold_version_unsupported(const fold_in *in, negotiation *n, fold_result *r)
 {
-    span major = in->f[MF_VALUE];
-    if (major.n != 1 || (major.p[0] != '1' && major.p[0] != '2'))
+    int major = ike_major(in->f[MF_VALUE]);
+    if (!major)
         return;
     fact(n, F1_VERSION_UNSUPPORTED);
     set_role(n, IDG_ROLE_RESPONDER);
     /* the peer's version, whatever came before: charon logs its IKEv2
      * answer ("generating INFORMATIONAL response 0 [ N(INVAL_MAJOR) ]")
      * before this line (seen with 6.1.0) */
-    n->ike_version = major.p[0] - '0';
+    n->ike_version = major;
     set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
     r->terminal = 1;
     r->phase = 1;
@@ -2060,13 +2067,13 @@ static void fold_version_unsupported(const fold_in *in, negotiation *n, fold_res
  * was sent). */
 static void fold_version_not_built(const fold_in *in, negotiation *n, fold_result *r)
 {
-    span v = in->f[MF_VALUE];
-    if (v.n != 1 || (v.p[0] != '1' && v.p[0] != '2'))
+    int major = ike_major(in->f[MF_VALUE]);
+    if (!major)
         return;
     fact(n, F1_VERSION_UNSUPPORTED);
     n->version_not_built = 1;
     set_role(n, IDG_ROLE_INITIATOR);
-    set_version(n, v.p[0] - '0');
+    set_version(n, major);
     r->terminal = 1;
     r->phase = 1;
 }

@@ -21,7 +21,6 @@
 #include "ascii.h"
 #include "proposal.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #define MAX_TOKENS 128      /* algorithms looked at in one proposal */
@@ -367,10 +366,9 @@ size_t proposal_list_parse(const char *s, size_t len, proposal_list *out)
  * The slot, and *id, from such a name; 0 for any other. */
 static int unknown_addke_slot(const char *name, long *id)
 {
-    unsigned type;
-    int used = 0;
-    if (strncmp(name, "UNKNOWN_", 8) != 0 || sscanf(name + 8, "%u_%ld%n", &type, id, &used) != 2 ||
-        name[8 + used] != '\0' || type < 6 || type > 5 + ADDKE_SLOTS)
+    size_t len = strlen(name);
+    long type;
+    if (alg_unknown_numbers(name, len, &type, id) != len || type < 6 || type > 5 + ADDKE_SLOTS)
         return 0;
     return (int)type - 5;
 }

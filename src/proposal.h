@@ -103,6 +103,13 @@ const alg_info *alg_info_for_dh_group_number(int group);
 /* The IANA DH group number of a logged KE name ("MODP_2048" -> 14), or -1. */
 int alg_info_dh_group_number(const char *logged);
 
+/* "UNKNOWN_<type>_<id>[_<keysize>]", how charon prints a transform its
+ * release does not know (a 5.x responder shows a 6.x peer's ML-KEM
+ * additional key exchange as "UNKNOWN_6_36"): the IKEv2 transform type and
+ * id numbers. Returns the bytes of name read (up to the id), 0 if it is not
+ * such a name. */
+size_t alg_unknown_numbers(const char *name, size_t len, long *type, long *id);
+
 /* The PRF strongSwan derives from an integrity algorithm when a proposal
  * names none ("HMAC_SHA1_96" -> "PRF_HMAC_SHA1"), NULL if there is none. */
 const char *alg_prf_for_integ(const char *integ);

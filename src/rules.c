@@ -454,6 +454,13 @@ static const char *list_values(rules_ctx *rc, const proposal_list *l, transform_
     return arena_str(&rc->a, buf);
 }
 
+/* The additional key exchanges (6.x KE1_...) of l, or NULL when it has none. */
+static const char *addke_values(rules_ctx *rc, const proposal_list *l)
+{
+    const char *v = list_values(rc, l, TT_ADDKE);
+    return v && streq(v, "NONE") ? NULL : v;
+}
+
 static const char *field_name(int phase, transform_type t)
 {
     switch (t) {
@@ -1014,19 +1021,27 @@ static const char *unknown_addke_text(rules_ctx *rc)
 {
     for (size_t i = 0; i < rc->n_off; i++) {
         const idg_offending *o = &rc->off[i];
-        unsigned type, id;
+        long type, id;
         if (!strstr(o->field, ".additional_ke") || !o->peer ||
-            sscanf(o->peer, "UNKNOWN_%u_%u", &type, &id) != 2 || type < 6 || type > 12)
+            !alg_unknown_numbers(o->peer, strlen(o->peer), &type, &id) || type < 6 || type > 12)
             continue;
         const alg_info *ke = alg_info_for_dh_group_number((int)id);
         return arena_printf(&rc->a,
-            " The peer proposes an additional key exchange (RFC 9370: transform type %u, ADDKE%u, "
+            " The peer proposes an additional key exchange (RFC 9370: transform type %ld, ADDKE%ld, "
             "%s%s) that this end's strongSwan does not know: it prints it as %s. strongSwan before "
             "6.0 has no additional key exchanges (post-quantum hybrids such as ML-KEM); the peer "
             "must also offer a proposal without it, or this end needs strongSwan 6.",
-            type, type - 5, ke ? "" : "id ", ke ? ke->logged : arena_printf(&rc->a, "%u", id), o->peer);
+            type, type - 5, ke ? "" : "id ", ke ? ke->logged : arena_printf(&rc->a, "%ld", id), o->peer);
     }
     return "";
+}
+
+/* What follows a refusal of proposals: the peer's additional key exchange
+ * this release cannot know, else the lists that agree as logged. */
+static const char *refusal_note(rules_ctx *rc)
+{
+    const char *t = unknown_addke_text(rc);
+    return *t ? t : lists_agree_text(rc);
 }
 
 static const char *offending_text(rules_ctx *rc)
@@ -1657,7 +1672,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                       : n->p1_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p1_received.len ? n->p1_received.p : "(not logged)",
             n->p1_configured.len ? n->p1_configured.p : "(not logged)",
-            *unknown_addke_text(rc) ? unknown_addke_text(rc) : lists_agree_text(rc));
+            refusal_note(rc));
         if (!rc->n_off && !n->p1_received.len)
             own_proposal_offending(rc, n, 1); /* at least this end's values */
     } else if (f & FACT(F1_KE_FAILED)) {
@@ -2011,14 +2026,12 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         const char *sel = S(&n->p1_selected);
         const char *addke = NULL;
         if (sel && proposal_list_parse(sel, strlen(sel), &rc->pl[1])) {
-            addke = list_values(rc, &rc->pl[1], TT_ADDKE);
+            addke = addke_values(rc, &rc->pl[1]);
             rc->rec_local = &rc->pl[1].items[0];
         }
-        if (addke && streq(addke, "NONE"))
-            addke = NULL;
         v.cls = IDG_CLASS_PHASE1_DH_GROUP_MISMATCH;
         v.confidence = 0.6;
-        add_off(rc, "phase1.additional_ke", addke ? addke : NULL, NULL);
+        add_off(rc, "phase1.additional_ke", addke, NULL);
         v.detail = arena_printf(&rc->a,
             "Both ends selected the proposal%s%s, but the peer %s answered this end's additional key "
             "exchange (IKE_INTERMEDIATE) with INVALID_SYNTAX: it accepted a method it cannot compute. "
@@ -2882,7 +2895,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
                       : n->p2_received.len ? "no single transform explains it" : "the peer's proposals are not in the log",
             n->p2_received.len ? n->p2_received.p : "(not logged)",
             n->p2_configured.len ? n->p2_configured.p : "(not logged)",
-            *unknown_addke_text(rc) ? unknown_addke_text(rc) : lists_agree_text(rc));
+            refusal_note(rc));
         if (!rc->n_off && !n->p2_received.len)
             own_proposal_offending(rc, n, 2); /* at least this end's values */
     } else if (f & FACT(F2_NO_ACCEPTABLE_TS)) {
@@ -2942,9 +2955,7 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
             const char *ke = NULL, *addke = NULL;
             if (own && proposal_list_parse(own, strlen(own), &rc->pl[1])) {
                 ke = list_values(rc, &rc->pl[1], TT_KE);
-                addke = list_values(rc, &rc->pl[1], TT_ADDKE);
-                if (addke && streq(addke, "NONE"))
-                    addke = NULL;
+                addke = addke_values(rc, &rc->pl[1]);
                 rc->rec_local = &rc->pl[1].items[0];
             }
             if (own)
