@@ -1035,15 +1035,23 @@ def built_ike_versions():
     """The IKE versions the charon to be run speaks: a build can leave IKEv1
     out (configure --disable-ikev1, as Debian's strongSwan 6.1 packages do),
     and then libcharon holds none of IKEv1's log messages."""
-    built = (1, 2)
+    # (a libcharon that cannot be read is taken to have IKEv1)
+    return (1, 2) if every_root_has("usr/lib/ipsec/libcharon.so.0", b"initiating Main Mode",
+                                    missing=True) else (2,)
+
+
+def every_root_has(path, needle, missing):
+    """Whether the file at path holds the bytes needle in every root of the
+    run (see roots); a file that cannot be read counts as `missing`."""
     for root in roots():
         try:
-            with open(os.path.join(root or "/", "usr/lib/ipsec/libcharon.so.0"), "rb") as f:
-                if b"initiating Main Mode" not in f.read():
-                    built = (2,)
+            with open(os.path.join(root or "/", path), "rb") as f:
+                if needle not in f.read():
+                    return False
         except OSError:
-            pass
-    return built
+            if not missing:
+                return False
+    return True
 
 
 def charon_release():
@@ -1078,18 +1086,12 @@ def charon_features():
     only openssl of the ML-KEM providers) implements ML-KEM. strongSwan 6.0.0
     knows the ke1_mlkem768 keywords, but only its `ml` plugin (not packaged by
     Debian) implemented them; openssl does since 6.0.2 (with OpenSSL 3.5)."""
-    feats = None
-    for root in roots():  # what every end can do
-        have = set()
-        lib = os.path.join(root or "/", "usr/lib/ipsec/plugins/libstrongswan-openssl.so")
-        try:
-            with open(lib, "rb") as f:
-                if b"openssl_kem_create" in f.read():
-                    have.add("ml_kem")
-        except OSError:
-            pass
-        feats = have if feats is None else feats & have
-    return feats or set()
+    feats = set()
+    # what every end can do
+    if every_root_has("usr/lib/ipsec/plugins/libstrongswan-openssl.so", b"openssl_kem_create",
+                      missing=False):
+        feats.add("ml_kem")
+    return feats
 
 
 def instances():
