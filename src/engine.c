@@ -2038,8 +2038,6 @@ static int ike_major(span v)
     return v.n == 1 && (v.p[0] == '1' || v.p[0] == '2') ? v.p[0] - '0' : 0;
 }
 
-/* Kept once per negotiation: the first error says it. Evidence of a phase
- * 1 that is not up (the peer never answers what never left). */
 /* "received unsupported IKE version %d.%d from %H, sending
  * INVALID_MAJOR_VERSION": charon refused the peer's message unread (no
  * IKE_SA, no connection looked up); the peer's version is kept. Only
@@ -2095,6 +2093,8 @@ static void fold_unencrypted_info(const fold_in *in, negotiation *n, fold_result
     r->terminal = 1;
 }
 
+/* Kept once per negotiation: the first error says it. Evidence of a phase
+ * 1 that is not up (the peer never answers what never left). */
 static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->send_error.len) {
