@@ -712,6 +712,8 @@ static int relevant_kind(msg_kind k)
     case EV_CONF_REMOTE:
     case EV_CONF_KV:
     case EV_CONF_ADDED:
+    case EV_STROKE_CONN:
+    case EV_STROKE_KV:
     case EV_SECRETS_REREAD:
     case EV_SECRET_LOADED:
     case EV_FILE_OPEN_FAILED:
@@ -1115,6 +1117,77 @@ static void conf_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
     }
 }
 
+/* An authentication round of ipsec.conf (leftauth=, rightauth=) as the
+ * class the vici dump names ("pre-shared key", "public key", "EAP",
+ * "XAuth"), which the rules compare with charon's messages; NULL for
+ * what maps to none ("any"). */
+static const char *stroke_auth_class(span v)
+{
+    static const struct {
+        const char *prefix, *cls;
+    } map[] = {
+        {"psk", "pre-shared key"}, {"secret", "pre-shared key"}, {"pubkey", "public key"},
+        {"rsa", "public key"}, {"ecdsa", "public key"}, {"bliss", "public key"},
+        {"eap", "EAP"}, {"xauth", "XAuth"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        size_t n = strlen(map[i].prefix);
+        if (v.n >= n && strncasecmp(v.p, map[i].prefix, n) == 0)
+            return map[i].cls;
+    }
+    return NULL;
+}
+
+/* The one CHILD_SA of an ipsec.conf conn: named after it, made on first use. */
+static conf_child *stroke_child(conf_conn *c)
+{
+    if (c->n_children > 0)
+        return &c->children[0];
+    conf_child *ch = conf_add_child(c);
+    if (ch && c->name.len)
+        set_span(&ch->name, (span){c->name.p, c->name.len});
+    return ch;
+}
+
+/* "  key=value" of stroke's dump (EV_STROKE_KV): the ipsec.conf option as
+ * the vici dump's field it stands for. */
+static void stroke_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
+{
+    conf_store *cs = &e->conf;
+    conf_conn *c = cs->cur;
+    if (!c || (cs->thread >= 0 && l->thread >= 0 && l->thread != cs->thread))
+        return;
+    size_t ind = lead_spaces(l->msg);
+    const char *eq = memchr(l->msg.p + ind, '=', l->msg.n - ind);
+    if (!eq)
+        return;
+    span key = {l->msg.p + ind, (size_t)(eq - l->msg.p) - ind};
+    span val = ev->f[MF_VALUE];
+    conf_child *ch;
+    const char *cls;
+    if (span_eq(key, "left")) {
+        set_big(&c->local_addrs, val);
+    } else if (span_eq(key, "right")) {
+        set_big(&c->remote_addrs, val);
+    } else if (span_eq(key, "leftid")) {
+        set_span(&c->local_id, val);
+    } else if (span_eq(key, "rightid")) {
+        set_span(&c->remote_id, val);
+    } else if (span_eq(key, "leftauth") || span_eq(key, "rightauth")) {
+        nstr *dst = key.p[0] == 'l' ? &c->local_class : &c->remote_class;
+        if (!dst->len && (cls = stroke_auth_class(val)) != NULL)
+            set_span(dst, (span){cls, strlen(cls)});
+    } else if (span_eq(key, "keyexchange")) {
+        c->version = span_eq(val, "ikev1") ? 1 : span_eq(val, "ikev2") ? 2 : span_eq(val, "ike") ? 0 : -1;
+    } else if (span_eq(key, "aggressive")) {
+        c->aggressive = span_eq(val, "1") || span_eq(val, "yes");
+    } else if (span_eq(key, "leftsubnet") || span_eq(key, "rightsubnet")) {
+        if ((ch = stroke_child(c)) != NULL)
+            set_big(key.p[0] == 'l' ? &ch->local_ts : &ch->remote_ts, val);
+    }
+    conf_conn_changed(cs, c);
+}
+
 static void conf_event(idg_engine *e, const charon_line *l, const msg_event *ev)
 {
     conf_store *cs = &e->conf;
@@ -1144,6 +1217,13 @@ static void conf_event(idg_engine *e, const charon_line *l, const msg_event *ev)
     case EV_CONF_KV:
         conf_kv(e, l, ev);
         break;
+    case EV_STROKE_CONN:
+        conf_begin(cs, ev->f[MF_NAME].p, ev->f[MF_NAME].n, l->thread);
+        break;
+    case EV_STROKE_KV:
+        stroke_kv(e, l, ev);
+        break;
+    case EV_STROKE_ADDED:
     case EV_CONF_ADDED:
         if (cs->cur && span_eq(ev->f[MF_NAME], cs->cur->name.p ? cs->cur->name.p : ""))
             cs->cur->complete = 1;
@@ -4199,6 +4279,12 @@ static void on_line(void *user, const charon_line *l)
     case EV_STROKE_ADDED:
         e->conf.uses_stroke = 1;
         load_errors_added(&e->loads, ev->f[MF_NAME]);
+        conf_event(e, l, ev); /* the end of its dump */
+        return;
+    case EV_STROKE_CONN:
+    case EV_STROKE_KV:
+        e->conf.uses_stroke = 1;
+        conf_event(e, l, ev);
         return;
     case EV_PROPOSAL_PARSE_ERROR:
         load_errors_reason(&e->loads, l, (uint32_t)e->line);

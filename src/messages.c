@@ -75,6 +75,25 @@ static const msg_pattern TABLE[] = {
     R(EV_CONF_ADDED, "CFG", "added vici connection: %s", MF_NAME),
     R(EV_CONF_ADDED, "CFG", "replaced vici connection: %s", MF_NAME),
     R(EV_CONF_ADDED, "CFG", "updated vici connection: %s", MF_NAME),
+    /* ---- stroke add-connection dump (stroke_socket.c, DBG2 CFG): an
+     * ipsec.conf conn as the starter sent it, one "  key=value" line per
+     * option set ("  %s=%s" up to 5.1.3, a macro of the same output since);
+     * the keys the diagnosis reads, each its own row (a "%s=%s" row would
+     * take any message with an '=' in it). ike= and esp= are keywords
+     * ("aes256-sha256-modp2048!"), not the proposal format the lines of a
+     * negotiation log, and are left to those lines. Ends with "added
+     * configuration '%s'" (EV_STROKE_ADDED). */
+    R(EV_STROKE_CONN, "CFG", "conn %s", MF_NAME),
+    R(EV_STROKE_KV, "CFG", "  left=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  right=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  leftid=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  rightid=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  leftauth=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  rightauth=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  leftsubnet=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  rightsubnet=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  keyexchange=%s", MF_VALUE),
+    R(EV_STROKE_KV, "CFG", "  aggressive=%s", MF_VALUE),
     /* stroke_cred.c: ipsec.secrets (and what it includes) */
     R(EV_SECRETS_REREAD, "CFG", "rereading secrets", NOF),
     R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
@@ -1274,7 +1293,7 @@ const char *msg_kind_name(msg_kind k)
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
         N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
-        N(EV_SECRETS_UNREADABLE), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
+        N(EV_SECRETS_UNREADABLE), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_STROKE_CONN), N(EV_STROKE_KV), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

@@ -36,6 +36,8 @@ typedef enum msg_kind {
     EV_UDP_DECAP_FAILED,     /* socket-default at start: "enabling UDP decapsulation for %s on
                               * port %d failed" (the kernel has no IPsec loaded) */
     EV_STROKE_ADD_CONN,      /* stroke: "received stroke: add connection '%s'" (ipsec.conf loaded) */
+    EV_STROKE_CONN,          /* stroke's dump of that connection: "conn %s" */
+    EV_STROKE_KV,            /* ... and its "  key=value" lines (leftid=, rightauth=, ...) */
     EV_PROPOSAL_SKIPPED,     /* stroke: "skipped invalid proposal string: %s" */
     EV_PROPOSAL_PARSE_ERROR, /* proposal.c: why a proposal string is invalid ("a PRF algorithm
                               * is mandatory in IKE proposals", "algorithm '%s' not recognized") */

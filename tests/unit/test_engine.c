@@ -900,6 +900,106 @@ START_TEST(bare_ike_auth_no_proposal_is_phase2)
 }
 END_TEST
 
+/* The dump of an ipsec.conf conn (stroke, DBG2 CFG) as the vici dump's
+ * fields: a real 5.9.8 responder (lab, --backend stroke) whose conn is
+ * aggressive=yes, which stroke's dump leaves out, refusing a Main Mode
+ * peer. rightauth=psk says the method fits, so the mode is what differs. */
+static const char STROKE_DUMP_V1[] =
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG] received stroke: add connection 'con1'\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG] conn con1\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   left=203.0.113.2\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   leftsubnet=192.0.2.128/27\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   leftauth=psk\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   leftid=203.0.113.2\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   right=198.51.100.2\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   rightsubnet=192.0.2.0/27\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   rightauth=%s\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   rightid=198.51.100.2\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   ike=aes256-sha256-modp2048!\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   esp=aes256-sha256!\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   dpddelay=10\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG]   keyexchange=ikev1\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 05[CFG] added configuration 'con1'\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[NET] <1> received packet: from 198.51.100.2[500] to 203.0.113.2[500] (180 bytes)\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[ENC] <1> parsed ID_PROT request 0 [ SA V V V V V ]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[CFG] <1> looking for an IKEv1 config for 203.0.113.2...198.51.100.2\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[CFG] <1> found matching ike config: 203.0.113.2...198.51.100.2 with prio 3100\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[IKE] <1> 198.51.100.2 is initiating a Main Mode IKE_SA\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[CFG] <1> selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 15[ENC] <1> generating ID_PROT response 0 [ SA V V V V ]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 01[ENC] <1> parsed ID_PROT request 0 [ KE No NAT-D NAT-D ]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 01[ENC] <1> generating ID_PROT response 0 [ KE No NAT-D NAT-D ]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 06[ENC] <1> parsed ID_PROT request 0 [ ID HASH N(INITIAL_CONTACT) ]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 06[CFG] <1> looking for pre-shared key peer configs matching 203.0.113.2...198.51.100.2[198.51.100.2]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 06[CFG] <1>   candidate \"con1\", match: 1/20/3100 (me/other/ike)\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 06[IKE] <1> found 1 matching config, but none allows pre-shared key authentication using Main Mode\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 06[ENC] <1> generating INFORMATIONAL_V1 request 3519481098 [ HASH N(AUTH_FAILED) ]\n"
+    "Nov 29 11:00:17 fw-b charon[29602]: 06[IKE] <1> IKE_SA (unnamed)[1] state change: CONNECTING => DESTROYING\n";
+
+START_TEST(stroke_dump_tells_mode_from_method)
+{
+    /* rightauth=psk: the method fits, the mode is refused; rightauth=pubkey
+     * (certificates): the method is */
+    static const struct {
+        const char *rightauth;
+        idg_class cls;
+        const char *field, *local, *peer;
+    } cases[] = {
+        {"psk", IDG_CLASS_PHASE1_MODE_MISMATCH, "phase1.mode", "aggressive", "main"},
+        {"pubkey", IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, "phase1.authentication_method",
+         "public key", "pre-shared key"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[sizeof STROKE_DUMP_V1 + 16];
+        snprintf(text, sizeof text, STROKE_DUMP_V1, cases[i].rightauth);
+        collected c = run_text(text);
+        const idg_diagnosis *d = first_error(&c);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_int_eq(d->cls, cases[i].cls);
+        const idg_offending *o = off(d, cases[i].field);
+        ck_assert_ptr_nonnull(o);
+        ck_assert_str_eq(o->local, cases[i].local);
+        ck_assert_str_eq(o->peer, cases[i].peer);
+        collected_free(&c);
+    }
+}
+END_TEST
+
+/* rightid= of the dump is the identity this end asks of the peer: an IKEv2
+ * initiator that gets AUTHENTICATION_FAILED names it (real 5.9.8 lines). */
+START_TEST(stroke_dump_gives_peer_identifier)
+{
+    collected c = run_text(
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG] received stroke: add connection 'con1'\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG] conn con1\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   left=198.51.100.2\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   leftauth=psk\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   leftid=198.51.100.2\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   right=203.0.113.2\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   rightauth=psk\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   rightid=fw-b.example.net\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG]   keyexchange=ikev2\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 05[CFG] added configuration 'con1'\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 14[CFG] received stroke: initiate 'con1'\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 14[IKE] <con1|1> initiating IKE_SA con1[1] to 203.0.113.2\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 14[ENC] <con1|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 04[ENC] <con1|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(CHDLESS_SUP) N(MULT_AUTH) ]\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 04[CFG] <con1|1> selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 04[IKE] <con1|1> authentication of '198.51.100.2' (myself) with pre-shared key\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 04[IKE] <con1|1> establishing CHILD_SA con1{1}\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 04[ENC] <con1|1> generating IKE_AUTH request 1 [ IDi N(INIT_CONTACT) IDr AUTH SA TSi TSr N(MULT_AUTH) N(EAP_ONLY) N(MSG_ID_SYN_SUP) ]\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 13[ENC] <con1|1> parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]\n"
+        "Nov 29 11:00:09 fw-a charon[28576]: 13[IKE] <con1|1> received AUTHENTICATION_FAILED notify error\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH);
+    const idg_offending *o = off(d, "phase1.peer_identifier");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(o->local, "fw-b.example.net");
+    collected_free(&c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -933,6 +1033,8 @@ int main(void)
     tcase_add_test(tc, invalid_ke_retry_evidence_ends_at_the_retry);
     tcase_add_test(tc, success_evidence_ends_at_the_established_line);
     tcase_add_test(tc, bare_ike_auth_no_proposal_is_phase2);
+    tcase_add_test(tc, stroke_dump_tells_mode_from_method);
+    tcase_add_test(tc, stroke_dump_gives_peer_identifier);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
