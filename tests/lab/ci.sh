@@ -8,7 +8,8 @@
 # a temp dir with real charon daemons and checks the ipsec-diag binary on the
 # fresh logs with tests/corpus/run_corpus.py; then again with the strongSwan
 # of each Debian suite in LAB_RELEASES (default "trixie forky": 6.0 and 6.1;
-# "" leaves these passes out), each run from a root file system of its own
+# "" leaves these passes out), and once more with the host's release at each
+# log level of LAB_LOG_LEVELS (default 4) and with ipsec.conf (LAB_STROKE=0: not), each run from a root file system of its own
 # (`lab.py make-root`, kept in LAB_ROOTS/<suite>, default /var/cache/idg-lab).
 # Otherwise prints "lab: skipped: <reason>" and exits 0 (a machine that cannot
 # make a root skips only that pass).
@@ -18,7 +19,7 @@
 # 0 all passed (or skipped), 1 something failed. Bounded: apt-get at most 6.5
 # min (only when packages are missing), making a root at most 15 min (~1 min
 # here; once per machine), each pass at most LAB_TIMEOUT seconds (default 420;
-# a pass takes 2-4 min on 2 cores): about 15 min in all here. LAB_JOBS: scenarios run at once
+# a pass takes 2-4 min on 2 cores): about 23 min in all here. LAB_JOBS: scenarios run at once
 # (default 3); LAB_RUNNER: another corpus checker (for testing).
 set -uo pipefail
 
@@ -32,7 +33,7 @@ RUNNER=${LAB_RUNNER:-$REPO/tests/corpus/run_corpus.py}
 # only a Recommends of strongswan-charon, which --no-install-recommends skips
 PKGS=(strongswan-charon strongswan-swanctl strongswan-pki libcharon-extra-plugins
       libcharon-extauth-plugins libstrongswan-extra-plugins libstrongswan-standard-plugins
-      iproute2 nftables)
+      strongswan-starter iproute2 nftables)
 
 skip() { echo "lab: skipped: $*"; exit 0; }
 
@@ -126,8 +127,29 @@ lab_pass() {
 }
 
 SKIP_REASON=""
-if ! lab_pass "strongSwan $(dpkg-query -W -f '${Version}' strongswan-charon 2>/dev/null)"; then
+host="strongSwan $(dpkg-query -W -f '${Version}' strongswan-charon 2>/dev/null)"
+if ! lab_pass "$host"; then
     skip "$SKIP_REASON"
+fi
+
+# The host's release again with every subsystem at each level of LAB_LOG_LEVELS
+# (default 4, pfSense's "Highest": hex dumps of every packet and netlink
+# message, thousands of lines per negotiation, among which the diagnosis must
+# still find its lines; "" leaves this pass out).
+for level in ${LAB_LOG_LEVELS-4}; do
+    if ! lab_pass "$host, every subsystem at level $level" --log-level "$level"; then
+        echo "lab ($host, level $level): skipped: $SKIP_REASON"
+    fi
+done
+
+# And with ipsec.conf instead of swanctl.conf (LAB_STROKE=0 leaves it out): the
+# ipsec starter loads each end's connections through stroke and `ipsec up`
+# initiates, as on pfSense before 2.5 and many Linux hosts; charon's dump of
+# the loaded connection is another (stroke's), and so is what it leaves out.
+if [ "${LAB_STROKE:-1}" != 0 ]; then
+    if ! lab_pass "$host, ipsec.conf (stroke)" --backend stroke; then
+        echo "lab ($host, ipsec.conf): skipped: $SKIP_REASON"
+    fi
 fi
 
 # Then the same scenarios with other releases: Debian trixie's strongSwan 6.0

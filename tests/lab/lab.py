@@ -19,7 +19,10 @@ responder.log, expected.json, meta.json, *.swanctl.conf, *.strongswan.conf}.
 --root ROOT runs charon and swanctl of another Debian release (another
 strongSwan) from the root file system ROOT that make-root debootstraps;
 --initiator-root / --responder-root DIR give one end a release of its own
-("" the host's): two releases talking to each other.
+("" the host's): two releases talking to each other. run, run-all and
+check take --log-level N (every subsystem at N, 4 being pfSense's "Highest")
+and --backend stroke (ipsec.conf through the ipsec starter and `ipsec up`
+instead of swanctl.conf over vici; *.ipsec.conf in the fixtures then).
 
 Python 3 standard library only. Needs root, `ip netns`, and strongSwan
 (installed with apt-get when missing). Exit code 77 means "skipped": the
@@ -51,7 +54,7 @@ NS_PREFIX = "idglab"
 APT_PACKAGES = ["strongswan-charon", "strongswan-swanctl", "strongswan-pki",
                 "libcharon-extra-plugins", "libcharon-extauth-plugins",
                 "libstrongswan-extra-plugins", "libstrongswan-standard-plugins",
-                "iproute2", "nftables"]   # standard-plugins (openssl): a mere Recommends
+                "strongswan-starter", "iproute2", "nftables"]   # standard-plugins (openssl): a mere Recommends
 # Another strongSwan release: a Debian root file system holding it (made by
 # `lab.py make-root`), in which charon and swanctl run (chroot) while the
 # namespaces, nftables and pki stay the host's. "" is the host's own release.
@@ -60,6 +63,13 @@ ROOT = ""
 # One end's own release (--initiator-root / --responder-root; "" the host's),
 # over ROOT: two releases talking to each other.
 ROLE_ROOT = {}
+# How the ends load their configuration (--backend): "swanctl" (vici: swanctl.conf,
+# `swanctl --initiate`, as pfSense 2.5+ does) or "stroke" (the ipsec starter reading
+# ipsec.conf and ipsec.secrets, `ipsec up`, as pfSense before 2.5 and many Linux hosts
+# do). Set once by main().
+BACKEND = "swanctl"
+STARTER = "/usr/lib/ipsec/starter"
+STROKE = "/usr/lib/ipsec/stroke"
 
 
 def root_of(role):
@@ -123,7 +133,18 @@ KEY_LINE_NONAME = re.compile(r"\[(IKE|CFG|CHD|ENC|KNL|JOB)\] ")   # ike_name = n
 LOG_DEFAULT = {"ike_name": "yes", "default": 1, "ike": 2, "chd": 2, "cfg": 2}
 
 
+# `--log-level N` (LOG_LEVEL_ALL): every subsystem at N instead, for the scenarios that
+# keep the default levels (a scenario with levels of its own is about those levels, and
+# runs as it is, or is left out: see runnable()). 4 is pfSense's "Highest": raw packet
+# and netlink hex dumps, key material, thousands of lines per negotiation.
+LOG_LEVEL_ALL = None
+LOG_SUBSYSTEMS = ("default", "ike", "chd", "cfg", "enc", "net", "knl", "job", "mgr",
+                  "asn", "lib", "esp", "tls", "tnc", "imc", "imv", "pts", "app", "dmn")
+
+
 def log_settings(sc):
+    if LOG_LEVEL_ALL is not None and "log" not in sc:
+        return dict(LOG_DEFAULT, **{k: LOG_LEVEL_ALL for k in LOG_SUBSYSTEMS})
     return dict(LOG_DEFAULT, **sc.get("log", {}))
 
 
@@ -308,6 +329,8 @@ def preflight(install=True):
                 say("lab: warning: %s has no %s, its scenarios will fail" % (root, x))
     if "" not in roots():
         daemon_files = ()
+    elif BACKEND == "stroke":
+        daemon_files += (STARTER, STROKE)
     missing = [x for x in daemon_files + ("/usr/bin/pki", "/usr/sbin/nft")
                if not os.path.exists(x)]
     if missing:
@@ -436,6 +459,115 @@ def build_end(inst, role):
     }
     charon = deep_merge(charon, charon_extra)
     return swanctl, charon
+
+
+class NotStrokable(Exception):
+    """A scenario whose configuration ipsec.conf cannot say (as lab.py translates it)."""
+
+
+def _secs(v):
+    v = str(v)
+    return int(v[:-1]) if v.endswith("s") else int(v)
+
+
+def stroke_conf(swanctl):
+    """ipsec.conf and ipsec.secrets text for a swanctl dict of build_end, as an
+    ipsec.conf user (or pfSense before 2.5) writes the same tunnel; raises
+    NotStrokable for what this translation does not cover (certificates, EAP, XAuth,
+    virtual IPs, several children in one connection)."""
+    # swanctl's per-connection "unique" is ipsec.conf's one global uniqueids
+    uniques = {c.get("unique", "no") for c in swanctl["connections"].values()}
+    if len(uniques) > 1:
+        raise NotStrokable("connections with different unique policies")
+    out = ["config setup", "\tuniqueids = %s" % {"replace": "yes"}.get(*uniques, *uniques), ""]
+    for name, c in swanctl["connections"].items():
+        c = dict(c)
+        children = c.pop("children")
+        if len(children) != 1:
+            raise NotStrokable("connection %s has %d children" % (name, len(children)))
+        (cname, ch), = children.items()
+        local, remote = c.pop("local"), c.pop("remote")
+        for end in (local, remote):
+            if set(end) - {"id", "auth"} or end.get("auth") != "psk":
+                raise NotStrokable("authentication other than a pre-shared key")
+        for k in c:
+            if not isinstance(c[k], (str, int)):
+                raise NotStrokable("connection setting %s" % k)
+        ch = dict(ch)
+        # swanctl's rekey_time / life_time / rand_time of the CHILD_SA: ipsec.conf's
+        # lifetime (hard), margintime (lifetime - rekey) and rekeyfuzz (jitter in % of it)
+        life = _secs(ch.pop("life_time", "3600s"))
+        rekey = _secs(ch.pop("rekey_time", "3240s"))
+        jitter = _secs(ch.pop("rand_time", "360s"))
+        margin = max(life - rekey, 1)
+        lines = ["conn %s" % name,
+                 "\tkeyexchange = %s" % {0: "ike", 1: "ikev1", 2: "ikev2"}[int(c.pop("version", 0))],
+                 "\tleft = %s" % str(c.pop("local_addrs")).replace(", ", ","),
+                 "\tright = %s" % str(c.pop("remote_addrs")).replace(", ", ","),
+                 "\tleftid = %s" % local["id"],
+                 "\trightid = %s" % remote["id"],
+                 "\tleftauth = psk",
+                 "\trightauth = psk",
+                 "\tike = %s!" % c.pop("proposals"),
+                 "\tesp = %s!" % ch.pop("esp_proposals"),
+                 "\tleftsubnet = %s" % ch.pop("local_ts"),
+                 "\trightsubnet = %s" % ch.pop("remote_ts"),
+                 "\tlifetime = %ds" % life,
+                 "\tmargintime = %ds" % margin,
+                 "\trekeyfuzz = %d%%" % min(100 * jitter // margin, 100),
+                 # the IKE_SA rekeys after ikelifetime - margintime
+                 "\tikelifetime = %ds" % (_secs(c.pop("rekey_time", "25920s")) + margin)]
+        if _secs(c.pop("reauth_time", "0s")) == 0:
+            lines.append("\treauth = no")
+        # swanctl tries once by default, ipsec.conf three times
+        lines.append("\tkeyingtries = %s" % c.pop("keyingtries", 1))
+        simple = {"fragmentation": "fragmentation", "dpd_delay": "dpddelay",
+                  "dpd_timeout": "dpdtimeout", "mobike": "mobike", "aggressive": "aggressive",
+                  "keyingtries": "keyingtries", "encap": "forceencaps"}
+        for k, v in list(c.items()):
+            if k in simple:
+                lines.append("\t%s = %s" % (simple[k], v))
+                c.pop(k)
+        for k in ("unique", "over_time", "rand_time"):  # uniqueids; margins above
+            c.pop(k, None)
+        if c:
+            raise NotStrokable("connection settings %s" % ", ".join(sorted(c)))
+        if ch.pop("start_action", "none") != "none":
+            raise NotStrokable("a start action")
+        if "dpd_action" in ch:
+            lines.append("\tdpdaction = %s" % ch.pop("dpd_action"))
+        if "mode" in ch:
+            lines.append("\ttype = %s" % ch.pop("mode"))
+        if ch:
+            raise NotStrokable("child settings %s" % ", ".join(sorted(ch)))
+        lines.append("\tauto = add")
+        out += lines + [""]
+    secrets = []
+    for name, sec in swanctl.get("secrets", {}).items():
+        if not name.startswith("ike"):
+            raise NotStrokable("a %s secret" % name)
+        ids = [v for k, v in sorted(sec.items()) if k.startswith("id")]
+        secrets.append("%s : PSK %s" % (" ".join(ids), sec["secret"]))
+    if "pools" in swanctl:
+        raise NotStrokable("address pools")
+    return "\n".join(out), "\n".join(secrets) + "\n"
+
+
+def strokable(inst):
+    """Why inst cannot run with --backend stroke, or None if it can."""
+    if inst.sc.get("certs"):
+        return "certificates"
+    try:
+        for role in ROLES:
+            sw = build_end(inst, role)[0]
+            for name, c in sw["connections"].items():
+                if list(c.get("children", {})) != [name]:
+                    # ipsec.conf names a conn's one CHILD_SA after it
+                    raise NotStrokable("child not named after its connection")
+            stroke_conf(sw)
+    except NotStrokable as e:
+        return str(e)
+    return None
 
 
 class Run:
@@ -615,6 +747,15 @@ class Run:
             for cd in CRED_DIRS:
                 os.makedirs(self.d(role, "swanctl", cd))
             swanctl, charon = build_end(self.inst, role)
+            if BACKEND == "stroke":
+                charon["load"] += " stroke"
+                ipsec_conf, ipsec_secrets = stroke_conf(swanctl)
+                with open(self.d(role, "ipsec.conf"), "w") as f:
+                    f.write("# generated by tests/lab/lab.py for %s (%s)\n%s" %
+                            (HOST[role], role, ipsec_conf))
+                with open(self.d(role, "ipsec.secrets"), "w") as f:
+                    f.write(ipsec_secrets)
+                os.chmod(self.d(role, "ipsec.secrets"), 0o600)
             charon["filelog"] = {"lab": dict({
                 "path": self.d(role, "charon.log"),
                 "time_format": "%b %e %H:%M:%S",
@@ -645,11 +786,18 @@ class Run:
         if root_of(role):
             script = ('mount --bind "$1" "$3/run" && mount -t proc proc "$3/proc" && '
                       'mount --rbind /dev "$3/dev" && exec chroot "$3" "$2"')
+        elif BACKEND == "stroke":
+            # the starter reads /etc/ipsec.conf and charon's stroke plugin
+            # /etc/ipsec.secrets (both paths built in): this end's, bound over them
+            script = ('mount --bind "$1" /run && mount --bind "$4/ipsec.conf" /etc/ipsec.conf && '
+                      'mount --bind "$4/ipsec.secrets" /etc/ipsec.secrets && '
+                      'exec "$2" --nofork --daemon charon')
         else:
             script = 'mount --bind "$1" /run && exec "$2"'
+        daemon = STARTER if BACKEND == "stroke" else CHARON
         p = subprocess.Popen(
             ["ip", "netns", "exec", self.ns[role], "sh", "-c",
-             script, "sh", self.d(role, "run"), CHARON, root_of(role)],
+             script, "sh", self.d(role, "run"), daemon, root_of(role), self.d(role)],
             env=env, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)
         out.close()
@@ -665,6 +813,12 @@ class Run:
                 q = run(in_root(["swanctl", "--stats", "--uri", self.vici(role)], role), check=False,
                         env=self.tool_env())
                 if q.returncode == 0:
+                    if BACKEND == "stroke":  # the log names charon, not the starter
+                        try:
+                            with open(self.d(role, "run", "charon.pid")) as f:
+                                self.pids[role] = int(f.read().strip())
+                        except (OSError, ValueError):
+                            pass
                     return
             sleep(0.1)
         raise LabError("charon (%s) did not come up" % role)
@@ -685,8 +839,28 @@ class Run:
         return rc, out
 
     def load(self, role):
+        if BACKEND == "stroke":
+            # the starter adds every conn of ipsec.conf (auto = add) once charon is up
+            for name in build_end(self.inst, role)[0]["connections"]:
+                if not self.wait_log(role, r"added configuration '%s'" % re.escape(name), 15):
+                    raise LabError("the starter did not load %s (%s)" % (name, role))
+            return
         self.swanctl(role, "--load-all", "--noprompt", "--file",
                      self.d(role, "swanctl", "swanctl.conf"), check=True)
+
+    def stroke(self, role, *args, timeout=40):
+        """`ipsec up|down|rekey ...`: the stroke tool in the starter's mount
+        namespace, whose /run holds this end's charon.ctl."""
+        cmd = ["nsenter", "-t", str(self.procs[role].pid), "-m", "-n", STROKE] + list(args)
+        try:
+            p = run(cmd, check=False, timeout=timeout)
+            rc, out = p.returncode, p.stdout
+        except subprocess.TimeoutExpired as e:
+            rc, out = -1, (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        self.swanctl_out.append({"end": role, "cmd": " ".join(["ipsec"] + list(args)), "rc": rc,
+                                 "output": out.replace(self.work, "/tmp/lab")
+                                 .strip().splitlines()[-12:]})
+        return rc, out
 
     # -- log watching
     def logtext(self, role):
@@ -722,6 +896,21 @@ class Run:
     def do(self, action):
         kind = action[0]
         args = action[1] if len(action) > 1 else {}
+        if BACKEND == "stroke" and kind in ("initiate", "rekey_child", "rekey_ike", "terminate"):
+            role = args.get("end", "initiator")
+            name = args.get("child", args.get("ike", "con1"))
+            cmd = {"initiate": ["up", name], "rekey_child": ["rekey", name + "{*}"],
+                   "rekey_ike": ["rekey", name + "[*]"], "terminate": ["down", name]}[kind]
+            timeout = args.get("timeout", 25) + 5 if kind == "initiate" else 15
+            if args.get("background"):
+                t = threading.Thread(target=self.stroke, args=(role,) + tuple(cmd),
+                                     kwargs={"timeout": timeout})
+                t.daemon = True
+                t.start()
+                self.bg.append(t)
+            else:
+                self.stroke(role, *cmd, timeout=timeout)
+            return
         if kind == "initiate":
             role = args.get("end", "initiator")
             cmd = ["--initiate", "--child", args.get("child", "con1")]
@@ -766,6 +955,11 @@ class Run:
             p = self.procs.get(role)
             if p and p.poll() is None:
                 self.cut[role] = len(self.logtext(role).encode())
+                if BACKEND == "stroke" and self.pids.get(role, p.pid) != p.pid:
+                    try:  # charon itself, not only the starter that runs it
+                        os.kill(self.pids[role], signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
                 p.kill()
                 p.wait(5)
         else:
@@ -890,8 +1084,11 @@ class Run:
             ss, sw = self.conf[role]
             with open(os.path.join(dest, role + ".strongswan.conf"), "w") as f:
                 f.write(ss.replace(self.work, "/tmp/lab"))
-            with open(os.path.join(dest, role + ".swanctl.conf"), "w") as f:
-                f.write(sw)
+            if BACKEND == "stroke":  # what the end loaded instead of swanctl.conf
+                shutil.copy(self.d(role, "ipsec.conf"), os.path.join(dest, role + ".ipsec.conf"))
+            else:
+                with open(os.path.join(dest, role + ".swanctl.conf"), "w") as f:
+                    f.write(sw)
             certs = [os.path.join(sub, n)
                      for sub in ("x509", "x509ca", "x509crl")
                      for n in sorted(os.listdir(self.d(role, "swanctl", sub)))]
@@ -1001,6 +1198,8 @@ class Run:
                 "strongswan": strongswan_version() if len(roots()) == 1 else {
                     r: strongswan_version(root_of(r)) for r in ROLES},
                 "kernel": os.uname().release,
+                "config_backend": "ipsec.conf (starter, stroke)" if BACKEND == "stroke"
+                                  else "swanctl.conf (vici)",
                 "kernel_plugin": "libipsec" if inst.kernel == "libipsec" else "netlink",
                 "initiator": {"host": "fw-a", "ip": inst.addrs["A"], "pid": self.pids.get(
                     "initiator")},
@@ -1134,6 +1333,20 @@ def runnable(insts):
                 len(unmet), ", ".join("%s (needs %s)" % (i.id, " ".join(i.entry["needs"]))
                                       for i in unmet)))
             left = [i for i in left if i not in unmet]
+    if BACKEND == "stroke":
+        why = {i.id: strokable(i) for i in left}
+        out = [i for i in left if why[i.id]]
+        if out:
+            say("lab: --backend stroke: %d scenarios ipsec.conf as lab.py writes it cannot "
+                "configure are left out: %s" % (len(out), ", ".join(
+                    "%s (%s)" % (i.id, why[i.id]) for i in out)))
+            left = [i for i in left if not why[i.id]]
+    if LOG_LEVEL_ALL is not None:
+        own = [i for i in left if "log" in i.sc]
+        if own:
+            say("lab: --log-level %d: %d scenarios about log levels of their own are left out"
+                % (LOG_LEVEL_ALL, len(own)))
+            left = [i for i in left if "log" not in i.sc]
     return left
 
 
@@ -1288,7 +1501,8 @@ def make_root(root, suite):
                 env=env)
         if p.returncode != 0:
             raise Skip("cannot install debootstrap: %s" % p.stdout.strip()[-300:])
-    pkgs = [x for x in APT_PACKAGES if x not in ("iproute2", "nftables")]
+    # (--backend stroke runs the host's release only: no starter in roots)
+    pkgs = [x for x in APT_PACKAGES if x not in ("iproute2", "nftables", "strongswan-starter")]
     say("lab: debootstrap %s from %s into %s" % (suite, mirror, root))
     cmd = ["debootstrap", "--variant=minbase", "--include=" + ",".join(pkgs), suite, root, mirror]
     scripts = "/usr/share/debootstrap/scripts"
@@ -1332,8 +1546,22 @@ def main(argv=None):
             sub.choices[name].add_argument(
                 "--%s-root" % role, default=None, metavar="DIR",
                 help="the %s alone runs the release in DIR (\"\": the host's), over --root" % role)
+    for name in ("run", "run-all", "check"):
+        sub.choices[name].add_argument(
+            "--backend", choices=("swanctl", "stroke"), default="swanctl",
+            help="how the ends load their configuration: swanctl.conf over vici (default) or "
+            "ipsec.conf and ipsec.secrets through the ipsec starter and stroke (`ipsec up`)")
+        sub.choices[name].add_argument(
+            "--log-level", type=int, choices=range(-1, 5), default=None, metavar="N",
+            help="every charon subsystem logs at level N (-1..4; 4: pfSense's 'Highest', with "
+            "hex dumps) in the scenarios that keep the default levels; the others are left out")
     args = ap.parse_args(argv)
-    global ROOT
+    global ROOT, LOG_LEVEL_ALL, BACKEND
+    LOG_LEVEL_ALL = getattr(args, "log_level", None)
+    BACKEND = getattr(args, "backend", "swanctl")
+    if BACKEND == "stroke" and (getattr(args, "root", "") or any(
+            getattr(args, "%s_root" % r, None) for r in ROLES)):
+        ap.error("--backend stroke runs the host's strongSwan only")
     ROOT = os.path.abspath(args.root) if getattr(args, "root", "") else ""
     for role in ROLES:
         r = getattr(args, "%s_root" % role, None)
