@@ -1056,11 +1056,21 @@ static size_t lead_spaces(span s)
     return i;
 }
 
+/* The connection whose dump line l continues: the one being dumped, if l
+ * comes from the thread that began it (dumps of two loads may interleave);
+ * NULL for none. */
+static conf_conn *dumped_conn(conf_store *cs, const charon_line *l)
+{
+    if (!cs->cur || (cs->thread >= 0 && l->thread >= 0 && l->thread != cs->thread))
+        return NULL;
+    return cs->cur;
+}
+
 static void conf_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
 {
     conf_store *cs = &e->conf;
-    conf_conn *c = cs->cur;
-    if (!c || (cs->thread >= 0 && l->thread >= 0 && l->thread != cs->thread))
+    conf_conn *c = dumped_conn(cs, l);
+    if (!c)
         return;
     size_t ind = lead_spaces(l->msg);
     size_t k = ind;
@@ -1154,8 +1164,8 @@ static conf_child *stroke_child(conf_conn *c)
 static void stroke_kv(idg_engine *e, const charon_line *l, const msg_event *ev)
 {
     conf_store *cs = &e->conf;
-    conf_conn *c = cs->cur;
-    if (!c || (cs->thread >= 0 && l->thread >= 0 && l->thread != cs->thread))
+    conf_conn *c = dumped_conn(cs, l);
+    if (!c)
         return;
     size_t ind = lead_spaces(l->msg);
     const char *eq = memchr(l->msg.p + ind, '=', l->msg.n - ind);
