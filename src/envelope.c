@@ -999,13 +999,20 @@ static void decode_escape(char **wp, char **rp, const char *end)
  * The JSON string at p (on its opening '"'). Escapes are decoded in place
  * and the rest of the line is moved left over the bytes saved, so the line
  * stays one contiguous text; *end moves with it. Returns the char after the
- * closing quote, or NULL if the string is not closed.
+ * closing quote, or NULL if the string is not closed: then nothing is
+ * written (the line is no JSON and is read as the text it is; decoding it
+ * would leave its last bytes twice, the line keeping its length).
  */
 static char *json_string(char *p, char **end, span *value)
 {
     char *r = p + 1;
     while (r < *end && *r != '"' && *r != '\\')
         r++;
+    char *close = r; /* the closing quote: an escape is a backslash and one more byte */
+    while (close < *end && *close != '"')
+        close += *close == '\\' && *end - close > 1 ? 2 : 1;
+    if (close >= *end)
+        return NULL;
     char *w = r;
     while (r < *end && *r != '"') {
         if (*r == '\\')

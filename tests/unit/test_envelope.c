@@ -785,6 +785,22 @@ START_TEST(test_json_raw)
 }
 END_TEST
 
+/* A JSON line cut inside a string (a CR ended it, or a paste stopped
+ * there) is no JSON: its text stays as it was. Its escapes were decoded in
+ * place and the line kept its length, so its last bytes came out twice
+ * ("...\xd1\xb3\xb3": invalid UTF-8; found by fuzz_line_source). */
+START_TEST(test_json_unterminated_string_unchanged)
+{
+    char buf[] = "{\"thread\":9,\"group\":\"CFG\",\"msg\":\"a\\nb \xd1\xb3";
+    const char want[] = "{\"thread\":9,\"group\":\"CFG\",\"msg\":\"a\\nb \xd1\xb3";
+    size_t n = sizeof buf - 1;
+    charon_line l;
+    ck_assert_int_ne(envelope_classify(buf, n, 1, &l), ENVELOPE_CHARON);
+    ck_assert_uint_eq(l.raw.n, n);
+    ck_assert(memcmp(l.raw.p, want, n) == 0);
+}
+END_TEST
+
 static Suite *envelope_suite(void)
 {
     Suite *s = suite_create("envelope");
@@ -802,6 +818,7 @@ static Suite *envelope_suite(void)
     tcase_add_loop_test(tc, test_nothing, 0, (int)(sizeof empty_lines / sizeof *empty_lines));
     tcase_add_test(tc, test_bad_bytes);
     tcase_add_test(tc, test_json_raw);
+    tcase_add_test(tc, test_json_unterminated_string_unchanged);
     suite_add_tcase(s, tc);
     return s;
 }
