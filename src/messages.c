@@ -206,6 +206,17 @@ static const msg_pattern TABLE[] = {
     R(EV_NO_ROUTE_TO_PEER, "IKE", "no route found to reach %H, MOBIKE update deferred", MF_RHOST),
     R(EV_NO_ROUTE_TO_PEER, "IKE", "no route found to reach peer, MOBIKE update deferred", NOF),  /* 5.2.1+ */
     R(EV_NO_ROUTE_TO_PEER, "IKE", "no route found to reach peer, path probing deferred", NOF),   /* 5.2.1+ */
+    /* generator.c, parser.c, message.c at ENC level 2 and up (pfSense's
+     * "Diag" for Encoding, or "Highest" everywhere): the encoder's trace of
+     * each payload, dozens of lines per message, which the two rows after
+     * them would read as a message generated or parsed */
+    R(EV_NONE, "ENC", "generating payload of type %N", MF_SKIP),
+    R(EV_NONE, "ENC", "  generating rule %d LIST of %N", MF_SKIP, MF_SKIP),  /* 6.0.0+ */
+    R(EV_NONE, "ENC", "  generating rule %d %N", MF_SKIP, MF_SKIP),
+    R(EV_NONE, "ENC", "generating %N payload finished", MF_SKIP),
+    R(EV_NONE, "ENC", "parsed a %N %s header", MF_SKIP, MF_SKIP),
+    R(EV_NONE, "ENC", "parsed content of encrypted payload", NOF),   /* 5.2.1+ */
+    R(EV_NONE, "ENC", "parsed content of encryption payload", NOF),  /* <= 5.2.0 */
     R(EV_GENERATING, "ENC", "generating %s", MF_TEXT),
     R(EV_PARSED, "ENC", "parsed %s", MF_TEXT),
 

@@ -485,6 +485,20 @@ START_TEST(subsystems_and_noise)
     ck_assert_int_eq(classify("IKE", "", NULL), EV_NONE);
     ck_assert_int_eq(classify("IKE", "received", NULL), EV_NONE);
     ck_assert_int_eq(classify("CFG", "   ", NULL), EV_NONE);
+    /* the encoder's trace at ENC level 2 and up (generator.c, parser.c,
+     * message.c): no message generated or parsed, which "generating %s" and
+     * "parsed %s" would make of them (real 5.9.8 lines at level 4) */
+    static const char *const enc_trace[] = {
+        "generating payload of type HEADER", "  generating rule 0 IKE_SPI",
+        "  generating rule 3 LIST of PROPOSAL_SUBSTRUCTURE", "generating NOTIFY payload finished",
+        "parsed a IKE_SA_INIT request header", "parsed content of encrypted payload",
+        "parsed content of encryption payload"};
+    for (size_t i = 0; i < sizeof enc_trace / sizeof enc_trace[0]; i++)
+        ck_assert_msg(classify("ENC", enc_trace[i], NULL) == EV_NONE, "%s", enc_trace[i]);
+    ck_assert_int_eq(classify("ENC", "generating IKE_SA_INIT response 0 [ N(NO_PROP) ]", NULL),
+                     EV_GENERATING);
+    ck_assert_int_eq(classify("ENC", "parsed IKE_AUTH response 1 [ IDr AUTH SA TSi TSr ]", NULL),
+                     EV_PARSED);
     ck_assert_str_eq(msg_kind_name(EV_NO_CHILD_CFG), "EV_NO_CHILD_CFG");
 }
 END_TEST
