@@ -714,6 +714,7 @@ static int relevant_kind(msg_kind k)
     case EV_CONF_ADDED:
     case EV_STROKE_CONN:
     case EV_STROKE_KV:
+    case EV_STROKE_ID_DEFAULTED:
     case EV_SECRETS_REREAD:
     case EV_SECRET_LOADED:
     case EV_FILE_OPEN_FAILED:
@@ -1233,6 +1234,15 @@ static void conf_event(idg_engine *e, const charon_line *l, const msg_event *ev)
     case EV_STROKE_KV:
         stroke_kv(e, l, ev);
         break;
+    case EV_STROKE_ID_DEFAULTED: {
+        conf_conn *c = dumped_conn(cs, l);
+        if (c) {
+            set_span(&c->id_unconfirmed, ev->f[MF_VALUE]);
+            set_span(&c->local_id, ev->f[MF_TEXT]);
+            conf_conn_changed(cs, c);
+        }
+        break;
+    }
     case EV_STROKE_ADDED:
     case EV_CONF_ADDED:
         if (cs->cur && span_eq(ev->f[MF_NAME], cs->cur->name.p ? cs->cur->name.p : ""))
@@ -4293,6 +4303,7 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_STROKE_CONN:
     case EV_STROKE_KV:
+    case EV_STROKE_ID_DEFAULTED:
         e->conf.uses_stroke = 1;
         conf_event(e, l, ev);
         return;

@@ -94,6 +94,10 @@ static const msg_pattern TABLE[] = {
     R(EV_STROKE_KV, "CFG", "  rightsubnet=%s", MF_VALUE),
     R(EV_STROKE_KV, "CFG", "  keyexchange=%s", MF_VALUE),
     R(EV_STROKE_KV, "CFG", "  aggressive=%s", MF_VALUE),
+    /* stroke_config.c (DBG1): leftid is not in the certificate (subject or
+     * subjectAltName), so the connection identifies as its subject */
+    R(EV_STROKE_ID_DEFAULTED, "CFG", "  id '%Y' not confirmed by certificate, defaulting to '%Y'",
+      MF_VALUE, MF_TEXT),
     /* stroke_cred.c: ipsec.secrets (and what it includes) */
     R(EV_SECRETS_REREAD, "CFG", "rereading secrets", NOF),
     R(EV_SECRET_LOADED, "CFG", "  loaded %N secret for %s", MF_TYPE, MF_TEXT),
@@ -1304,7 +1308,7 @@ const char *msg_kind_name(msg_kind k)
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
         N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
-        N(EV_SECRETS_UNREADABLE), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_STROKE_CONN), N(EV_STROKE_KV), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
+        N(EV_SECRETS_UNREADABLE), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_STROKE_CONN), N(EV_STROKE_KV), N(EV_STROKE_ID_DEFAULTED), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

@@ -38,6 +38,7 @@ typedef enum msg_kind {
     EV_STROKE_ADD_CONN,      /* stroke: "received stroke: add connection '%s'" (ipsec.conf loaded) */
     EV_STROKE_CONN,          /* stroke's dump of that connection: "conn %s" */
     EV_STROKE_KV,            /* ... and its "  key=value" lines (leftid=, rightauth=, ...) */
+    EV_STROKE_ID_DEFAULTED,  /* "  id '%Y' not confirmed by certificate, defaulting to '%Y'" */
     EV_PROPOSAL_SKIPPED,     /* stroke: "skipped invalid proposal string: %s" */
     EV_PROPOSAL_PARSE_ERROR, /* proposal.c: why a proposal string is invalid ("a PRF algorithm
                               * is mandatory in IKE proposals", "algorithm '%s' not recognized") */

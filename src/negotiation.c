@@ -711,6 +711,7 @@ static void conf_conn_free(conf_conn *c)
     nstr_free(&c->remote_id);
     nstr_free(&c->local_class);
     nstr_free(&c->remote_class);
+    nstr_free(&c->id_unconfirmed);
     for (size_t i = 0; i < c->n_children; i++) {
         nstr_free(&c->children[i].name);
         nstr_free(&c->children[i].proposals);
@@ -783,7 +784,8 @@ static size_t conf_conn_bytes(const conf_conn *c)
                nstr_bytes(&c->local_addrs) +
                nstr_bytes(&c->remote_addrs) + nstr_bytes(&c->proposals) +
                nstr_bytes(&c->local_id) + nstr_bytes(&c->remote_id) +
-               nstr_bytes(&c->local_class) + nstr_bytes(&c->remote_class);
+               nstr_bytes(&c->local_class) + nstr_bytes(&c->remote_class) +
+               nstr_bytes(&c->id_unconfirmed);
     for (size_t i = 0; i < c->n_children; i++) {
         const conf_child *ch = &c->children[i];
         b += nstr_bytes(&ch->name) + nstr_bytes(&ch->proposals) + nstr_bytes(&ch->local_ts) +

@@ -626,6 +626,9 @@ typedef struct conf_conn {
     int aggressive;            /* -1 unknown */
     nstr local_addrs, remote_addrs, proposals;
     nstr local_id, remote_id, local_class, remote_class;
+    /* ipsec.conf's leftid that the connection's certificate does not
+     * confirm: stroke then uses the certificate's subject (local_id) */
+    nstr id_unconfirmed;
     size_t n_children;
     /* grown as children come (most connections have one), up to
      * CONF_MAX_CHILDREN: thousands of connections may be loaded */

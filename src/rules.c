@@ -1403,6 +1403,23 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
     v->role = p1_role(n);
     v->ev_phase = 1;
     v->confidence = 0.5;
+    const conf_conn *own = cert ? conn_conf(rc, n) : NULL;
+    if (own && own->id_unconfirmed.len && !n->unknown_ca) {
+        /* ipsec.conf: leftid is not in the certificate, so charon used the
+         * certificate's subject; a peer expecting leftid refuses that */
+        const char *wanted = S(&own->id_unconfirmed), *used = myid ? myid : S(&own->local_id);
+        v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
+        add_off(rc, "phase1.my_identifier", used, NULL);
+        v->confidence = 0.75;
+        v->detail = arena_printf(&rc->a,
+            "The peer %s rejected this end's authentication (AUTHENTICATION_FAILED). This end's "
+            "identifier '%s' (ipsec.conf leftid) is not in its certificate (neither its subject nor "
+            "a subjectAltName), so charon identified this end as the certificate's subject '%s' "
+            "instead (it said so when it loaded the connection); a peer that expects '%s' refuses "
+            "that. Set leftid to a name the certificate carries, or issue a certificate that carries "
+            "'%s'.", who, wanted, used ? used : "?", wanted, wanted);
+        return 0;
+    }
     if (cert) {
         v->cls = n->unknown_ca ? IDG_CLASS_PHASE1_CERTIFICATE_FAILURE : IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v->detail = arena_printf(&rc->a,

@@ -1000,6 +1000,50 @@ START_TEST(stroke_dump_gives_peer_identifier)
 }
 END_TEST
 
+/* ipsec.conf: a leftid the certificate does not carry is replaced by the
+ * certificate's subject when the starter loads the connection (stroke logs
+ * it at level 1); the peer, expecting leftid, refuses that (real 5.9.8
+ * IKEv2 initiator, lab --backend stroke). */
+START_TEST(stroke_id_defaulted_to_subject)
+{
+    collected c = run_text(
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG] received stroke: add connection 'con1'\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG] conn con1\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   left=198.51.100.2\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   leftauth=pubkey\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   leftid=fw-a.example.net\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   leftcert=a.crt\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   right=203.0.113.2\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   rightauth=pubkey\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   rightid=203.0.113.2\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   keyexchange=ikev2\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   loaded certificate \"C=XX, O=Lab, CN=198.51.100.2\" from 'a.crt'\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG]   id 'fw-a.example.net' not confirmed by certificate, defaulting to 'C=XX, O=Lab, CN=198.51.100.2'\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[CFG] added configuration 'con1'\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 06[CFG] received stroke: initiate 'con1'\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[IKE] <con1|1> initiating IKE_SA con1[1] to 203.0.113.2\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 05[ENC] <con1|1> generating IKE_SA_INIT request 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) N(FRAG_SUP) N(HASH_ALG) N(REDIR_SUP) ]\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[ENC] <con1|1> parsed IKE_SA_INIT response 0 [ SA KE No N(NATD_S_IP) N(NATD_D_IP) CERTREQ N(FRAG_SUP) N(HASH_ALG) N(CHDLESS_SUP) N(MULT_AUTH) ]\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[CFG] <con1|1> selected proposal: IKE:AES_CBC_256/HMAC_SHA2_256_128/PRF_HMAC_SHA2_256/MODP_2048\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[IKE] <con1|1> received cert request for \"C=XX, O=Lab, CN=Lab CA\"\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[IKE] <con1|1> authentication of 'C=XX, O=Lab, CN=198.51.100.2' (myself) with ECDSA_WITH_SHA256_DER successful\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[IKE] <con1|1> sending end entity cert \"C=XX, O=Lab, CN=198.51.100.2\"\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[IKE] <con1|1> establishing CHILD_SA con1{1}\n"
+        "Nov 29 11:57:28 fw-a charon[3706]: 08[ENC] <con1|1> generating IKE_AUTH request 1 [ IDi CERT N(INIT_CONTACT) CERTREQ IDr AUTH SA TSi TSr N(MULT_AUTH) N(EAP_ONLY) N(MSG_ID_SYN_SUP) ]\n"
+        "Nov 29 11:57:29 fw-a charon[3706]: 07[ENC] <con1|1> parsed IKE_AUTH response 1 [ N(AUTH_FAILED) ]\n"
+        "Nov 29 11:57:29 fw-a charon[3706]: 07[IKE] <con1|1> received AUTHENTICATION_FAILED notify error\n"
+        "Nov 29 11:57:29 fw-a charon[3706]: 07[IKE] <con1|1> IKE_SA con1[1] state change: CONNECTING => DESTROYING\n");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH);
+    const idg_offending *o = off(d, "phase1.my_identifier");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(o->local, "C=XX, O=Lab, CN=198.51.100.2");
+    ck_assert_ptr_nonnull(strstr(d->detail, "fw-a.example.net"));
+    collected_free(&c);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("engine");
@@ -1035,6 +1079,7 @@ int main(void)
     tcase_add_test(tc, bare_ike_auth_no_proposal_is_phase2);
     tcase_add_test(tc, stroke_dump_tells_mode_from_method);
     tcase_add_test(tc, stroke_dump_gives_peer_identifier);
+    tcase_add_test(tc, stroke_id_defaulted_to_subject);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
