@@ -365,6 +365,10 @@ class Instance:
         self.id = "ikev%d-%s" % (version, entry["name"])
         self.addrs = dict(NETS[self.family])
         self.addrs["PLEN"] = str(self.addrs["PLEN"])
+        # a scenario's "stroke": what differs with --backend stroke (other log
+        # lines, another outcome), over the entry
+        if BACKEND == "stroke" and "stroke" in entry:
+            entry = dict(entry, **entry["stroke"])
         sc = subst(resolve(entry, version, self.family), self.addrs)
         self.sc = sc
         self.net = sc.get("net", "routed")
@@ -470,11 +474,28 @@ def _secs(v):
     return int(v[:-1]) if v.endswith("s") else int(v)
 
 
-def stroke_conf(swanctl):
+def stroke_cert_keys(inst, role):
+    """{certificate file: (ipsec.secrets key type, whether its key is there)} of
+    one end's own certificates (scenario "certs"), as stroke_conf needs them."""
+    spec = inst.sc.get("certs") or {}
+    dkey = spec.get("key", {"type": "ecdsa"})
+    mine = spec.get(role, {})
+    out = {}
+    for name in mine.get("x509", []):
+        ktype = spec["certs"][name].get("key", dkey)["type"]
+        if ktype not in ("rsa", "ecdsa"):
+            raise NotStrokable("a %s key" % ktype)
+        out[name + ".crt"] = (ktype.upper(), name not in mine.get("nokey", []))
+    return out
+
+
+def stroke_conf(swanctl, cert_keys=None):
     """ipsec.conf and ipsec.secrets text for a swanctl dict of build_end, as an
     ipsec.conf user (or pfSense before 2.5) writes the same tunnel; raises
-    NotStrokable for what this translation does not cover (certificates, EAP, XAuth,
-    virtual IPs, several children in one connection)."""
+    NotStrokable for what this translation does not cover (EAP, XAuth, virtual
+    IPs, several children in one connection). cert_keys: stroke_cert_keys() of
+    the end; certificates and keys are read from /etc/ipsec.d/{certs,private}."""
+    cert_keys = cert_keys or {}
     # swanctl's per-connection "unique" is ipsec.conf's one global uniqueids
     uniques = {c.get("unique", "no") for c in swanctl["connections"].values()}
     if len(uniques) > 1:
@@ -488,8 +509,15 @@ def stroke_conf(swanctl):
         (cname, ch), = children.items()
         local, remote = c.pop("local"), c.pop("remote")
         for end in (local, remote):
-            if set(end) - {"id", "auth"} or end.get("auth") != "psk":
-                raise NotStrokable("authentication other than a pre-shared key")
+            auth = end.get("auth", "")
+            if set(end) - {"id", "auth", "certs"} or not (auth == "psk" or
+                                                          auth.startswith("pubkey")):
+                raise NotStrokable("authentication other than a pre-shared key or certificate")
+        if "certs" in remote:
+            raise NotStrokable("a certificate configured for the peer")
+        certs = [x.strip() for x in str(local.get("certs", "")).split(",") if x.strip()]
+        if len(certs) > 1:
+            raise NotStrokable("several certificates of one end")
         for k in c:
             if not isinstance(c[k], (str, int)):
                 raise NotStrokable("connection setting %s" % k)
@@ -506,8 +534,8 @@ def stroke_conf(swanctl):
                  "\tright = %s" % str(c.pop("remote_addrs")).replace(", ", ","),
                  "\tleftid = %s" % local["id"],
                  "\trightid = %s" % remote["id"],
-                 "\tleftauth = psk",
-                 "\trightauth = psk",
+                 "\tleftauth = %s" % local["auth"],
+                 "\trightauth = %s" % remote["auth"],
                  "\tike = %s!" % c.pop("proposals"),
                  "\tesp = %s!" % ch.pop("esp_proposals"),
                  "\tleftsubnet = %s" % ch.pop("local_ts"),
@@ -517,6 +545,8 @@ def stroke_conf(swanctl):
                  "\trekeyfuzz = %d%%" % min(100 * jitter // margin, 100),
                  # the IKE_SA rekeys after ikelifetime - margintime
                  "\tikelifetime = %ds" % (_secs(c.pop("rekey_time", "25920s")) + margin)]
+        if certs:
+            lines.append("\tleftcert = %s" % certs[0])
         if _secs(c.pop("reauth_time", "0s")) == 0:
             lines.append("\treauth = no")
         # swanctl tries once by default, ipsec.conf three times
@@ -548,6 +578,9 @@ def stroke_conf(swanctl):
             raise NotStrokable("a %s secret" % name)
         ids = [v for k, v in sorted(sec.items()) if k.startswith("id")]
         secrets.append("%s : PSK %s" % (" ".join(ids), sec["secret"]))
+    for cert, (ktype, has_key) in sorted(cert_keys.items()):
+        if has_key:  # (a key left out: charon finds no private key, as with swanctl)
+            secrets.append(": %s %s" % (ktype, cert[:-len(".crt")] + ".key"))
     if "pools" in swanctl:
         raise NotStrokable("address pools")
     return "\n".join(out), "\n".join(secrets) + "\n"
@@ -555,8 +588,6 @@ def stroke_conf(swanctl):
 
 def strokable(inst):
     """Why inst cannot run with --backend stroke, or None if it can."""
-    if inst.sc.get("certs"):
-        return "certificates"
     try:
         for role in ROLES:
             sw = build_end(inst, role)[0]
@@ -564,7 +595,7 @@ def strokable(inst):
                 if list(c.get("children", {})) != [name]:
                     # ipsec.conf names a conn's one CHILD_SA after it
                     raise NotStrokable("child not named after its connection")
-            stroke_conf(sw)
+            stroke_conf(sw, stroke_cert_keys(inst, role))
     except NotStrokable as e:
         return str(e)
     return None
@@ -749,7 +780,8 @@ class Run:
             swanctl, charon = build_end(self.inst, role)
             if BACKEND == "stroke":
                 charon["load"] += " stroke"
-                ipsec_conf, ipsec_secrets = stroke_conf(swanctl)
+                ipsec_conf, ipsec_secrets = stroke_conf(swanctl,
+                                                        stroke_cert_keys(self.inst, role))
                 with open(self.d(role, "ipsec.conf"), "w") as f:
                     f.write("# generated by tests/lab/lab.py for %s (%s)\n%s" %
                             (HOST[role], role, ipsec_conf))
@@ -789,8 +821,13 @@ class Run:
         elif BACKEND == "stroke":
             # the starter reads /etc/ipsec.conf and charon's stroke plugin
             # /etc/ipsec.secrets (both paths built in): this end's, bound over them
+            # and the certificates, keys and CRLs of /etc/ipsec.d (made by now)
+            for sub, src in (("certs", "x509"), ("cacerts", "x509ca"), ("private", "private"),
+                             ("crls", "x509crl")):
+                shutil.copytree(self.d(role, "swanctl", src), self.d(role, "ipsec.d", sub))
             script = ('mount --bind "$1" /run && mount --bind "$4/ipsec.conf" /etc/ipsec.conf && '
                       'mount --bind "$4/ipsec.secrets" /etc/ipsec.secrets && '
+                      'mount --bind "$4/ipsec.d" /etc/ipsec.d && '
                       'exec "$2" --nofork --daemon charon')
         else:
             script = 'mount --bind "$1" /run && exec "$2"'

@@ -1763,6 +1763,28 @@ SCENARIOS += [
                                               "phase1_identifier_mismatch", "phase1_psk_mismatch",
                                               note="only AUTHENTICATION_FAILED after its "
                                                    "own signature as 'fw-a.example.net'")}},
+        # with ipsec.conf (--backend stroke) the starter's connection takes the
+        # certificate's subject instead of the leftid it does not confirm, so both
+        # ends negotiate and the responder has no config for that identity
+        "stroke": {
+            "log_expect": {"initiator": [r"id 'fw-a\.example\.net' not confirmed by "
+                                         r"certificate, defaulting to 'C=XX, O=Lab, CN={A}'",
+                                         r"authentication of 'C=XX, O=Lab, CN={A}' \(myself\)"],
+                           "responder": [r"received end entity cert \"C=XX, O=Lab, CN={A}\"",
+                                         r"AUTH_FAILED"]},
+            "expect": {
+                "responder": failed("phase1_identifier_mismatch",
+                                    "phase1_authentication_failure",
+                                    note="the peer identifies as its certificate's subject "
+                                         "CN={A}; this end's connection expects "
+                                         "fw-a.example.net"),
+                "initiator": failed("phase1_identifier_mismatch",
+                                    "phase1_certificate_failure",
+                                    "phase1_authentication_failure",
+                                    note="the starter said at load: id 'fw-a.example.net' "
+                                         "not confirmed by certificate, defaulting to its "
+                                         "subject; the peer refused that with "
+                                         "AUTHENTICATION_FAILED")}},
         "notes": "strongSwan 5.9.8's vici keeps a local.id its certificate does not contain "
                  "(no 'not confirmed by certificate' warning). IKEv1 Main Mode: the initiator "
                  "looks up the private key by that identity, finds none and gives up before "
