@@ -361,10 +361,7 @@ size_t proposal_list_parse(const char *s, size_t len, proposal_list *out)
  * is "none" in it; two proposals agree when every slot shares a value. */
 #define ADDKE_SLOTS 7
 
-/* A release without additional key exchanges (before 6.0) prints them by
- * number, "UNKNOWN_6_36": transform types 6..12 are slots 1..7, id 0 none.
- * The slot, and *id, from such a name; 0 for any other. */
-static int unknown_addke_slot(const char *name, long *id)
+int proposal_unknown_addke_slot(const char *name, long *id)
 {
     size_t len = strlen(name);
     long type;
@@ -377,7 +374,7 @@ static int addke_slot(const char *name)
 {
     long id;
     if (name[0] == 'U')
-        return unknown_addke_slot(name, &id);
+        return proposal_unknown_addke_slot(name, &id);
     return name[0] == 'K' && name[1] == 'E' && name[2] >= '1' && name[2] <= '0' + ADDKE_SLOTS &&
                    name[3] == '_'
                ? name[2] - '0'
@@ -388,7 +385,7 @@ static int addke_is_none(const char *name)
 {
     long id = -1;
     if (name[0] == 'U')
-        return unknown_addke_slot(name, &id) && id == 0;
+        return proposal_unknown_addke_slot(name, &id) && id == 0;
     return strcmp(name + 4, "NONE") == 0 || strcmp(name + 4, "KE_NONE") == 0;
 }
 

@@ -110,6 +110,12 @@ int alg_info_dh_group_number(const char *logged);
  * such a name. */
 size_t alg_unknown_numbers(const char *name, size_t len, long *type, long *id);
 
+/* A release without additional key exchanges (before 6.0) prints them by
+ * number, "UNKNOWN_6_36": transform types 6..12 are additional key exchange
+ * slots 1..7, id 0 none. The slot, and *id, from such a name (NUL-ended,
+ * all of it read); 0 for any other. */
+int proposal_unknown_addke_slot(const char *name, long *id);
+
 /* The PRF strongSwan derives from an integrity algorithm when a proposal
  * names none ("HMAC_SHA1_96" -> "PRF_HMAC_SHA1"), NULL if there is none. */
 const char *alg_prf_for_integ(const char *integ);

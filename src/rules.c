@@ -1021,17 +1021,18 @@ static const char *unknown_addke_text(rules_ctx *rc)
 {
     for (size_t i = 0; i < rc->n_off; i++) {
         const idg_offending *o = &rc->off[i];
-        long type, id;
+        long id, slot;
         if (!strstr(o->field, ".additional_ke") || !o->peer ||
-            !alg_unknown_numbers(o->peer, strlen(o->peer), &type, &id) || type < 6 || type > 12)
+            !(slot = proposal_unknown_addke_slot(o->peer, &id)))
             continue;
+        long type = slot + 5;
         const alg_info *ke = alg_info_for_dh_group_number((int)id);
         return arena_printf(&rc->a,
             " The peer proposes an additional key exchange (RFC 9370: transform type %ld, ADDKE%ld, "
             "%s%s) that this end's strongSwan does not know: it prints it as %s. strongSwan before "
             "6.0 has no additional key exchanges (post-quantum hybrids such as ML-KEM); the peer "
             "must also offer a proposal without it, or this end needs strongSwan 6.",
-            type, type - 5, ke ? "" : "id ", ke ? ke->logged : arena_printf(&rc->a, "%ld", id), o->peer);
+            type, slot, ke ? "" : "id ", ke ? ke->logged : arena_printf(&rc->a, "%ld", id), o->peer);
     }
     return "";
 }
