@@ -1634,34 +1634,30 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         int peer_aggr = pm && (pm[0] == 'A' || pm[0] == 'a');
         const conf_conn *cc = conn_conf(rc, n);
         const char *conf_class = cc ? S(&cc->remote_class) : NULL;
-        if (cc && cc->aggressive >= 0 && cc->aggressive == peer_aggr && auth && conf_class &&
-            !strstr(conf_class, auth) && !strstr(auth, conf_class)) {
+        /* whether the connection authenticates the peer by the method the
+         * peer uses (0 as well where either is not in the log) */
+        int method_known = auth && conf_class;
+        int method_fits = method_known && (strstr(conf_class, auth) || strstr(auth, conf_class));
+        if (cc && method_known && !method_fits &&
+            (cc->aggressive < 0 || cc->aggressive == peer_aggr)) {
+            /* the method differs (and the mode, where the log has it, agrees) */
             v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
             add_off(rc, "phase1.authentication_method", conf_class, auth);
-            v.confidence = 0.8;
+            v.confidence = cc->aggressive < 0 ? 0.75 : 0.8;
             v.detail = arena_printf(&rc->a, "The peer uses %s authentication, but the matching connection "
                                     "of this end is configured for %s.", auth, conf_class);
-        } else if (cc && cc->aggressive < 0 && auth && conf_class) {
+        } else if (cc && cc->aggressive < 0 && method_fits) {
             /* the mode is not in the log (stroke's dump of an ipsec.conf
-             * conn leaves aggressive= out) but the method is: if the
-             * connection authenticates the peer that way, the mode is
-             * what it refuses; if not, the method */
-            if (strstr(conf_class, auth) || strstr(auth, conf_class)) {
-                v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
-                add_off(rc, "phase1.mode", peer_aggr ? "main" : "aggressive", peer_aggr ? "aggressive" : "main");
-                v.confidence = 0.8;
-                v.detail = arena_printf(&rc->a,
-                    "The peer %s negotiates IKEv1 %s Mode with %s authentication. The connection of this "
-                    "end that matches it authenticates the peer by %s too, so it is the mode it refuses: "
-                    "it is set to %s Mode.", peer_desc(n), peer_aggr ? "Aggressive" : "Main", auth,
-                    conf_class, peer_aggr ? "Main" : "Aggressive");
-            } else {
-                v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
-                add_off(rc, "phase1.authentication_method", conf_class, auth);
-                v.confidence = 0.75;
-                v.detail = arena_printf(&rc->a, "The peer uses %s authentication, but the matching connection "
-                                        "of this end is configured for %s.", auth, conf_class);
-            }
+             * conn leaves aggressive= out) but the method is, and fits: the
+             * mode is what the connection refuses */
+            v.cls = IDG_CLASS_PHASE1_MODE_MISMATCH;
+            add_off(rc, "phase1.mode", peer_aggr ? "main" : "aggressive", peer_aggr ? "aggressive" : "main");
+            v.confidence = 0.8;
+            v.detail = arena_printf(&rc->a,
+                "The peer %s negotiates IKEv1 %s Mode with %s authentication. The connection of this "
+                "end that matches it authenticates the peer by %s too, so it is the mode it refuses: "
+                "it is set to %s Mode.", peer_desc(n), peer_aggr ? "Aggressive" : "Main", auth,
+                conf_class, peer_aggr ? "Main" : "Aggressive");
         } else if ((!cc || cc->aggressive < 0) && peer_aggr) {
             /* the connection's settings are not in the log: its mode or
              * its authentication method, either can be the one; against
