@@ -1014,14 +1014,12 @@ static char *json_string(char *p, char **end, span *value)
     if (close >= *end)
         return NULL;
     char *w = r;
-    while (r < *end && *r != '"') {
+    while (r < close) {
         if (*r == '\\')
             decode_escape(&w, &r, *end);
         else
             *w++ = *r++;
     }
-    if (r >= *end)
-        return NULL;
     if (w != r) {
         memmove(w, r, (size_t)(*end - r));
         *end -= r - w;
