@@ -860,17 +860,23 @@ class Run:
             sleep(0.1)
         raise LabError("charon (%s) did not come up" % role)
 
-    def swanctl(self, role, *args, timeout=40, check=False):
-        cmd = in_root(["swanctl"] + list(args) + ["--uri", self.vici(role)], role)
+    def tool(self, role, cmd, shown, timeout, env=None):
+        """Runs a control tool of one end (swanctl, stroke) and records its
+        answer for meta.json; (rc, output), rc -1 on a timeout."""
         try:
-            p = run(cmd, check=False, timeout=timeout, env=self.tool_env())
+            p = run(cmd, check=False, timeout=timeout, env=env)
             rc, out = p.returncode, p.stdout
         except subprocess.TimeoutExpired as e:
             rc, out = -1, (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        shown = " ".join(["swanctl"] + list(args)).replace(self.work, "/tmp/lab")
-        self.swanctl_out.append({"end": role, "cmd": shown,
+        self.swanctl_out.append({"end": role, "cmd": shown.replace(self.work, "/tmp/lab"),
                                  "rc": rc, "output": out.replace(self.work, "/tmp/lab")
                                  .strip().splitlines()[-12:]})
+        return rc, out
+
+    def swanctl(self, role, *args, timeout=40, check=False):
+        cmd = in_root(["swanctl"] + list(args) + ["--uri", self.vici(role)], role)
+        rc, out = self.tool(role, cmd, " ".join(["swanctl"] + list(args)), timeout,
+                            env=self.tool_env())
         if check and rc != 0:
             raise LabError("swanctl %s (%s) failed: %s" % (" ".join(args), role, out.strip()))
         return rc, out
@@ -889,15 +895,18 @@ class Run:
         """`ipsec up|down|rekey ...`: the stroke tool in the starter's mount
         namespace, whose /run holds this end's charon.ctl."""
         cmd = ["nsenter", "-t", str(self.procs[role].pid), "-m", "-n", STROKE] + list(args)
-        try:
-            p = run(cmd, check=False, timeout=timeout)
-            rc, out = p.returncode, p.stdout
-        except subprocess.TimeoutExpired as e:
-            rc, out = -1, (e.stdout or b"").decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
-        self.swanctl_out.append({"end": role, "cmd": " ".join(["ipsec"] + list(args)), "rc": rc,
-                                 "output": out.replace(self.work, "/tmp/lab")
-                                 .strip().splitlines()[-12:]})
-        return rc, out
+        return self.tool(role, cmd, " ".join(["ipsec"] + list(args)), timeout)
+
+    def control(self, fn, role, cmd, timeout, background):
+        """fn (swanctl or stroke) with cmd, in a thread of its own for a
+        "background" action (joined by "join" or at the end)."""
+        if not background:
+            fn(role, *cmd, timeout=timeout)
+            return
+        t = threading.Thread(target=fn, args=(role,) + tuple(cmd), kwargs={"timeout": timeout})
+        t.daemon = True
+        t.start()
+        self.bg.append(t)
 
     # -- log watching
     def logtext(self, role):
@@ -939,14 +948,7 @@ class Run:
             cmd = {"initiate": ["up", name], "rekey_child": ["rekey", name + "{*}"],
                    "rekey_ike": ["rekey", name + "[*]"], "terminate": ["down", name]}[kind]
             timeout = args.get("timeout", 25) + 5 if kind == "initiate" else 15
-            if args.get("background"):
-                t = threading.Thread(target=self.stroke, args=(role,) + tuple(cmd),
-                                     kwargs={"timeout": timeout})
-                t.daemon = True
-                t.start()
-                self.bg.append(t)
-            else:
-                self.stroke(role, *cmd, timeout=timeout)
+            self.control(self.stroke, role, cmd, timeout, args.get("background"))
             return
         if kind == "initiate":
             role = args.get("end", "initiator")
@@ -954,14 +956,8 @@ class Run:
             if args.get("ike"):
                 cmd += ["--ike", args["ike"]]
             cmd += ["--timeout", str(args.get("timeout", 25))]
-            if args.get("background"):
-                t = threading.Thread(target=self.swanctl, args=(role,) + tuple(cmd),
-                                     kwargs={"timeout": args.get("timeout", 25) + 5})
-                t.daemon = True
-                t.start()
-                self.bg.append(t)
-            else:
-                self.swanctl(role, *cmd, timeout=args.get("timeout", 25) + 5)
+            self.control(self.swanctl, role, cmd, args.get("timeout", 25) + 5,
+                         args.get("background"))
         elif kind == "join":
             for t in self.bg:
                 t.join(args.get("timeout", 30))
