@@ -815,22 +815,22 @@ class Run:
         # (/var/run/charon.pid) is private to this daemon. In a ROOT, its
         # /run, /proc and /dev are those of this namespace (the work dir is
         # bound into it at the same path by execute()).
+        # the root file system the daemon sees ("" this machine's), as $3
+        script = 'mount --bind "$1" "$3/run" && '
         if root_of(role):
-            script = ('mount --bind "$1" "$3/run" && mount -t proc proc "$3/proc" && '
-                      'mount --rbind /dev "$3/dev" && exec chroot "$3" "$2"')
-        elif BACKEND == "stroke":
+            script += 'mount -t proc proc "$3/proc" && mount --rbind /dev "$3/dev" && '
+        if BACKEND == "stroke":
             # the starter reads /etc/ipsec.conf and charon's stroke plugin
             # /etc/ipsec.secrets (both paths built in): this end's, bound over them
             # and the certificates, keys and CRLs of /etc/ipsec.d (made by now)
             for sub, src in (("certs", "x509"), ("cacerts", "x509ca"), ("private", "private"),
                              ("crls", "x509crl")):
                 shutil.copytree(self.d(role, "swanctl", src), self.d(role, "ipsec.d", sub))
-            script = ('mount --bind "$1" /run && mount --bind "$4/ipsec.conf" /etc/ipsec.conf && '
-                      'mount --bind "$4/ipsec.secrets" /etc/ipsec.secrets && '
-                      'mount --bind "$4/ipsec.d" /etc/ipsec.d && '
-                      'exec "$2" --nofork --daemon charon')
-        else:
-            script = 'mount --bind "$1" /run && exec "$2"'
+            script += ('mount --bind "$4/ipsec.conf" "$3/etc/ipsec.conf" && '
+                       'mount --bind "$4/ipsec.secrets" "$3/etc/ipsec.secrets" && '
+                       'mount --bind "$4/ipsec.d" "$3/etc/ipsec.d" && ')
+        script += 'exec %s"$2"%s' % ('chroot "$3" ' if root_of(role) else "",
+                                     " --nofork --daemon charon" if BACKEND == "stroke" else "")
         daemon = STARTER if BACKEND == "stroke" else CHARON
         p = subprocess.Popen(
             ["ip", "netns", "exec", self.ns[role], "sh", "-c",
@@ -894,7 +894,7 @@ class Run:
     def stroke(self, role, *args, timeout=40):
         """`ipsec up|down|rekey ...`: the stroke tool in the starter's mount
         namespace, whose /run holds this end's charon.ctl."""
-        cmd = ["nsenter", "-t", str(self.procs[role].pid), "-m", "-n", STROKE] + list(args)
+        cmd = ["nsenter", "-t", str(self.procs[role].pid), "-m", "-n"] + in_root([STROKE], role) + list(args)
         return self.tool(role, cmd, " ".join(["ipsec"] + list(args)), timeout)
 
     def control(self, fn, role, cmd, timeout, background):
@@ -1534,8 +1534,7 @@ def make_root(root, suite):
                 env=env)
         if p.returncode != 0:
             raise Skip("cannot install debootstrap: %s" % p.stdout.strip()[-300:])
-    # (--backend stroke runs the host's release only: no starter in roots)
-    pkgs = [x for x in APT_PACKAGES if x not in ("iproute2", "nftables", "strongswan-starter")]
+    pkgs = [x for x in APT_PACKAGES if x not in ("iproute2", "nftables")]
     say("lab: debootstrap %s from %s into %s" % (suite, mirror, root))
     cmd = ["debootstrap", "--variant=minbase", "--include=" + ",".join(pkgs), suite, root, mirror]
     scripts = "/usr/share/debootstrap/scripts"
@@ -1592,9 +1591,6 @@ def main(argv=None):
     global ROOT, LOG_LEVEL_ALL, BACKEND
     LOG_LEVEL_ALL = getattr(args, "log_level", None)
     BACKEND = getattr(args, "backend", "swanctl")
-    if BACKEND == "stroke" and (getattr(args, "root", "") or any(
-            getattr(args, "%s_root" % r, None) for r in ROLES)):
-        ap.error("--backend stroke runs the host's strongSwan only")
     ROOT = os.path.abspath(args.root) if getattr(args, "root", "") else ""
     for role in ROLES:
         r = getattr(args, "%s_root" % role, None)
