@@ -1388,6 +1388,7 @@ static int evidence_prio(msg_kind k)
     case EV_EAP_METHOD:
     case EV_EAP_IDENTITY_SENT:
     case EV_EAP_SUCCEEDED:
+    case EV_XAUTH_OK:
     case EV_REMOTE_ID_MATCH:
     case EV_DHCP_DISCOVER:
     case EV_VIP_NOT_FOUND_FOR:
@@ -2863,6 +2864,17 @@ static void fold_eap_user(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+/* "XAuth authentication of '%Y' successful": the user's password was
+ * right. The server names the user, whom a constraint of its connection
+ * may still refuse (p1_identifier); the client's "(myself)" line names it. */
+static void fold_xauth_ok(const fold_in *in, negotiation *n, fold_result *r)
+{
+    set_version(n, 1);
+    if (in->f[MF_RID].n)
+        set_span(&n->xauth_user, in->f[MF_RID]);
+    r->phase = 1;
+}
+
 static void fold_eap_method(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_version(n, 2);
@@ -3859,6 +3871,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_NAK_SENT, fold_eap_nak_sent),
     ON(EV_EAP_IDENTITY_SENT, fold_eap_identity_sent),
     ON(EV_EAP_USER, fold_eap_user),
+    ON(EV_XAUTH_OK, fold_xauth_ok),
     ON(EV_CHILD_CLOSING, fold_child_closing),
     ON(EV_CONN_UP, fold_conn_up),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),

@@ -239,6 +239,10 @@ static const msg_pattern TABLE[] = {
     R(EV_AUTH_PEER_OK, "IKE", "authentication of '%Y' with %N successful", MF_RID, MF_TYPE),
     R(EV_XAUTH_FAILED, "IKE", "XAuth authentication of '%Y' (myself) failed", MF_LID),
     R(EV_XAUTH_FAILED, "IKE", "XAuth authentication of '%Y' failed", MF_RID),
+    /* the round passed: the server names the user (a constraint on the
+     * connection may still refuse it: "selected peer config '%s' unacceptable") */
+    R(EV_XAUTH_OK, "IKE", "XAuth authentication of '%Y' (myself) successful", MF_LID),
+    R(EV_XAUTH_OK, "IKE", "XAuth authentication of '%Y' successful", MF_RID),
     /* xauth-generic, the server's side: the user's secret is missing or
      * the password given does not match it */
     R(EV_XAUTH_NO_SECRET, "IKE", "no XAuth secret found for '%Y' - '%Y'", MF_LID, MF_RID),
@@ -247,12 +251,16 @@ static const msg_pattern TABLE[] = {
     R(EV_XAUTH_FAILED, "IKE", "none of %d found XAuth secrets for '%Y' - '%Y' matched", MF_SKIP, MF_LID, MF_RID),
     R(EV_XAUTH_CLIENT_NO_SECRET, "IKE", "no XAuth %s found for '%Y' - '%Y'", MF_SKIP, MF_LID, MF_RID),  /* 5.1.1+, the client */
     R(EV_XAUTH_FAILED, "IKE", "peer did not respond to our XAuth request", NOF),
+    /* eap_radius_xauth.c (5.1.1+): the round's attribute (X_PWD, ...) */
+    R(EV_XAUTH_FAILED, "IKE", "peer did not respond to our XAuth %N request", MF_SKIP),
 
     /* ---- configuration selection ------------------------------------------------------ */
     /* ike_auth.c update_cfg_candidates: unacceptable 5.7.0+, inacceptable 5.0.3-5.6.3 */
     R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "selected peer config '%s' unacceptable: %s", MF_NAME, MF_TEXT),
     R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "selected peer config '%s' inacceptable: %s", MF_NAME, MF_TEXT),
     R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "selected peer config '%s' inacceptable", MF_NAME),
+    /* ikev1 xauth.c (5.7.0+): after the XAuth round, a constraint failed */
+    R(EV_PEER_CFG_UNACCEPTABLE, "CFG", "selected peer config '%s' unacceptable", MF_NAME),
     R(EV_SELECTED_PEER_CFG, "CFG", "selected peer config \"%s\"", MF_NAME),  /* v1 phase1.c */
     /* backend_manager.c at level 3, per candidate config: the identity the peer sent, typed */
     R(EV_REMOTE_ID_MATCH, "CFG", "  remote id match: %d (%N: %#B)", MF_SKIP, MF_TYPE, MF_VALUE),
@@ -593,6 +601,9 @@ static const msg_pattern TABLE[] = {
     R(EV_KE_UNSUPPORTED, "IKE", "negotiated DH group not supported", NOF),
     R(EV_KE_UNSUPPORTED, "IKE", "DH group %N not supported", MF_VALUE),
     R(EV_KE_UNSUPPORTED, "IKE", "configured key exchange method %N not supported", MF_VALUE),  /* 6.0+ */
+    /* ike_init.c: the group an INVALID_KE_PAYLOAD asked for (5.6.2+) */
+    R(EV_KE_UNSUPPORTED, "IKE", "requested DH group %N not supported", MF_VALUE),
+    R(EV_KE_UNSUPPORTED, "IKE", "requested key exchange method %N not supported", MF_VALUE),  /* 6.0+ */
     R(EV_KE_UNSUPPORTED, "IKE", "negotiated key exchange method %N not supported", MF_VALUE),
     R(EV_KE_UNSUPPORTED, "IKE", "selected key exchange method %N not supported", MF_VALUE),
     R(EV_KE_UNSUPPORTED, "IKE", "key exchange method %N not supported", MF_VALUE),
@@ -1334,7 +1345,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
         N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
-        N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
+        N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_XAUTH_OK), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CERT_PARSE_CAUSE), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),

@@ -148,6 +148,7 @@ typedef enum msg_kind {
     EV_XAUTH_NO_SECRET,      /* the server has no XAuth secret for the user */
     EV_XAUTH_CLIENT_NO_SECRET, /* no XAuth %s found for '%Y' - '%Y': the client has no password (PIN) */
     EV_XAUTH_SCRIPT_FAILED,  /* OPNsense's xauth-script: the script did not run */
+    EV_XAUTH_OK,             /* XAuth authentication of '%Y' successful: the user's password was right */
     EV_EAP_SUCCEEDED,        /* EAP method %N succeeded, %sMSK established */
     EV_PEER_CERT,            /* received end entity cert "%Y" */
     EV_EAP_RETRY,

@@ -784,6 +784,7 @@ static const char *ikev1_auth_label(const rec_input *in, int swanctl)
     }
 WHEN(dh_retried, d->severity == IDG_SEVERITY_WARNING)
 WHEN(eap_round_missing, in->eap_round_missing)
+WHEN(xauth_user_refused, in->xauth_user != NULL)
 WHEN(xauth_not_sent, in->xauth == 4)
 WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
@@ -893,7 +894,7 @@ WHEN(l2tp_closed, in->l2tp_closed)
  * One cause of a class and what to change for it. The texts are templates:
  * ${name} or ${name|default} is replaced by the diagnosis's value (rec_token:
  * conn, child, remote, unresolved, eap_method, vip_pool, daemon_program,
- * eap_user, eap_identity, pid_file, plugin, bad_proposal, proposal_why, alg, kernel_alg,
+ * eap_user, eap_identity, xauth_user, xauth_required, pid_file, plugin, bad_proposal, proposal_why, alg, kernel_alg,
  * peer_auth, peer_auth_gui, peer_auth_swanctl),
  * the default when
  * it has none. A cause whose texts are computed from the offending values
@@ -1160,6 +1161,18 @@ static const advice ADVICE[] = {
      "the peer's charon log around its DELETE; for remote-access clients, connections.${conn}.pools "
      "and the attributes (DNS, split networks) they are given."},
     /* authentication */
+    /* the connection's XAuth identity rule refused the user who logged in */
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_user_refused, NULL, "either",
+     "The XAuth user ${xauth_user} logged in with the right password, but the connection ${conn} "
+     "accepts only the XAuth user ${xauth_required}: have the client log in as that user, or let "
+     "the connection accept ${xauth_user}.",
+     "The client's XAuth user name (Username of the VPN client): ${xauth_required}. pfSense's own "
+     "Mobile Clients Phase 1 accepts every user of its User Authentication source (System > User "
+     "Manager, with the 'User - VPN: IPsec xauth Dialin' privilege), so a connection limited to one "
+     "user comes from a configuration made outside the GUI.",
+     "connections.${conn}.remote-xauth.xauth_id = ${xauth_user} (or no xauth_id: every user with "
+     "an XAuth secret), then swanctl --load-conns; ipsec.conf: xauth_identity; or the client's "
+     "local-xauth.xauth_id = ${xauth_required}."},
     /* a catch-all remote-access connection took a peer meant for another */
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, eap_round_missing, NULL, "either",
      "The peer's identity matched the connection ${conn}, which requires EAP: give the connection "
@@ -1697,6 +1710,10 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
         return in->eap_user;
     if (IS("eap_identity"))
         return in->eap_id_refused;
+    if (IS("xauth_user"))
+        return in->xauth_user;
+    if (IS("xauth_required"))
+        return in->xauth_required;
     if (IS("pid_file"))
         return in->pid_file;
     if (IS("plugin"))

@@ -78,6 +78,9 @@ typedef struct rec_input {
     int mode_refused_here;      /* ... an IKEv1 responder: the initiator asked for the other mode */
     int eap_round_missing;      /* authentication failure: the connection the peer's identity
                                  * matched requires EAP, which the peer did not do */
+    const char *xauth_user;     /* authentication failure: the XAuth user who logged in (right
+                                 * password), whom the connection's XAuth identity rule refused */
+    const char *xauth_required; /* ... the XAuth user that rule requires */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */
     const char *alg_unimplemented; /* an algorithm this end selected or proposes but has no
                                    * implementation of ("not supported", or it requested that

@@ -656,10 +656,19 @@ static const char *without_doubled_peer(arena *a, const char *detail)
 /* The connection the peer's identity matched requires an EAP identity
  * (an EAP round: remote auth = eap-...) and the peer authenticated some
  * other way (a peer that did EAP as another user is an identity mismatch) */
+/* auth_cfg logs a connection's XAuth identity rule (remote-xauth
+ * xauth_id, ipsec.conf xauth_identity) as an "EAP identity" one: after an
+ * XAuth round that passed, such a constraint refused the user who logged
+ * in, not a missing EAP round. */
+static int xauth_user_refused(const negotiation *n)
+{
+    return n->constraint_eap && n->xauth_user.len;
+}
+
 static int eap_round_missing(const negotiation *n)
 {
     const char *how = n->peer_auth_method.len ? n->peer_auth_method.p : NULL;
-    return n->constraint_eap && !(how && strstr(how, "EAP"));
+    return n->constraint_eap && !(how && strstr(how, "EAP")) && !xauth_user_refused(n);
 }
 
 /* IKEv1 Main Mode message 5 larger than a packet (1400 bytes leave room
@@ -773,6 +782,10 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.mode_refused_here = find_off_rc(rc, "phase2.mode") && n->mode_refused_here;
         in.eap_round_missing = v->cls == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE &&
                                (n->facts & FACT(F1_CONSTRAINT_ID)) && eap_round_missing(n);
+        in.xauth_user = v->cls == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE &&
+                                (n->facts & FACT(F1_CONSTRAINT_ID)) && xauth_user_refused(n)
+                            ? S(&n->xauth_user) : NULL;
+        in.xauth_required = in.xauth_user ? S(&n->constraint_required) : NULL;
         in.kernel_alg = v->cls == IDG_CLASS_PHASE2_INSTALL_FAILURE &&
                                 n->install_cause == INSTALL_ALG_UNSUPPORTED
                             ? S(&n->knl_alg_unsupported) : NULL;
@@ -1203,6 +1216,19 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
     v->role = p1_role(n);
     v->ev_phase = 1;
 
+    if ((f & FACT(F1_CONSTRAINT_ID)) && xauth_user_refused(n)) {
+        const char *req = S(&n->constraint_required), *user = S(&n->xauth_user), *conn = S(&n->conn);
+        v->cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v->title = "Phase 1 XAuth user not accepted by the connection";
+        v->confidence = 0.9;
+        add_off(rc, "phase1.xauth_identity", req, user);
+        v->detail = arena_printf(&rc->a,
+            "The peer logged in with XAuth as '%s' and its password is right (the XAuth round "
+            "succeeded), but this end's connection%s%s%s accepts only the XAuth user '%s' (charon "
+            "logs that rule as an EAP identity constraint), and no other connection fits.",
+            user, conn ? " '" : "", conn ? conn : "", conn ? "'" : "", req ? req : "?");
+        return 0;
+    }
     if ((f & FACT(F1_CONSTRAINT_ID)) && eap_round_missing(n)) {
         /* auth_cfg's EAP identity rule: the connection selected asks for
          * an EAP round (remote auth = eap-...), which the peer did not do,

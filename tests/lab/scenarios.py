@@ -1100,6 +1100,30 @@ SCENARIOS = [
         "expect": {"responder": failed("phase1_authentication_failure", "phase1_eap_failure"),
                    "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
     },
+    {
+        "name": "xauth-user-not-allowed", "versions": (1,), "phase": 1,
+        "class": "phase1_authentication_failure",
+        "description": "IKEv1 PSK + XAuth: the user bob logs in with his right password, but the "
+        "responder's connection accepts only the XAuth user alice (remote-xauth xauth_id)",
+        "i": {"local-xauth": {"auth": "xauth", "xauth_id": "bob"},
+              "plugins": ["xauth-generic"],
+              "secrets": {"xauth-bob": {"id": "bob", "secret": '"bob-password"'}}},
+        "r": {"remote-xauth": {"auth": "xauth", "xauth_id": "alice"},
+              "plugins": ["xauth-generic"],
+              "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'},
+                          "xauth-bob": {"id": "bob", "secret": '"bob-password"'}}},
+        "misconfigured": {"setting": "mobile.xauth_user", "initiator": "bob",
+                          "responder": "alice"},
+        "log_expect": {"responder": [r"XAuth authentication of 'bob' successful",
+                                     r"constraint check failed: EAP identity 'alice'",
+                                     r"selected peer config 'con1' (un|in)acceptable"]},
+        "expect": {"responder": failed("phase1_authentication_failure",
+                                       offending=("phase1.xauth_identity", ["alice"], ["bob"])),
+                   "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
+        "notes": "auth_cfg.c logs an XAuth identity constraint as an 'EAP identity' one; the "
+                 "XAuth round itself succeeded (the password is right), so this is not a wrong "
+                 "password and not a missing EAP round: the connection wants another user.",
+    },
     # ------------------------------------------------------------------ several tunnels
     {
         "name": "multi-tunnel-interleaved", "kernel": "libipsec", "phase": 2,

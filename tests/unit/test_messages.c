@@ -247,6 +247,11 @@ START_TEST(invalid_ke_wordings)
     ck_assert_int_eq(classify("IKE", "peer didn't accept key exchange method ECP_384, it requested ML_KEM_768", &ev), EV_INVALID_KE_I);
     assert_field(&ev, MF_ALG2, "ML_KEM_768");
     ck_assert_int_eq(classify("IKE", "giving up after 5 retries", NULL), EV_KE_FAILED);
+    /* the group an INVALID_KE_PAYLOAD asked for, which this end cannot compute */
+    ck_assert_int_eq(classify("IKE", "requested DH group MODP_8192 not supported", &ev), EV_KE_UNSUPPORTED);
+    assert_field(&ev, MF_VALUE, "MODP_8192");
+    ck_assert_int_eq(classify("IKE", "requested key exchange method ML_KEM_1024 not supported", &ev), EV_KE_UNSUPPORTED);
+    assert_field(&ev, MF_VALUE, "ML_KEM_1024");
     ck_assert_int_eq(classify("IKE", "giving up after 5 retransmits", NULL), EV_GIVING_UP);
 }
 END_TEST
@@ -351,6 +356,19 @@ END_TEST
 START_TEST(authentication_wordings)
 {
     msg_event ev = MSG_EVENT_INIT;
+    /* XAuth: the round passed (server: the user; client: itself), then a
+     * constraint may refuse the config (xauth.c 5.7.0+, no reason given) */
+    ck_assert_int_eq(classify("IKE", "XAuth authentication of 'bob' successful", &ev), EV_XAUTH_OK);
+    assert_field(&ev, MF_RID, "bob");
+    ck_assert_int_eq(classify("IKE", "XAuth authentication of 'bob' (myself) successful", &ev), EV_XAUTH_OK);
+    assert_field(&ev, MF_LID, "bob");
+    ck_assert_int_eq(classify("IKE", "XAuth authentication of 'bob' (myself) failed", &ev), EV_XAUTH_FAILED);
+    ck_assert_int_eq(classify("CFG", "selected peer config 'con1' unacceptable", &ev), EV_PEER_CFG_UNACCEPTABLE);
+    assert_field(&ev, MF_NAME, "con1");
+    ck_assert_int_eq(classify("CFG", "selected peer config 'con1' unacceptable: constraint checking failed", &ev),
+                     EV_PEER_CFG_UNACCEPTABLE);
+    assert_field(&ev, MF_NAME, "con1");
+    ck_assert_int_eq(classify("IKE", "peer did not respond to our XAuth X_PWD request", NULL), EV_XAUTH_FAILED);
     ck_assert_int_eq(classify("IKE", "tried 1 shared key for '203.0.113.2' - '198.51.100.2', but MAC mismatched", &ev), EV_MAC_MISMATCH);
     assert_field(&ev, MF_LID, "203.0.113.2");
     assert_field(&ev, MF_RID, "198.51.100.2");
