@@ -55,46 +55,123 @@ static void collect(void *user, const idg_diagnosis *d)
  * failures then keeps their evidence and advice texts on disk until they
  * are printed, and the CLI's memory stays bounded whatever the log's size.
  * Without a usable temporary directory the report keeps them in memory.
+ *
+ * Buffered both ways: the report stores one record per diagnosis it keeps
+ * (~700 bytes) and reads them back one at a time as it renders, nearly in
+ * the order written. A system call for each was ~10% of the CLI's time on
+ * a 10 MiB log (1,000 pwrite and 1,000 pread); records gather in a write
+ * buffer that goes out when full, and reads are served from a window read
+ * ahead of them.
  */
+#define COLD_BUF (1 << 15)
+
 typedef struct cold_file {
     int fd;
-    uint64_t size;
+    int broken;       /* a write failed: wbuf keeps what it holds, nothing more is taken */
+    uint64_t flushed; /* bytes on disk; the wlen bytes of wbuf follow them */
+    size_t wlen;
+    uint64_t rat;     /* what rbuf holds: rlen bytes from rat */
+    size_t rlen;
+    char wbuf[COLD_BUF];
+    char rbuf[COLD_BUF];
 } cold_file;
 
-static int cold_write(void *user, const void *data, size_t len, uint64_t *at)
+static int pwrite_all(int fd, const char *p, size_t len, uint64_t off)
 {
-    cold_file *f = user;
-    const char *p = data;
-    uint64_t off = f->size;
     while (len > 0) {
-        ssize_t n = pwrite(f->fd, p, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -1; /* (a partial part is overwritten by the next one) */
-        p += n;
-        len -= (size_t)n;
-        off += (uint64_t)n;
-    }
-    *at = f->size;
-    f->size = off;
-    return 0;
-}
-
-static int cold_read(void *user, uint64_t at, void *data, size_t len)
-{
-    cold_file *f = user;
-    char *p = data;
-    while (len > 0) {
-        ssize_t n = pread(f->fd, p, len, (off_t)at);
+        ssize_t n = pwrite(fd, p, len, (off_t)off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
             return -1;
         p += n;
         len -= (size_t)n;
-        at += (uint64_t)n;
+        off += (uint64_t)n;
     }
+    return 0;
+}
+
+/* Up to len bytes at at (fewer at the end of the file); -1 on error. */
+static ssize_t pread_some(int fd, char *p, size_t len, uint64_t at)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, p + got, len - got, (off_t)(at + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
+
+/* Writes the buffer out. When that fails (a full disk) the records in it
+ * stay there to be read back, and the store takes no more: the report
+ * keeps the diagnoses that follow whole in memory (idg_cold_store). */
+static int cold_flush(cold_file *f)
+{
+    if (f->broken)
+        return -1;
+    if (f->wlen == 0)
+        return 0;
+    if (pwrite_all(f->fd, f->wbuf, f->wlen, f->flushed) != 0) {
+        f->broken = 1;
+        return -1;
+    }
+    f->flushed += f->wlen;
+    f->wlen = 0;
+    return 0;
+}
+
+static int cold_write(void *user, const void *data, size_t len, uint64_t *at)
+{
+    cold_file *f = user;
+    if (f->broken || (f->wlen + len > COLD_BUF && cold_flush(f) != 0))
+        return -1;
+    if (len > COLD_BUF) { /* a record larger than the buffer goes out at once */
+        if (pwrite_all(f->fd, data, len, f->flushed) != 0)
+            return -1; /* (overwritten by the next one) */
+        *at = f->flushed;
+        f->flushed += len;
+        return 0;
+    }
+    memcpy(f->wbuf + f->wlen, data, len);
+    *at = f->flushed + f->wlen;
+    f->wlen += len;
+    return 0;
+}
+
+static int cold_read(void *user, uint64_t at, void *data, size_t len)
+{
+    cold_file *f = user;
+    if (at >= f->flushed) { /* still in the write buffer */
+        if (at - f->flushed > f->wlen || len > f->wlen - (at - f->flushed))
+            return -1;
+        memcpy(data, f->wbuf + (at - f->flushed), len);
+        return 0;
+    }
+    if (len > f->flushed - at) /* (a record is never split between file and buffer) */
+        return -1;
+    if (at >= f->rat && len <= f->rlen && at - f->rat <= f->rlen - len) {
+        memcpy(data, f->rbuf + (at - f->rat), len);
+        return 0;
+    }
+    if (len > COLD_BUF) /* larger than the window: straight in */
+        return pread_some(f->fd, data, len, at) == (ssize_t)len ? 0 : -1;
+    /* the window from here on: the report reads its records nearly in the
+     * order they were written */
+    size_t want = f->flushed - at < COLD_BUF ? (size_t)(f->flushed - at) : COLD_BUF;
+    ssize_t n = pread_some(f->fd, f->rbuf, want, at);
+    if (n < (ssize_t)len) {
+        f->rlen = 0;
+        return -1;
+    }
+    f->rat = at;
+    f->rlen = (size_t)n;
+    memcpy(data, f->rbuf, len);
     return 0;
 }
 
@@ -104,7 +181,9 @@ static int cold_open(cold_file *f)
     const char *dir = getenv("TMPDIR");
     if (dir == NULL || *dir == '\0')
         dir = "/tmp";
-    f->size = 0;
+    f->broken = 0;
+    f->flushed = f->rat = 0;
+    f->wlen = f->rlen = 0;
 #ifdef O_TMPFILE
     f->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (f->fd >= 0)
@@ -238,7 +317,8 @@ static int cmd_diagnose(int argc, char **argv)
         free(files);
         return EXIT_IO;
     }
-    cold_file cold;
+    /* (static: its two buffers are 64 KiB) */
+    static cold_file cold;
     if (cold_open(&cold) == 0) {
         idg_cold_store store = {cold_write, cold_read, &cold};
         if (idg_report_set_cold_store(r, &store) != 0) {

@@ -18,13 +18,17 @@ run) and checks, on the whole log and on prefixes cut mid-line:
     and no false positive;
   * the report's cold storage (a temporary file in $TMPDIR) changes
     nothing: the same output without a usable $TMPDIR (kept in memory),
-    and no file left behind in it.
+    with a temporary file that cannot grow past 64 KiB (a full disk: the
+    records written before stay readable, the rest stay in memory), and
+    no file left behind in it.
 A heap-use-after-free in the tunnel index (two kinds of chain sharing a
 head) showed only on such a prefix.
 """
 import argparse
 import json
 import os
+import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,8 +56,17 @@ def check(name, cond, detail=""):
         print("FAIL - " + name + (": " + detail if detail else ""))
 
 
-def diagnose(binary, path, env=None):
-    p = subprocess.run([binary, "diagnose", path], capture_output=True, timeout=600, env=env)
+def full_disk_at_64k():
+    """A child whose files cannot grow past 64 KiB: writes past it fail
+    with EFBIG (SIGXFSZ ignored), as on a full disk; its pipes are not
+    files, so stdout is not limited."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+
+def diagnose(binary, path, env=None, preexec=None):
+    p = subprocess.run([binary, "diagnose", path], capture_output=True, timeout=600, env=env,
+                       preexec_fn=preexec)
     try:
         doc = json.loads(p.stdout)
     except ValueError as e:
@@ -98,6 +111,10 @@ def main():
             check("whole log with %s: exit 1, stderr empty" % what,
                   p.returncode == 1 and not p.stderr, "exit %d %s" % (p.returncode, p.stderr[:300]))
             check("whole log with %s: the same output" % what, p.stdout == whole)
+        p, doc, err = diagnose(args.bin, log, dict(os.environ, TMPDIR=empty), full_disk_at_64k)
+        check("whole log with a temporary file full at 64 KiB: exit 1, stderr empty",
+              p.returncode == 1 and not p.stderr, "exit %d %s" % (p.returncode, p.stderr[:300]))
+        check("whole log with a temporary file full at 64 KiB: the same output", p.stdout == whole)
         check("no file left in $TMPDIR", os.listdir(empty) == [], str(os.listdir(empty)))
 
         for frac in CUTS:
