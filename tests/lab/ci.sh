@@ -10,9 +10,9 @@
 # release at each log level of LAB_LOG_LEVELS (default 4), with ipsec.conf
 # instead of swanctl.conf (LAB_STROKE=0: not), and with the strongSwan of each
 # Debian suite in LAB_RELEASES (default "trixie forky": 6.0 and 6.1; "" leaves
-# these passes out), with swanctl.conf and with ipsec.conf, each from a root
-# file system of its own (`lab.py make-root`, kept in LAB_ROOTS/<suite>,
-# default /var/cache/idg-lab).
+# these passes out), with swanctl.conf (at the usual levels and at each of
+# LAB_LOG_LEVELS) and with ipsec.conf, each from a root file system of its
+# own (`lab.py make-root`, kept in LAB_ROOTS/<suite>, default /var/cache/idg-lab).
 # Otherwise prints "lab: skipped: <reason>" and exits 0 (a machine that cannot
 # make a root skips only that pass).
 #
@@ -21,7 +21,7 @@
 # 0 all passed (or skipped), 1 something failed. Bounded: apt-get at most 6.5
 # min (only when packages are missing), making a root at most 15 min (~1 min
 # here; once per machine), each pass at most LAB_TIMEOUT seconds (default 420;
-# a pass takes 2-4 min on 2 cores): about 30 min in all here. LAB_JOBS: scenarios run at once
+# a pass takes 2-4 min on 2 cores): about 35 min in all here. LAB_JOBS: scenarios run at once
 # (default 3); LAB_RUNNER: another corpus checker (for testing).
 set -uo pipefail
 
@@ -156,8 +156,8 @@ fi
 
 # Then the same scenarios with other releases: Debian trixie's strongSwan 6.0
 # and forky's 6.1 (built without IKEv1: the lab leaves its IKEv1 scenarios
-# out), with swanctl.conf and (unless LAB_STROKE=0) with ipsec.conf, each in a
-# root file system of its own (`lab.py make-root`, from this
+# out), with swanctl.conf (also at each of LAB_LOG_LEVELS) and (unless
+# LAB_STROKE=0) with ipsec.conf, each in a root file system of its own (`lab.py make-root`, from this
 # machine's Debian mirror; kept in LAB_ROOTS/<suite> between runs). A machine
 # that cannot make a root skips that pass, saying why; the host pass stands.
 LAB_ROOTS=${LAB_ROOTS:-/var/cache/idg-lab}
@@ -168,6 +168,12 @@ for suite in ${LAB_RELEASES-trixie forky}; do
         if ! lab_pass "Debian $suite root" --root "$root"; then
             echo "lab (Debian $suite root): skipped: $SKIP_REASON"
         fi
+        for level in ${LAB_LOG_LEVELS-4}; do
+            if ! lab_pass "Debian $suite root, every subsystem at level $level" --root "$root" \
+                    --log-level "$level"; then
+                echo "lab (Debian $suite root, level $level): skipped: $SKIP_REASON"
+            fi
+        done
         if [ "${LAB_STROKE:-1}" != 0 ] &&
            ! lab_pass "Debian $suite root, ipsec.conf (stroke)" --root "$root" --backend stroke; then
             echo "lab (Debian $suite root, ipsec.conf): skipped: $SKIP_REASON"
