@@ -3814,6 +3814,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_V1_NO_PROPOSAL, fold_v1_no_proposal, F1_PROPOSAL_REJECT, 1),
     ON_FACT(EV_QM_NO_PROPOSAL, fold_v1_no_proposal, F2_PROPOSAL_REJECT, 2),
     FAILURE(EV_PEER_PROPOSAL_INVALID, F1_PEER_PROPOSAL_INVALID, 1),
+    FAILURE(EV_V1_AUTH_UNSUPPORTED, F1_V1_AUTH_UNSUPPORTED, 1),
     /* notifies */
     ON(EV_NOTIFY_ERROR_V1, fold_error_notify_v1),
     ON(EV_NOTIFY_ERROR_V2, fold_error_notify_v2),

@@ -149,6 +149,9 @@ typedef enum msg_kind {
     EV_XAUTH_CLIENT_NO_SECRET, /* no XAuth %s found for '%Y' - '%Y': the client has no password (PIN) */
     EV_XAUTH_SCRIPT_FAILED,  /* OPNsense's xauth-script: the script did not run */
     EV_XAUTH_OK,             /* XAuth authentication of '%Y' successful: the user's password was right */
+    EV_V1_AUTH_UNSUPPORTED,  /* configuration uses unsupported authentication: IKEv1 cannot do this
+                              * end's local/remote methods (two different ones, EAP), or it has no
+                              * private key for its certificate (logged just before) */
     EV_EAP_SUCCEEDED,        /* EAP method %N succeeded, %sMSK established */
     EV_PEER_CERT,            /* received end entity cert "%Y" */
     EV_EAP_RETRY,

@@ -110,6 +110,7 @@ enum {
                              * the encryption (an unprotected error notify) */
     F1_ALG_UNSUPPORTED,     /* this end's charon lacks an algorithm of its phase 1 (alg_unsupported) */
     F1_UNIQUE_REFUSED,      /* this end refused an authenticated peer: uniqueness policy "keep" */
+    F1_V1_AUTH_UNSUPPORTED, /* this end's IKEv1 connection authenticates in no way IKEv1 can */
     /* phase 2 */
     F2_NO_CHILD_CFG,
     F2_TS_UNACCEPTABLE,

@@ -785,6 +785,7 @@ static const char *ikev1_auth_label(const rec_input *in, int swanctl)
 WHEN(dh_retried, d->severity == IDG_SEVERITY_WARNING)
 WHEN(eap_round_missing, in->eap_round_missing)
 WHEN(xauth_user_refused, in->xauth_user != NULL)
+WHEN(v1_auth_unsupported, in->v1_auth_unsupported)
 WHEN(xauth_not_sent, in->xauth == 4)
 WHEN(xauth_script_failed, in->xauth == 3)
 WHEN(xauth_no_secret, in->xauth == 2)
@@ -1161,6 +1162,15 @@ static const advice ADVICE[] = {
      "the peer's charon log around its DELETE; for remote-access clients, connections.${conn}.pools "
      "and the attributes (DNS, split networks) they are given."},
     /* authentication */
+    /* an IKEv1 connection whose ends authenticate differently (or with EAP) */
+    {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, v1_auth_unsupported, NULL, "local",
+     "Give this end's IKEv1 connection one authentication method for both ends (a pre-shared key "
+     "or certificates on both), or use IKEv2 for different methods or EAP.",
+     P1_PATH " > Authentication Method: Mutual PSK or Mutual Certificate (with Xauth for mobile "
+     "clients); the EAP methods need Key Exchange version IKEv2.",
+     "connections.${conn}: local.auth and remote.auth the same (psk and psk, or pubkey and "
+     "pubkey; XAuth as a second round, remote-xauth or local-xauth), or version = 2 (ipsec.conf: "
+     "leftauth = rightauth, or keyexchange = ikev2)."},
     /* the connection's XAuth identity rule refused the user who logged in */
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_user_refused, NULL, "either",
      "The XAuth user ${xauth_user} logged in with the right password, but the connection ${conn} "

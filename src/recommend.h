@@ -81,6 +81,8 @@ typedef struct rec_input {
     const char *xauth_user;     /* authentication failure: the XAuth user who logged in (right
                                  * password), whom the connection's XAuth identity rule refused */
     const char *xauth_required; /* ... the XAuth user that rule requires */
+    int v1_auth_unsupported;    /* authentication failure: this end's IKEv1 connection authenticates
+                                 * in no way IKEv1 can (different methods for the ends, EAP) */
     const char *kernel_alg;     /* install failure: what the kernel lacks ("not supported by kernel!") */
     const char *alg_unimplemented; /* an algorithm this end selected or proposes but has no
                                    * implementation of ("not supported", or it requested that

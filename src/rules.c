@@ -550,6 +550,7 @@ typedef struct verdict {
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
     int unique_keep;     /* refused by this end's uniqueness policy (F1_UNIQUE_REFUSED) */
     int eap_crypto_missing; /* EAP-MS-CHAPv2 lacks MD4/DES here */
+    int v1_auth_unsupported; /* this end's IKEv1 connection authenticates in no IKEv1 way */
     int eap_method_unloadable; /* this EAP server has no plugin for its method */
     const char *sig_scheme; /* the peer's signature scheme this end's constraint refused */
     int half_open_stage; /* where a half-open IKE_SA stopped: 1 no IKE_AUTH came, 2 after this
@@ -665,6 +666,21 @@ static int xauth_user_refused(const negotiation *n)
     return n->constraint_eap && n->xauth_user.len;
 }
 
+/* The method this end's connection expects of the peer when the peer
+ * authenticates with a pre-shared key and that connection does not: a
+ * responder found no PSK for the peer ("no shared key found") before it
+ * verified the peer, and the dump of the connection says its remote
+ * authentication is another ("public key", "EAP", ...). NULL otherwise
+ * (an initiator's missing key is its own method's). */
+static const char *psk_not_expected(rules_ctx *rc, const negotiation *n)
+{
+    if (n->ike_role != IDG_ROLE_RESPONDER || n->peer_auth_method.len)
+        return NULL;
+    const conf_conn *cc = conn_conf(rc, n);
+    const char *cls = cc ? S(&cc->remote_class) : NULL;
+    return cls && !strstr(cls, "pre-shared") && strcmp(cls, "any") != 0 ? cls : NULL;
+}
+
 static int eap_round_missing(const negotiation *n)
 {
     const char *how = n->peer_auth_method.len ? n->peer_auth_method.p : NULL;
@@ -775,6 +791,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.rejected_here = (n->facts & (v->phase == 2 ? FACT(F2_PROPOSAL_REJECT)
                                                       : FACT(F1_PROPOSAL_REJECT) | FACT(F1_SENT_NO_PROP))) != 0;
         in.eap_crypto_missing = v->eap_crypto_missing;
+        in.v1_auth_unsupported = v->v1_auth_unsupported;
         in.eap_method_unloadable = v->eap_method_unloadable;
         in.sig_scheme = v->sig_scheme;
         in.p2_mode_peer = find_off_rc(rc, "phase2.mode") ? S(&n->p2_mode_peer) : NULL;
@@ -1632,6 +1649,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     v.ev_phase = 1;
     v.phase = 1;
     const char *ver = version_name(n->ike_version);
+    const char *psk_unexpected;
 
     if (f & FACT(F1_ALG_UNSUPPORTED)) {
         alg_unsupported(rc, n, &v, 1);
@@ -1828,6 +1846,28 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             if (address_shaped(kid))
                 add_off(rc, "phase1.my_identifier", kid, NULL);
         }
+    } else if (f & FACT(F1_V1_AUTH_UNSUPPORTED)) {
+        /* (no private key for its certificate reads as such, above) */
+        const conf_conn *cc = conn_conf(rc, n);
+        const char *lc = cc ? S(&cc->local_class) : NULL, *rcl = cc ? S(&cc->remote_class) : NULL;
+        const char *conn = conn_name(rc, n);
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.title = "This end's connection uses an authentication IKEv1 cannot do";
+        v.role = IDG_ROLE_INITIATOR;
+        v.confidence = lc && rcl ? 0.9 : 0.75;
+        v.v1_auth_unsupported = 1;
+        add_off(rc, "phase1.authentication_method",
+                lc && rcl ? arena_printf(&rc->a, "%s for this end; %s for the peer", lc, rcl) : NULL, NULL);
+        v.detail = arena_printf(&rc->a,
+            "charon did not start IKEv1 for the connection%s%s%s: its authentication is no IKEv1 "
+            "method (\"configuration uses unsupported authentication\")%s%s%s%s%s. IKEv1 "
+            "authenticates both ends with one method, a pre-shared key or certificates (XAuth as a "
+            "second round); different methods for the two ends, or EAP, need IKEv2.",
+            conn ? " '" : "", conn ? conn : "", conn ? "'" : "",
+            lc && rcl ? ": this end authenticates with " : "", lc && rcl ? lc : "",
+            lc && rcl ? " and expects the peer to use " : "", lc && rcl ? rcl : "",
+            lc && rcl && streq(lc, rcl) ? " (the same method: a second round, or a key type IKEv1 "
+                                          "cannot sign with)" : "");
     } else if (p1_identifier(rc, n, &v) == 0) {
         /* filled */
     } else if (n->ike_version == 2 && (f & (FACT(F1_DECRYPT_FAILED) | FACT(F1_NOT_ENCRYPTED))) &&
@@ -1866,6 +1906,21 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "could not decrypt this end's message (different pre-shared keys) may answer in the "
             "clear too.", peer_desc(n), S(&n->unencrypted_type), S(&n->unencrypted_type));
         note_any_psks(rc, &v);
+    } else if ((f & FACT(F1_NO_SHARED_KEY)) && !(f & FACT(F1_MAC_MISMATCH)) &&
+               (psk_unexpected = psk_not_expected(rc, n)) != NULL) {
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.title = "Phase 1 authentication method mismatch: the peer uses a pre-shared key";
+        v.role = IDG_ROLE_RESPONDER;
+        v.confidence = 0.85;
+        add_off(rc, "phase1.authentication_method", psk_unexpected, "pre-shared key");
+        const char *conn = conn_name(rc, n);
+        v.detail = arena_printf(&rc->a,
+            "The peer authenticates with a pre-shared key, but this end's connection%s%s%s expects "
+            "it to authenticate with %s (its remote authentication), so this end has no pre-shared "
+            "key for '%s' - '%s' and refused it. The two ends use different authentication "
+            "methods.", conn ? " '" : "", conn ? conn : "", conn ? "'" : "", psk_unexpected,
+            n->lookup_local_id.len ? n->lookup_local_id.p : "?",
+            n->lookup_remote_id.len ? n->lookup_remote_id.p : "?");
     } else if (f & (FACT(F1_MAC_MISMATCH) | FACT(F1_DECRYPT_FAILED) | FACT(F1_HASH_MISMATCH) |
                     FACT(F1_NO_SHARED_KEY) | FACT(F1_NOTIFY_PSK))) {
         v.cls = IDG_CLASS_PHASE1_PSK_MISMATCH;

@@ -978,6 +978,45 @@ SCENARIOS = [
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
     dict({
+        "name": "p1-auth-psk-vs-cert", "phase": 1, "class": "phase1_authentication_failure",
+        "description": "authentication method mismatch: the initiator authenticates with a "
+        "pre-shared key, the responder expects a certificate (and has no PSK for it)",
+        "certs": certs(),
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "pubkey"}},
+        "misconfigured": {"setting": "phase1.authentication_method",
+                          "initiator": "Mutual PSK", "responder": "Mutual Certificate"},
+        "log_expect": {},
+        "expect": {"responder": failed("phase1_authentication_failure",
+                                       offending=("phase1.authentication_method",
+                                                  ["public key"], ["pre-shared key"])),
+                   # the initiator reads what a peer without this end's key answers
+                   # (IKEv2 AUTHENTICATION_FAILED, IKEv1 INVALID_KEY_INFORMATION)
+                   "initiator": failed("phase1_psk_mismatch", "phase1_authentication_failure")},
+        "notes": "The responder's dump of its connection (remote class = public key) tells "
+                 "the methods apart from a missing key; without it (logs below level 2 for "
+                 "CFG) 'no shared key found' reads as this end lacking the key.",
+    }),
+    dict({
+        "name": "p1-auth-asymmetric-ikev1", "versions": (1,), "phase": 1,
+        "class": "phase1_authentication_failure",
+        "description": "IKEv1 initiator whose connection authenticates itself with a pre-shared "
+        "key and expects a certificate from the peer: IKEv1 has no such method",
+        "certs": certs(),
+        "i": {"local": {"auth": "psk"}, "remote": {"auth": "pubkey"}},
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "pubkey"}},
+        "misconfigured": {"setting": "phase1.authentication_method",
+                          "initiator": "local psk, remote pubkey", "responder": "pubkey"},
+        "log_expect": {"initiator": [r"configuration uses unsupported authentication"]},
+        "expect": {"initiator": failed("phase1_authentication_failure",
+                                       offending=("phase1.authentication_method",
+                                                  ["pre-shared key for this end; public key for the peer"],
+                                                  [None])),
+                   "responder": ND},
+        "notes": "The responder never hears of it: charon stops before its first message.",
+    }),
+    dict({
         "name": "cert-expired", "phase": 1, "class": "phase1_certificate_failure",
         "description": "certificate authentication; the initiator's certificate expired "
         "(valid 2020-01-01 to 2021-01-01)",

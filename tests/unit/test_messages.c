@@ -369,6 +369,8 @@ START_TEST(authentication_wordings)
                      EV_PEER_CFG_UNACCEPTABLE);
     assert_field(&ev, MF_NAME, "con1");
     ck_assert_int_eq(classify("IKE", "peer did not respond to our XAuth X_PWD request", NULL), EV_XAUTH_FAILED);
+    /* an IKEv1 initiator's connection with no IKEv1 authentication method */
+    ck_assert_int_eq(classify("CFG", "configuration uses unsupported authentication", NULL), EV_V1_AUTH_UNSUPPORTED);
     ck_assert_int_eq(classify("IKE", "tried 1 shared key for '203.0.113.2' - '198.51.100.2', but MAC mismatched", &ev), EV_MAC_MISMATCH);
     assert_field(&ev, MF_LID, "203.0.113.2");
     assert_field(&ev, MF_RID, "198.51.100.2");
