@@ -2711,6 +2711,12 @@ static void fold_peer_cfg_unacceptable(const fold_in *in, negotiation *n, fold_r
     fact(n, F1_PEER_CFG_UNACCEPTABLE);
     if (!n->peer_cfg_unacceptable.len)
         set_span(&n->peer_cfg_unacceptable, in->l->msg);
+    /* "constraint requires %N authentication, but %N was used" (or an EAP
+     * type): the method the config wants and the one the peer used */
+    if (in->f[MF_TYPE].n && in->f[MF_TEXT].n && !n->auth_required.len) {
+        set_span(&n->auth_required, in->f[MF_TYPE]);
+        set_span(&n->auth_used, in->f[MF_TEXT]);
+    }
     set_conn(n, in->f[MF_NAME], 1); /* the config charon selected (and then refused) */
     r->phase = 1;
 }

@@ -433,6 +433,7 @@ typedef struct negotiation {
     nstr eap_identity;         /* the EAP identity this end (the client) sent */
     nstr eap_user;             /* the EAP identity the client sent this end (the server) */
     nstr xauth_user;           /* the XAuth user whose password this end (the server) accepted */
+    nstr auth_required, auth_used; /* "constraint requires %N authentication, but %N was used" */
     uint8_t eap_no_key;        /* this server has no EAP secret for eap_user */
     uint8_t xauth_asked;       /* 1: the peer asked this end for XAuth credentials; 2: and got none */
     uint8_t info_protected;    /* the last IKEv1 INFORMATIONAL carried a HASH: sent under the ISAKMP SA */

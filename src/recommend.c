@@ -751,6 +751,7 @@ static const struct {
     const char *charon, *gui, *swanctl;
 } IKEV1_AUTH_METHODS[] = {
     {"pre-shared key", "Mutual PSK", "local.auth = psk, remote.auth = psk"},
+    {"public key", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"}, /* the auth class */
     {"RSA signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},
     {"ECDSA-256 signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},
     {"ECDSA-384 signature", "Mutual Certificate", "local.auth = pubkey, remote.auth = pubkey"},

@@ -2089,6 +2089,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             n->sig_scheme_x509 ? "its certificate (or one of its chain) is signed with"
                                : "it signed IKE_AUTH with",
             n->sig_scheme_refused.p, n->peer_cfg_unacceptable.p);
+    } else if ((f & FACT(F1_PEER_CFG_UNACCEPTABLE)) && n->auth_required.len) {
+        const char *conn = conn_name(rc, n);
+        v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        v.title = "Phase 1 authentication method mismatch";
+        v.role = IDG_ROLE_RESPONDER;
+        v.confidence = 0.9;
+        add_off(rc, "phase1.authentication_method", n->auth_required.p, n->auth_used.p);
+        v.detail = arena_printf(&rc->a,
+            "The peer authenticated with %s, but this end's connection%s%s%s requires %s of it "
+            "(\"%s\"), and no other connection fits: the two ends use different authentication "
+            "methods.", n->auth_used.p, conn ? " '" : "", conn ? conn : "", conn ? "'" : "",
+            n->auth_required.p, n->peer_cfg_unacceptable.p);
     } else if (f & FACT(F1_PEER_CFG_UNACCEPTABLE)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.confidence = 0.7;

@@ -998,6 +998,22 @@ SCENARIOS = [
                  "CFG) 'no shared key found' reads as this end lacking the key.",
     }),
     dict({
+        "name": "p1-auth-cert-vs-psk", "phase": 1, "class": "phase1_authentication_failure",
+        "description": "authentication method mismatch: the initiator authenticates with its "
+        "certificate, the responder expects a pre-shared key (and trusts the same CA)",
+        "certs": certs(),
+        "i": {"psk": None, "local": {"auth": "pubkey", "certs": "a.crt"},
+              "remote": {"auth": "pubkey"}},
+        "misconfigured": {"setting": "phase1.authentication_method",
+                          "initiator": "Mutual Certificate", "responder": "Mutual PSK"},
+        "log_expect": {},
+        "expect": {"responder": failed("phase1_authentication_failure",
+                                       offending=("phase1.authentication_method",
+                                                  ["pre-shared key"], None)),
+                   "initiator": failed("phase1_authentication_failure",
+                                       "phase1_certificate_failure", "phase1_psk_mismatch")},
+    }),
+    dict({
         "name": "p1-auth-asymmetric-ikev1", "versions": (1,), "phase": 1,
         "class": "phase1_authentication_failure",
         "description": "IKEv1 initiator whose connection authenticates itself with a pre-shared "
