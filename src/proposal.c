@@ -495,6 +495,26 @@ static int any_same_protocol(const proposal_list *a, const proposal_list *b)
     return 0;
 }
 
+/* The distinct protocols of a list ("ESP", "AH, ESP"), joined with ", ";
+ * those that do not fit whole are left out. */
+static void join_protocols(const proposal_list *l, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < l->count; i++) {
+        const char *p = l->items[i].protocol;
+        int dup = 0;
+        for (size_t k = 0; k < i && !dup; k++)
+            dup = strcmp(l->items[k].protocol, p) == 0;
+        size_t plen = strlen(p), sep = used ? 2 : 0;
+        if (dup || !plen || used + sep + plen + 1 > cap)
+            continue;
+        memcpy(buf + used, ", ", sep);
+        memcpy(buf + used + sep, p, plen + 1);
+        used += sep + plen;
+    }
+}
+
 /* Writes the distinct values of type t over the list, first seen first,
  * joined with ", ". Values that do not fit whole are left out. */
 static void join_values(const proposal_list *l, transform_type t, char *buf,
@@ -539,6 +559,9 @@ int proposal_diff_compute(const proposal_list *received,
     /* Lists that share no protocol at all are compared across protocols,
      * so the result still says which algorithms differ. */
     by_protocol = any_same_protocol(received, configured);
+    out->protocol_mismatch = !by_protocol;
+    join_protocols(configured, out->local_protocol, sizeof out->local_protocol);
+    join_protocols(received, out->peer_protocol, sizeof out->peer_protocol);
     for (size_t i = 0; i < received->count; i++) {
         for (size_t j = 0; j < configured->count; j++) {
             const proposal *r = &received->items[i], *c = &configured->items[j];

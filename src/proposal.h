@@ -11,7 +11,9 @@
  * offending when no received proposal shares an algorithm of that type with
  * any configured proposal of the same protocol. When every type overlaps
  * somewhere but no single pair of proposals agrees on all of them, the
- * mismatch is in the combination.
+ * mismatch is in the combination. Lists of different protocols (AH
+ * against ESP) differ in that first, and are compared across protocols
+ * for the rest.
  */
 #ifndef IDG_PROPOSAL_H
 #define IDG_PROPOSAL_H
@@ -67,6 +69,9 @@ typedef struct proposal_diff {
     int any_pair_matches;      /* 1: some received x configured pair agrees on all */
     int combination_only;      /* every type overlaps somewhere, no pair agrees */
     int n_mismatch;            /* number of types with mismatch[] set */
+    int protocol_mismatch;     /* the lists share no protocol (AH received, ESP configured) */
+    char local_protocol[16];   /* the protocols of each list, joined with ", " */
+    char peer_protocol[16];
     /* Distinct values per type, in first-seen order, joined with ", ";
      * "NONE" stands for an absent type (e.g. no KE = PFS off). */
     char local[TT__COUNT][256];   /* configured */

@@ -798,6 +798,7 @@ WHEN(sig_scheme_refused, in->sig_scheme != NULL)
 WHEN(p2_transport_not_host, in->p2_mode_peer != NULL && in->transport_refused)
 WHEN(p2_mode_mismatch, in->p2_mode_peer != NULL)
 WHEN(p2_mode_refused_here, in->mode_refused_here)
+WHEN(p2_protocol_mismatch, find_off(in, "phase2.protocol") != NULL)
 WHEN(key_not_loaded, in->cred_load == 2)
 WHEN(cred_critical_ext, in->cred_critical_ext)
 WHEN(cred_not_loaded, in->cred_load)
@@ -968,6 +969,13 @@ static const advice ADVICE[] = {
      "host-to-host).",
      "connections.${conn}.children.${child}.mode = tunnel or transport, the same on both ends "
      "(ipsec.conf: type=)."},
+    {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, p2_protocol_mismatch, NULL, "either",
+     "Use the same phase 2 protocol on both ends: ESP (encryption and integrity) on both, or AH "
+     "(integrity only) on both, then the same algorithms.",
+     P2_PATH " > Protocol: ESP on both ends (AH only where both ends must use it), with the same "
+     "Encryption and Hash Algorithms.",
+     "connections.${conn}.children.${child}: esp_proposals on both ends (or ah_proposals on both), "
+     "with the same algorithms (ipsec.conf: esp= or ah= on both)."},
     {IDG_CLASS_PHASE2_PROPOSAL_MISMATCH, NULL, rec_phase2_proposal, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_PFS_MISMATCH, dh_retried, rec_dh_retry, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE2_PFS_MISMATCH, NULL, rec_pfs, NULL, NULL, NULL, NULL},

@@ -907,6 +907,16 @@ static int proposal_verdict(rules_ctx *rc, negotiation *n, int phase, int ignore
     if (nr && nc && proposal_diff_compute(&rc->pl[0], &rc->pl[1], &rc->diff) == 0) {
         proposal_diff *d = &rc->diff;
         unsigned mask = 0;
+        if (phase == 2 && d->protocol_mismatch && d->local_protocol[0] && d->peer_protocol[0]) {
+            /* AH against ESP: no algorithm is the difference (AH has no
+             * encryption at all) */
+            add_off(rc, "phase2.protocol", d->local_protocol, d->peer_protocol);
+            v->cls = IDG_CLASS_PHASE2_PROPOSAL_MISMATCH;
+            v->confidence = from_dump ? 0.85 : 0.95;
+            rc->rec_local = &rc->pl[1].items[0];
+            rc->rec_peer = &rc->pl[0].items[0];
+            return 0;
+        }
         for (int t = 0; t < TT__COUNT; t++) {
             if (t == TT_KE && ignore_ke == 1)
                 continue;

@@ -537,7 +537,9 @@ def stroke_conf(swanctl, cert_keys=None):
                  "\tleftauth = %s" % local["auth"],
                  "\trightauth = %s" % remote["auth"],
                  "\tike = %s!" % c.pop("proposals"),
-                 "\tesp = %s!" % ch.pop("esp_proposals"),
+                 # AH instead of ESP: ipsec.conf's ah=
+                 "\t%s = %s!" % (("esp", ch.pop("esp_proposals")) if ch.get("esp_proposals")
+                                 else ("ah", ch.pop("ah_proposals"))),
                  "\tleftsubnet = %s" % ch.pop("local_ts"),
                  "\trightsubnet = %s" % ch.pop("remote_ts"),
                  "\tlifetime = %ds" % life,

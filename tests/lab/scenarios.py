@@ -997,6 +997,19 @@ SCENARIOS = [
                  "the methods apart from a missing key; without it (logs below level 2 for "
                  "CFG) 'no shared key found' reads as this end lacking the key.",
     }),
+    {
+        "name": "p2-protocol-ah-vs-esp", "phase": 2, "class": "phase2_proposal_mismatch",
+        "description": "phase 2 protocol mismatch: the initiator proposes AH (integrity only), "
+        "the responder ESP",
+        "i": {"child": {"esp_proposals": None, "ah_proposals": "sha256"}},
+        "misconfigured": {"setting": "phase2.protocol", "initiator": "AH", "responder": "ESP"},
+        "log_expect": {},
+        "expect": {"responder": failed("phase2_proposal_mismatch",
+                                       offending=("phase2.protocol", ["ESP"], ["AH"])),
+                   "initiator": failed("phase2_proposal_mismatch")},
+        "notes": "The responder's 'protocol mismatch, skipping' (CFG 2) and the lists' "
+                 "prefixes (AH: against ESP:) say it; no algorithm is the difference.",
+    },
     dict({
         "name": "p1-auth-cert-vs-psk", "phase": 1, "class": "phase1_authentication_failure",
         "description": "authentication method mismatch: the initiator authenticates with its "
