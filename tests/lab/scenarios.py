@@ -1443,6 +1443,23 @@ SCENARIOS += [
                 "integrity) vs AES-CBC 256 with SHA256 (responder)", "phase2.encryption",
                 "phase2_encryption_mismatch", "aes256gcm16", "aes256-sha256",
                 ["AES_CBC_256"], ["AES_GCM_16_256"], "ENCRYPTION_ALGORITHM"),
+    p2_mismatch("p2-esp-gcm-icv-length", "P2 (ESP) AES-GCM 128 with a 16-byte ICV "
+                "(initiator, aes128gcm16) vs a 12-byte ICV (responder, aes128gcm12)",
+                "phase2.encryption", "phase2_encryption_mismatch", "aes128gcm16", "aes128gcm12",
+                ["AES_GCM_12_128"], ["AES_GCM_16_128"], "ENCRYPTION_ALGORITHM"),
+    p2_mismatch("p2-esp-chacha20-vs-aes", "P2 (ESP) ChaCha20-Poly1305 (initiator) vs "
+                "AES-GCM 256 (responder)", "phase2.encryption", "phase2_encryption_mismatch",
+                "chacha20poly1305", "aes256gcm16", ["AES_GCM_16_256"], ["CHACHA20_POLY1305"],
+                "ENCRYPTION_ALGORITHM", versions=(2,),
+                notes="IKEv2 only: IKEv1 has no ChaCha20-Poly1305."),
+    p2_mismatch("p2-hash-sha256-96", "P2 (ESP) integrity HMAC-SHA-256 truncated to 96 bits "
+                "(initiator, sha256_96, as pre-RFC 4868 Linux kernels did) vs 128 bits "
+                "(responder, sha256)", "phase2.integrity", "phase2_hash_mismatch",
+                "aes256-sha256_96", "aes256-sha256", ["HMAC_SHA2_256_128"], ["HMAC_SHA2_256_96"],
+                "INTEGRITY_ALGORITHM", versions=(2,),
+                notes="IKEv2 only: IKEv1 has no identifier for HMAC_SHA2_256_96, so the initiator's "
+                      "Quick Mode proposal arrives without integrity (the responder logs "
+                      "ESP:AES_CBC_256/NO_EXT_SEQ, and the diagnosis says 'peer NONE')."),
     p1_mismatch("p1-ike-gcm-vs-cbc", "P1 AES-GCM 256 with PRF SHA256 (initiator, "
                 "aes256gcm16-prfsha256) vs AES-CBC 256 with SHA256 (responder)",
                 "phase1.encryption", "phase1_encryption_mismatch",
