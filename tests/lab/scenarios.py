@@ -872,6 +872,19 @@ SCENARIOS = [
         "expect": {"responder": failed("phase2_network_mismatch"),
                    "initiator": failed("phase2_network_mismatch")},
     },
+    {
+        "name": "p2-ts-protocol-mismatch", "phase": 2, "class": "phase2_network_mismatch",
+        "description": "the same subnets, but the initiator's phase 2 carries UDP only and the "
+        "responder's TCP only (local_ts/remote_ts with [17] and [6])",
+        # (by number: the lab's release roots have no /etc/protocols to resolve names)
+        "i": {"child": {"local_ts": "{A_NET}[17]", "remote_ts": "{B_NET}[17]"}},
+        "r": {"child": {"local_ts": "{B_NET}[6]", "remote_ts": "{A_NET}[6]"}},
+        "misconfigured": {"setting": "phase2.protocol_selector", "initiator": "udp",
+                          "responder": "tcp"},
+        "log_expect": {},
+        "expect": {"responder": failed("phase2_network_mismatch"),
+                   "initiator": failed("phase2_network_mismatch")},
+    },
     # ------------------------------------------------------------------ virtual IPs
     {
         "name": "vip-not-requested", "versions": (2,), "phase": 2,
