@@ -2770,6 +2770,12 @@ static void fold_no_ike_cfg(const fold_in *in, negotiation *n, fold_result *r)
 static void fold_cert_problem(const fold_in *in, negotiation *n, fold_result *r)
 {
     fact(n, in->entry->fact);
+    /* "constraint check failed: RULE_CRL_VALIDATION is SKIPPED, but
+     * requires at least GOOD": the revocation policy wants a status that
+     * neither a CRL nor OCSP gave (a revoked one says so itself) */
+    if (in->ev->kind == EV_CERT_FAILURE && span_has(in->f[MF_TYPE], "_VALIDATION") &&
+        n->cert_cause == CERT_UNTRUSTED)
+        n->cert_cause = CERT_STATUS_UNKNOWN;
     if (!n->cert_detail.len) {
         set_span(&n->cert_detail, in->l->msg);
         if (in->ev->kind == EV_CERT_FAILURE)

@@ -159,7 +159,8 @@ typedef enum cert_cause {
     CERT_UNTRUSTED = 0,    /* no trusted CA, no issuer, a constraint: the trust chain */
     CERT_SUBJECT_DATES,    /* the peer's certificate is outside its validity period */
     CERT_ISSUER_DATES,     /* a CA certificate of its chain is outside its validity period */
-    CERT_REVOKED           /* a CRL or OCSP answer says it was revoked */
+    CERT_REVOKED,          /* a CRL or OCSP answer says it was revoked */
+    CERT_STATUS_UNKNOWN    /* no CRL or OCSP status, and the policy wants one (strict) */
 } cert_cause;
 
 /* Why the kernel refused a negotiated CHILD_SA, where the log says more

@@ -809,6 +809,7 @@ WHEN(no_private_key, in->own_key)
 WHEN(own_sign_failed, in->own_sign_failed)
 WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
 WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
+WHEN(cert_status_unknown, in->cert_cause == CERT_STATUS_UNKNOWN)
 WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
@@ -1360,6 +1361,16 @@ static const advice ADVICE[] = {
      "that the crypto policy allows the signature scheme."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_dates, rec_cert_dates, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_revoked, rec_cert_revoked, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_status_unknown, NULL, "local",
+     "Give this end the revocation status of the peer's certificate (its CA's CRL, or an OCSP "
+     "responder it can reach), or stop requiring one: the revocation check is strict and found "
+     "no status.",
+     "System > Cert. Manager > Certificate Revocation: the CRL of the CA that issued the peer's "
+     "certificate (imported, or created there if this firewall is that CA); or VPN > IPsec > "
+     "Advanced Settings > Strict CRL Checking: off.",
+     "the CA's CRL in /etc/swanctl/x509crl/ (swanctl --load-creds), or a CRL distribution point / "
+     "OCSP URI in the certificate that this end can reach; or connections.${conn}.remote.revocation "
+     "= ifuri or relaxed instead of strict (ipsec.conf: strictcrlpolicy = no)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, NULL, NULL, "local",
      "Make the peer's certificate verifiable here: import and select the CA that issued it.",
      "System > Cert. Manager > CAs: import the CA that issued the peer's certificate; " P1_PATH

@@ -1782,7 +1782,12 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
         v.confidence = (f & FACT(F1_CERT)) ? 0.9 : 0.8;
         const char *issuer = S(&n->cert_issuer);
-        v.detail = (f & FACT(F1_CERT))
+        v.detail = (f & FACT(F1_CERT)) && n->cert_cause == CERT_STATUS_UNKNOWN
+            ? arena_printf(&rc->a, "The peer's certificate could not be checked for revocation (\"%s\"): "
+                           "this end has no CRL for it and no OCSP answer, and its revocation policy "
+                           "is strict, which refuses a certificate whose status is unknown. The "
+                           "certificate itself is not known to be bad.", n->cert_detail.p)
+            : (f & FACT(F1_CERT))
             ? arena_printf(&rc->a, "Certificate authentication of the peer failed: %s%s%s%s.",
                            n->cert_detail.len ? n->cert_detail.p : "the peer's certificate is not trusted",
                            issuer ? " (issuer \"" : "", issuer ? issuer : "", issuer ? "\" is not a trusted CA here)" : "")
@@ -1806,6 +1811,10 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate");
         if (!(f & FACT(F1_CERT)) && rc->conf->key_failed[0])
             v.cred_load = 2;
+        if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_STATUS_UNKNOWN) {
+            v.title = "Phase 1 certificate revocation status unknown (strict checking)";
+            add_off(rc, "phase1.revocation_check", "strict", "no CRL / OCSP status");
+        }
         if (issuer)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
         const char *validity = (f & FACT(F1_CERT)) ? S(&n->cert_validity) : NULL;

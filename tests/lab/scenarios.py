@@ -1931,6 +1931,23 @@ SCENARIOS += [
                    "initiator": failed("phase1_certificate_failure",
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
+    dict({
+        "name": "cert-revocation-strict-unknown", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the responder checks revocation strictly "
+        "(remote revocation = strict) but has no CRL and no OCSP for the Lab CA, so the "
+        "initiator's certificate status is unknown",
+        "certs": certs(),
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "pubkey", "revocation": "strict"}},
+        "misconfigured": {"setting": "phase1.revocation_check",
+                          "initiator": "certificate without CRL/OCSP",
+                          "responder": "strict revocation"},
+        "log_expect": {"responder": [r"certificate status is not available"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       offending=("phase1.revocation_check", ["strict"], None)),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **{"i": CERT_AUTH["i"]}),
     {
         "name": "xauth-failure-aggressive", "versions": (1,), "phase": 1,
         "class": "phase1_authentication_failure",
