@@ -1523,6 +1523,12 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
      * pre-shared key, [ ID CERT SIG ] with certificates */
     if (generating && s.request && s.x == EX_ID_PROT && span_has(s.payloads, " ID "))
         n->v1_id_sent = span_has(s.payloads, " HASH ") ? 2 : 1;
+    /* the peer's signed authentication (IKEv2 AUTH, IKEv1 SIG): whether it
+     * carried its certificate (rules: a key not found for a peer that sent
+     * none) */
+    if (!generating && (s.x == EX_IKE_AUTH || s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE) &&
+        (span_has(s.payloads, " AUTH ") || span_has(s.payloads, " SIG ")))
+        n->peer_auth_cert = span_has(s.payloads, " CERT ") ? 1 : 2;
     if (s.x == EX_INFORMATIONAL_V1)
         n->info_protected = s.msgid != 0 && s.payloads.n >= 7 &&
                             memcmp(s.payloads.p, " [ HASH", 7) == 0; /* HASH comes first */

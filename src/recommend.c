@@ -810,6 +810,7 @@ WHEN(own_sign_failed, in->own_sign_failed)
 WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_ISSUER_DATES)
 WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
 WHEN(cert_status_unknown, in->cert_cause == CERT_STATUS_UNKNOWN)
+WHEN(cert_not_sent, in->cert_cause == CERT_NOT_SENT)
 WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
@@ -1361,6 +1362,15 @@ static const advice ADVICE[] = {
      "that the crypto policy allows the signature scheme."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_dates, rec_cert_dates, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_revoked, rec_cert_revoked, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_not_sent, NULL, "peer",
+     "Have the peer send its certificate (it sent none, and this end has no copy of it), or "
+     "load the peer's certificate on this end.",
+     "On the peer: Phase 1 > My Certificate set, and the peer configured to send it (pfSense "
+     "always does; other peers have a send-certificate option); on this end, Peer Certificate "
+     "Authority set to the CA that issued it, so that this end asks for it.",
+     "the peer's connections.<conn>.local.send_cert = ifasked (the default, answering this end's "
+     "certificate request) or always; or the peer's certificate in /etc/swanctl/x509/ here and "
+     "connections.${conn}.remote.certs = <it> (ipsec.conf: rightcert)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_status_unknown, NULL, "local",
      "Give this end the revocation status of the peer's certificate (its CA's CRL, or an OCSP "
      "responder it can reach), or stop requiring one: the revocation check is strict and found "

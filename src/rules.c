@@ -1782,7 +1782,19 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
         v.confidence = (f & FACT(F1_CERT)) ? 0.9 : 0.8;
         const char *issuer = S(&n->cert_issuer);
-        v.detail = (f & FACT(F1_CERT)) && n->cert_cause == CERT_STATUS_UNKNOWN
+        /* "no trusted %N public key found for '%Y'" after a signed
+         * message of the peer without a CERT payload, and no certificate
+         * received: not an untrusted CA */
+        if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_UNTRUSTED && n->cert_for.len &&
+            n->peer_auth_cert == 2 && !n->peer_cert.len && !issuer)
+            n->cert_cause = CERT_NOT_SENT;
+        v.detail = (f & FACT(F1_CERT)) && n->cert_cause == CERT_NOT_SENT
+            ? arena_printf(&rc->a, "The peer signed its authentication without sending its certificate "
+                           "(its %s carried no CERT payload), and this end has no copy of it, so it "
+                           "found no public key to verify the signature with (\"%s\"). The CA is not "
+                           "the problem.", n->ike_version == 1 ? "Main Mode ID message" : "IKE_AUTH",
+                           n->cert_detail.p)
+            : (f & FACT(F1_CERT)) && n->cert_cause == CERT_STATUS_UNKNOWN
             ? arena_printf(&rc->a, "The peer's certificate could not be checked for revocation (\"%s\"): "
                            "this end has no CRL for it and no OCSP answer, and its revocation policy "
                            "is strict, which refuses a certificate whose status is unknown. The "
@@ -1811,6 +1823,10 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                            n->cert_detail.len ? n->cert_detail.p : "no private key for its certificate");
         if (!(f & FACT(F1_CERT)) && rc->conf->key_failed[0])
             v.cred_load = 2;
+        if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_NOT_SENT) {
+            v.title = "Phase 1: the peer sent no certificate";
+            add_off(rc, "phase1.peer_certificate", NULL, "not sent");
+        }
         if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_STATUS_UNKNOWN) {
             v.title = "Phase 1 certificate revocation status unknown (strict checking)";
             add_off(rc, "phase1.revocation_check", "strict", "no CRL / OCSP status");

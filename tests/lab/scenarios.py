@@ -1932,6 +1932,21 @@ SCENARIOS += [
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
     dict({
+        "name": "cert-peer-sends-none", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the initiator never sends its certificate "
+        "(send_cert = never) and the responder has no copy of it",
+        "certs": certs(),
+        "i": {"psk": None, "local": {"auth": "pubkey", "certs": "a.crt"},
+              "remote": {"auth": "pubkey"}, "send_cert": "never"},
+        "misconfigured": {"setting": "phase1.send_certificate", "initiator": "never",
+                          "responder": "(expects the certificate)"},
+        "log_expect": {},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       offending=("phase1.peer_certificate", None, ["not sent"])),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **{"r": CERT_AUTH["r"]}),
+    dict({
         "name": "cert-revocation-strict-unknown", "phase": 1, "class": "phase1_certificate_failure",
         "description": "certificate authentication; the responder checks revocation strictly "
         "(remote revocation = strict) but has no CRL and no OCSP for the Lab CA, so the "
