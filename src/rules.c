@@ -654,9 +654,6 @@ static const char *without_doubled_peer(arena *a, const char *detail)
     return t ? t : detail;
 }
 
-/* The connection the peer's identity matched requires an EAP identity
- * (an EAP round: remote auth = eap-...) and the peer authenticated some
- * other way (a peer that did EAP as another user is an identity mismatch) */
 /* auth_cfg logs a connection's XAuth identity rule (remote-xauth
  * xauth_id, ipsec.conf xauth_identity) as an "EAP identity" one: after an
  * XAuth round that passed, such a constraint refused the user who logged
@@ -681,6 +678,9 @@ static const char *psk_not_expected(rules_ctx *rc, const negotiation *n)
     return cls && !strstr(cls, "pre-shared") && strcmp(cls, "any") != 0 ? cls : NULL;
 }
 
+/* The connection the peer's identity matched requires an EAP identity
+ * (an EAP round: remote auth = eap-...) and the peer authenticated some
+ * other way (a peer that did EAP as another user is an identity mismatch) */
 static int eap_round_missing(const negotiation *n)
 {
     const char *how = n->peer_auth_method.len ? n->peer_auth_method.p : NULL;
@@ -1227,6 +1227,13 @@ static int dn_names(const char *dn, const char *id)
     return 0;
 }
 
+/* " 'name'" for a name the log gave, "" for none: a name quoted in a
+ * sentence ("the connection%s") only where it is known. */
+static const char *quoted_name(rules_ctx *rc, const char *name)
+{
+    return name ? arena_printf(&rc->a, " '%s'", name) : "";
+}
+
 static const char *peer_desc(const negotiation *n)
 {
     return n->remote_addr.len ? n->remote_addr.p : "the peer";
@@ -1251,9 +1258,9 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
         add_off(rc, "phase1.xauth_identity", req, user);
         v->detail = arena_printf(&rc->a,
             "The peer logged in with XAuth as '%s' and its password is right (the XAuth round "
-            "succeeded), but this end's connection%s%s%s accepts only the XAuth user '%s' (charon "
+            "succeeded), but this end's connection%s accepts only the XAuth user '%s' (charon "
             "logs that rule as an EAP identity constraint), and no other connection fits.",
-            user, conn ? " '" : "", conn ? conn : "", conn ? "'" : "", req ? req : "?");
+            user, quoted_name(rc, conn), req ? req : "?");
         return 0;
     }
     if ((f & FACT(F1_CONSTRAINT_ID)) && eap_round_missing(n)) {
@@ -1269,15 +1276,14 @@ static int p1_identifier(rules_ctx *rc, negotiation *n, verdict *v)
         add_off(rc, "phase1.authentication_method",
                 any ? "EAP" : arena_printf(&rc->a, "EAP as '%s'", req), how);
         v->detail = arena_printf(&rc->a,
-            "The peer%s%s%s was matched to this end's connection%s%s%s, which requires an EAP round "
+            "The peer%s was matched to this end's connection%s, which requires an EAP round "
             "(EAP identity '%s' required: its remote authentication is EAP)%s, so charon refused it "
             "(constraint check failed, no other connection fits). Most often the peer was meant "
             "for another connection of this end, one that its identity does not match (a "
             "catch-all connection for %%any took it): compare the identity it sends with the "
             "Peer identifier of the connection meant for it; otherwise it must authenticate with "
             "EAP as this connection expects.",
-            id ? " '" : "", id ? id : "", id ? "'" : "", conn ? " '" : "", conn ? conn : "",
-            conn ? "'" : "", req ? req : "%any",
+            quoted_name(rc, id), quoted_name(rc, conn), req ? req : "%any",
             how ? arena_printf(&rc->a, ", but the peer authenticated with %s%s", how,
                                any ? " and did no EAP" : "")
                 : "");
@@ -1461,7 +1467,8 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
     if (own && own->id_unconfirmed.len && !n->unknown_ca) {
         /* ipsec.conf: leftid is not in the certificate, so charon used the
          * certificate's subject; a peer expecting leftid refuses that */
-        const char *wanted = S(&own->id_unconfirmed), *used = myid ? myid : S(&own->local_id);
+        /* (myid already falls back to the same connection's local_id) */
+        const char *wanted = S(&own->id_unconfirmed), *used = myid;
         v->cls = IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH;
         add_off(rc, "phase1.my_identifier", used, NULL);
         v->confidence = 0.75;
@@ -1894,12 +1901,11 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         add_off(rc, "phase1.authentication_method",
                 lc && rcl ? arena_printf(&rc->a, "%s for this end; %s for the peer", lc, rcl) : NULL, NULL);
         v.detail = arena_printf(&rc->a,
-            "charon did not start IKEv1 for the connection%s%s%s: its authentication is no IKEv1 "
+            "charon did not start IKEv1 for the connection%s: its authentication is no IKEv1 "
             "method (\"configuration uses unsupported authentication\")%s%s%s%s%s. IKEv1 "
             "authenticates both ends with one method, a pre-shared key or certificates (XAuth as a "
             "second round); different methods for the two ends, or EAP, need IKEv2.",
-            conn ? " '" : "", conn ? conn : "", conn ? "'" : "",
-            lc && rcl ? ": this end authenticates with " : "", lc && rcl ? lc : "",
+            quoted_name(rc, conn), lc && rcl ? ": this end authenticates with " : "", lc && rcl ? lc : "",
             lc && rcl ? " and expects the peer to use " : "", lc && rcl ? rcl : "",
             lc && rcl && streq(lc, rcl) ? " (the same method: a second round, or a key type IKEv1 "
                                           "cannot sign with)" : "");
@@ -1950,10 +1956,10 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         add_off(rc, "phase1.authentication_method", psk_unexpected, "pre-shared key");
         const char *conn = conn_name(rc, n);
         v.detail = arena_printf(&rc->a,
-            "The peer authenticates with a pre-shared key, but this end's connection%s%s%s expects "
+            "The peer authenticates with a pre-shared key, but this end's connection%s expects "
             "it to authenticate with %s (its remote authentication), so this end has no pre-shared "
             "key for '%s' - '%s' and refused it. The two ends use different authentication "
-            "methods.", conn ? " '" : "", conn ? conn : "", conn ? "'" : "", psk_unexpected,
+            "methods.", quoted_name(rc, conn), psk_unexpected,
             n->lookup_local_id.len ? n->lookup_local_id.p : "?",
             n->lookup_remote_id.len ? n->lookup_remote_id.p : "?");
     } else if (f & (FACT(F1_MAC_MISMATCH) | FACT(F1_DECRYPT_FAILED) | FACT(F1_HASH_MISMATCH) |
@@ -2132,10 +2138,10 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.9;
         add_off(rc, "phase1.authentication_method", n->auth_required.p, n->auth_used.p);
         v.detail = arena_printf(&rc->a,
-            "The peer authenticated with %s, but this end's connection%s%s%s requires %s of it "
+            "The peer authenticated with %s, but this end's connection%s requires %s of it "
             "(\"%s\"), and no other connection fits: the two ends use different authentication "
-            "methods.", n->auth_used.p, conn ? " '" : "", conn ? conn : "", conn ? "'" : "",
-            n->auth_required.p, n->peer_cfg_unacceptable.p);
+            "methods.", n->auth_used.p, quoted_name(rc, conn), n->auth_required.p,
+            n->peer_cfg_unacceptable.p);
     } else if (f & FACT(F1_PEER_CFG_UNACCEPTABLE)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.confidence = 0.7;
@@ -2934,13 +2940,12 @@ static void p2_failure(rules_ctx *rc, negotiation *n)
         v.confidence = 0.85;
         add_off(rc, "phase2.mode", mine, other);
         v.detail = arena_printf(&rc->a,
-            "The initiator's Quick Mode matched this end's phase 2%s%s%s and both its traffic "
+            "The initiator's Quick Mode matched this end's phase 2%s and both its traffic "
             "selectors (%s === %s), yet charon found no matching CHILD_SA config and answered "
             "INVALID_ID_INFORMATION: the one thing it still compares there is the mode, so the "
             "initiator asked for %s mode while this end's phase 2 is set to %s. Both ends must use "
             "the same mode: transport only for traffic between the two hosts themselves, tunnel "
-            "for networks.", n->child.len ? " '" : "", n->child.len ? n->child.p : "",
-            n->child.len ? "'" : "", S(&n->ts_peer_remote) ? S(&n->ts_peer_remote) : "?",
+            "for networks.", quoted_name(rc, S(&n->child)), S(&n->ts_peer_remote) ? S(&n->ts_peer_remote) : "?",
             S(&n->ts_peer_local) ? S(&n->ts_peer_local) : "?",
             other ? other : "another", mine ? mine : "another mode");
     } else if (f & FACT(F2_MODE_MISMATCH)) {
