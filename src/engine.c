@@ -1524,8 +1524,8 @@ static void on_summary(negotiation *n, const summary *sum, int generating, fold_
     if (generating && s.request && s.x == EX_ID_PROT && span_has(s.payloads, " ID "))
         n->v1_id_sent = span_has(s.payloads, " HASH ") ? 2 : 1;
     /* the peer's signed authentication (IKEv2 AUTH, IKEv1 SIG): whether it
-     * carried its certificate (rules: a key not found for a peer that sent
-     * none) */
+     * carried its certificate (fold_cert_problem: a key not found for a
+     * peer that sent none) */
     if (!generating && (s.x == EX_IKE_AUTH || s.x == EX_ID_PROT || s.x == EX_AGGRESSIVE) &&
         (span_has(s.payloads, " AUTH ") || span_has(s.payloads, " SIG ")))
         n->peer_auth_cert = span_has(s.payloads, " CERT ") ? 1 : 2;
@@ -2786,6 +2786,12 @@ static void fold_cert_problem(const fold_in *in, negotiation *n, fold_result *r)
         set_span(&n->cert_detail, in->l->msg);
         if (in->ev->kind == EV_CERT_FAILURE)
             set_span(&n->cert_for, in->f[MF_RID]);
+        /* "no trusted %N public key found for '%Y'" after a signed message
+         * of the peer without a CERT payload, with no certificate received
+         * and no issuer named: not an untrusted CA */
+        if (n->cert_for.len && n->cert_cause == CERT_UNTRUSTED && n->peer_auth_cert == 2 &&
+            !n->peer_cert.len && !n->cert_issuer.len)
+            n->cert_cause = CERT_NOT_SENT;
         if (in->ev->kind == EV_NO_PRIVATE_KEY)
             set_span(&n->key_for, in->f[MF_LID]);
         n->own_sign_failed = in->ev->kind == EV_AUTH_MYSELF_FAILED &&

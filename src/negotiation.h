@@ -438,7 +438,8 @@ typedef struct negotiation {
     nstr auth_required, auth_used; /* "constraint requires %N authentication, but %N was used" */
     uint8_t eap_no_key;        /* this server has no EAP secret for eap_user */
     uint8_t xauth_asked;       /* 1: the peer asked this end for XAuth credentials; 2: and got none */
-    uint8_t peer_auth_cert;    /* the peer's AUTH / SIG message: 1 with a CERT payload, 2 without */
+    uint8_t peer_auth_cert;    /* the peer's AUTH / SIG message: 1 with a CERT payload, 2 without
+                                * (a key not found after one without is CERT_NOT_SENT) */
     uint8_t info_protected;    /* the last IKEv1 INFORMATIONAL carried a HASH: sent under the ISAKMP SA */
     uint8_t peer_wants_vip;    /* the peer's IKE_AUTH request asks for a virtual IP (CPRQ): a remote-access client */
     uint8_t xauth_no_secret;   /* XAuth: 1 the server has no secret for the user, 2 its script

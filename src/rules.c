@@ -1789,12 +1789,6 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
         v.confidence = (f & FACT(F1_CERT)) ? 0.9 : 0.8;
         const char *issuer = S(&n->cert_issuer);
-        /* "no trusted %N public key found for '%Y'" after a signed
-         * message of the peer without a CERT payload, and no certificate
-         * received: not an untrusted CA */
-        if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_UNTRUSTED && n->cert_for.len &&
-            n->peer_auth_cert == 2 && !n->peer_cert.len && !issuer)
-            n->cert_cause = CERT_NOT_SENT;
         v.detail = (f & FACT(F1_CERT)) && n->cert_cause == CERT_NOT_SENT
             ? arena_printf(&rc->a, "The peer signed its authentication without sending its certificate "
                            "(its %s carried no CERT payload), and this end has no copy of it, so it "
