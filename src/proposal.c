@@ -495,53 +495,45 @@ static int any_same_protocol(const proposal_list *a, const proposal_list *b)
     return 0;
 }
 
-/* The distinct protocols of a list ("ESP", "AH, ESP"), joined with ", ";
- * those that do not fit whole are left out. */
-static void join_protocols(const proposal_list *l, char *buf, size_t cap)
+/* vals[0 .. n) joined with ", " into buf, each value once, first seen
+ * first; values that do not fit whole are left out. */
+static void join_distinct(const char *const *vals, size_t n, char *buf, size_t cap)
 {
     size_t used = 0;
     buf[0] = '\0';
-    for (size_t i = 0; i < l->count; i++) {
-        const char *p = l->items[i].protocol;
+    for (size_t k = 0; k < n; k++) {
+        size_t vlen = strlen(vals[k]), sep = used ? 2 : 0;
         int dup = 0;
-        for (size_t k = 0; k < i && !dup; k++)
-            dup = strcmp(l->items[k].protocol, p) == 0;
-        size_t plen = strlen(p), sep = used ? 2 : 0;
-        if (dup || !plen || used + sep + plen + 1 > cap)
+        for (size_t s = 0; s < k && !dup; s++)
+            dup = strcmp(vals[s], vals[k]) == 0;
+        if (dup || used + sep + vlen + 1 > cap)
             continue;
         memcpy(buf + used, ", ", sep);
-        memcpy(buf + used + sep, p, plen + 1);
-        used += sep + plen;
+        memcpy(buf + used + sep, vals[k], vlen + 1);
+        used += sep + vlen;
     }
 }
 
-/* Writes the distinct values of type t over the list, first seen first,
- * joined with ", ". Values that do not fit whole are left out. */
+/* The distinct protocols of a list ("ESP", "AH, ESP"). */
+static void join_protocols(const proposal_list *l, char *buf, size_t cap)
+{
+    const char *vals[PROPOSAL_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < l->count; i++)
+        if (l->items[i].protocol[0])
+            vals[n++] = l->items[i].protocol;
+    join_distinct(vals, n, buf, cap);
+}
+
+/* The distinct values of type t over the list. */
 static void join_values(const proposal_list *l, transform_type t, char *buf,
                         size_t cap)
 {
-    const char *seen[PROPOSAL_MAX * PROPOSAL_MAX_ALGS];
-    size_t nseen = 0, used = 0;
-
-    buf[0] = '\0';
-    for (size_t i = 0; i < l->count; i++) {
-        const char *vals[PROPOSAL_MAX_ALGS];
-        size_t n = type_values(&l->items[i], t, vals);
-        for (size_t k = 0; k < n; k++) {
-            size_t vlen = strlen(vals[k]), sep = used ? 2 : 0;
-            int dup = 0;
-            for (size_t s = 0; s < nseen && !dup; s++)
-                dup = strcmp(seen[s], vals[k]) == 0;
-            if (dup)
-                continue;
-            seen[nseen++] = vals[k];
-            if (used + sep + vlen + 1 > cap)
-                continue;
-            memcpy(buf + used, ", ", sep);
-            memcpy(buf + used + sep, vals[k], vlen + 1);
-            used += sep + vlen;
-        }
-    }
+    const char *vals[PROPOSAL_MAX * PROPOSAL_MAX_ALGS];
+    size_t n = 0;
+    for (size_t i = 0; i < l->count; i++)
+        n += type_values(&l->items[i], t, vals + n);
+    join_distinct(vals, n, buf, cap);
 }
 
 int proposal_diff_compute(const proposal_list *received,
