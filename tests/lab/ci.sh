@@ -128,6 +128,21 @@ lab_pass() {
     return 0
 }
 
+# The variants of a pass: lab_variants LABEL [lab.py's arguments for its
+# release]. Every subsystem at each level of LAB_LOG_LEVELS, and ipsec.conf
+# instead of swanctl.conf unless LAB_STROKE=0; a variant that skips says why.
+lab_variants() {
+    local label=$1 level; shift
+    for level in ${LAB_LOG_LEVELS-4}; do
+        lab_pass "$label, every subsystem at level $level" "$@" --log-level "$level" ||
+            echo "lab ($label, level $level): skipped: $SKIP_REASON"
+    done
+    if [ "${LAB_STROKE:-1}" != 0 ]; then
+        lab_pass "$label, ipsec.conf (stroke)" "$@" --backend stroke ||
+            echo "lab ($label, ipsec.conf): skipped: $SKIP_REASON"
+    fi
+}
+
 SKIP_REASON=""
 host="strongSwan $(dpkg-query -W -f '${Version}' strongswan-charon 2>/dev/null)"
 if ! lab_pass "$host"; then
@@ -137,22 +152,12 @@ fi
 # The host's release again with every subsystem at each level of LAB_LOG_LEVELS
 # (default 4, pfSense's "Highest": hex dumps of every packet and netlink
 # message, thousands of lines per negotiation, among which the diagnosis must
-# still find its lines; "" leaves this pass out).
-for level in ${LAB_LOG_LEVELS-4}; do
-    if ! lab_pass "$host, every subsystem at level $level" --log-level "$level"; then
-        echo "lab ($host, level $level): skipped: $SKIP_REASON"
-    fi
-done
-
-# And with ipsec.conf instead of swanctl.conf (LAB_STROKE=0 leaves it out): the
-# ipsec starter loads each end's connections through stroke and `ipsec up`
-# initiates, as on pfSense before 2.5 and many Linux hosts; charon's dump of
-# the loaded connection is another (stroke's), and so is what it leaves out.
-if [ "${LAB_STROKE:-1}" != 0 ]; then
-    if ! lab_pass "$host, ipsec.conf (stroke)" --backend stroke; then
-        echo "lab ($host, ipsec.conf): skipped: $SKIP_REASON"
-    fi
-fi
+# still find its lines; "" leaves this pass out). And with ipsec.conf instead
+# of swanctl.conf (LAB_STROKE=0 leaves it out): the ipsec starter loads each
+# end's connections through stroke and `ipsec up` initiates, as on pfSense
+# before 2.5 and many Linux hosts; charon's dump of the loaded connection is
+# another (stroke's), and so is what it leaves out.
+lab_variants "$host"
 
 # Then the same scenarios with other releases: Debian trixie's strongSwan 6.0
 # and forky's 6.1 (built without IKEv1: the lab leaves its IKEv1 scenarios
@@ -168,16 +173,7 @@ for suite in ${LAB_RELEASES-trixie forky}; do
         if ! lab_pass "Debian $suite root" --root "$root"; then
             echo "lab (Debian $suite root): skipped: $SKIP_REASON"
         fi
-        for level in ${LAB_LOG_LEVELS-4}; do
-            if ! lab_pass "Debian $suite root, every subsystem at level $level" --root "$root" \
-                    --log-level "$level"; then
-                echo "lab (Debian $suite root, level $level): skipped: $SKIP_REASON"
-            fi
-        done
-        if [ "${LAB_STROKE:-1}" != 0 ] &&
-           ! lab_pass "Debian $suite root, ipsec.conf (stroke)" --root "$root" --backend stroke; then
-            echo "lab (Debian $suite root, ipsec.conf): skipped: $SKIP_REASON"
-        fi
+        lab_variants "Debian $suite root" --root "$root"
     else
         # (never through a mount debootstrap may have left inside it)
         grep -q " $root/" /proc/mounts || rm -rf "$root"
