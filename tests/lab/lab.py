@@ -68,6 +68,10 @@ ROLE_ROOT = {}
 # ipsec.conf and ipsec.secrets, `ipsec up`, as pfSense before 2.5 and many Linux hosts
 # do). Set once by main().
 BACKEND = "swanctl"
+# `run --status`: each end's status output (`swanctl --list-conns` and
+# `--list-sas`, or `ipsec statusall` with --backend stroke) taken before the
+# daemons stop, kept as ROLE.status.txt beside the logs
+STATUS = False
 STARTER = "/usr/lib/ipsec/starter"
 STROKE = "/usr/lib/ipsec/stroke"
 
@@ -1074,8 +1078,15 @@ class Run:
                 self.do(action)
             for t in self.bg:
                 t.join(30)
+            self.status_text = {}
             for role in roles:
-                self.swanctl(role, "--list-sas")
+                if STATUS and BACKEND == "stroke":
+                    self.status_text[role] = self.stroke(role, "statusall")[1]
+                elif STATUS:
+                    self.status_text[role] = (self.swanctl(role, "--list-conns")[1] +
+                                              self.swanctl(role, "--list-sas")[1])
+                else:
+                    self.swanctl(role, "--list-sas")
             if self.sc.get("drop_fragments"):
                 fam = "ip6" if self.inst.family == 6 else "ip"
                 q = self.nsexec(self.ns["router"], "nft", "list", "table", fam, "labfrag",
@@ -1114,6 +1125,9 @@ class Run:
                 else:  # never expected: charon prefixes every line
                     lines.append(ln)
             texts[role] = lines
+            if role in getattr(self, "status_text", {}):
+                with open(os.path.join(dest, role + ".status.txt"), "w") as f:
+                    f.write(self.status_text[role].replace(self.work, "/tmp/lab"))
             with open(os.path.join(dest, role + ".log"), "w") as f:
                 f.write("".join(x + "\n" for x in lines))
             ss, sw = self.conf[role]
@@ -1558,6 +1572,8 @@ def main(argv=None):
     p.add_argument("scenario", nargs="+")
     p.add_argument("--out", default=os.path.join(HERE, "out"))
     p.add_argument("--keep", action="store_true", help="keep the temp dir (configs, raw logs)")
+    p.add_argument("--status", action="store_true", help="keep each end's status output "
+                   "(swanctl --list-conns/--list-sas, or ipsec statusall) as ROLE.status.txt")
     p.add_argument("--jobs", type=int, default=1)
     p = sub.add_parser("run-all", help="run every scenario")
     p.add_argument("--out", required=True)
@@ -1590,7 +1606,8 @@ def main(argv=None):
             help="every charon subsystem logs at level N (-1..4; 4: pfSense's 'Highest', with "
             "hex dumps) in the scenarios that keep the default levels; the others are left out")
     args = ap.parse_args(argv)
-    global ROOT, LOG_LEVEL_ALL, BACKEND
+    global ROOT, LOG_LEVEL_ALL, BACKEND, STATUS
+    STATUS = getattr(args, "status", False)
     LOG_LEVEL_ALL = getattr(args, "log_level", None)
     BACKEND = getattr(args, "backend", "swanctl")
     ROOT = os.path.abspath(args.root) if getattr(args, "root", "") else ""
