@@ -43,6 +43,7 @@
 #include "negotiation.h"
 #include "proposal.h"
 #include "rules.h"
+#include "status_output.h"
 #include "traffic_selector.h"
 #include "utf8.h"
 
@@ -4277,7 +4278,10 @@ static void on_line(void *user, const charon_line *l)
         ev->f[MF_ID] = SPAN_NULL;
         ev->f[MF_RHOST] = SPAN_NULL;
         if (__builtin_expect(l->bare, 0)) { /* prose, or a message the table does not know */
-            e->stats.skipped_lines += (unsigned)!e->in_flat;
+            if (!e->in_flat) {
+                e->stats.skipped_lines++;
+                status_output_tally(&e->stats, l->raw.p, l->raw.n);
+            }
             return;
         }
     }

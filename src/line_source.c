@@ -67,6 +67,7 @@
 #include "envelope.h"
 #include "line_source.h"
 #include "paste_repair.h"
+#include "status_output.h"
 
 /* Physical lines looked at before the time order is decided without votes. */
 #define ORDER_LOOKAHEAD 64
@@ -583,6 +584,10 @@ static bool is_continuation(const line_source *ls, envelope_kind kind, const cha
      * one long first word, past its "<conn|id>" prefix) */
     if (!wraps)
         return false;
+    /* status output pasted after a log ("con1: IKEv2, no reauthentication,
+     * ...") is lines of its own */
+    if (status_line_parse(l->raw.p, l->raw.n, NULL) != STATUS_NONE)
+        return false;
     const charon_line *held = &ls->line[ls->held_slot];
     if (held->msg.n == 0)
         return true;
@@ -746,6 +751,7 @@ static int route_line(line_source *ls, envelope_kind kind, const charon_line *l,
         if (!ls->splitting && has_escaped_lines(l->raw))
             return split_escaped(ls, l->raw);
         ls->stats->skipped_lines++;
+        status_output_tally(ls->stats, l->raw.p, l->raw.n);
         return 0;
     }
     ls->stats->charon_lines++;

@@ -738,6 +738,49 @@ static outcome report_outcome(const idg_report *r)
     return o;
 }
 
+/* What status output pasted with (or instead of) a log shows: a snapshot
+ * of the SAs when it was taken, which cannot say why one failed. */
+static void status_snapshot(strbuf *sb, const idg_report *r)
+{
+    idg_stats sum = {0};
+    for (size_t i = 0; i < r->n_sources; i++) {
+        const idg_stats *s = &r->sources[i].stats;
+        sum.status_lines += s->status_lines;
+        sum.status_ike_sas += s->status_ike_sas;
+        sum.status_ike_established += s->status_ike_established;
+        sum.status_child_sas += s->status_child_sas;
+        sum.status_child_installed += s->status_child_installed;
+    }
+    if (!sum.status_lines)
+        return;
+    strbuf_puts(sb, " The input holds strongSwan status output (ipsec statusall, swanctl --list-sas "
+                    "or --list-conns): a snapshot of the SAs when it was taken, which does not say "
+                    "why a negotiation failed.");
+    uint64_t ike_up = sum.status_ike_established, ike_other = sum.status_ike_sas - ike_up;
+    uint64_t child_up = sum.status_child_installed, child_other = sum.status_child_sas - child_up;
+    if (!sum.status_ike_sas && !sum.status_child_sas) {
+        strbuf_puts(sb, " It lists no SA: none was up or being set up.");
+    } else {
+        strbuf_printf(sb, " It shows %llu IKE SA%s established (phase 1)",
+                      (unsigned long long)ike_up, ike_up == 1 ? "" : "s");
+        if (ike_other)
+            strbuf_printf(sb, " and %llu not (connecting, rekeying or deleting)",
+                          (unsigned long long)ike_other);
+        strbuf_printf(sb, ", %llu CHILD SA%s installed (phase 2)", (unsigned long long)child_up,
+                      child_up == 1 ? "" : "s");
+        if (child_other)
+            strbuf_printf(sb, " and %llu not (routed: waiting for traffic, or being set up, "
+                              "rekeyed or deleted)", (unsigned long long)child_other);
+        strbuf_puts(sb, ".");
+        if (ike_up && !child_up)
+            strbuf_puts(sb, " Phase 1 is up but no phase 2: the CHILD SA did not come up.");
+        else if (!ike_up && ike_other)
+            strbuf_puts(sb, " Phase 1 had not completed.");
+    }
+    strbuf_puts(sb, " For the cause, paste charon's log of an attempt (pfSense: Status > System "
+                    "Logs > IPsec).");
+}
+
 static char *summary_sentence(const idg_report *r, const outcome *o, thaw *t)
 {
     strbuf sb = STRBUF_INIT;
@@ -780,6 +823,7 @@ static char *summary_sentence(const idg_report *r, const outcome *o, thaw *t)
             strbuf_printf(&sb, " The log ends while %zu negotiation%s %s still under way: the "
                                "outcome comes after its last line.", open_, open_ == 1 ? "" : "s",
                           open_ == 1 ? "was" : "were");
+        status_snapshot(&sb, r);
     }
     if (o->warnings)
         strbuf_printf(&sb, " %zu warning%s.", o->warnings, o->warnings == 1 ? "" : "s");
@@ -806,6 +850,11 @@ static void write_source(jsonw *w, const report_source *s, const idg_report *r)
         {"negotiations", offsetof(idg_stats, negotiations)},
         {"evicted", offsetof(idg_stats, evicted)},
         {"in_progress", offsetof(idg_stats, in_progress)},
+        {"status_lines", offsetof(idg_stats, status_lines)},
+        {"status_ike_sas", offsetof(idg_stats, status_ike_sas)},
+        {"status_ike_established", offsetof(idg_stats, status_ike_established)},
+        {"status_child_sas", offsetof(idg_stats, status_child_sas)},
+        {"status_child_installed", offsetof(idg_stats, status_child_installed)},
     };
     jw_obj_begin(w);
     jw_key_str(w, "name", s->name);
@@ -1071,11 +1120,13 @@ static void render_human(const idg_report *r, idg_format fmt, strbuf *out, thaw 
         }
     for (size_t i = 0; i < r->n_sources; i++) {
         const idg_stats *s = &r->sources[i].stats;
-        strbuf_printf(out, "%s%s: %llu lines, %llu charon lines, %llu skipped, %llu cut%s\n",
+        strbuf_printf(out, "%s%s: %llu lines, %llu charon lines, %llu skipped, %llu cut",
                       fmt == IDG_FORMAT_MARKDOWN ? "- " : "", r->sources[i].name,
                       (unsigned long long)s->lines, (unsigned long long)s->charon_lines,
-                      (unsigned long long)s->skipped_lines, (unsigned long long)s->cut_lines,
-                      s->reversed ? ", read newest-first and reordered" : "");
+                      (unsigned long long)s->skipped_lines, (unsigned long long)s->cut_lines);
+        if (s->status_lines)
+            strbuf_printf(out, ", %llu of status output", (unsigned long long)s->status_lines);
+        strbuf_printf(out, "%s\n", s->reversed ? ", read newest-first and reordered" : "");
     }
 }
 

@@ -225,6 +225,14 @@ typedef struct idg_stats {
     uint64_t evicted;          /* negotiations dropped at max_negotiations */
     uint64_t in_progress;      /* negotiations still under way where the input ends (a paste cut
                                 * before their outcome), set by idg_engine_finish */
+    /* Status output pasted instead of (or beside) a log: `ipsec statusall`,
+     * `swanctl --list-sas`, `--list-conns`. A snapshot of the SAs, not log
+     * lines (they are counted in skipped_lines too): */
+    uint64_t status_lines;           /* lines of status output */
+    uint64_t status_ike_sas;         /* IKE SAs it lists ... */
+    uint64_t status_ike_established; /* ... of which ESTABLISHED */
+    uint64_t status_child_sas;       /* CHILD SAs it lists ... */
+    uint64_t status_child_installed; /* ... of which INSTALLED */
     int reversed;              /* 1 if the input was newest-first and re-read */
 } idg_stats;
 

@@ -22,6 +22,10 @@ side ("initiator", "responder") to:
                 recommendation must (or must not) say
   latest        optional {"phase1": "closed", ...}: every tunnel row's
                 "latest" of that phase (every outcome); a list: any of them
+  summary_contains
+                optional texts the document's summary must say
+  stats         optional {"status_ike_sas": 1, ...}: counters of the sources
+                (summed) that must have these values
 
 Checks per side: the single log alone, per its expectation. Per scenario:
 both logs together must not crash and must still report the failure.
@@ -95,6 +99,14 @@ def check_side(doc, exp):
     for cls in exp.get("absent_class") or []:
         if cls in classes:
             return False, "unexpected %s (got %s)" % (cls, classes)
+    summary = doc.get("summary") or ""
+    for text in exp.get("summary_contains") or []:
+        if text not in summary:
+            return False, "summary lacks %r: %s" % (text, summary[:300])
+    for key, want in (exp.get("stats") or {}).items():
+        got = sum(src.get(key, 0) for src in doc.get("sources") or [])
+        if got != want:
+            return False, "sources' %s is %s, want %s" % (key, got, want)
     for phase, want in (exp.get("latest") or {}).items():
         rows = doc.get("tunnels") or []
         if not rows:
