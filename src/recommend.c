@@ -347,10 +347,49 @@ static void rec_proposal(arena *a, const rec_input *in, idg_diagnosis *d, int ph
     d->strongswan = arena_printf(a, "%s must share one proposal with the peer's.", key);
 }
 
+/* Whether a network value (a list of them, a range, a selector with its
+ * protocol) is IPv6: an address of it has a ':'. "[udp/1701]"'s colon-free
+ * brackets and a bare name ("dynamic") read as not. */
+static int is_ipv6_value(const char *v)
+{
+    return v && strchr(v, ':') != NULL;
+}
+
+/* The two ends hold the same phase 2 networks instead of mirrored ones:
+ * this end's Local Network is the peer's Local Network (what it proposes
+ * for its side) and its Remote Network the peer's Remote Network. One end
+ * has the pair the wrong way round, the usual slip when one side's phase 2
+ * is copied to the other; which one, the log cannot say, but the end
+ * behind `theirs` must have it as its Local Network. */
+static int rec_network_swapped(arena *a, const rec_input *in, idg_diagnosis *d,
+                               const idg_offending *lo, const idg_offending *ro)
+{
+    if (!lo || !ro || !lo->local || !lo->peer || !ro->local || !ro->peer ||
+        strcmp(lo->local, ro->peer) != 0 || strcmp(ro->local, lo->peer) != 0 ||
+        strcmp(lo->local, ro->local) == 0)
+        return 0;
+    const char *mine = lo->local, *theirs = ro->local;
+    d->summary = arena_printf(a, "Both ends have the same phase 2 networks instead of mirrored ones "
+                              "(Local Network %s, Remote Network %s on each): one end has them the "
+                              "wrong way round. On the end whose own network is %s, swap them.",
+                              mine, theirs, theirs);
+    d->change_side = "either";
+    d->pfsense = arena_printf(a, "%s: on the end whose LAN is %s (this end or the peer), set Local "
+                              "Network to %s and Remote Network to %s; the end whose LAN is %s keeps "
+                              "Local Network %s and Remote Network %s.", P2_PATH, theirs, theirs, mine,
+                              mine, mine, theirs);
+    d->strongswan = arena_printf(a, "on the end whose LAN is %s: connections.%s.children.%s.local_ts = "
+                                 "%s; remote_ts = %s (the other end keeps local_ts = %s, remote_ts = %s)",
+                                 theirs, conn_or(in), child_or(in), theirs, mine, mine, theirs);
+    return 1;
+}
+
 static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
 {
     const idg_offending *lo = find_off(in, "phase2.local_network");
     const idg_offending *ro = find_off(in, "phase2.remote_network");
+    if (rec_network_swapped(a, in, d, lo, ro))
+        return;
     const char *child = child_or(in);
     char pf[1024], sw[1024];
     size_t pl = 0, sl = 0;
@@ -393,7 +432,18 @@ static void rec_network(arena *a, const rec_input *in, idg_diagnosis *d)
         pf[k - 1] = '\0';
     for (size_t k = strlen(sw); k > 0 && (sw[k - 1] == ' ' || sw[k - 1] == ';'); k--)
         sw[k - 1] = '\0';
-    d->pfsense = arena_printf(a, "%s: %s", P2_PATH, pf);
+    /* IPv6 against IPv4: pfSense keeps the family in the phase 2's Mode */
+    const char *family = "";
+    for (int k = 0; k < 2; k++) {
+        const idg_offending *o = k ? ro : lo;
+        if (o && o->local && o->peer && is_ipv6_value(o->local) != is_ipv6_value(o->peer))
+            family = arena_printf(a, " The address families differ (%s: IPv%d here, IPv%d at the "
+                                  "peer): Mode is Tunnel IPv4 for IPv4 networks and Tunnel IPv6 for "
+                                  "IPv6 ones, the same on both ends (a tunnel of both families needs a "
+                                  "phase 2 entry for each).", k ? "Remote Network" : "Local Network",
+                                  is_ipv6_value(o->local) ? 6 : 4, is_ipv6_value(o->peer) ? 6 : 4);
+    }
+    d->pfsense = arena_printf(a, "%s: %s%s", P2_PATH, pf, family);
     d->strongswan = arena_printf(a, "%s", sw);
 }
 

@@ -873,6 +873,43 @@ SCENARIOS = [
                    "initiator": failed("phase2_network_mismatch")},
     },
     {
+        "name": "p2-ts-swapped", "phase": 2, "class": "phase2_network_mismatch",
+        "description": "the responder's phase 2 is not mirrored: its local and remote networks "
+        "are swapped (local {A_NET}, remote {B_NET}: the initiator's own), the classic slip of "
+        "copying one side's phase 2 to the other",
+        "r": {"child": {"local_ts": "{A_NET}", "remote_ts": "{B_NET}"}},
+        "misconfigured": {"setting": "phase2.local_network/remote_network",
+                          "initiator": "local {A_NET}, remote {B_NET}",
+                          "responder": "local {A_NET}, remote {B_NET}"},
+        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
+                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
+                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
+                                            r"built"]}},
+        "expect": {"responder": failed("phase2_network_mismatch", offending=(
+                       "phase2.local_network", ["{A_NET}"], ["{B_NET}"]),
+                       advice_contains=["Both ends have the same phase 2 networks",
+                                        "set Local Network to {B_NET} and Remote Network to {A_NET}"]),
+                   "initiator": failed("phase2_network_mismatch")},
+    },
+    {
+        "name": "p2-ts-family-mismatch", "phase": 2, "class": "phase2_network_mismatch",
+        "description": "IPv4 endpoints and subnets, but the responder's remote network is an "
+        "IPv6 subnet (2001:db8:5::/64) where the initiator's local network is {A_NET}",
+        "r": {"child": {"remote_ts": "2001:db8:5::/64"}},
+        "misconfigured": {"setting": "phase2.remote_network", "initiator": "local {A_NET}",
+                          "responder": "remote 2001:db8:5::/64"},
+        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
+                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
+                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
+                                            r"built"]}},
+        "expect": {"responder": failed("phase2_network_mismatch", offending=(
+                       "phase2.remote_network", ["2001:db8:5::/64"], ["{A_NET}"]),
+                       advice_contains=["Mode is Tunnel IPv4 for IPv4 networks"]),
+                   "initiator": failed("phase2_network_mismatch")},
+    },
+    {
         "name": "p2-ts-protocol-mismatch", "phase": 2, "class": "phase2_network_mismatch",
         "description": "the same subnets, but the initiator's phase 2 carries UDP only and the "
         "responder's TCP only (local_ts/remote_ts with [17] and [6])",
