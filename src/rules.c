@@ -2360,6 +2360,7 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     } else if (f & FACT(F1_UNRESOLVED)) {
         v.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
         v.confidence = 0.95;
+        v.title = "Peer unreachable: its host name does not resolve";
         const char *host = S(&n->unresolved_host);
         add_off(rc, "phase1.remote_gateway", host, NULL);
         v.detail = arena_printf(&rc->a,

@@ -2225,6 +2225,24 @@ SCENARIOS += [
                                             "diagnosis must name the address it sent to")},
     },
     {
+        "name": "p1-remote-name-unresolvable", "phase": 1, "class": "phase1_peer_unreachable",
+        "description": "the initiator's remote gateway is a host name that does not resolve "
+        "(vpn-b.example.invalid, a pfSense Remote Gateway given as a DNS name the firewall "
+        "cannot look up) instead of the responder's {B}",
+        "i": {"remote_addrs": "vpn-b.example.invalid"},
+        "misconfigured": {"setting": "phase1.remote_gateway", "initiator": "vpn-b.example.invalid",
+                          "responder": "its address is {B}"},
+        "actions": [("initiate", {"timeout": 20}), ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": [r"unable to resolve vpn-b\.example\.invalid"],
+                       "responder": [r"!received packet"]},
+        "expect": {"responder": ND,
+                   "initiator": failed("phase1_peer_unreachable",
+                                       offending=("phase1.remote_gateway",
+                                                  ["vpn-b.example.invalid"], None),
+                                       advice_contains=["vpn-b.example.invalid"],
+                                       title_contains=["host name does not resolve"])},
+    },
+    {
         "name": "p1-local-addr-missing", "phase": 1, "class": "phase1_peer_unreachable",
         "description": "the initiator's local_addrs is 198.51.100.50, an address its host does "
         "not have (a CARP VIP on the backup node, or a WAN address that changed)",
