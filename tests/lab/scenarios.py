@@ -274,6 +274,19 @@ SCENARIOS = [
                    for r in ("initiator", "responder")},
     },
     {
+        "name": "both-initiate-ok", "kernel": "libipsec",
+        "description": "control: both ends initiate the same tunnel at the same moment (both "
+        "with a Child SA Start Action of 'Initiate at start'), identical configs: two IKE_SAs "
+        "cross, and the duplicate is resolved by the ends",
+        "actions": [("initiate", {"background": True}),
+                    ("initiate", {"end": "responder", "background": True}),
+                    ("join",), ("wait", 2), ("settle", {})],
+        "log_expect": {"initiator": UP, "responder": UP},
+        "expect": {r: {"outcome": "established", "latest": {"phase1": "established"},
+                       "note": "no error diagnosis: crossed initiations are no failure"}
+                   for r in ("initiator", "responder")},
+    },
+    {
         "name": "ike-terminate-ok", "kernel": "libipsec",
         "description": "control: the tunnel comes up and the initiator closes it "
         "(swanctl --terminate --ike), identical configs",
