@@ -721,6 +721,7 @@ static int relevant_kind(msg_kind k)
     case EV_FILE_OPEN_FAILED:
     case EV_KNL_ERROR:
     case EV_KNL_SA_ALGORITHM:
+    case EV_CERT_CHAIN_CA: /* read into the SA its context names, never one of its own */
         return 0;
     default:
         return 1;
@@ -1406,6 +1407,7 @@ static int evidence_prio(msg_kind k)
     case EV_CONF_KV:
     case EV_CONF_ADDED:
     case EV_VENDOR_ID: /* read for what it announces, no evidence */
+    case EV_CERT_CHAIN_CA: /* named in the detail when it matters */
         return 0;
     default:
         return 3;
@@ -2825,6 +2827,16 @@ static void fold_cert_refused(const fold_in *in, negotiation *n, fold_result *r)
         set_span(&n->cert_validity, (span){buf, len < (int)sizeof buf ? (size_t)len : sizeof buf - 1});
 }
 
+/* The CA certificate the chain check is at, until a certificate is
+ * refused: then the last one names the CA an "issuer certificate invalid"
+ * is about. */
+static void fold_cert_chain_ca(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (!n->cert_validity.len)
+        set_span(&n->cert_chain_ca, in->f[MF_VALUE]);
+    r->phase = 1;
+}
+
 static void fold_cert_issuer(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->cert_issuer.len)
@@ -3887,6 +3899,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_CERT_ISSUER_DATES, fold_cert_refused, F1_CERT, 1),
     ON_FACT(EV_CERT_REVOKED, fold_cert_refused, F1_CERT, 1),
     ON(EV_CERT_ISSUER, fold_cert_issuer),
+    ON(EV_CERT_CHAIN_CA, fold_cert_chain_ca),
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_CRYPTO_MISSING, fold_eap_crypto_missing, F1_EAP_FAILED, 1),

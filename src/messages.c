@@ -424,6 +424,12 @@ static const msg_pattern TABLE[] = {
     R(EV_CERT_FAILURE, "IKE", "no trusted %N public key found for '%Y'", MF_TYPE, MF_RID),
     R(EV_CERT_FAILURE, "CFG", "no issuer certificate found for \"%Y\"", MF_VALUE),
     R(EV_CERT_ISSUER, "CFG", "  issuer is \"%Y\"", MF_VALUE),
+    /* credential_manager.c, the chain of the peer's certificate as it is
+     * checked (every certificate authentication logs it): the CA a
+     * following "issuer certificate invalid" is about */
+    R(EV_CERT_CHAIN_CA, "CFG", "  using trusted ca certificate \"%Y\"", MF_VALUE),
+    R(EV_CERT_CHAIN_CA, "CFG", "  using trusted intermediate ca certificate \"%Y\"", MF_VALUE),
+    R(EV_CERT_CHAIN_CA, "CFG", "  using untrusted intermediate certificate \"%Y\"", MF_VALUE),
     R(EV_CERT_FAILURE, "CFG", "  self-signed certificate \"%Y\" is not trusted", MF_VALUE),
     /* "%s certificate invalid (valid from %T to %T)", %s = subject|issuer */
     R(EV_CERT_SUBJECT_DATES, "CFG", "subject certificate invalid (valid from %T to %T)", MF_FROM, MF_TO),
@@ -1347,7 +1353,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_AUTH_MODE), N(EV_IDIR_MISMATCH), N(EV_LOOKING_PEER_CFG_V2),
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
-        N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
+        N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_CERT_CHAIN_CA), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_XAUTH_OK), N(EV_V1_AUTH_UNSUPPORTED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CERT_PARSE_CAUSE), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),

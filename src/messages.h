@@ -142,6 +142,8 @@ typedef enum msg_kind {
     EV_CERT_ISSUER_DATES,    /* issuer certificate invalid (valid from %T to %T) */
     EV_CERT_REVOKED,         /* certificate was revoked on %T, reason: %N */
     EV_CERT_ISSUER,          /* "  issuer is %Y" */
+    EV_CERT_CHAIN_CA,        /* "  using trusted ca certificate %Y": the CA certificate the
+                              * chain check of the peer's certificate is at */
     EV_NO_PRIVATE_KEY,
     EV_EAP_FAILED,
     EV_XAUTH_FAILED,

@@ -426,6 +426,9 @@ typedef struct negotiation {
     int64_t retransmit_msgid;
     int giving_up_count;
     nstr cert_detail, cert_issuer;
+    nstr cert_chain_ca;        /* the CA certificate the check of the peer's chain was last at
+                                * ("using trusted ca certificate ..."): the one an "issuer
+                                * certificate invalid" names */
     nstr knl_error, install_detail;
     int knl_errno;             /* the errno of knl_error when it is a netlink error's, else 0 */
     int policy_conflict;       /* another CHILD_SA holds the same policy */

@@ -750,10 +750,17 @@ static void rec_cert_dates(arena *a, const rec_input *in, idg_diagnosis *d)
     int ca = in->cert_cause == CERT_ISSUER_DATES;
     const idg_offending *dates = find_off(in, ca ? "phase1.peer_certificate_authority"
                                              : "phase1.peer_certificate");
+    /* the CA named in the value: "C=.., CN=Lab CA (valid from .. to ..)" */
+    const char *val = dates && dates->peer ? dates->peer : NULL;
+    const char *in_paren = ca && val ? strstr(val, " (valid from ") : NULL;
+    const char *what = ca ? "A CA certificate of the peer's chain" : "The peer's certificate";
+    if (in_paren) {
+        what = arena_printf(a, "The CA certificate \"%.*s\" of the peer's chain", (int)(in_paren - val), val);
+        val = arena_printf(a, "%.*s", (int)strlen(in_paren + 2) - 1, in_paren + 2);
+    }
     d->summary = arena_printf(a, "%s is outside its validity period (%s): %s, or correct "
-                              "the clock of the end whose date is wrong.",
-                              ca ? "A CA certificate of the peer's chain" : "The peer's certificate",
-                              dates && dates->peer ? dates->peer : "dates not logged",
+                              "the clock of the end whose date is wrong.", what,
+                              val ? val : "dates not logged",
                               ca ? "renew that CA (or intermediate) and import the new one on both ends"
                                  : "issue the peer a current certificate");
     d->change_side = "peer";

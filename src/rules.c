@@ -1835,10 +1835,20 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
         if (issuer)
             add_off(rc, "phase1.peer_certificate_authority", NULL, issuer);
         const char *validity = (f & FACT(F1_CERT)) ? S(&n->cert_validity) : NULL;
-        if (validity)
+        /* an expired (or not yet valid) CA: the chain check names it just before */
+        const char *expired_ca = validity && n->cert_cause == CERT_ISSUER_DATES
+                                     ? S(&n->cert_chain_ca) : NULL;
+        if (expired_ca) {
+            v.detail = arena_printf(&rc->a, "%s The certificate outside its validity period is the CA "
+                                    "\"%s\" of the peer's certificate chain, not the peer's own.",
+                                    v.detail, expired_ca);
+            add_off(rc, "phase1.peer_certificate_authority", NULL,
+                    arena_printf(&rc->a, "%s (%s)", expired_ca, validity));
+        } else if (validity) {
             add_off(rc, n->cert_cause == CERT_ISSUER_DATES ? "phase1.peer_certificate_authority"
                                                            : "phase1.peer_certificate",
                     NULL, validity);
+        }
         if (!(f & FACT(F1_CERT)))
             add_off(rc, "phase1.my_certificate",
                     n->own_sign_failed && !rc->conf->key_failed[0] ? "signing with its key failed"

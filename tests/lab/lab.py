@@ -726,13 +726,29 @@ class Run:
         # key type and size: spec "key" {"type": "rsa", "size": 4096} for all, or per
         # certificate / CA ("cas" values may be a DN or {dn, key}); default ECDSA 256
         dkey = spec.get("key", {"type": "ecdsa", "size": 256})
-        cas = spec["cas"]            # name -> DN or {dn, key}
+        # name -> DN or {dn, key, not_before, not_after, issuer}: a root CA (self-signed), or
+        # an intermediate one issued by the CA named `issuer` (listed before it)
+        cas = spec["cas"]
         for name, ca in cas.items():
-            dn, key = (ca, dkey) if isinstance(ca, str) else (ca["dn"], ca.get("key", dkey))
+            ca = {"dn": ca} if isinstance(ca, str) else ca
+            key = ca.get("key", dkey)
             pki("--gen", "--type", key["type"], "--size", str(key["size"]), "--outform", "pem",
                 out=name + ".key")
-            pki("--self", "--ca", "--lifetime", "3650", "--in", os.path.join(cdir, name + ".key"),
-                "--type", key["type"], "--dn", dn, "--outform", "pem", out=name + ".crt")
+            if ca.get("not_before"):
+                life = ["--not-before", ca["not_before"], "--not-after", ca["not_after"],
+                        "--dateform", "%Y-%m-%d %H:%M:%S"]
+            else:
+                life = ["--lifetime", "3650"]
+            if ca.get("issuer"):
+                pki("--pub", "--in", os.path.join(cdir, name + ".key"), "--type", key["type"],
+                    out=name + ".pub")
+                pki("--issue", "--ca", "--in", os.path.join(cdir, name + ".pub"), "--type", "pub",
+                    "--cacert", os.path.join(cdir, ca["issuer"] + ".crt"),
+                    "--cakey", os.path.join(cdir, ca["issuer"] + ".key"),
+                    "--dn", ca["dn"], "--outform", "pem", *life, out=name + ".crt")
+            else:
+                pki("--self", "--ca", *life, "--in", os.path.join(cdir, name + ".key"),
+                    "--type", key["type"], "--dn", ca["dn"], "--outform", "pem", out=name + ".crt")
         for name, c in spec["certs"].items():   # name -> {dn, san, ca, not_before, not_after, key}
             key = c.get("key", dkey)
             pki("--gen", "--type", key["type"], "--size", str(key["size"]), "--outform", "pem",

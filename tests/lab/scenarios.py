@@ -1121,6 +1121,47 @@ SCENARIOS = [
                    "initiator": failed("phase1_certificate_failure",
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
+    dict({
+        "name": "cert-ca-expired", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; both certificates are valid, but the CA "
+        "that issued them (and that both ends trust) expired (valid 2015-01-01 to 2020-01-01)",
+        "certs": dict(certs(), cas={"labca": {"dn": CERT_DNS["labca"],
+                                              "not_before": "2015-01-01 00:00:00",
+                                              "not_after": "2020-01-01 00:00:00"},
+                                    "otherca": CERT_DNS["otherca"]}),
+        "misconfigured": {"setting": "phase1.certificate_authority",
+                          "initiator": "Lab CA (expired)", "responder": "Lab CA (expired)"},
+        "log_expect": {"responder": [r"certificate invalid \(valid from|no trusted"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       detail_contains=['the CA "C=XX, O=Lab, CN=Lab CA" of the '
+                                                        "peer's certificate chain"],
+                                       advice_contains=['The CA certificate "C=XX, O=Lab, CN=Lab '
+                                                        'CA" of the peer\'s chain is outside its '
+                                                        'validity period']),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **CERT_AUTH),
+    dict({
+        "name": "cert-intermediate-missing", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the initiator's certificate is issued by an "
+        "intermediate CA (Lab Sub CA, under Lab CA) that neither end has: the initiator cannot "
+        "send it and the responder, trusting Lab CA, cannot build the chain",
+        "certs": {"cas": {"labca": CERT_DNS["labca"],
+                          "labsub": {"dn": "C=XX, O=Lab, CN=Lab Sub CA", "issuer": "labca"}},
+                  "certs": {"a": {"dn": "C=XX, O=Lab, CN={A}", "san": "{A}", "ca": "labsub"},
+                            "b": {"dn": "C=XX, O=Lab, CN={B}", "san": "{B}", "ca": "labca"}},
+                  "initiator": {"x509": ["a"], "x509ca": ["labca"]},
+                  "responder": {"x509": ["b"], "x509ca": ["labca"]}},
+        "misconfigured": {"setting": "phase1.certificate_authority",
+                          "initiator": "certificate issued by Lab Sub CA, which it does not have",
+                          "responder": "trusts Lab CA only"},
+        "log_expect": {"responder": [r"no issuer certificate found for"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       detail_contains=['issuer "C=XX, O=Lab, CN=Lab Sub CA" is '
+                                                        'not a trusted CA here']),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    }, **CERT_AUTH),
     {
         "name": "cert-signature-scheme-refused", "versions": (2,), "phase": 1,
         "class": "phase1_authentication_failure",
