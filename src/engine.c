@@ -2837,6 +2837,19 @@ static void fold_cert_chain_ca(const fold_in *in, negotiation *n, fold_result *r
     r->phase = 1;
 }
 
+/* "constraint check failed: peer not authenticated by CA '%Y'": the
+ * peer's chain checked out (to the CA of the last "using trusted ca
+ * certificate"), but the connection accepts only certificates of the CA
+ * it names. */
+static void fold_cert_ca_required(const fold_in *in, negotiation *n, fold_result *r)
+{
+    fold_cert_problem(in, n, r);
+    if (n->cert_cause == CERT_UNTRUSTED && !n->cert_required_ca.len) {
+        n->cert_cause = CERT_CA_REQUIRED;
+        set_span(&n->cert_required_ca, in->f[MF_VALUE]);
+    }
+}
+
 static void fold_cert_issuer(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (!n->cert_issuer.len)
@@ -3900,6 +3913,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_CERT_REVOKED, fold_cert_refused, F1_CERT, 1),
     ON(EV_CERT_ISSUER, fold_cert_issuer),
     ON(EV_CERT_CHAIN_CA, fold_cert_chain_ca),
+    ON_FACT(EV_CERT_CA_REQUIRED, fold_cert_ca_required, F1_CERT, 1),
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
     ON_FACT(EV_EAP_CRYPTO_MISSING, fold_eap_crypto_missing, F1_EAP_FAILED, 1),

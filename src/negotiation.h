@@ -161,7 +161,9 @@ typedef enum cert_cause {
     CERT_ISSUER_DATES,     /* a CA certificate of its chain is outside its validity period */
     CERT_REVOKED,          /* a CRL or OCSP answer says it was revoked */
     CERT_STATUS_UNKNOWN,   /* no CRL or OCSP status, and the policy wants one (strict) */
-    CERT_NOT_SENT          /* the peer's authentication carried no certificate, none is here */
+    CERT_NOT_SENT,         /* the peer's authentication carried no certificate, none is here */
+    CERT_CA_REQUIRED       /* its chain is trusted, but the connection requires another CA
+                            * (remote.cacerts, pfSense's Peer Certificate Authority) */
 } cert_cause;
 
 /* Why the kernel refused a negotiated CHILD_SA, where the log says more
@@ -426,6 +428,7 @@ typedef struct negotiation {
     int64_t retransmit_msgid;
     int giving_up_count;
     nstr cert_detail, cert_issuer;
+    nstr cert_required_ca;     /* the CA the connection requires (CERT_CA_REQUIRED) */
     nstr cert_chain_ca;        /* the CA certificate the check of the peer's chain was last at
                                 * ("using trusted ca certificate ..."): the one an "issuer
                                 * certificate invalid" names */

@@ -868,6 +868,7 @@ WHEN(cert_dates, in->cert_cause == CERT_SUBJECT_DATES || in->cert_cause == CERT_
 WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
 WHEN(cert_status_unknown, in->cert_cause == CERT_STATUS_UNKNOWN)
 WHEN(cert_not_sent, in->cert_cause == CERT_NOT_SENT)
+WHEN(cert_ca_required, in->cert_cause == CERT_CA_REQUIRED)
 WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
@@ -1428,6 +1429,16 @@ static const advice ADVICE[] = {
      "the peer's connections.<conn>.local.send_cert = ifasked (the default, answering this end's "
      "certificate request) or always; or the peer's certificate in /etc/swanctl/x509/ here and "
      "connections.${conn}.remote.certs = <it> (ipsec.conf: rightcert)."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_ca_required, NULL, "either",
+     "Make this connection's Peer Certificate Authority the CA that issued the peer's certificate "
+     "(${peer_ca|its issuer}), or give the peer a certificate of ${required_ca|the CA the "
+     "connection requires}.",
+     P1_PATH " > Peer Certificate Authority: ${peer_ca|the CA that issued the peer's certificate} "
+     "instead of ${required_ca|the CA selected now}; or, on the peer, My Certificate: one issued by "
+     "${required_ca|that CA}.",
+     "connections.${conn}.remote.cacerts = <the certificate file of ${peer_ca|the peer's CA}> "
+     "(ipsec.conf: rightca = \"${peer_ca|its DN}\"), or a certificate of ${required_ca|the required "
+     "CA} on the peer."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_status_unknown, NULL, "local",
      "Give this end the revocation status of the peer's certificate (its CA's CRL, or an OCSP "
      "responder it can reach), or stop requiring one: the revocation check is strict and found "
@@ -1827,6 +1838,10 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
         return in->p2_mode_peer;
     if (IS("sig_scheme"))
         return in->sig_scheme;
+    if (IS("required_ca") || IS("peer_ca")) {
+        const idg_offending *o = find_off(in, "phase1.peer_certificate_authority");
+        return o ? (IS("peer_ca") ? o->peer : o->local) : NULL;
+    }
     if (IS("prf_fixed"))
         return prf_fixed_proposal(a, in);
     if (IS("peer_auth"))

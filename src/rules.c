@@ -1828,6 +1828,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             v.title = "Phase 1: the peer sent no certificate";
             add_off(rc, "phase1.peer_certificate", NULL, "not sent");
         }
+        if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_CA_REQUIRED) {
+            const char *req = S(&n->cert_required_ca), *got = S(&n->cert_chain_ca);
+            v.title = "Phase 1: the peer's certificate is not from the CA the connection requires";
+            v.detail = arena_printf(&rc->a, "%s The peer's certificate checked out up to %s%s%s, a CA "
+                                    "this end trusts, but this connection accepts only certificates "
+                                    "issued by \"%s\" (its Peer Certificate Authority, remote.cacerts): "
+                                    "either the connection names the wrong CA, or the peer uses a "
+                                    "certificate of another CA than agreed.", v.detail,
+                                    got ? "\"" : "its CA", got ? got : "", got ? "\"" : "",
+                                    req ? req : "?");
+            add_off(rc, "phase1.peer_certificate_authority", req, got);
+        }
         if ((f & FACT(F1_CERT)) && n->cert_cause == CERT_STATUS_UNKNOWN) {
             v.title = "Phase 1 certificate revocation status unknown (strict checking)";
             add_off(rc, "phase1.revocation_check", "strict", "no CRL / OCSP status");

@@ -1163,6 +1163,26 @@ SCENARIOS = [
                                        "phase1_authentication_failure")},
     }, **CERT_AUTH),
     {
+        "name": "cert-peer-ca-pinned-wrong", "phase": 1, "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the responder has both CAs, but its "
+        "connection pins the peer's CA to Other CA (remote.cacerts, pfSense's Peer Certificate "
+        "Authority) while the initiator's certificate is issued by Lab CA",
+        "certs": dict(certs(), responder={"x509": ["b"], "x509ca": ["labca", "otherca"]}),
+        "i": dict(CERT_AUTH["i"]),
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "pubkey", "cacerts": "otherca.crt"}},
+        "misconfigured": {"setting": "phase1.peer_certificate_authority",
+                          "initiator": "certificate issued by Lab CA",
+                          "responder": "Peer Certificate Authority: Other CA"},
+        "log_expect": {"responder": [r"peer not authenticated by CA"]},
+        "expect": {"responder": failed("phase1_certificate_failure",
+                                       title_contains=["not from the CA the connection requires"],
+                                       detail_contains=['checked out up to "C=XX, O=Lab, CN=Lab '
+                                                        'CA"']),
+                   "initiator": failed("phase1_certificate_failure",
+                                       "phase1_authentication_failure")},
+    },
+    {
         "name": "cert-signature-scheme-refused", "versions": (2,), "phase": 1,
         "class": "phase1_authentication_failure",
         "description": "certificate authentication; the responder accepts only SHA-512 "

@@ -399,7 +399,7 @@ START_TEST(authentication_wordings)
     ck_assert_int_eq(classify("CFG", "constraint check failed: identity 'fw-b.example.net' (FQDN) required, not matched by '203.0.113.2' (IPV4_ADDR)", &ev),
                      EV_CONSTRAINT_ID);
     assert_field(&ev, MF_RID, "203.0.113.2");
-    ck_assert_int_eq(classify("CFG", "constraint check failed: peer not authenticated by CA 'C=XX, O=Lab, CN=Lab CA'.", NULL), EV_CERT_FAILURE);
+    ck_assert_int_eq(classify("CFG", "constraint check failed: peer not authenticated by CA 'C=XX, O=Lab, CN=Lab CA'.", NULL), EV_CERT_CA_REQUIRED);
     ck_assert_int_eq(classify("IKE", "no trusted ECDSA public key found for '198.51.100.2'", NULL), EV_CERT_FAILURE);
     ck_assert_int_eq(classify("CFG", "subject certificate invalid (valid from Jan 01 00:00:00 2020 to Jan 01 00:00:00 2021)", &ev),
                      EV_CERT_SUBJECT_DATES);
