@@ -869,6 +869,7 @@ WHEN(cert_revoked, in->cert_cause == CERT_REVOKED)
 WHEN(cert_status_unknown, in->cert_cause == CERT_STATUS_UNKNOWN)
 WHEN(cert_not_sent, in->cert_cause == CERT_NOT_SENT)
 WHEN(cert_ca_required, in->cert_cause == CERT_CA_REQUIRED)
+WHEN(cert_own_refused, in->own_cert_refused)
 WHEN(daemon_already_running, in->pid_file != NULL)
 WHEN(daemon_not_run, in->daemon_program != NULL)
 WHEN(kernel_no_xfrm, in->kernel_no_xfrm)
@@ -1429,6 +1430,15 @@ static const advice ADVICE[] = {
      "the peer's connections.<conn>.local.send_cert = ifasked (the default, answering this end's "
      "certificate request) or always; or the peer's certificate in /etc/swanctl/x509/ here and "
      "connections.${conn}.remote.certs = <it> (ipsec.conf: rightcert)."},
+    {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_own_refused, NULL, "peer",
+     "Make this end's certificate verifiable on the peer: the peer must trust the CA that issued "
+     "it (and accept the identity it carries).",
+     "On the peer: System > Cert. Manager > CAs: import the CA that issued this end's certificate "
+     "(this end's " P1_PATH " > My Certificate is issued by it); its " P1_PATH " > Peer Certificate "
+     "Authority: that CA; its Peer identifier: a name in this end's certificate.",
+     "On the peer: this end's CA certificate in /etc/swanctl/x509ca/ (swanctl --load-creds), "
+     "connections.<conn>.remote.cacerts naming it if set, and remote.id a name this end's "
+     "certificate carries (ipsec.conf: rightca, rightid)."},
     {IDG_CLASS_PHASE1_CERTIFICATE_FAILURE, cert_ca_required, NULL, "either",
      "Make this connection's Peer Certificate Authority the CA that issued the peer's certificate "
      "(${peer_ca|its issuer}), or give the peer a certificate of ${required_ca|the CA the "

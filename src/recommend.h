@@ -53,6 +53,7 @@ typedef struct rec_input {
                                  * the system's credential store of the Android app) */
     int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
+    int own_cert_refused;       /* ... the peer refused this end's certificate (not a cause here) */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
     const char *pid_file;       /* ... because this pid file exists (another charon runs) */
     const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */

@@ -544,6 +544,7 @@ typedef struct verdict {
     const char *time;    /* overrides the negotiation's time (its first terminal line) */
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int l2tp_closed;     /* L2TP/IPsec closed by this end (p1_closed_l2tp_warning) */
+    int own_cert_refused; /* the peer refused this end's certificate (its CA, most likely) */
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
@@ -814,6 +815,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.rekey_collision = v->cls == IDG_CLASS_PHASE2_REKEY_FAILURE && n->rekey_collision;
         in.peer_id_type = S(&n->peer_id_type);
         in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
+        in.own_cert_refused = v->own_cert_refused;
         in.cred_load = v->cred_load;
         in.cred_critical_ext = v->cred_critical_ext;
         in.trap_missing = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->trap_missing;
@@ -1483,6 +1485,11 @@ static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
     }
     if (cert) {
         v->cls = n->unknown_ca ? IDG_CLASS_PHASE1_CERTIFICATE_FAILURE : IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+        if (n->unknown_ca) {
+            /* the fix is on the peer: this end's CA, not the peer's */
+            v->own_cert_refused = 1;
+            v->title = "Phase 1: the peer refused this end's certificate";
+        }
         v->detail = arena_printf(&rc->a,
             "The peer %s rejected this end's authentication (AUTHENTICATION_FAILED)%s. This end "
             "authenticates with a certificate: the peer most likely does not trust its issuing CA "
@@ -3464,10 +3471,42 @@ static void p1_closed_l2tp_warning(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
-/* The peer deleted the IKE_SA soon after it came up (closed_early). */
-static void p1_closed_early(rules_ctx *rc, negotiation *n)
+/* The peer deleted the IKE_SA soon after it came up (closed_early): a
+ * warning, or an error when the delete is the peer's refusal of this end's
+ * certificate (returns 1). */
+static int p1_closed_early(rules_ctx *rc, negotiation *n)
 {
     verdict v;
+    /* IKEv1 has no AUTHENTICATION_FAILED for the responder's own
+     * authentication: an initiator that cannot verify it deletes the
+     * ISAKMP SA. This end authenticated with a certificate, and the peer
+     * asked for certificates of a CA this end does not know: a failure of
+     * this end's certificate on the peer, not a warning. */
+    const char *my_auth = S(&n->my_auth);
+    int cert = n->sent_cert || (my_auth && !strstr(my_auth, "pre-shared") && !strstr(my_auth, "EAP"));
+    if (n->closed_early == 1 && n->ike_version == 1 && !n->child_ever_established && cert &&
+        n->unknown_ca) {
+        begin(rc, &v);
+        v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
+        v.phase = v.ev_phase = 1;
+        v.role = n->ike_role;
+        v.confidence = 0.6;
+        v.time = S(&n->closed_time);
+        v.own_cert_refused = 1;
+        v.title = "Phase 1: the peer refused this end's certificate";
+        v.detail = arena_printf(&rc->a,
+            "The IKE_SA with %s came up on this end, and the peer deleted it %s, before any phase "
+            "2. This end authenticates with a certificate, and the peer asked for certificates of a "
+            "CA this end does not know: it most likely does not trust the CA that issued this end's "
+            "certificate, and an IKEv1 peer that cannot verify it deletes the ISAKMP SA instead of "
+            "answering AUTHENTICATION_FAILED. The peer's log has the reason.", peer_desc(n),
+            n->closed_after_ms >= 1000
+                ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
+                : "at once");
+        emit(rc, n, &v);
+        n->p1_failure_emitted = 1;
+        return 1;
+    }
     begin_warning(rc, &v, IDG_CLASS_TUNNEL_CLOSED_EARLY, 1, n->ike_role, 0.7);
     const char *after = n->closed_after_ms >= 1000
         ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
@@ -3484,7 +3523,7 @@ static void p1_closed_early(rules_ctx *rc, negotiation *n)
             "on this end shows who sent the DELETE.",
             peer_desc(n), n->child_ever_established ? " with its CHILD_SA" : "", after);
         emit(rc, n, &v);
-        return;
+        return 0;
     }
     v.detail = arena_printf(&rc->a,
         "The IKE_SA with %s came up%s, and the peer deleted it %s (it sent a DELETE for the "
@@ -3497,6 +3536,7 @@ static void p1_closed_early(rules_ctx *rc, negotiation *n)
               "identity (its peer identifier expects another)"
             : "");
     emit(rc, n, &v);
+    return 0;
 }
 
 /* This end lost its route to the peer (MOBIKE deferred the update). */
@@ -3599,6 +3639,19 @@ static int gave_up_on_established(const negotiation *n)
 void rules_conclude(rules_ctx *rc, negotiation *n)
 {
     int p1 = 0, p2 = 0;
+    /* a phase 1 failure of this IKE_SA (concluded now or before): its
+     * close is the failure's end, not a tunnel that came up and closed */
+    int p1_failed = n->p1_failure_emitted;
+    /* a CHILD_SA that came up before a phase 1 failure of its IKE_SA (the
+     * peer refused this end's authentication after the IKE_AUTH response):
+     * its success first, in the log's order, so that the failure is the
+     * tunnel's latest state */
+    if (n->child_established_pending && (n->facts & F1_MASK) && n->ike_established == 1 &&
+        n->ike_established_reported) {
+        p2_success(rc, n);
+        n->child_established_pending = 0;
+        p2 = 1;
+    }
     if ((n->facts & FACT(F1_GIVING_UP)) && !(n->facts & (F1_MASK & ~(FACT(F1_GIVING_UP) |
         FACT(F1_NOT_RESPONDING)))) && gave_up_on_established(n)) {
         n->facts &= ~(FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING));
@@ -3608,7 +3661,7 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         if (n->p1_failure_emitted)
             neg_clear_facts(n, F1_MASK);
         else
-            p1_failure(rc, n);
+            p1_failure(rc, n), p1_failed = 1;
         p1 = 1;
     }
     if ((n->ike_established == 1) && !n->ike_established_reported) {
@@ -3642,12 +3695,12 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
         n->no_route = 2;
         p1 = 1;
     }
-    if (n->closed_early == 1 || n->closed_early == 3) {
-        p1_closed_early(rc, n);
+    if ((n->closed_early == 1 || n->closed_early == 3) && !p1_failed) {
+        p1_failed = p1_closed_early(rc, n);
         n->closed_early = 2;
         p1 = 1;
     }
-    if (n->closed_by && !n->closed_reported && !(n->facts & F1_MASK)) {
+    if (n->closed_by && !n->closed_reported && !(n->facts & F1_MASK) && !p1_failed) {
         p1_closed(rc, n);
         if (n->closed_by == 2 && n->closed_soon && child_carries_l2tp(n))
             p1_closed_l2tp_warning(rc, n);

@@ -273,6 +273,19 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
     }
     free(slots);
     free(peers);
+    /* So does an IKE_SA that failed after its CHILD_SA came up (the peer
+     * refused this end's authentication after the IKE_AUTH response): its
+     * failure may be reported before the CHILD_SA's success, so this is
+     * decided once all are counted, by their lines. */
+    for (size_t i = 0; i < rows; i++) {
+        phase_counts *p1 = &t[i].phase[0], *p2 = &t[i].phase[1];
+        if (p1->failed && !p1->latest_up && !p1->latest_closed && p2->latest_up &&
+            p1->latest_seq > p2->latest_seq) {
+            p2->latest_seq = p1->latest_seq;
+            p2->latest_up = 0;
+            p2->latest_closed = 1;
+        }
+    }
     return merge_unnamed(t, rows);
 }
 

@@ -1038,7 +1038,29 @@ SCENARIOS = [
         "expect": {"responder": failed("phase1_certificate_failure",
                                        "phase1_authentication_failure"),
                    "initiator": failed("phase1_certificate_failure",
-                                       "phase1_authentication_failure")},
+                                       "phase1_authentication_failure",
+                                       advice_contains=["the peer must trust the CA that issued "
+                                                        "it"])},
+    }, **CERT_AUTH),
+    dict({
+        "name": "cert-untrusted-ca-initiator", "phase": 1, "kernel": "libipsec",
+        "class": "phase1_certificate_failure",
+        "description": "certificate authentication; the initiator does not trust the CA that "
+        "signed the responder's certificate (the responder trusts the initiator's): the "
+        "responder authenticates the initiator and sends its own AUTH, which the initiator "
+        "then refuses",
+        "certs": dict(certs(), initiator={"x509": ["a"], "x509ca": ["otherca"]}),
+        "misconfigured": {"setting": "phase1.peer_certificate_authority",
+                          "initiator": "trusts Other CA only",
+                          "responder": "certificate signed by Lab CA"},
+        "log_expect": {"initiator": [r"no trusted ECDSA public key found for '{B}'"]},
+        "expect": {"initiator": failed("phase1_certificate_failure"),
+                   "responder": failed("phase1_certificate_failure",
+                                       title_contains=["the peer refused this end's certificate"],
+                                       advice_contains=["the peer must trust the CA that issued "
+                                                        "it"],
+                                       absent_class=["tunnel_closed", "tunnel_closed_early"],
+                                       latest={"phase1": "failed"})},
     }, **CERT_AUTH),
     dict({
         "name": "p1-auth-psk-vs-cert", "phase": 1, "class": "phase1_authentication_failure",
