@@ -1272,6 +1272,33 @@ SCENARIOS = [
         "expect": {"initiator": EST, "responder": EST},
     },
     {
+        "name": "eap-server-cert-untrusted", "versions": (2,), "phase": 1,
+        "class": "phase1_certificate_failure",
+        "description": "EAP-MD5 client (initiator, user alice, right password) against a "
+        "server that authenticates with a certificate (the usual remote-access setup); the "
+        "client trusts Other CA only, not Lab CA that issued the server's certificate",
+        "certs": {"cas": dict(CERT_DNS),
+                  "certs": {"b": {"dn": "C=XX, O=Lab, CN={B}", "san": "{B}", "ca": "labca"}},
+                  "initiator": {"x509ca": ["otherca"]},
+                  "responder": {"x509": ["b"], "x509ca": ["labca"]}},
+        "i": {"psk": None, "local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
+              "remote": {"auth": "pubkey"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "r": {"psk": None, "local": {"auth": "pubkey", "certs": "b.crt"},
+              "remote": {"auth": "eap-md5", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "misconfigured": {"setting": "phase1.peer_certificate_authority",
+                          "initiator": "trusts Other CA only",
+                          "responder": "certificate issued by Lab CA"},
+        "log_expect": {"initiator": [r"no trusted ECDSA public key found for '{B}'"]},
+        "expect": {"initiator": failed("phase1_certificate_failure"),
+                   "responder": failed("phase1_certificate_failure",
+                                       advice_contains=["the peer must trust the CA that "
+                                                        "issued it"])},
+    },
+    {
         "name": "eap-mschapv2-failure", "versions": (2,), "phase": 1,
         "class": "phase1_eap_failure",
         "description": "EAP-MSCHAPv2 client (initiator, user alice; what pfSense mobile clients "
