@@ -722,6 +722,7 @@ static int relevant_kind(msg_kind k)
     case EV_KNL_ERROR:
     case EV_KNL_SA_ALGORITHM:
     case EV_CERT_CHAIN_CA: /* read into the SA its context names, never one of its own */
+    case EV_PEER_CANDIDATE:
         return 0;
     default:
         return 1;
@@ -1408,6 +1409,7 @@ static int evidence_prio(msg_kind k)
     case EV_CONF_ADDED:
     case EV_VENDOR_ID: /* read for what it announces, no evidence */
     case EV_CERT_CHAIN_CA: /* named in the detail when it matters */
+    case EV_PEER_CANDIDATE:
         return 0;
     default:
         return 3;
@@ -2292,6 +2294,34 @@ static void fold_auth_peer_ok(const fold_in *in, negotiation *n, fold_result *r)
      * from here (conclude_unfinished infers it if the paste ends first) */
     n->peer_auth_ok_line = in->e->line;
     n->peer_auth_ok_ts = in->l->ts;
+    r->phase = 1;
+}
+
+/* A peer config that matches before one is selected: an IKEv1 Main Mode
+ * responder picks its pre-shared key from the first of them, before it
+ * knows the peer's identity (rules.c says so when the key was wrong). */
+#define PEER_CANDIDATES_MAX 8
+static void fold_peer_candidate(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span name = in->f[MF_NAME];
+    if (n->conn_prio >= 2 || !name.n || n->n_peer_candidates >= PEER_CANDIDATES_MAX)
+        return;
+    /* each name once: the lookup runs again when the identity is known */
+    const char *list = n->peer_candidates.len ? n->peer_candidates.p : "";
+    for (const char *p = list; (p = strstr(p, "\"")) != NULL; p++) {
+        const char *q = strchr(p + 1, '"');
+        if (!q)
+            break;
+        if ((size_t)(q - p - 1) == name.n && memcmp(p + 1, name.p, name.n) == 0)
+            return;
+        p = q;
+    }
+    if (n->peer_candidates.len)
+        nstr_append(&n->peer_candidates, ", ", 2);
+    nstr_append(&n->peer_candidates, "\"", 1);
+    nstr_append(&n->peer_candidates, name.p, name.n);
+    nstr_append(&n->peer_candidates, "\"", 1);
+    n->n_peer_candidates++;
     r->phase = 1;
 }
 
@@ -3913,6 +3943,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_CERT_REVOKED, fold_cert_refused, F1_CERT, 1),
     ON(EV_CERT_ISSUER, fold_cert_issuer),
     ON(EV_CERT_CHAIN_CA, fold_cert_chain_ca),
+    ON(EV_PEER_CANDIDATE, fold_peer_candidate),
     ON_FACT(EV_CERT_CA_REQUIRED, fold_cert_ca_required, F1_CERT, 1),
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),

@@ -142,6 +142,8 @@ typedef enum msg_kind {
     EV_CERT_ISSUER_DATES,    /* issuer certificate invalid (valid from %T to %T) */
     EV_CERT_REVOKED,         /* certificate was revoked on %T, reason: %N */
     EV_CERT_ISSUER,          /* "  issuer is %Y" */
+    EV_PEER_CANDIDATE,       /* "  candidate %s, match: %d/%d/%d (me/other/ike)": a peer config
+                              * that matches the addresses (level 2) */
     EV_CERT_CA_REQUIRED,     /* "constraint check failed: peer not authenticated by CA %Y":
                               * the connection requires another CA than the chain's */
     EV_CERT_CHAIN_CA,        /* "  using trusted ca certificate %Y": the CA certificate the

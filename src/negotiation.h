@@ -429,6 +429,9 @@ typedef struct negotiation {
     int giving_up_count;
     nstr cert_detail, cert_issuer;
     nstr cert_required_ca;     /* the CA the connection requires (CERT_CA_REQUIRED) */
+    nstr peer_candidates;      /* the peer configs that matched ("con1, site-a"), each once, until
+                                * one was selected (level 2: backend_manager's candidates) */
+    unsigned n_peer_candidates;
     nstr cert_chain_ca;        /* the CA certificate the check of the peer's chain was last at
                                 * ("using trusted ca certificate ..."): the one an "issuer
                                 * certificate invalid" names */

@@ -894,6 +894,7 @@ WHEN(eap_user_rejected, in->eap_user != NULL)
 WHEN(psk_missing, in->psk_missing)
 WHEN(secrets_syntax, in->secrets_syntax)
 WHEN(secrets_unreadable, in->secrets_unreadable)
+WHEN(psk_mm_guessed, in->mm_psk_candidates != NULL)
 WHEN(psk_ambiguous, in->any_psks > 1 && (in->cls == IDG_CLASS_PHASE1_PSK_MISMATCH || in->mm_unencrypted))
 WHEN(ike_auth_not_arrived, in->half_open && in->half_open_stage == 1)
 WHEN(silent_after_our_auth, in->half_open && in->half_open_stage == 2)
@@ -1044,6 +1045,20 @@ static const advice ADVICE[] = {
     /* identities and keys */
     {IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH, NULL, rec_identifier, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_NAT_IDENTIFIER_MISMATCH, NULL, rec_identifier, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_PHASE1_PSK_MISMATCH, psk_mm_guessed, NULL, "local",
+     "Enter the same pre-shared key on both ends; if it is the same already, this end used "
+     "another connection's key: let it tell the peers apart before the key is needed (IKEv2 or "
+     "Aggressive Mode for peers that share an address, a Remote Gateway of its own per peer, or "
+     "one key for all of them).",
+     P1_PATH " > Pre-Shared Key: the peer's key, re-typed; if it is right, for the connections "
+     "${mm_candidates} that accept this peer's address, Key Exchange "
+     "version IKEv2 (or Negotiation mode Aggressive), or Remote Gateway set to each peer's "
+     "address (a dynamic DNS name); mobile clients: VPN > IPsec > Mobile Clients with one "
+     "Pre-Shared Key for all (VPN > IPsec > Pre-Shared Keys).",
+     "the secret of the peer's connection: the peer's key; if it is right, connections "
+     "${mm_candidates}: version = 2 (or aggressive = yes), or remote_addrs = the "
+     "peer's address for each, or the same secret for all; the secrets' id-N cannot help a Main "
+     "Mode responder, which looks the key up before it knows the peer's identity."},
     {IDG_CLASS_PHASE1_PSK_MISMATCH, psk_ambiguous, NULL, "local",
      "Keep one pre-shared key for %any on this end, the peer's (or bind each key to its peer's "
      "address or identity): with several, charon may pick another one for this peer.",
@@ -1848,6 +1863,8 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
         return in->p2_mode_peer;
     if (IS("sig_scheme"))
         return in->sig_scheme;
+    if (IS("mm_candidates"))
+        return in->mm_psk_candidates;
     if (IS("required_ca") || IS("peer_ca")) {
         const idg_offending *o = find_off(in, "phase1.peer_certificate_authority");
         return o ? (IS("peer_ca") ? o->peer : o->local) : NULL;

@@ -54,6 +54,8 @@ typedef struct rec_input {
     int send_no_socket;         /* send_error: charon has no socket plugin */
     int cert_cause;             /* certificate failure: a cert_cause (negotiation.h) */
     int own_cert_refused;       /* ... the peer refused this end's certificate (not a cause here) */
+    const char *mm_psk_candidates; /* PSK mismatch of a Main Mode responder that had to guess the
+                                * key among these connections ("\"con1\", \"site-a\"") */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
     const char *pid_file;       /* ... because this pid file exists (another charon runs) */
     const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */

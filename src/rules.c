@@ -545,6 +545,7 @@ typedef struct verdict {
     int no_route;        /* this end lost its route to the peer (p1_no_route_warning) */
     int l2tp_closed;     /* L2TP/IPsec closed by this end (p1_closed_l2tp_warning) */
     int own_cert_refused; /* the peer refused this end's certificate (its CA, most likely) */
+    const char *mm_psk_candidates; /* a Main Mode responder's key guessed among these configs */
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
@@ -816,6 +817,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.peer_id_type = S(&n->peer_id_type);
         in.cert_cause = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE ? n->cert_cause : CERT_UNTRUSTED;
         in.own_cert_refused = v->own_cert_refused;
+        in.mm_psk_candidates = v->mm_psk_candidates;
         in.cred_load = v->cred_load;
         in.cred_critical_ext = v->cred_critical_ext;
         in.trap_missing = v->cls == IDG_CLASS_PHASE1_CONNECTION_NOT_LOADED && n->trap_missing;
@@ -2026,6 +2028,19 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "This end cannot decrypt the peer's %s messages (invalid payload length, decryption "
                 "failed): the keys derived from the pre-shared key differ, i.e. the pre-shared keys "
                 "do not match.", mode_name(n) ? mode_name(n) : "phase 1");
+            /* a Main Mode responder picks the key by the peer's address
+             * alone, before the (encrypted) identity arrives: with several
+             * configs for that address, the first one's */
+            if (n->ike_version == 1 && n->main_exch == EX_ID_PROT &&
+                p1_role(n) == IDG_ROLE_RESPONDER && n->n_peer_candidates >= 2) {
+                v.mm_psk_candidates = S(&n->peer_candidates);
+                v.detail = arena_printf(&rc->a,
+                    "%s But %u connections of this end accept this peer's address (%s), which "
+                    "may each have a key of their own, and Main Mode has to choose the key before the peer's "
+                    "identity arrives (it is encrypted with that key): charon takes the first "
+                    "one's. If the peer's key is right for another of them, that is the failure, "
+                    "not a wrong key.", v.detail, n->n_peer_candidates, v.mm_psk_candidates);
+            }
         } else if (f & FACT(F1_HASH_MISMATCH)) {
             v.confidence = 0.85;
             v.detail = arena_printf(&rc->a,

@@ -2144,6 +2144,32 @@ SCENARIOS += [
                    "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
     },
     {
+        "name": "p1-mm-psk-any-two-peers", "versions": (1,), "phase": 1, "kernel": "libipsec",
+        "class": "phase1_psk_mismatch",
+        "description": "Main Mode, PSK: the responder accepts two peers from any address (two "
+        "mobile or dynamic-IP phase 1 entries, remote gateway %any), each with its own key, "
+        "as pfSense writes them (id-0 = %any); the initiator's key is right for its entry, but "
+        "a Main Mode responder must pick the key before it sees the peer's identity",
+        "r": {"remote_addrs": "%any", "psk": "Client-B-Key-0000",
+              "remote": {"id": "client-b.example.net"},
+              "conns": {"site-a": {"remote_addrs": "%any",
+                                   "remote": {"id": "{A}", "auth": "psk"},
+                                   "children": {"site-a": {"local_ts": "{B_NET}",
+                                                           "remote_ts": "{A_NET}",
+                                                           "esp_proposals": "aes256-sha256",
+                                                           "start_action": "none"}}}},
+              "secrets": {"ike-a": {"secret": '"%s"' % PSK, "id-0": "%any", "id-1": "{A}"}}},
+        "misconfigured": {"setting": "phase1.pre_shared_key",
+                          "initiator": "its own key",
+                          "responder": "two %any peers with different keys (Main Mode)"},
+        "log_expect": {"responder": [r'candidate "site-a", match:',
+                                     r"decryption failed"]},
+        "expect": {"responder": failed("phase1_psk_mismatch",
+                                       detail_contains=['("con1", "site-a")'],
+                                       advice_contains=["this end used another connection's key"]),
+                   "initiator": failed("phase1_psk_mismatch")},
+    },
+    {
         "name": "p1-peer-config-wrong-conn", "versions": (2,), "phase": 1,
         "class": "phase1_identifier_mismatch",
         "description": "the responder has a site-to-site connection con1 (peer identifier {A}, "
