@@ -1448,10 +1448,18 @@ static int p1_no_ike_cfg(rules_ctx *rc, negotiation *n, verdict *v)
     return 0;
 }
 
+/* Whether this end authenticated with a certificate: it sent one, or its
+ * own authentication was neither a pre-shared key nor EAP. */
+static int own_auth_is_cert(const negotiation *n)
+{
+    const char *my_auth = S(&n->my_auth);
+    return n->sent_cert || (my_auth && !strstr(my_auth, "pre-shared") && !strstr(my_auth, "EAP"));
+}
+
 static int p1_auth_failed_notify(rules_ctx *rc, negotiation *n, verdict *v)
 {
     const char *my_auth = S(&n->my_auth);
-    int cert = n->sent_cert || (my_auth && !strstr(my_auth, "pre-shared") && !strstr(my_auth, "EAP"));
+    int cert = own_auth_is_cert(n);
     const char *eap_id = S(&n->eap_identity);
     int eap = (my_auth && strstr(my_auth, "EAP")) || eap_id;
     const char *myid = S(&n->local_id);
@@ -3492,15 +3500,20 @@ static void p1_closed_l2tp_warning(rules_ctx *rc, negotiation *n)
 static int p1_closed_early(rules_ctx *rc, negotiation *n)
 {
     verdict v;
+    /* (not in the arena, which begin() empties) */
+    char later[32];
+    const char *after = "at once";
+    if (n->closed_after_ms >= 1000) {
+        snprintf(later, sizeof later, "%lld s later", (long long)(n->closed_after_ms / 1000));
+        after = later;
+    }
     /* IKEv1 has no AUTHENTICATION_FAILED for the responder's own
      * authentication: an initiator that cannot verify it deletes the
      * ISAKMP SA. This end authenticated with a certificate, and the peer
      * asked for certificates of a CA this end does not know: a failure of
      * this end's certificate on the peer, not a warning. */
-    const char *my_auth = S(&n->my_auth);
-    int cert = n->sent_cert || (my_auth && !strstr(my_auth, "pre-shared") && !strstr(my_auth, "EAP"));
-    if (n->closed_early == 1 && n->ike_version == 1 && !n->child_ever_established && cert &&
-        n->unknown_ca) {
+    if (n->closed_early == 1 && n->ike_version == 1 && !n->child_ever_established &&
+        own_auth_is_cert(n) && n->unknown_ca) {
         begin(rc, &v);
         v.cls = IDG_CLASS_PHASE1_CERTIFICATE_FAILURE;
         v.phase = v.ev_phase = 1;
@@ -3514,18 +3527,12 @@ static int p1_closed_early(rules_ctx *rc, negotiation *n)
             "2. This end authenticates with a certificate, and the peer asked for certificates of a "
             "CA this end does not know: it most likely does not trust the CA that issued this end's "
             "certificate, and an IKEv1 peer that cannot verify it deletes the ISAKMP SA instead of "
-            "answering AUTHENTICATION_FAILED. The peer's log has the reason.", peer_desc(n),
-            n->closed_after_ms >= 1000
-                ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
-                : "at once");
+            "answering AUTHENTICATION_FAILED. The peer's log has the reason.", peer_desc(n), after);
         emit(rc, n, &v);
         n->p1_failure_emitted = 1;
         return 1;
     }
     begin_warning(rc, &v, IDG_CLASS_TUNNEL_CLOSED_EARLY, 1, n->ike_role, 0.7);
-    const char *after = n->closed_after_ms >= 1000
-        ? arena_printf(&rc->a, "%lld s later", (long long)(n->closed_after_ms / 1000))
-        : "at once";
     if (n->closed_early == 3) { /* "deleting IKE_SA" alone: no line says by which end */
         v.title = "Tunnel closed right after it came up";
         v.confidence = 0.5;

@@ -152,6 +152,15 @@ def _flatten_lines(entry):
     return entry
 
 
+def ts_refused_lines():
+    """What both ends log when the responder has no phase 2 for the proposed traffic
+    selectors (a fresh dict per scenario)."""
+    return {"v1": {"responder": [r"no matching CHILD_SA config found"],
+                   "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
+            "v2": {"responder": [r"traffic selectors .* unacceptable"],
+                   "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA built"]}}
+
+
 # An IKEv2 initiator only receives AUTHENTICATION_FAILED: its log is the same for a wrong
 # PSK and a wrong identifier, so "authentication failed" is as right as "PSK mismatch".
 PSK_V2_INITIATOR = failed("phase1_psk_mismatch", "phase1_authentication_failure",
@@ -877,11 +886,7 @@ SCENARIOS = [
         "r": {"child": {"remote_ts": "{A_NET2}"}},
         "misconfigured": {"setting": "phase2.remote_network", "initiator": "local {A_NET}",
                           "responder": "remote {A_NET2}"},
-        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
-                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
-                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
-                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
-                                            r"built"]}},
+        "log_expect": ts_refused_lines(),
         "expect": {"responder": failed("phase2_network_mismatch"),
                    "initiator": failed("phase2_network_mismatch")},
     },
@@ -894,11 +899,7 @@ SCENARIOS = [
         "misconfigured": {"setting": "phase2.local_network/remote_network",
                           "initiator": "local {A_NET}, remote {B_NET}",
                           "responder": "local {A_NET}, remote {B_NET}"},
-        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
-                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
-                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
-                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
-                                            r"built"]}},
+        "log_expect": ts_refused_lines(),
         "expect": {"responder": failed("phase2_network_mismatch", offending=(
                        "phase2.local_network", ["{A_NET}"], ["{B_NET}"]),
                        advice_contains=["Both ends have the same phase 2 networks",
@@ -912,11 +913,7 @@ SCENARIOS = [
         "r": {"child": {"remote_ts": "2001:db8:5::/64"}},
         "misconfigured": {"setting": "phase2.remote_network", "initiator": "local {A_NET}",
                           "responder": "remote 2001:db8:5::/64"},
-        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
-                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
-                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
-                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
-                                            r"built"]}},
+        "log_expect": ts_refused_lines(),
         "expect": {"responder": failed("phase2_network_mismatch", offending=(
                        "phase2.remote_network", ["2001:db8:5::/64"], ["{A_NET}"]),
                        advice_contains=["Mode is Tunnel IPv4 for IPv4 networks"]),
@@ -971,11 +968,7 @@ SCENARIOS = [
         "r": {"child": {"remote_ts": "{A_NET2}"}},
         "misconfigured": {"setting": "phase2.remote_network", "initiator": "local {A_NET}",
                           "responder": "remote {A_NET2}"},
-        "log_expect": {"v1": {"responder": [r"no matching CHILD_SA config found"],
-                              "initiator": [r"received INVALID_ID_INFORMATION error notify"]},
-                       "v2": {"responder": [r"traffic selectors .* unacceptable"],
-                              "initiator": [r"received TS_UNACCEPTABLE notify, no CHILD_SA "
-                                            r"built"]}},
+        "log_expect": ts_refused_lines(),
         "expect": {"responder": failed("phase2_network_mismatch"),
                    "initiator": failed("phase2_network_mismatch")},
     },
