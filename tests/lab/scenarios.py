@@ -635,6 +635,20 @@ SCENARIOS = [
                  "exchange time out, so its log alone cannot tell.",
     },
     {
+        "name": "p1-dh-mismatch-aggressive", "versions": (1,), "phase": 1,
+        "class": "phase1_dh_group_mismatch",
+        "description": "both sides Aggressive Mode (PSK); P1 DH group MODP_1024 (initiator) vs "
+        "MODP_2048 (responder): in Aggressive Mode the key exchange travels in the first message",
+        "i": {"aggressive": "yes", "strongswan": AGGR_FLAG, "proposals": "aes256-sha256-modp1024"},
+        "r": {"aggressive": "yes", "strongswan": AGGR_FLAG, "proposals": "aes256-sha256-modp2048"},
+        "misconfigured": {"setting": "phase1.dh_group", "initiator": "MODP_1024",
+                          "responder": "MODP_2048"},
+        "log_expect": {"responder": [r"received proposals: IKE:"]},
+        "expect": {"responder": failed("phase1_dh_group_mismatch",
+                                       offending=("phase1.dh_group", ["MODP_2048"], ["MODP_1024"])),
+                   "initiator": failed("phase1_dh_group_mismatch", "phase1_proposal_mismatch")},
+    },
+    {
         "name": "ipv6-p1-psk-mismatch", "family": 6, "versions": (2,), "phase": 1,
         "class": "phase1_psk_mismatch",
         "description": "IPv6 endpoints; different pre-shared keys",
