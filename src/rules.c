@@ -3658,6 +3658,16 @@ static int gave_up_on_established(const negotiation *n)
     return 0;
 }
 
+/* The CHILD_SA success waiting to be reported, once: 1 if there was one. */
+static int p2_success_pending(rules_ctx *rc, negotiation *n)
+{
+    if (!n->child_established_pending)
+        return 0;
+    p2_success(rc, n);
+    n->child_established_pending = 0;
+    return 1;
+}
+
 void rules_conclude(rules_ctx *rc, negotiation *n)
 {
     int p1 = 0, p2 = 0;
@@ -3668,12 +3678,8 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
      * peer refused this end's authentication after the IKE_AUTH response):
      * its success first, in the log's order, so that the failure is the
      * tunnel's latest state */
-    if (n->child_established_pending && (n->facts & F1_MASK) && n->ike_established == 1 &&
-        n->ike_established_reported) {
-        p2_success(rc, n);
-        n->child_established_pending = 0;
-        p2 = 1;
-    }
+    if ((n->facts & F1_MASK) && n->ike_established == 1 && n->ike_established_reported)
+        p2 |= p2_success_pending(rc, n);
     if ((n->facts & FACT(F1_GIVING_UP)) && !(n->facts & (F1_MASK & ~(FACT(F1_GIVING_UP) |
         FACT(F1_NOT_RESPONDING)))) && gave_up_on_established(n)) {
         n->facts &= ~(FACT(F1_GIVING_UP) | FACT(F1_NOT_RESPONDING));
@@ -3697,11 +3703,7 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     }
     if (!p1 && !(n->facts & F1_MASK) && n->p1_received.len && p1_undecided_proposals(rc, n))
         p1 = 1;
-    if (n->child_established_pending) {
-        p2_success(rc, n);
-        n->child_established_pending = 0;
-        p2 = 1;
-    }
+    p2 |= p2_success_pending(rc, n);
     if (n->cred_warned == 1) {
         p1_cred_warning(rc, n);
         n->cred_warned = 2;

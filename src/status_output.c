@@ -77,10 +77,16 @@ static const char *const CHILD_STATES[] = {"CREATED", "ROUTED", "INSTALLING", "I
                                            "UPDATING", "REKEYING", "REKEYED", "RETRYING",
                                            "DELETING", "DELETED", "DESTROYING"};
 
+/* Whether s is the name lit. */
+static int span_is(span s, const char *lit)
+{
+    return strlen(lit) == s.n && memcmp(lit, s.p, s.n) == 0;
+}
+
 static int is_state(span s, const char *const *names, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (strlen(names[i]) == s.n && memcmp(names[i], s.p, s.n) == 0)
+        if (span_is(s, names[i]))
             return 1;
     return 0;
 }
@@ -156,11 +162,11 @@ void status_output_tally(idg_stats *st, const char *text, size_t n)
         break;
     case STATUS_IKE_SA:
         st->status_ike_sas++;
-        st->status_ike_established += sl.state.n == 11 && memcmp(sl.state.p, "ESTABLISHED", 11) == 0;
+        st->status_ike_established += span_is(sl.state, "ESTABLISHED");
         break;
     case STATUS_CHILD_SA:
         st->status_child_sas++;
-        st->status_child_installed += sl.state.n == 9 && memcmp(sl.state.p, "INSTALLED", 9) == 0;
+        st->status_child_installed += span_is(sl.state, "INSTALLED");
         break;
     }
     st->status_lines++;
