@@ -1868,6 +1868,27 @@ static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_r
     r->phase = in->entry->phase;
 }
 
+/* "QUICK_MODE request with message ID N processing failed" right after a
+ * decryption failure, the IKE_SA not yet up: the peer's first request
+ * after its Main Mode (Quick Mode, or a TRANSACTION of XAuth or Mode
+ * Config) overtook the Main Mode's last message, lost or reordered on the
+ * way, and is encrypted with an IV this end learns only from that message;
+ * the retransmitted MM5 and MM6 then complete the IKE_SA. No key mismatch:
+ * with different keys the peer never gets past MM5, so it never sends a
+ * request of phase 2. (A failed INFORMATIONAL is what a mismatch logs:
+ * the peer's error notify, encrypted with its key.) */
+static void fold_processing_failed(const fold_in *in, negotiation *n, fold_result *r)
+{
+    span x = in->f[MF_TYPE];
+    (void)r;
+    if (n->ike_established || !(n->facts & FACT(F1_DECRYPT_FAILED)) ||
+        !(span_eq(x, "QUICK_MODE") || span_eq(x, "TRANSACTION")))
+        return;
+    n->facts &= ~FACT(F1_DECRYPT_FAILED);
+    if (!(n->facts & (F1_MASK | F2_MASK)))
+        pend_remove(in->e, n);
+}
+
 /* Evidence of the row's phase, nothing else. */
 static void fold_phase(const fold_in *in, negotiation *n, fold_result *r)
 {
@@ -3841,7 +3862,7 @@ static void fold_peer_deletes_ike(const fold_in *in, negotiation *n, fold_result
 #define PHASE(kind, ph) [kind] = {fold_phase, 0, ph}
 
 /* By event kind. Not here, so nothing but evidence: EV_NOTIFY_STATUS,
- * EV_PARSE_FAILED, EV_PROCESSING_FAILED, EV_IKE_REKEY_FAILED (and the
+ * EV_PARSE_FAILED, EV_IKE_REKEY_FAILED (and the
  * daemon and configuration kinds, which on_line handles itself). */
 static const fold_entry fold_table[EV__COUNT] = {
     /* lifecycle */
@@ -3920,6 +3941,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_INTEGRITY_FAILED, F1_DECRYPT_FAILED),
     ON_FACT(EV_NOT_ENCRYPTED, fold_not_encrypted, F1_NOT_ENCRYPTED, 1),
     FAILURE_BEFORE_IKE_SA(EV_HASH_MISMATCH, F1_HASH_MISMATCH),
+    ON(EV_PROCESSING_FAILED, fold_processing_failed),
     ON(EV_NO_SHARED_KEY, fold_no_shared_key),
     ON(EV_MAC_MISMATCH, fold_mac_mismatch),
     ON(EV_LOOKING_PEER_CFG_V1, fold_looking_peer_cfg),

@@ -636,6 +636,7 @@ class Run:
         self.t0 = None
         self.blocked = False
         self.frags_dropped = None
+        self.small_ike_dropped = None
 
     # -- paths
     def d(self, role, *p):
@@ -697,6 +698,15 @@ class Run:
                  "oifname", "rb", "masquerade"])
         if self.sc.get("block_ike"):
             self.block_ike(self.sc["block_ike"])
+        if self.sc.get("drop_small_ike_once"):
+            # the first IKE datagram of under 140 bytes towards the given end is
+            # lost (a quota of one such datagram): in Main Mode the last message
+            # (MM5 or MM6: the encrypted ID and HASH) is the smallest of all
+            toward = self.sc["drop_small_ike_once"]
+            oif = "ra" if toward == "initiator" else "rb"
+            run(["ip", "netns", "exec", r, "nft", "add", "rule", fam, "lab", "forward",
+                 "oifname", oif, "udp", "dport", "{ 500, 4500 }", "meta", "length", "<", "140",
+                 "quota", "until", "140", "bytes", "counter", "drop"])
         if self.sc.get("drop_fragments"):
             # before conntrack's defragmentation (priority -400), which would otherwise
             # hand the forward chain whole datagrams
@@ -1120,6 +1130,12 @@ class Run:
                                 check=False)
                 m = re.search(r"counter packets (\d+) bytes (\d+)", q.stdout)
                 self.frags_dropped = int(m.group(1)) if m else None
+            if self.sc.get("drop_small_ike_once"):
+                fam = "ip6" if self.inst.family == 6 else "ip"
+                q = self.nsexec(self.ns["router"], "nft", "list", "table", fam, "lab",
+                                check=False)
+                m = re.search(r"quota [^\n]*counter packets (\d+)", q.stdout)
+                self.small_ike_dropped = int(m.group(1)) if m else None
             self.stop_daemons()
             self.duration = time.time() - self.t0
             return self.collect()
@@ -1288,6 +1304,8 @@ class Run:
                 "nat_public_ip": inst.addrs["A_PUB"] if inst.net == "nat" else None,
                 "udp_ike_dropped": self.blocked,
                 "ip_fragments_dropped": self.frags_dropped if sc.get("drop_fragments") else None,
+                "ike_datagrams_dropped": (self.small_ike_dropped
+                                          if sc.get("drop_small_ike_once") else None),
                 "actions": [list(a) if len(a) > 1 else [a[0]]
                             for a in sc.get("actions", S.DEFAULT_ACTIONS)],
                 "duration_s": round(self.duration, 1),
