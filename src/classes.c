@@ -166,7 +166,9 @@
 #define DESC_DPD_TIMEOUT \
     "The established peer stopped answering dead peer detection or other " \
     "requests, and the SA was deleted ('DPD check timed out', or " \
-    "retransmits of an INFORMATIONAL request followed by 'giving up')."
+    "retransmits of a request followed by 'giving up'); also when it did " \
+    "answer, but only with messages that show the two ends' encryption " \
+    "state of the SA diverged (PAYLOAD_MALFORMED, 'decryption failed')."
 
 #define TITLE_TUNNEL_CLOSED_EARLY "Tunnel closed by the peer right after it came up"
 #define DESC_TUNNEL_CLOSED_EARLY \

@@ -1679,6 +1679,8 @@ static void on_notify(negotiation *n, span nt, int v, int child, fold_result *r)
         f = F1_NOTIFY_AUTH_FAILED;
     } else if (span_eq(nt, "PAYLOAD_MALFORMED") || span_eq(nt, "INVALID_HASH_INFORMATION")) {
         f = est ? -1 : F1_NOTIFY_PSK;
+        if (est && n->ike_established && nt.p[0] == 'P' && n->malformed_up < UINT16_MAX)
+            n->malformed_up++;
     } else if (v == 2 && !est && n->exch == EX_IKE_INTERMEDIATE && span_eq(nt, "INVALID_SYNTAX")) {
         /* the answer to this end's additional key exchange (RFC 9370): the
          * peer selected a method it cannot compute (6.0.1 without an ML-KEM
@@ -1864,6 +1866,8 @@ static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_r
     if (!n->ike_established) {
         fact(n, in->entry->fact);
         r->terminal = 1;
+    } else if (in->ev->kind == EV_COULD_NOT_DECRYPT && n->unreadable_up < UINT16_MAX) {
+        n->unreadable_up++; /* kept for a later "giving up" (see rules.c dpd) */
     }
     r->phase = in->entry->phase;
 }

@@ -522,6 +522,9 @@ typedef struct negotiation {
     uint32_t closed_seq;       /* the engine line (neg_evidence.seq) closed_by was set at */
     nstr closed_time;          /* ... and its time (the diagnosis time of tunnel_closed) */
     uint16_t peer_retransmits; /* the peer sent a request again that this end had answered */
+    uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */
+    uint16_t malformed_up;     /* PAYLOAD_MALFORMED notifies received, the IKE_SA up: the peer
+                                * could not read this end's message */
     uint8_t relayed_up;        /* established by a relaying program's line alone (EV_CONN_UP) */
     uint8_t init_accepted;     /* this end's last answer was to the peer's first message, with an SA */
     uint8_t no_route;          /* 1: this end lost its route to the peer (MOBIKE deferred); 2: warned */

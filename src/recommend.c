@@ -905,6 +905,7 @@ WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
 WHEN(v1_frag_lost, in->v1_frag_lost)
+WHEN(sa_desync, in->sa_desync)
 WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
 WHEN(main_mode_id_unanswered_nat, in->unanswered_after == 4)
 WHEN(nat_t_unanswered, in->unanswered_after == 3)
@@ -1212,6 +1213,14 @@ static const advice ADVICE[] = {
      "connections.${conn}.encap = yes only if UDP 4500 must be forced."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, send_error, rec_send_error, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, NULL, rec_unreachable, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_DPD_TIMEOUT, sa_desync, NULL, "either",
+     "Nothing to change for this IKE_SA: it comes up again when an end initiates. If it recurs, "
+     "let one end start the tunnel and the other only answer, so that the two ends do not "
+     "start phase 2 on the same IKE_SA at once.",
+     P1_PATH " > Child SA Start Action: None (Responder Only) on one of the two firewalls (the "
+     "other keeps Initiate at start or Initiate on demand).",
+     "on one end connections.${conn}.children.${child}.start_action = none (the other end start "
+     "or trap)."},
     {IDG_CLASS_DPD_TIMEOUT, NULL, NULL, "peer",
      "The peer ${remote|} stopped answering: check that it is up and reachable; DPD then restarts "
      "or clears the tunnel as configured.",

@@ -108,6 +108,8 @@ typedef struct rec_input {
     int no_route;               /* peer unreachable: this end lost its route to the peer (MOBIKE) */
     int l2tp_closed;            /* closed early: an L2TP/IPsec client closed IPsec itself */
     int v1_frag_lost;           /* peer unreachable: IKEv1 message 5 left as IP fragments */
+    int sa_desync;              /* dpd timeout: the peer answered the request given up on with
+                                 * messages that show the ends' encryption state diverged */
     const char *eap_user;       /* EAP failure on the server: the user the client authenticated as */
     const char *eap_id_refused; /* EAP failure on the client: the EAP identity it sent, which the
                                  * server refused before any EAP method began */

@@ -547,6 +547,7 @@ typedef struct verdict {
     int own_cert_refused; /* the peer refused this end's certificate (its CA, most likely) */
     const char *mm_psk_candidates; /* a Main Mode responder's key guessed among these configs */
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
+    int sa_desync;       /* dpd timeout: the peer answered, unreadably (see dpd) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
@@ -848,6 +849,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.no_route = v->no_route;
         in.l2tp_closed = v->l2tp_closed;
         in.v1_frag_lost = v->v1_frag_lost;
+        in.sa_desync = v->sa_desync;
         in.v2_undecryptable = v->v2_undecryptable;
         in.mm_unencrypted = v->mm_unencrypted;
         in.any_psks = rc->conf->any_psks;
@@ -3608,7 +3610,32 @@ static void dpd(rules_ctx *rc, negotiation *n)
             "The established IKE_SA with %s was declared dead: the peer stopped answering DPD "
             "requests (DPD check timed out). The peer went down, or the path (UDP 500/4500, NAT "
             "mapping) broke.", peer_desc(n));
-    else
+    else if (n->malformed_up || n->unreadable_up) {
+        /* not silent: the peer answered with messages that show the two
+         * ends' keying state of this IKE_SA diverged */
+        v.title = "IKE_SA deleted: the peer could not read this end's request";
+        v.confidence = 0.7;
+        v.sa_desync = 1;
+        v.detail = arena_printf(&rc->a,
+            "This end retransmitted a request%s %d time%s and gave up, which deleted the IKE_SA "
+            "with %s, but the peer was not silent:%s%s. The two ends no longer agree on the "
+            "encryption state of this IKE_SA. In IKEv1 this happens when a Quick Mode request "
+            "overtakes the Main Mode's last message (lost or reordered on the way, typically "
+            "when both ends start the tunnel at once): the peer decrypts it, and its "
+            "retransmissions, with the wrong IV. A new IKE_SA is negotiated when either end "
+            "initiates again; it is no configuration error.",
+            n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
+                                              (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
+                               : "",
+            tries, tries == 1 ? "" : "s", peer_desc(n),
+            n->malformed_up ? arena_printf(&rc->a, " it answered with %u PAYLOAD_MALFORMED error "
+                                           "notif%s (it could not read what this end sent)",
+                                           n->malformed_up, n->malformed_up == 1 ? "y" : "ies")
+                            : "",
+            n->unreadable_up ? arena_printf(&rc->a, "%s %u of its messages could not be decrypted "
+                                            "here", n->malformed_up ? ", and" : "", n->unreadable_up)
+                             : "");
+    } else
         v.detail = arena_printf(&rc->a,
             "The established IKE_SA with %s was declared dead: this end retransmitted a request%s "
             "%d time%s without an answer and gave up. The peer went down, or the path (UDP "
@@ -3617,7 +3644,7 @@ static void dpd(rules_ctx *rc, negotiation *n)
                                               (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
                                : "",
             tries, tries == 1 ? "" : "s");
-    if (n->remote_addr.len)
+    if (n->remote_addr.len && !v.sa_desync)
         add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
     emit(rc, n, &v);
     n->dpd_emitted = 1;

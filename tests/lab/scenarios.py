@@ -319,6 +319,35 @@ SCENARIOS = [
                    for r in ("initiator", "responder")},
     },
     {
+        "name": "both-initiate-mm-lost-qm-given-up", "versions": (1,), "kernel": "libipsec",
+        "drop_small_ike_once": "initiator",
+        "description": "as both-initiate-mm-lost, with fw-b's retransmits shortened (timeout 1s, "
+        "base 1.2, 2 tries): fw-a decrypts fw-b's early Quick Mode request, and each "
+        "retransmission of it, with the wrong IV and answers PAYLOAD_MALFORMED, so fw-b gives "
+        "up on it and deletes the IKE_SA (with the CHILD_SA fw-a had set up on it); the ends "
+        "then set up a new IKE_SA",
+        "r": {"strongswan": {"retransmit_timeout": "1.0", "retransmit_base": "1.2",
+                             "retransmit_tries": 2}},
+        "actions": [("initiate", {"background": True}),
+                    ("wait_log", {"end": "responder", "pattern": r"IKE_SA con1\[\d+\] established",
+                                  "timeout": 8}),
+                    ("initiate", {"end": "responder", "background": True}),
+                    ("join",),
+                    ("wait_log", {"end": "responder", "pattern": r"giving up after 2 retransmits",
+                                  "timeout": 12}),
+                    ("wait", 3), ("settle", {})],
+        "log_expect": {"initiator": UP + [r"QUICK_MODE request with message ID \d+ processing failed"],
+                       "responder": UP + [r"received PAYLOAD_MALFORMED error notify",
+                                          r"giving up after 2 retransmits"]},
+        "expect": {"initiator": {"outcome": "established",
+                                 "note": "fw-a's first decryption failure precedes its Main Mode's "
+                                         "end: no pre-shared key mismatch"},
+                   "responder": failed("dpd_timeout",
+                                       title_contains="could not read this end's request",
+                                       detail_contains="PAYLOAD_MALFORMED",
+                                       advice_contains="None (Responder Only)")},
+    },
+    {
         "name": "ike-terminate-ok", "kernel": "libipsec",
         "description": "control: the tunnel comes up and the initiator closes it "
         "(swanctl --terminate --ike), identical configs",
