@@ -738,19 +738,23 @@ static outcome report_outcome(const idg_report *r)
     return o;
 }
 
+/* The counters of all sources added up. */
+static idg_stats sources_total(const idg_report *r)
+{
+    idg_stats t = {0};
+    for (size_t i = 0; i < r->n_sources; i++) {
+#define ADD(member) t.member += r->sources[i].stats.member;
+        IDG_STATS_COUNTERS(ADD)
+#undef ADD
+    }
+    return t;
+}
+
 /* What status output pasted with (or instead of) a log shows: a snapshot
  * of the SAs when it was taken, which cannot say why one failed. */
-static void status_snapshot(strbuf *sb, const idg_report *r)
+static void status_snapshot(strbuf *sb, const idg_stats *total)
 {
-    idg_stats sum = {0};
-    for (size_t i = 0; i < r->n_sources; i++) {
-        const idg_stats *s = &r->sources[i].stats;
-        sum.status_lines += s->status_lines;
-        sum.status_ike_sas += s->status_ike_sas;
-        sum.status_ike_established += s->status_ike_established;
-        sum.status_child_sas += s->status_child_sas;
-        sum.status_child_installed += s->status_child_installed;
-    }
+    const idg_stats sum = *total;
     if (!sum.status_lines)
         return;
     strbuf_puts(sb, " The input holds strongSwan status output (ipsec statusall, swanctl --list-sas "
@@ -808,22 +812,19 @@ static char *summary_sentence(const idg_report *r, const outcome *o, thaw *t)
             strbuf_printf(&sb, " %zu tunnel%s closed by the end of the log, with no failure.",
                           closed, closed == 1 ? " was" : "s were");
     } else {
-        size_t charon = 0;
-        for (size_t i = 0; i < r->n_sources; i++)
-            charon += (size_t)r->sources[i].stats.charon_lines;
+        const idg_stats total = sources_total(r);
+        size_t charon = (size_t)total.charon_lines;
         if (charon == 0)
             strbuf_puts(&sb, "No strongSwan (charon) log lines were found in the input.");
         else
             strbuf_printf(&sb, "No conclusion: %zu charon line%s read, but no negotiation "
                                "failed or completed in them.", charon, charon == 1 ? "" : "s");
-        size_t open_ = 0;
-        for (size_t i = 0; i < r->n_sources; i++)
-            open_ += (size_t)r->sources[i].stats.in_progress;
+        size_t open_ = (size_t)total.in_progress;
         if (charon && open_)
             strbuf_printf(&sb, " The log ends while %zu negotiation%s %s still under way: the "
                                "outcome comes after its last line.", open_, open_ == 1 ? "" : "s",
                           open_ == 1 ? "was" : "were");
-        status_snapshot(&sb, r);
+        status_snapshot(&sb, &total);
     }
     if (o->warnings)
         strbuf_printf(&sb, " %zu warning%s.", o->warnings, o->warnings == 1 ? "" : "s");
@@ -836,34 +837,13 @@ static void write_source(jsonw *w, const report_source *s, const idg_report *r)
     for (size_t i = 0; i < r->n_items; i++)
         if (same_str(r->items[i]->source, s->name))
             n++;
-    static const struct {
-        const char *key;
-        size_t off;
-    } counters[] = {
-        {"bytes", offsetof(idg_stats, bytes)},
-        {"lines", offsetof(idg_stats, lines)},
-        {"charon_lines", offsetof(idg_stats, charon_lines)},
-        {"skipped_lines", offsetof(idg_stats, skipped_lines)},
-        {"cut_lines", offsetof(idg_stats, cut_lines)},
-        {"joined_lines", offsetof(idg_stats, joined_lines)},
-        {"duplicate_lines", offsetof(idg_stats, duplicate_lines)},
-        {"negotiations", offsetof(idg_stats, negotiations)},
-        {"evicted", offsetof(idg_stats, evicted)},
-        {"in_progress", offsetof(idg_stats, in_progress)},
-        {"status_lines", offsetof(idg_stats, status_lines)},
-        {"status_ike_sas", offsetof(idg_stats, status_ike_sas)},
-        {"status_ike_established", offsetof(idg_stats, status_ike_established)},
-        {"status_child_sas", offsetof(idg_stats, status_child_sas)},
-        {"status_child_installed", offsetof(idg_stats, status_child_installed)},
-    };
     jw_obj_begin(w);
     jw_key_str(w, "name", s->name);
-    for (size_t k = 0; k < sizeof counters / sizeof counters[0]; k++) {
-        uint64_t v;
-        memcpy(&v, (const char *)&s->stats + counters[k].off, sizeof v);
-        jw_key(w, counters[k].key);
-        jw_int(w, (int64_t)v);
-    }
+#define WRITE(member)                                                         \
+    jw_key(w, #member);                                                       \
+    jw_int(w, (int64_t)s->stats.member);
+    IDG_STATS_COUNTERS(WRITE)
+#undef WRITE
     JW_KEY(w, "reversed");
     jw_bool(w, s->stats.reversed);
     JW_KEY(w, "diagnoses");

@@ -236,6 +236,15 @@ typedef struct idg_stats {
     int reversed;              /* 1 if the input was newest-first and re-read */
 } idg_stats;
 
+/* The counters of idg_stats a report's sources and a stream's summary
+ * write, in that order, each as X(member) and under the member's name
+ * (diagnoses is not among them: a report counts its own). */
+#define IDG_STATS_COUNTERS(X)                                                 \
+    X(bytes) X(lines) X(charon_lines) X(skipped_lines) X(cut_lines)           \
+    X(joined_lines) X(duplicate_lines) X(negotiations) X(evicted)             \
+    X(in_progress) X(status_lines) X(status_ike_sas)                          \
+    X(status_ike_established) X(status_child_sas) X(status_child_installed)
+
 typedef struct idg_engine idg_engine;
 
 /* Called once per diagnosis, as soon as it is concluded. `d` is valid only

@@ -709,23 +709,11 @@ static void stream_summary(http_req *r, stream *s)
     if (s->repeats_once)
         sbuf_printf(&s->line, ",\"repeats\":%llu", (unsigned long long)s->repeats);
     if (st) {
-        sbuf_printf(&s->line,
-                    ",\"stats\":{\"bytes\":%llu,\"lines\":%llu,\"charon_lines\":%llu,"
-                    "\"skipped_lines\":%llu,\"cut_lines\":%llu,\"joined_lines\":%llu,"
-                    "\"duplicate_lines\":%llu,\"negotiations\":%llu,\"evicted\":%llu,"
-                    "\"in_progress\":%llu,\"status_lines\":%llu,\"status_ike_sas\":%llu,"
-                    "\"status_ike_established\":%llu,\"status_child_sas\":%llu,"
-                    "\"status_child_installed\":%llu,\"reversed\":%s}",
-                    (unsigned long long)st->bytes, (unsigned long long)st->lines,
-                    (unsigned long long)st->charon_lines, (unsigned long long)st->skipped_lines,
-                    (unsigned long long)st->cut_lines, (unsigned long long)st->joined_lines,
-                    (unsigned long long)st->duplicate_lines, (unsigned long long)st->negotiations,
-                    (unsigned long long)st->evicted, (unsigned long long)st->in_progress,
-                    (unsigned long long)st->status_lines, (unsigned long long)st->status_ike_sas,
-                    (unsigned long long)st->status_ike_established,
-                    (unsigned long long)st->status_child_sas,
-                    (unsigned long long)st->status_child_installed,
-                    st->reversed ? "true" : "false");
+        sbuf_puts(&s->line, ",\"stats\":{");
+#define PUT(member) sbuf_printf(&s->line, "\"" #member "\":%llu,", (unsigned long long)st->member);
+        IDG_STATS_COUNTERS(PUT)
+#undef PUT
+        sbuf_printf(&s->line, "\"reversed\":%s}", st->reversed ? "true" : "false");
         srv_count_add(&r->w->metrics->bytes_diagnosed, st->bytes);
         srv_count_add(&r->w->metrics->lines_diagnosed, st->lines);
     }
