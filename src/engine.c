@@ -2963,6 +2963,30 @@ static void fold_eap_method_unloadable(const fold_in *in, negotiation *n, fold_r
 
 /* The EAP client's identity, as this server received it: the latest (a
  * client may retry as another user). */
+/* This end's exchange with its RADIUS server (an EAP or XAuth server with
+ * eap-radius): the server's name, its Access-Reject, or the first fault
+ * that left charon without an answer; the EAP or XAuth failure that follows
+ * is then the RADIUS server's, not the user's credentials. */
+static void fold_radius(const fold_in *in, negotiation *n, fold_result *r)
+{
+    static const uint8_t fault_of[EV__COUNT] = {
+        [EV_RADIUS_UNREACHABLE] = RADIUS_UNREACHABLE, [EV_RADIUS_TIMEOUT] = RADIUS_TIMEOUT,
+        [EV_RADIUS_SECRET] = RADIUS_SECRET, [EV_RADIUS_INVALID] = RADIUS_INVALID,
+    };
+    msg_kind k = in->ev->kind;
+    if (k == EV_RADIUS_SENT) {
+        set_span(&n->radius_server, in->f[MF_TEXT]);
+    } else if (k == EV_RADIUS_ANSWER) {
+        set_span(&n->radius_server, in->f[MF_TEXT]);
+        n->radius_rejected = span_eq(in->f[MF_TYPE], "Access-Reject");
+        n->radius_fault = RADIUS_OK; /* a retransmission was answered after all */
+    } else if (!n->radius_fault) {
+        n->radius_fault = fault_of[k];
+        set_span(&n->radius_fault_msg, in->l->msg);
+    }
+    r->phase = 1;
+}
+
 static void fold_eap_user(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_span(&n->eap_user, in->f[MF_RID]);
@@ -3973,6 +3997,12 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON_FACT(EV_CERT_CA_REQUIRED, fold_cert_ca_required, F1_CERT, 1),
     ON_FACT(EV_NO_PRIVATE_KEY, fold_cert_problem, F1_NO_PRIVATE_KEY, 1),
     ON_FACT(EV_EAP_FAILED, fold_user_auth_failed, F1_EAP_FAILED, 1),
+    ON(EV_RADIUS_SENT, fold_radius),
+    ON(EV_RADIUS_ANSWER, fold_radius),
+    ON(EV_RADIUS_UNREACHABLE, fold_radius),
+    ON(EV_RADIUS_TIMEOUT, fold_radius),
+    ON(EV_RADIUS_SECRET, fold_radius),
+    ON(EV_RADIUS_INVALID, fold_radius),
     ON_FACT(EV_EAP_CRYPTO_MISSING, fold_eap_crypto_missing, F1_EAP_FAILED, 1),
     ON(EV_CRASH_FRAME, fold_crash_frame),
     ON_FACT(EV_EAP_METHOD_UNLOADABLE, fold_eap_method_unloadable, F1_EAP_FAILED, 1),

@@ -469,6 +469,24 @@ static const msg_pattern TABLE[] = {
     R(EV_EAP_NAK_RECEIVED, "IKE", "received EAP_NAK, sending EAP_FAILURE", NOF),
     R(EV_EAP_FAILED, "IKE", "EAP vendor specific method %d-%N failed for peer %Y", MF_SKIP, MF_TYPE, MF_RID),
     R(EV_EAP_FAILED, "IKE", "RADIUS authentication of '%Y' failed", MF_RID),
+    /* libradius (radius_client.c, radius_socket.c, radius_message.c):
+     * the EAP or XAuth server's exchange with its RADIUS server, in the
+     * IKE_SA's context. A fault here fails the user before any credential
+     * is checked. */
+    R(EV_RADIUS_SENT, "CFG", "sending RADIUS %N to server '%s'", MF_TYPE, MF_TEXT),
+    R(EV_RADIUS_ANSWER, "CFG", "received RADIUS %N from server '%s'", MF_TYPE, MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "receiving RADIUS message failed: %s", MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "sending RADIUS message failed: %s", MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "waiting for RADIUS message failed: %s", MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "resolving RADIUS server address '%s' failed", MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "opening RADIUS socket for %#H failed: %s", MF_SKIP, MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "connecting RADIUS socket to %#H failed: %s", MF_SKIP, MF_TEXT),
+    R(EV_RADIUS_UNREACHABLE, "CFG", "binding RADIUS socket to %H failed: %s", MF_SKIP, MF_TEXT),
+    R(EV_RADIUS_TIMEOUT, "CFG", "RADIUS %N timed out after %d attempts", MF_TYPE, MF_COUNT),
+    R(EV_RADIUS_SECRET, "CFG", "RADIUS Response-Authenticator verification failed", NOF),
+    R(EV_RADIUS_SECRET, "CFG", "RADIUS Message-Authenticator verification failed", NOF),
+    R(EV_RADIUS_INVALID, "CFG", "received invalid RADIUS message, ignored", NOF),
+    R(EV_RADIUS_INVALID, "CFG", "RADIUS Message-Authenticator attribute missing", NOF),
     R(EV_EAP_FAILED, "IKE", "EAP-MS-CHAPv2 verification failed: maximum number of retries reached", NOF),
     R(EV_EAP_FAILED, "IKE", "EAP-MS-CHAPv2 verification failed", NOF),
     /* eap_mschapv2.c: this charon lacks what MS-CHAPv2 computes with (MD4
@@ -1359,7 +1377,9 @@ const char *msg_kind_name(msg_kind k)
         N(EV_NO_AUTH_MODE), N(EV_IDIR_MISMATCH), N(EV_LOOKING_PEER_CFG_V2),
         N(EV_NO_PEER_CFG_V2), N(EV_PEER_CFG_UNACCEPTABLE), N(EV_IDR_REQUIRE),
         N(EV_CONSTRAINT_ID), N(EV_AGGR_PSK_DISABLED), N(EV_NO_IKE_CFG),
-        N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_PEER_CANDIDATE), N(EV_CERT_CA_REQUIRED), N(EV_CERT_CHAIN_CA), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED), N(EV_EAP_CFG_UNACCEPTABLE),
+        N(EV_CERT_FAILURE), N(EV_CERT_SUBJECT_DATES), N(EV_CERT_ISSUER_DATES), N(EV_CERT_REVOKED), N(EV_CERT_ISSUER), N(EV_PEER_CANDIDATE), N(EV_CERT_CA_REQUIRED), N(EV_CERT_CHAIN_CA), N(EV_NO_PRIVATE_KEY), N(EV_EAP_FAILED),
+        N(EV_RADIUS_SENT), N(EV_RADIUS_ANSWER), N(EV_RADIUS_UNREACHABLE), N(EV_RADIUS_TIMEOUT),
+        N(EV_RADIUS_SECRET), N(EV_RADIUS_INVALID), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_XAUTH_OK), N(EV_V1_AUTH_UNSUPPORTED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CERT_PARSE_CAUSE), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),

@@ -150,6 +150,15 @@ typedef enum msg_kind {
                               * chain check of the peer's certificate is at */
     EV_NO_PRIVATE_KEY,
     EV_EAP_FAILED,
+    /* libradius, on an EAP or XAuth server that hands authentication to a
+     * RADIUS server (eap-radius): */
+    EV_RADIUS_SENT,          /* "sending RADIUS %N to server '%s'": the server's name */
+    EV_RADIUS_ANSWER,        /* "received RADIUS %N from server '%s'" (Access-Reject ...) */
+    EV_RADIUS_UNREACHABLE,   /* sending / receiving failed: the socket's error ("Connection
+                              * refused"), or its address did not resolve or connect */
+    EV_RADIUS_TIMEOUT,       /* "RADIUS %N timed out after %d attempts": no answer */
+    EV_RADIUS_SECRET,        /* the answer's authenticator does not verify: another shared secret */
+    EV_RADIUS_INVALID,       /* an answer that does not parse */
     EV_XAUTH_FAILED,
     EV_XAUTH_NO_SECRET,      /* the server has no XAuth secret for the user */
     EV_XAUTH_CLIENT_NO_SECRET, /* no XAuth %s found for '%Y' - '%Y': the client has no password (PIN) */

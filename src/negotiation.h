@@ -153,6 +153,17 @@ typedef enum vip_cause {
     VIP_PEER_REFUSES_CP    /* the peer answered this end's IKEv1 mode config request with an error */
 } vip_cause;
 
+/* Why this end's RADIUS server gave no usable answer (negotiation.radius_fault). */
+typedef enum radius_fault {
+    RADIUS_OK = 0,
+    RADIUS_UNREACHABLE,    /* the request could not be sent or its answer received (a closed
+                            * port: "Connection refused"; no route; an address that does not
+                            * resolve) */
+    RADIUS_TIMEOUT,        /* sent, retransmitted, never answered */
+    RADIUS_SECRET,         /* answered, but signed with another shared secret */
+    RADIUS_INVALID         /* answered with a message charon could not use */
+} radius_fault;
+
 /* Why the peer's certificate was refused, when charon says more than "not
  * trusted" (negotiation.cert_cause). */
 typedef enum cert_cause {
@@ -443,6 +454,11 @@ typedef struct negotiation {
     nstr eap_wanted;           /* the method a client that refused it asked for instead */
     nstr eap_identity;         /* the EAP identity this end (the client) sent */
     nstr eap_user;             /* the EAP identity the client sent this end (the server) */
+    /* this end (EAP or XAuth server) and its RADIUS server (eap-radius) */
+    nstr radius_server;        /* the server's name, from "sending RADIUS ... to server '%s'" */
+    nstr radius_fault_msg;     /* the message of the fault below */
+    uint8_t radius_fault;      /* a radius_fault: why no usable answer came */
+    uint8_t radius_rejected;   /* the server answered Access-Reject */
     nstr xauth_user;           /* the XAuth user whose password this end (the server) accepted */
     nstr auth_required, auth_used; /* "constraint requires %N authentication, but %N was used" */
     uint8_t eap_no_key;        /* this server has no EAP secret for eap_user */

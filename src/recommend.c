@@ -832,6 +832,33 @@ static const char *ikev1_auth_label(const rec_input *in, int swanctl)
     return NULL;
 }
 
+/* an EAP or XAuth server whose RADIUS server gave no usable answer: the
+ * same texts for both classes */
+#define RADIUS_AUTH_SERVER "System > User Manager > Authentication Servers > the RADIUS server"
+#define RADIUS_ROWS(cls)                                                                          \
+    {cls, radius_unreachable, NULL, "local",                                                      \
+     "Make this end's RADIUS server ${radius_server|} reachable: its address and authentication " \
+     "port (1812) in this end's settings, that it runs, and that nothing drops RADIUS (UDP) "    \
+     "between the two.",                                                                          \
+     RADIUS_AUTH_SERVER ": Hostname or IP address and Authentication port; the server must run " \
+     "and have this firewall as a client (NAS); VPN > IPsec > Mobile Clients > User "             \
+     "Authentication names it.",                                                                  \
+     "charon.plugins.eap-radius.servers.${radius_server|<name>}.address and auth_port in "        \
+     "strongswan.conf; the RADIUS server must run and list this host as a client."},             \
+    {cls, radius_secret, NULL, "local",                                                           \
+     "Enter the same RADIUS shared secret on this end and on the RADIUS server, in its client "  \
+     "(NAS) entry for this host.",                                                                \
+     RADIUS_AUTH_SERVER ": Shared Secret, identical to the secret of this firewall's client "    \
+     "(NAS) entry on the RADIUS server.",                                                         \
+     "charon.plugins.eap-radius.servers.${radius_server|<name>}.secret = the secret of this "     \
+     "host's client entry on the RADIUS server."},                                                \
+    {cls, radius_invalid, NULL, "local",                                                          \
+     "Check the RADIUS server: it answered with a message charon could not use (malformed, or "   \
+     "an EAP answer without a Message-Authenticator); its log says more.",                        \
+     RADIUS_AUTH_SERVER ": the address and port must be a RADIUS server's; check that server.",  \
+     "charon.plugins.eap-radius.servers.${radius_server|<name>}.address and auth_port must be a " \
+     "RADIUS server's; check that server's log."}
+
 /* When a row applies (one line each; `in` is the diagnosis's input). */
 #define WHEN(name, expr)                                                      \
     static int name(const rec_input *in, const idg_diagnosis *d)              \
@@ -906,6 +933,10 @@ WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
 WHEN(v1_frag_lost, in->v1_frag_lost)
 WHEN(sa_desync, in->sa_desync)
+WHEN(radius_unreachable, in->radius_fault == RADIUS_UNREACHABLE || in->radius_fault == RADIUS_TIMEOUT)
+WHEN(radius_secret, in->radius_fault == RADIUS_SECRET)
+WHEN(radius_invalid, in->radius_fault == RADIUS_INVALID)
+WHEN(radius_rejected, in->radius_rejected && in->eap_user != NULL)
 WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
 WHEN(main_mode_id_unanswered_nat, in->unanswered_after == 4)
 WHEN(nat_t_unanswered, in->unanswered_after == 3)
@@ -1266,6 +1297,7 @@ static const advice ADVICE[] = {
      "pubkey; XAuth as a second round, remote-xauth or local-xauth), or version = 2 (ipsec.conf: "
      "leftauth = rightauth, or keyexchange = ikev2)."},
     /* the connection's XAuth identity rule refused the user who logged in */
+    RADIUS_ROWS(IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE),
     {IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE, xauth_user_refused, NULL, "either",
      "The XAuth user ${xauth_user} logged in with the right password, but the connection ${conn} "
      "accepts only the XAuth user ${xauth_required}: have the client log in as that user, or let "
@@ -1489,6 +1521,15 @@ static const advice ADVICE[] = {
      " > Peer Certificate Authority: select it. Check validity dates and revocation.",
      "connections.${conn}.remote.cacerts = <that CA> (or put it in /etc/swanctl/x509ca/) and "
      "swanctl --load-creds."},
+    RADIUS_ROWS(IDG_CLASS_PHASE1_EAP_FAILURE),
+    {IDG_CLASS_PHASE1_EAP_FAILURE, radius_rejected, NULL, "either",
+     "The RADIUS server ${radius_server|} refused the user '${eap_user}' (Access-Reject): check "
+     "there that the user exists, its password equals the client's, and its policies admit the "
+     "user through this host.",
+     "On the RADIUS server (" RADIUS_AUTH_SERVER "): the user ${eap_user}, its password, and "
+     "the policy (group, client/NAS) that has to admit it; the client's password must equal it.",
+     "the user ${eap_user} on the RADIUS server (charon.plugins.eap-radius.servers); the "
+     "client's EAP secret must equal its password there."},
     {IDG_CLASS_PHASE1_EAP_FAILURE, eap_method_unloadable, NULL, "local",
      "Load the plugin of the EAP method ${eap_method|this end uses} on this end (the EAP server) "
      "and restart charon; no client can authenticate until then.",
@@ -1850,6 +1891,8 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
         return in->daemon_program;
     if (IS("eap_user"))
         return in->eap_user;
+    if (IS("radius_server"))
+        return in->radius_server;
     if (IS("eap_identity"))
         return in->eap_id_refused;
     if (IS("xauth_user"))

@@ -110,6 +110,10 @@ typedef struct rec_input {
     int v1_frag_lost;           /* peer unreachable: IKEv1 message 5 left as IP fragments */
     int sa_desync;              /* dpd timeout: the peer answered the request given up on with
                                  * messages that show the ends' encryption state diverged */
+    int radius_fault;           /* EAP / XAuth failure: a radius_fault (negotiation.h) of this
+                                 * end's RADIUS server */
+    const char *radius_server;  /* ... its name in charon's eap-radius configuration */
+    int radius_rejected;        /* EAP failure: the RADIUS server answered Access-Reject */
     const char *eap_user;       /* EAP failure on the server: the user the client authenticated as */
     const char *eap_id_refused; /* EAP failure on the client: the EAP identity it sent, which the
                                  * server refused before any EAP method began */

@@ -548,6 +548,7 @@ typedef struct verdict {
     const char *mm_psk_candidates; /* a Main Mode responder's key guessed among these configs */
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
     int sa_desync;       /* dpd timeout: the peer answered, unreadably (see dpd) */
+    int radius_fault;    /* EAP / XAuth failure: this end's RADIUS server gave no usable answer */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
@@ -850,6 +851,10 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.l2tp_closed = v->l2tp_closed;
         in.v1_frag_lost = v->v1_frag_lost;
         in.sa_desync = v->sa_desync;
+        in.radius_fault = v->radius_fault;
+        in.radius_rejected = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && !v->radius_fault &&
+                             n->radius_rejected;
+        in.radius_server = v->radius_fault || in.radius_rejected ? S(&n->radius_server) : NULL;
         in.v2_undecryptable = v->v2_undecryptable;
         in.mm_unencrypted = v->mm_unencrypted;
         in.any_psks = rc->conf->any_psks;
@@ -1676,6 +1681,52 @@ static void alg_unsupported(rules_ctx *rc, const negotiation *n, verdict *v, int
                : "Load the crypto plugin that provides it, or take it out of this end's proposals.");
 }
 
+/* An EAP or XAuth server (this end) whose RADIUS server gave no usable
+ * answer: the user failed before any credential was checked, and every user
+ * fails alike until the RADIUS server is reachable with the right secret. */
+static void radius_failure(rules_ctx *rc, negotiation *n, verdict *v, int eap)
+{
+    static const struct {
+        const char *title_eap, *title_xauth, *what;
+    } faults[] = {
+        [RADIUS_UNREACHABLE] = {"EAP failed: this end could not reach its RADIUS server",
+                                "XAuth failed: this end could not reach its RADIUS server",
+                                "could not exchange a message with it"},
+        [RADIUS_TIMEOUT] = {"EAP failed: this end's RADIUS server did not answer",
+                            "XAuth failed: this end's RADIUS server did not answer",
+                            "sent its request and never got an answer"},
+        [RADIUS_SECRET] = {"EAP failed: the RADIUS shared secret differs",
+                           "XAuth failed: the RADIUS shared secret differs",
+                           "got an answer that does not verify with this end's shared secret: "
+                           "the RADIUS server signs with another shared secret for this client"},
+        [RADIUS_INVALID] = {"EAP failed: this end's RADIUS server sent an unusable answer",
+                            "XAuth failed: this end's RADIUS server sent an unusable answer",
+                            "got an answer it could not use"},
+    };
+    int fault = n->radius_fault < sizeof faults / sizeof faults[0] ? n->radius_fault : RADIUS_INVALID;
+    const char *server = S(&n->radius_server), *user = S(&n->eap_user);
+    if (!user && n->xauth_user.len)
+        user = n->xauth_user.p;
+    v->cls = eap ? IDG_CLASS_PHASE1_EAP_FAILURE : IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
+    v->title = eap ? faults[fault].title_eap : faults[fault].title_xauth;
+    v->confidence = 0.9;
+    v->role = IDG_ROLE_RESPONDER;
+    v->radius_fault = fault;
+    if (fault == RADIUS_SECRET)
+        add_off(rc, "radius.shared_secret", NULL, NULL);
+    else
+        add_off(rc, "radius.server", server, NULL);
+    v->detail = arena_printf(&rc->a,
+        "This end (the %s server) hands the user's authentication%s%s%s to its RADIUS server%s%s%s, "
+        "and %s (\"%s\"), so it failed the %s before any password was checked. Every user "
+        "fails this way until the RADIUS server answers with the right shared secret; the "
+        "user's own credentials may well be right.",
+        eap ? "EAP" : "XAuth", user ? " ('" : "", user ? user : "", user ? "')" : "",
+        server ? " '" : "", server ? server : "", server ? "'" : "", faults[fault].what,
+        n->radius_fault_msg.len ? n->radius_fault_msg.p : "?",
+        eap ? "EAP authentication" : "XAuth round");
+}
+
 static void p1_failure(rules_ctx *rc, negotiation *n)
 {
     uint64_t f = n->facts & F1_MASK;
@@ -2148,6 +2199,8 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             "With RADIUS, the server did not return the MS-MPPE-Send-Key / MS-MPPE-Recv-Key "
             "attributes.", n->eap_method.len ? " " : "", n->eap_method.len ? n->eap_method.p : "",
             n->eap_detail.len ? n->eap_detail.p : "no MSK established");
+    } else if ((f & (FACT(F1_EAP_FAILED) | FACT(F1_XAUTH_FAILED))) && n->radius_fault) {
+        radius_failure(rc, n, &v, (f & FACT(F1_EAP_FAILED)) != 0);
     } else if (f & FACT(F1_EAP_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.confidence = 0.85;
@@ -2156,9 +2209,18 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
             v.role = IDG_ROLE_RESPONDER;
             add_off(rc, "phase1.eap_identity", NULL, user);
         }
-        v.detail = arena_printf(&rc->a, "EAP authentication failed%s%s%s: %s.", user ? " for the user '" : "",
-                                user ? user : "", user ? "'" : "",
-                                n->eap_detail.len ? n->eap_detail.p : "EAP method failed");
+        if (n->radius_rejected && user)
+            v.detail = arena_printf(&rc->a,
+                "EAP authentication failed for the user '%s': this end hands it to its RADIUS "
+                "server%s%s%s, which answered Access-Reject (\"%s\"). The RADIUS server refused the "
+                "user: a wrong password, a user it does not know, or a policy of it (group, the "
+                "client or NAS this host is) that does not admit the user; its log says which.",
+                user, n->radius_server.len ? " '" : "", n->radius_server.len ? n->radius_server.p : "",
+                n->radius_server.len ? "'" : "", n->eap_detail.len ? n->eap_detail.p : "");
+        else
+            v.detail = arena_printf(&rc->a, "EAP authentication failed%s%s%s: %s.", user ? " for the user '" : "",
+                                    user ? user : "", user ? "'" : "",
+                                    n->eap_detail.len ? n->eap_detail.p : "EAP method failed");
     } else if (f & FACT(F1_XAUTH_FAILED)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;
         v.confidence = 0.85;

@@ -1059,6 +1059,26 @@ class Run:
                 p.kill()
                 p.wait(5)
 
+    def start_radius(self):
+        """The scenario's RADIUS server (radius_stub.py) in fw-b's namespace, on
+        127.0.0.1:1812; teardown ends it with everything else in the namespace."""
+        spec = self.sc.get("radius")
+        if not spec:
+            return
+        out = open(os.path.join(self.work, "radius.stdout"), "w")
+        subprocess.Popen(["ip", "netns", "exec", self.ns["responder"], sys.executable,
+                          os.path.join(HERE, "radius_stub.py"), "--listen", "127.0.0.1",
+                          "--port", "1812", "--secret", spec["secret"], "--mode", spec["mode"]],
+                         stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        out.close()
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            with open(os.path.join(self.work, "radius.stdout")) as f:
+                if "listening" in f.read():
+                    return
+            time.sleep(0.05)
+        raise LabError("radius_stub did not start")
+
     def bind_work_into_root(self):
         """The work dir at the same path inside each root, for charon and swanctl there."""
         for root in roots():
@@ -1105,6 +1125,7 @@ class Run:
             self.write_configs()
             self.make_certs()
             self.setup_net()
+            self.start_radius()
             roles = [r for r in ("responder", "initiator")
                      if not (r == "responder" and self.sc.get("responder_down"))]
             for role in roles:

@@ -13,6 +13,9 @@ An entry is a dict:
                datagram of under 140 bytes towards that end (Main Mode's last message)
   drop_fragments  the router drops fragmented IP packets (before conntrack reassembles
                them); meta.json's lab.ip_fragments_dropped counts them
+  radius       {mode: "reject"|"silent", secret}: a RADIUS server (radius_stub.py) on
+               127.0.0.1:1812 in fw-b's namespace that rejects every user, signing with
+               `secret`, or never answers; charon's eap-radius plugin is configured by "r"
   addr2        fw-a has a second address {A2} on its uplink (a peer that comes
                back from another address)
   responder_down  the responder's charon is never started
@@ -74,6 +77,18 @@ MLKEM_IKE = "aes256-sha256-x25519-ke1_mlkem768"
 MLKEM_ESP = "aes256-sha256-x25519-ke1_mlkem768"
 MLKEM_SELECTED = r"selected proposal: IKE:.*/CURVE_25519/KE1_ML_KEM_768"
 AGGR_FLAG = {"i_dont_care_about_security_and_use_aggressive_mode_psk": "yes"}
+
+
+# an XAuth client, user alice with her right password
+XAUTH_CLIENT_ALICE = {"local-xauth": {"auth": "xauth", "xauth_id": "alice"},
+                      "plugins": ["xauth-generic"],
+                      "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'}}}
+
+# fw-b's RADIUS server, where radius_stub.py listens when a scenario has one (retransmits
+# shortened: timeout 1s, base 1.2, 2 tries)
+EAP_RADIUS_SETTINGS = {"plugins": {"eap-radius": {
+    "retransmit_timeout": "1.0", "retransmit_base": "1.2", "retransmit_tries": 2,
+    "servers": {"nps": {"address": "127.0.0.1", "secret": "radius-secret"}}}}}
 
 
 def failed(*classes, offending=None, **kw):
@@ -1330,6 +1345,50 @@ SCENARIOS = [
         "log_expect": {"initiator": UP, "responder": UP + [r"EAP method EAP_MD5 succeeded"]},
         "expect": {"initiator": EST, "responder": EST},
     },
+    *[{
+        "name": "eap-radius-" + name, "versions": (2,), "phase": 1,
+        "class": "phase1_eap_failure",
+        "description": "EAP-MD5 client (initiator, user alice, right password) against a "
+        "responder that hands EAP to a RADIUS server (remote auth eap-radius, the pfSense "
+        "mobile-client setup with a RADIUS authentication server) at 127.0.0.1:1812: " + desc,
+        "radius": radius,
+        "i": {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
+              "plugins": ["eap-identity", "eap-md5"],
+              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "r": {"remote": {"auth": "eap-radius", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-radius"],
+              "strongswan": EAP_RADIUS_SETTINGS},
+        "misconfigured": misconf,
+        "log_expect": {"responder": [r"sending RADIUS Access-Request to server 'nps'", line],
+                       "initiator": [r"received EAP_FAILURE"]},
+        "expect": {"responder": failed("phase1_eap_failure", **res),
+                   "initiator": failed("phase1_eap_failure")},
+    } for name, desc, radius, line, misconf, res in (
+        ("server-refused", "no RADIUS server runs there (the port is closed)", None,
+         r"receiving RADIUS message failed: Connection refused",
+         {"setting": "radius.server", "initiator": None, "responder": "127.0.0.1:1812 (closed)"},
+         {"title_contains": "RADIUS server", "advice_contains": "Authentication Servers",
+          "detail_contains": "Connection refused"}),
+        ("server-silent", "the RADIUS server reads the requests and never answers "
+         "(retransmits shortened: timeout 1s, base 1.2, 2 tries)", {"mode": "silent",
+                                                                    "secret": "radius-secret"},
+         r"RADIUS Access-Request timed out after 2 attempts",
+         {"setting": "radius.server", "initiator": None, "responder": "no answer"},
+         {"title_contains": "RADIUS server", "advice_contains": "Authentication Servers",
+          "detail_contains": "timed out"}),
+        ("secret-mismatch", "the RADIUS server answers with another shared secret than "
+         "charon's", {"mode": "reject", "secret": "other-secret"},
+         r"RADIUS Response-Authenticator verification failed",
+         {"setting": "radius.shared_secret", "initiator": None,
+          "responder": "radius-secret (RADIUS server: other-secret)"},
+         {"title_contains": "RADIUS", "advice_contains": "Shared Secret",
+          "detail_contains": "shared secret"}),
+        ("user-rejected", "the RADIUS server (same shared secret) rejects the user",
+         {"mode": "reject", "secret": "radius-secret"},
+         r"RADIUS authentication of 'alice' failed",
+         {"setting": "radius.user", "initiator": "alice", "responder": "rejected by RADIUS"},
+         {"detail_contains": "alice"}),
+    )],
     {
         "name": "eap-server-cert-untrusted", "versions": (2,), "phase": 1,
         "class": "phase1_certificate_failure",
@@ -1431,9 +1490,7 @@ SCENARIOS = [
         "last message (MM6) towards fw-a is lost on the way: the XAuth request fw-b sends right "
         "after it arrives first, and fw-a queues it until the retransmitted MM5 and MM6 "
         "complete the Main Mode; XAuth succeeds",
-        "i": {"local-xauth": {"auth": "xauth", "xauth_id": "alice"},
-              "plugins": ["xauth-generic"],
-              "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "i": XAUTH_CLIENT_ALICE,
         "r": {"remote-xauth": {"auth": "xauth"},
               "plugins": ["xauth-generic"],
               "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'}}},
@@ -1444,6 +1501,26 @@ SCENARIOS = [
                        "note": "no error diagnosis: a request that cannot be decrypted before "
                                "its Main Mode completes is no pre-shared key mismatch"}
                    for r in ("initiator", "responder")},
+    },
+    {
+        "name": "xauth-radius-server-refused", "versions": (1,), "phase": 1,
+        "class": "phase1_authentication_failure",
+        "description": "IKEv1 PSK + XAuth (user alice, right password) against a responder "
+        "whose XAuth users are checked by a RADIUS server (remote-xauth auth xauth-radius: "
+        "pfSense's Mutual PSK + Xauth with a RADIUS user source) at 127.0.0.1:1812, where no "
+        "RADIUS server runs",
+        "i": XAUTH_CLIENT_ALICE,
+        "r": {"remote-xauth": {"auth": "xauth-radius"},
+              "plugins": ["eap-radius"],
+              "strongswan": EAP_RADIUS_SETTINGS},
+        "misconfigured": {"setting": "radius.server", "initiator": None,
+                          "responder": "127.0.0.1:1812 (closed)"},
+        "log_expect": {"responder": [r"sending RADIUS Access-Request to server 'nps'",
+                                     r"receiving RADIUS message failed: Connection refused"]},
+        "expect": {"responder": failed("phase1_authentication_failure",
+                                       title_contains="RADIUS server",
+                                       advice_contains="Authentication Servers"),
+                   "initiator": failed("phase1_authentication_failure", "phase1_eap_failure")},
     },
     # ------------------------------------------------------------------ several tunnels
     {
