@@ -483,10 +483,15 @@ static const msg_pattern TABLE[] = {
     R(EV_RADIUS_UNREACHABLE, "CFG", "connecting RADIUS socket to %#H failed: %s", MF_SKIP, MF_TEXT),
     R(EV_RADIUS_UNREACHABLE, "CFG", "binding RADIUS socket to %H failed: %s", MF_SKIP, MF_TEXT),
     R(EV_RADIUS_TIMEOUT, "CFG", "RADIUS %N timed out after %d attempts", MF_TYPE, MF_COUNT),
+    R(EV_RADIUS_TIMEOUT, "CFG", "RADIUS %N timed out after %d retransmits", MF_TYPE, MF_COUNT), /* 5.0.1-5.3.x */
+    R(EV_RADIUS_TIMEOUT, "CFG", "RADIUS server is not responding", NOF), /* 5.0.0 */
     R(EV_RADIUS_SECRET, "CFG", "RADIUS Response-Authenticator verification failed", NOF),
     R(EV_RADIUS_SECRET, "CFG", "RADIUS Message-Authenticator verification failed", NOF),
     R(EV_RADIUS_INVALID, "CFG", "received invalid RADIUS message, ignored", NOF),
     R(EV_RADIUS_INVALID, "CFG", "RADIUS Message-Authenticator attribute missing", NOF),
+    R(EV_RADIUS_INVALID, "CFG", "RADIUS Message-Authenticator invalid length", NOF),
+    R(EV_RADIUS_INVALID, "IKE", "RADIUS message truncated", NOF),
+    R(EV_RADIUS_INVALID, "IKE", "RADIUS message has invalid length", NOF),
     R(EV_EAP_FAILED, "IKE", "EAP-MS-CHAPv2 verification failed: maximum number of retries reached", NOF),
     R(EV_EAP_FAILED, "IKE", "EAP-MS-CHAPv2 verification failed", NOF),
     /* eap_mschapv2.c: this charon lacks what MS-CHAPv2 computes with (MD4

@@ -420,6 +420,31 @@ START_TEST(authentication_wordings)
 }
 END_TEST
 
+/* libradius, every release's wording of a RADIUS server that is not
+ * there, silent, or signs with another secret */
+START_TEST(radius_wordings)
+{
+    msg_event ev = MSG_EVENT_INIT;
+    ck_assert_int_eq(classify("CFG", "sending RADIUS Access-Request to server 'nps'", &ev), EV_RADIUS_SENT);
+    assert_field(&ev, MF_TEXT, "nps");
+    ck_assert_int_eq(classify("CFG", "received RADIUS Access-Reject from server 'nps'", &ev), EV_RADIUS_ANSWER);
+    assert_field(&ev, MF_TYPE, "Access-Reject");
+    ck_assert_int_eq(classify("CFG", "receiving RADIUS message failed: Connection refused", &ev),
+                     EV_RADIUS_UNREACHABLE);
+    assert_field(&ev, MF_TEXT, "Connection refused");
+    ck_assert_int_eq(classify("CFG", "connecting RADIUS socket to 192.0.2.9[1812] failed: Network is unreachable",
+                              &ev), EV_RADIUS_UNREACHABLE);
+    ck_assert_int_eq(classify("CFG", "RADIUS Access-Request timed out after 3 attempts", NULL), EV_RADIUS_TIMEOUT);
+    ck_assert_int_eq(classify("CFG", "RADIUS Access-Request timed out after 3 retransmits", NULL), EV_RADIUS_TIMEOUT);
+    ck_assert_int_eq(classify("CFG", "RADIUS server is not responding", NULL), EV_RADIUS_TIMEOUT);
+    ck_assert_int_eq(classify("CFG", "RADIUS Response-Authenticator verification failed", NULL), EV_RADIUS_SECRET);
+    ck_assert_int_eq(classify("CFG", "RADIUS Message-Authenticator verification failed", NULL), EV_RADIUS_SECRET);
+    ck_assert_int_eq(classify("CFG", "received invalid RADIUS message, ignored", NULL), EV_RADIUS_INVALID);
+    /* the user's own rejection stays an EAP failure */
+    ck_assert_int_eq(classify("IKE", "RADIUS authentication of 'alice' failed", NULL), EV_EAP_FAILED);
+}
+END_TEST
+
 START_TEST(kernel_wordings)
 {
     msg_event ev = MSG_EVENT_INIT;
@@ -603,6 +628,7 @@ int main(void)
     tcase_add_test(tc, notify_wordings);
     tcase_add_test(tc, lifecycle_wordings);
     tcase_add_test(tc, authentication_wordings);
+    tcase_add_test(tc, radius_wordings);
     tcase_add_test(tc, kernel_wordings);
     tcase_add_test(tc, daemon_wordings);
     tcase_add_test(tc, subsystems_and_noise);
