@@ -185,7 +185,9 @@
     "replaced by a rekey or a reauthentication, and no other IKE SA of its " \
     "connection is up: the " \
     "tunnel is down, closed on purpose, by an inactivity or lifetime limit, or " \
-    "when charon stopped. Information: the tunnel rows say it closed."
+    "when charon stopped; or (phase 2) a CHILD SA this end deleted for its " \
+    "inactivity timeout, the IKE SA staying up. Information: the tunnel rows " \
+    "say it closed."
 
 static const idg_class_info class_catalogue[IDG_CLASS__COUNT] = {
 #define IDG__CLASS_ENTRY(id, name, phase, sev)                              \

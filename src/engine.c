@@ -3334,6 +3334,28 @@ static void fold_rekey_not_responding(const fold_in *in, negotiation *n, fold_re
     r->phase = 0;
 }
 
+/* "deleting CHILD_SA after %d seconds of inactivity" (or the IKE_SA "after
+ * %d seconds of CHILD_SA inactivity"): this end closes an SA no traffic
+ * used for its inactivity timeout. The IKE_SA's deletion lines follow
+ * (note_ike_closing); a CHILD_SA closed alone leaves the IKE_SA up and is
+ * reported on its own (rules.c p2_closed_inactive). */
+static void fold_inactivity(const fold_in *in, negotiation *n, fold_result *r)
+{
+    uint64_t s;
+    if (span_u64(in->f[MF_COUNT], &s) == 0)
+        n->inactive_s = s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+    n->inactive_ike = in->ev->kind == EV_IKE_INACTIVE;
+    if (!n->inactive_ike && n->child_ever_established) {
+        n->inactive_child = 1;
+        n->inactive_seq = (uint32_t)in->e->line;
+        nstr_set(&n->inactive_time, in->l->time.p, in->l->time.n);
+        n->tunnel_dirty = 1;
+        r->terminal = 1;
+    }
+    r->prio = 2;
+    r->phase = n->inactive_ike ? 1 : 2;
+}
+
 /* "received retransmit of request with ID %d, retransmitting response":
  * the peer did not get this end's answer. */
 static void fold_peer_retransmit(const fold_in *in, negotiation *n, fold_result *r)
@@ -3918,6 +3940,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
     ON(EV_PEER_RETRANSMIT, fold_peer_retransmit),
+    ON(EV_CHILD_INACTIVE, fold_inactivity),
+    ON(EV_IKE_INACTIVE, fold_inactivity),
     ON(EV_GENERATING, fold_generating),
     ON(EV_PARSED, fold_parsed),
     ON(EV_NAT_REMOTE, fold_nat_remote),

@@ -54,7 +54,10 @@ typedef enum msg_kind {
     EV_ESTABLISHING_CHILD,
     EV_IKE_STATE,
     EV_CHILD_STATE,
-    EV_CHILD_CLOSING,        /* closing CHILD_SA %s{%u} with SPIs ...: a CHILD_SA is torn down */
+    EV_CHILD_CLOSING,
+    EV_CHILD_INACTIVE,       /* inactivity_job.c: this end deletes the CHILD_SA, no traffic for
+                              * its inactivity timeout ("... after %d seconds of inactivity") */
+    EV_IKE_INACTIVE,         /* ... and the IKE_SA with it ("... of CHILD_SA inactivity") */        /* closing CHILD_SA %s{%u} with SPIs ...: a CHILD_SA is torn down */
     EV_IKE_REKEYED,
     EV_IKE_REAUTH,
     EV_PACKET_RECV,

@@ -538,6 +538,11 @@ typedef struct negotiation {
     uint32_t closed_seq;       /* the engine line (neg_evidence.seq) closed_by was set at */
     nstr closed_time;          /* ... and its time (the diagnosis time of tunnel_closed) */
     uint16_t peer_retransmits; /* the peer sent a request again that this end had answered */
+    uint32_t inactive_s;       /* this end deleted an SA after so many seconds without traffic */
+    uint8_t inactive_ike;      /* ... the IKE_SA (1), or a CHILD_SA (0) */
+    uint8_t inactive_child;    /* 1: a CHILD_SA closed for inactivity to report; 2: reported */
+    uint32_t inactive_seq;     /* the engine line of it (neg_evidence.seq) */
+    nstr inactive_time;        /* ... and its time */
     uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */
     uint16_t malformed_up;     /* PAYLOAD_MALFORMED notifies received, the IKE_SA up: the peer
                                 * could not read this end's message */

@@ -549,6 +549,9 @@ typedef struct verdict {
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
     int sa_desync;       /* dpd timeout: the peer answered, unreadably (see dpd) */
     int radius_fault;    /* EAP / XAuth failure: this end's RADIUS server gave no usable answer */
+    int inactivity;      /* tunnel closed: by this end's inactivity timeout */
+    int own_phase;       /* the diagnosis is of `phase`, not of its class's usual phase (a
+                          * tunnel_closed of a CHILD_SA alone) */
     int v2_undecryptable; /* IKEv2 IKE_AUTH: 1 the peer's answer was unprotected, 2 it did not decrypt */
     int mm_unencrypted;  /* IKEv1 Main Mode: the peer's ID/HASH came unencrypted */
     const char *alg_unimplemented; /* the algorithm this end's charon lacks (F1/F2_ALG_UNSUPPORTED) */
@@ -722,7 +725,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
     memset(&d, 0, sizeof d);
     const idg_class_info *ci = idg_class_get(v->cls);
     d.cls = v->cls;
-    d.phase = ci ? ci->phase : v->phase;
+    d.phase = ci && !v->own_phase ? ci->phase : v->phase;
     if (d.phase != 1 && d.phase != 2)
         d.phase = v->phase ? v->phase : 1;
     d.severity = v->sev_set ? v->sev : (ci ? ci->severity : IDG_SEVERITY_ERROR);
@@ -862,6 +865,12 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unanswered_after = v->cls == IDG_CLASS_PHASE1_PEER_UNREACHABLE ? v->unanswered_after : 0;
         in.id_constraint = v->cls == IDG_CLASS_PHASE1_IDENTIFIER_MISMATCH && n->constraint_required.len;
         recommend(&rc->a, &in, &d);
+    } else if (v->cls == IDG_CLASS_TUNNEL_CLOSED && v->inactivity) {
+        d.summary = arena_printf(&rc->a,
+            "No change needed if an idle tunnel may close; to keep it up without traffic, raise or "
+            "remove this end's inactivity timeout (strongSwan: connections.%s.children.%s.inactivity; "
+            "ipsec.conf: inactivity=).", n->conn.len ? n->conn.p : "<conn>",
+            n->child.len ? n->child.p : "<child>");
     } else if (v->cls == IDG_CLASS_TUNNEL_CLOSED) {
         d.summary = "No change needed if it was meant to close; to keep it up, find out why it "
                     "was closed (see the detail).";
@@ -3502,6 +3511,12 @@ static void p1_closed(rules_ctx *rc, negotiation *n)
                                      "this end deleted it (it sent a DELETE for the IKE_SA)",
                                      "it was deleted (no line says by which end)"};
     const char *after = "";
+    const char *closer = by[n->closed_by <= 3 ? n->closed_by : 3];
+    if (n->inactive_ike && n->inactive_s) {
+        v.inactivity = 1;
+        closer = arena_printf(&rc->a, "this end deleted it after %u s without traffic through its "
+                              "CHILD_SAs (its inactivity timeout)", n->inactive_s);
+    }
     if (n->closed_after_ms >= 0 && !n->ike_inferred && n->established_ts >= 0) {
         long long s = n->closed_after_ms / 1000;
         after = s >= 3600 ? arena_printf(&rc->a, " %lld h %lld min after it came up", s / 3600, s % 3600 / 60)
@@ -3515,9 +3530,28 @@ static void p1_closed(rules_ctx *rc, negotiation *n)
         "a client that disconnects), by an inactivity timeout or a lifetime with rekeying off, or "
         "when charon stops; it comes back when traffic or the peer starts it again, unless the "
         "connection is set to start on demand only.",
-        n->conn.len ? " " : "", n->conn.len ? n->conn.p : "", peer_desc(n),
-        by[n->closed_by <= 3 ? n->closed_by : 3], after,
+        n->conn.len ? " " : "", n->conn.len ? n->conn.p : "", peer_desc(n), closer, after,
         n->conn.len ? "this connection" : "this peer");
+    emit(rc, n, &v);
+}
+
+/* A CHILD_SA this end deleted for its inactivity timeout, the IKE_SA
+ * staying up: phase 2 of the tunnel is down until traffic or the peer
+ * starts it again. Info, like tunnel_closed, of phase 2. */
+static void p2_closed_inactive(rules_ctx *rc, negotiation *n)
+{
+    verdict v;
+    begin_info(rc, &v, IDG_CLASS_TUNNEL_CLOSED, 2, n->ike_role, 0.9);
+    v.title = "Phase 2 closed: no traffic for the inactivity timeout";
+    v.own_phase = 1;
+    v.ev_first = n->inactive_seq;
+    v.time = S(&n->inactive_time);
+    v.inactivity = 1;
+    v.detail = arena_printf(&rc->a,
+        "This end deleted the CHILD_SA%s%s with %s after %u s without traffic through it: its "
+        "inactivity timeout. The IKE_SA stays up; the CHILD_SA is set up again when traffic "
+        "for it arrives (start action trap) or the peer starts it. This is no failure.",
+        n->child.len ? " " : "", n->child.len ? n->child.p : "", peer_desc(n), n->inactive_s);
     emit(rc, n, &v);
 }
 
@@ -3793,6 +3827,11 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     if (!p1 && !(n->facts & F1_MASK) && n->p1_received.len && p1_undecided_proposals(rc, n))
         p1 = 1;
     p2 |= p2_success_pending(rc, n);
+    if (n->inactive_child == 1) {
+        p2_closed_inactive(rc, n);
+        n->inactive_child = 2;
+        p2 = 1;
+    }
     if (n->cred_warned == 1) {
         p1_cred_warning(rc, n);
         n->cred_warned = 2;

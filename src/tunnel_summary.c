@@ -232,8 +232,9 @@ static size_t build_rows(const idg_report *r, tunnel_row **out)
         uint64_t seq = report_last_seq(r, i);
         if (d->cls == IDG_CLASS_TUNNEL_CLOSED) {
             /* the IKE_SA went, and its CHILD_SAs with it: both phases that
-             * were up last are closed now */
-            for (int p = 0; p < 2; p++) {
+             * were up last are closed now; a CHILD_SA closed alone (phase
+             * 2) closes phase 2 */
+            for (int p = d->phase == 2 ? 1 : 0; p < 2; p++) {
                 pc = &row->phase[p];
                 if (seq > pc->latest_seq && (p == 0 || pc->latest_up)) {
                     pc->latest_seq = seq;

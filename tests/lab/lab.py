@@ -584,6 +584,8 @@ def stroke_conf(swanctl, cert_keys=None, ca_dns=None):
             lines.append("\tdpdaction = %s" % ch.pop("dpd_action"))
         if "mode" in ch:
             lines.append("\ttype = %s" % ch.pop("mode"))
+        if "inactivity" in ch:
+            lines.append("\tinactivity = %ds" % _secs(ch.pop("inactivity")))
         if ch:
             raise NotStrokable("child settings %s" % ", ".join(sorted(ch)))
         lines.append("\tauto = add")

@@ -363,6 +363,23 @@ SCENARIOS = [
                                        advice_contains="None (Responder Only)")},
     },
     {
+        "name": "child-inactivity-closed", "kernel": "libipsec",
+        "description": "control: the tunnel comes up, no traffic flows, and the initiator's "
+        "CHILD_SA has an inactivity timeout of 3 s (children.con1.inactivity): it deletes the "
+        "CHILD_SA, the IKE_SA stays up",
+        "i": {"child": {"inactivity": 3}},
+        "actions": [("initiate", {}),
+                    ("wait_log", {"end": "initiator", "pattern": r"seconds of inactivity",
+                                  "timeout": 15}),
+                    ("wait", 1), ("settle", {})],
+        "log_expect": {"initiator": UP + [r"deleting CHILD_SA after 3 seconds of inactivity"]},
+        "expect": {"initiator": {"outcome": "established", "also_class": ["tunnel_closed"],
+                                 "latest": {"phase1": "established", "phase2": "closed"},
+                                 "note": "phase 2 closed by this end's inactivity timeout, "
+                                         "phase 1 still up"},
+                   "responder": "established"},
+    },
+    {
         "name": "ike-terminate-ok", "kernel": "libipsec",
         "description": "control: the tunnel comes up and the initiator closes it "
         "(swanctl --terminate --ike), identical configs",
