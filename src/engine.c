@@ -409,6 +409,25 @@ static void conclude(idg_engine *e, negotiation *n)
     rules_conclude(e->rules, n);
 }
 
+/* The end of a grace window. A CHILD_SA that closed alone late in it is
+ * held for a window of its own: its IKE_SA's DELETE often follows at once
+ * (IKEv1 peers delete the CHILD_SA first), and then the tunnel's closure
+ * says it all (rules.c p2_closed). */
+static void conclude_window(idg_engine *e, negotiation *n)
+{
+    uint8_t held = 0;
+    if (n->child_closed && !n->child_closed_held && e->line - n->p2_closed_seq < GRACE_OWN_LINES) {
+        held = n->child_closed;
+        n->child_closed = 0;
+    }
+    conclude(e, n);
+    if (held) {
+        n->child_closed = held;
+        n->child_closed_held = 1;
+        pend_add(e, n);
+    }
+}
+
 static void release(idg_engine *e, negotiation *n)
 {
     if (e->cache == n)
@@ -1327,6 +1346,8 @@ static int evidence_prio(msg_kind k)
     case EV_IKE_STATE:
     case EV_CHILD_STATE:
     case EV_CHILD_CLOSING:
+    case EV_CHILD_DELETE_RECV:
+    case EV_CHILD_DELETE_SEND:
     case EV_SELECTING_PROPOSAL:
     case EV_PROPOSAL_MATCHES:
     case EV_SELECTED_PROPOSAL:
@@ -3347,10 +3368,9 @@ static void fold_inactivity(const fold_in *in, negotiation *n, fold_result *r)
     n->inactive_ike = in->ev->kind == EV_IKE_INACTIVE;
     if (!n->inactive_ike && n->child_ever_established) {
         n->inactive_child = 1;
-        n->inactive_seq = (uint32_t)in->e->line;
-        nstr_set(&n->inactive_time, in->l->time.p, in->l->time.n);
+        n->p2_closed_seq = (uint32_t)in->e->line;
+        nstr_set(&n->p2_closed_time, in->l->time.p, in->l->time.n);
         n->tunnel_dirty = 1;
-        r->terminal = 1;
     }
     r->prio = 2;
     r->phase = n->inactive_ike ? 1 : 2;
@@ -3673,10 +3693,35 @@ static void fold_route_failed(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 2;
 }
 
+/* "closing CHILD_SA %s{%u} ...": of the newest CHILD_SA that came up, with
+ * the IKE_SA up and nothing wrong, phase 2 is down (an older one closing is
+ * the end of a rekey: its successor is up). Which end closed it: the
+ * peer's DELETE read before, this end's sent after (fold_child_delete). */
 static void fold_child_closing(const fold_in *in, negotiation *n, fold_result *r)
 {
-    (void)in;
+    uint64_t id;
     n->child_closing = 1;
+    int peer = n->child_delete_recv;
+    n->child_delete_recv = 0;
+    r->phase = 2;
+    if (!n->ike_established || n->facts || n->inactive_child || n->ike_gone ||
+        span_u64(in->f[MF_CHILD_ID], &id) != 0 || n->child_est_id < 0 || (int64_t)id != n->child_est_id)
+        return;
+    n->child_closed = peer ? 1 : 3;
+    n->child_closed_held = 0;
+    n->p2_closed_seq = (uint32_t)in->e->line;
+    nstr_set(&n->p2_closed_time, in->l->time.p, in->l->time.n);
+    n->tunnel_dirty = 1;
+    /* not terminal: reported with the negotiation's next conclusion, which
+     * leaves it out when the IKE_SA went too (its DELETE often follows) */
+}
+
+static void fold_child_delete(const fold_in *in, negotiation *n, fold_result *r)
+{
+    if (in->ev->kind == EV_CHILD_DELETE_RECV)
+        n->child_delete_recv = 1;
+    else if (n->child_closed == 3)
+        n->child_closed = 2;
     r->phase = 2;
 }
 
@@ -4037,6 +4082,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_USER, fold_eap_user),
     ON(EV_XAUTH_OK, fold_xauth_ok),
     ON(EV_CHILD_CLOSING, fold_child_closing),
+    ON(EV_CHILD_DELETE_RECV, fold_child_delete),
+    ON(EV_CHILD_DELETE_SEND, fold_child_delete),
     ON(EV_CONN_UP, fold_conn_up),
     ON(EV_EAP_NAK_RECEIVED, fold_eap_nak_received),
     ON_FACT(EV_XAUTH_FAILED, fold_user_auth_failed, F1_XAUTH_FAILED, 1),
@@ -4163,11 +4210,11 @@ static __attribute__((noinline)) void after_line_slow(idg_engine *e, negotiation
                 pend_add(e, n);
         } else if (n->pending && own) {
             if (--n->pend_own_lines <= 0)
-                conclude(e, n);
+                conclude_window(e, n);
         }
     }
     while (e->pend_head && e->pend_head->pend_deadline <= e->line)
-        conclude(e, e->pend_head);
+        conclude_window(e, e->pend_head);
     if (__builtin_expect(e->line >= e->next_expire_check, 0))
         expire_idle(e);
 }

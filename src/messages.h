@@ -55,6 +55,8 @@ typedef enum msg_kind {
     EV_IKE_STATE,
     EV_CHILD_STATE,
     EV_CHILD_CLOSING,
+    EV_CHILD_DELETE_RECV,    /* "received DELETE for %N CHILD_SA with SPI %.8x": the peer closes one */
+    EV_CHILD_DELETE_SEND,    /* "sending DELETE for %N CHILD_SA ...": this end closes one */
     EV_CHILD_INACTIVE,       /* inactivity_job.c: this end deletes the CHILD_SA, no traffic for
                               * its inactivity timeout ("... after %d seconds of inactivity") */
     EV_IKE_INACTIVE,         /* ... and the IKE_SA with it ("... of CHILD_SA inactivity") */        /* closing CHILD_SA %s{%u} with SPIs ...: a CHILD_SA is torn down */

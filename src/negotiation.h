@@ -541,8 +541,12 @@ typedef struct negotiation {
     uint32_t inactive_s;       /* this end deleted an SA after so many seconds without traffic */
     uint8_t inactive_ike;      /* ... the IKE_SA (1), or a CHILD_SA (0) */
     uint8_t inactive_child;    /* 1: a CHILD_SA closed for inactivity to report; 2: reported */
-    uint32_t inactive_seq;     /* the engine line of it (neg_evidence.seq) */
-    nstr inactive_time;        /* ... and its time */
+    uint8_t child_closed;      /* the newest CHILD_SA closed alone, the IKE_SA up: 1 by the peer,
+                                * 2 by this end, 3 no line says (a closure to report) */
+    uint8_t child_delete_recv; /* the peer's DELETE for a CHILD_SA was read, its closing not yet */
+    uint8_t child_closed_held; /* child_closed was held over one grace window (conclude_window) */
+    uint32_t p2_closed_seq;     /* the engine line of it (neg_evidence.seq) */
+    nstr p2_closed_time;        /* ... and its time */
     uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */
     uint16_t malformed_up;     /* PAYLOAD_MALFORMED notifies received, the IKE_SA up: the peer
                                 * could not read this end's message */

@@ -3535,23 +3535,40 @@ static void p1_closed(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
-/* A CHILD_SA this end deleted for its inactivity timeout, the IKE_SA
- * staying up: phase 2 of the tunnel is down until traffic or the peer
- * starts it again. Info, like tunnel_closed, of phase 2. */
-static void p2_closed_inactive(rules_ctx *rc, negotiation *n)
+/* The newest CHILD_SA closed, the IKE_SA staying up (n->child_closed),
+ * or this end deleted it for its inactivity timeout (n->inactive_child):
+ * phase 2 of the tunnel is down until traffic or an end starts it again.
+ * Info, like tunnel_closed, of phase 2. */
+static void p2_closed(rules_ctx *rc, negotiation *n)
 {
+    static const char *const by[] = {"", "The peer deleted", "This end deleted",
+                                     "One of the ends deleted"};
     verdict v;
-    begin_info(rc, &v, IDG_CLASS_TUNNEL_CLOSED, 2, n->ike_role, 0.9);
-    v.title = "Phase 2 closed: no traffic for the inactivity timeout";
+    begin_info(rc, &v, IDG_CLASS_TUNNEL_CLOSED, 2, n->ike_role, n->child_closed == 3 ? 0.8 : 0.9);
     v.own_phase = 1;
-    v.ev_first = n->inactive_seq;
-    v.time = S(&n->inactive_time);
-    v.inactivity = 1;
-    v.detail = arena_printf(&rc->a,
-        "This end deleted the CHILD_SA%s%s with %s after %u s without traffic through it: its "
-        "inactivity timeout. The IKE_SA stays up; the CHILD_SA is set up again when traffic "
-        "for it arrives (start action trap) or the peer starts it. This is no failure.",
-        n->child.len ? " " : "", n->child.len ? n->child.p : "", peer_desc(n), n->inactive_s);
+    v.ev_first = n->p2_closed_seq;
+    v.ev_last = n->p2_closed_seq + 8; /* its lines, not a later CHILD_SA's */
+    v.time = S(&n->p2_closed_time);
+    const char *child = n->child.len ? n->child.p : NULL;
+    if (n->inactive_child) {
+        v.title = "Phase 2 closed: no traffic for the inactivity timeout";
+        v.inactivity = 1;
+        v.detail = arena_printf(&rc->a,
+            "This end deleted the CHILD_SA%s%s with %s after %u s without traffic through it: its "
+            "inactivity timeout. The IKE_SA stays up; the CHILD_SA is set up again when traffic "
+            "for it arrives (start action trap) or the peer starts it. This is no failure.",
+            child ? " " : "", child ? child : "", peer_desc(n), n->inactive_s);
+    } else {
+        v.title = n->child_closed == 1 ? "Phase 2 closed by the peer"
+                : n->child_closed == 2 ? "Phase 2 closed by this end" : "Phase 2 closed";
+        v.detail = arena_printf(&rc->a,
+            "%s the CHILD_SA%s%s with %s (a DELETE for it, not a rekey: no newer one is up), and the "
+            "IKE_SA stays up: phase 2 is down until traffic for it arrives (start action trap) or "
+            "an end starts it again. A CHILD_SA closes so on purpose (an administrator), by an "
+            "idle (inactivity) timeout%s, or by a lifetime with rekeying off. No failure is logged.",
+            by[n->child_closed <= 3 ? n->child_closed : 3], child ? " " : "", child ? child : "",
+            peer_desc(n), n->child_closed == 1 ? " of the peer" : "");
+    }
     emit(rc, n, &v);
 }
 
@@ -3827,10 +3844,12 @@ void rules_conclude(rules_ctx *rc, negotiation *n)
     if (!p1 && !(n->facts & F1_MASK) && n->p1_received.len && p1_undecided_proposals(rc, n))
         p1 = 1;
     p2 |= p2_success_pending(rc, n);
-    if (n->inactive_child == 1) {
-        p2_closed_inactive(rc, n);
-        n->inactive_child = 2;
-        p2 = 1;
+    if (n->inactive_child == 1 || n->child_closed) {
+        /* (the IKE_SA going too is the tunnel's closure, which says it all) */
+        if (!n->ike_gone && !n->closed_by)
+            p2_closed(rc, n), p2 = 1;
+        n->inactive_child = n->inactive_child ? 2 : 0;
+        n->child_closed = 0;
     }
     if (n->cred_warned == 1) {
         p1_cred_warning(rc, n);

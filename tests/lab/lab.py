@@ -990,8 +990,10 @@ class Run:
         if BACKEND == "stroke" and kind in ("initiate", "rekey_child", "rekey_ike", "terminate"):
             role = args.get("end", "initiator")
             name = args.get("child", args.get("ike", "con1"))
+            # `ipsec down NAME{*}`: its CHILD_SAs only
+            down = name + "{*}" if kind == "terminate" and "child" in args else name
             cmd = {"initiate": ["up", name], "rekey_child": ["rekey", name + "{*}"],
-                   "rekey_ike": ["rekey", name + "[*]"], "terminate": ["down", name]}[kind]
+                   "rekey_ike": ["rekey", name + "[*]"], "terminate": ["down", down]}[kind]
             timeout = args.get("timeout", 25) + 5 if kind == "initiate" else 15
             self.control(self.stroke, role, cmd, timeout, args.get("background"))
             return
@@ -1024,8 +1026,9 @@ class Run:
             self.swanctl(args.get("end", "initiator"), "--rekey", "--ike",
                          args.get("ike", "con1"))
         elif kind == "terminate":
-            self.swanctl(args.get("end", "initiator"), "--terminate", "--ike",
-                         args.get("ike", "con1"), "--timeout", "10", timeout=15)
+            what = ["--child", args["child"]] if "child" in args else ["--ike", args.get("ike", "con1")]
+            self.swanctl(args.get("end", "initiator"), "--terminate", *what,
+                         "--timeout", "10", timeout=15)
         elif kind == "block_ike":
             self.block_ike(args.get("ports", True) if isinstance(args, dict) else True)
         elif kind == "kill":

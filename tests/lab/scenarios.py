@@ -37,7 +37,7 @@ An entry is a dict:
   actions      what the lab does (default DEFAULT_ACTIONS): ("initiate", {...}),
                ("settle", {quiet, max}), ("wait", s), ("wait_log", {end, pattern,
                timeout}), ("rekey_child", {...}), ("rekey_ike", {...}),
-               ("terminate", {end, ike}),
+               ("terminate", {end, ike | child}),
                ("block_ike",), ("kill", {end}), ("join",)
   log_expect   {initiator|responder: [regex, ...]} lines the run must show
                ("!regex": must not); a run without them is retried once, then
@@ -378,6 +378,23 @@ SCENARIOS = [
                                  "note": "phase 2 closed by this end's inactivity timeout, "
                                          "phase 1 still up"},
                    "responder": "established"},
+    },
+    {
+        "name": "child-terminate-ok", "kernel": "libipsec",
+        "description": "control: the tunnel comes up and the initiator closes its CHILD_SA alone "
+        "(swanctl --terminate --child); the IKE_SA stays up",
+        "actions": [("initiate", {}), ("wait", 1), ("terminate", {"child": "con1"}),
+                    ("wait_log", {"end": "responder", "pattern": r"closing CHILD_SA con1",
+                                  "timeout": 8}), ("wait", 1), ("settle", {})],
+        "log_expect": {"initiator": UP + [r"closing CHILD_SA con1\{1\}"],
+                       "responder": UP + [r"received DELETE for ESP CHILD_SA",
+                                          r"!received DELETE for IKE_SA"]},
+        "expect": {"initiator": {"outcome": "established", "also_class": ["tunnel_closed"],
+                                 "latest": {"phase1": "established", "phase2": "closed"},
+                                 "title_contains": "closed by this end"},
+                   "responder": {"outcome": "established", "also_class": ["tunnel_closed"],
+                                 "latest": {"phase1": "established", "phase2": "closed"},
+                                 "title_contains": "closed by the peer"}},
     },
     {
         "name": "ike-terminate-ok", "kernel": "libipsec",
