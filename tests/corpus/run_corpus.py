@@ -41,6 +41,15 @@ SIDES = ("initiator", "responder")
 HIGH_CONFIDENCE = 0.8
 
 
+
+def as_list(exp, key):
+    """exp[key] as a list: one text or class may be given bare (a bare string
+    would otherwise be checked character by character)."""
+    v = exp.get(key)
+    if not v:
+        return []
+    return [v] if isinstance(v, str) else list(v)
+
 def run(binary, logs):
     cmd = [binary, "diagnose", "--format", "json"] + logs
     try:
@@ -96,11 +105,11 @@ def check_side(doc, exp):
     if not ok:
         return ok, msg
     classes = [d.get("class") for d in doc.get("diagnoses", [])]
-    for cls in exp.get("absent_class") or []:
+    for cls in as_list(exp, "absent_class"):
         if cls in classes:
             return False, "unexpected %s (got %s)" % (cls, classes)
     summary = doc.get("summary") or ""
-    for text in exp.get("summary_contains") or []:
+    for text in as_list(exp, "summary_contains"):
         if text not in summary:
             return False, "summary lacks %r: %s" % (text, summary[:300])
     for key, want in (exp.get("stats") or {}).items():
@@ -127,7 +136,7 @@ def check_side_outcome(doc, exp):
         if not errs:
             return False, "no error diagnosis (got %s)" % (classes or "nothing")
         first = errs[0]
-        accept = exp.get("accept_class") or []
+        accept = as_list(exp, "accept_class")
         if accept and first.get("class") not in accept:
             return False, "first error is %s, want one of %s" % (first.get("class"), accept)
         want = exp.get("offending")
@@ -139,24 +148,24 @@ def check_side_outcome(doc, exp):
         got_side = (first.get("recommendation") or {}).get("change_side")
         if side and got_side != side:
             return False, "recommendation's change_side is %s, want %s" % (got_side, side)
-        for text in exp.get("detail_contains") or []:
+        for text in as_list(exp, "detail_contains"):
             if text not in (first.get("detail") or ""):
                 return False, "detail does not say %r" % text
-        for text in exp.get("title_contains") or []:
+        for text in as_list(exp, "title_contains"):
             if text not in (first.get("title") or ""):
                 return False, "title does not say %r" % text
-        for text in exp.get("detail_lacks") or []:
+        for text in as_list(exp, "detail_lacks"):
             if text in (first.get("detail") or ""):
                 return False, "detail says %r, which it must not" % text
         rec = first.get("recommendation") or {}
         advice = " ".join(rec.get(k) or "" for k in ("summary", "pfsense", "strongswan"))
-        for text in exp.get("advice_contains") or []:
+        for text in as_list(exp, "advice_contains"):
             if text not in advice:
                 return False, "recommendation does not say %r" % text
-        for text in exp.get("advice_lacks") or []:
+        for text in as_list(exp, "advice_lacks"):
             if text in advice:
                 return False, "recommendation says %r, which it must not" % text
-        for cls in exp.get("also_class") or []:
+        for cls in as_list(exp, "also_class"):
             if cls not in classes:
                 return False, "no %s beside the failure (got %s)" % (cls, classes)
         return True, first.get("class")
@@ -172,7 +181,7 @@ def check_side_outcome(doc, exp):
         ok, msg = check_warning_texts(diags, exp)
         if not ok:
             return ok, msg
-        not_warn = exp.get("no_warning_class") or []
+        not_warn = as_list(exp, "no_warning_class")
         bad = [d.get("class") for d in diags if d.get("severity") == "warning" and d.get("class") in not_warn]
         if bad:
             return False, "unexpected warning %s" % bad[0]
@@ -198,10 +207,10 @@ def check_warning_texts(diags, exp):
     """warning_detail_contains / warning_advice_contains: texts some warning
     of the expected class must say (where the exchange stopped, what to do)."""
     warns = [d for d in diags if d.get("severity") == "warning" and
-             d.get("class") in (exp.get("warning_class") or [])]
+             d.get("class") in (as_list(exp, "warning_class"))]
     for key, get in (("warning_detail_contains", lambda d: d.get("detail") or ""),
                      ("warning_advice_contains", lambda d: json.dumps(d.get("recommendation") or {}))):
-        for text in exp.get(key) or []:
+        for text in as_list(exp, key):
             if not any(text in get(d) for d in warns):
                 return False, "no warning says %r" % text
     return True, ""
