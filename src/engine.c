@@ -2977,13 +2977,11 @@ static void fold_eap_method_unloadable(const fold_in *in, negotiation *n, fold_r
     fold_user_auth_failed(in, n, r);
     n->eap_method_unloadable = 1;
     set_span(&n->eap_detail, in->l->msg);
-    if (!n->eap_method.len)
+    if (in->f[MF_TYPE].n) /* the method that did not load, not the EAP-Identity before it */
         set_span(&n->eap_method, in->f[MF_TYPE]);
     set_role(n, IDG_ROLE_RESPONDER);
 }
 
-/* The EAP client's identity, as this server received it: the latest (a
- * client may retry as another user). */
 /* This end's exchange with its RADIUS server (an EAP or XAuth server with
  * eap-radius): the server's name, its Access-Reject, or the first fault
  * that left charon without an answer; the EAP or XAuth failure that follows
@@ -3008,6 +3006,8 @@ static void fold_radius(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+/* The EAP client's identity, as this server received it: the latest (a
+ * client may retry as another user). */
 static void fold_eap_user(const fold_in *in, negotiation *n, fold_result *r)
 {
     set_span(&n->eap_user, in->f[MF_RID]);
@@ -4502,6 +4502,11 @@ static void on_line(void *user, const charon_line *l)
         return;
     case EV_DAEMON_STARTED:
         e->daemon_started_seq = e->line;
+        return;
+    case EV_RADIUS_CONFIG:
+        /* the first: the reason eap-radius has no server to ask */
+        if (!e->conf.radius_unusable.text[0])
+            kept_line_set(&e->conf.radius_unusable, l, (uint32_t)e->line);
         return;
     case EV_UDP_DECAP_FAILED:
         /* IPv4 only: a kernel built without IPv6's UDP encapsulation

@@ -114,6 +114,14 @@ static const msg_pattern TABLE[] = {
     /* pem/sshkey builders (libstrongswan): the file of a key or certificate */
     R(EV_FILE_OPEN_FAILED, "LIB", "  opening '%s' failed: %s", MF_VALUE, MF_TEXT),
     /* socket_default_socket.c (5.0.1+), at start */
+    /* eap_radius_plugin.c at start ("RADUIS" up to 5.0.3 and 5.8.4) */
+    R(EV_RADIUS_CONFIG, "CFG", "no RADIUS server defined", NOF),
+    R(EV_RADIUS_CONFIG, "CFG", "no RADUIS server defined", NOF),
+    R(EV_RADIUS_CONFIG, "CFG", "no RADIUS secret defined", NOF),
+    R(EV_RADIUS_CONFIG, "CFG", "no RADUIS secret defined", NOF),
+    R(EV_RADIUS_CONFIG, "CFG", "RADIUS server '%s' misses address, skipped", MF_TEXT),
+    R(EV_RADIUS_CONFIG, "CFG", "RADIUS server '%s' misses secret, skipped", MF_TEXT),
+    R(EV_RADIUS_CONFIG, "CFG", "loading RADIUS server '%s' failed, skipped", MF_TEXT),
     R(EV_UDP_DECAP_FAILED, "NET", "enabling UDP decapsulation for %s on port %d failed", MF_VALUE, MF_SKIP),
     /* stroke_socket.c / stroke_config.c: a connection of ipsec.conf being
      * added, and a proposal string of it refused (5.x from about 5.5 on
@@ -1361,7 +1369,7 @@ const char *msg_kind_name(msg_kind k)
 #define N(x) [x] = #x
         N(EV_NONE), N(EV_DAEMON_START), N(EV_CONF_CONN), N(EV_CONF_CHILD),
         N(EV_CONF_LOCAL), N(EV_CONF_REMOTE), N(EV_CONF_KV), N(EV_CONF_ADDED), N(EV_SECRETS_REREAD), N(EV_SECRET_LOADED), N(EV_FILE_OPEN_FAILED),
-        N(EV_SECRETS_UNREADABLE), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_STROKE_CONN), N(EV_STROKE_KV), N(EV_STROKE_ID_DEFAULTED), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
+        N(EV_SECRETS_UNREADABLE), N(EV_RADIUS_CONFIG), N(EV_UDP_DECAP_FAILED), N(EV_STROKE_ADD_CONN), N(EV_STROKE_CONN), N(EV_STROKE_KV), N(EV_STROKE_ID_DEFAULTED), N(EV_PROPOSAL_SKIPPED), N(EV_PROPOSAL_PARSE_ERROR),
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),

@@ -33,6 +33,8 @@ typedef enum msg_kind {
     EV_FILE_OPEN_FAILED,     /* a credential file's builder: "  opening '%s' failed: %s" */
     EV_SECRETS_UNREADABLE,   /* stroke: "opening secrets file '%s' failed: %s", "expanding file
                               * expression '%s' failed" (ipsec.secrets or an include of it) */
+    EV_RADIUS_CONFIG,        /* eap-radius at start: no server, or one skipped (no address or
+                              * secret): EAP_RADIUS will not load */
     EV_UDP_DECAP_FAILED,     /* socket-default at start: "enabling UDP decapsulation for %s on
                               * port %d failed" (the kernel has no IPsec loaded) */
     EV_STROKE_ADD_CONN,      /* stroke: "received stroke: add connection '%s'" (ipsec.conf loaded) */

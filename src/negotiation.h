@@ -161,7 +161,8 @@ typedef enum radius_fault {
                             * resolve) */
     RADIUS_TIMEOUT,        /* sent, retransmitted, never answered */
     RADIUS_SECRET,         /* answered, but signed with another shared secret */
-    RADIUS_INVALID         /* answered with a message charon could not use */
+    RADIUS_INVALID,        /* answered with a message charon could not use */
+    RADIUS_UNCONFIGURED    /* no server with an address and a secret: eap-radius does not load */
 } radius_fault;
 
 /* Why the peer's certificate was refused, when charon says more than "not
@@ -759,6 +760,10 @@ typedef struct conf_store {
      * failed" (text "" none): the kernel has no IPsec support loaded, so
      * no SA can be installed either */
     kept_line udp_decap_failed;
+    /* charon's start: a RADIUS server of eap-radius skipped for a missing
+     * address or secret, or none defined (text "" none): why EAP_RADIUS
+     * then does not load */
+    kept_line radius_unusable;
 } conf_store;
 
 void conf_store_init(conf_store *cs);

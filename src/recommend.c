@@ -836,6 +836,12 @@ static const char *ikev1_auth_label(const rec_input *in, int swanctl)
  * same texts for both classes */
 #define RADIUS_AUTH_SERVER "System > User Manager > Authentication Servers > the RADIUS server"
 #define RADIUS_ROWS(cls)                                                                          \
+    {cls, radius_unconfigured, NULL, "local",                                                     \
+     "Give this end's RADIUS server an address and a shared secret, then restart charon.",       \
+     RADIUS_AUTH_SERVER ": Hostname or IP address and Shared Secret (VPN > IPsec > Mobile "       \
+     "Clients > User Authentication names the server).",                                          \
+     "charon.plugins.eap-radius.servers.<name> { address = ...; secret = ... } in "               \
+     "strongswan.conf (or eap-radius.server / secret), then restart charon."},                  \
     {cls, radius_unreachable, NULL, "local",                                                      \
      "Make this end's RADIUS server ${radius_server|} reachable: its address and authentication " \
      "port (1812) in this end's settings, that it runs, and that nothing drops RADIUS (UDP) "    \
@@ -936,6 +942,7 @@ WHEN(sa_desync, in->sa_desync)
 WHEN(radius_unreachable, in->radius_fault == RADIUS_UNREACHABLE || in->radius_fault == RADIUS_TIMEOUT)
 WHEN(radius_secret, in->radius_fault == RADIUS_SECRET)
 WHEN(radius_invalid, in->radius_fault == RADIUS_INVALID)
+WHEN(radius_unconfigured, in->radius_fault == RADIUS_UNCONFIGURED)
 WHEN(radius_rejected, in->radius_rejected && in->eap_user != NULL)
 WHEN(main_mode_id_unanswered, in->unanswered_after == 2)
 WHEN(main_mode_id_unanswered_nat, in->unanswered_after == 4)

@@ -2179,6 +2179,21 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                     "or not supported on the client, so this end sent EAP_FAILURE.", peer_desc(n),
                     m ? " " : "", m ? m : "");
         }
+    } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_method_unloadable &&
+               streq(S(&n->eap_method), "EAP_RADIUS") && rc->conf->radius_unusable.text[0]) {
+        /* the plugin is there; its RADIUS server is not usable */
+        v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
+        v.title = "This end has no usable RADIUS server";
+        v.confidence = 0.9;
+        v.role = IDG_ROLE_RESPONDER;
+        v.radius_fault = RADIUS_UNCONFIGURED;
+        add_off(rc, "radius.server", NULL, NULL);
+        v.detail = arena_printf(&rc->a,
+            "This end, the EAP server, hands authentication to a RADIUS server (eap-radius), but "
+            "charon found none usable when it started (\"%s\"): a RADIUS server needs an address "
+            "and a shared secret. So EAP_RADIUS does not load (\"%s\") and every client fails "
+            "before any credential is checked.",
+            kept_line_msg(&rc->conf->radius_unusable), n->eap_detail.p);
     } else if ((f & FACT(F1_EAP_FAILED)) && n->eap_method_unloadable) {
         v.cls = IDG_CLASS_PHASE1_EAP_FAILURE;
         v.title = "This end cannot load its EAP method";

@@ -84,6 +84,11 @@ XAUTH_CLIENT_ALICE = {"local-xauth": {"auth": "xauth", "xauth_id": "alice"},
                       "plugins": ["xauth-generic"],
                       "secrets": {"xauth-alice": {"id": "alice", "secret": '"alice-password"'}}}
 
+# an EAP-MD5 client, user alice with her right password
+EAP_MD5_CLIENT_ALICE = {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
+                        "plugins": ["eap-identity", "eap-md5"],
+                        "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}}
+
 # fw-b's RADIUS server, where radius_stub.py listens when a scenario has one (retransmits
 # shortened: timeout 1s, base 1.2, 2 tries)
 EAP_RADIUS_SETTINGS = {"plugins": {"eap-radius": {
@@ -1370,9 +1375,7 @@ SCENARIOS = [
         "name": "eap-md5-success", "versions": (2,), "kernel": "libipsec",
         "description": "control: EAP-MD5 client (initiator, user alice) with the right "
         "password; the responder authenticates with the PSK",
-        "i": {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
-              "plugins": ["eap-identity", "eap-md5"],
-              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "i": EAP_MD5_CLIENT_ALICE,
         "r": {"remote": {"auth": "eap-md5", "eap_id": "%any"},
               "plugins": ["eap-identity", "eap-md5"],
               "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
@@ -1386,9 +1389,7 @@ SCENARIOS = [
         "responder that hands EAP to a RADIUS server (remote auth eap-radius, the pfSense "
         "mobile-client setup with a RADIUS authentication server) at 127.0.0.1:1812: " + desc,
         "radius": radius,
-        "i": {"local": {"auth": "eap-md5", "eap_id": "alice", "id": "{A}"},
-              "plugins": ["eap-identity", "eap-md5"],
-              "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}},
+        "i": EAP_MD5_CLIENT_ALICE,
         "r": {"remote": {"auth": "eap-radius", "eap_id": "%any"},
               "plugins": ["eap-identity", "eap-radius"],
               "strongswan": EAP_RADIUS_SETTINGS},
@@ -1423,6 +1424,25 @@ SCENARIOS = [
          {"setting": "radius.user", "initiator": "alice", "responder": "rejected by RADIUS"},
          {"detail_contains": "alice"}),
     )],
+    {
+        "name": "eap-radius-server-no-secret", "versions": (2,), "phase": 1,
+        "class": "phase1_eap_failure",
+        "description": "EAP-MD5 client (initiator, user alice, right password) against a "
+        "responder whose eap-radius server has an address but no shared secret: charon skips "
+        "it at start, and EAP_RADIUS cannot load",
+        "i": EAP_MD5_CLIENT_ALICE,
+        "r": {"remote": {"auth": "eap-radius", "eap_id": "%any"},
+              "plugins": ["eap-identity", "eap-radius"],
+              "strongswan": {"plugins": {"eap-radius": {"servers": {"nps": {"address": "127.0.0.1"}}}}}},
+        "misconfigured": {"setting": "radius.shared_secret", "initiator": None,
+                          "responder": "(none)"},
+        "log_expect": {"responder": [r"RADIUS server 'nps' misses secret, skipped",
+                                     r"loading EAP_RADIUS method failed"]},
+        "expect": {"responder": failed("phase1_eap_failure",
+                                       title_contains="no usable RADIUS server",
+                                       advice_contains="Shared Secret"),
+                   "initiator": failed("phase1_eap_failure")},
+    },
     {
         "name": "eap-server-cert-untrusted", "versions": (2,), "phase": 1,
         "class": "phase1_certificate_failure",
