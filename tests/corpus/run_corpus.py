@@ -185,6 +185,20 @@ def check_side_outcome(doc, exp):
         bad = [d.get("class") for d in diags if d.get("severity") == "warning" and d.get("class") in not_warn]
         if bad:
             return False, "unexpected warning %s" % bad[0]
+        also = as_list(exp, "also_class")
+        for cls in also:
+            if cls not in classes:
+                return False, "no %s beside the success (got %s)" % (cls, classes)
+        # texts: said by a diagnosis of also_class (any other than an
+        # established one, without also_class)
+        others = [d for d in diags if (d.get("class") in also if also else
+                                       d.get("class") not in ("phase1_established", "phase2_established"))]
+        for key, get in (("title_contains", lambda d: d.get("title") or ""),
+                         ("detail_contains", lambda d: d.get("detail") or ""),
+                         ("advice_contains", lambda d: json.dumps(d.get("recommendation") or {}))):
+            for text in as_list(exp, key):
+                if not any(text in get(d) for d in others):
+                    return False, "no %s diagnosis has %s %r" % ("/".join(also) or "other", key, text)
         return True, "established"
     if outcome in ("not_determinable", "no_conclusion"):
         bad = [d for d in errs if (d.get("confidence") or 0) >= HIGH_CONFIDENCE]
