@@ -3716,6 +3716,17 @@ static void fold_child_closing(const fold_in *in, negotiation *n, fold_result *r
      * leaves it out when the IKE_SA went too (its DELETE often follows) */
 }
 
+/* "deleting duplicate IKE_SA for peer '%Y' due to uniqueness policy", in
+ * this (the old) IKE_SA's context: its deletion, which follows, is no
+ * tunnel closed early but a replacement (rules.c p1_closed). */
+static void fold_unique_replaced(const fold_in *in, negotiation *n, fold_result *r)
+{
+    n->unique_replaced = in->ev->kind == EV_UNIQUE_REAUTH ? 2 : 1;
+    if (in->f[MF_RID].n && !n->remote_id.len)
+        set_span(&n->remote_id, in->f[MF_RID]);
+    r->phase = 1;
+}
+
 static void fold_child_delete(const fold_in *in, negotiation *n, fold_result *r)
 {
     if (in->ev->kind == EV_CHILD_DELETE_RECV)
@@ -3901,8 +3912,8 @@ static void fold_deleting_ike(const fold_in *in, negotiation *n, fold_result *r)
 {
     int64_t after_ms;
     /* (timed only: a level-0 log is sparse, so its lines are no clock) */
-    if (!n->ike_delete_logged && closing_cleanly(n) && up_moments_ago(in, n, &after_ms) &&
-        after_ms >= 0) {
+    if (!n->ike_delete_logged && !n->unique_replaced && closing_cleanly(n) &&
+        up_moments_ago(in, n, &after_ms) && after_ms >= 0) {
         n->closed_early = 3;
         n->closed_after_ms = after_ms;
         r->phase = 1;
@@ -4082,6 +4093,8 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_EAP_USER, fold_eap_user),
     ON(EV_XAUTH_OK, fold_xauth_ok),
     ON(EV_CHILD_CLOSING, fold_child_closing),
+    ON(EV_UNIQUE_REPLACED, fold_unique_replaced),
+    ON(EV_UNIQUE_REAUTH, fold_unique_replaced),
     ON(EV_CHILD_DELETE_RECV, fold_child_delete),
     ON(EV_CHILD_DELETE_SEND, fold_child_delete),
     ON(EV_CONN_UP, fold_conn_up),

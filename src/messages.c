@@ -176,6 +176,12 @@ static const msg_pattern TABLE[] = {
     R(EV_CHILD_ESTABLISHED, "IKE", "inbound CHILD_SA %s{%u} established with SPIs %s_i %s_o and TS %#R === %#R",
       MF_CHILD, MF_CHILD_ID, MF_VALUE, MF_SKIP, MF_TS_LOCAL, MF_TS_REMOTE),
     R(EV_CHILD_STATE, NULL, "CHILD_SA %s{%u} state change: %N => %N", MF_CHILD, MF_CHILD_ID, MF_FROM, MF_TO),
+    /* ike_sa_manager.c check_uniqueness: logged in the duplicate's (the old
+     * SA's) context, which it checks out */
+    R(EV_UNIQUE_REPLACED, "IKE", "deleting duplicate IKE_SA for peer '%Y' due to uniqueness policy", MF_RID),
+    R(EV_UNIQUE_REPLACED, "IKE", "destroying duplicate IKE_SA for peer '%Y', received INITIAL_CONTACT", MF_RID),
+    R(EV_UNIQUE_REAUTH, "IKE", "schedule delete of duplicate IKE_SA for peer '%Y' due to uniqueness policy and suspected reauthentication",
+      MF_RID),
     R(EV_CHILD_DELETE_RECV, "IKE", "received DELETE for %N CHILD_SA with SPI %.8x", MF_TYPE, MF_VALUE),
     R(EV_CHILD_DELETE_SEND, "IKE", "sending DELETE for %N CHILD_SA with SPI %.8x", MF_TYPE, MF_VALUE),
     R(EV_CHILD_INACTIVE, "JOB", "deleting CHILD_SA after %d seconds of inactivity", MF_COUNT),
@@ -1373,7 +1379,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_INITIATING_V2), N(EV_INITIATING_MM), N(EV_INITIATING_AM),
         N(EV_RESPONDING_V2), N(EV_RESPONDING_MM), N(EV_RESPONDING_AM),
         N(EV_IKE_ESTABLISHED), N(EV_CHILD_ESTABLISHED), N(EV_ESTABLISHING_CHILD),
-        N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_CHILD_DELETE_RECV), N(EV_CHILD_DELETE_SEND), N(EV_CHILD_INACTIVE), N(EV_IKE_INACTIVE), N(EV_IKE_REKEYED), N(EV_IKE_REAUTH), N(EV_PACKET_RECV),
+        N(EV_IKE_STATE), N(EV_CHILD_STATE), N(EV_CHILD_CLOSING), N(EV_UNIQUE_REPLACED), N(EV_UNIQUE_REAUTH), N(EV_CHILD_DELETE_RECV), N(EV_CHILD_DELETE_SEND), N(EV_CHILD_INACTIVE), N(EV_IKE_INACTIVE), N(EV_IKE_REKEYED), N(EV_IKE_REAUTH), N(EV_PACKET_RECV),
         N(EV_PACKET_SEND), N(EV_VENDOR_ID), N(EV_SEND_ERROR), N(EV_VERSION_UNSUPPORTED), N(EV_VERSION_NOT_BUILT), N(EV_UNENCRYPTED_INFO), N(EV_NO_ROUTE_TO_PEER), N(EV_NO_SOCKET), N(EV_GENERATING), N(EV_PARSED), N(EV_NAT_REMOTE),
         N(EV_NAT_LOCAL), N(EV_NAT_FAKE), N(EV_AUTH_MYSELF), N(EV_AUTH_MYSELF_OK),
         N(EV_AUTH_MYSELF_FAILED), N(EV_AUTH_PEER_OK), N(EV_SELECTED_PEER_CFG), N(EV_REMOTE_ID_MATCH),

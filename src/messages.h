@@ -57,6 +57,12 @@ typedef enum msg_kind {
     EV_IKE_STATE,
     EV_CHILD_STATE,
     EV_CHILD_CLOSING,
+    EV_UNIQUE_REPLACED,      /* ike_sa_manager.c, in the old SA's context: "deleting duplicate
+                              * IKE_SA for peer '%Y' due to uniqueness policy": the same peer
+                              * identity set up a new IKE_SA, this one goes */
+    EV_UNIQUE_REAUTH,        /* ... "schedule delete of duplicate IKE_SA ... and suspected
+                              * reauthentication": the same, the new one taken for the client's
+                              * reauthentication */
     EV_CHILD_DELETE_RECV,    /* "received DELETE for %N CHILD_SA with SPI %.8x": the peer closes one */
     EV_CHILD_DELETE_SEND,    /* "sending DELETE for %N CHILD_SA ...": this end closes one */
     EV_CHILD_INACTIVE,       /* inactivity_job.c: this end deletes the CHILD_SA, no traffic for

@@ -546,6 +546,8 @@ typedef struct negotiation {
                                 * 2 by this end, 3 no line says (a closure to report) */
     uint8_t child_delete_recv; /* the peer's DELETE for a CHILD_SA was read, its closing not yet */
     uint8_t child_closed_held; /* child_closed was held over one grace window (conclude_window) */
+    uint8_t unique_replaced;   /* this end deletes the IKE_SA: the same peer identity set up a new
+                                * one (uniqueness policy replace); 2: a reauthentication suspected */
     uint32_t p2_closed_seq;     /* the engine line of it (neg_evidence.seq) */
     nstr p2_closed_time;        /* ... and its time */
     uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */

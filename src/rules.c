@@ -3527,6 +3527,22 @@ static void p1_closed(rules_ctx *rc, negotiation *n)
                                      "it was deleted (no line says by which end)"};
     const char *after = "";
     const char *closer = by[n->closed_by <= 3 ? n->closed_by : 3];
+    if (n->unique_replaced) {
+        const char *who = S(&n->remote_id);
+        v.title = "IKE SA replaced: the same peer identity connected again";
+        v.detail = arena_printf(&rc->a,
+            "This end deleted the IKE_SA%s%s with %s because the peer identity%s%s%s set up a new "
+            "IKE_SA%s: its uniqueness policy (unique = replace; pfSense's default, VPN > IPsec > "
+            "Advanced Settings > Configure Unique IDs as: Yes (Replace)) keeps one IKE_SA per "
+            "identity. A client that came back (from another address, or after a "
+            "restart) does so, and its new IKE_SA carries on. Two clients that share one identity "
+            "(the same certificate, user or identifier) replace each other again and again: give "
+            "each its own.", n->conn.len ? " " : "", n->conn.len ? n->conn.p : "", peer_desc(n),
+            who ? " '" : "", who ? who : "", who ? "'" : "",
+            n->unique_replaced == 2 ? " (charon took it for the client's reauthentication)" : "");
+        emit(rc, n, &v);
+        return;
+    }
     if (n->inactive_ike && n->inactive_s) {
         v.inactivity = 1;
         closer = arena_printf(&rc->a, "this end deleted it after %u s without traffic through its "
@@ -3681,7 +3697,9 @@ static int p1_closed_early(rules_ctx *rc, negotiation *n)
         "The IKE_SA with %s came up%s, and the peer deleted it %s (it sent a DELETE for the "
         "IKE_SA): it closed the tunnel on purpose. A client does so when it cannot use what it got "
         "(its virtual IP, DNS or routes), a gateway when a later check fails (a phase 2 policy, a "
-        "second authentication round, a user or licence limit)%s. The peer's log says why.",
+        "second authentication round, a user or licence limit) or when a newer IKE_SA of the same "
+        "identity replaces it (its uniqueness policy: another client with the same identity or "
+        "certificate)%s. The peer's log says why.",
         peer_desc(n), n->child_ever_established ? " with its CHILD_SA" : "", after,
         n->ike_version == 1 && !n->child_ever_established
             ? "; an IKEv1 peer that deletes the ISAKMP SA at once often did not accept this end's "

@@ -1982,6 +1982,32 @@ EAP_MD5_SERVER = {"remote": {"auth": "eap-md5", "eap_id": "%any"},
 
 SCENARIOS += [
     {
+        "name": "p1-unique-replace-second-address", "kernel": "libipsec", "addr2": True,
+        # the initiator's early-close warning rests on the seconds between the lines
+        "needs_times": True,
+        "description": "control: the responder's uniqueness policy is 'replace' (pfSense's "
+        "default): con1 comes up, then the initiator opens a second IKE_SA with the same "
+        "identities from its second address {A2} (a client back from a new address, or two "
+        "clients sharing one identity); the responder deletes the first",
+        "i": {"conns": {"con2": {"local_addrs": "{A2}", "local": {"id": "{A}"},
+                                 "children": {"con2": {"local_ts": "{A_NET}",
+                                                       "remote_ts": "{B_NET}",
+                                                       "esp_proposals": "aes256-sha256",
+                                                       "start_action": "none",
+                                                       "dpd_action": "clear"}}}}},
+        "r": {"unique": "replace", "remote_addrs": "{A}, {A2}"},
+        "actions": [("initiate", {"child": "con1"}), ("settle", {"quiet": 1, "max": 4}),
+                    ("initiate", {"child": "con2"}), ("settle", {})],
+        "log_expect": {"responder": [r"IKE_SA con1\[1\] established",
+                                     r"deleting duplicate IKE_SA for peer '{A}' due to uniqueness "
+                                     r"policy", r"IKE_SA con1\[2\] established"]},
+        "expect": {"responder": {"outcome": "established", "also_class": ["tunnel_closed"],
+                                 "title_contains": "same peer identity connected again",
+                                 "no_warning_class": ["tunnel_closed_early"],
+                                 "latest": {"phase1": "established"}},
+                   "initiator": "established"},
+    },
+    {
         "name": "p1-unique-keep-second-address", "kernel": "libipsec", "addr2": True,
         "phase": 1, "class": "phase1_authentication_failure",
         "description": "the responder's uniqueness policy is 'keep' (unique = keep): con1 comes "

@@ -421,8 +421,10 @@ START_TEST(authentication_wordings)
 END_TEST
 
 /* libradius, every release's wording of a RADIUS server that is not
- * there, silent, or signs with another secret */
-START_TEST(radius_wordings)
+ * there, silent, or signs with another secret; and the lines that say why
+ * an SA that was up goes (a duplicate replaced, inactivity, a CHILD_SA's
+ * DELETE) */
+START_TEST(radius_and_closing_wordings)
 {
     msg_event ev = MSG_EVENT_INIT;
     ck_assert_int_eq(classify("CFG", "sending RADIUS Access-Request to server 'nps'", &ev), EV_RADIUS_SENT);
@@ -440,6 +442,19 @@ START_TEST(radius_wordings)
     ck_assert_int_eq(classify("CFG", "RADIUS Response-Authenticator verification failed", NULL), EV_RADIUS_SECRET);
     ck_assert_int_eq(classify("CFG", "RADIUS Message-Authenticator verification failed", NULL), EV_RADIUS_SECRET);
     ck_assert_int_eq(classify("CFG", "received invalid RADIUS message, ignored", NULL), EV_RADIUS_INVALID);
+    /* the same peer identity set up a new IKE_SA: this one goes */
+    ck_assert_int_eq(classify("IKE", "deleting duplicate IKE_SA for peer 'alice' due to uniqueness policy", &ev),
+                     EV_UNIQUE_REPLACED);
+    assert_field(&ev, MF_RID, "alice");
+    ck_assert_int_eq(classify("IKE", "destroying duplicate IKE_SA for peer 'alice', received INITIAL_CONTACT", NULL),
+                     EV_UNIQUE_REPLACED);
+    ck_assert_int_eq(classify("IKE", "schedule delete of duplicate IKE_SA for peer 'alice' due to uniqueness "
+                                     "policy and suspected reauthentication", NULL), EV_UNIQUE_REAUTH);
+    ck_assert_int_eq(classify("JOB", "deleting CHILD_SA after 300 seconds of inactivity", NULL), EV_CHILD_INACTIVE);
+    ck_assert_int_eq(classify("JOB", "deleting IKE_SA after 300 seconds of CHILD_SA inactivity", NULL),
+                     EV_IKE_INACTIVE);
+    ck_assert_int_eq(classify("IKE", "received DELETE for ESP CHILD_SA with SPI c9d3e4f5", NULL), EV_CHILD_DELETE_RECV);
+    ck_assert_int_eq(classify("IKE", "sending DELETE for ESP CHILD_SA with SPI c9d3e4f5", NULL), EV_CHILD_DELETE_SEND);
     /* the user's own rejection stays an EAP failure */
     ck_assert_int_eq(classify("IKE", "RADIUS authentication of 'alice' failed", NULL), EV_EAP_FAILED);
 }
@@ -628,7 +643,7 @@ int main(void)
     tcase_add_test(tc, notify_wordings);
     tcase_add_test(tc, lifecycle_wordings);
     tcase_add_test(tc, authentication_wordings);
-    tcase_add_test(tc, radius_wordings);
+    tcase_add_test(tc, radius_and_closing_wordings);
     tcase_add_test(tc, kernel_wordings);
     tcase_add_test(tc, daemon_wordings);
     tcase_add_test(tc, subsystems_and_noise);
