@@ -3359,7 +3359,7 @@ static void fold_rekey_not_responding(const fold_in *in, negotiation *n, fold_re
  * %d seconds of CHILD_SA inactivity"): this end closes an SA no traffic
  * used for its inactivity timeout. The IKE_SA's deletion lines follow
  * (note_ike_closing); a CHILD_SA closed alone leaves the IKE_SA up and is
- * reported on its own (rules.c p2_closed_inactive). */
+ * reported on its own (rules.c p2_closed). */
 static void fold_inactivity(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t s;

@@ -402,6 +402,25 @@ SCENARIOS = [
                                  "title_contains": "closed by the peer"}},
     },
     {
+        "name": "ike-inactivity-closed", "kernel": "libipsec",
+        # the responder's early-close warning rests on the seconds between the lines
+        "needs_times": True,
+        "description": "control: as child-inactivity-closed, with charon.inactivity_close_ike = "
+        "yes on the initiator: it deletes the IKE_SA with its idle CHILD_SA",
+        "i": {"child": {"inactivity": 3}, "strongswan": {"inactivity_close_ike": "yes"}},
+        "actions": [("initiate", {}),
+                    ("wait_log", {"end": "initiator", "pattern": r"seconds of CHILD_SA inactivity",
+                                  "timeout": 15}),
+                    ("wait", 2), ("settle", {})],
+        "log_expect": {"initiator": UP + [r"deleting IKE_SA after 3 seconds of CHILD_SA inactivity"]},
+        "expect": {"initiator": {"outcome": "established", "also_class": ["tunnel_closed"],
+                                 "detail_contains": "inactivity timeout",
+                                 "advice_contains": "inactivity",
+                                 "latest": {"phase1": "closed", "phase2": "closed"}},
+                   "responder": {"outcome": "established", "also_class": ["tunnel_closed"],
+                                 "latest": {"phase1": "closed"}}},
+    },
+    {
         "name": "ike-terminate-ok", "kernel": "libipsec",
         "description": "control: the tunnel comes up and the initiator closes it "
         "(swanctl --terminate --ike), identical configs",
