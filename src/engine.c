@@ -1886,7 +1886,11 @@ static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_r
 {
     if (!n->ike_established) {
         fact(n, in->entry->fact);
-        r->terminal = 1;
+        /* an IKEv1 decryption failure waits for its "processing failed"
+         * line, which names the exchange and decides (fold_processing_failed):
+         * at high log levels over a hundred lines may come between */
+        if (in->entry->fact != F1_DECRYPT_FAILED || n->ike_version == 2)
+            r->terminal = 1;
     } else if (in->ev->kind == EV_COULD_NOT_DECRYPT && n->unreadable_up < UINT16_MAX) {
         n->unreadable_up++; /* kept for a later "giving up" (see rules.c dpd) */
     }
@@ -1905,10 +1909,13 @@ static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_r
 static void fold_processing_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     span x = in->f[MF_TYPE];
-    (void)r;
-    if (n->ike_established || !(n->facts & FACT(F1_DECRYPT_FAILED)) ||
-        !(span_eq(x, "QUICK_MODE") || span_eq(x, "TRANSACTION")))
+    if (n->ike_established || !(n->facts & FACT(F1_DECRYPT_FAILED)))
         return;
+    if (!(span_eq(x, "QUICK_MODE") || span_eq(x, "TRANSACTION"))) {
+        r->terminal = 1; /* the decryption failure it waited for */
+        r->phase = 1;
+        return;
+    }
     n->facts &= ~FACT(F1_DECRYPT_FAILED);
     if (!(n->facts & (F1_MASK | F2_MASK)))
         pend_remove(in->e, n);
