@@ -718,6 +718,13 @@ class Run:
                      "    %s counter drop" % frag, "  }", "}"]
             run(["ip", "netns", "exec", r, "nft", "-f", "-"], input="\n".join(rules) + "\n")
 
+    def router_counter(self, table, pattern):
+        """The packets an nft counter of the router's table counted (pattern's group 1)."""
+        fam = "ip6" if self.inst.family == 6 else "ip"
+        q = self.nsexec(self.ns["router"], "nft", "list", "table", fam, table, check=False)
+        m = re.search(pattern, q.stdout)
+        return int(m.group(1)) if m else None
+
     def block_ike(self, ports=True):
         """The router drops IKE: UDP 500 and 4500 (ports=True) or only the given port."""
         ports = "{ 500, 4500 }" if ports is True else str(ports)
@@ -1151,17 +1158,10 @@ class Run:
                 else:
                     self.swanctl(role, "--list-sas")
             if self.sc.get("drop_fragments"):
-                fam = "ip6" if self.inst.family == 6 else "ip"
-                q = self.nsexec(self.ns["router"], "nft", "list", "table", fam, "labfrag",
-                                check=False)
-                m = re.search(r"counter packets (\d+) bytes (\d+)", q.stdout)
-                self.frags_dropped = int(m.group(1)) if m else None
+                self.frags_dropped = self.router_counter("labfrag", r"counter packets (\d+)")
             if self.sc.get("drop_small_ike_once"):
-                fam = "ip6" if self.inst.family == 6 else "ip"
-                q = self.nsexec(self.ns["router"], "nft", "list", "table", fam, "lab",
-                                check=False)
-                m = re.search(r"quota [^\n]*counter packets (\d+)", q.stdout)
-                self.small_ike_dropped = int(m.group(1)) if m else None
+                self.small_ike_dropped = self.router_counter(
+                    "lab", r"quota [^\n]*counter packets (\d+)")
             self.stop_daemons()
             self.duration = time.time() - self.t0
             return self.collect()

@@ -1999,6 +1999,13 @@ EAP_MD5_SERVER = {"remote": {"auth": "eap-md5", "eap_id": "%any"},
                   "plugins": ["eap-identity", "eap-md5"],
                   "secrets": {"eap-alice": {"id": "alice", "secret": '"alice-password"'}}}
 
+# fw-a's second IKE_SA with the same identities ({A} - {B}), from its second address {A2}
+SECOND_ADDRESS_SAME_IDENTITY = {"conns": {"con2": {
+    "local_addrs": "{A2}", "local": {"id": "{A}"},
+    "children": {"con2": {"local_ts": "{A_NET}", "remote_ts": "{B_NET}",
+                          "esp_proposals": "aes256-sha256", "start_action": "none",
+                          "dpd_action": "clear"}}}}}
+
 SCENARIOS += [
     {
         "name": "p1-unique-replace-second-address", "kernel": "libipsec", "addr2": True,
@@ -2008,12 +2015,7 @@ SCENARIOS += [
         "default): con1 comes up, then the initiator opens a second IKE_SA with the same "
         "identities from its second address {A2} (a client back from a new address, or two "
         "clients sharing one identity); the responder deletes the first",
-        "i": {"conns": {"con2": {"local_addrs": "{A2}", "local": {"id": "{A}"},
-                                 "children": {"con2": {"local_ts": "{A_NET}",
-                                                       "remote_ts": "{B_NET}",
-                                                       "esp_proposals": "aes256-sha256",
-                                                       "start_action": "none",
-                                                       "dpd_action": "clear"}}}}},
+        "i": SECOND_ADDRESS_SAME_IDENTITY,
         "r": {"unique": "replace", "remote_addrs": "{A}, {A2}"},
         "actions": [("initiate", {"child": "con1"}), ("settle", {"quiet": 1, "max": 4}),
                     ("initiate", {"child": "con2"}), ("settle", {})],
@@ -2033,12 +2035,7 @@ SCENARIOS += [
         "up, then the initiator opens a second IKE_SA with the same identities ({A} - {B}) from "
         "its second address {A2} (con2: a client back from a new address while its old IKE_SA "
         "is still up, or two clients sharing one identity); the responder refuses it",
-        "i": {"conns": {"con2": {"local_addrs": "{A2}", "local": {"id": "{A}"},
-                                 "children": {"con2": {"local_ts": "{A_NET}",
-                                                       "remote_ts": "{B_NET}",
-                                                       "esp_proposals": "aes256-sha256",
-                                                       "start_action": "none",
-                                                       "dpd_action": "clear"}}}}},
+        "i": SECOND_ADDRESS_SAME_IDENTITY,
         "r": {"unique": "keep", "remote_addrs": "{A}, {A2}"},
         "actions": [("initiate", {"child": "con1"}), ("settle", {"quiet": 1, "max": 4}),
                     ("initiate", {"child": "con2"}), ("settle", {})],
