@@ -86,6 +86,13 @@
     "('giving up after N retransmits', 'peer not responding'): the peer " \
     "is down, the address is wrong, or UDP 500/4500 is blocked on the " \
     "way."
+#define TITLE_PHASE1_DOS_PROTECTION "Peer's IKE setup dropped by a limit of the responder"
+#define DESC_PHASE1_DOS_PROTECTION \
+    "The responder dropped the peer's first IKE message unanswered because " \
+    "one of its DoS-protection limits was reached: 'ignoring IKE_SA setup " \
+    "from A, half-open IKE_SA limit of N reached' (per-IP, job load) or " \
+    "'ignoring IKE_SA_INIT, hitting IKE_SA limit'. The initiator only sees " \
+    "its requests go unanswered."
 #define TITLE_PHASE1_AUTHENTICATION_FAILURE "Phase 1 authentication failed"
 #define DESC_PHASE1_AUTHENTICATION_FAILURE \
     "Authentication failed for a reason the log does not pin down further " \

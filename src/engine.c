@@ -958,6 +958,26 @@ static negotiation *relayed_up(idg_engine *e, span name)
     return NULL;
 }
 
+/* A peer's IKE_SA setup this end dropped (a DoS-protection limit) is in no
+ * SA's context: there is no SA. The drops of one peer address gather in a
+ * negotiation of their own until a setup of that peer is accepted
+ * (admit_after_drops) or the log ends. */
+static int setup_dropped_kind(msg_kind k)
+{
+    return k == EV_SETUP_DROPPED_HALF_OPEN || k == EV_SETUP_DROPPED_PER_IP ||
+           k == EV_SETUP_DROPPED_JOB_LOAD || k == EV_SETUP_DROPPED_IKESA_LIMIT;
+}
+
+static negotiation *setup_drops_of(idg_engine *e, span rhost, int create)
+{
+    span host = rhost.n ? host_of(rhost, NULL) : SPAN_NULL;
+    negotiation *c = e->store.lru_head;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
+        if (c->setup_drops && !c->p1_failure_emitted && has_remote(c, host.p, host.n))
+            return c;
+    return create ? get_neg(e, INT64_MIN, 1) : NULL;
+}
+
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
  * the negotiation of the line's context when it differs (IKE rekey). */
 static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event *ev,
@@ -1025,6 +1045,8 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
         return e->last_send_line && e->line - e->last_send_line <= SEND_ERROR_LINES
                    ? neg_find(&e->store, e->last_send_id) : NULL;
     }
+    if (__builtin_expect(setup_dropped_kind(ev->kind), 0))
+        return setup_drops_of(e, ev->f[MF_RHOST], 1);
     if (__builtin_expect(ev->kind == EV_UNENCRYPTED_INFO, 0)) {
         /* no SA context: the IKEv1 SA still waiting for its peer's first
          * answer, to which an IKEv2 INFORMATIONAL is an answer it cannot
@@ -1950,6 +1972,8 @@ static void fold_initiating(const fold_in *in, negotiation *n, fold_result *r)
     r->phase = 1;
 }
 
+static void admit_after_drops(idg_engine *e, negotiation *n);
+
 static void fold_responding(const fold_in *in, negotiation *n, fold_result *r)
 {
     msg_kind k = in->ev->kind;
@@ -1963,6 +1987,7 @@ static void fold_responding(const fold_in *in, negotiation *n, fold_result *r)
     set_role(n, IDG_ROLE_RESPONDER);
     set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
     r->phase = 1;
+    admit_after_drops(in->e, n);
 }
 
 /* The IKE_SA is up (again: a report of it is due) as of this line. */
@@ -3121,6 +3146,44 @@ static void fold_resolve_failed(const fold_in *in, negotiation *n, fold_result *
     r->terminal = 1;
 }
 
+/* This end dropped a new peer's first message unanswered: a limit of its
+ * DoS protection is reached (setup_drops_of). Not terminal: the peer
+ * retransmits, and each retransmit is dropped or admitted in turn. */
+static void fold_setup_dropped(const fold_in *in, negotiation *n, fold_result *r)
+{
+    static const uint8_t limit_of[] = {
+        [EV_SETUP_DROPPED_HALF_OPEN] = SETUP_LIMIT_HALF_OPEN,
+        [EV_SETUP_DROPPED_PER_IP] = SETUP_LIMIT_PER_IP,
+        [EV_SETUP_DROPPED_JOB_LOAD] = SETUP_LIMIT_JOB_LOAD,
+        [EV_SETUP_DROPPED_IKESA_LIMIT] = SETUP_LIMIT_IKESA,
+    };
+    uint64_t v;
+    fact(n, F1_SETUP_DROPPED);
+    set_role(n, IDG_ROLE_RESPONDER);
+    if (in->f[MF_RHOST].n)
+        set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
+    n->setup_drop_kind = limit_of[in->ev->kind];
+    if (span_u64(in->f[MF_VALUE], &v) == 0 && v <= UINT32_MAX)
+        n->setup_drop_limit = (uint32_t)v;
+    if (n->setup_drops < UINT32_MAX)
+        n->setup_drops++;
+    r->phase = 1;
+}
+
+/* A setup of a peer whose earlier ones were dropped is accepted (its
+ * retransmit came after the limit cleared): the drops conclude, as a
+ * delay rather than a failure. */
+static void admit_after_drops(idg_engine *e, negotiation *n)
+{
+    if (!n->remote_addr.len)
+        return;
+    negotiation *d = setup_drops_of(e, (span){n->remote_addr.p, n->remote_addr.len}, 0);
+    if (!d || d == n)
+        return;
+    d->setup_admitted = 1;
+    retire(e, d);
+}
+
 static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
 {
     (void)in;
@@ -4119,6 +4182,10 @@ static const fold_entry fold_table[EV__COUNT] = {
     FAILURE_BEFORE_IKE_SA(EV_PEER_NOT_RESPONDING, F1_NOT_RESPONDING),
     FAILURE_BEFORE_IKE_SA(EV_PEER_RETRY, F1_NOT_RESPONDING),
     ON(EV_RESOLVE_FAILED, fold_resolve_failed),
+    ON(EV_SETUP_DROPPED_HALF_OPEN, fold_setup_dropped),
+    ON(EV_SETUP_DROPPED_PER_IP, fold_setup_dropped),
+    ON(EV_SETUP_DROPPED_JOB_LOAD, fold_setup_dropped),
+    ON(EV_SETUP_DROPPED_IKESA_LIMIT, fold_setup_dropped),
     ON(EV_NO_CONFIG_NAMED, fold_no_config_named),
     ON(EV_DAEMON_CRASH, fold_daemon_crash),
     ON(EV_PLUGIN_LOAD_FAILED, fold_plugin_load_failed),

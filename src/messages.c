@@ -220,6 +220,23 @@ static const msg_pattern TABLE[] = {
      * an IKEv2-only peer's INVALID_MAJOR_VERSION answer to an IKEv1 request */
     R(EV_UNENCRYPTED_INFO, "NET", "received unencrypted informational: from %#H to %#H", MF_RHOST,
       MF_LHOST),
+    /* receiver.c (DoS protection): a new peer's first message (IKE_SA_INIT,
+     * Main or Aggressive Mode message 1) dropped unanswered, before any
+     * IKE_SA exists, because a limit of this end is reached: the global
+     * half-open limit (charon.init_limit_half_open; "count of %d exceeds"
+     * up to 5.9.5), the per-IP one (charon.block_threshold; "peer too
+     * aggressive" up to 5.9.5), the job queue (charon.init_limit_job_load);
+     * ike_sa_manager.c: the IKE_SA count (charon.ikesa_limit, 5.0.2+) */
+    R(EV_SETUP_DROPPED_PER_IP, "NET", "ignoring IKE_SA setup from %H, per-IP half-open IKE_SA limit of %d reached",
+      MF_RHOST, MF_VALUE),
+    R(EV_SETUP_DROPPED_PER_IP, "NET", "ignoring IKE_SA setup from %H, peer too aggressive", MF_RHOST),
+    R(EV_SETUP_DROPPED_HALF_OPEN, "NET", "ignoring IKE_SA setup from %H, half-open IKE_SA limit of %d reached",
+      MF_RHOST, MF_VALUE),
+    R(EV_SETUP_DROPPED_HALF_OPEN, "NET", "ignoring IKE_SA setup from %H, half open IKE_SA count of %d exceeds limit of %d",
+      MF_RHOST, MF_COUNT, MF_VALUE),
+    R(EV_SETUP_DROPPED_JOB_LOAD, "NET", "ignoring IKE_SA setup from %H, job load of %d exceeds limit of %d",
+      MF_RHOST, MF_COUNT, MF_VALUE),
+    R(EV_SETUP_DROPPED_IKESA_LIMIT, "MGR", "ignoring %N, hitting IKE_SA limit (%u)", MF_TEXT, MF_VALUE),
     /* socket_default / socket_dynamic: the kernel refused the packet just sent */
     R(EV_SEND_ERROR, "NET", "error writing to socket: %s", MF_TEXT),
     R(EV_NO_SOCKET, "NET", "no socket implementation registered, sending failed", NOF),
@@ -1406,6 +1423,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_XAUTH_OK), N(EV_V1_AUTH_UNSUPPORTED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CERT_PARSE_CAUSE), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
         N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
+        N(EV_SETUP_DROPPED_HALF_OPEN), N(EV_SETUP_DROPPED_PER_IP), N(EV_SETUP_DROPPED_JOB_LOAD), N(EV_SETUP_DROPPED_IKESA_LIMIT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),
         N(EV_INSTALL_FAILED), N(EV_INSTALL_SPI_FAILED), N(EV_KNL_FAILED), N(EV_KNL_SPI_FAILED), N(EV_KNL_ALG_UNSUPPORTED), N(EV_ALG_UNSUPPORTED), N(EV_KE_UNSUPPORTED), N(EV_UNIQUE_REFUSED), N(EV_EAP_CRYPTO_MISSING), N(EV_EAP_METHOD_UNLOADABLE), N(EV_SIG_SCHEME_REFUSED), N(EV_SECRETS_SYNTAX), N(EV_SECRETS_FILE), N(EV_STROKE_ADDED), N(EV_CRASH_FRAME), N(EV_TRANSPORT_REFUSED), N(EV_MODE_UNACCEPTABLE), N(EV_POLICY_CONFLICT), N(EV_KNL_ERROR), N(EV_KNL_SA_ALGORITHM), N(EV_ROUTE_FAILED),

@@ -222,6 +222,10 @@ typedef enum msg_kind {
     EV_DPD_REQUEST,
     EV_DPD_TIMEOUT,
     EV_HALF_OPEN_TIMEOUT,
+    EV_SETUP_DROPPED_HALF_OPEN,   /* ignoring IKE_SA setup from %H, half-open IKE_SA limit of %d reached */
+    EV_SETUP_DROPPED_PER_IP,      /* ... per-IP half-open IKE_SA limit of %d reached / peer too aggressive */
+    EV_SETUP_DROPPED_JOB_LOAD,    /* ... job load of %d exceeds limit of %d */
+    EV_SETUP_DROPPED_IKESA_LIMIT, /* ignoring %N, hitting IKE_SA limit (%u) */
     EV_PEER_RETRANSMIT,      /* received retransmit of request with ID %d, retransmitting response */
     /* virtual IPs: configuration payload (v2), mode config (v1), pools, DHCP */
     EV_VIP_NOT_FOUND,        /* no virtual IP found, sending %N: none of the requested */

@@ -111,6 +111,7 @@ enum {
     F1_ALG_UNSUPPORTED,     /* this end's charon lacks an algorithm of its phase 1 (alg_unsupported) */
     F1_UNIQUE_REFUSED,      /* this end refused an authenticated peer: uniqueness policy "keep" */
     F1_V1_AUTH_UNSUPPORTED, /* this end's IKEv1 connection authenticates in no way IKEv1 can */
+    F1_SETUP_DROPPED,       /* this end dropped a new peer's IKE_SA setup: a DoS-protection limit */
     /* phase 2 */
     F2_NO_CHILD_CFG,
     F2_TS_UNACCEPTABLE,
@@ -152,6 +153,14 @@ typedef enum vip_cause {
     VIP_PEER_REQUIRES,     /* the peer requires this end to request one */
     VIP_PEER_REFUSES_CP    /* the peer answered this end's IKEv1 mode config request with an error */
 } vip_cause;
+
+/* Which limit of this end dropped a peer's IKE_SA setup (negotiation.setup_drop_kind). */
+typedef enum setup_limit {
+    SETUP_LIMIT_HALF_OPEN = 1, /* charon.init_limit_half_open: half-open IKE_SAs of all peers */
+    SETUP_LIMIT_PER_IP,        /* charon.block_threshold: half-open IKE_SAs of this peer's address */
+    SETUP_LIMIT_JOB_LOAD,      /* charon.init_limit_job_load: queued jobs */
+    SETUP_LIMIT_IKESA          /* charon.ikesa_limit: IKE_SAs in all */
+} setup_limit;
 
 /* Why this end's RADIUS server gave no usable answer (negotiation.radius_fault). */
 typedef enum radius_fault {
@@ -506,6 +515,12 @@ typedef struct negotiation {
     uint8_t eap_nak;           /* 1: this end (the client) sent EAP_NAK; 2: this end received one */
     nstr peer_cfg_unacceptable;
     nstr unresolved_host;      /* "unable to resolve %s" */
+    /* a new peer's IKE_SA setup this end dropped unanswered, a DoS-protection
+     * limit reached (receiver.c; a negotiation of its own, one per peer) */
+    uint32_t setup_drops;      /* ... how many of its messages */
+    uint8_t setup_drop_kind;   /* setup_limit: which limit (the latest line's) */
+    uint8_t setup_admitted;    /* a later setup from the same peer was accepted */
+    uint32_t setup_drop_limit; /* the limit's value (0: not logged) */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
     int restarting;            /* "restarting CHILD_SA": it was up, and died */
     int cert_id_unconfirmed;   /* the identity constraint failed on the peer's certificate */

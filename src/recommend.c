@@ -934,6 +934,10 @@ WHEN(silent_after_our_auth, in->half_open && in->half_open_stage == 2)
 WHEN(init_answers_lost, in->half_open && in->half_open_stage == 3)
 WHEN(half_open, in->half_open)
 WHEN(unresolved_host, in->unresolved_host != NULL)
+WHEN(setup_limit_per_ip, in->setup_limit == SETUP_LIMIT_PER_IP)
+WHEN(setup_limit_half_open, in->setup_limit == SETUP_LIMIT_HALF_OPEN)
+WHEN(setup_limit_job_load, in->setup_limit == SETUP_LIMIT_JOB_LOAD)
+WHEN(setup_limit_ikesa, in->setup_limit == SETUP_LIMIT_IKESA)
 WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
@@ -1187,6 +1191,39 @@ static const advice ADVICE[] = {
      "(certificates) enable IKE fragmentation on both ends and check the path MTU.",
      "connections.${conn}.local.id / local.certs: what the peer expects; "
      "connections.${conn}.fragmentation = yes on both ends."},
+    /* DoS protection: strongswan.conf limits pfSense writes no GUI field for */
+    {IDG_CLASS_PHASE1_DOS_PROTECTION, setup_limit_per_ip, NULL, "local",
+     "Find what leaves IKE_SAs from ${remote} half open on this end, or raise this end's "
+     "per-address limit of half-open IKE_SAs (${limit|charon.block_threshold}).",
+     "No GUI field holds this limit: Status > System Logs > IPsec, 'deleting half open IKE_SA "
+     "with ${remote} after timeout' shows the attempts that hold it. Many clients behind one NAT "
+     "address (one office) share it; a client with wrong settings that retries fills it.",
+     "strongswan.conf: charon.block_threshold = <more than the clients behind ${remote}> "
+     "(default 5; not below charon.cookie_threshold_ip), then restart charon."},
+    {IDG_CLASS_PHASE1_DOS_PROTECTION, setup_limit_half_open, NULL, "local",
+     "Find the peers that leave IKE_SAs half open on this end (they fill its limit of "
+     "${limit|charon.init_limit_half_open} half-open IKE_SAs), or raise the limit.",
+     "No GUI field holds this limit (pfSense writes init_limit_half_open = 1000): Status > System "
+     "Logs > IPsec, 'deleting half open IKE_SA with <address> after timeout' names the peers that "
+     "start IKE and never finish it (a client with wrong settings, a flood).",
+     "strongswan.conf: charon.init_limit_half_open = <higher> (0: no limit), or a shorter "
+     "charon.half_open_timeout (default 30 s), then restart charon; swanctl --list-sas shows the "
+     "CONNECTING IKE_SAs."},
+    {IDG_CLASS_PHASE1_DOS_PROTECTION, setup_limit_job_load, NULL, "local",
+     "charon is overloaded: its queue of jobs exceeds its limit (${limit|charon.init_limit_job_load}); "
+     "find what loads it, or raise the limit.",
+     "No GUI field holds this limit: check the CPU load (Status > Monitoring), the number of "
+     "tunnels and clients, and a flood of IKE requests in Status > System Logs > IPsec.",
+     "strongswan.conf: charon.init_limit_job_load = <higher> (0: no limit), charon.threads, then "
+     "restart charon."},
+    {IDG_CLASS_PHASE1_DOS_PROTECTION, setup_limit_ikesa, NULL, "local",
+     "This end holds as many IKE_SAs as its limit (${limit|charon.ikesa_limit}) allows: raise the "
+     "limit or end stale IKE_SAs.",
+     "No GUI field holds this limit: Status > IPsec lists the IKE_SAs; stale duplicates of "
+     "reconnecting clients go with VPN > IPsec > Advanced Settings > Configure Unique IDs as "
+     "Yes (Replace).",
+     "strongswan.conf: charon.ikesa_limit = <higher> (0: no limit), then restart charon; "
+     "swanctl --list-sas counts the IKE_SAs."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, unresolved_host, NULL, "local",
      "Make the peer's host name ${unresolved} resolve on this end, or use the peer's IP address.",
      P1_PATH " > Remote Gateway: check the name ${unresolved} (Diagnostics > DNS Lookup), its "
@@ -1890,6 +1927,8 @@ static const char *rec_token(arena *a, const rec_input *in, const char *name, si
         return in->remote_addr;
     if (IS("unresolved"))
         return in->unresolved_host;
+    if (IS("limit"))
+        return in->setup_limit_value;
     if (IS("eap_method"))
         return in->eap_method;
     if (IS("vip_pool"))

@@ -58,6 +58,9 @@ typedef struct rec_input {
                                 * key among these connections ("\"con1\", \"site-a\"") */
     int daemon_init_failed;     /* charon_crashed: it did not start at all */
     const char *pid_file;       /* ... because this pid file exists (another charon runs) */
+    int setup_limit;            /* dos protection: the setup_limit (negotiation.h) that dropped the
+                                 * peer's setup */
+    const char *setup_limit_value; /* ... its value as logged, or NULL */
     const char *daemon_program; /* ... because this program could not be run (charon-nm), or NULL */
     int own_key;                /* certificate failure: this end has no usable private key */
     int own_sign_failed;        /* ... it has one, and signing with it failed (a crypto policy) */

@@ -774,6 +774,11 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.remote_port = v->role == IDG_ROLE_INITIATOR && n->remote_port != 500 && n->remote_port != 4500
                              ? n->remote_port : 0;
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
+        if (v->cls == IDG_CLASS_PHASE1_DOS_PROTECTION) {
+            in.setup_limit = n->setup_drop_kind;
+            in.setup_limit_value = n->setup_drop_limit
+                                       ? arena_printf(&rc->a, "%u", (unsigned)n->setup_drop_limit) : NULL;
+        }
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0 ? (n->half_open_waited_ms ? 2 : 1) : 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
         in.cert_id_mismatch = v->cls == IDG_CLASS_PHASE1_CERTIFICATE_FAILURE &&
@@ -1736,6 +1741,56 @@ static void radius_failure(rules_ctx *rc, negotiation *n, verdict *v, int eap)
         eap ? "EAP authentication" : "XAuth round");
 }
 
+/* This end dropped a new peer's IKE_SA setups unanswered: a limit of its
+ * DoS protection (engine.c fold_setup_dropped). A setup of the same peer
+ * accepted later makes it a delay, not a failure. */
+static void setup_dropped(rules_ctx *rc, negotiation *n, verdict *v)
+{
+    static const struct {
+        const char *what, *setting;
+    } LIMITS[] = {
+        [SETUP_LIMIT_HALF_OPEN] = {"its limit of half-open IKE_SAs, all peers together",
+                                   "charon.init_limit_half_open"},
+        [SETUP_LIMIT_PER_IP] = {"its limit of half-open IKE_SAs from one address",
+                                "charon.block_threshold"},
+        [SETUP_LIMIT_JOB_LOAD] = {"its limit of queued jobs (charon is overloaded)",
+                                  "charon.init_limit_job_load"},
+        [SETUP_LIMIT_IKESA] = {"its limit of IKE_SAs", "charon.ikesa_limit"},
+    };
+    unsigned k = n->setup_drop_kind < sizeof LIMITS / sizeof LIMITS[0] ? n->setup_drop_kind : 0;
+    const char *what = k ? LIMITS[k].what : "one of its DoS-protection limits";
+    const char *limit = n->setup_drop_limit ? arena_printf(&rc->a, "%u", (unsigned)n->setup_drop_limit)
+                                            : NULL;
+    const char *setting = !k ? "" : limit ? arena_printf(&rc->a, " (%s = %s)", LIMITS[k].setting, limit)
+                                          : arena_printf(&rc->a, " (%s)", LIMITS[k].setting);
+    const char *times = n->setup_drops == 1 ? "once"
+                        : arena_printf(&rc->a, "%u times", (unsigned)n->setup_drops);
+    v->cls = IDG_CLASS_PHASE1_DOS_PROTECTION;
+    v->role = IDG_ROLE_RESPONDER;
+    v->confidence = 0.95;
+    add_off(rc, k ? LIMITS[k].setting : "charon.dos_protection", limit, NULL);
+    const char *holders =
+        k == SETUP_LIMIT_HALF_OPEN || k == SETUP_LIMIT_PER_IP
+            ? " A half-open IKE_SA is one a peer started and has not authenticated yet; it lasts "
+              "until charon.half_open_timeout (30 s by default) at most, and 'deleting half open "
+              "IKE_SA with <address> after timeout' names the peers that leave them so."
+            : "";
+    if (n->setup_admitted) {
+        as_warning(v, 0.9);
+        v->title = "Peer's IKE setup delayed by a limit of this end";
+        v->detail = arena_printf(&rc->a,
+            "This end dropped the first IKE message of %s unanswered %s (\"ignoring IKE_SA setup\"): "
+            "%s%s was reached. A later retransmit got through once the limit cleared, so the peer's "
+            "connection was delayed, not refused; if it recurs, the limit is too low for the peers it "
+            "serves, or something holds it.%s", peer_desc(n), times, what, setting, holders);
+        return;
+    }
+    v->detail = arena_printf(&rc->a,
+        "This end dropped the first IKE message of %s unanswered %s (\"ignoring IKE_SA setup\"): "
+        "%s%s was reached, and none got through in this log. The peer sees no answer at all, as if "
+        "this end were down or unreachable.%s", peer_desc(n), times, what, setting, holders);
+}
+
 static void p1_failure(rules_ctx *rc, negotiation *n)
 {
     uint64_t f = n->facts & F1_MASK;
@@ -1747,7 +1802,9 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
     const char *ver = version_name(n->ike_version);
     const char *psk_unexpected;
 
-    if (f & FACT(F1_ALG_UNSUPPORTED)) {
+    if (f & FACT(F1_SETUP_DROPPED)) {
+        setup_dropped(rc, n, &v);
+    } else if (f & FACT(F1_ALG_UNSUPPORTED)) {
         alg_unsupported(rc, n, &v, 1);
     } else if (f & FACT(F1_UNIQUE_REFUSED)) {
         v.cls = IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE;

@@ -62,6 +62,7 @@ extern "C" {
     X(PHASE1_CERTIFICATE_FAILURE,   "phase1_certificate_failure",   1, ERROR)   \
     X(PHASE1_EAP_FAILURE,           "phase1_eap_failure",           1, ERROR)   \
     X(PHASE1_CONNECTION_NOT_LOADED, "phase1_connection_not_loaded", 1, ERROR)   \
+    X(PHASE1_DOS_PROTECTION,        "phase1_dos_protection",        1, ERROR)   \
     X(PHASE2_NETWORK_MISMATCH,      "phase2_network_mismatch",      2, ERROR)   \
     X(PHASE2_ENCRYPTION_MISMATCH,   "phase2_encryption_mismatch",   2, ERROR)   \
     X(PHASE2_HASH_MISMATCH,         "phase2_hash_mismatch",         2, ERROR)   \

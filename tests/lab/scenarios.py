@@ -2477,6 +2477,20 @@ SCENARIOS += [
 # carrying one of them and its signature is larger than the 1500-byte MTU
 RSA_CERTS = dict(certs(), key={"type": "rsa", "size": 4096})
 
+# a second client at {A2} (con2) that starts an IKE_SA and leaves it half open on the
+# responder: certificate authentication without a private key, so it never sends IKE_AUTH
+HALF_OPEN_HOLDER = {
+    "i": {"conns": {"con2": {
+        "local_addrs": "{A2}", "local": {"id": "{A2}", "auth": "pubkey"},
+        "remote": {"auth": "pubkey"},
+        "children": {"con2": {"local_ts": "{A_NET}", "remote_ts": "{B_NET}",
+                              "esp_proposals": "aes256-sha256", "start_action": "none"}}}}},
+    "r": {"conns": {"con2": {
+        "remote_addrs": "{A2}", "local": {"auth": "pubkey"},
+        "remote": {"id": "%any", "auth": "pubkey"},
+        "children": {"con2": {"local_ts": "{B_NET}", "remote_ts": "{A_NET}",
+                              "esp_proposals": "aes256-sha256"}}}}}}
+
 SCENARIOS += [
     dict({
         "name": "cert-responder-no-private-key", "phase": 1,
@@ -2665,6 +2679,64 @@ SCENARIOS += [
                                             "'sending packet: from 198.51.100.50[500]'): the "
                                             "packets never left this host, whatever charon's "
                                             "closing 'peer not responding' says")},
+    },
+    {
+        "name": "p1-half-open-limit", "phase": 1, "class": "phase1_dos_protection",
+        "addr2": True, "versions": (2,),
+        "description": "the responder's global half-open IKE_SA limit is 1 "
+        "(charon.init_limit_half_open; pfSense fixes it at 1000): a second client at {A2} "
+        "starts an IKE_SA and never finishes it (certificate authentication without a "
+        "private key, so it never sends IKE_AUTH / Main Mode message 5); while that SA is "
+        "half open the responder ignores con1's IKE_SA setup from {A}, and con1 gives up",
+        "misconfigured": {"setting": "strongswan.charon.init_limit_half_open",
+                          "initiator": "a second client leaves an IKE_SA half open",
+                          "responder": "init_limit_half_open = 1"},
+        "i": HALF_OPEN_HOLDER["i"],
+        "r": dict(HALF_OPEN_HOLDER["r"], strongswan={"init_limit_half_open": 1}),
+        "actions": [("initiate", {"child": "con2", "timeout": 5}),
+                    ("settle", {"quiet": 1, "max": 3}),
+                    ("initiate", {"timeout": 20}),
+                    ("wait_log", {"end": "initiator", "pattern": r"giving up after",
+                                  "timeout": 20}),
+                    ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"responder": [r"ignoring IKE_SA setup from {A}, half-open IKE_SA "
+                                     r"limit of 1 reached"],
+                       "initiator": [r"giving up after 3 retransmits"]},
+        "expect": {"initiator": failed("phase1_certificate_failure", "phase1_peer_unreachable",
+                                       also_class=["phase1_certificate_failure",
+                                                   "phase1_peer_unreachable"],
+                                       note="two tunnels: con2 (the client that leaves its SA "
+                                            "half open: it has no private key) and con1, whose "
+                                            "requests go unanswered; why is in the peer's log"),
+                   "responder": failed("phase1_dos_protection",
+                                       offending=("charon.init_limit_half_open", ["1"], None),
+                                       detail_contains=["4 times", "half-open IKE_SAs"],
+                                       advice_contains=["init_limit_half_open"])},
+    },
+    {
+        "name": "p1-half-open-limit-delayed-ok", "addr2": True, "versions": (2,),
+        "kernel": "libipsec",
+        "description": "as p1-half-open-limit, but the responder deletes half-open IKE_SAs after "
+        "8 s (charon.half_open_timeout): con1's first IKE_SA_INIT requests from {A} are ignored, "
+        "a retransmit after the stuck SA from {A2} is deleted gets through",
+        "i": HALF_OPEN_HOLDER["i"],
+        "r": dict(HALF_OPEN_HOLDER["r"],
+                  strongswan={"init_limit_half_open": 1, "half_open_timeout": 8}),
+        "actions": [("initiate", {"child": "con2", "timeout": 5}),
+                    ("initiate", {"timeout": 20}),
+                    ("settle", {})],
+        "log_expect": {"responder": [r"ignoring IKE_SA setup from {A}, half-open IKE_SA "
+                                     r"limit of 1 reached",
+                                     r"deleting half open IKE_SA (\S+ )?with {A2} after timeout",
+                                     r"IKE_SA con1\[\d+\] established"],
+                       "initiator": [r"retransmit 1 of request with message ID 0",
+                                     r"IKE_SA con1\[\d+\] established"]},
+        "expect": {"initiator": failed("phase1_certificate_failure",
+                                       also_class=["phase1_established", "phase2_established"],
+                                       note="con2 fails (no private key), con1 comes up"),
+                   "responder": {"outcome": "established",
+                                 "also_class": ["phase1_dos_protection"],
+                                 "title_contains": "delayed by a limit"}},
     },
 ]
 

@@ -838,6 +838,46 @@ START_TEST(redacted_port_is_no_part_of_the_address)
 }
 END_TEST
 
+/* Setups dropped by a DoS-protection limit are in no SA's context: the
+ * drops of one peer address make one diagnosis, an error unless a later
+ * setup of that peer is accepted, which makes it a warning at once. */
+START_TEST(dropped_setups_gather_per_peer)
+{
+    collected c = run_text(
+        "Nov 30 00:23:54 fw charon[1]: 03[NET] ignoring IKE_SA setup from 198.51.100.2, per-IP half-open IKE_SA limit of 5 reached\n"
+        "Nov 30 00:23:55 fw charon[1]: 03[NET] ignoring IKE_SA setup from 198.51.100.7, per-IP half-open IKE_SA limit of 5 reached\n"
+        "Nov 30 00:23:56 fw charon[1]: 03[NET] ignoring IKE_SA setup from 198.51.100.2, per-IP half-open IKE_SA limit of 5 reached\n"
+        "Nov 30 00:23:58 fw charon[1]: 14[NET] <4> received packet: from 198.51.100.7[500] to 203.0.113.2[500] (464 bytes)\n"
+        "Nov 30 00:23:58 fw charon[1]: 14[IKE] <4> 198.51.100.7 is initiating an IKE_SA\n"
+        "Nov 30 00:24:02 fw charon[1]: 03[NET] ignoring IKE_SA setup from 198.51.100.2, per-IP half-open IKE_SA limit of 5 reached\n");
+    ck_assert_int_eq(count_class(&c, IDG_CLASS_PHASE1_DOS_PROTECTION), 2);
+    const idg_diagnosis *err = NULL, *warn = NULL;
+    for (size_t i = 0; i < c.n; i++) {
+        if (c.d[i]->cls != IDG_CLASS_PHASE1_DOS_PROTECTION)
+            continue;
+        if (c.d[i]->severity == IDG_SEVERITY_ERROR)
+            err = c.d[i];
+        else
+            warn = c.d[i];
+    }
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_nonnull(warn);
+    ck_assert_str_eq(err->remote_addr, "198.51.100.2");
+    ck_assert_ptr_nonnull(strstr(err->detail, "3 times"));
+    ck_assert_int_eq(err->n_evidence, 3);
+    ck_assert_int_eq(err->role, IDG_ROLE_RESPONDER);
+    const idg_offending *o = off(err, "charon.block_threshold");
+    ck_assert_ptr_nonnull(o);
+    ck_assert_str_eq(o->local, "5");
+    ck_assert_ptr_null(o->peer);
+    ck_assert_str_eq(warn->remote_addr, "198.51.100.7");
+    ck_assert_ptr_nonnull(strstr(warn->detail, "dropped the first IKE message of 198.51.100.7 unanswered once"));
+    ck_assert_ptr_nonnull(err->summary);
+    ck_assert_ptr_nonnull(strstr(err->strongswan, "charon.block_threshold"));
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 {
     /* SA 2 is named x, then rw by its prefix: the tunnel index must file
@@ -1054,6 +1094,7 @@ int main(void)
     tcase_add_test(tc, negotiations_are_bounded);
     tcase_add_test(tc, renamed_sa_still_keeps_its_tunnel_up);
     tcase_add_test(tc, redacted_port_is_no_part_of_the_address);
+    tcase_add_test(tc, dropped_setups_gather_per_peer);
     tcase_add_test(tc, inferred_ike_sa_cites_the_exchange);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);

@@ -353,6 +353,33 @@ START_TEST(lifecycle_wordings)
 }
 END_TEST
 
+/* receiver.c's DoS protection (5.0-5.9.5 and 5.9.6+ wordings) and
+ * ike_sa_manager.c's IKE_SA limit: one kind per limit, the peer and the
+ * limit's value read. */
+START_TEST(dos_protection_wordings)
+{
+    msg_event ev;
+    ck_assert_int_eq(classify("NET", "ignoring IKE_SA setup from 198.51.100.2, half-open IKE_SA limit of 1 reached", &ev),
+                     EV_SETUP_DROPPED_HALF_OPEN);
+    assert_field(&ev, MF_RHOST, "198.51.100.2");
+    assert_field(&ev, MF_VALUE, "1");
+    ck_assert_int_eq(classify("NET", "ignoring IKE_SA setup from 198.51.100.2, half open IKE_SA count of 1001 exceeds limit of 1000", &ev),
+                     EV_SETUP_DROPPED_HALF_OPEN);
+    assert_field(&ev, MF_VALUE, "1000");
+    ck_assert_int_eq(classify("NET", "ignoring IKE_SA setup from 2001:db8::7, per-IP half-open IKE_SA limit of 5 reached", &ev),
+                     EV_SETUP_DROPPED_PER_IP);
+    assert_field(&ev, MF_RHOST, "2001:db8::7");
+    assert_field(&ev, MF_VALUE, "5");
+    ck_assert_int_eq(classify("NET", "ignoring IKE_SA setup from x.x.x.x, peer too aggressive", &ev), EV_SETUP_DROPPED_PER_IP);
+    assert_field(&ev, MF_RHOST, "x.x.x.x");
+    ck_assert_int_eq(classify("NET", "ignoring IKE_SA setup from 192.0.2.9, job load of 120 exceeds limit of 100", &ev),
+                     EV_SETUP_DROPPED_JOB_LOAD);
+    assert_field(&ev, MF_VALUE, "100");
+    ck_assert_int_eq(classify("MGR", "ignoring IKE_SA_INIT, hitting IKE_SA limit (2000)", &ev), EV_SETUP_DROPPED_IKESA_LIMIT);
+    assert_field(&ev, MF_VALUE, "2000");
+}
+END_TEST
+
 START_TEST(authentication_wordings)
 {
     msg_event ev = MSG_EVENT_INIT;
@@ -646,6 +673,7 @@ int main(void)
     tcase_add_test(tc, radius_and_closing_wordings);
     tcase_add_test(tc, kernel_wordings);
     tcase_add_test(tc, daemon_wordings);
+    tcase_add_test(tc, dos_protection_wordings);
     tcase_add_test(tc, subsystems_and_noise);
     tcase_add_test(tc, message_edges);
     suite_add_tcase(s, tc);
