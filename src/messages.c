@@ -1048,16 +1048,18 @@ static inline int subsys_ok(const msg_index *idx, uint16_t i, const char *subsys
 }
 
 /* The bytes a conversion that starts a message can start with: %H (an
- * address: hex digits, ':' of IPv6, '%' of %any), %N (an upper-case enum
- * name), a '(' of "(null)"; %s (another program's text before the part
- * a row knows) any visible byte. A row that starts with a conversion is
- * tried only on messages that start with one of them. */
+ * address: hex digits, ':' of IPv6, '%' of %any; or an address a paste
+ * redacted: "x.x.x.x", "<REDACTED>", "***.***.***.***", "[server ip]"),
+ * %N (an upper-case enum name), a '(' of "(null)"; %s (another program's
+ * text before the part a row knows) any visible byte. A row that starts
+ * with a conversion is tried only on messages that start with one of
+ * them. */
 static int conv_can_start_with(char conv, unsigned char c)
 {
     if (conv == 's')
         return c > ' ';
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'Z') || c == ':' ||
-           c == '%' || c == '(';
+           c == '%' || c == '(' || c == 'x' || c == '<' || c == '*' || c == '[';
 }
 
 /* The kinds nearly every line of a busy log is: an established SA's

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fmt_match.h"
@@ -380,6 +381,25 @@ START_TEST(dos_protection_wordings)
 }
 END_TEST
 
+/* A row that starts with %H reads an address a paste redacted as well:
+ * such rows are tried by the message's first byte, and "x", "<", "*" and
+ * "[" start no real address. */
+START_TEST(leading_address_may_be_redacted)
+{
+    msg_event ev;
+    static const char *const hosts[] = {"x.x.x.x", "<REDACTED>", "***.***.***.***", "[server-ip]",
+                                        "A.A.A.A", "10.x.x.x", "2001:db8::1"};
+    for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s is initiating an IKE_SA", hosts[i]);
+        ck_assert_msg(classify("IKE", msg, &ev) == EV_RESPONDING_V2, "%s", msg);
+        assert_field(&ev, MF_RHOST, hosts[i]);
+        snprintf(msg, sizeof msg, "%s is initiating a Main Mode IKE_SA", hosts[i]);
+        ck_assert_msg(classify("IKE", msg, &ev) == EV_RESPONDING_MM, "%s", msg);
+    }
+}
+END_TEST
+
 START_TEST(authentication_wordings)
 {
     msg_event ev = MSG_EVENT_INIT;
@@ -674,6 +694,7 @@ int main(void)
     tcase_add_test(tc, kernel_wordings);
     tcase_add_test(tc, daemon_wordings);
     tcase_add_test(tc, dos_protection_wordings);
+    tcase_add_test(tc, leading_address_may_be_redacted);
     tcase_add_test(tc, subsystems_and_noise);
     tcase_add_test(tc, message_edges);
     suite_add_tcase(s, tc);
