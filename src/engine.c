@@ -555,7 +555,8 @@ static negotiation *find_by_remote(idg_engine *e, span host)
 {
     negotiation *n = e->store.lru_head;
     for (int k = 0; n && k < ADDR_SCAN_MAX; k++, n = n->lru_next) {
-        if (has_remote(n, host.p, host.n))
+        /* (a peer's dropped setups are no SA: setup_drops_of) */
+        if (has_remote(n, host.p, host.n) && !n->setup_drops)
             return n;
     }
     return NULL;
@@ -942,6 +943,21 @@ static negotiation *half_open_of(idg_engine *e, const msg_event *ev)
     return best;
 }
 
+/* The old SA of an IKE rekey whose "IKE_SA name[NEW] rekeyed between ..."
+ * line carries no <name|OLD> prefix: the SA of that name in state REKEYING
+ * (fold_ike_state), the newest if several. */
+static negotiation *rekeyed_from(idg_engine *e, const msg_event *ev)
+{
+    uint64_t to;
+    if (span_u64(ev->f[MF_ID], &to) != 0)
+        return NULL;
+    negotiation *c = e->store.lru_head;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
+        if (c->ike_rekeying && !c->ike_rekeyed && c->id != (int64_t)to && holds_conn(c, ev->f[MF_NAME]))
+            return c;
+    return NULL;
+}
+
 /* The negotiation a relaying program (NetworkManager) just reported up
  * under this connection name, with no SA id yet (fold_conn_up). */
 #define RELAYED_UP_LINES 20
@@ -1065,6 +1081,9 @@ static negotiation *resolve(idg_engine *e, const charon_line *l, const msg_event
     negotiation *n = NULL;
     if (ev->kind == EV_HALF_OPEN_TIMEOUT && (n = half_open_of(e, ev)) != NULL) {
         /* a timer job: the SA it deletes, not the thread's last */
+    } else if (ev->kind == EV_IKE_REKEYED && (n = rekeyed_from(e, ev)) != NULL) {
+        /* logged by the old SA, naming the new one: not the thread's
+         * last SA, which is the new one by its state change */
     } else if (ev->kind == EV_PACKET_RECV) {
         /* a new job: the packet's sender tells which SA */
         span host = host_of(ev->f[MF_RHOST], NULL);
@@ -1906,6 +1925,16 @@ static void fold_failure(const fold_in *in, negotiation *n, fold_result *r)
  * message is routine or another SA's business). */
 static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_result *r)
 {
+    int f = in->entry->fact;
+    if (n->peer_answered_v2 && !n->ike_established && (f == F1_DECRYPT_FAILED || f == F1_NOT_ENCRYPTED)) {
+        /* the IKEv2 INFORMATIONAL an IKEv1 SA's peer answered with, parsed
+         * without keys ("payload type NOTIFY was not encrypted", "could
+         * not decrypt payloads"): in no SA's context, so in a log without
+         * <name|id> prefixes its lines reach this SA. The answer says the
+         * peer speaks no IKEv1 (fold_unencrypted_info), no key mismatch. */
+        r->phase = 1;
+        return;
+    }
     if (!n->ike_established) {
         fact(n, in->entry->fact);
         /* an IKEv1 decryption failure waits for its "processing failed"
@@ -2112,6 +2141,8 @@ static void fold_ike_state(const fold_in *in, negotiation *n, fold_result *r)
         r->terminal = 2;
     } else if (span_eq(to, "DELETING") && (n->facts || !n->ike_established)) {
         r->terminal = 1;
+    } else if (span_eq(to, "REKEYING")) {
+        n->ike_rekeying = 1;
     }
 }
 

@@ -584,6 +584,7 @@ typedef struct negotiation {
     nstr trap_reqid;           /* "trap not found, unable to acquire reqid %d" */
     uint8_t trap_missing;      /* the kernel acquired for a policy charon has no trap (connection) for */
     uint8_t ike_rekeyed;       /* an IKE_SA rekey ran on it: its delete ends the old SA, not the tunnel */
+    uint8_t ike_rekeying;      /* its state went to REKEYING: the old SA of an IKE rekey */
     uint8_t ike_reauth;        /* "reauthenticating IKE_SA": a new SA replaces it, its delete
                                 * closes no tunnel */
 
