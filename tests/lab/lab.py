@@ -1277,6 +1277,8 @@ class Run:
             out[role] = e
         if self.sc.get("needs_times"):
             out["needs_times"] = True
+        if self.sc.get("needs_ike_name"):
+            out["needs_ike_name"] = self.sc["needs_ike_name"]
         if self.sc.get("expect_tunnels"):
             out["tunnels"] = self.sc["expect_tunnels"]
         return out
