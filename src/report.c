@@ -555,6 +555,14 @@ static int mirrored_addresses(const idg_diagnosis *a, const idg_diagnosis *b)
     return same_str(a->local_addr, b->remote_addr) && same_str(a->remote_addr, b->local_addr);
 }
 
+/* The same when one end's own address is not logged (a setup it dropped
+ * before any SA existed names only the peer): that peer is the other end. */
+static int half_mirrored_addresses(const idg_diagnosis *a, const idg_diagnosis *b)
+{
+    return (a->local_addr == NULL && a->remote_addr != NULL && same_str(a->remote_addr, b->local_addr)) ||
+           (b->local_addr == NULL && b->remote_addr != NULL && same_str(b->remote_addr, a->local_addr));
+}
+
 /* How much a diagnosis knows: a field with both sides' values is worth far
  * more than any number of one-sided ones (an initiator lists its whole own
  * proposal, but only the responder knows which part the peer refused). */
@@ -578,10 +586,14 @@ static void replace_str(const idg_diagnosis *owner, const char **dst, const char
     *dst = c;
 }
 
+/* Classes that name a symptom the other end's log can explain: "no
+ * answer" is what an initiator sees of a responder that dropped its
+ * request on purpose. */
 static int is_generic(idg_class c)
 {
     return c == IDG_CLASS_PHASE1_PROPOSAL_MISMATCH || c == IDG_CLASS_PHASE2_PROPOSAL_MISMATCH ||
-           c == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE || c == IDG_CLASS_PHASE2_REKEY_FAILURE;
+           c == IDG_CLASS_PHASE1_AUTHENTICATION_FAILURE || c == IDG_CLASS_PHASE2_REKEY_FAILURE ||
+           c == IDG_CLASS_PHASE1_PEER_UNREACHABLE;
 }
 
 static void free_offending(idg_diagnosis *d)
@@ -673,8 +685,9 @@ void idg_report_correlate(idg_report *r)
     joined = calloc(r->n_items, 1);
     if (joined == NULL)
         return;
-    /* Two passes: message IDs first (exact), then mirrored addresses. */
-    for (int pass = 0; pass < 2; pass++) {
+    /* Three passes: message IDs first (exact), then mirrored addresses,
+     * then addresses mirrored as far as both logged them. */
+    for (int pass = 0; pass < 3; pass++) {
         for (size_t i = 0; i < r->n_items; i++) {
             idg_diagnosis *a = r->items[i];
             if (joined[i] || a->severity == IDG_SEVERITY_INFO)
@@ -684,7 +697,9 @@ void idg_report_correlate(idg_report *r)
                 if (joined[j] || b->severity == IDG_SEVERITY_INFO || a->phase != b->phase ||
                     same_str(a->source, b->source))
                     continue;
-                if (pass == 0 ? !share_msgid(a, b) : !mirrored_addresses(a, b))
+                if (pass == 0   ? !share_msgid(a, b)
+                    : pass == 1 ? !mirrored_addresses(a, b)
+                                : !half_mirrored_addresses(a, b))
                     continue;
                 if (knowledge(a) >= knowledge(b))
                     inherit(b, a);

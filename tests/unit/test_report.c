@@ -213,6 +213,54 @@ START_TEST(no_correlation_without_a_shared_key)
 }
 END_TEST
 
+/* A responder that dropped the initiator's setups (a DoS-protection
+ * limit) logged no address of its own: the initiator's "no answer" joins
+ * it by the initiator's address alone and takes its cause. */
+START_TEST(dropped_setup_explains_no_answer)
+{
+    static const idg_offending limit[] = {{"charon.init_limit_half_open", "1", NULL}};
+    idg_report *r = idg_report_new();
+    idg_diagnosis a = initiator_view(), b;
+    a.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
+    a.confidence = 0.85;
+    a.msgids = NULL;
+    a.n_msgids = 0;
+    memset(&b, 0, sizeof b);
+    b.cls = IDG_CLASS_PHASE1_DOS_PROTECTION;
+    b.phase = 1;
+    b.severity = IDG_SEVERITY_ERROR;
+    b.role = IDG_ROLE_RESPONDER;
+    b.ike_sa_id = -1;
+    b.remote_addr = "198.51.100.2";
+    b.confidence = 0.95;
+    b.offending = limit;
+    b.n_offending = 1;
+    b.summary = "Raise the limit.";
+    idg_report_begin_source(r, "initiator.log");
+    idg_report_add(r, &a);
+    idg_report_begin_source(r, "responder.log");
+    idg_report_add(r, &b);
+    idg_report_correlate(r);
+    const idg_diagnosis *ini = idg_report_get(r, 0);
+    ck_assert_int_eq(ini->cls, IDG_CLASS_PHASE1_DOS_PROTECTION);
+    ck_assert_str_eq(ini->peer_source, "responder.log");
+    ck_assert_ptr_nonnull(strstr(ini->summary, "As seen from the other end (responder.log"));
+    idg_report_free(r);
+
+    /* another initiator's address: no join */
+    r = idg_report_new();
+    a.local_addr = "198.51.100.9";
+    idg_report_begin_source(r, "initiator.log");
+    idg_report_add(r, &a);
+    idg_report_begin_source(r, "responder.log");
+    idg_report_add(r, &b);
+    idg_report_correlate(r);
+    ck_assert_int_eq(idg_report_get(r, 0)->cls, IDG_CLASS_PHASE1_PEER_UNREACHABLE);
+    ck_assert_ptr_null(idg_report_get(r, 0)->peer_source);
+    idg_report_free(r);
+}
+END_TEST
+
 START_TEST(document_outcomes)
 {
     idg_report *r = idg_report_new();
@@ -800,6 +848,7 @@ static Suite *report_suite(void)
     tcase_add_test(tc, invalid_utf8_still_gives_valid_json);
     tcase_add_test(tc, correlation_fills_the_initiator);
     tcase_add_test(tc, no_correlation_without_a_shared_key);
+    tcase_add_test(tc, dropped_setup_explains_no_answer);
     tcase_add_test(tc, document_outcomes);
     tcase_add_test(tc, markdown_escapes_markup);
     tcase_add_test(tc, tunnel_summary_states);
