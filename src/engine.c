@@ -50,6 +50,10 @@
 #define THREAD_SLOTS 256
 #define GRACE_OWN_LINES 8
 #define GRACE_GLOBAL_LINES 64
+/* An IKE_SA's delete joins a window still open (its CHILD_SA's success just
+ * before) with at least this many more lines of its own: the state change,
+ * then the line that names who deletes it ("sending DELETE") */
+#define GRACE_CLOSER_LINES 3
 #define PROXIMITY_LINES 400
 /* A negotiation no line has touched for this many lines is concluded and
  * freed, exactly as if the store had evicted it (oldest first): a long log
@@ -1497,7 +1501,8 @@ static int current_phase(const negotiation *n)
 }
 
 typedef struct fold_result {
-    int terminal;    /* 1 = start the grace window, 2 = conclude after this line */
+    int terminal;    /* 1 = start the grace window, 2 = conclude after this line,
+                      * 3 = start it, or keep the open one GRACE_CLOSER_LINES more */
     int phase;       /* evidence phase */
     int prio;        /* evidence priority */
 } fold_result;
@@ -4013,14 +4018,17 @@ static void fold_deleting_ike(const fold_in *in, negotiation *n, fold_result *r)
 {
     int64_t after_ms;
     /* (timed only: a level-0 log is sparse, so its lines are no clock) */
-    if (!n->ike_delete_logged && !n->unique_replaced && closing_cleanly(n) &&
-        up_moments_ago(in, n, &after_ms) && after_ms >= 0) {
+    int early = !n->ike_delete_logged && !n->unique_replaced && closing_cleanly(n) &&
+                up_moments_ago(in, n, &after_ms) && after_ms >= 0;
+    fold_ike_going_away(in, n, r);
+    if (early) {
         n->closed_early = 3;
         n->closed_after_ms = after_ms;
         r->phase = 1;
-        r->terminal = 1; /* concluded after the grace lines: a "sending DELETE" may follow */
+        /* concluded after the grace lines: a "sending DELETE" may follow,
+         * also when the window of its CHILD_SA's success is still open */
+        r->terminal = 3;
     }
-    fold_ike_going_away(in, n, r);
 }
 
 static void fold_this_end_deletes_ike(const fold_in *in, negotiation *n, fold_result *r)
@@ -4323,9 +4331,11 @@ static __attribute__((noinline)) void after_line_slow(idg_engine *e, negotiation
             conclude(e, n);
             if (destroy)
                 release(e, n);
-        } else if (terminal == 1) {
+        } else if (terminal == 1 || terminal == 3) {
             if (!n->pending)
                 pend_add(e, n);
+            else if (terminal == 3 && n->pend_own_lines < GRACE_CLOSER_LINES)
+                n->pend_own_lines = GRACE_CLOSER_LINES;
         } else if (n->pending && own) {
             if (--n->pend_own_lines <= 0)
                 conclude_window(e, n);
