@@ -3220,6 +3220,18 @@ static void admit_after_drops(idg_engine *e, negotiation *n)
     retire(e, d);
 }
 
+/* A request of the peer ignored for its message ID (neither the next one
+ * nor a retransmit of the last): alone no failure (a late duplicate), but
+ * an established SA whose requests then go unanswered has ends out of step
+ * (rules.c dpd). */
+static void fold_msgid_mismatch(const fold_in *in, negotiation *n, fold_result *r)
+{
+    (void)in;
+    if (n->ike_established && n->msgid_mismatch_up < UINT16_MAX)
+        n->msgid_mismatch_up++;
+    r->phase = 1;
+}
+
 static void fold_ke_malformed(const fold_in *in, negotiation *n, fold_result *r)
 {
     (void)in;
@@ -4105,6 +4117,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_NO_SOCKET, fold_send_error),
     ON(EV_NO_ROUTE_TO_PEER, fold_no_route),
     ON(EV_PEER_RETRANSMIT, fold_peer_retransmit),
+    ON(EV_MSGID_MISMATCH, fold_msgid_mismatch),
     ON(EV_CHILD_INACTIVE, fold_inactivity),
     ON(EV_IKE_INACTIVE, fold_inactivity),
     ON(EV_GENERATING, fold_generating),

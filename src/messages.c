@@ -630,6 +630,11 @@ static const msg_pattern TABLE[] = {
     /* the peer sends its request again though this end answered it: the
      * answers do not reach the peer (IKEv1 logs the same words with %u) */
     R(EV_PEER_RETRANSMIT, "IKE", "received retransmit of request with ID %d, retransmitting response", MF_MSGID),
+    /* task_manager_v2.c: a request whose message ID is neither the next
+     * one nor the last one's retransmit is ignored: the ends are out of
+     * step (5.5.2+ / 5.0.0-5.5.1) */
+    R(EV_MSGID_MISMATCH, "IKE", "received message ID %d, expected %d, ignored", MF_MSGID, MF_VALUE),
+    R(EV_MSGID_MISMATCH, "IKE", "received message ID %d, expected %d. Ignored", MF_MSGID, MF_VALUE),
     R(EV_HALF_OPEN_TIMEOUT, NULL, "deleting half open IKE_SA after timeout", NOF),
 
     /* ---- virtual IPs: the responder's pool or DHCP server, the initiator's install ------------ */
@@ -1424,7 +1429,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_RADIUS_SECRET), N(EV_RADIUS_INVALID), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_XAUTH_OK), N(EV_V1_AUTH_UNSUPPORTED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CERT_PARSE_CAUSE), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
-        N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT),
+        N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT), N(EV_MSGID_MISMATCH),
         N(EV_SETUP_DROPPED_HALF_OPEN), N(EV_SETUP_DROPPED_PER_IP), N(EV_SETUP_DROPPED_JOB_LOAD), N(EV_SETUP_DROPPED_IKESA_LIMIT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),

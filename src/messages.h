@@ -227,6 +227,7 @@ typedef enum msg_kind {
     EV_SETUP_DROPPED_JOB_LOAD,    /* ... job load of %d exceeds limit of %d */
     EV_SETUP_DROPPED_IKESA_LIMIT, /* ignoring %N, hitting IKE_SA limit (%u) */
     EV_PEER_RETRANSMIT,      /* received retransmit of request with ID %d, retransmitting response */
+    EV_MSGID_MISMATCH,       /* received message ID %d, expected %d, ignored (IKEv2) */
     /* virtual IPs: configuration payload (v2), mode config (v1), pools, DHCP */
     EV_VIP_NOT_FOUND,        /* no virtual IP found, sending %N: none of the requested */
     EV_VIP_NOT_FOUND_FOR,    /* no virtual IP found for %H requested by '%Y': one of them */

@@ -566,6 +566,7 @@ typedef struct negotiation {
     uint32_t p2_closed_seq;     /* the engine line of it (neg_evidence.seq) */
     nstr p2_closed_time;        /* ... and its time */
     uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */
+    uint16_t msgid_mismatch_up; /* the peer's requests ignored for an unexpected message ID, the IKE_SA up */
     uint16_t malformed_up;     /* PAYLOAD_MALFORMED notifies received, the IKE_SA up: the peer
                                 * could not read this end's message */
     uint8_t relayed_up;        /* established by a relaying program's line alone (EV_CONN_UP) */

@@ -942,6 +942,7 @@ WHEN(no_socket, in->send_no_socket)
 WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
 WHEN(v1_frag_lost, in->v1_frag_lost)
+WHEN(msgid_desync, in->sa_desync == 2)
 WHEN(sa_desync, in->sa_desync)
 WHEN(radius_unreachable, in->radius_fault == RADIUS_UNREACHABLE || in->radius_fault == RADIUS_TIMEOUT)
 WHEN(radius_secret, in->radius_fault == RADIUS_SECRET)
@@ -1288,6 +1289,16 @@ static const advice ADVICE[] = {
      "connections.${conn}.encap = yes only if UDP 4500 must be forced."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, send_error, rec_send_error, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, NULL, rec_unreachable, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_DPD_TIMEOUT, msgid_desync, NULL, "peer",
+     "Nothing to change for this IKE_SA: it comes up again when an end initiates. If it recurs, "
+     "find why the peer's message IDs fall behind: a failover to a node with a stale copy of "
+     "the SA.",
+     "The peer's log at that time (a high-availability failover: pfSense does not synchronise "
+     "IKE SAs between CARP nodes, so a failover there starts new ones); Dead Peer Detection on "
+     "both ends clears the stale SA sooner.",
+     "the peer's log at that time (an HA failover, e.g. strongSwan's ha plugin, whose copy of "
+     "the SA lags); connections.${conn}.dpd_delay on both ends so that a stale IKE_SA is found "
+     "and replaced."},
     {IDG_CLASS_DPD_TIMEOUT, sa_desync, NULL, "either",
      "Nothing to change for this IKE_SA: it comes up again when an end initiates. If it recurs, "
      "let one end start the tunnel and the other only answer, so that the two ends do not "

@@ -112,7 +112,8 @@ typedef struct rec_input {
     int l2tp_closed;            /* closed early: an L2TP/IPsec client closed IPsec itself */
     int v1_frag_lost;           /* peer unreachable: IKEv1 message 5 left as IP fragments */
     int sa_desync;              /* dpd timeout: the peer answered the request given up on with
-                                 * messages that show the ends' encryption state diverged */
+                                 * messages that show the ends' encryption state diverged (1),
+                                 * or with requests of message IDs out of step (2) */
     int radius_fault;           /* EAP / XAuth failure: a radius_fault (negotiation.h) of this
                                  * end's RADIUS server */
     const char *radius_server;  /* ... its name in charon's eap-radius configuration */

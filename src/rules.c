@@ -547,7 +547,8 @@ typedef struct verdict {
     int own_cert_refused; /* the peer refused this end's certificate (its CA, most likely) */
     const char *mm_psk_candidates; /* a Main Mode responder's key guessed among these configs */
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
-    int sa_desync;       /* dpd timeout: the peer answered, unreadably (see dpd) */
+    int sa_desync;       /* dpd timeout: the peer answered, unreadably (1) or with message IDs
+                          * out of step (2) (see dpd) */
     int radius_fault;    /* EAP / XAuth failure: this end's RADIUS server gave no usable answer */
     int inactivity;      /* tunnel closed: by this end's inactivity timeout */
     int own_phase;       /* the diagnosis is of `phase`, not of its class's usual phase (a
@@ -3813,7 +3814,27 @@ static void dpd(rules_ctx *rc, negotiation *n)
             "The established IKE_SA with %s was declared dead: the peer stopped answering DPD "
             "requests (DPD check timed out). The peer went down, or the path (UDP 500/4500, NAT "
             "mapping) broke.", peer_desc(n));
-    else if (n->malformed_up || n->unreadable_up) {
+    else if (n->msgid_mismatch_up && !n->malformed_up && !n->unreadable_up) {
+        /* not silent either: its requests came with message IDs this end
+         * did not expect, and were ignored, as the peer ignores this end's */
+        v.title = "IKE_SA deleted: the two ends' message IDs are out of step";
+        v.confidence = 0.7;
+        v.sa_desync = 2;
+        v.detail = arena_printf(&rc->a,
+            "This end retransmitted a request%s %d time%s and gave up, which deleted the IKE_SA "
+            "with %s, but the peer was not silent: it sent %u request%s with a message ID this end "
+            "did not expect (\"received message ID ..., expected ..., ignored\"). The two ends no "
+            "longer agree on the state of this IKE_SA: the peer still has it (it sends requests "
+            "on it) but not its current message IDs, as after a failover to a high-availability "
+            "node whose copy of the SA is stale, or its implementation counts them wrongly. A new "
+            "IKE_SA is negotiated when either end initiates again; if it recurs, check the peer's "
+            "failovers and its SA synchronisation.",
+            n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
+                                              (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
+                               : "",
+            tries, tries == 1 ? "" : "s", peer_desc(n), (unsigned)n->msgid_mismatch_up,
+            n->msgid_mismatch_up == 1 ? "" : "s");
+    } else if (n->malformed_up || n->unreadable_up) {
         /* not silent: the peer answered with messages that show the two
          * ends' keying state of this IKE_SA diverged */
         v.title = "IKE_SA deleted: the peer could not read this end's request";

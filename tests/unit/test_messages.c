@@ -378,6 +378,11 @@ START_TEST(dos_protection_wordings)
     assert_field(&ev, MF_VALUE, "100");
     ck_assert_int_eq(classify("MGR", "ignoring IKE_SA_INIT, hitting IKE_SA limit (2000)", &ev), EV_SETUP_DROPPED_IKESA_LIMIT);
     assert_field(&ev, MF_VALUE, "2000");
+    /* a request of the peer out of step (5.5.2+ and the older wording) */
+    ck_assert_int_eq(classify("IKE", "received message ID 2, expected 38, ignored", &ev), EV_MSGID_MISMATCH);
+    assert_field(&ev, MF_MSGID, "2");
+    assert_field(&ev, MF_VALUE, "38");
+    ck_assert_int_eq(classify("IKE", "received message ID 7, expected 5. Ignored", &ev), EV_MSGID_MISMATCH);
 }
 END_TEST
 
