@@ -127,6 +127,7 @@ struct idg_engine {
     int finishing;                /* retiring what is open because the input ended */
     negotiation *cache;           /* the negotiation of the previous line */
     uint64_t next_expire_check;   /* line of the next look for idle ones */
+    uint32_t open_drops;          /* negotiations of dropped setups not concluded (setup_drops_of) */
     const msg_index *idx;         /* the table's index: constant data */
     msg_event ev;                 /* the current line's event, reused from
                                    * line to line (zeroed with the engine):
@@ -406,6 +407,10 @@ static int cut_in_progress(const idg_engine *e, const negotiation *n)
 
 static void conclude(idg_engine *e, negotiation *n)
 {
+    if (n->setup_drops && !n->setup_concluded) {
+        n->setup_concluded = 1;
+        e->open_drops--;
+    }
     pend_remove(e, n);
     conclude_unfinished(e, n);
     if (__builtin_expect(e->finishing, 0) && cut_in_progress(e, n))
@@ -993,9 +998,12 @@ static negotiation *setup_drops_of(idg_engine *e, span rhost, int create)
     span host = rhost.n ? host_of(rhost, NULL) : SPAN_NULL;
     negotiation *c = e->store.lru_head;
     for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
-        if (c->setup_drops && !c->p1_failure_emitted && has_remote(c, host.p, host.n))
+        if (c->setup_drops && !c->setup_concluded && has_remote(c, host.p, host.n))
             return c;
-    return create ? get_neg(e, INT64_MIN, 1) : NULL;
+    if (!create || (c = get_neg(e, INT64_MIN, 1)) == NULL)
+        return NULL;
+    e->open_drops++; /* its first drop is folded next (fold_setup_dropped) */
+    return c;
 }
 
 /* Finds (or creates) the negotiation a line belongs to. *ctx_neg receives
@@ -4328,11 +4336,26 @@ static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_l
  * EXPIRE_CHECK_LINES lines. The LRU tail is the negotiation touched longest
  * ago; retiring it concludes it first (also when it is pending). */
 #define EXPIRE_CHECK_LINES 4096
+/* A peer's dropped setups are concluded this many lines after the last
+ * of them (looked at every EXPIRE_CHECK_LINES) when no setup of that
+ * peer was accepted (admit_after_drops): a stream's reader hears of them
+ * while it runs. */
+#define SETUP_DROP_IDLE_LINES 4096
 static __attribute__((noinline)) void expire_idle(idg_engine *e)
 {
     negotiation *old;
     while ((old = e->store.lru_tail) != NULL && e->line > old->last_line + IDLE_EXPIRE_LINES)
         retire(e, old);
+    if (e->open_drops) {
+        /* a peer's dropped setups with none for a while: it gave up, or
+         * got through unseen; said now, not when the stream ends */
+        negotiation *c = e->store.lru_head, *next;
+        for (; c; c = next) {
+            next = c->lru_next;
+            if (c->setup_drops && !c->setup_concluded && e->line > c->last_line + SETUP_DROP_IDLE_LINES)
+                retire(e, c);
+        }
+    }
     e->next_expire_check = e->line + EXPIRE_CHECK_LINES;
 }
 

@@ -520,6 +520,7 @@ typedef struct negotiation {
     uint32_t setup_drops;      /* ... how many of its messages */
     uint8_t setup_drop_kind;   /* setup_limit: which limit (the latest line's) */
     uint8_t setup_admitted;    /* a later setup from the same peer was accepted */
+    uint8_t setup_concluded;   /* its drops were concluded (one diagnosis per gathering) */
     uint32_t setup_drop_limit; /* the limit's value (0: not logged) */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
     int restarting;            /* "restarting CHILD_SA": it was up, and died */

@@ -878,6 +878,25 @@ START_TEST(dropped_setups_gather_per_peer)
 }
 END_TEST
 
+/* A stream's reader hears of a peer's dropped setups while the stream
+ * runs: some thousand lines after the last drop, not at its end. */
+START_TEST(dropped_setups_conclude_while_streaming)
+{
+    size_t len = 0, cap = 0;
+    char *buf = NULL;
+    append(&buf, &len, &cap,
+           "Nov 30 00:23:54 fw charon[1]: 03[NET] ignoring IKE_SA setup from 198.51.100.2, half-open IKE_SA limit of 3 reached\n");
+    for (int i = 0; i < 9000; i++)
+        append(&buf, &len, &cap, "Nov 30 00:24:00 fw charon[1]: 05[IKE] <con9|7> sending keep alive to 198.51.100.9[4500]\n");
+    collected c;
+    run(buf, len, 0, 0, NULL, &c, NULL);
+    ck_assert_int_eq(count_class(&c, IDG_CLASS_PHASE1_DOS_PROTECTION), 1);
+    ck_assert_int_eq(c.during_feed, 1);
+    collected_free(&c);
+    free(buf);
+}
+END_TEST
+
 START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 {
     /* SA 2 is named x, then rw by its prefix: the tunnel index must file
@@ -1095,6 +1114,7 @@ int main(void)
     tcase_add_test(tc, renamed_sa_still_keeps_its_tunnel_up);
     tcase_add_test(tc, redacted_port_is_no_part_of_the_address);
     tcase_add_test(tc, dropped_setups_gather_per_peer);
+    tcase_add_test(tc, dropped_setups_conclude_while_streaming);
     tcase_add_test(tc, inferred_ike_sa_cites_the_exchange);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
