@@ -996,12 +996,25 @@ static int setup_dropped_kind(msg_kind k)
 static negotiation *setup_drops_of(idg_engine *e, span rhost, int create)
 {
     span host = rhost.n ? host_of(rhost, NULL) : SPAN_NULL;
-    negotiation *c = e->store.lru_head;
-    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next)
-        if (c->setup_drops && !c->setup_concluded && has_remote(c, host.p, host.n))
+    negotiation *c = e->store.lru_head, *many = NULL;
+    for (int k = 0; c && k < ADDR_SCAN_MAX; k++, c = c->lru_next) {
+        if (!c->setup_drops || c->setup_concluded)
+            continue;
+        if (c->setup_many)
+            many = c;
+        else if (has_remote(c, host.p, host.n))
             return c;
-    if (!create || (c = get_neg(e, INT64_MIN, 1)) == NULL)
+    }
+    if (!create)
         return NULL;
+    /* a flood from many addresses (spoofed, or a crowd of clients) gathers
+     * in one negotiation past SETUP_DROP_PEERS: one per address would
+     * crowd the tunnels' own negotiations out of the store */
+    if (e->open_drops >= SETUP_DROP_PEERS && many)
+        return many;
+    if ((c = get_neg(e, INT64_MIN, 1)) == NULL)
+        return NULL;
+    c->setup_many = e->open_drops >= SETUP_DROP_PEERS;
     e->open_drops++; /* its first drop is folded next (fold_setup_dropped) */
     return c;
 }
@@ -3204,7 +3217,7 @@ static void fold_setup_dropped(const fold_in *in, negotiation *n, fold_result *r
     uint64_t v;
     fact(n, F1_SETUP_DROPPED);
     set_role(n, IDG_ROLE_RESPONDER);
-    if (in->f[MF_RHOST].n)
+    if (in->f[MF_RHOST].n && !n->setup_many)
         set_addrs(n, SPAN_NULL, in->f[MF_RHOST]);
     n->setup_drop_kind = limit_of[in->ev->kind];
     if (span_u64(in->f[MF_VALUE], &v) == 0 && v <= UINT32_MAX)

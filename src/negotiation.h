@@ -154,6 +154,10 @@ typedef enum vip_cause {
     VIP_PEER_REFUSES_CP    /* the peer answered this end's IKEv1 mode config request with an error */
 } vip_cause;
 
+/* Peer addresses whose dropped setups are gathered one by one; past these,
+ * in one negotiation for all others (engine.c setup_drops_of) */
+#define SETUP_DROP_PEERS 8
+
 /* Which limit of this end dropped a peer's IKE_SA setup (negotiation.setup_drop_kind). */
 typedef enum setup_limit {
     SETUP_LIMIT_HALF_OPEN = 1, /* charon.init_limit_half_open: half-open IKE_SAs of all peers */
@@ -521,6 +525,7 @@ typedef struct negotiation {
     uint8_t setup_drop_kind;   /* setup_limit: which limit (the latest line's) */
     uint8_t setup_admitted;    /* a later setup from the same peer was accepted */
     uint8_t setup_concluded;   /* its drops were concluded (one diagnosis per gathering) */
+    uint8_t setup_many;        /* ... of many peer addresses at once, gathered here (no address) */
     uint32_t setup_drop_limit; /* the limit's value (0: not logged) */
     int peer_wants_eap;        /* "peer requested EAP, config unacceptable" */
     int restarting;            /* "restarting CHILD_SA": it was up, and died */

@@ -1786,6 +1786,15 @@ static void setup_dropped(rules_ctx *rc, negotiation *n, verdict *v)
             "serves, or something holds it.%s", peer_desc(n), times, what, setting, holders);
         return;
     }
+    if (n->setup_many) {
+        v->detail = arena_printf(&rc->a,
+            "This end dropped the first IKE messages of many peers unanswered (%u more, from beyond "
+            "the %d addresses this log names one by one; \"ignoring IKE_SA setup\"): %s%s was "
+            "reached. So many at once is a flood (spoofed addresses) or a crowd of clients "
+            "reconnecting together; the peers see no answer at all.%s", (unsigned)n->setup_drops,
+            SETUP_DROP_PEERS, what, setting, holders);
+        return;
+    }
     v->detail = arena_printf(&rc->a,
         "This end dropped the first IKE message of %s unanswered %s (\"ignoring IKE_SA setup\"): "
         "%s%s was reached, and none got through in this log. The peer sees no answer at all, as if "

@@ -897,6 +897,31 @@ START_TEST(dropped_setups_conclude_while_streaming)
 }
 END_TEST
 
+/* A flood of dropped setups from many addresses makes a bounded number of
+ * diagnoses: the first SETUP_DROP_PEERS addresses one by one, the rest
+ * together, so that they cannot crowd the tunnels out of the store. */
+START_TEST(dropped_setups_of_a_flood_are_bounded)
+{
+    size_t len = 0, cap = 0;
+    char *buf = NULL, line[200];
+    for (int i = 0; i < 500; i++) {
+        snprintf(line, sizeof line, "Nov 30 00:23:%02d fw charon[1]: 03[NET] ignoring IKE_SA setup from "
+                 "10.%d.%d.1, half-open IKE_SA limit of 1000 reached\n", i % 60, i / 250, i % 250);
+        append(&buf, &len, &cap, line);
+    }
+    collected c;
+    idg_stats st;
+    run(buf, len, 0, 0, NULL, &c, &st);
+    ck_assert_int_eq(count_class(&c, IDG_CLASS_PHASE1_DOS_PROTECTION), 9);
+    ck_assert_uint_le(st.negotiations, 9);
+    const idg_diagnosis *all = c.d[c.n - 1];
+    ck_assert_ptr_null(all->remote_addr);
+    ck_assert_ptr_nonnull(strstr(all->detail, "492 more"));
+    collected_free(&c);
+    free(buf);
+}
+END_TEST
+
 START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 {
     /* SA 2 is named x, then rw by its prefix: the tunnel index must file
@@ -1115,6 +1140,7 @@ int main(void)
     tcase_add_test(tc, redacted_port_is_no_part_of_the_address);
     tcase_add_test(tc, dropped_setups_gather_per_peer);
     tcase_add_test(tc, dropped_setups_conclude_while_streaming);
+    tcase_add_test(tc, dropped_setups_of_a_flood_are_bounded);
     tcase_add_test(tc, inferred_ike_sa_cites_the_exchange);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
