@@ -359,7 +359,7 @@ END_TEST
  * limit's value read. */
 START_TEST(dos_protection_wordings)
 {
-    msg_event ev;
+    msg_event ev = MSG_EVENT_INIT;
     ck_assert_int_eq(classify("NET", "ignoring IKE_SA setup from 198.51.100.2, half-open IKE_SA limit of 1 reached", &ev),
                      EV_SETUP_DROPPED_HALF_OPEN);
     assert_field(&ev, MF_RHOST, "198.51.100.2");
@@ -391,7 +391,7 @@ END_TEST
  * "[" start no real address. */
 START_TEST(leading_address_may_be_redacted)
 {
-    msg_event ev;
+    msg_event ev = MSG_EVENT_INIT;
     static const char *const hosts[] = {"x.x.x.x", "<REDACTED>", "***.***.***.***", "[server-ip]",
                                         "A.A.A.A", "10.x.x.x", "2001:db8::1"};
     for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++) {
