@@ -64,6 +64,8 @@
  * tunnels of the generated benchmark logs already came back). */
 #define IDLE_EXPIRE_LINES 200000
 #define ADDR_SCAN_MAX 64
+/* Addresses of this host remembered as gone (see idg_engine.addr_gone) */
+#define ADDR_GONE_MAX 8
 /* "error writing to socket" follows the "sending packet" it is about
  * within this many lines (other threads' lines may come between) */
 #define SEND_ERROR_LINES 16
@@ -128,6 +130,12 @@ struct idg_engine {
     negotiation *cache;           /* the negotiation of the previous line */
     uint64_t next_expire_check;   /* line of the next look for idle ones */
     uint32_t open_drops;          /* negotiations of dropped setups not concluded (setup_drops_of) */
+    struct gone_addr {            /* this host's addresses that went away ("%H disappeared
+                                   * from %s") and did not come back: ADDR_GONE_MAX, newest */
+        char host[48], iface[24], time[40];
+        kept_line line;           /* the kernel's line: evidence of the SA that loses it */
+    } addr_gone[ADDR_GONE_MAX];
+    unsigned n_addr_gone;
     const msg_index *idx;         /* the table's index: constant data */
     msg_event ev;                 /* the current line's event, reused from
                                    * line to line (zeroed with the engine):
@@ -2344,6 +2352,8 @@ static void fold_unencrypted_info(const fold_in *in, negotiation *n, fold_result
  * 1 that is not up (the peer never answers what never left). */
 static void fold_send_error(const fold_in *in, negotiation *n, fold_result *r)
 {
+    if (n->ike_established)
+        n->send_error_up = 1;
     if (!n->send_error.len) {
         n->send_no_socket = in->ev->kind == EV_NO_SOCKET;
         set_span(&n->send_error, n->send_no_socket ? in->l->msg : in->f[MF_TEXT]);
@@ -2386,6 +2396,7 @@ static void fold_generating(const fold_in *in, negotiation *n, fold_result *r)
 
 static void fold_parsed(const fold_in *in, negotiation *n, fold_result *r)
 {
+    n->send_error_up = 0; /* a message from the peer: the way works again */
     summary_seen(in, n, 0, r);
 }
 
@@ -3475,11 +3486,23 @@ static void fold_restarting_child(const fold_in *in, negotiation *n, fold_result
     r->phase = 0;
 }
 
+static void addr_gone_check(idg_engine *e, negotiation *n);
+
+/* IKEv1's "DPD check timed out": as a failure row, and like giving up, a
+ * loss of this end's own address before it is noted (addr_gone_check). */
+static void fold_dpd_timeout(const fold_in *in, negotiation *n, fold_result *r)
+{
+    addr_gone_check(in->e, n);
+    fold_failure(in, n, r);
+}
+
 static void fold_giving_up(const fold_in *in, negotiation *n, fold_result *r)
 {
     uint64_t c;
     if (span_u64(in->f[MF_COUNT], &c) == 0)
         n->giving_up_count = (int)c;
+    if (n->ike_established)
+        addr_gone_check(in->e, n);
     fact(n, n->ike_established ? FD_GIVING_UP : F1_GIVING_UP);
     r->terminal = 1;
     r->phase = n->ike_established ? 0 : 1;
@@ -4277,7 +4300,7 @@ static const fold_entry fold_table[EV__COUNT] = {
     ON(EV_RESTARTING_CHILD, fold_restarting_child),
     ON(EV_REKEY_NOT_RESPONDING, fold_rekey_not_responding),
     PHASE(EV_DPD_REQUEST, 0),
-    FAILURE(EV_DPD_TIMEOUT, FD_DPD_TIMEOUT, 0),
+    ON_FACT(EV_DPD_TIMEOUT, fold_dpd_timeout, FD_DPD_TIMEOUT, 0),
     ON(EV_HALF_OPEN_TIMEOUT, fold_half_open_timeout),
     /* kernel */
     ON(EV_VIP_NOT_FOUND, fold_vip_not_found),
@@ -4341,6 +4364,54 @@ static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_l
     }
     if (r->phase < 0)
         r->phase = current_phase(n);
+}
+
+/* ---- this host's addresses -------------------------------------------------------------- */
+
+/* "%H disappeared from %s" / "%H appeared on %s": the kernel's word on an
+ * address of this host, in no SA's context. An SA whose own address is
+ * gone when it gives up did not lose its peer (fold_giving_up). */
+static void addr_gone_note(idg_engine *e, const charon_line *l, const msg_event *ev)
+{
+    span host = ev->f[MF_LHOST];
+    unsigned i;
+    for (i = 0; i < e->n_addr_gone; i++)
+        if (strlen(e->addr_gone[i].host) == host.n && memcmp(e->addr_gone[i].host, host.p, host.n) == 0)
+            break;
+    if (ev->kind == EV_ADDR_BACK) {
+        if (i < e->n_addr_gone)
+            e->addr_gone[i] = e->addr_gone[--e->n_addr_gone];
+        return;
+    }
+    if (i == e->n_addr_gone) {
+        if (e->n_addr_gone == ADDR_GONE_MAX) /* forget the oldest */
+            memmove(e->addr_gone, e->addr_gone + 1, sizeof e->addr_gone[0] * (ADDR_GONE_MAX - 1));
+        else
+            e->n_addr_gone++;
+        i = e->n_addr_gone - 1;
+    }
+    struct gone_addr *g = &e->addr_gone[i];
+    cstr_copy(g->host, sizeof g->host, host, 0);
+    cstr_copy(g->iface, sizeof g->iface, ev->f[MF_TEXT], 0);
+    cstr_copy(g->time, sizeof g->time, l->time, 0);
+    kept_line_set(&g->line, l, (uint32_t)e->line);
+}
+
+/* Whether this end's address of n went away (and not back) before now:
+ * copies the interface and time into n. */
+static void addr_gone_check(idg_engine *e, negotiation *n)
+{
+    if (!n->local_addr.len)
+        return;
+    for (unsigned i = 0; i < e->n_addr_gone; i++) {
+        const struct gone_addr *g = &e->addr_gone[i];
+        if (strlen(g->host) == n->local_addr.len && memcmp(g->host, n->local_addr.p, n->local_addr.len) == 0) {
+            nstr_set(&n->addr_gone_iface, g->iface, strlen(g->iface));
+            nstr_set(&n->addr_gone_time, g->time, strlen(g->time));
+            neg_add_kept_evidence(n, &g->line, 3, 0);
+            return;
+        }
+    }
 }
 
 /* ---- the line callback ------------------------------------------------------------------- */
@@ -4715,6 +4786,10 @@ static void on_line(void *user, const charon_line *l)
     case EV_STROKE_ID_DEFAULTED:
         e->conf.uses_stroke = 1;
         conf_event(e, l, ev);
+        return;
+    case EV_ADDR_GONE:
+    case EV_ADDR_BACK:
+        addr_gone_note(e, l, ev);
         return;
     case EV_PROPOSAL_PARSE_ERROR:
         load_errors_reason(&e->loads, l, (uint32_t)e->line);

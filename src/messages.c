@@ -635,6 +635,11 @@ static const msg_pattern TABLE[] = {
      * step (5.5.2+ / 5.0.0-5.5.1) */
     R(EV_MSGID_MISMATCH, "IKE", "received message ID %d, expected %d, ignored", MF_MSGID, MF_VALUE),
     R(EV_MSGID_MISMATCH, "IKE", "received message ID %d, expected %d. Ignored", MF_MSGID, MF_VALUE),
+    /* kernel_netlink_net.c and kernel_pfroute_net.c (pfSense, BSD): an
+     * address of this host went away or came (a WAN renumbered, an
+     * interface down, a CARP VIP moved) */
+    R(EV_ADDR_GONE, "KNL", "%H disappeared from %s", MF_LHOST, MF_TEXT),
+    R(EV_ADDR_BACK, "KNL", "%H appeared on %s", MF_LHOST, MF_TEXT),
     R(EV_HALF_OPEN_TIMEOUT, NULL, "deleting half open IKE_SA after timeout", NOF),
 
     /* ---- virtual IPs: the responder's pool or DHCP server, the initiator's install ------------ */
@@ -1147,6 +1152,7 @@ void msg_index_init(msg_index *idx)
     memset(idx->bucket_row, 0xff, sizeof idx->bucket_row);
     memset(idx->wild_by_last, 0, sizeof idx->wild_by_last);
     memset(idx->wild_by_first, 0, sizeof idx->wild_by_first);
+    memset(idx->wild_by_subsys, 0, sizeof idx->wild_by_subsys);
     memset(idx->wild, 0, sizeof idx->wild);
     idx->nwild = 0;
     size_t rows = TABLE_SIZE < MSG_MAX_ROWS ? TABLE_SIZE : MSG_MAX_ROWS;
@@ -1201,9 +1207,11 @@ void msg_index_init(msg_index *idx)
                 unsigned bit = 1u << idx->nwild;
                 for (size_t c = 0; c < 256; c++) {
                     if (sl == 0 || c == (unsigned char)suf[sl - 1])
-                        idx->wild_by_last[c] |= (uint16_t)bit;
+                        idx->wild_by_last[c] |= (uint32_t)bit;
                     if (pl > 0 ? c == (unsigned char)f[0] : conv_can_start_with(f[1], (unsigned char)c))
-                        idx->wild_by_first[c] |= (uint16_t)bit;
+                        idx->wild_by_first[c] |= (uint32_t)bit;
+                    if (c == 0 || !TABLE[i].subsys || c == (unsigned char)TABLE[i].subsys[0])
+                        idx->wild_by_subsys[c] |= (uint32_t)bit;
                 }
                 idx->wild[idx->nwild++] = (uint16_t)i;
             }
@@ -1382,8 +1390,9 @@ int msg_classify(const msg_index *idx, const char *subsys, const char *msg,
             return 1;
     }
     /* rows that start with a conversion (a host or a name): filtered by
-     * the first and the last byte of the message */
-    unsigned wild = idx->wild_by_first[(unsigned char)msg[s]] & idx->wild_by_last[(unsigned char)msg[t - 1]];
+     * the first and the last byte of the message and its subsystem */
+    unsigned wild = idx->wild_by_first[(unsigned char)msg[s]] & idx->wild_by_last[(unsigned char)msg[t - 1]] &
+                    idx->wild_by_subsys[subsys ? (unsigned char)subsys[0] : 0];
     return wild ? classify_wild(idx, wild, subsys, msg, n, s, t, &m, ev) : 0;
 }
 
@@ -1429,7 +1438,7 @@ const char *msg_kind_name(msg_kind k)
         N(EV_RADIUS_SECRET), N(EV_RADIUS_INVALID), N(EV_EAP_CFG_UNACCEPTABLE),
         N(EV_XAUTH_FAILED), N(EV_XAUTH_NO_SECRET), N(EV_XAUTH_CLIENT_NO_SECRET), N(EV_XAUTH_SCRIPT_FAILED), N(EV_XAUTH_OK), N(EV_V1_AUTH_UNSUPPORTED), N(EV_EAP_SUCCEEDED), N(EV_PEER_CERT), N(EV_EAP_RETRY), N(EV_EAP_METHOD), N(EV_EAP_NAK_SENT), N(EV_EAP_IDENTITY_SENT), N(EV_EAP_USER), N(EV_EAP_NAK_RECEIVED), N(EV_RETRANSMIT_V2), N(EV_PEER_RETRANSMIT), N(EV_RETRANSMIT_V1), N(EV_GIVING_UP),
         N(EV_PEER_NOT_RESPONDING), N(EV_PEER_RETRY), N(EV_RESOLVE_FAILED), N(EV_NO_CONFIG_NAMED), N(EV_DAEMON_CRASH), N(EV_DAEMON_INIT_FAILED), N(EV_DAEMON_INIT_CAUSE), N(EV_NETLINK_UNAVAILABLE), N(EV_DAEMON_GAVE_UP), N(EV_DAEMON_STARTED), N(EV_PLUGIN_LOAD_FAILED), N(EV_DAEMON_RUNNING), N(EV_DAEMON_EXEC_FAILED), N(EV_CRED_LOAD_FAILED), N(EV_CERT_PARSE_CAUSE), N(EV_KEY_LOAD_FAILED), N(EV_CONN_LOAD_FAILED), N(EV_TRAP_NOT_FOUND), N(EV_RESTARTING_CHILD), N(EV_CERT_ID_UNCONFIRMED), N(EV_REKEY_NOT_RESPONDING),
-        N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT), N(EV_MSGID_MISMATCH),
+        N(EV_DPD_REQUEST), N(EV_DPD_TIMEOUT), N(EV_HALF_OPEN_TIMEOUT), N(EV_MSGID_MISMATCH), N(EV_ADDR_GONE), N(EV_ADDR_BACK),
         N(EV_SETUP_DROPPED_HALF_OPEN), N(EV_SETUP_DROPPED_PER_IP), N(EV_SETUP_DROPPED_JOB_LOAD), N(EV_SETUP_DROPPED_IKESA_LIMIT),
         N(EV_VIP_NOT_FOUND), N(EV_VIP_NOT_FOUND_FOR), N(EV_VIP_ASSIGNED), N(EV_VIP_NOT_REQUESTED), N(EV_CP_FAILED), N(EV_POOL_EXHAUSTED),
         N(EV_VIP_INSTALL_FAILED), N(EV_DHCP_DISCOVER), N(EV_DHCP_OFFER), N(EV_DHCP_TIMEOUT),

@@ -228,6 +228,8 @@ typedef enum msg_kind {
     EV_SETUP_DROPPED_IKESA_LIMIT, /* ignoring %N, hitting IKE_SA limit (%u) */
     EV_PEER_RETRANSMIT,      /* received retransmit of request with ID %d, retransmitting response */
     EV_MSGID_MISMATCH,       /* received message ID %d, expected %d, ignored (IKEv2) */
+    EV_ADDR_GONE,            /* %H disappeared from %s: an address of this host went away */
+    EV_ADDR_BACK,            /* %H appeared on %s */
     /* virtual IPs: configuration payload (v2), mode config (v1), pools, DHCP */
     EV_VIP_NOT_FOUND,        /* no virtual IP found, sending %N: none of the requested */
     EV_VIP_NOT_FOUND_FOR,    /* no virtual IP found for %H requested by '%Y': one of them */
@@ -352,7 +354,7 @@ _Static_assert(MF__COUNT <= 32, "msg_event.set has a bit per field");
 #define MSG_KEY_BYTES 3
 #define MSG_BUCKETS 1024
 #define MSG_MAX_ROWS 512
-#define MSG_WILD_CAP 16
+#define MSG_WILD_CAP 32
 
 typedef struct msg_index {
     uint64_t hash_mult; /* chosen so that no two keys share a bucket */
@@ -365,8 +367,12 @@ typedef struct msg_index {
      * conversion; by its first byte, those whose prefix starts with it or
      * whose first conversion can: a message no wild row can match costs
      * two loads */
-    uint16_t wild_by_last[256];
-    uint16_t wild_by_first[256];
+    uint32_t wild_by_last[256];
+    uint32_t wild_by_first[256];
+    /* and by the first letter of the line's subsystem (0: none logged),
+     * those of no subsystem or of one that starts with it: a row ending
+     * in a conversion ("%H disappeared from %s") passes every last byte */
+    uint32_t wild_by_subsys[256];
     /* per row: the literal text before the first conversion and after the
      * last one, for a quick reject before the full match */
     const char *pre[MSG_MAX_ROWS];

@@ -108,7 +108,7 @@ void nstr_free(nstr *s)
     X(knl_error) X(install_detail) X(eap_detail) X(peer_cfg_unacceptable) X(unresolved_host)  \
     X(vip_requested) X(vip_pool) X(send_error) X(route_error) X(peer_id_type) X(peer_cert) X(cert_for) X(cert_validity) X(p1_selected) X(p2_selected) X(install_algs) X(crash_signal) X(cred_failed) X(conn_load_error) X(conn_load_why) X(plugin_failed) X(plugin_error) X(cred_cause) X(trap_reqid) X(init_cause) X(daemon_program) X(netlink_error) X(eap_method) X(eap_wanted) X(eap_identity) X(eap_user) X(xauth_user) X(auth_required) X(auth_used)                                             \
     X(sel_type) X(closed_time) X(peer_auth_method) X(alg_unsupported) X(knl_alg_unsupported) X(key_for) X(p2_mode_peer) X(sig_scheme_refused) X(peer_keyid_text) X(crash_frame)  \
-    X(radius_server) X(radius_fault_msg) X(p2_closed_time)
+    X(radius_server) X(radius_fault_msg) X(p2_closed_time) X(addr_gone_iface) X(addr_gone_time)
 
 static void neg_reset(negotiation *n)
 {

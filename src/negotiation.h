@@ -573,6 +573,10 @@ typedef struct negotiation {
     nstr p2_closed_time;        /* ... and its time */
     uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */
     uint16_t msgid_mismatch_up; /* the peer's requests ignored for an unexpected message ID, the IKE_SA up */
+    uint8_t send_error_up;     /* a send of this end failed while the IKE_SA was up */
+    nstr addr_gone_iface;      /* the interface this end's own address disappeared from ("%H
+                                * disappeared from %s") before the SA gave up, and when */
+    nstr addr_gone_time;
     uint16_t malformed_up;     /* PAYLOAD_MALFORMED notifies received, the IKE_SA up: the peer
                                 * could not read this end's message */
     uint8_t relayed_up;        /* established by a relaying program's line alone (EV_CONN_UP) */

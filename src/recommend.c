@@ -943,6 +943,8 @@ WHEN(lost_route, in->no_route)
 WHEN(ike_auth_lost, in->unanswered_after == 1)
 WHEN(v1_frag_lost, in->v1_frag_lost)
 WHEN(msgid_desync, in->sa_desync == 2)
+WHEN(local_address_gone, in->local_down == 1)
+WHEN(local_send_failed, in->local_down == 2)
 WHEN(sa_desync, in->sa_desync)
 WHEN(radius_unreachable, in->radius_fault == RADIUS_UNREACHABLE || in->radius_fault == RADIUS_TIMEOUT)
 WHEN(radius_secret, in->radius_fault == RADIUS_SECRET)
@@ -1289,6 +1291,23 @@ static const advice ADVICE[] = {
      "connections.${conn}.encap = yes only if UDP 4500 must be forced."},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, send_error, rec_send_error, NULL, NULL, NULL, NULL},
     {IDG_CLASS_PHASE1_PEER_UNREACHABLE, NULL, rec_unreachable, NULL, NULL, NULL, NULL},
+    {IDG_CLASS_DPD_TIMEOUT, local_address_gone, NULL, "local",
+     "This end's address changed: let the tunnel follow it, rather than a fixed address, and "
+     "restart when the peer is lost.",
+     P1_PATH " > Interface: the WAN interface itself (not a fixed or virtual IP that can move); "
+     "Dead Peer Detection on, Child SA Close Action: Restart/Reconnect. If the peer knows this end "
+     "by address, a changing WAN address needs a DNS name (Dynamic DNS) as its Remote Gateway and "
+     "identifier.",
+     "connections.${conn}.local_addrs = %any (or the interface's current address), "
+     "children.${child}.dpd_action = restart (or start_action = trap); the peer's remote_addrs by "
+     "DNS name when this end's address is dynamic."},
+    {IDG_CLASS_DPD_TIMEOUT, local_send_failed, NULL, "local",
+     "This end lost its way to the peer: check its interface, its address and its route towards "
+     "the peer at that time.",
+     "Status > Interfaces (the WAN up, its address and gateway), Status > Gateways, "
+     "Diagnostics > Routes: the route to the peer at that time.",
+     "ip address / ip route get <peer> on this host at that time; the interface's logs "
+     "(PPPoE, DHCP client) around it."},
     {IDG_CLASS_DPD_TIMEOUT, msgid_desync, NULL, "peer",
      "Nothing to change for this IKE_SA: it comes up again when an end initiates. If it recurs, "
      "find why the peer's message IDs fall behind: a failover to a node with a stale copy of "

@@ -114,6 +114,8 @@ typedef struct rec_input {
     int sa_desync;              /* dpd timeout: the peer answered the request given up on with
                                  * messages that show the ends' encryption state diverged (1),
                                  * or with requests of message IDs out of step (2) */
+    int local_down;             /* dpd timeout: this end's own address went away (1), or its
+                                 * sends failed (2), while the IKE_SA was up */
     int radius_fault;           /* EAP / XAuth failure: a radius_fault (negotiation.h) of this
                                  * end's RADIUS server */
     const char *radius_server;  /* ... its name in charon's eap-radius configuration */

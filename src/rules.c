@@ -549,6 +549,8 @@ typedef struct verdict {
     int v1_frag_lost;    /* IKEv1 message 5 left as IP fragments (v1_fragments_lost) */
     int sa_desync;       /* dpd timeout: the peer answered, unreadably (1) or with message IDs
                           * out of step (2) (see dpd) */
+    int local_down;      /* dpd timeout: this end's address went away (1), or its sends
+                          * failed (2) (see dpd) */
     int radius_fault;    /* EAP / XAuth failure: this end's RADIUS server gave no usable answer */
     int inactivity;      /* tunnel closed: by this end's inactivity timeout */
     int own_phase;       /* the diagnosis is of `phase`, not of its class's usual phase (a
@@ -860,6 +862,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.l2tp_closed = v->l2tp_closed;
         in.v1_frag_lost = v->v1_frag_lost;
         in.sa_desync = v->sa_desync;
+        in.local_down = v->local_down;
         in.radius_fault = v->radius_fault;
         in.radius_rejected = v->cls == IDG_CLASS_PHASE1_EAP_FAILURE && !v->radius_fault &&
                              n->radius_rejected;
@@ -3818,7 +3821,37 @@ static void dpd(rules_ctx *rc, negotiation *n)
     v.role = n->ike_role;
     v.confidence = 0.85;
     int tries = n->giving_up_count ? n->giving_up_count : n->retransmits;
-    if (n->facts & FACT(FD_DPD_TIMEOUT))
+    if (n->addr_gone_iface.len || (n->send_error_up && n->send_error.len)) {
+        /* the peer was not lost: this end's own address or route was */
+        const char *iface = S(&n->addr_gone_iface), *when = S(&n->addr_gone_time);
+        v.title = iface ? "IKE_SA deleted: this end's own address went away"
+                        : "IKE_SA deleted: this end could not send to the peer";
+        v.confidence = 0.85;
+        v.local_down = iface ? 1 : 2;
+        if (n->local_addr.len)
+            add_off(rc, "phase1.local_address", n->local_addr.p, NULL);
+        const char *sent = n->send_error_up && n->send_error.len
+                               ? arena_printf(&rc->a, "; its requests could not even leave this host "
+                                              "(\"error writing to socket: %s\")", n->send_error.p)
+                               : "";
+        if (iface)
+            v.detail = arena_printf(&rc->a,
+                "This end's address %s disappeared from %s%s%s while the IKE_SA with %s was up%s, "
+                "and %s gave up, which deleted the IKE_SA. The peer was not lost: this end's WAN "
+                "address changed or went down (a PPPoE or DHCP renewal, an interface down, a CARP "
+                "failover moving the address). The tunnel comes back only from an address this end "
+                "has: a connection bound to the old address cannot start again until it returns.",
+                n->local_addr.p, iface, when ? " at " : "", when ? when : "", peer_desc(n), sent,
+                n->facts & FACT(FD_DPD_TIMEOUT) ? "its dead peer detection"
+                    : arena_printf(&rc->a, "after %d retransmit%s it", tries, tries == 1 ? "" : "s"));
+        else
+            v.detail = arena_printf(&rc->a,
+                "The IKE_SA with %s was up when this end's requests stopped leaving this host "
+                "(\"error writing to socket: %s\"), and after %d retransmit%s it gave up, which "
+                "deleted the IKE_SA. The peer was not lost: this end lost its route or its address "
+                "towards the peer (an interface down, a WAN address that changed).",
+                peer_desc(n), n->send_error.p, tries, tries == 1 ? "" : "s");
+    } else if (n->facts & FACT(FD_DPD_TIMEOUT))
         v.detail = arena_printf(&rc->a,
             "The established IKE_SA with %s was declared dead: the peer stopped answering DPD "
             "requests (DPD check timed out). The peer went down, or the path (UDP 500/4500, NAT "
@@ -3877,7 +3910,7 @@ static void dpd(rules_ctx *rc, negotiation *n)
                                               (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
                                : "",
             tries, tries == 1 ? "" : "s");
-    if (n->remote_addr.len && !v.sa_desync)
+    if (n->remote_addr.len && !v.sa_desync && !v.local_down)
         add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
     emit(rc, n, &v);
     n->dpd_emitted = 1;

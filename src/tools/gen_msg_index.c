@@ -49,6 +49,14 @@ static void put_u16s(const char *name, const uint16_t *v, size_t n)
     printf("},\n");
 }
 
+static void put_u32s(const char *name, const uint32_t *v, size_t n)
+{
+    printf("    .%s = {", name);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%lu", i ? (i % 12 ? ", " : ",\n        ") : "", (unsigned long)v[i]);
+    printf("},\n");
+}
+
 static void put_u64s(const char *name, const uint64_t *v, size_t n)
 {
     printf("    .%s = {", name);
@@ -88,8 +96,9 @@ int main(int argc, char **argv)
     put_u16s("bucket_row", idx->bucket_row, MSG_MAX_ROWS);
     printf("    .nwild = %u,\n", idx->nwild);
     put_u16s("wild", idx->wild, MSG_WILD_CAP);
-    put_u16s("wild_by_last", idx->wild_by_last, 256);
-    put_u16s("wild_by_first", idx->wild_by_first, 256);
+    put_u32s("wild_by_last", idx->wild_by_last, 256);
+    put_u32s("wild_by_first", idx->wild_by_first, 256);
+    put_u32s("wild_by_subsys", idx->wild_by_subsys, 256);
     /* the prefix and suffix strings: a copy of the format from where they
      * start (the matcher reads at most plen / slen bytes of them) */
     const char **strs[2] = {idx->pre, idx->suf};

@@ -1038,6 +1038,19 @@ class Run:
                          "--timeout", "10", timeout=15)
         elif kind == "block_ike":
             self.block_ike(args.get("ports", True) if isinstance(args, dict) else True)
+        elif kind in ("addr_del", "addr_add"):
+            # this end's uplink address goes away (a WAN address lost: PPPoE or DHCP
+            # renumbering, a CARP VIP moving), or comes back; with it its default route
+            role = args.get("end", "initiator")
+            a = self.inst.addrs
+            mine = a["A"] if role == "initiator" else a["B"]
+            gw = a["R_A"] if role == "initiator" else a["R_B"]
+            extra = ["nodad"] if self.inst.family == 6 and kind == "addr_add" else []
+            self.ip(self.ns[role], "addr", "del" if kind == "addr_del" else "add",
+                    "%s/%s" % (mine, a["PLEN"]), "dev", "eth0", *extra)
+            if kind == "addr_add":
+                self.ip(self.ns[role], "-6" if self.inst.family == 6 else "-4", "route", "add",
+                        "default", "via", gw)
         elif kind == "kill":
             role = args.get("end", "responder")
             p = self.procs.get(role)

@@ -37,7 +37,8 @@ An entry is a dict:
   actions      what the lab does (default DEFAULT_ACTIONS): ("initiate", {...}),
                ("settle", {quiet, max}), ("wait", s), ("wait_log", {end, pattern,
                timeout}), ("rekey_child", {...}), ("rekey_ike", {...}),
-               ("terminate", {end, ike | child}),
+               ("terminate", {end, ike | child}), ("addr_del", {end}) / ("addr_add", {end}):
+               the end's uplink address goes away / comes back (with its default route),
                ("block_ike",), ("kill", {end}), ("join",)
   log_expect   {initiator|responder: [regex, ...]} lines the run must show
                ("!regex": must not); a run without them is retried once, then
@@ -2746,6 +2747,34 @@ SCENARIOS += [
                    "responder": {"outcome": "established",
                                  "also_class": ["phase1_dos_protection"],
                                  "title_contains": "delayed by a limit"}},
+    },
+    {
+        "name": "wan-address-lost", "kernel": "libipsec", "class": "dpd_timeout",
+        "description": "the tunnel is up (DPD every 2 s, IKEv1 dpd_timeout 8 s) when the "
+        "initiator's uplink address {A} goes away (a PPPoE or DHCP WAN renumbered, an interface "
+        "down, a CARP VIP moved); both ends' DPD give up",
+        "i": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "r": {"dpd_delay": "2s", "v1": {"dpd_timeout": "8s"}},
+        "misconfigured": {"setting": "network.local_address_lost_after_up",
+                          "initiator": "its address {A} deleted from eth0", "responder": "(none)"},
+        "actions": [("initiate", {}), ("settle", {"quiet": 1, "max": 4}),
+                    ("addr_del", {"end": "initiator"}),
+                    ("wait_log", {"end": "initiator", "pattern": r"giving up after|DPD check "
+                                  r"timed out", "timeout": 25}),
+                    ("wait_log", {"end": "responder", "pattern": r"giving up after|DPD check "
+                                  r"timed out", "timeout": 10}),
+                    ("settle", {"quiet": 1, "max": 3})],
+        "log_expect": {"initiator": UP + [r"{A} disappeared from eth0",
+                                          r"giving up after|DPD check timed out"],
+                       "responder": UP + [r"giving up after|DPD check timed out"]},
+        "expect": {"initiator": failed("dpd_timeout", offending=("phase1.local_address", ["{A}"], None),
+                                       title_contains="own address went away",
+                                       detail_contains=["disappeared from eth0"],
+                                       note="this end's own address went away while the SA was "
+                                            "up ('{A} disappeared from eth0'); its DPD then gave "
+                                            "up: the peer was not lost"),
+                   "responder": failed("dpd_timeout", note="the peer went silent: from this end "
+                                                           "it is a dead peer")},
     },
 ]
 

@@ -922,6 +922,64 @@ START_TEST(dropped_setups_of_a_flood_are_bounded)
 }
 END_TEST
 
+/* An established SA that gives up after this end's own address went away
+ * ("%H disappeared from %s", in no SA's context) lost no peer; an address
+ * that came back before is no cause. */
+static const char *const ADDR_GONE_LOG[] = {
+    "Nov 30 01:00:00 fw charon[1]: 12[IKE] <wan|3> IKE_SA wan[3] established between 198.51.100.2[198.51.100.2]...203.0.113.2[203.0.113.2]\n",
+    "Nov 30 01:00:05 fw charon[1]: 04[KNL] 198.51.100.2 disappeared from pppoe0\n",
+    "",
+    "Nov 30 01:00:06 fw charon[1]: 04[IKE] <wan|3> sending DPD request\n",
+    "Nov 30 01:00:06 fw charon[1]: 04[ENC] <wan|3> generating INFORMATIONAL request 2 [ ]\n",
+    "Nov 30 01:00:08 fw charon[1]: 16[IKE] <wan|3> retransmit 1 of request with message ID 2\n",
+    "Nov 30 01:00:20 fw charon[1]: 14[IKE] <wan|3> giving up after 1 retransmits\n",
+};
+
+static collected addr_gone_run(const char *between)
+{
+    size_t len = 0, cap = 0;
+    char *buf = NULL;
+    for (size_t i = 0; i < sizeof ADDR_GONE_LOG / sizeof ADDR_GONE_LOG[0]; i++)
+        append(&buf, &len, &cap, ADDR_GONE_LOG[i][0] ? ADDR_GONE_LOG[i] : between);
+    collected c;
+    run(buf, len, -1, 3u, NULL, &c, NULL);
+    free(buf);
+    return c;
+}
+
+START_TEST(own_address_gone_is_no_dead_peer)
+{
+    collected c = addr_gone_run("");
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_DPD_TIMEOUT);
+    ck_assert_str_eq(d->title, "IKE_SA deleted: this end's own address went away");
+    ck_assert_ptr_nonnull(strstr(d->detail, "198.51.100.2 disappeared from pppoe0"));
+    ck_assert_ptr_nonnull(off(d, "phase1.local_address"));
+    ck_assert_ptr_null(off(d, "phase1.remote_gateway"));
+    collected_free(&c);
+
+    c = addr_gone_run("Nov 30 01:00:05 fw charon[1]: 04[KNL] 198.51.100.2 appeared on pppoe0\n");
+    d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_DPD_TIMEOUT);
+    ck_assert_ptr_null(strstr(d->title, "own address"));
+    collected_free(&c);
+
+    /* no address line, but this end's sends fail */
+    c = run_text(
+        "Nov 30 01:00:00 fw charon[1]: 12[IKE] <wan|3> IKE_SA wan[3] established between 198.51.100.2[198.51.100.2]...203.0.113.2[203.0.113.2]\n"
+        "Nov 30 01:00:06 fw charon[1]: 04[NET] <wan|3> sending packet: from 198.51.100.2[4500] to 203.0.113.2[4500] (80 bytes)\n"
+        "Nov 30 01:00:06 fw charon[1]: 06[NET] error writing to socket: Network is unreachable\n"
+        "Nov 30 01:00:08 fw charon[1]: 16[IKE] <wan|3> retransmit 1 of request with message ID 2\n"
+        "Nov 30 01:00:20 fw charon[1]: 14[IKE] <wan|3> giving up after 1 retransmits\n");
+    d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_str_eq(d->title, "IKE_SA deleted: this end could not send to the peer");
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 {
     /* SA 2 is named x, then rw by its prefix: the tunnel index must file
@@ -1141,6 +1199,7 @@ int main(void)
     tcase_add_test(tc, dropped_setups_gather_per_peer);
     tcase_add_test(tc, dropped_setups_conclude_while_streaming);
     tcase_add_test(tc, dropped_setups_of_a_flood_are_bounded);
+    tcase_add_test(tc, own_address_gone_is_no_dead_peer);
     tcase_add_test(tc, inferred_ike_sa_cites_the_exchange);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);

@@ -58,6 +58,7 @@ START_TEST(generated_index_matches_table)
     ck_assert_mem_eq(g->wild, IDX.wild, sizeof IDX.wild);
     ck_assert_mem_eq(g->wild_by_last, IDX.wild_by_last, sizeof IDX.wild_by_last);
     ck_assert_mem_eq(g->wild_by_first, IDX.wild_by_first, sizeof IDX.wild_by_first);
+    ck_assert_mem_eq(g->wild_by_subsys, IDX.wild_by_subsys, sizeof IDX.wild_by_subsys);
     ck_assert_mem_eq(g->plen, IDX.plen, sizeof IDX.plen);
     ck_assert_mem_eq(g->slen, IDX.slen, sizeof IDX.slen);
     ck_assert_mem_eq(g->head_word, IDX.head_word, sizeof IDX.head_word);
