@@ -1976,6 +1976,8 @@ static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_r
          * at high log levels over a hundred lines may come between */
         if (in->entry->fact != F1_DECRYPT_FAILED || n->ike_version == 2)
             r->terminal = 1;
+        else if (!n->decrypt_named)
+            n->decrypt_unnamed = 1; /* until its line names the exchange */
     } else if (in->ev->kind == EV_COULD_NOT_DECRYPT && n->unreadable_up < UINT16_MAX) {
         n->unreadable_up++; /* kept for a later "giving up" (see rules.c dpd) */
     }
@@ -1994,9 +1996,11 @@ static void fold_failure_before_ike_sa(const fold_in *in, negotiation *n, fold_r
 static void fold_processing_failed(const fold_in *in, negotiation *n, fold_result *r)
 {
     span x = in->f[MF_TYPE];
+    n->decrypt_unnamed = 0;
     if (n->ike_established || !(n->facts & FACT(F1_DECRYPT_FAILED)))
         return;
     if (!(span_eq(x, "QUICK_MODE") || span_eq(x, "TRANSACTION"))) {
+        n->decrypt_named = 1; /* the peer's retransmits fail alike */
         r->terminal = 1; /* the decryption failure it waited for */
         r->phase = 1;
         return;

@@ -574,6 +574,9 @@ typedef struct negotiation {
     uint16_t unreadable_up;    /* the peer's messages this end could not decrypt, the IKE_SA up */
     uint16_t msgid_mismatch_up; /* the peer's requests ignored for an unexpected message ID, the IKE_SA up */
     uint8_t send_error_up;     /* a send of this end failed while the IKE_SA was up */
+    uint8_t decrypt_unnamed;   /* an IKEv1 decryption failure whose "processing failed" line,
+                                * naming the exchange, has not come (yet) */
+    uint8_t decrypt_named;     /* ... such a line named a phase 1 exchange: a key mismatch */
     nstr addr_gone_iface;      /* the interface this end's own address disappeared from ("%H
                                 * disappeared from %s") before the SA gave up, and when */
     nstr addr_gone_time;

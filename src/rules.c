@@ -2168,6 +2168,15 @@ static void p1_failure(rules_ctx *rc, negotiation *n)
                 "This end cannot decrypt the peer's %s messages (invalid payload length, decryption "
                 "failed): the keys derived from the pre-shared key differ, i.e. the pre-shared keys "
                 "do not match.", mode_name(n) ? mode_name(n) : "phase 1");
+            if (n->ike_version == 1 && n->decrypt_unnamed) {
+                /* the log ends before the line that says which exchange
+                 * it was (fold_processing_failed) */
+                v.confidence = 0.75;
+                v.detail = arena_printf(&rc->a,
+                    "%s The log ends before charon says which exchange could not be decrypted: if it "
+                    "was the peer's first Quick Mode or XAuth request overtaking the last Main Mode "
+                    "message (both ends starting the tunnel at once), the keys are fine.", v.detail);
+            }
             /* a Main Mode responder picks the key by the peer's address
              * alone, before the (encrypted) identity arrives: with several
              * configs for that address, the first one's */

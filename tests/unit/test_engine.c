@@ -980,6 +980,39 @@ START_TEST(own_address_gone_is_no_dead_peer)
 }
 END_TEST
 
+/* An IKEv1 decryption failure is a key mismatch once its "processing
+ * failed" line names a phase 1 exchange; a paste cut before that line
+ * says so, with less confidence (a Quick Mode overtaking Main Mode's last
+ * message fails alike). */
+START_TEST(ikev1_decryption_failure_cut_before_its_exchange)
+{
+    static const char head[] =
+        "Jan 05 19:02:13 gw charon: 08[IKE] <l2tp|1> initiating Main Mode IKE_SA l2tp[1] to 198.51.100.5\n"
+        "Jan 05 19:02:13 gw charon: 10[ENC] <l2tp|1> generating ID_PROT request 0 [ ID HASH ]\n"
+        "Jan 05 19:02:13 gw charon: 11[ENC] <l2tp|1> invalid HASH_V1 payload length, decryption failed?\n"
+        "Jan 05 19:02:13 gw charon: 11[ENC] <l2tp|1> could not decrypt payloads\n"
+        "Jan 05 19:02:13 gw charon: 11[IKE] <l2tp|1> message parsing failed\n";
+    collected c = run_text(head);
+    const idg_diagnosis *d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_PSK_MISMATCH);
+    ck_assert(d->confidence < 0.8);
+    ck_assert_ptr_nonnull(strstr(d->detail, "The log ends before charon says which exchange"));
+    collected_free(&c);
+
+    char full[2048];
+    snprintf(full, sizeof full, "%s%s", head,
+             "Jan 05 19:02:13 gw charon: 11[IKE] <l2tp|1> ID_PROT response with message ID 0 processing failed\n");
+    c = run_text(full);
+    d = first_error(&c);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_int_eq(d->cls, IDG_CLASS_PHASE1_PSK_MISMATCH);
+    ck_assert(d->confidence >= 0.9);
+    ck_assert_ptr_null(strstr(d->detail, "The log ends before"));
+    collected_free(&c);
+}
+END_TEST
+
 START_TEST(renamed_sa_still_keeps_its_tunnel_up)
 {
     /* SA 2 is named x, then rw by its prefix: the tunnel index must file
@@ -1200,6 +1233,7 @@ int main(void)
     tcase_add_test(tc, dropped_setups_conclude_while_streaming);
     tcase_add_test(tc, dropped_setups_of_a_flood_are_bounded);
     tcase_add_test(tc, own_address_gone_is_no_dead_peer);
+    tcase_add_test(tc, ikev1_decryption_failure_cut_before_its_exchange);
     tcase_add_test(tc, inferred_ike_sa_cites_the_exchange);
     tcase_add_test(tc, reference_p1_encryption_responder);
     tcase_add_test(tc, reference_p1_initiator_only_sees_the_notify);
