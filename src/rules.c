@@ -551,6 +551,7 @@ typedef struct verdict {
                           * out of step (2) (see dpd) */
     int local_down;      /* dpd timeout: this end's address went away (1), or its sends
                           * failed (2) (see dpd) */
+    const char *setup_limit; /* dos protection: the limit's value as logged, or NULL (setup_dropped) */
     int radius_fault;    /* EAP / XAuth failure: this end's RADIUS server gave no usable answer */
     int inactivity;      /* tunnel closed: by this end's inactivity timeout */
     int own_phase;       /* the diagnosis is of `phase`, not of its class's usual phase (a
@@ -779,8 +780,7 @@ static void emit(rules_ctx *rc, negotiation *n, const verdict *v)
         in.unresolved_host = (n->facts & FACT(F1_UNRESOLVED)) ? S(&n->unresolved_host) : NULL;
         if (v->cls == IDG_CLASS_PHASE1_DOS_PROTECTION) {
             in.setup_limit = n->setup_drop_kind;
-            in.setup_limit_value = n->setup_drop_limit
-                                       ? arena_printf(&rc->a, "%u", (unsigned)n->setup_drop_limit) : NULL;
+            in.setup_limit_value = v->setup_limit;
         }
         in.half_open = (n->facts & FACT(F1_HALF_OPEN)) != 0 ? (n->half_open_waited_ms ? 2 : 1) : 0;
         in.xauth = (n->facts & FACT(F1_XAUTH_FAILED)) ? 1 + n->xauth_no_secret : 0;
@@ -1772,6 +1772,7 @@ static void setup_dropped(rules_ctx *rc, negotiation *n, verdict *v)
     v->cls = IDG_CLASS_PHASE1_DOS_PROTECTION;
     v->role = IDG_ROLE_RESPONDER;
     v->confidence = 0.95;
+    v->setup_limit = limit;
     add_off(rc, k ? LIMITS[k].setting : "charon.dos_protection", limit, NULL);
     const char *holders =
         k == SETUP_LIMIT_HALF_OPEN || k == SETUP_LIMIT_PER_IP
@@ -3820,6 +3821,15 @@ static void p2_route_warning(rules_ctx *rc, negotiation *n)
     emit(rc, n, &v);
 }
 
+/* " (message ID N)" of the request an established SA retransmitted, or ""
+ * when no retransmit was logged (dpd's details). */
+static const char *retransmitted_id(rules_ctx *rc, const negotiation *n)
+{
+    return n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
+                                             (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
+                              : "";
+}
+
 static void dpd(rules_ctx *rc, negotiation *n)
 {
     verdict v;
@@ -3880,9 +3890,7 @@ static void dpd(rules_ctx *rc, negotiation *n)
             "node whose copy of the SA is stale, or its implementation counts them wrongly. A new "
             "IKE_SA is negotiated when either end initiates again; if it recurs, check the peer's "
             "failovers and its SA synchronisation.",
-            n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
-                                              (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
-                               : "",
+            retransmitted_id(rc, n),
             tries, tries == 1 ? "" : "s", peer_desc(n), (unsigned)n->msgid_mismatch_up,
             n->msgid_mismatch_up == 1 ? "" : "s");
     } else if (n->malformed_up || n->unreadable_up) {
@@ -3899,9 +3907,7 @@ static void dpd(rules_ctx *rc, negotiation *n)
             "when both ends start the tunnel at once): the peer decrypts it, and its "
             "retransmissions, with the wrong IV. A new IKE_SA is negotiated when either end "
             "initiates again; it is no configuration error.",
-            n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
-                                              (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
-                               : "",
+            retransmitted_id(rc, n),
             tries, tries == 1 ? "" : "s", peer_desc(n),
             n->malformed_up ? arena_printf(&rc->a, " it answered with %u PAYLOAD_MALFORMED error "
                                            "notif%s (it could not read what this end sent)",
@@ -3915,9 +3921,7 @@ static void dpd(rules_ctx *rc, negotiation *n)
             "The established IKE_SA with %s was declared dead: this end retransmitted a request%s "
             "%d time%s without an answer and gave up. The peer went down, or the path (UDP "
             "500/4500, NAT mapping) broke.", peer_desc(n),
-            n->retransmits > 0 ? arena_printf(&rc->a, " (message ID %lld)",
-                                              (long long)(n->retransmit_msgid >= 0 ? n->retransmit_msgid : 0))
-                               : "",
+            retransmitted_id(rc, n),
             tries, tries == 1 ? "" : "s");
     if (n->remote_addr.len && !v.sa_desync && !v.local_down)
         add_off(rc, "phase1.remote_gateway", n->remote_addr.p, NULL);
