@@ -4375,13 +4375,19 @@ static void fold(idg_engine *e, negotiation *n, negotiation *ctx, const charon_l
 /* "%H disappeared from %s" / "%H appeared on %s": the kernel's word on an
  * address of this host, in no SA's context. An SA whose own address is
  * gone when it gives up did not lose its peer (fold_giving_up). */
+/* The index of host in the gone addresses, or n_addr_gone. */
+static unsigned addr_gone_find(const idg_engine *e, span host)
+{
+    unsigned i = 0;
+    while (i < e->n_addr_gone && !span_eq(host, e->addr_gone[i].host))
+        i++;
+    return i;
+}
+
 static void addr_gone_note(idg_engine *e, const charon_line *l, const msg_event *ev)
 {
     span host = ev->f[MF_LHOST];
-    unsigned i;
-    for (i = 0; i < e->n_addr_gone; i++)
-        if (strlen(e->addr_gone[i].host) == host.n && memcmp(e->addr_gone[i].host, host.p, host.n) == 0)
-            break;
+    unsigned i = addr_gone_find(e, host);
     if (ev->kind == EV_ADDR_BACK) {
         if (i < e->n_addr_gone)
             e->addr_gone[i] = e->addr_gone[--e->n_addr_gone];
@@ -4405,17 +4411,14 @@ static void addr_gone_note(idg_engine *e, const charon_line *l, const msg_event 
  * copies the interface and time into n. */
 static void addr_gone_check(idg_engine *e, negotiation *n)
 {
-    if (!n->local_addr.len)
+    unsigned i = n->local_addr.len ? addr_gone_find(e, (span){n->local_addr.p, n->local_addr.len})
+                                   : e->n_addr_gone;
+    if (i == e->n_addr_gone)
         return;
-    for (unsigned i = 0; i < e->n_addr_gone; i++) {
-        const struct gone_addr *g = &e->addr_gone[i];
-        if (strlen(g->host) == n->local_addr.len && memcmp(g->host, n->local_addr.p, n->local_addr.len) == 0) {
-            nstr_set(&n->addr_gone_iface, g->iface, strlen(g->iface));
-            nstr_set(&n->addr_gone_time, g->time, strlen(g->time));
-            neg_add_kept_evidence(n, &g->line, 3, 0);
-            return;
-        }
-    }
+    const struct gone_addr *g = &e->addr_gone[i];
+    nstr_set(&n->addr_gone_iface, g->iface, strlen(g->iface));
+    nstr_set(&n->addr_gone_time, g->time, strlen(g->time));
+    neg_add_kept_evidence(n, &g->line, 3, 0);
 }
 
 /* ---- the line callback ------------------------------------------------------------------- */
