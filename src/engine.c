@@ -4389,8 +4389,9 @@ static void addr_gone_note(idg_engine *e, const charon_line *l, const msg_event 
     span host = ev->f[MF_LHOST];
     unsigned i = addr_gone_find(e, host);
     if (ev->kind == EV_ADDR_BACK) {
-        if (i < e->n_addr_gone)
-            e->addr_gone[i] = e->addr_gone[--e->n_addr_gone];
+        if (i < e->n_addr_gone) /* closed up, so that the oldest stays first */
+            memmove(e->addr_gone + i, e->addr_gone + i + 1,
+                    sizeof e->addr_gone[0] * (--e->n_addr_gone - i));
         return;
     }
     if (i == e->n_addr_gone) {
