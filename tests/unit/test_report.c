@@ -173,17 +173,25 @@ START_TEST(invalid_utf8_still_gives_valid_json)
 }
 END_TEST
 
-START_TEST(correlation_fills_the_initiator)
+/* A report of a (from log_a) and b (from log_b), correlated. */
+static idg_report *correlated(const char *log_a, const idg_diagnosis *a, const char *log_b,
+                              const idg_diagnosis *b)
 {
     idg_report *r = idg_report_new();
-    idg_diagnosis a = initiator_view(), b = responder_view();
-    const idg_diagnosis *ini;
-    ck_assert_int_eq(idg_report_begin_source(r, "initiator.log"), 0);
-    ck_assert_int_eq(idg_report_add(r, &a), 0);
-    ck_assert_int_eq(idg_report_begin_source(r, "responder.log"), 0);
-    ck_assert_int_eq(idg_report_add(r, &b), 0);
+    ck_assert_ptr_nonnull(r);
+    ck_assert_int_eq(idg_report_begin_source(r, log_a), 0);
+    ck_assert_int_eq(idg_report_add(r, a), 0);
+    ck_assert_int_eq(idg_report_begin_source(r, log_b), 0);
+    ck_assert_int_eq(idg_report_add(r, b), 0);
     idg_report_correlate(r);
-    ini = idg_report_get(r, 0);
+    return r;
+}
+
+START_TEST(correlation_fills_the_initiator)
+{
+    idg_diagnosis a = initiator_view(), b = responder_view();
+    idg_report *r = correlated("initiator.log", &a, "responder.log", &b);
+    const idg_diagnosis *ini = idg_report_get(r, 0);
     ck_assert_int_eq(ini->cls, IDG_CLASS_PHASE1_ENCRYPTION_MISMATCH);
     ck_assert_uint_eq(ini->n_offending, 1);
     /* The sides are swapped: the initiator holds AES_CBC_128. */
@@ -197,16 +205,11 @@ END_TEST
 
 START_TEST(no_correlation_without_a_shared_key)
 {
-    idg_report *r = idg_report_new();
     idg_diagnosis a = initiator_view(), b = responder_view();
     static const uint32_t other[] = {12345678u};
     a.msgids = other;
     a.local_addr = "192.0.2.1";
-    idg_report_begin_source(r, "a.log");
-    idg_report_add(r, &a);
-    idg_report_begin_source(r, "b.log");
-    idg_report_add(r, &b);
-    idg_report_correlate(r);
+    idg_report *r = correlated("a.log", &a, "b.log", &b);
     ck_assert_int_eq(idg_report_get(r, 0)->cls, IDG_CLASS_PHASE1_PROPOSAL_MISMATCH);
     ck_assert_ptr_null(idg_report_get(r, 0)->peer_source);
     idg_report_free(r);
@@ -219,7 +222,6 @@ END_TEST
 START_TEST(dropped_setup_explains_no_answer)
 {
     static const idg_offending limit[] = {{"charon.init_limit_half_open", "1", NULL}};
-    idg_report *r = idg_report_new();
     idg_diagnosis a = initiator_view(), b;
     a.cls = IDG_CLASS_PHASE1_PEER_UNREACHABLE;
     a.confidence = 0.85;
@@ -236,11 +238,7 @@ START_TEST(dropped_setup_explains_no_answer)
     b.offending = limit;
     b.n_offending = 1;
     b.summary = "Raise the limit.";
-    idg_report_begin_source(r, "initiator.log");
-    idg_report_add(r, &a);
-    idg_report_begin_source(r, "responder.log");
-    idg_report_add(r, &b);
-    idg_report_correlate(r);
+    idg_report *r = correlated("initiator.log", &a, "responder.log", &b);
     const idg_diagnosis *ini = idg_report_get(r, 0);
     ck_assert_int_eq(ini->cls, IDG_CLASS_PHASE1_DOS_PROTECTION);
     ck_assert_str_eq(ini->peer_source, "responder.log");
@@ -248,13 +246,8 @@ START_TEST(dropped_setup_explains_no_answer)
     idg_report_free(r);
 
     /* another initiator's address: no join */
-    r = idg_report_new();
     a.local_addr = "198.51.100.9";
-    idg_report_begin_source(r, "initiator.log");
-    idg_report_add(r, &a);
-    idg_report_begin_source(r, "responder.log");
-    idg_report_add(r, &b);
-    idg_report_correlate(r);
+    r = correlated("initiator.log", &a, "responder.log", &b);
     ck_assert_int_eq(idg_report_get(r, 0)->cls, IDG_CLASS_PHASE1_PEER_UNREACHABLE);
     ck_assert_ptr_null(idg_report_get(r, 0)->peer_source);
     idg_report_free(r);
